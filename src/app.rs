@@ -1,0 +1,62 @@
+//! The application's shared state: configuration, database, services' handles.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::store::Db;
+
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    /// Wakes the outbox worker when this instance queues mail.
+    pub mail_wake: Arc<Notify>,
+    /// Keys the HMAC of CSRF tokens; shared by all instances through the `setting` table.
+    pub csrf_key: Vec<u8>,
+    pub limits: RateLimits,
+    pub metrics: PrometheusHandle,
+}
+
+/// In-memory rate limits (per instance; behind several instances each keeps its own count,
+/// which multiplies the allowance by the number of instances and is accepted for sign-in).
+pub struct RateLimits {
+    /// Sign-in requests per email address: a burst of 3, then one per 5 minutes. Beyond it the
+    /// answer stays the same but no mail is sent, so the limit reveals nothing about the address.
+    pub sign_in_per_address: DefaultKeyedRateLimiter<String>,
+    /// Sign-in requests per client address: a burst of 10, then one per 10 seconds.
+    pub sign_in_per_client: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+fn quota(period: Duration, burst: u32) -> Quota {
+    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(period).unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN)).allow_burst(burst)
+}
+
+impl RateLimits {
+    pub fn new() -> Self {
+        RateLimits {
+            sign_in_per_address: RateLimiter::keyed(quota(Duration::from_secs(300), 3)),
+            sign_in_per_client: RateLimiter::keyed(quota(Duration::from_secs(10), 10)),
+        }
+    }
+
+    /// Forget keys whose allowance is full again (called by housekeeping; bounds memory).
+    pub fn shrink(&self) {
+        self.sign_in_per_address.retain_recent();
+        self.sign_in_per_client.retain_recent();
+    }
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub type SharedApp = Arc<App>;

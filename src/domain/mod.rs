@@ -1,0 +1,10 @@
+//! Plain types and rules with no I/O: validated newtypes, roles, tokens, time.
+//! Nothing here imports axum or sqlx, so every rule can be tested on its own.
+
+pub mod email;
+pub mod role;
+pub mod time;
+pub mod token;
+
+pub use email::Email;
+pub use role::Role;

@@ -1,0 +1,77 @@
+//! One error type for handlers. `IntoResponse` only sets the status and attaches an
+//! [`ErrorInfo`]; the page-context middleware (`web::context`) then renders it as a calm page in
+//! the user's language (or as JSON under /api/), because only it knows the user and language.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("the form's security token is missing or wrong")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error("gone: {0}")]
+    Gone(&'static str),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+/// What the error renderer needs: a stable machine code and the i18n key of the message.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorInfo {
+    pub code: &'static str,
+    pub message_key: &'static str,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn info(&self) -> ErrorInfo {
+        let (code, message_key) = match self {
+            AppError::NotFound => ("not_found", "error.not_found"),
+            AppError::Forbidden => ("forbidden", "error.forbidden"),
+            AppError::Csrf => ("csrf", "error.csrf"),
+            AppError::BadRequest(key) => ("bad_request", *key),
+            AppError::TooManyRequests => ("too_many_requests", "error.too_many_requests"),
+            AppError::Gone(key) => ("gone", *key),
+            AppError::Internal(_) => ("internal", "error.internal"),
+        };
+        ErrorInfo { code, message_key }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            // `{:#}` keeps the whole cause chain in the log; the user sees a calm page.
+            tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+        let mut response = (self.status(), self.info().code).into_response();
+        response.extensions_mut().insert(self.info());
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

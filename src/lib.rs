@@ -1,0 +1,160 @@
+//! # Salon
+//!
+//! A self-hosted platform for a series of conversation salons: organisers schedule salons and
+//! send invitations with real calendar invites; library leaders sign in by emailed link, RSVP
+//! and talk in live rooms. See `../shared/DESIGN.md` for the product and its contracts.
+//!
+//! ## Layout
+//!
+//! - `main.rs`: the CLI (`serve`, `migrate`, `demo`, `admin ...`); nothing else.
+//! - [`config`]: every setting, from flags and environment, validated into [`config::Config`].
+//! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics.
+//! - [`store`]: all SQL, one module per aggregate, over SQLite or PostgreSQL ([`store::Db`]).
+//! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time).
+//! - [`mail`]: composing mail, the durable outbox worker, SMTP and file transports.
+//! - [`web`]: the router (`web/router.rs` lists every route), page context and CSRF, handlers
+//!   and maud views per area.
+//! - [`i18n`]: languages; the texts are in `locales/app.yml`.
+//! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`).
+//!
+//! ## Running
+//!
+//! [`build`] connects and migrates the database and prepares the services; [`run`] serves a
+//! bound listener until the shutdown token is cancelled, with the outbox worker and
+//! housekeeping beside it under one `select!`. Tests call both with a listener on port 0.
+
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+pub mod store;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use anyhow::Context;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{App, RateLimits, SharedApp};
+use crate::config::Config;
+use crate::mail::transport::Transport;
+use crate::mail::worker::Worker;
+use crate::store::Db;
+
+rust_i18n::i18n!("locales", fallback = "en");
+
+/// Connect to the database and apply migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database).await.context("could not open the database (DATABASE_URL)")?;
+    db.migrate().await.context("could not apply database migrations")?;
+    Ok(db)
+}
+
+/// The process-wide Prometheus recorder. `metrics` has one global recorder, so every `App` in a
+/// process (several in tests) shares it.
+fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    if let Some(h) = HANDLE.get() {
+        return Ok(h.clone());
+    }
+    let handle = PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            metrics_exporter_prometheus::Matcher::Suffix("duration_seconds".into()),
+            &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0],
+        )
+        .context("metrics buckets")?
+        .install_recorder()
+        .or_else(|e| HANDLE.get().cloned().ok_or(e))
+        .context("could not install the metrics recorder")?;
+    Ok(HANDLE.get_or_init(|| handle).clone())
+}
+
+/// Everything `run` needs, built from a validated config.
+pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
+    let db = open_database(&config).await?;
+    let csrf_key = store::settings::get_or_init(&db, "csrf_key", || domain::token::generate().secret)
+        .await
+        .context("could not read the installation secret")?;
+    Ok(Arc::new(App {
+        config,
+        db,
+        mail_wake: Arc::new(Notify::new()),
+        csrf_key: csrf_key.into_bytes(),
+        limits: RateLimits::new(),
+        metrics: metrics_handle()?,
+    }))
+}
+
+/// Serve on `listener` until `shutdown` is cancelled; then finish in-flight requests, stop the
+/// outbox worker after its current send, and close the database.
+pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let transport = Transport::from_config(&app.config.mail).context("could not set up the mail transport")?;
+    let worker = Worker {
+        db: app.db.clone(),
+        transport,
+        from: app.config.mail.from.email.clone(),
+        config: app.config.outbox.clone(),
+        wake: app.mail_wake.clone(),
+    };
+    let worker = tokio::spawn(worker.run(shutdown.clone()));
+    let housekeeping = tokio::spawn(housekeeping(app.clone(), shutdown.clone()));
+
+    let router = web::router(app.clone());
+    let server_shutdown = shutdown.clone();
+    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move { server_shutdown.cancelled().await })
+        .await;
+    // However the server ended, stop the background services too.
+    shutdown.cancel();
+    let _ = worker.await;
+    let _ = housekeeping.await;
+    app.db.close().await;
+    served.context("the HTTP server failed")
+}
+
+/// Hourly clean-up: expired sessions and sign-in links, idle rate-limit keys.
+async fn housekeeping(app: SharedApp, shutdown: CancellationToken) {
+    loop {
+        if let Err(e) = store::sessions::purge_expired(&app.db).await {
+            tracing::warn!(error = %e, "could not purge expired sessions");
+        }
+        if let Err(e) = store::login_tokens::purge_expired(&app.db).await {
+            tracing::warn!(error = %e, "could not purge expired sign-in links");
+        }
+        app.limits.shrink();
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
+    }
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

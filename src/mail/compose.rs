@@ -1,0 +1,87 @@
+//! Building messages. A mail is composed once, completely (headers, Message-ID, all parts), and
+//! stored in the outbox as bytes; the worker sends exactly those bytes on every attempt.
+
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart};
+use maud::{DOCTYPE, Markup, html};
+use rust_i18n::t;
+
+use crate::config::Config;
+use crate::i18n::Locale;
+
+/// A message ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub kind: &'static str,
+    pub message_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("invalid recipient address: {0}")]
+    Address(String),
+    #[error("could not build the message: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+/// A new, globally unique Message-ID in the sender's domain (RFC 5322 §3.6.4).
+pub fn new_message_id(from: &Mailbox) -> String {
+    format!("<{}@{}>", uuid::Uuid::new_v4(), from.email.domain())
+}
+
+fn mailbox(name: &str, email: &str) -> Result<Mailbox, ComposeError> {
+    let address = email.parse().map_err(|_| ComposeError::Address(email.to_string()))?;
+    Ok(Mailbox::new(Some(name.to_string()), address))
+}
+
+/// The HTML frame shared by our mails: simple, readable in every client, no remote images.
+fn html_frame(locale: Locale, title: &str, content: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(locale.code()) {
+            head { meta charset="utf-8"; title { (title) } }
+            body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2933; max-width: 40em;" {
+                (content)
+                hr;
+                p style="color: #52606d; font-size: 0.9em;" { (t!("mail.footer", locale = locale.code())) }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// The sign-in mail, in the person's language.
+pub fn sign_in(config: &Config, name: &str, email: &str, locale: Locale, link: &str) -> Result<Composed, ComposeError> {
+    let l = locale.code();
+    let subject = t!("mail.sign_in.subject", locale = l).to_string();
+    let greeting = t!("mail.greeting", locale = l, name = name).to_string();
+    let intro = t!("mail.sign_in.intro", locale = l).to_string();
+    let button = t!("mail.sign_in.button", locale = l).to_string();
+    let expiry = t!("mail.sign_in.expiry", locale = l).to_string();
+    let ignore = t!("mail.sign_in.ignore", locale = l).to_string();
+
+    let text = format!("{greeting}\n\n{intro}\n\n{link}\n\n{expiry}\n\n{ignore}\n\n-- \n{}\n", t!("mail.footer", locale = l));
+    let html = html_frame(
+        locale,
+        &subject,
+        html! {
+            p { (greeting) }
+            p { (intro) }
+            p { a href=(link) style="font-weight: bold;" { (button) } }
+            p { (expiry) }
+            p { (ignore) }
+        },
+    );
+    let from = config.mail.from.clone();
+    let message_id = new_message_id(&from);
+    let message = Message::builder()
+        .from(from)
+        .to(mailbox(name, email)?)
+        .subject(subject.clone())
+        .message_id(Some(message_id.clone()))
+        .multipart(MultiPart::alternative_plain_html(text, html))?;
+    Ok(Composed { kind: "sign_in", message_id, recipient: email.to_string(), subject, body: message.formatted() })
+}

@@ -1,0 +1,26 @@
+//! Outgoing mail: composition (`compose`), the transports (`transport`: SMTP or .eml files) and
+//! the outbox worker (`worker`). Every mail is first a row in the outbox, written in the same
+//! transaction as the change that causes it (`queue`); only the worker talks to the transport.
+
+pub mod compose;
+pub mod transport;
+pub mod worker;
+
+use crate::store::{Tx, outbox};
+
+pub use compose::Composed;
+
+/// Put a composed mail in the outbox, inside the caller's transaction.
+pub async fn queue(tx: &mut Tx, mail: &Composed) -> Result<i64, sqlx::Error> {
+    outbox::enqueue(
+        tx,
+        &outbox::NewMail {
+            message_id: &mail.message_id,
+            kind: mail.kind,
+            recipient: &mail.recipient,
+            subject: &mail.subject,
+            body: &mail.body,
+        },
+    )
+    .await
+}

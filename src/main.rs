@@ -1,0 +1,200 @@
+//! The `salon` command line: parse, validate the settings, dispatch. Everything else is in the
+//! library (`salon::build`, `salon::run`, ...).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use salon::config::{Config, LogFormat, Settings};
+use salon::domain::{Email, Role};
+use salon::i18n::Locale;
+use salon::store::{login_tokens, organisations, people};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(name = "salon", version, about = "Conversation salons for library leaders")]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (creates and migrates the database on first start).
+    Serve {
+        /// Load the demo alliance before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo alliance (idempotent) and exit.
+    Demo,
+    /// Manage people.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a person.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, organiser or member.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Short name of the person's organisation (e.g. KB).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Print a one-time sign-in URL for a person (valid 15 minutes).
+    LoginLink {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// A failure with the exit code it deserves: 2 for a wrong setting or argument, 1 otherwise.
+struct Failure(u8, String);
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure(1, format!("{e:#}"))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_settings(&cli.settings) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("salon: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("salon: could not start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(dispatch(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, message)) => {
+            eprintln!("salon: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
+    match command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            salon::open_database(&config).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Demo => {
+            let db = salon::open_database(&config).await?;
+            let loaded = salon::demo::load(&db).await?;
+            println!("Demo loaded: {} organisations, {} people.", loaded.organisations, loaded.people);
+            print_demo_hints(&config);
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Add { email, name, role, org } } => {
+            let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
+            let role: Role = role.parse().map_err(|e| Failure(2, format!("--role: {e}")))?;
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(Failure(2, "--name: the name is empty".into()));
+            }
+            let db = salon::open_database(&config).await?;
+            let organisation_id = match org {
+                None => None,
+                Some(short) => Some(
+                    organisations::by_short_name(&db, &short)
+                        .await
+                        .map_err(anyhow::Error::from)?
+                        .ok_or_else(|| Failure(2, format!("--org: no organisation with the short name '{short}'")))?
+                        .id,
+                ),
+            };
+            let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
+            let new = people::NewPerson { email: &email, name, title: None, role, locale: Locale::Da, organisation_id };
+            let id = people::create(&mut tx, &new).await.map_err(|e| match e {
+                people::CreateError::EmailTaken => Failure(1, format!("a person with the address {email} already exists")),
+                people::CreateError::Db(e) => Failure(1, format!("database error: {e}")),
+            })?;
+            tx.commit().await.map_err(anyhow::Error::from)?;
+            println!("Added {name} <{email}> as {role} (id {id}).");
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::LoginLink { email } } => {
+            let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
+            let db = salon::open_database(&config).await?;
+            let person = people::by_email(&db, &email)
+                .await
+                .map_err(anyhow::Error::from)?
+                .ok_or_else(|| Failure(1, format!("no person with the address {email}")))?;
+            let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
+            let secret = login_tokens::create(&mut tx, person.id, None).await.map_err(anyhow::Error::from)?;
+            tx.commit().await.map_err(anyhow::Error::from)?;
+            println!("{}", config.url(&format!("/login/{secret}")));
+            Ok(())
+        }
+    }
+}
+
+async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| Failure(1, format!("cannot listen on {} (SALON_ADDR): {e}", config.addr)))?;
+    // With --addr HOST:0 the system picks the port; links and the printed URL must use it.
+    if config.base_url.port() == Some(0) {
+        let port = listener.local_addr().map_err(anyhow::Error::from)?.port();
+        let _ = config.base_url.set_port(Some(port));
+    }
+    let app = salon::build(config.clone()).await?;
+    if demo {
+        let loaded = salon::demo::load(&app.db).await?;
+        println!("Demo loaded: {} organisations, {} people.", loaded.organisations, loaded.people);
+        print_demo_hints(&config);
+    }
+    println!("Salon is running at {}", config.base_url);
+    let shutdown = CancellationToken::new();
+    let on_signal = shutdown.clone();
+    tokio::spawn(async move {
+        salon::shutdown_signal().await;
+        tracing::info!("shutting down");
+        on_signal.cancel();
+    });
+    salon::run(app, listener, shutdown).await?;
+    Ok(())
+}
+
+fn print_demo_hints(config: &Config) {
+    let mail = match &config.mail.transport {
+        salon::config::MailTransportConfig::Files { dir } => format!("mail is written as .eml files to {}", dir.display()),
+        salon::config::MailTransportConfig::Smtp { .. } => "mail goes to the SMTP server".to_string(),
+    };
+    println!("Sign in as the organiser: {} (or the admin: {}); {mail}.", salon::demo::ORGANISER_EMAIL, salon::demo::ADMIN_EMAIL);
+}

@@ -1,0 +1,143 @@
+//! All SQL lives here, one module per aggregate.
+//!
+//! One store API over two real backends: `Db` is an enum of a SQLite and a PostgreSQL pool,
+//! chosen from the URL scheme (not sqlx's `Any` driver, which has no time types and breaks
+//! placeholders). Queries are runtime `query_as` with `$N` placeholders, which both drivers
+//! accept; the `on_pool!`/`on_tx!` macros expand one query text once per backend, so each arm is
+//! type-checked against its own driver.
+//!
+//! Write transactions on SQLite start with `BEGIN IMMEDIATE` (see `Db::begin`): a deferred
+//! transaction that reads and then writes fails with SQLITE_BUSY whatever the busy timeout.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Postgres, Sqlite, Transaction};
+
+use crate::config::DatabaseUrl;
+
+pub mod login_tokens;
+pub mod organisations;
+pub mod outbox;
+pub mod people;
+pub mod sessions;
+pub mod settings;
+
+/// Run `$body` with `$p` bound to whichever pool `$db` holds.
+macro_rules! on_pool {
+    ($db:expr, |$p:ident| $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($p) => $body,
+            $crate::store::Db::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Run `$body` with `$c` bound to the open transaction's connection.
+macro_rules! on_tx {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::store::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use {on_pool, on_tx};
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// Connect (creating the SQLite file if needed). Does not migrate.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Db, sqlx::Error> {
+        match url {
+            DatabaseUrl::Sqlite(url) => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+                Ok(Db::Sqlite(pool))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    /// Apply the migrations of this backend's tree (embedded at compile time).
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Begin a write transaction.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |p| p.close().await)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+/// True when `err` is a violation of the named unique constraint (same names on both backends;
+/// SQLite reports the columns instead of the name, so both forms are checked).
+pub fn is_unique_violation(err: &sqlx::Error, constraint: &str, column: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            db.constraint() == Some(constraint) || db.message().contains(column)
+        }
+        _ => false,
+    }
+}

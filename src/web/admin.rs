@@ -1,0 +1,260 @@
+//! Organiser and admin pages of the foundation: the mail outbox and the people register.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::auth::{Admin, Organiser};
+use super::context::Ctx;
+use super::extract::Form;
+use super::views::{csrf_field, described_by, field_error, page, utc_time};
+use crate::app::SharedApp;
+use crate::domain::{Email, Role};
+use crate::error::AppResult;
+use crate::store::{organisations, outbox, people};
+
+pub fn router() -> Router<SharedApp> {
+    Router::new()
+        .route("/admin/outbox", get(outbox_page))
+        .route("/admin/people", get(people_page).post(add_person))
+}
+
+/// The outbox: what was sent, what waits, what failed and why. Organisers see it because a
+/// failed invitation is theirs to follow up. Message bodies are not shown: they hold sign-in
+/// links.
+async fn outbox_page(State(app): State<SharedApp>, ctx: Ctx, _who: Organiser) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let counts = outbox::counts(&app.db).await?;
+    let rows = outbox::recent(&app.db, 200).await?;
+    Ok(page(
+        &ctx,
+        &t!("outbox.title", locale = l),
+        html! {
+            h1 { (t!("outbox.title", locale = l)) }
+            p class="lead" { (t!("outbox.lead", locale = l)) }
+            ul class="counts" aria-label=(t!("outbox.counts", locale = l)) {
+                li { (t!("outbox.status.queued", locale = l)) ": " strong data-count="queued" { (counts.queued + counts.sending) } }
+                li { (t!("outbox.status.sent", locale = l)) ": " strong data-count="sent" { (counts.sent) } }
+                li { (t!("outbox.status.failed", locale = l)) ": " strong data-count="failed" { (counts.failed) } }
+            }
+            @if rows.is_empty() {
+                p { (t!("outbox.empty", locale = l)) }
+            } @else {
+                div class="table-wrap" {
+                    table {
+                        caption { (t!("outbox.caption", locale = l)) }
+                        thead { tr {
+                            th scope="col" { "#" }
+                            th scope="col" { (t!("outbox.col.created", locale = l)) }
+                            th scope="col" { (t!("outbox.col.recipient", locale = l)) }
+                            th scope="col" { (t!("outbox.col.subject", locale = l)) }
+                            th scope="col" { (t!("outbox.col.status", locale = l)) }
+                            th scope="col" { (t!("outbox.col.attempts", locale = l)) }
+                            th scope="col" { (t!("outbox.col.detail", locale = l)) }
+                        } }
+                        tbody {
+                            @for row in &rows {
+                                tr data-outbox-id=(row.id) data-status=(row.status) {
+                                    td { (row.id) }
+                                    td { (utc_time(&row.created_at)) }
+                                    td { (row.recipient) }
+                                    td { (row.subject) }
+                                    td class=(format!("status status-{}", row.status)) {
+                                        (t!(format!("outbox.status.{}", row.status), locale = l))
+                                    }
+                                    td { (row.attempts) }
+                                    td {
+                                        @match row.status.as_str() {
+                                            "sent" => { @if let Some(at) = &row.sent_at { (t!("outbox.sent_at", locale = l)) " " (utc_time(at)) } }
+                                            "queued" => { (t!("outbox.next_attempt", locale = l)) " " (utc_time(&row.next_attempt_at)) }
+                                            _ => {}
+                                        }
+                                        @if let Some(e) = &row.last_error { p class="last-error" { (e) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct PersonForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    organisation: String,
+}
+
+#[derive(Default)]
+struct PersonErrors {
+    email: Option<String>,
+    name: Option<String>,
+    role: Option<String>,
+    organisation: Option<String>,
+}
+
+impl PersonErrors {
+    fn any(&self) -> bool {
+        self.email.is_some() || self.name.is_some() || self.role.is_some() || self.organisation.is_some()
+    }
+}
+
+#[derive(Deserialize)]
+struct AddedQuery {
+    added: Option<String>,
+}
+
+async fn people_page(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Query(q): Query<AddedQuery>) -> AppResult<Markup> {
+    let form = PersonForm { role: "member".into(), ..Default::default() };
+    render_people(&app, &ctx, &form, &PersonErrors::default(), q.added.is_some()).await
+}
+
+async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &PersonErrors, added: bool) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let everyone = people::list(&app.db).await?;
+    let orgs = organisations::all(&app.db).await?;
+    Ok(page(
+        ctx,
+        &t!("people.title", locale = l),
+        html! {
+            h1 { (t!("people.title", locale = l)) }
+            @if added { p class="notice" role="status" { (t!("people.added", locale = l)) } }
+            section aria-labelledby="add-person" class="panel" {
+                h2 id="add-person" { (t!("people.add_title", locale = l)) }
+                @if errors.any() {
+                    div class="error-summary" role="alert" {
+                        h2 { (t!("form.errors_title", locale = l)) }
+                        ul {
+                            @if let Some(e) = &errors.email { li { a href="#email" { (e) } } }
+                            @if let Some(e) = &errors.name { li { a href="#name" { (e) } } }
+                            @if let Some(e) = &errors.role { li { a href="#role" { (e) } } }
+                            @if let Some(e) = &errors.organisation { li { a href="#organisation" { (e) } } }
+                        }
+                    }
+                }
+                form method="post" action="/admin/people" class="stacked" novalidate {
+                    (csrf_field(ctx))
+                    div {
+                        label for="name" { (t!("people.name", locale = l)) }
+                        input type="text" id="name" name="name" value=(form.name) autocomplete="off" required
+                            aria-invalid=[errors.name.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("name", false, errors.name.is_some())];
+                        (field_error("name", errors.name.as_deref()))
+                    }
+                    div {
+                        label for="email" { (t!("people.email", locale = l)) }
+                        input type="email" id="email" name="email" value=(form.email) autocomplete="off" required
+                            aria-invalid=[errors.email.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("email", false, errors.email.is_some())];
+                        (field_error("email", errors.email.as_deref()))
+                    }
+                    div {
+                        label for="role" { (t!("people.role", locale = l)) }
+                        select id="role" name="role" aria-invalid=[errors.role.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("role", false, errors.role.is_some())] {
+                            @for role in [Role::Member, Role::Organiser, Role::Admin] {
+                                option value=(role.as_str()) selected[form.role == role.as_str()] {
+                                    (t!(format!("role.{}", role.as_str()), locale = l))
+                                }
+                            }
+                        }
+                        (field_error("role", errors.role.as_deref()))
+                    }
+                    div {
+                        label for="organisation" { (t!("people.organisation", locale = l)) }
+                        select id="organisation" name="organisation"
+                            aria-invalid=[errors.organisation.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("organisation", false, errors.organisation.is_some())] {
+                            option value="" { (t!("people.no_organisation", locale = l)) }
+                            @for org in &orgs {
+                                option value=(org.short_name) selected[form.organisation == org.short_name] { (org.name) }
+                            }
+                        }
+                        (field_error("organisation", errors.organisation.as_deref()))
+                    }
+                    div { button type="submit" { (t!("people.add_submit", locale = l)) } }
+                }
+            }
+            h2 { (t!("people.list_title", locale = l)) }
+            div class="table-wrap" {
+                table {
+                    caption class="visually-hidden" { (t!("people.list_title", locale = l)) }
+                    thead { tr {
+                        th scope="col" { (t!("people.name", locale = l)) }
+                        th scope="col" { (t!("people.email", locale = l)) }
+                        th scope="col" { (t!("people.role", locale = l)) }
+                        th scope="col" { (t!("people.organisation", locale = l)) }
+                    } }
+                    tbody {
+                        @for p in &everyone {
+                            tr {
+                                td { (p.name) }
+                                td { (p.email) }
+                                td { (t!(format!("role.{}", p.role), locale = l)) }
+                                td { (p.organisation.as_deref().unwrap_or("–")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Form(form): Form<PersonForm>) -> AppResult<Response> {
+    let l = ctx.lang();
+    let mut errors = PersonErrors::default();
+    let email = match Email::parse(&form.email) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            errors.email = Some(t!(format!("error.email.{}", e.code()), locale = l).to_string());
+            None
+        }
+    };
+    let name = form.name.trim();
+    if name.is_empty() {
+        errors.name = Some(t!("error.name_required", locale = l).to_string());
+    } else if name.chars().count() > 200 {
+        errors.name = Some(t!("error.name_too_long", locale = l).to_string());
+    }
+    let role: Option<Role> = form.role.parse().ok();
+    if role.is_none() {
+        errors.role = Some(t!("error.role_unknown", locale = l).to_string());
+    }
+    let mut organisation_id = None;
+    if !form.organisation.is_empty() {
+        match organisations::by_short_name(&app.db, &form.organisation).await? {
+            Some(o) => organisation_id = Some(o.id),
+            None => errors.organisation = Some(t!("error.organisation_unknown", locale = l).to_string()),
+        }
+    }
+    if let (Some(email), Some(role), false) = (&email, role, errors.any()) {
+        let mut tx = app.db.begin().await?;
+        let new = people::NewPerson { email, name, title: None, role, locale: ctx.locale, organisation_id };
+        match people::create(&mut tx, &new).await {
+            Ok(_) => {
+                tx.commit().await?;
+                return Ok(Redirect::to("/admin/people?added=1").into_response());
+            }
+            Err(people::CreateError::EmailTaken) => {
+                errors.email = Some(t!("error.email_taken", locale = l).to_string());
+            }
+            Err(people::CreateError::Db(e)) => return Err(e.into()),
+        }
+    }
+    let body = render_people(&app, &ctx, &form, &errors, false).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+}

@@ -1,0 +1,123 @@
+//! The page context: who is asking, in which language, with which CSRF token.
+//!
+//! One middleware resolves it once per request (one indexed query for signed-in users, none for
+//! visitors), enforces CSRF on unsafe methods, and after the handler turns an `ErrorInfo`
+//! response into a full page in the user's language (JSON under /api/).
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+
+use super::{cookies, csrf, views};
+use crate::app::SharedApp;
+use crate::domain::token;
+use crate::error::{AppError, ErrorInfo};
+use crate::i18n::Locale;
+use crate::store::people::Person;
+use crate::store::sessions;
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub user: Option<Arc<Person>>,
+    pub locale: Locale,
+    /// The token forms must carry (hidden field `csrf`).
+    pub csrf: String,
+    /// Path and query of this request, for "come back here" links.
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn lang(&self) -> &'static str {
+        self.locale.code()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("page context middleware is not installed on this route")))
+    }
+}
+
+pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, next: Next) -> Response {
+    let user = match jar.get(cookies::SESSION) {
+        Some(c) => match sessions::person(&app.db, c.value()).await {
+            Ok(p) => p.map(Arc::new),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed; treating the request as anonymous");
+                None
+            }
+        },
+        None => None,
+    };
+    let locale = user
+        .as_ref()
+        .map(|u| u.locale())
+        .or_else(|| jar.get(cookies::LANG).and_then(|c| Locale::from_code(c.value())))
+        .or_else(|| {
+            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::negotiate)
+        })
+        .unwrap_or_default();
+    let (csrf_cookie, fresh_cookie) = match jar.get(csrf::COOKIE) {
+        Some(c) if token::looks_valid(c.value()) => (c.value().to_string(), false),
+        _ => (token::generate().secret, true),
+    };
+    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let is_api = req.uri().path().starts_with("/api/");
+    let ctx = Ctx { user, locale, csrf: csrf::token_for(&app.csrf_key, &csrf_cookie), path };
+
+    let mut req = req;
+    if csrf::is_unsafe(req.method()) {
+        let passed = if fresh_cookie || !csrf::same_origin(req.headers(), &app.config.origin()) {
+            None
+        } else {
+            csrf::verify(req, &ctx.csrf).await
+        };
+        match passed {
+            Some(r) => req = r,
+            None => {
+                tracing::info!(path = %ctx.path, "refused a state-changing request without a valid CSRF token");
+                return render_error(&ctx, StatusCode::FORBIDDEN, AppError::Csrf.info(), is_api);
+            }
+        }
+    }
+    req.extensions_mut().insert(ctx.clone());
+    let mut response = next.run(req).await;
+    if let Some(info) = response.extensions().get::<ErrorInfo>().copied() {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        response = render_error(&ctx, status, info, is_api);
+        // Keep headers the handler set deliberately (e.g. Retry-After), but not its body's type.
+        for (name, value) in headers.iter() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                response.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+    }
+    if fresh_cookie {
+        let cookie = cookies::csrf(csrf_cookie, app.config.secure_cookies());
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn render_error(ctx: &Ctx, status: StatusCode, info: ErrorInfo, is_api: bool) -> Response {
+    let message = rust_i18n::t!(info.message_key, locale = ctx.lang()).to_string();
+    if is_api {
+        let body = serde_json::json!({ "error": { "code": info.code, "message": message } });
+        return (status, axum::Json(body)).into_response();
+    }
+    (status, views::error_page(ctx, status, &message)).into_response()
+}

@@ -1,0 +1,20 @@
+//! HTTP: the router, the page context and CSRF middleware, extractors, and one module per area
+//! (handlers with their maud views).
+
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod context;
+pub mod cookies;
+pub mod csrf;
+pub mod extract;
+pub mod health;
+pub mod home;
+pub mod lang;
+pub mod login;
+pub mod metrics;
+pub mod router;
+pub mod security;
+pub mod views;
+
+pub use router::router;

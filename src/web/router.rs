@@ -1,0 +1,49 @@
+//! Every route on one screen, and the layers around them.
+//!
+//! | route | who | module |
+//! |---|---|---|
+//! | `GET /` | everyone | home |
+//! | `GET,POST /login`, `GET,POST /login/{token}`, `POST /logout` | everyone | login |
+//! | `POST /lang` | everyone | lang |
+//! | `GET /admin/outbox` | organiser | admin |
+//! | `GET,POST /admin/people` | admin | admin |
+//! | `GET /healthz`, `GET /metrics` | everyone | health |
+//! | `GET /static/{file}` | everyone | assets |
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+
+use super::{admin, assets, context, health, home, lang, login, metrics, security};
+use crate::app::SharedApp;
+use crate::error::AppError;
+
+/// Request bodies beyond this are refused with 413 (forms are small; .ics import will raise
+/// it on its own route).
+const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(app: SharedApp) -> Router {
+    // Pages: they get the page context (user, language, CSRF) and friendly error pages.
+    let pages = Router::new()
+        .merge(home::router())
+        .merge(login::router())
+        .merge(lang::router())
+        .merge(admin::router())
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(app.clone(), context::layer));
+
+    Router::new()
+        .merge(health::router())
+        .route("/static/{file}", get(assets::serve))
+        .merge(pages)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(metrics::track))
+        .with_state(app)
+}

@@ -1,0 +1,366 @@
+//! Test harness: each test gets a fresh database (a SQLite file in a temp dir, or a new
+//! database in the throwaway PostgreSQL cluster that scripts/test starts), the whole app on
+//! port 0, a real SMTP server process where mail matters, and an HTTP client with a cookie jar.
+//!
+//! `both_backends!(name)` turns `async fn name(db: TestDb)` into two tests, `name::sqlite` and
+//! `name::postgres`. Without `SALON_TEST_PG_URL` the PostgreSQL half fails under `CI=true` and
+//! is reported as skipped otherwise.
+
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use salon::app::SharedApp;
+use salon::config::{Config, Settings};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_util::sync::CancellationToken;
+
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::TestDb::sqlite().await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::common::TestDb::postgres().await {
+                    super::$name(db).await
+                }
+            }
+        }
+    )* };
+}
+
+/// A fresh, empty database for one test.
+pub struct TestDb {
+    pub url: String,
+    pub postgres: bool,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("salon.db").display());
+        TestDb { url, postgres: false, dir }
+    }
+
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = match std::env::var("SALON_TEST_PG_URL") {
+            Ok(u) if !u.is_empty() => u,
+            _ => {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("CI=true but SALON_TEST_PG_URL is not set: the PostgreSQL tests must run in CI (use scripts/test)");
+                }
+                eprintln!("SKIPPED: PostgreSQL half of this test (SALON_TEST_PG_URL not set; scripts/test sets it)");
+                return None;
+            }
+        };
+        let name = format!("salon_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
+        sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("create database {name}"))).await.unwrap();
+        let mut url = url::Url::parse(&admin_url).unwrap();
+        url.set_path(&format!("/{name}"));
+        Some(TestDb { url: url.to_string(), postgres: true, dir: tempfile::tempdir().unwrap() })
+    }
+
+    /// Run one SQL statement directly (to simulate the passage of time, or to inspect state).
+    pub async fn execute(&self, sql: &str) {
+        if self.postgres {
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+            sqlx::Executor::execute(&mut c, sqlx::AssertSqlSafe(sql.to_string())).await.unwrap();
+        } else {
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+            sqlx::Executor::execute(&mut c, sqlx::AssertSqlSafe(sql.to_string())).await.unwrap();
+        }
+    }
+
+    /// One integer from a query (counts).
+    pub async fn count(&self, sql: &str) -> i64 {
+        if self.postgres {
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut c).await.unwrap()
+        } else {
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut c).await.unwrap()
+        }
+    }
+
+    /// Settings a test app starts from: this database, fast outbox polling and retries.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            database_url: self.url.clone(),
+            addr: "127.0.0.1:0".into(),
+            outbox_dir: self.dir.path().join("outbox").display().to_string(),
+            outbox_poll_ms: "50".into(),
+            outbox_retry_base_ms: "100".into(),
+            outbox_max_attempts: "50".into(),
+            smtp_timeout_secs: "5".into(),
+            mail_from: "Salon <salon@salon.example>".into(),
+            ..Settings::default()
+        }
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.dir.path().join("outbox")
+    }
+}
+
+/// The whole app, serving on a port of its own.
+pub struct TestApp {
+    pub base: String,
+    pub app: SharedApp,
+    shutdown: CancellationToken,
+    handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(db: &TestDb) -> TestApp {
+        Self::spawn_with(db.settings()).await
+    }
+
+    pub async fn spawn_with(mut settings: Settings) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        settings.addr = addr.to_string();
+        settings.base_url = Some(format!("http://{addr}"));
+        let config = Config::from_settings(&settings).unwrap();
+        let app = salon::build(config).await.unwrap();
+        let shutdown = CancellationToken::new();
+        let handle = tokio::spawn(salon::run(app.clone(), listener, shutdown.clone()));
+        TestApp { base: format!("http://{addr}"), app, shutdown, handle }
+    }
+
+    /// Stop like SIGTERM would, and wait until everything has stopped.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.handle.await.unwrap().unwrap();
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    pub async fn load_demo(&self) {
+        salon::demo::load(&self.app.db).await.unwrap();
+    }
+}
+
+/// A browser-like HTTP client: cookie jar, no automatic redirects (tests look at them).
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    csrf: std::sync::Mutex<Option<String>>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Client { base: base.to_string(), http, csrf: std::sync::Mutex::new(None) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// The CSRF token of this client's cookie, read from a page's form as a browser would.
+    pub async fn csrf(&self) -> String {
+        if let Some(t) = self.csrf.lock().unwrap().clone() {
+            return t;
+        }
+        let (_, body) = self.get_text("/login").await;
+        let token = input_value(&body, "csrf").expect("a csrf field on the page");
+        *self.csrf.lock().unwrap() = Some(token.clone());
+        token
+    }
+
+    /// POST a form with this client's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.http.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+
+    /// Sign in as `email` the way a person does: ask for a link, read the mail, open the link,
+    /// press the button. `mailbox` is where the mail lands (outbox dir or SMTP sink dir).
+    pub async fn sign_in(&self, email: &str, mailbox: &Path) -> reqwest::Response {
+        let before = mails_to(mailbox, email).len();
+        let r = self.post_form("/login", &[("email", email)]).await;
+        assert_eq!(r.status(), 200);
+        let mail = wait_for_mails_to(mailbox, email, before + 1).await.pop().unwrap();
+        let link = sign_in_link(&mail);
+        let path = link.strip_prefix(&self.base).expect("the link points at this app").to_string();
+        let (status, page) = self.get_text(&path).await;
+        assert_eq!(status, 200, "{page}");
+        let r = self.post_form(&path, &[]).await;
+        assert_eq!(r.status(), 303, "signing in redirects");
+        r
+    }
+}
+
+/// The `value` of the first `<input name=NAME>` in an HTML page.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).unwrap();
+    doc.select(&sel).next().and_then(|e| e.value().attr("value")).map(str::to_string)
+}
+
+/// The text of the `<main>` element, whitespace folded.
+pub fn main_text(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("main").unwrap();
+    let text: String = doc.select(&sel).flat_map(|e| e.text()).collect::<Vec<_>>().join(" ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A mail as it arrived: raw bytes and parsed.
+pub struct Mail {
+    pub raw: Vec<u8>,
+    pub path: PathBuf,
+}
+
+impl Mail {
+    pub fn parsed(&self) -> mailparse::ParsedMail<'_> {
+        mailparse::parse_mail(&self.raw).unwrap()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        use mailparse::MailHeaderMap;
+        self.parsed().headers.get_first_value(name)
+    }
+
+    /// The text/plain part, decoded.
+    pub fn text(&self) -> String {
+        fn find(p: &mailparse::ParsedMail<'_>) -> Option<String> {
+            if p.ctype.mimetype == "text/plain" {
+                return p.get_body().ok();
+            }
+            p.subparts.iter().find_map(find)
+        }
+        find(&self.parsed()).unwrap_or_default()
+    }
+}
+
+/// All mails in `dir` addressed to `email` (by the To header), oldest first.
+pub fn mails_to(dir: &Path, email: &str) -> Vec<Mail> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| Mail { raw: std::fs::read(&path).unwrap(), path })
+        .filter(|m| m.header("To").is_some_and(|to| to.to_lowercase().contains(&email.to_lowercase())))
+        .collect()
+}
+
+pub fn all_mails(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count())
+        .unwrap_or(0)
+}
+
+pub async fn wait_for_mails_to(dir: &Path, email: &str, n: usize) -> Vec<Mail> {
+    let started = tokio::time::Instant::now();
+    loop {
+        let mails = mails_to(dir, email);
+        if mails.len() >= n {
+            return mails;
+        }
+        assert!(started.elapsed() < DEADLINE, "expected {n} mail(s) to {email} in {}", dir.display());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Wait until `check` holds (state that changes in the background, e.g. the outbox).
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = tokio::time::Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < DEADLINE, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The sign-in URL in a sign-in mail.
+pub fn sign_in_link(mail: &Mail) -> String {
+    let text = mail.text();
+    let start = text.find("http").expect("a link in the mail");
+    text[start..].split_whitespace().next().unwrap().to_string()
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A real SMTP server process (scripts/smtp_sink.py, aiosmtpd) writing what it receives to a dir.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: PathBuf,
+    child: tokio::process::Child,
+}
+
+impl SmtpSink {
+    pub async fn start(dir: &Path) -> SmtpSink {
+        Self::start_on(free_port(), dir).await
+    }
+
+    pub async fn start_on(port: u16, dir: &Path) -> SmtpSink {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/smtp_sink.py");
+        let mut child = tokio::process::Command::new(std::env::var("SALON_TEST_PYTHON").unwrap_or_else(|_| "python3".into()))
+            .arg(&script)
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--dir")
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("python3 to start scripts/smtp_sink.py");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = tokio::time::timeout(DEADLINE, lines.next_line()).await;
+        match ready {
+            Ok(Ok(Some(line))) if line.starts_with("ready") => {}
+            other => panic!(
+                "the SMTP sink did not start ({other:?}); it needs Python's aiosmtpd: pip install aiosmtpd (scripts/test installs it)"
+            ),
+        }
+        SmtpSink { port, dir: dir.to_path_buf(), child }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
