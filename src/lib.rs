@@ -83,13 +83,17 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
     let csrf_key = store::settings::get_or_init(&db, "csrf_key", || domain::token::generate().secret)
         .await
         .context("could not read the installation secret")?;
+    // Publish the outbox depth before the first request, so /metrics always has it.
+    let depth = store::outbox::depth(&db).await.context("could not read the outbox")?;
+    let metrics = metrics_handle()?;
+    metrics::gauge!("salon_outbox_depth").set(depth as f64);
     Ok(Arc::new(App {
         config,
         db,
         mail_wake: Arc::new(Notify::new()),
         csrf_key: csrf_key.into_bytes(),
         limits: RateLimits::new(),
-        metrics: metrics_handle()?,
+        metrics,
     }))
 }
 

@@ -55,7 +55,7 @@ async fn mail_waits_while_the_server_is_down_and_goes_when_it_is_back(db: TestDb
     app.client().post_form("/login", &[("email", MEMBER)]).await;
 
     // Nobody listens: the worker retries with back-off and records why.
-    eventually("three attempts", || async { db.count("select attempts from outbox where id = 1").await >= 3 }).await;
+    eventually("three attempts", || async { db.count("select cast(attempts as bigint) from outbox where id = 1").await >= 3 }).await;
     assert_eq!(status_of(&db, 1).await, "queued");
     let organiser = app.client();
     // The organiser's view shows the error (signing in needs mail, so use a CLI-style link).
@@ -109,7 +109,7 @@ async fn a_permanent_rejection_is_marked_failed_and_shown(db: TestDb) {
 
     app.client().post_form("/login", &[("email", "reject.me@kb.example")]).await;
     eventually("row marked failed", || async { status_of(&db, 1).await == "failed" }).await;
-    assert_eq!(db.count("select attempts from outbox where id = 1").await, 1, "a 5xx is not retried");
+    assert_eq!(db.count("select cast(attempts as bigint) from outbox where id = 1").await, 1, "a 5xx is not retried");
 
     let organiser = app.client();
     organiser.sign_in(ORGANISER, &sink.dir).await;

@@ -160,7 +160,13 @@ async fn a_mistyped_address_is_explained_in_the_users_language(db: TestDb) {
     let en = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let page = en.get(format!("{}/login", app.base)).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap().text().await.unwrap();
     let token = input_value(&page, "csrf").unwrap();
-    let r = en.post(format!("{}/login", app.base)).form(&[("email", ""), ("csrf", &token)]).send().await.unwrap();
+    let r = en
+        .post(format!("{}/login", app.base))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .form(&[("email", ""), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Enter your email address."));
     assert_eq!(db.count("select count(*) from outbox").await, 0);
