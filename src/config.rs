@@ -276,7 +276,8 @@ mod tests {
 
     #[test]
     fn each_bad_setting_is_named() {
-        let cases: Vec<(Box<dyn FnOnce(&mut Settings)>, &str)> = vec![
+        type Change = Box<dyn FnOnce(&mut Settings)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|s| s.addr = "nope".into()), "SALON_ADDR"),
             (Box::new(|s| s.database_url = "mysql://x".into()), "DATABASE_URL"),
             (Box::new(|s| s.base_url = Some("ftp://x".into())), "SALON_BASE_URL"),

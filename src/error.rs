@@ -17,6 +17,8 @@ pub enum AppError {
     BadRequest(&'static str),
     #[error("too many requests")]
     TooManyRequests,
+    #[error("request body too large")]
+    TooLarge,
     #[error("gone: {0}")]
     Gone(&'static str),
     #[error(transparent)]
@@ -43,6 +45,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Csrf => ("csrf", "error.csrf"),
             AppError::BadRequest(key) => ("bad_request", *key),
             AppError::TooManyRequests => ("too_many_requests", "error.too_many_requests"),
+            AppError::TooLarge => ("too_large", "error.too_large"),
             AppError::Gone(key) => ("gone", *key),
             AppError::Internal(_) => ("internal", "error.internal"),
         };

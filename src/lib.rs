@@ -106,6 +106,7 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
         transport,
         from: app.config.mail.from.email.clone(),
         config: app.config.outbox.clone(),
+        smtp_timeout: app.config.mail.smtp_timeout,
         wake: app.mail_wake.clone(),
     };
     let worker = tokio::spawn(worker.run(shutdown.clone()));

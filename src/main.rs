@@ -197,4 +197,5 @@ fn print_demo_hints(config: &Config) {
         salon::config::MailTransportConfig::Smtp { .. } => "mail goes to the SMTP server".to_string(),
     };
     println!("Sign in as the organiser: {} (or the admin: {}); {mail}.", salon::demo::ORGANISER_EMAIL, salon::demo::ADMIN_EMAIL);
+    println!("Or print a sign-in link: salon admin login-link --email {}", salon::demo::ORGANISER_EMAIL);
 }

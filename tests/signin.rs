@@ -203,6 +203,11 @@ async fn forms_without_a_valid_csrf_token_are_refused(db: TestDb) {
     let r = forger.post(c.url("/login")).form(&[("email", ORGANISER), ("csrf", &token)]).send().await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(db.count("select count(*) from outbox").await, 0, "nothing was changed");
+    // An oversized form is refused before it is read.
+    let big = "x".repeat(100 * 1024);
+    let r = c.http.post(c.url("/login")).form(&[("email", big.as_str()), ("csrf", &token)]).send().await.unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(r.text().await.unwrap().contains("for stort"));
     // The same origin with the right token passes.
     let r = c
         .http
@@ -213,6 +218,22 @@ async fn forms_without_a_valid_csrf_token_are_refused(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    app.stop().await;
+}
+
+async fn pages_carry_the_security_headers(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    for path in ["/", "/login", "/nope", "/healthz"] {
+        let r = app.client().get(path).await;
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+    }
+    let (status, page) = app.client().get_text("/nope").await;
+    assert_eq!(status, 404);
+    assert!(main_text(&page).contains("Siden findes ikke"), "a friendly page in Danish: {page}");
     app.stop().await;
 }
 
@@ -312,6 +333,7 @@ both_backends!(
     unknown_address_gets_the_same_answer_and_no_mail,
     a_mistyped_address_is_explained_in_the_users_language,
     forms_without_a_valid_csrf_token_are_refused,
+    pages_carry_the_security_headers,
     roles_guard_the_organiser_and_admin_pages,
     language_follows_the_switch_and_the_sign_in_mail_follows_the_person,
     sign_in_requests_are_rate_limited,

@@ -20,13 +20,14 @@ use crate::domain::time::now;
 use crate::store::{Db, outbox};
 
 /// Rows claimed per round trip.
-const BATCH: i64 = 32;
+const BATCH: i64 = 16;
 
 pub struct Worker {
     pub db: Db,
     pub transport: Transport,
     pub from: Address,
     pub config: OutboxConfig,
+    pub smtp_timeout: Duration,
     pub wake: Arc<Notify>,
 }
 
@@ -102,9 +103,10 @@ impl Worker {
         Ok(())
     }
 
-    /// Long enough for one batch to be sent with every send timing out.
+    /// Long enough for one batch to be sent with every send timing out; a process killed
+    /// mid-batch leaves its rows to others after this (five minutes with the defaults).
     fn lock_duration(&self) -> Duration {
-        Duration::from_secs(60) + Duration::from_secs(30) * BATCH as u32
+        Duration::from_secs(60) + self.smtp_timeout * BATCH as u32
     }
 }
 

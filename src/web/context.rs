@@ -78,16 +78,19 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
 
     let mut req = req;
     if csrf::is_unsafe(req.method()) {
-        let passed = if fresh_cookie || !csrf::same_origin(req.headers(), &app.config.origin()) {
-            None
+        let verdict = if fresh_cookie || !csrf::same_origin(req.headers(), &app.config.origin()) {
+            csrf::Verdict::Refused
         } else {
             csrf::verify(req, &ctx.csrf).await
         };
-        match passed {
-            Some(r) => req = r,
-            None => {
-                tracing::info!(path = %ctx.path, "refused a state-changing request without a valid CSRF token");
+        match verdict {
+            csrf::Verdict::Pass(r) => req = r,
+            csrf::Verdict::Refused => {
+                tracing::info!(route = %route_of(&ctx.path), "refused a state-changing request without a valid CSRF token");
                 return render_error(&ctx, StatusCode::FORBIDDEN, AppError::Csrf.info(), is_api);
+            }
+            csrf::Verdict::TooLarge => {
+                return render_error(&ctx, StatusCode::PAYLOAD_TOO_LARGE, AppError::TooLarge.info(), is_api);
             }
         }
     }
@@ -111,6 +114,13 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
         }
     }
     response
+}
+
+/// The first path segment only: paths can hold tokens, which must not reach the logs.
+fn route_of(path: &str) -> &str {
+    let rest = path.strip_prefix('/').unwrap_or(path);
+    let end = rest.find(['/', '?']).map(|i| i + 1).unwrap_or(path.len());
+    &path[..end.min(path.len())]
 }
 
 fn render_error(ctx: &Ctx, status: StatusCode, info: ErrorInfo, is_api: bool) -> Response {

@@ -16,8 +16,15 @@ pub const COOKIE: &str = "salon_csrf";
 pub const FIELD: &str = "csrf";
 pub const HEADER: &str = "x-csrf-token";
 
-/// Forms are small; anything larger is refused before it is buffered.
-const MAX_FORM_BYTES: usize = 256 * 1024;
+/// Forms are small; anything larger is refused (413) before it is buffered.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The outcome of checking an unsafe request.
+pub enum Verdict {
+    Pass(Request<Body>),
+    Refused,
+    TooLarge,
+}
 
 pub fn token_for(key: &[u8], cookie_value: &str) -> String {
     // HMAC accepts keys of any length; `new_from_slice` cannot fail for HMAC.
@@ -46,13 +53,21 @@ pub fn same_origin(headers: &HeaderMap, expected_origin: &str) -> bool {
 }
 
 /// Check the token of an unsafe request. Form bodies are buffered to read the field and then
-/// handed on unchanged. Returns the request to pass on, or `None` when the check fails.
-pub async fn verify(req: Request<Body>, expected: &str) -> Option<Request<Body>> {
+/// handed on unchanged.
+pub async fn verify(req: Request<Body>, expected: &str) -> Verdict {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+        return Verdict::TooLarge;
+    }
     if expected.is_empty() {
-        return None;
+        return Verdict::Refused;
     }
     if let Some(sent) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
-        return equal(sent, expected).then_some(req);
+        return if equal(sent, expected) { Verdict::Pass(req) } else { Verdict::Refused };
     }
     let is_form = req
         .headers()
@@ -60,12 +75,17 @@ pub async fn verify(req: Request<Body>, expected: &str) -> Option<Request<Body>>
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return None;
+        return Verdict::Refused;
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES).await.ok()?;
-    let sent = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned())?;
-    equal(&sent, expected).then(|| Request::from_parts(parts, Body::from(bytes)))
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return Verdict::TooLarge;
+    };
+    let sent = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned());
+    match sent {
+        Some(sent) if equal(&sent, expected) => Verdict::Pass(Request::from_parts(parts, Body::from(bytes))),
+        _ => Verdict::Refused,
+    }
 }
 
 fn equal(a: &str, b: &str) -> bool {

@@ -13,11 +13,13 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::get;
 use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use super::{admin, assets, context, health, home, lang, login, metrics, security};
 use crate::app::SharedApp;
@@ -45,5 +47,14 @@ pub fn router(app: SharedApp) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(metrics::track))
+        .layer(
+            // Spans name the route pattern, never the raw path: paths can hold secret tokens.
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str()).unwrap_or("unmatched");
+                    tracing::info_span!("request", method = %req.method(), route)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(app)
 }
