@@ -2,6 +2,8 @@
 //! Nothing here imports axum or sqlx, so every rule can be tested on its own.
 
 pub mod email;
+pub mod rsvp;
+pub mod salon;
 pub mod role;
 pub mod time;
 pub mod token;

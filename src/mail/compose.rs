@@ -53,6 +53,111 @@ fn html_frame(locale: Locale, title: &str, content: Markup) -> String {
     .into_string()
 }
 
+/// A plain two-part (text and HTML) mail from paragraphs and one call to action.
+struct Simple<'a> {
+    kind: &'static str,
+    locale: Locale,
+    name: &'a str,
+    email: &'a str,
+    subject: String,
+    paragraphs: Vec<String>,
+    action: Option<(String, String)>,
+}
+
+fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
+    let l = m.locale.code();
+    let greeting = t!("mail.greeting", locale = l, name = m.name).to_string();
+    let mut text = format!("{greeting}\n\n");
+    for p in &m.paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    if let Some((label, url)) = &m.action {
+        text.push_str(&format!("{label}:\n{url}\n\n"));
+    }
+    text.push_str(&format!("-- \n{}\n", t!("mail.footer", locale = l)));
+    let html = html_frame(
+        m.locale,
+        &m.subject,
+        html! {
+            p { (greeting) }
+            @for p in &m.paragraphs { p { (p) } }
+            @if let Some((label, url)) = &m.action { p { a href=(url) style="font-weight: bold;" { (label) } } }
+        },
+    );
+    let from = config.mail.from.clone();
+    let message_id = new_message_id(&from);
+    let message = Message::builder()
+        .from(from)
+        .to(mailbox(m.name, m.email)?)
+        .subject(m.subject.clone())
+        .message_id(Some(message_id.clone()))
+        .multipart(MultiPart::alternative_plain_html(text, html))?;
+    Ok(Composed { kind: m.kind, message_id, recipient: m.email.to_string(), subject: m.subject, body: message.formatted() })
+}
+
+/// "A seat has freed up: you are now registered."
+pub fn promoted(config: &Config, person: &crate::store::people::Person, salon: &crate::store::salons::Salon) -> Result<Composed, ComposeError> {
+    let locale = person.locale();
+    let l = locale.code();
+    let when = salon_when(salon, l);
+    simple(
+        config,
+        Simple {
+            kind: "promoted",
+            locale,
+            name: &person.name,
+            email: &person.email,
+            subject: t!("mail.promoted.subject", locale = l, title = salon.title).to_string(),
+            paragraphs: vec![
+                t!("mail.promoted.body", locale = l, title = salon.title, when = when).to_string(),
+                t!("mail.promoted.change", locale = l).to_string(),
+            ],
+            action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
+        },
+    )
+}
+
+/// The double opt-in mail for someone registering for an open salon.
+pub fn confirm_registration(
+    config: &Config,
+    name: &str,
+    email: &str,
+    locale: Locale,
+    salon: &crate::store::salons::Salon,
+    link: &str,
+) -> Result<Composed, ComposeError> {
+    let l = locale.code();
+    let when = salon_when(salon, l);
+    simple(
+        config,
+        Simple {
+            kind: "confirm_registration",
+            locale,
+            name,
+            email,
+            subject: t!("mail.confirm.subject", locale = l, title = salon.title).to_string(),
+            paragraphs: vec![
+                t!("mail.confirm.body", locale = l, title = salon.title, when = when).to_string(),
+                t!("mail.confirm.ignore", locale = l).to_string(),
+            ],
+            action: Some((t!("mail.confirm.button", locale = l).to_string(), link.to_string())),
+        },
+    )
+}
+
+/// "tirsdag 10. marts 2027 kl. 09.00 (Copenhagen)" for mail text.
+fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
+    let tz = salon.tz();
+    let start = salon.starts_at.with_timezone(&tz);
+    format!(
+        "{}, {} ({})",
+        crate::web::timefmt::date(&start, l),
+        crate::web::timefmt::clock(&start, l),
+        crate::web::timefmt::zone_label(tz)
+    )
+}
+
 /// The sign-in mail, in the person's language.
 pub fn sign_in(config: &Config, name: &str, email: &str, locale: Locale, link: &str) -> Result<Composed, ComposeError> {
     let l = locale.code();

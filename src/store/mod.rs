@@ -22,6 +22,10 @@ pub mod login_tokens;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
+pub mod registrations;
+pub mod rsvps;
+pub mod salons;
+pub mod series;
 pub mod sessions;
 pub mod settings;
 

@@ -17,9 +17,15 @@ pub struct Person {
     locale: String,
     pub organisation_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    time_zone: String,
 }
 
 impl Person {
+    /// The zone the person reads times in (salon pages also show the salon's own zone).
+    pub fn time_zone(&self) -> Result<chrono_tz::Tz, chrono_tz::ParseError> {
+        self.time_zone.parse()
+    }
+
     /// The check constraint guarantees one of the three; an unknown value (a newer schema)
     /// gets the least power.
     pub fn role(&self) -> Role {

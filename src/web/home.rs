@@ -1,21 +1,48 @@
-//! The front page.
+//! The front page (upcoming salons) and the archive of past salons.
 
 use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
 use maud::{Markup, html};
 use rust_i18n::t;
 
 use super::context::Ctx;
+use super::timefmt;
 use super::views::page;
 use crate::app::SharedApp;
+use crate::error::AppResult;
+use crate::store::salons::{self, Listed};
 
 pub fn router() -> Router<SharedApp> {
-    Router::new().route("/", get(front_page))
+    Router::new().route("/", get(front_page)).route("/past", get(past))
 }
 
-async fn front_page(ctx: Ctx) -> Markup {
+/// A list of salons as cards; shared by the front page, the archive and series pages.
+pub fn salon_list(ctx: &Ctx, salons: &[Listed]) -> Markup {
     let l = ctx.lang();
-    page(
+    html! {
+        ul class="salon-list" {
+            @for s in salons {
+                li class="salon-card" {
+                    h3 { a href=(format!("/salons/{}", s.id)) { (s.title) } }
+                    p class="when" { (timefmt::span(&s.starts_at, &s.ends_at, s.tz(), l)) }
+                    p class="meta" {
+                        (t!(format!("salon.mode.{}", s.mode), locale = l))
+                        @if let Some(series) = &s.series_title { " · " (series) }
+                        @if s.status != "published" {
+                            " · " strong class=(format!("badge badge-{}", s.status)) { (t!(format!("salon.status.{}", s.status), locale = l)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn front_page(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let upcoming = salons::upcoming(&app.db, 500).await?;
+    Ok(page(
         &ctx,
         &t!("home.title", locale = l),
         html! {
@@ -23,19 +50,37 @@ async fn front_page(ctx: Ctx) -> Markup {
             p class="lead" { (t!("home.lead", locale = l)) }
             section aria-labelledby="upcoming" {
                 h2 id="upcoming" { (t!("home.upcoming", locale = l)) }
-                p { (t!("home.empty", locale = l)) }
-            }
-            section aria-labelledby="how" class="panel" {
-                h2 id="how" { (t!("home.how_title", locale = l)) }
-                ol {
-                    li { (t!("home.how_1", locale = l)) }
-                    li { (t!("home.how_2", locale = l)) }
-                    li { (t!("home.how_3", locale = l)) }
+                @if upcoming.is_empty() {
+                    p { (t!("home.empty", locale = l)) }
+                } @else {
+                    (salon_list(&ctx, &upcoming))
                 }
-                @if ctx.user.is_none() {
+                p { a href="/past" { (t!("home.past_link", locale = l)) } }
+            }
+            @if ctx.user.is_none() {
+                section aria-labelledby="how" class="panel" {
+                    h2 id="how" { (t!("home.how_title", locale = l)) }
+                    ol {
+                        li { (t!("home.how_1", locale = l)) }
+                        li { (t!("home.how_2", locale = l)) }
+                        li { (t!("home.how_3", locale = l)) }
+                    }
                     p { a href="/login" { (t!("home.sign_in_cta", locale = l)) } }
                 }
             }
         },
-    )
+    ))
+}
+
+async fn past(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let past = salons::past(&app.db, 200).await?;
+    Ok(page(
+        &ctx,
+        &t!("home.past_title", locale = l),
+        html! {
+            h1 { (t!("home.past_title", locale = l)) }
+            @if past.is_empty() { p { (t!("home.past_empty", locale = l)) } } @else { (salon_list(&ctx, &past)) }
+        },
+    ))
 }

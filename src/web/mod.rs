@@ -2,19 +2,26 @@
 //! (handlers with their maud views).
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod context;
 pub mod cookies;
 pub mod csrf;
 pub mod extract;
+pub mod form;
 pub mod health;
 pub mod home;
 pub mod lang;
 pub mod login;
 pub mod metrics;
+pub mod organise;
+pub mod participants;
 pub mod router;
+pub mod rsvp;
+pub mod salon_page;
 pub mod security;
+pub mod timefmt;
 pub mod views;
 
 pub use router::router;

@@ -2,7 +2,15 @@
 //!
 //! | route | who | module |
 //! |---|---|---|
-//! | `GET /` | everyone | home |
+//! | `GET /`, `GET /past` | everyone | home |
+//! | `GET /salons/{id}`, `GET /series/{id}` | everyone (drafts: organisers) | salon_page |
+//! | `POST /salons/{id}/rsvp` | signed in | rsvp |
+//! | `POST /salons/{id}/register`, `GET,POST /register/{token}` | everyone (open salons) | rsvp |
+//! | `GET /organise`, `GET,POST /salons/new`, `GET,POST /salons/{id}/edit` | organiser | organise |
+//! | `POST /salons/{id}/publish`, `/cancel`, `/duplicate` | organiser | organise |
+//! | `GET,POST /series/new`, `GET,POST /series/{id}/edit` | organiser | organise |
+//! | `GET /salons/{id}/participants`, `GET /salons/{id}/participants.csv` | organiser | participants |
+//! | `GET /api/v1/salons`, `GET /api/v1/salons/{id}` | everyone (JSON) | api |
 //! | `GET,POST /login`, `GET,POST /login/{token}`, `POST /logout` | everyone | login |
 //! | `POST /lang` | everyone | lang |
 //! | `GET /admin/outbox` | organiser | admin |
@@ -21,7 +29,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{admin, assets, context, health, home, lang, login, metrics, security};
+use super::{admin, api, assets, context, health, home, lang, login, metrics, organise, participants, rsvp, salon_page, security};
 use crate::app::SharedApp;
 use crate::error::AppError;
 
@@ -36,6 +44,11 @@ pub fn router(app: SharedApp) -> Router {
         .merge(login::router())
         .merge(lang::router())
         .merge(admin::router())
+        .merge(salon_page::router())
+        .merge(organise::router())
+        .merge(rsvp::router())
+        .merge(participants::router())
+        .merge(api::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(app.clone(), context::layer));
 

@@ -32,8 +32,10 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                         nav aria-label=(t!("nav.main", locale = l)) {
                             ul {
                                 li { a href="/" { (t!("nav.home", locale = l)) } }
+                                li { a href="/past" { (t!("home.past_link", locale = l)) } }
                                 @if let Some(user) = &ctx.user {
                                     @if user.role().at_least(Role::Organiser) {
+                                        li { a href="/organise" { (t!("organise.title", locale = l)) } }
                                         li { a href="/admin/outbox" { (t!("nav.outbox", locale = l)) } }
                                     }
                                     @if user.role().at_least(Role::Admin) {

@@ -364,3 +364,44 @@ impl SmtpSink {
         let _ = self.child.kill().await;
     }
 }
+
+impl TestApp {
+    /// A client signed in as `email` (who must exist), by a one-time link as `salon admin
+    /// login-link` makes, used through HTTP like any link. For tests that are not about mail.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let db = &self.app.db;
+        let person = salon::store::people::by_email(db, &salon::domain::Email::parse(email).unwrap()).await.unwrap().expect("person exists");
+        let mut tx = db.begin().await.unwrap();
+        let secret = salon::store::login_tokens::create(&mut tx, person.id, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let c = self.client();
+        let r = c.post_form(&format!("/login/{secret}"), &[]).await;
+        assert_eq!(r.status(), 303, "sign-in by link");
+        c
+    }
+
+    /// Create a person directly (test set-up), returning the id.
+    pub async fn add_person(&self, email: &str, name: &str, role: salon::domain::Role) -> i64 {
+        let mut tx = self.app.db.begin().await.unwrap();
+        let id = salon::store::people::create(
+            &mut tx,
+            &salon::store::people::NewPerson {
+                email: &salon::domain::Email::parse(email).unwrap(),
+                name,
+                title: None,
+                role,
+                locale: salon::i18n::Locale::Da,
+                organisation_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+}
+
+/// The path a 303 points to.
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}

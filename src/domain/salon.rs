@@ -1,0 +1,420 @@
+//! A salon's rules: what a valid salon is, and the plain types for its mode, status and
+//! registration policy. The web layer turns field errors into translated messages
+//! (`salon.error.<code>`); nothing here knows about HTTP or SQL.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::time::{local_to_utc, parse_time_zone};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    InPerson,
+    Online,
+    Hybrid,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::InPerson, Mode::Online, Mode::Hybrid];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::InPerson => "in_person",
+            Mode::Online => "online",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+    pub fn has_place(self) -> bool {
+        matches!(self, Mode::InPerson | Mode::Hybrid)
+    }
+    pub fn has_link(self) -> bool {
+        matches!(self, Mode::Online | Mode::Hybrid)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Published,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Cancelled => "cancelled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Draft, Status::Published, Status::Cancelled].into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// Any signed-in member may answer; people not yet known may register (double opt-in).
+    Open,
+    /// Only invited people (and organisers) may answer.
+    Invitation,
+}
+
+impl Registration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registration::Open => "open",
+            Registration::Invitation => "invitation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Registration> {
+        match s {
+            "open" => Some(Registration::Open),
+            "invitation" => Some(Registration::Invitation),
+            _ => None,
+        }
+    }
+}
+
+/// One line of the agenda: an optional local start time ("HH:MM"), a title, a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaItem {
+    pub start_time: Option<String>,
+    pub title: String,
+    pub note: String,
+}
+
+/// What the organiser typed, as text.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SalonInput {
+    pub title: String,
+    pub description: String,
+    pub series_id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub time_zone: String,
+    pub mode: String,
+    pub address: String,
+    pub meeting_url: String,
+    pub capacity: String,
+    pub rsvp_deadline: String,
+    pub registration: String,
+    pub agenda: String,
+}
+
+/// A salon that passed every rule.
+#[derive(Debug, Clone)]
+pub struct ValidSalon {
+    pub title: String,
+    pub description: String,
+    pub series_id: Option<i64>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: Tz,
+    pub mode: Mode,
+    pub address: Option<String>,
+    pub meeting_url: Option<String>,
+    pub capacity: Option<i64>,
+    pub rsvp_deadline: Option<DateTime<Utc>>,
+    pub registration: Registration,
+    pub agenda: Vec<AgendaItem>,
+}
+
+/// A rule broken by one field. `code` names the message (`salon.error.<code>`); `line` points
+/// into the agenda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub line: Option<usize>,
+}
+
+fn err(field: &'static str, code: &'static str) -> FieldError {
+    FieldError { field, code, line: None }
+}
+
+pub const TITLE_MAX: usize = 200;
+pub const TEXT_MAX: usize = 20_000;
+
+/// Check everything at once, so the form shows every problem in one round.
+/// `seated_yes` is the number of people holding a seat now (capacity may not drop below it).
+pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<FieldError>> {
+    let mut errors = Vec::new();
+
+    let title = input.title.trim().to_string();
+    if title.is_empty() {
+        errors.push(err("title", "title_required"));
+    } else if title.chars().count() > TITLE_MAX {
+        errors.push(err("title", "title_too_long"));
+    }
+    let description = input.description.trim().to_string();
+    if description.chars().count() > TEXT_MAX {
+        errors.push(err("description", "text_too_long"));
+    }
+    let series_id = match input.series_id.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(err("series_id", "series_unknown"));
+                None
+            }
+        },
+    };
+    let time_zone = match parse_time_zone(input.time_zone.trim()) {
+        Some(tz) => tz,
+        None => {
+            errors.push(err("time_zone", "time_zone_unknown"));
+            chrono_tz::Europe::Copenhagen
+        }
+    };
+    let mut local = |field: &'static str, raw: &str, required: bool| -> Option<DateTime<Utc>> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            if required {
+                errors.push(err(field, "time_required"));
+            }
+            return None;
+        }
+        match local_to_utc(raw, time_zone) {
+            Ok(t) => Some(t),
+            Err(code) => {
+                errors.push(err(field, code));
+                None
+            }
+        }
+    };
+    let starts_at = local("starts_at", &input.starts_at, true);
+    let ends_at = local("ends_at", &input.ends_at, true);
+    let rsvp_deadline = local("rsvp_deadline", &input.rsvp_deadline, false);
+    if let (Some(s), Some(e)) = (starts_at, ends_at) {
+        if e <= s {
+            errors.push(err("ends_at", "end_before_start"));
+        }
+    }
+    if let (Some(s), Some(d)) = (starts_at, rsvp_deadline) {
+        if d > s {
+            errors.push(err("rsvp_deadline", "deadline_after_start"));
+        }
+    }
+
+    let mode = Mode::parse(input.mode.trim());
+    if mode.is_none() {
+        errors.push(err("mode", "mode_unknown"));
+    }
+    let address = Some(input.address.trim().to_string()).filter(|a| !a.is_empty());
+    let meeting_url = Some(input.meeting_url.trim().to_string()).filter(|u| !u.is_empty());
+    if let Some(mode) = mode {
+        if mode.has_place() && address.is_none() {
+            errors.push(err("address", "address_required"));
+        }
+        if mode.has_link() && meeting_url.is_none() {
+            errors.push(err("meeting_url", "meeting_url_required"));
+        }
+    }
+    if let Some(url) = &meeting_url {
+        let ok = url::Url::parse(url).is_ok_and(|u| (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some());
+        if !ok {
+            errors.push(err("meeting_url", "meeting_url_invalid"));
+        }
+    }
+    if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
+        errors.push(err("address", "text_too_long"));
+    }
+
+    let capacity = match input.capacity.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(n) if n >= 1 && n <= 100_000 => {
+                if n < seated_yes {
+                    errors.push(err("capacity", "capacity_below_yes"));
+                }
+                Some(n)
+            }
+            _ => {
+                errors.push(err("capacity", "capacity_invalid"));
+                None
+            }
+        },
+    };
+    let registration = Registration::parse(input.registration.trim());
+    if registration.is_none() {
+        errors.push(err("registration", "registration_unknown"));
+    }
+    let agenda = match parse_agenda(&input.agenda) {
+        Ok(items) => items,
+        Err(mut e) => {
+            errors.append(&mut e);
+            Vec::new()
+        }
+    };
+
+    match (errors.is_empty(), starts_at, ends_at, mode, registration) {
+        (true, Some(starts_at), Some(ends_at), Some(mode), Some(registration)) => Ok(ValidSalon {
+            title,
+            description,
+            series_id,
+            starts_at,
+            ends_at,
+            time_zone,
+            mode,
+            // Keep only what the mode uses: an online salon has no address.
+            address: address.filter(|_| mode.has_place()),
+            meeting_url: meeting_url.filter(|_| mode.has_link()),
+            capacity,
+            rsvp_deadline,
+            registration,
+            agenda,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The agenda is typed one item per line: `10:00 Welcome | a note`. The time and the note are
+/// optional. A plain textarea keeps the form usable without JavaScript.
+pub fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, Vec<FieldError>> {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (head, note) = match line.split_once('|') {
+            Some((h, n)) => (h.trim(), n.trim().to_string()),
+            None => (line, String::new()),
+        };
+        let (start_time, title) = match head.split_once(char::is_whitespace) {
+            Some((first, rest)) if looks_like_time(first) => match normalise_time(first) {
+                Some(t) => (Some(t), rest.trim().to_string()),
+                None => {
+                    errors.push(FieldError { field: "agenda", code: "agenda_bad_time", line: Some(index + 1) });
+                    continue;
+                }
+            },
+            _ => (None, head.to_string()),
+        };
+        if title.is_empty() {
+            errors.push(FieldError { field: "agenda", code: "agenda_no_title", line: Some(index + 1) });
+            continue;
+        }
+        if title.chars().count() > TITLE_MAX || note.chars().count() > 2000 {
+            errors.push(FieldError { field: "agenda", code: "text_too_long", line: Some(index + 1) });
+            continue;
+        }
+        items.push(AgendaItem { start_time, title, note });
+    }
+    if items.len() > 100 {
+        errors.push(err("agenda", "agenda_too_long"));
+    }
+    if errors.is_empty() { Ok(items) } else { Err(errors) }
+}
+
+fn looks_like_time(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_digit()) && s.contains([':', '.'])
+}
+
+/// "9.30" or "09:30" -> "09:30"; None when it is not a time of day.
+fn normalise_time(s: &str) -> Option<String> {
+    let (h, m) = s.split_once([':', '.'])?;
+    let h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+/// The agenda back as the text the organiser typed (for the edit form).
+pub fn agenda_to_text(items: &[AgendaItem]) -> String {
+    items
+        .iter()
+        .map(|i| {
+            let mut line = String::new();
+            if let Some(t) = &i.start_time {
+                line.push_str(t);
+                line.push(' ');
+            }
+            line.push_str(&i.title);
+            if !i.note.is_empty() {
+                line.push_str(" | ");
+                line.push_str(&i.note);
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> SalonInput {
+        SalonInput {
+            title: "Digitalt indhold".into(),
+            starts_at: "2027-03-10T09:00".into(),
+            ends_at: "2027-03-10T12:30".into(),
+            time_zone: "Europe/Copenhagen".into(),
+            mode: "online".into(),
+            meeting_url: "https://meet.example.org/salon".into(),
+            registration: "invitation".into(),
+            agenda: "9:00 Velkomst | kaffe\n09.15 Oplæg\nDiskussion".into(),
+            ..Default::default()
+        }
+    }
+
+    fn codes(r: Result<ValidSalon, Vec<FieldError>>) -> Vec<&'static str> {
+        r.err().unwrap_or_default().into_iter().map(|e| e.code).collect()
+    }
+
+    #[test]
+    fn a_good_salon_passes_and_is_stored_in_utc() {
+        let v = validate(&input(), 0).map_err(|e| format!("{e:?}"));
+        let v = v.as_ref().map(|v| (v.starts_at.to_rfc3339(), v.agenda.len(), v.address.clone()));
+        assert_eq!(v, Ok(("2027-03-10T08:00:00+00:00".to_string(), 3, None)));
+    }
+
+    #[test]
+    fn each_rule_has_its_error() {
+        let mut i = input();
+        i.ends_at = "2027-03-10T08:00".into();
+        assert_eq!(codes(validate(&i, 0)), ["end_before_start"]);
+        let mut i = input();
+        i.rsvp_deadline = "2027-03-11T08:00".into();
+        assert_eq!(codes(validate(&i, 0)), ["deadline_after_start"]);
+        let mut i = input();
+        i.capacity = "5".into();
+        assert_eq!(codes(validate(&i, 6)), ["capacity_below_yes"]);
+        i.capacity = "-1".into();
+        assert_eq!(codes(validate(&i, 0)), ["capacity_invalid"]);
+        let mut i = input();
+        i.meeting_url = "javascript:alert(1)".into();
+        assert_eq!(codes(validate(&i, 0)), ["meeting_url_invalid"]);
+        let mut i = input();
+        i.mode = "hybrid".into();
+        assert_eq!(codes(validate(&i, 0)), ["address_required"]);
+        let mut i = input();
+        i.title = " ".into();
+        i.starts_at = "tomorrow".into();
+        assert_eq!(codes(validate(&i, 0)), ["title_required", "time_invalid"]);
+        let mut i = input();
+        i.agenda = "25:00 Too late".into();
+        assert_eq!(codes(validate(&i, 0)), ["agenda_bad_time"]);
+    }
+
+    #[test]
+    fn a_time_that_does_not_exist_in_the_zone_is_refused() {
+        // 2027-03-28 02:30 does not exist in Copenhagen (clocks jump from 02:00 to 03:00).
+        let mut i = input();
+        i.starts_at = "2027-03-28T02:30".into();
+        i.ends_at = "2027-03-28T05:00".into();
+        assert_eq!(codes(validate(&i, 0)), ["time_nonexistent"]);
+    }
+
+    #[test]
+    fn agenda_round_trips() {
+        let items = parse_agenda("9.00 Velkomst | kaffe\nDiskussion").unwrap_or_default();
+        assert_eq!(agenda_to_text(&items), "09:00 Velkomst | kaffe\nDiskussion");
+    }
+}

@@ -1,0 +1,98 @@
+//! The public JSON API (v1): published salons only, never meeting links or people.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use super::salon_page::parse_id;
+use crate::app::SharedApp;
+use crate::domain::salon::Status;
+use crate::error::{AppError, AppResult};
+use crate::store::salons::{self, Listed};
+
+pub fn router() -> Router<SharedApp> {
+    Router::new().route("/api/v1/salons", get(list)).route("/api/v1/salons/{id}", get(one))
+}
+
+#[derive(Serialize)]
+struct SalonSummary {
+    id: i64,
+    title: String,
+    starts_at: String,
+    ends_at: String,
+    time_zone: String,
+    status: String,
+    mode: String,
+    series: Option<String>,
+    url: String,
+}
+
+fn summary(app: &SharedApp, s: &Listed) -> SalonSummary {
+    SalonSummary {
+        id: s.id,
+        title: s.title.clone(),
+        starts_at: s.starts_at.to_rfc3339(),
+        ends_at: s.ends_at.to_rfc3339(),
+        time_zone: s.time_zone.clone(),
+        status: s.status.clone(),
+        mode: s.mode.clone(),
+        series: s.series_title.clone(),
+        url: app.config.url(&format!("/salons/{}", s.id)),
+    }
+}
+
+async fn list(State(app): State<SharedApp>) -> AppResult<Json<Vec<SalonSummary>>> {
+    let all = salons::published(&app.db, 1000).await?;
+    Ok(Json(all.iter().map(|s| summary(&app, s)).collect()))
+}
+
+#[derive(Serialize)]
+struct AgendaItemJson {
+    start_time: Option<String>,
+    title: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct SalonDetail {
+    #[serde(flatten)]
+    summary: SalonSummary,
+    description: String,
+    address: Option<String>,
+    capacity: Option<i64>,
+    rsvp_deadline: Option<String>,
+    registration: String,
+    agenda: Vec<AgendaItemJson>,
+}
+
+async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppResult<Json<SalonDetail>> {
+    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    if salon.status() == Status::Draft {
+        return Err(AppError::NotFound);
+    }
+    let agenda = salons::agenda(&app.db, salon.id).await?;
+    let listed = Listed {
+        id: salon.id,
+        title: salon.title.clone(),
+        starts_at: salon.starts_at,
+        ends_at: salon.ends_at,
+        time_zone: salon.time_zone_name().to_string(),
+        mode: salon.mode().as_str().to_string(),
+        status: salon.status().as_str().to_string(),
+        series_id: salon.series_id,
+        series_title: match salon.series_id {
+            Some(sid) => crate::store::series::get(&app.db, sid).await?.map(|s| s.title),
+            None => None,
+        },
+    };
+    Ok(Json(SalonDetail {
+        summary: summary(&app, &listed),
+        description: salon.description.clone(),
+        address: salon.address.clone(),
+        capacity: salon.capacity,
+        rsvp_deadline: salon.rsvp_deadline.map(|d| d.to_rfc3339()),
+        registration: salon.registration().as_str().to_string(),
+        agenda: agenda.into_iter().map(|a| AgendaItemJson { start_time: a.start_time, title: a.title, note: a.note }).collect(),
+    }))
+}

@@ -1,0 +1,317 @@
+//! Organiser pages: the overview, creating, editing, publishing, cancelling and duplicating
+//! salons, and managing series. Every handler takes `Organiser`, so members never get here.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::auth::Organiser;
+use super::context::Ctx;
+use super::extract::Form;
+use super::form::{self, Errors, Kind};
+use super::home::salon_list;
+use super::salon_page::parse_id;
+use super::views::{csrf_field, page};
+use crate::app::SharedApp;
+use crate::domain::salon::{self, FieldError, Mode, SalonInput, Status, agenda_to_text};
+use crate::domain::time::{OFFERED_ZONES, to_local_input};
+use crate::error::{AppError, AppResult};
+use crate::store::salons::{self, Salon};
+use crate::store::{rsvps, series};
+
+pub fn router() -> Router<SharedApp> {
+    Router::new()
+        .route("/organise", get(overview))
+        .route("/salons/new", get(new_salon).post(create_salon))
+        .route("/salons/{id}/edit", get(edit_salon).post(update_salon))
+        .route("/salons/{id}/publish", post(publish))
+        .route("/salons/{id}/cancel", post(cancel))
+        .route("/salons/{id}/duplicate", post(duplicate))
+        .route("/series/new", get(new_series).post(create_series))
+        .route("/series/{id}/edit", get(edit_series).post(update_series))
+}
+
+async fn overview(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let all = salons::all(&app.db).await?;
+    let all_series = series::all(&app.db).await?;
+    Ok(page(
+        &ctx,
+        &t!("organise.title", locale = l),
+        html! {
+            h1 { (t!("organise.title", locale = l)) }
+            p { a class="button" href="/salons/new" { (t!("organise.new_salon", locale = l)) } " " a class="button secondary" href="/series/new" { (t!("organise.new_series", locale = l)) } }
+            h2 { (t!("organise.all_salons", locale = l)) }
+            @if all.is_empty() { p { (t!("home.empty", locale = l)) } } @else { (salon_list(&ctx, &all)) }
+            h2 { (t!("organise.all_series", locale = l)) }
+            ul { @for s in &all_series { li { a href=(format!("/series/{}", s.id)) { (s.title) } } } }
+        },
+    ))
+}
+
+/// Turn rule violations into translated messages by field.
+fn messages(errors: &[FieldError], l: &str) -> Errors {
+    let mut out = Errors::default();
+    for e in errors {
+        let message = t!(format!("salon.error.{}", e.code), locale = l).to_string();
+        let message = match e.line {
+            Some(line) => t!("salon.error.on_line", locale = l, line = line, message = message).to_string(),
+            None => message,
+        };
+        out.add(e.field, message);
+    }
+    out
+}
+
+async fn salon_form(app: &SharedApp, ctx: &Ctx, action: &str, heading: &str, input: &SalonInput, errors: &Errors) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let mut series_options = vec![(String::new(), t!("organise.no_series", locale = l).to_string())];
+    series_options.extend(series::all(&app.db).await?.into_iter().map(|s| (s.id.to_string(), s.title)));
+    let zones: Vec<(String, String)> = OFFERED_ZONES.iter().map(|z| (z.to_string(), z.to_string())).collect();
+    let modes: Vec<(String, String)> = Mode::ALL.iter().map(|m| (m.as_str().to_string(), t!(format!("salon.mode.{}", m.as_str()), locale = l).to_string())).collect();
+    let policies: Vec<(String, String)> = ["invitation", "open"].iter().map(|p| (p.to_string(), t!(format!("salon.registration.{p}"), locale = l).to_string())).collect();
+    let f = |id, key: &str, hint: Option<&str>, kind, value: &str, required| {
+        let hint = hint.map(|h| t!(h, locale = l).to_string());
+        form::field(id, &t!(key, locale = l), hint.as_deref(), kind, value, errors, required)
+    };
+    Ok(page(
+        ctx,
+        heading,
+        html! {
+            h1 { (heading) }
+            (form::summary(errors, l))
+            form method="post" action=(action) class="stacked wide" novalidate {
+                (csrf_field(ctx))
+                (f("title", "salon.field.title", None, Kind::Text, &input.title, true))
+                (f("series_id", "salon.field.series", None, Kind::Select(&series_options), &input.series_id, false))
+                (f("description", "salon.field.description", Some("salon.hint.description"), Kind::TextArea(6), &input.description, false))
+                (f("time_zone", "salon.field.time_zone", Some("salon.hint.time_zone"), Kind::Select(&zones), &input.time_zone, true))
+                (f("starts_at", "salon.field.starts_at", None, Kind::DateTime, &input.starts_at, true))
+                (f("ends_at", "salon.field.ends_at", None, Kind::DateTime, &input.ends_at, true))
+                (f("mode", "salon.field.mode", None, Kind::Select(&modes), &input.mode, true))
+                (f("address", "salon.field.address", Some("salon.hint.address"), Kind::Text, &input.address, false))
+                (f("meeting_url", "salon.field.meeting_url", Some("salon.hint.meeting_url"), Kind::Url, &input.meeting_url, false))
+                (f("capacity", "salon.field.capacity", Some("salon.hint.capacity"), Kind::Number, &input.capacity, false))
+                (f("rsvp_deadline", "salon.field.rsvp_deadline", Some("salon.hint.rsvp_deadline"), Kind::DateTime, &input.rsvp_deadline, false))
+                (f("registration", "salon.field.registration", None, Kind::Select(&policies), &input.registration, true))
+                (f("agenda", "salon.field.agenda", Some("salon.hint.agenda"), Kind::TextArea(8), &input.agenda, false))
+                div { button type="submit" { (t!("organise.save", locale = l)) } }
+            }
+        },
+    ))
+}
+
+fn blank_input() -> SalonInput {
+    SalonInput { time_zone: "Europe/Copenhagen".into(), mode: "online".into(), registration: "invitation".into(), ..Default::default() }
+}
+
+async fn new_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppResult<Markup> {
+    salon_form(&app, &ctx, "/salons/new", &t!("organise.new_salon", locale = ctx.lang()), &blank_input(), &Errors::default()).await
+}
+
+async fn check_series(app: &SharedApp, input: &SalonInput, errors: &mut Vec<FieldError>) -> AppResult<()> {
+    if let Ok(id) = input.series_id.trim().parse::<i64>() {
+        if series::get(&app.db, id).await?.is_none() {
+            errors.push(FieldError { field: "series_id", code: "series_unknown", line: None });
+        }
+    }
+    Ok(())
+}
+
+async fn create_salon(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Form(input): Form<SalonInput>) -> AppResult<Response> {
+    let l = ctx.lang();
+    let mut errors = match salon::validate(&input, 0) {
+        Ok(valid) => {
+            let mut extra = Vec::new();
+            check_series(&app, &input, &mut extra).await?;
+            if extra.is_empty() {
+                let mut tx = app.db.begin().await?;
+                let id = salons::create(&mut tx, &valid, Some(me.id)).await?;
+                tx.commit().await?;
+                return Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response());
+            }
+            extra
+        }
+        Err(e) => e,
+    };
+    check_series(&app, &input, &mut errors).await?;
+    let body = salon_form(&app, &ctx, "/salons/new", &t!("organise.new_salon", locale = l), &input, &messages(&errors, l)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+}
+
+fn input_from(salon: &Salon, agenda: &[salon::AgendaItem]) -> SalonInput {
+    let tz = salon.tz();
+    SalonInput {
+        title: salon.title.clone(),
+        description: salon.description.clone(),
+        series_id: salon.series_id.map(|s| s.to_string()).unwrap_or_default(),
+        starts_at: to_local_input(&salon.starts_at, tz),
+        ends_at: to_local_input(&salon.ends_at, tz),
+        time_zone: salon.time_zone_name().to_string(),
+        mode: salon.mode().as_str().to_string(),
+        address: salon.address.clone().unwrap_or_default(),
+        meeting_url: salon.meeting_url.clone().unwrap_or_default(),
+        capacity: salon.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        rsvp_deadline: salon.rsvp_deadline.map(|d| to_local_input(&d, tz)).unwrap_or_default(),
+        registration: salon.registration().as_str().to_string(),
+        agenda: agenda_to_text(agenda),
+    }
+}
+
+async fn edit_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
+    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let agenda = salons::agenda(&app.db, salon.id).await?;
+    let heading = t!("organise.edit_title", locale = ctx.lang(), title = salon.title).to_string();
+    salon_form(&app, &ctx, &format!("/salons/{}/edit", salon.id), &heading, &input_from(&salon, &agenda), &Errors::default()).await
+}
+
+async fn update_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(input): Form<SalonInput>) -> AppResult<Response> {
+    let l = ctx.lang();
+    let id = parse_id(&id)?;
+    let mut tx = app.db.begin().await?;
+    let current = salons::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let seated = rsvps::counts(&app.db, id).await?.seated;
+    let mut errors = match salon::validate(&input, seated) {
+        Ok(valid) => {
+            let mut extra = Vec::new();
+            check_series(&app, &input, &mut extra).await?;
+            if extra.is_empty() {
+                salons::update(&mut tx, &current, &valid).await?;
+                // A larger capacity gives seats to the waitlist at once.
+                let updated = salons::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+                let promoted = rsvps::promote(&mut tx, &updated).await?;
+                crate::mail::notify::promoted(&mut tx, &app.config, &updated, &promoted).await?;
+                tx.commit().await?;
+                if !promoted.is_empty() {
+                    app.mail_wake.notify_one();
+                }
+                return Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response());
+            }
+            extra
+        }
+        Err(e) => e,
+    };
+    drop(tx);
+    check_series(&app, &input, &mut errors).await?;
+    let heading = t!("organise.edit_title", locale = l, title = current.title).to_string();
+    let body = salon_form(&app, &ctx, &format!("/salons/{id}/edit"), &heading, &input, &messages(&errors, l)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+}
+
+async fn set_status(app: &SharedApp, id: &str, status: Status) -> AppResult<i64> {
+    let id = parse_id(id)?;
+    let mut tx = app.db.begin().await?;
+    let current = salons::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if status == Status::Published && current.status() == Status::Cancelled {
+        return Err(AppError::BadRequest("salon.error.cannot_republish"));
+    }
+    salons::set_status(&mut tx, &current, status).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn publish(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>) -> AppResult<Response> {
+    let id = set_status(&app, &id, Status::Published).await?;
+    Ok(Redirect::to(&format!("/salons/{id}?done=published")).into_response())
+}
+
+async fn cancel(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>) -> AppResult<Response> {
+    let id = set_status(&app, &id, Status::Cancelled).await?;
+    Ok(Redirect::to(&format!("/salons/{id}?done=cancelled")).into_response())
+}
+
+/// A copy as a new draft (same agenda, place and settings; no RSVPs), opened for editing.
+async fn duplicate(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>) -> AppResult<Response> {
+    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let agenda = salons::agenda(&app.db, salon.id).await?;
+    let mut input = input_from(&salon, &agenda);
+    input.title = t!("organise.copy_of", locale = ctx.lang(), title = salon.title).chars().take(salon::TITLE_MAX).collect();
+    // A past deadline would make the copy invalid; the organiser sets a new one.
+    input.rsvp_deadline.clear();
+    let valid = salon::validate(&input, 0).map_err(|e| AppError::Internal(anyhow::anyhow!("copy of salon {} is invalid: {e:?}", salon.id)))?;
+    let mut tx = app.db.begin().await?;
+    let new_id = salons::create(&mut tx, &valid, Some(me.id)).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/salons/{new_id}/edit")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SeriesInput {
+    title: String,
+    description: String,
+}
+
+fn series_errors(input: &SeriesInput, l: &str) -> Errors {
+    let mut e = Errors::default();
+    let title = input.title.trim();
+    if title.is_empty() {
+        e.add("title", t!("salon.error.title_required", locale = l).to_string());
+    } else if title.chars().count() > salon::TITLE_MAX {
+        e.add("title", t!("salon.error.title_too_long", locale = l).to_string());
+    }
+    if input.description.chars().count() > salon::TEXT_MAX {
+        e.add("description", t!("salon.error.text_too_long", locale = l).to_string());
+    }
+    e
+}
+
+fn series_form(ctx: &Ctx, action: &str, heading: &str, input: &SeriesInput, errors: &Errors) -> Markup {
+    let l = ctx.lang();
+    page(
+        ctx,
+        heading,
+        html! {
+            h1 { (heading) }
+            (form::summary(errors, l))
+            form method="post" action=(action) class="stacked" novalidate {
+                (csrf_field(ctx))
+                (form::field("title", &t!("salon.field.title", locale = l), None, Kind::Text, &input.title, errors, true))
+                (form::field("description", &t!("salon.field.description", locale = l), None, Kind::TextArea(6), &input.description, errors, false))
+                div { button type="submit" { (t!("organise.save", locale = l)) } }
+            }
+        },
+    )
+}
+
+async fn new_series(ctx: Ctx, _o: Organiser) -> Markup {
+    series_form(&ctx, "/series/new", &t!("organise.new_series", locale = ctx.lang()), &SeriesInput::default(), &Errors::default())
+}
+
+async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Form(input): Form<SeriesInput>) -> AppResult<Response> {
+    let errors = series_errors(&input, ctx.lang());
+    if !errors.is_empty() {
+        let body = series_form(&ctx, "/series/new", &t!("organise.new_series", locale = ctx.lang()), &input, &errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
+    let mut tx = app.db.begin().await?;
+    let id = series::create(&mut tx, input.title.trim(), input.description.trim()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/series/{id}")).into_response())
+}
+
+async fn edit_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
+    let s = series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let input = SeriesInput { title: s.title.clone(), description: s.description.clone() };
+    Ok(series_form(&ctx, &format!("/series/{}/edit", s.id), &s.title, &input, &Errors::default()))
+}
+
+async fn update_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(input): Form<SeriesInput>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let errors = series_errors(&input, ctx.lang());
+    if !errors.is_empty() {
+        let body = series_form(&ctx, &format!("/series/{id}/edit"), &input.title, &input, &errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
+    let mut tx = app.db.begin().await?;
+    if !series::update(&mut tx, id, input.title.trim(), input.description.trim()).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/series/{id}")).into_response())
+}

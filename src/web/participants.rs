@@ -1,0 +1,165 @@
+//! The organisers' participant view: everyone with their answer, the waitlist in order,
+//! counts, which member organisations are represented, and a CSV export for Excel.
+
+use std::collections::BTreeSet;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::{Markup, html};
+use rust_i18n::t;
+
+use super::auth::Organiser;
+use super::context::Ctx;
+use super::salon_page::{parse_id, standing_code};
+use super::views::{page, utc_time};
+use crate::app::SharedApp;
+use crate::domain::rsvp::Standing;
+use crate::error::{AppError, AppResult};
+use crate::store::rsvps::{self, Participant};
+use crate::store::{organisations, salons};
+
+pub fn router() -> Router<SharedApp> {
+    Router::new()
+        .route("/salons/{id}/participants", get(show))
+        .route("/salons/{id}/participants.csv", get(csv))
+}
+
+async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let list = rsvps::participants(&app.db, salon.id).await?;
+    let counts = rsvps::counts(&app.db, salon.id).await?;
+    let members = organisations::all(&app.db).await?.into_iter().filter(|o| o.is_member).collect::<Vec<_>>();
+    let present: BTreeSet<&str> = list
+        .iter()
+        .filter(|p| p.standing().is_registered())
+        .filter_map(|p| p.organisation_short.as_deref())
+        .collect();
+    let title = t!("participants.title", locale = l, title = salon.title).to_string();
+    Ok(page(
+        &ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            p { a href=(format!("/salons/{}", salon.id)) { (t!("participants.back", locale = l)) } " · "
+                a href=(format!("/salons/{}/participants.csv", salon.id)) download { (t!("participants.csv", locale = l)) } }
+            ul class="counts" aria-label=(t!("participants.counts", locale = l)) {
+                li { (t!("rsvp.standing_short.yes", locale = l)) ": " strong data-count="yes" { (counts.seated) }
+                    @if let Some(c) = salon.capacity { " / " (c) } }
+                li { (t!("rsvp.standing_short.waitlist", locale = l)) ": " strong data-count="waitlist" { (counts.waitlisted) } }
+                li { (t!("rsvp.standing_short.maybe", locale = l)) ": " strong data-count="maybe" { (counts.maybe) } }
+                li { (t!("rsvp.standing_short.no", locale = l)) ": " strong data-count="no" { (counts.no) } }
+                li { (t!("rsvp.standing_short.invited", locale = l)) ": " strong data-count="invited" { (counts.invited) } }
+            }
+            div class="table-wrap" {
+                table {
+                    caption { (t!("participants.caption", locale = l)) }
+                    thead { tr {
+                        th scope="col" { (t!("people.name", locale = l)) }
+                        th scope="col" { (t!("people.organisation", locale = l)) }
+                        th scope="col" { (t!("participants.answer", locale = l)) }
+                        th scope="col" { (t!("participants.answered_at", locale = l)) }
+                        th scope="col" { (t!("participants.shown", locale = l)) }
+                    } }
+                    tbody {
+                        @for (i, p) in list.iter().enumerate() {
+                            tr data-standing=(standing_code(p.standing())) {
+                                td { (p.name) @if let Some(tt) = &p.title { br; span class="muted" { (tt) } } }
+                                td { (p.organisation.as_deref().unwrap_or("–")) }
+                                td {
+                                    (t!(format!("rsvp.standing_short.{}", standing_code(p.standing())), locale = l))
+                                    @if let Standing::Waitlisted(_) = p.standing() {
+                                        " " (t!("participants.place", locale = l, n = waitlist_place(&list, i)))
+                                    }
+                                }
+                                td { @if let Some(at) = &p.answered_at { (utc_time(at)) } }
+                                td { (if p.show_in_list { t!("participants.yes", locale = l) } else { t!("participants.no", locale = l) }) }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (t!("participants.organisations", locale = l)) }
+            div class="columns" {
+                section {
+                    h3 { (t!("participants.represented", locale = l)) }
+                    ul { @for o in members.iter().filter(|o| present.contains(o.short_name.as_str())) { li { (o.name) } } }
+                }
+                section {
+                    h3 { (t!("participants.not_represented", locale = l)) }
+                    ul { @for o in members.iter().filter(|o| !present.contains(o.short_name.as_str())) { li { (o.name) } } }
+                }
+            }
+        },
+    ))
+}
+
+/// 1-based place in the waitlist of the participant at `index` (the list is in waitlist order).
+fn waitlist_place(list: &[Participant], index: usize) -> usize {
+    list[..=index].iter().filter(|p| matches!(p.standing(), Standing::Waitlisted(_))).count()
+}
+
+/// CSV for Excel: UTF-8 with a BOM (so Excel reads æøå right), CRLF lines, every field quoted.
+async fn csv(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Response> {
+    let l = ctx.lang();
+    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let list = rsvps::participants(&app.db, salon.id).await?;
+    let mut out = String::from("\u{feff}");
+    let header_row = ["people.name", "people.email", "people.organisation", "register.job_title", "participants.answer", "participants.waitlist_place", "participants.answered_at", "participants.shown"]
+        .map(|k| t!(k, locale = l).to_string());
+    push_row(&mut out, &header_row);
+    for (i, p) in list.iter().enumerate() {
+        let place = match p.standing() {
+            Standing::Waitlisted(_) => waitlist_place(&list, i).to_string(),
+            _ => String::new(),
+        };
+        push_row(
+            &mut out,
+            &[
+                p.name.clone(),
+                p.email.clone(),
+                p.organisation.clone().unwrap_or_default(),
+                p.title.clone().unwrap_or_default(),
+                t!(format!("rsvp.standing_short.{}", standing_code(p.standing())), locale = l).to_string(),
+                place,
+                p.answered_at.map(|a| a.to_rfc3339()).unwrap_or_default(),
+                if p.show_in_list { t!("participants.yes", locale = l).to_string() } else { t!("participants.no", locale = l).to_string() },
+            ],
+        );
+    }
+    let filename = format!("participants-salon-{}.csv", salon.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+fn push_row(out: &mut String, fields: &[String]) {
+    let cells: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
+}
+
+/// Quote a field; neutralise spreadsheet formulas (a name starting with "=" must not run).
+fn csv_field(value: &str) -> String {
+    let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    format!("\"{}\"", safe.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_field("Nørgaard, \"Bibi\""), "\"Nørgaard, \"\"Bibi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    }
+}
