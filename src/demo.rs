@@ -1,12 +1,22 @@
-//! The demo alliance: its organisations, an admin, an organiser and some leaders. Idempotent:
-//! everything is upserted by its natural key (short name, email), so loading twice duplicates
-//! nothing. Later issues add the spring series, RSVPs and a live room here.
+//! The demo alliance: its organisations, an admin, an organiser and some leaders, and the
+//! spring series as in its announcement (a physical kickoff, then two digital half-day salons),
+//! moved to the coming weeks, plus a salon that is running right now, with some answers.
+//!
+//! Idempotent: everything is upserted by its natural key (short name, email, series and salon
+//! title), so loading twice duplicates nothing; a second load moves the demo salons' times
+//! forward again so the "now" salon is always running.
 
+use chrono::{Duration, Timelike, Utc};
+
+use crate::domain::rsvp::Response;
+use crate::domain::salon::{self, SalonInput};
+use crate::domain::time::to_local_input;
 use crate::domain::{Email, Role};
 use crate::i18n::Locale;
 use crate::store::organisations::{self, NewOrganisation};
 use crate::store::people::{self, NewPerson};
-use crate::store::Db;
+use crate::store::rsvps::{self, Rules};
+use crate::store::{Db, on_pool, salons, series};
 
 /// (short name, name, country)
 pub const ORGANISATIONS: &[(&str, &str, &str)] = &[
@@ -45,13 +55,115 @@ pub const PEOPLE: &[DemoPerson] = &[
     DemoPerson { email: "aino.virtanen@kirjastot.example", name: "Aino Virtanen", title: "Consortium director", role: Role::Member, locale: Locale::En, org: "FI-PL" },
 ];
 
+pub const SERIES_TITLE: &str = "Samtalesaloner forår 2027: bibliotekernes digitale fremtid";
+
+/// A demo salon: days from today (or None: running now), local start, hours, and the rest.
+struct DemoSalon {
+    title: &'static str,
+    days_ahead: Option<i64>,
+    local_start: (u32, u32),
+    hours: i64,
+    mode: &'static str,
+    address: &'static str,
+    meeting_url: &'static str,
+    capacity: &'static str,
+    registration: &'static str,
+    description: &'static str,
+    agenda: &'static str,
+    /// (email, response, shown on the list)
+    answers: &'static [(&'static str, Response, bool)],
+}
+
+const SALONS: &[DemoSalon] = &[
+    DemoSalon {
+        title: "Kickoff: bibliotekernes digitale fremtid",
+        days_ahead: Some(7),
+        local_start: (9, 30),
+        hours: 7,
+        mode: "in_person",
+        address: "Det Kgl. Bibliotek, Søren Kierkegaards Plads 1, 1221 København K",
+        meeting_url: "",
+        capacity: "40",
+        registration: "invitation",
+        description: "En hel dag, hvor alliancens ledere mødes fysisk og lægger rammen for forårets saloner.\n\nVi samler de strategiske spørgsmål, som de digitale saloner skal arbejde videre med.",
+        agenda: "9.30 Ankomst og kaffe\n10.00 Velkomst | Bibliotekschefforeningen\n10.30 Hvor står vi? | oplæg fra Det Digitale Folkebibliotek\n12.00 Frokost\n13.00 Samtaler i grupper\n15.00 Fælles opsamling\n16.00 Tak for i dag",
+        answers: &[
+            ("lars.brandt@kb.example", Response::Yes, true),
+            ("birgitte.noergaard@cb.example", Response::Yes, false),
+            ("jens.riis@kombit.example", Response::Maybe, false),
+            ("ingrid.solberg@bibliotek24.example", Response::Yes, true),
+        ],
+    },
+    DemoSalon {
+        title: "Digitalt indhold og funktioner: hvad tilbyder vi borgerne, og hvordan?",
+        days_ahead: Some(21),
+        local_start: (9, 0),
+        hours: 3,
+        mode: "online",
+        address: "",
+        meeting_url: "https://meet.salon.example/digitalt-indhold",
+        capacity: "30",
+        registration: "open",
+        description: "Digital halvdagssalon om det digitale tilbud: hvilket indhold og hvilke funktioner skal borgerne møde, og hvordan leverer vi dem sammen?",
+        agenda: "9.00 Velkomst og tjek-ind\n9.15 Oplæg: borgernes digitale bibliotek\n10.00 Samtale i breakout-rum\n11.15 Pause\n11.30 Prioriteringer på tværs\n12.30 Afrunding",
+        answers: &[
+            ("lars.brandt@kb.example", Response::Yes, true),
+            ("sofie.aa@ddf.example", Response::Yes, true),
+            ("aino.virtanen@kirjastot.example", Response::Maybe, false),
+            ("jens.riis@kombit.example", Response::No, false),
+        ],
+    },
+    DemoSalon {
+        title: "Prioritering af vores fælles investering i det digitale",
+        days_ahead: Some(35),
+        local_start: (13, 0),
+        hours: 3,
+        mode: "online",
+        address: "",
+        meeting_url: "https://meet.salon.example/prioritering",
+        capacity: "",
+        registration: "open",
+        description: "Digital halvdagssalon: hvordan prioriterer vi den fælles investering, så den gør størst forskel for borgerne?",
+        agenda: "13.00 Velkomst\n13.15 Status på de fælles investeringer\n14.00 Prioriteringsøvelse\n15.30 Næste skridt\n16.00 Afslutning",
+        answers: &[("birgitte.noergaard@cb.example", Response::Yes, true)],
+    },
+    DemoSalon {
+        title: "Åben salon: erfaringer fra Bibliotek24 i Norge",
+        days_ahead: None,
+        local_start: (0, 0),
+        hours: 2,
+        mode: "online",
+        address: "",
+        meeting_url: "https://meet.salon.example/bibliotek24",
+        capacity: "",
+        registration: "open",
+        description: "En salon, der er i gang lige nu: kig ind i rummet og tal med.",
+        agenda: "Velkomst\nErfaringer fra Bibliotek24 | Ingrid Solberg\nSpørgsmål og samtale",
+        answers: &[
+            ("lars.brandt@kb.example", Response::Yes, true),
+            ("ingrid.solberg@bibliotek24.example", Response::Yes, true),
+            ("sofie.aa@ddf.example", Response::Yes, false),
+            ("aino.virtanen@kirjastot.example", Response::Maybe, true),
+        ],
+    },
+];
+
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub organisations: usize,
     pub people: usize,
+    pub salons: usize,
 }
 
+/// Everything: the directory and the spring series.
 pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
+    let mut loaded = load_directory(db).await?;
+    loaded.salons = load_series(db).await?;
+    Ok(loaded)
+}
+
+/// The organisations and people only (the test suite builds its own salons on these).
+pub async fn load_directory(db: &Db) -> anyhow::Result<Loaded> {
     let mut tx = db.begin().await?;
     let mut loaded = Loaded::default();
     for (short_name, name, country) in ORGANISATIONS {
@@ -73,4 +185,88 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     }
     tx.commit().await?;
     Ok(loaded)
+}
+
+/// The spring series and its salons, with some answers; returns the number of salons.
+pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
+    let series_id = match series::by_title(db, SERIES_TITLE).await? {
+        Some(s) => s.id,
+        None => {
+            let mut tx = db.begin().await?;
+            let id = series::create(
+                &mut tx,
+                SERIES_TITLE,
+                "Alliancens samtalerække for biblioteksledere: et fysisk kickoff og to digitale halvdagssaloner om de strategiske spørgsmål.",
+            )
+            .await?;
+            tx.commit().await?;
+            id
+        }
+    };
+    let organiser = people::by_email(db, &Email::parse(ORGANISER_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+    for demo in SALONS {
+        load_salon(db, demo, series_id, organiser.as_ref().map(|o| o.id)).await?;
+    }
+    Ok(SALONS.len())
+}
+
+async fn load_salon(db: &Db, demo: &DemoSalon, series_id: i64, organiser_id: Option<i64>) -> anyhow::Result<()> {
+    let tz = chrono_tz::Europe::Copenhagen;
+    let now = Utc::now().with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or_else(Utc::now);
+    let starts = match demo.days_ahead {
+        None => now - Duration::minutes(30),
+        Some(days) => {
+            let day = (now.with_timezone(&tz) + Duration::days(days)).date_naive();
+            let local = day.and_hms_opt(demo.local_start.0, demo.local_start.1, 0).unwrap_or_default();
+            crate::domain::time::local_to_utc(&local.format("%Y-%m-%dT%H:%M").to_string(), tz)
+                .unwrap_or(now + Duration::days(days))
+        }
+    };
+    let ends = starts + Duration::hours(demo.hours);
+    let input = SalonInput {
+        title: demo.title.into(),
+        description: demo.description.into(),
+        series_id: series_id.to_string(),
+        starts_at: to_local_input(&starts, tz),
+        ends_at: to_local_input(&ends, tz),
+        time_zone: tz.name().into(),
+        mode: demo.mode.into(),
+        address: demo.address.into(),
+        meeting_url: demo.meeting_url.into(),
+        capacity: demo.capacity.into(),
+        rsvp_deadline: String::new(),
+        registration: demo.registration.into(),
+        agenda: demo.agenda.into(),
+    };
+    let valid = salon::validate(&input, 0).map_err(|e| anyhow::anyhow!("demo salon {} is invalid: {e:?}", demo.title))?;
+    let existing: Option<i64> = on_pool!(db, |p| {
+        sqlx::query_scalar("select id from salon where title = $1 and series_id = $2 order by id limit 1")
+            .bind(demo.title)
+            .bind(series_id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let mut tx = db.begin().await?;
+    let id = match existing {
+        Some(id) => {
+            if let Some(current) = salons::lock(&mut tx, id).await? {
+                salons::update(&mut tx, &current, &valid).await?;
+            }
+            id
+        }
+        None => salons::create(&mut tx, &valid, organiser_id).await?,
+    };
+    if let Some(current) = salons::lock(&mut tx, id).await? {
+        salons::set_status(&mut tx, &current, crate::domain::salon::Status::Published).await?;
+    }
+    for (email, response, shown) in demo.answers {
+        let Ok(email) = Email::parse(email) else { continue };
+        let Some(person) = people::by_email(db, &email).await? else { continue };
+        rsvps::invite(&mut tx, id, person.id).await?;
+        rsvps::record(&mut tx, id, person.id, *response, *shown, Rules::OnBehalf)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo answer for {email}: {e:?}"))?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -116,7 +116,7 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         Command::Demo => {
             let db = salon::open_database(&config).await?;
             let loaded = salon::demo::load(&db).await?;
-            println!("Demo loaded: {} organisations, {} people.", loaded.organisations, loaded.people);
+            println!("Demo loaded: {} organisations, {} people, {} salons.", loaded.organisations, loaded.people, loaded.salons);
             print_demo_hints(&config);
             Ok(())
         }
@@ -176,7 +176,7 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {
     let app = salon::build(config.clone()).await?;
     if demo {
         let loaded = salon::demo::load(&app.db).await?;
-        println!("Demo loaded: {} organisations, {} people.", loaded.organisations, loaded.people);
+        println!("Demo loaded: {} organisations, {} people, {} salons.", loaded.organisations, loaded.people, loaded.salons);
         print_demo_hints(&config);
     }
     println!("Salon is running at {}", config.base_url);

@@ -108,6 +108,22 @@ async fn the_demo_loads_twice_without_duplicates(db: TestDb) {
     assert_eq!(orgs as usize, salon::demo::ORGANISATIONS.len());
     assert_eq!(people as usize, salon::demo::PEOPLE.len());
     assert_eq!(db.count("select count(*) from organisation where short_name = 'B24' and country = 'NO'").await, 1);
+    assert_eq!(db.count("select count(*) from series").await, 1);
+    assert_eq!(db.count("select count(*) from salon where status = 'published'").await, 4);
+    let answers = db.count("select count(*) from rsvp").await;
+    assert!(answers >= 10, "{answers}");
+    let out = salon(&db, &["demo"], &[]);
+    assert!(out.status.success());
+    assert_eq!(db.count("select count(*) from rsvp").await, answers, "answers are not duplicated");
+    // One salon is running right now, so a newcomer can walk into a live room.
+    let now = chrono::Utc::now();
+    let running = if db.postgres {
+        db.count("select count(*) from salon where starts_at <= now() and ends_at > now()").await
+    } else {
+        let at = now.to_rfc3339();
+        db.count(&format!("select count(*) from salon where starts_at <= '{at}' and ends_at > '{at}'")).await
+    };
+    assert_eq!(running, 1);
 }
 
 /// The README's first command, as a newcomer runs it: `salon serve --demo` prints the URL;
@@ -138,6 +154,7 @@ async fn serve_demo_prints_the_url_and_stops_on_sigterm(db: TestDb) {
     let (status, page) = c.get_text("/").await;
     assert_eq!(status, 200);
     assert!(page.contains("<html lang=\"da\"") && page.contains("Samtalesaloner"), "{page}");
+    assert!(page.contains("Kickoff: bibliotekernes digitale fremtid"), "the demo series is on the front page");
     c.sign_in(salon::demo::ORGANISER_EMAIL, &db.outbox_dir()).await;
     assert_eq!(c.get("/admin/outbox").await.status(), 200);
 

@@ -86,11 +86,33 @@ pub async fn respond(
     response: Response,
     show_in_list: bool,
 ) -> Result<Responded, RespondError> {
+    record(tx, salon_id, person_id, response, show_in_list, Rules::Enforce).await
+}
+
+/// Whether the deadline and invitation rules apply (an organiser recording an answer on
+/// someone's behalf, or the demo loader, may answer past them; seats and the waitlist apply
+/// always).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rules {
+    Enforce,
+    OnBehalf,
+}
+
+pub async fn record(
+    tx: &mut Tx,
+    salon_id: i64,
+    person_id: i64,
+    response: Response,
+    show_in_list: bool,
+    rules: Rules,
+) -> Result<Responded, RespondError> {
     let salon = salons::lock(tx, salon_id).await?.ok_or(RespondError::NoSuchSalon)?;
     let current = of_in(tx, salon_id, person_id).await?;
     let current_standing = current.as_ref().map(Rsvp::standing);
     let at = now();
-    rsvp::may_answer(&salon.facts(), current_standing, at).map_err(RespondError::Refused)?;
+    if rules == Rules::Enforce {
+        rsvp::may_answer(&salon.facts(), current_standing, at).map_err(RespondError::Refused)?;
+    }
 
     let seated_now = seated(tx, salon_id, person_id).await?;
     let standing = rsvp::answer(current_standing, response, salon.capacity, seated_now, salon.waitlist_seq + 1);
@@ -127,6 +149,24 @@ pub async fn respond(
         Vec::new()
     };
     Ok(Responded { salon, standing, promoted })
+}
+
+/// Invite a person (a row without an answer); an existing row is left as it is.
+pub async fn invite(tx: &mut Tx, salon_id: i64, person_id: i64) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "insert into rsvp (salon_id, person_id, invited_at, created_at) values ($1, $2, $3, $3)
+             on conflict (salon_id, person_id) do nothing",
+        )
+        .bind(salon_id)
+        .bind(person_id)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
 }
 
 /// Give free seats to the first in line. Call with the salon locked (after an answer that freed

@@ -148,7 +148,7 @@ impl TestApp {
     }
 
     pub async fn load_demo(&self) {
-        salon::demo::load(&self.app.db).await.unwrap();
+        salon::demo::load_directory(&self.app.db).await.unwrap();
     }
 }
 
