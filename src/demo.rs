@@ -55,7 +55,7 @@ pub const PEOPLE: &[DemoPerson] = &[
     DemoPerson { email: "aino.virtanen@kirjastot.example", name: "Aino Virtanen", title: "Consortium director", role: Role::Member, locale: Locale::En, org: "FI-PL" },
 ];
 
-pub const SERIES_TITLE: &str = "Samtalesaloner forår 2027: bibliotekernes digitale fremtid";
+pub const SERIES_TITLE: &str = "Samtalesaloner: bibliotekernes digitale fremtid";
 
 /// A demo salon: days from today (or None: running now), local start, hours, and the rest.
 struct DemoSalon {

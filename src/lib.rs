@@ -24,6 +24,7 @@
 //! housekeeping beside it under one `select!`. Tests call both with a listener on port 0.
 
 pub mod app;
+pub mod calendar;
 pub mod config;
 pub mod demo;
 pub mod domain;

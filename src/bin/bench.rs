@@ -1,0 +1,87 @@
+//! Load-test helpers (not tests): seeding data for the benchmarks in BENCHMARKS.md.
+//!
+//! `bench seed-front-page --salons 200` fills the database named by DATABASE_URL with a series
+//! of published salons in the coming months, as the front-page benchmark
+//! (`scripts/bench-front-page`) needs.
+
+use std::process::ExitCode;
+
+use chrono::{Duration, Utc};
+use clap::{Parser, Subcommand};
+use salon::config::{Config, Settings};
+use salon::domain::salon::{SalonInput, Status, validate};
+use salon::domain::time::to_local_input;
+use salon::store::{salons, series};
+
+#[derive(Parser)]
+#[command(name = "bench", about = "Seed data for Salon's benchmarks")]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create N published upcoming salons (with agendas) in one series.
+    SeedFrontPage {
+        #[arg(long, default_value = "200")]
+        salons: usize,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_settings(&cli.settings) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("bench: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let db = salon::open_database(&config).await?;
+    match command {
+        Command::SeedFrontPage { salons: n } => {
+            salon::demo::load_directory(&db).await?;
+            let mut tx = db.begin().await?;
+            let series_id = series::create(&mut tx, "Benchmark-række", "Saloner til belastningstest.").await?;
+            let tz = chrono_tz::Europe::Copenhagen;
+            for i in 0..n {
+                let starts = Utc::now() + Duration::hours(24 + 6 * i as i64);
+                let input = SalonInput {
+                    title: format!("Salon nr. {i}: hvordan når vi borgerne digitalt?"),
+                    description: "En digital halvdagssalon.".into(),
+                    series_id: series_id.to_string(),
+                    starts_at: to_local_input(&starts, tz),
+                    ends_at: to_local_input(&(starts + Duration::hours(3)), tz),
+                    time_zone: tz.name().into(),
+                    mode: "online".into(),
+                    meeting_url: "https://meet.example.org/bench".into(),
+                    registration: "open".into(),
+                    agenda: "9.00 Velkomst\n9.15 Oplæg\n10.00 Samtale".into(),
+                    ..Default::default()
+                };
+                let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                let id = salons::create(&mut tx, &valid, None).await?;
+                if let Some(current) = salons::lock(&mut tx, id).await? {
+                    salons::set_status(&mut tx, &current, Status::Published).await?;
+                }
+            }
+            tx.commit().await?;
+            println!("seeded {n} published salons");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! RFC 5545 content lines: CRLF endings, folding at 75 octets without splitting a UTF-8
+//! character, TEXT escaping, and parameter values quoted (never backslash-escaped).
+
+/// Builds an iCalendar object line by line.
+#[derive(Default)]
+pub struct Writer {
+    out: String,
+}
+
+/// A parameter: name and value. Values are quoted when they contain `:`, `;` or `,` (RFC 5545
+/// §3.2); a `"` cannot appear in a parameter value at all, so it becomes `'`.
+pub type Param<'a> = (&'a str, &'a str);
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer::default()
+    }
+
+    /// A property whose value is written as given (dates, URIs, enumerations).
+    pub fn raw(&mut self, name: &str, params: &[Param<'_>], value: &str) -> &mut Self {
+        let mut line = String::with_capacity(name.len() + value.len() + 16);
+        line.push_str(name);
+        for (k, v) in params {
+            line.push(';');
+            line.push_str(k);
+            line.push('=');
+            line.push_str(&param_value(v));
+        }
+        line.push(':');
+        // A raw value never contains a line break; drop any, rather than emit a broken line.
+        line.extend(value.chars().filter(|c| *c != '\r' && *c != '\n'));
+        fold_into(&mut self.out, &line);
+        self
+    }
+
+    /// A TEXT property: the value is escaped.
+    pub fn text(&mut self, name: &str, params: &[Param<'_>], value: &str) -> &mut Self {
+        let escaped = escape_text(value);
+        let mut line = String::with_capacity(name.len() + escaped.len() + 16);
+        line.push_str(name);
+        for (k, v) in params {
+            line.push(';');
+            line.push_str(k);
+            line.push('=');
+            line.push_str(&param_value(v));
+        }
+        line.push(':');
+        line.push_str(&escaped);
+        fold_into(&mut self.out, &line);
+        self
+    }
+
+    pub fn begin(&mut self, component: &str) -> &mut Self {
+        self.raw("BEGIN", &[], component)
+    }
+
+    pub fn end(&mut self, component: &str) -> &mut Self {
+        self.raw("END", &[], component)
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines.
+pub fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            // Other control characters are not allowed in TEXT.
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inverse of [`escape_text`] (for the import, and the tests).
+pub fn unescape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') | Some('N') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn param_value(v: &str) -> String {
+    let clean: String = v.chars().filter(|c| !c.is_control()).map(|c| if c == '"' { '\'' } else { c }).collect();
+    if clean.contains([':', ';', ',']) || clean.contains(char::is_whitespace) || !clean.is_ascii() {
+        format!("\"{clean}\"")
+    } else {
+        clean
+    }
+}
+
+/// Append `line` folded at 75 octets (the first line 75, continuation lines a space + 74),
+/// never inside a UTF-8 character, each ending in CRLF.
+fn fold_into(out: &mut String, line: &str) {
+    const LIMIT: usize = 75;
+    let mut used = 0;
+    let mut first = true;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if used + len > LIMIT {
+            out.push_str("\r\n ");
+            used = 1;
+            first = false;
+        }
+        out.push(c);
+        used += len;
+    }
+    let _ = first;
+    out.push_str("\r\n");
+}
+
+/// `20270310T080000Z`.
+pub fn utc(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_at_75_octets_without_splitting_characters() {
+        let mut w = Writer::new();
+        w.text("SUMMARY", &[], &"æøå".repeat(40));
+        let out = w.finish();
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded, format!("SUMMARY:{}\r\n", "æøå".repeat(40)));
+    }
+
+    #[test]
+    fn escapes_text_and_quotes_parameters() {
+        let mut w = Writer::new();
+        w.text("DESCRIPTION", &[], "a, b; c\\d\nnew line");
+        w.raw("ORGANIZER", &[("CN", "Nørgaard, Bibi \"B\"")], "mailto:b@kb.example");
+        w.raw("ATTENDEE", &[("RSVP", "TRUE")], "mailto:x@kb.example");
+        let out = w.finish();
+        assert!(out.contains("DESCRIPTION:a\\, b\\; c\\\\d\\nnew line\r\n"), "{out}");
+        assert!(out.contains("ORGANIZER;CN=\"Nørgaard, Bibi 'B'\":mailto:b@kb.example\r\n"), "{out}");
+        assert!(out.contains("ATTENDEE;RSVP=TRUE:mailto:x@kb.example\r\n"));
+        assert_eq!(unescape_text(&escape_text("a, b; c\\d\nx")), "a, b; c\\d\nx");
+    }
+}

@@ -1,0 +1,308 @@
+//! Importing an `.ics` file: every VEVENT becomes a draft salon. Lines are unfolded and parsed
+//! with the `ical` crate's line reader and property parser; we check the structure ourselves,
+//! so a broken file gets an error naming the line and the reason, and nothing is created.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use ical::line::LineReader;
+use ical::property::{Property, PropertyParser};
+
+use super::ics::unescape_text;
+use crate::domain::time::local_to_utc;
+
+/// The most events one file may hold, and its largest size.
+pub const MAX_EVENTS: usize = 500;
+pub const MAX_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedEvent {
+    pub line: usize,
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub location: Option<String>,
+    pub url: Option<String>,
+}
+
+/// What is wrong, and where. `code` names the message (`import.error.<code>`); `detail` is the
+/// offending text or the parser's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub line: usize,
+    pub code: &'static str,
+    pub detail: String,
+}
+
+fn fail(line: usize, code: &'static str, detail: impl Into<String>) -> ImportError {
+    ImportError { line, code, detail: detail.into() }
+}
+
+#[derive(Default)]
+struct Pending {
+    begin_line: usize,
+    summary: Option<String>,
+    description: Option<String>,
+    dtstart: Option<(usize, Property)>,
+    dtend: Option<(usize, Property)>,
+    duration: Option<(usize, String)>,
+    location: Option<String>,
+    url: Option<String>,
+}
+
+pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(fail(1, "too_large", format!("{} bytes", bytes.len())));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(fail(line, "not_utf8", ""));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+
+    let mut stack: Vec<(String, usize)> = Vec::new();
+    let mut events = Vec::new();
+    let mut pending: Option<Pending> = None;
+    let mut seen_any = false;
+    for line in LineReader::new(text.as_bytes()) {
+        let number = line.number();
+        if line.as_str().trim().is_empty() {
+            continue;
+        }
+        let property = match PropertyParser::from_reader(line.as_str().as_bytes()).next() {
+            Some(Ok(p)) => p,
+            Some(Err(_)) if !seen_any => {
+                return Err(fail(number, "not_calendar", line.as_str().chars().take(60).collect::<String>()));
+            }
+            Some(Err(e)) => {
+                let reason = e.to_string();
+                let reason = reason.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or(reason);
+                return Err(fail(number, "bad_line", reason));
+            }
+            None => continue,
+        };
+        let name = property.name.to_ascii_uppercase();
+        let value = property.value.clone().unwrap_or_default();
+        if !seen_any {
+            seen_any = true;
+            if name != "BEGIN" || !value.eq_ignore_ascii_case("VCALENDAR") {
+                return Err(fail(number, "not_calendar", line.as_str().chars().take(60).collect::<String>()));
+            }
+        }
+        match name.as_str() {
+            "BEGIN" => {
+                let component = value.to_ascii_uppercase();
+                if component == "VEVENT" && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR") {
+                    pending = Some(Pending { begin_line: number, ..Pending::default() });
+                }
+                stack.push((component, number));
+            }
+            "END" => {
+                let component = value.to_ascii_uppercase();
+                match stack.pop() {
+                    Some((open, _)) if open == component => {}
+                    Some((open, _)) => return Err(fail(number, "mismatched_end", format!("END:{component} / BEGIN:{open}"))),
+                    None => return Err(fail(number, "unexpected_end", format!("END:{component}"))),
+                }
+                if component == "VEVENT" && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR") {
+                    if let Some(p) = pending.take() {
+                        events.push(finish(p, default_tz)?);
+                        if events.len() > MAX_EVENTS {
+                            return Err(fail(number, "too_many_events", MAX_EVENTS.to_string()));
+                        }
+                    }
+                }
+            }
+            _ => {
+                // Properties of the event itself (not of a VALARM inside it).
+                let in_event = stack.last().map(|(c, _)| c.as_str()) == Some("VEVENT") && stack.len() == 2;
+                if let (true, Some(p)) = (in_event, pending.as_mut()) {
+                    match name.as_str() {
+                        "SUMMARY" => p.summary = Some(unescape_text(&value)),
+                        "DESCRIPTION" => p.description = Some(unescape_text(&value)),
+                        "LOCATION" => p.location = Some(unescape_text(&value)),
+                        "URL" => p.url = Some(value.trim().to_string()),
+                        "DTSTART" => p.dtstart = Some((number, property)),
+                        "DTEND" => p.dtend = Some((number, property)),
+                        "DURATION" => p.duration = Some((number, value)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    if !seen_any {
+        return Err(fail(1, "empty", ""));
+    }
+    if let Some((open, line)) = stack.pop() {
+        return Err(fail(line, "unclosed", format!("BEGIN:{open}")));
+    }
+    if events.is_empty() {
+        return Err(fail(1, "no_events", ""));
+    }
+    Ok(events)
+}
+
+fn finish(p: Pending, default_tz: Tz) -> Result<ImportedEvent, ImportError> {
+    let title = p.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).ok_or_else(|| fail(p.begin_line, "missing_summary", ""))?;
+    let (start_line, start) = p.dtstart.ok_or_else(|| fail(p.begin_line, "missing_dtstart", ""))?;
+    let (starts_at, all_day) = when(&start, start_line, default_tz)?;
+    let ends_at = match (p.dtend, p.duration) {
+        (Some((line, end)), _) => {
+            let (t, end_all_day) = when(&end, line, default_tz)?;
+            // An all-day DTEND is the exclusive next day; end at the working day's end before it.
+            if end_all_day { t - Duration::hours(16) } else { t }
+        }
+        (None, Some((line, d))) => starts_at + parse_duration(&d).ok_or_else(|| fail(line, "bad_duration", d.clone()))?,
+        (None, None) if all_day => starts_at + Duration::hours(8),
+        (None, None) => starts_at + Duration::hours(2),
+    };
+    if ends_at <= starts_at {
+        return Err(fail(start_line, "end_before_start", ""));
+    }
+    Ok(ImportedEvent {
+        line: p.begin_line,
+        title: title.chars().take(crate::domain::salon::TITLE_MAX).collect(),
+        description: p.description.unwrap_or_default(),
+        starts_at,
+        ends_at,
+        location: p.location.filter(|l| !l.trim().is_empty()),
+        url: p.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+    })
+}
+
+fn param<'a>(p: &'a Property, name: &str) -> Option<&'a str> {
+    p.params.as_ref()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.first()).map(|v| v.trim_matches('"'))
+}
+
+/// A DTSTART/DTEND value as UTC, and whether it was a whole day (all-day events start at 09:00
+/// local time).
+fn when(p: &Property, line: usize, default_tz: Tz) -> Result<(DateTime<Utc>, bool), ImportError> {
+    let value = p.value.as_deref().unwrap_or("").trim();
+    let bad = || fail(line, "bad_time", value.to_string());
+    let is_date = param(p, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE")) || value.len() == 8;
+    if is_date {
+        let date = NaiveDate::parse_from_str(value, "%Y%m%d").map_err(|_| bad())?;
+        let tz = zone(p, line, default_tz)?;
+        let local = date.and_hms_opt(9, 0, 0).ok_or_else(bad)?;
+        let at = tz.from_local_datetime(&local).earliest().ok_or_else(bad)?;
+        return Ok((at.with_timezone(&Utc), true));
+    }
+    if let Some(v) = value.strip_suffix('Z') {
+        let naive = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").map_err(|_| bad())?;
+        return Ok((Utc.from_utc_datetime(&naive), false));
+    }
+    let naive = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| bad())?;
+    let tz = zone(p, line, default_tz)?;
+    let at = local_to_utc(&naive.format("%Y-%m-%dT%H:%M:%S").to_string(), tz).map_err(|_| bad())?;
+    Ok((at, false))
+}
+
+fn zone(p: &Property, line: usize, default_tz: Tz) -> Result<Tz, ImportError> {
+    match param(p, "TZID") {
+        None => Ok(default_tz),
+        Some(name) => name
+            .trim_start_matches('/')
+            .parse::<Tz>()
+            .map_err(|_| fail(line, "unknown_tzid", name.to_string())),
+    }
+}
+
+/// RFC 5545 durations: `PT1H30M`, `P1D`, `P1W`, `PT90M`.
+fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim().strip_prefix('P')?;
+    let (date, time) = s.split_once('T').unwrap_or((s, ""));
+    let mut total = Duration::zero();
+    let mut number = String::new();
+    for c in date.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+        } else {
+            let n: i64 = number.parse().ok()?;
+            number.clear();
+            total += match c {
+                'W' => Duration::weeks(n),
+                'D' => Duration::days(n),
+                _ => return None,
+            };
+        }
+    }
+    for c in time.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+        } else {
+            let n: i64 = number.parse().ok()?;
+            number.clear();
+            total += match c {
+                'H' => Duration::hours(n),
+                'M' => Duration::minutes(n),
+                'S' => Duration::seconds(n),
+                _ => return None,
+            };
+        }
+    }
+    (number.is_empty() && total > Duration::zero()).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CPH: Tz = chrono_tz::Europe::Copenhagen;
+
+    fn ics(body: &str) -> String {
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n")
+    }
+
+    #[test]
+    fn reads_utc_zoned_floating_and_all_day_events() {
+        let text = ics(concat!(
+            "BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:Kickoff\\, dag 1\r\nDTSTART:20270310T080000Z\r\nDTEND:20270310T150000Z\r\nLOCATION:KB\r\nEND:VEVENT\r\n",
+            "BEGIN:VEVENT\r\nUID:2\r\nSUMMARY:Oslo\r\nDTSTART;TZID=Europe/Oslo:20270701T100000\r\nDURATION:PT3H\r\n",
+            "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:ignored\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\nEND:VEVENT\r\n",
+            "BEGIN:VEVENT\r\nUID:3\r\nSUMMARY:Floating\r\nDTSTART:20270110T100000\r\nEND:VEVENT\r\n",
+            "BEGIN:VEVENT\r\nUID:4\r\nSUMMARY:Heldag\r\nDTSTART;VALUE=DATE:20270115\r\nDTEND;VALUE=DATE:20270116\r\nEND:VEVENT\r\n",
+        ));
+        let events = parse(text.as_bytes(), CPH).map_err(|e| format!("{e:?}"));
+        let events = events.as_deref().unwrap_or_default();
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[0].title, "Kickoff, dag 1");
+        assert_eq!(events[0].location.as_deref(), Some("KB"));
+        assert_eq!(events[1].starts_at.to_rfc3339(), "2027-07-01T08:00:00+00:00");
+        assert_eq!(events[1].ends_at.to_rfc3339(), "2027-07-01T11:00:00+00:00");
+        assert_eq!(events[1].description, "", "the alarm's description is not the event's");
+        assert_eq!(events[2].starts_at.to_rfc3339(), "2027-01-10T09:00:00+00:00");
+        assert_eq!(events[3].starts_at.to_rfc3339(), "2027-01-15T08:00:00+00:00");
+        assert_eq!(events[3].ends_at.to_rfc3339(), "2027-01-15T16:00:00+00:00");
+    }
+
+    #[test]
+    fn broken_files_name_the_line_and_the_reason() {
+        let err = |text: &str| parse(text.as_bytes(), CPH).err().map(|e| (e.line, e.code));
+        assert_eq!(err("hello"), Some((1, "not_calendar")));
+        assert_eq!(err(""), Some((1, "empty")));
+        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n")), Some((4, "missing_dtstart")));
+        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:2027-03-10\r\nEND:VEVENT\r\n")), Some((6, "bad_time")));
+        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART;TZID=Mars/Base:20270310T100000\r\nEND:VEVENT\r\n")), Some((6, "unknown_tzid")));
+        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY x\r\nEND:VEVENT\r\n")), Some((5, "bad_line")));
+        assert_eq!(err("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\n"), Some((2, "unclosed")));
+        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\nEND:VTODO\r\n")), Some((7, "mismatched_end")));
+        assert_eq!(err(&ics("")), Some((1, "no_events")));
+        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\nDTEND:20270310T090000Z\r\nEND:VEVENT\r\n")), Some((6, "end_before_start")));
+        let mut bytes = ics("BEGIN:VEVENT\r\nSUMMARY:x\r\n").into_bytes();
+        bytes.extend_from_slice(b"DESCRIPTION:\xff\xfe\r\n");
+        assert_eq!(parse(&bytes, CPH).err().map(|e| (e.line, e.code)), Some((7, "not_utf8")));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("PT1H30M"), Some(Duration::minutes(90)));
+        assert_eq!(parse_duration("P1D"), Some(Duration::days(1)));
+        assert_eq!(parse_duration("P1W"), Some(Duration::weeks(1)));
+        assert_eq!(parse_duration("1H"), None);
+        assert_eq!(parse_duration("PT"), None);
+    }
+}
