@@ -47,6 +47,12 @@ pub struct Settings {
     /// Attempts before a temporarily failing mail is given up and marked failed.
     #[arg(long, env = "SALON_OUTBOX_MAX_ATTEMPTS", default_value = "12", global = true)]
     pub outbox_max_attempts: String,
+    /// Hours before a salon that registered people get a reminder.
+    #[arg(long, env = "SALON_REMINDER_HOURS", default_value = "24", global = true)]
+    pub reminder_hours: String,
+    /// How often to look for reminders that are due, in seconds.
+    #[arg(long, env = "SALON_REMINDER_POLL_SECS", default_value = "60", global = true)]
+    pub reminder_poll_secs: String,
     /// Trust X-Forwarded-For from a reverse proxy for client addresses (rate limits, logs).
     #[arg(long, env = "SALON_TRUST_PROXY", default_value = "false", global = true)]
     pub trust_proxy: String,
@@ -70,6 +76,8 @@ impl Default for Settings {
             outbox_max_attempts: "12".into(),
             trust_proxy: "false".into(),
             log_format: "text".into(),
+            reminder_hours: "24".into(),
+            reminder_poll_secs: "60".into(),
         }
     }
 }
@@ -119,6 +127,9 @@ pub struct Config {
     pub outbox: OutboxConfig,
     pub trust_proxy: bool,
     pub log_format: LogFormat,
+    /// How long before a salon the reminder goes out, and how often due reminders are sought.
+    pub reminder_before: Duration,
+    pub reminder_poll: Duration,
 }
 
 /// One problem with one setting.
@@ -180,6 +191,11 @@ impl Config {
         if poll_ms == 0 || retry_ms == 0 || max_attempts == 0 {
             return Err(bad("SALON_OUTBOX_*", "poll interval, retry delay and attempts must be above zero"));
         }
+        let reminder_hours: u64 = number("SALON_REMINDER_HOURS", &s.reminder_hours, "a whole number of hours")?;
+        let reminder_poll: u64 = number("SALON_REMINDER_POLL_SECS", &s.reminder_poll_secs, "a whole number of seconds")?;
+        if reminder_hours == 0 || reminder_hours > 24 * 30 || reminder_poll == 0 {
+            return Err(bad("SALON_REMINDER_*", "the reminder must be 1 to 720 hours before, polled at least every second"));
+        }
         let trust_proxy = parse_bool("SALON_TRUST_PROXY (--trust-proxy)", &s.trust_proxy)?;
         let log_format = match s.log_format.trim() {
             "text" => LogFormat::Text,
@@ -199,6 +215,8 @@ impl Config {
             },
             trust_proxy,
             log_format,
+            reminder_before: Duration::from_secs(reminder_hours * 3600),
+            reminder_poll: Duration::from_secs(reminder_poll),
         })
     }
 

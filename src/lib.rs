@@ -112,6 +112,7 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     };
     let worker = tokio::spawn(worker.run(shutdown.clone()));
     let housekeeping = tokio::spawn(housekeeping(app.clone(), shutdown.clone()));
+    let reminders = tokio::spawn(reminders(app.clone(), shutdown.clone()));
 
     let router = web::router(app.clone());
     let server_shutdown = shutdown.clone();
@@ -122,8 +123,49 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     shutdown.cancel();
     let _ = worker.await;
     let _ = housekeeping.await;
+    let _ = reminders.await;
     app.db.close().await;
     served.context("the HTTP server failed")
+}
+
+/// Reminders before salons, exactly once per person and salon (see `store::reminders`).
+async fn reminders(app: SharedApp, shutdown: CancellationToken) {
+    loop {
+        match send_due_reminders(&app).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(count = n, "reminders queued");
+                app.mail_wake.notify_one();
+            }
+            Err(e) => tracing::warn!(error = format!("{e:#}"), "reminder round failed; will retry"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tokio::time::sleep(app.config.reminder_poll) => {}
+        }
+    }
+}
+
+/// Queue the reminders that are due now; returns how many.
+pub async fn send_due_reminders(app: &App) -> anyhow::Result<usize> {
+    let window = chrono::Duration::from_std(app.config.reminder_before).unwrap_or(chrono::Duration::hours(24));
+    let due = store::reminders::due(&app.db, domain::time::now() + window).await?;
+    let mut sent = 0;
+    for (salon_id, person_id) in due {
+        let (Some(salon), Some(person)) = (store::salons::get(&app.db, salon_id).await?, store::people::by_id(&app.db, person_id).await?) else {
+            continue;
+        };
+        let mut tx = app.db.begin().await?;
+        if !store::reminders::claim(&mut tx, salon_id, person_id).await? {
+            continue; // another instance got there first
+        }
+        let mail = mail::compose::reminder(&app.config, &person, &salon)?;
+        mail::queue(&mut tx, &mail).await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    metrics::counter!("salon_reminders_total").increment(sent as u64);
+    Ok(sent)
 }
 
 /// Hourly clean-up: expired sessions and sign-in links, idle rate-limit keys.

@@ -2,7 +2,8 @@
 //! stored in the outbox as bytes; the worker sends exactly those bytes on every attempt.
 
 use lettre::Message;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use maud::{DOCTYPE, Markup, html};
 use rust_i18n::t;
 
@@ -142,6 +143,156 @@ pub fn confirm_registration(
                 t!("mail.confirm.ignore", locale = l).to_string(),
             ],
             action: Some((t!("mail.confirm.button", locale = l).to_string(), link.to_string())),
+        },
+    )
+}
+
+/// Which calendar mail: a first invitation, an update (higher SEQUENCE), or a cancellation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteKind {
+    Invitation,
+    Update,
+    Cancellation,
+}
+
+impl InviteKind {
+    fn code(self) -> &'static str {
+        match self {
+            InviteKind::Invitation => "invitation",
+            InviteKind::Update => "update",
+            InviteKind::Cancellation => "cancellation",
+        }
+    }
+}
+
+/// An invitation, update or cancellation with a real calendar invite:
+/// multipart/mixed [ multipart/alternative [ text/plain, text/html,
+/// text/calendar; method=REQUEST|CANCEL ], invite.ics ]. The recipient is the only ATTENDEE.
+/// `rsvp_link` is the personal answer page (`/rsvp/{token}`), absent in cancellations.
+pub fn invitation(
+    config: &Config,
+    kind: InviteKind,
+    person: &crate::store::people::Person,
+    salon: &crate::store::salons::Salon,
+    agenda: &[crate::domain::salon::AgendaItem],
+    response: Option<&str>,
+    rsvp_link: Option<&str>,
+) -> Result<Composed, ComposeError> {
+    use crate::calendar::event::{self, Attendee, CalendarHeader, Event, Method};
+    let locale = person.locale();
+    let l = locale.code();
+    let when = salon_when(salon, l);
+    let url = config.url(&format!("/salons/{}", salon.id));
+    let method = if kind == InviteKind::Cancellation { Method::Cancel } else { Method::Request };
+    let organiser_name = config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());
+    let organiser_email = config.mail.from.email.to_string();
+    let host = config.base_url.host_str().unwrap_or("salon").to_string();
+    let ics = event::calendar(
+        &CalendarHeader { method: Some(method), feed_name: None },
+        &[Event {
+            salon,
+            agenda,
+            url: url.clone(),
+            uid: event::uid(salon.id, &host),
+            organiser_name: &organiser_name,
+            organiser_email: &organiser_email,
+            attendee: Some(Attendee { name: &person.name, email: &person.email, partstat: event::partstat(response) }),
+            dtstamp: crate::domain::time::now(),
+            status_override: None,
+            locale: l,
+        }],
+    );
+
+    let code = kind.code();
+    let subject = t!(format!("mail.{code}.subject"), locale = l, title = salon.title).to_string();
+    let greeting = t!("mail.greeting", locale = l, name = person.name).to_string();
+    let lead = t!(format!("mail.{code}.body"), locale = l, title = salon.title, when = when).to_string();
+    let place = match (&salon.address, salon.mode().has_link()) {
+        (Some(a), true) => format!("{a} ({})", t!("calendar.online", locale = l)),
+        (Some(a), false) => a.clone(),
+        (None, _) => t!("calendar.online", locale = l).to_string(),
+    };
+    let place_line = t!("mail.place", locale = l, place = place).to_string();
+    let answers: Vec<(String, String)> = match rsvp_link {
+        Some(link) => crate::domain::rsvp::Response::ALL
+            .iter()
+            .map(|r| (t!(format!("rsvp.answer.{}", r.as_str()), locale = l).to_string(), format!("{link}?answer={}", r.as_str())))
+            .collect(),
+        None => Vec::new(),
+    };
+    let answer_intro = t!("mail.answer_intro", locale = l).to_string();
+    let see = t!("mail.open_salon", locale = l).to_string();
+
+    let mut text = format!("{greeting}\n\n{lead}\n{place_line}\n\n");
+    if !answers.is_empty() {
+        text.push_str(&answer_intro);
+        text.push('\n');
+        for (label, link) in &answers {
+            text.push_str(&format!("  {label}: {link}\n"));
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!("{see}: {url}\n\n-- \n{}\n", t!("mail.footer", locale = l)));
+    let html = html_frame(
+        locale,
+        &subject,
+        html! {
+            p { (greeting) }
+            p { (lead) br; (place_line) }
+            @if !answers.is_empty() {
+                p { (answer_intro) }
+                p { @for (label, link) in &answers { a href=(link) style="display: inline-block; margin-right: 1em; font-weight: bold;" { (label) } } }
+            }
+            p { a href=(url) { (see) } }
+        },
+    );
+
+    let calendar_type = ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8", method.as_str()))
+        .map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
+    let attachment_type = ContentType::parse("application/ics").map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
+    let from = config.mail.from.clone();
+    let message_id = new_message_id(&from);
+    let message = Message::builder()
+        .from(from)
+        .to(mailbox(&person.name, &person.email)?)
+        .subject(subject.clone())
+        .message_id(Some(message_id.clone()))
+        .multipart(
+            MultiPart::mixed()
+                .multipart(
+                    MultiPart::alternative()
+                        .singlepart(SinglePart::plain(text))
+                        .singlepart(SinglePart::html(html))
+                        .singlepart(SinglePart::builder().header(calendar_type).body(ics.clone())),
+                )
+                .singlepart(Attachment::new("invite.ics".to_string()).body(ics, attachment_type)),
+        )?;
+    Ok(Composed { kind: code, message_id, recipient: person.email.clone(), subject, body: message.formatted() })
+}
+
+/// The reminder before a salon, to people with a seat.
+pub fn reminder(config: &Config, person: &crate::store::people::Person, salon: &crate::store::salons::Salon) -> Result<Composed, ComposeError> {
+    let locale = person.locale();
+    let l = locale.code();
+    let when = salon_when(salon, l);
+    let mut paragraphs = vec![t!("mail.reminder.body", locale = l, title = salon.title, when = when).to_string()];
+    if let Some(a) = &salon.address {
+        paragraphs.push(t!("mail.place", locale = l, place = a).to_string());
+    }
+    if let Some(link) = &salon.meeting_url {
+        paragraphs.push(t!("mail.reminder.meeting", locale = l, link = link).to_string());
+    }
+    paragraphs.push(t!("mail.reminder.room", locale = l, link = config.url(&format!("/salons/{}/room", salon.id))).to_string());
+    simple(
+        config,
+        Simple {
+            kind: "reminder",
+            locale,
+            name: &person.name,
+            email: &person.email,
+            subject: t!("mail.reminder.subject", locale = l, title = salon.title).to_string(),
+            paragraphs,
+            action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
         },
     )
 }

@@ -279,6 +279,39 @@ pub async fn participants(db: &Db, salon_id: i64) -> Result<Vec<Participant>, sq
     })
 }
 
+/// A person to notify about a change: invited or answered, and not declined.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Recipient {
+    pub person_id: i64,
+    pub response: Option<String>,
+}
+
+pub async fn to_notify(db: &Db, salon_id: i64) -> Result<Vec<Recipient>, sqlx::Error> {
+    on_pool!(db, |p| {
+        sqlx::query_as(
+            "select person_id, response from rsvp where salon_id = $1 and (response is null or response <> 'no') order by id",
+        )
+        .bind(salon_id)
+        .fetch_all(p)
+        .await
+    })
+}
+
+/// The salons a person said yes (with a seat) or maybe to, for their personal feed.
+pub async fn attending(db: &Db, person_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_pool!(db, |p| {
+        sqlx::query_as(
+            "select r.salon_id, r.response from rsvp r join salon s on s.id = r.salon_id
+             where r.person_id = $1 and s.status <> 'draft'
+               and (r.response = 'maybe' or (r.response = 'yes' and r.waitlist_seq is null))
+             order by s.starts_at",
+        )
+        .bind(person_id)
+        .fetch_all(p)
+        .await
+    })
+}
+
 /// The public participant list: only people with a seat or a maybe who chose to be shown.
 pub async fn shown(db: &Db, salon_id: i64) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
     on_pool!(db, |p| {

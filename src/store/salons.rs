@@ -29,6 +29,8 @@ pub struct Salon {
     pub organiser_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The revision invited people were last told about.
+    pub notified_revision: i64,
 }
 
 impl Salon {
@@ -187,6 +189,14 @@ async fn replace_agenda(tx: &mut Tx, salon_id: i64, items: &[AgendaItem]) -> Res
                 .map(|r| r.rows_affected())
         })?;
     }
+    Ok(())
+}
+
+/// Record that invited people now know about `revision`.
+pub async fn mark_notified(tx: &mut Tx, id: i64, revision: i64) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| {
+        sqlx::query("update salon set notified_revision = $1 where id = $2").bind(revision).bind(id).execute(c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

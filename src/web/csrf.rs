@@ -18,6 +18,8 @@ pub const HEADER: &str = "x-csrf-token";
 
 /// Forms are small; anything larger is refused (413) before it is buffered.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
+/// File uploads (the .ics import).
+pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024 + 64 * 1024;
 
 /// The outcome of checking an unsafe request.
 pub enum Verdict {
@@ -60,6 +62,22 @@ pub async fn verify(req: Request<Body>, expected: &str) -> Verdict {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    // File uploads (multipart) are not buffered here: their token travels in the query string
+    // (`?csrf=`), and the route's own body limit applies.
+    if content_type.starts_with("multipart/form-data") {
+        if declared.is_some_and(|n| n > MAX_UPLOAD_BYTES) {
+            return Verdict::TooLarge;
+        }
+        let sent = req
+            .uri()
+            .query()
+            .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned()));
+        return match sent {
+            Some(sent) if !expected.is_empty() && equal(&sent, expected) => Verdict::Pass(req),
+            _ => Verdict::Refused,
+        };
+    }
     if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
         return Verdict::TooLarge;
     }

@@ -45,7 +45,11 @@ async fn overview(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppR
         &t!("organise.title", locale = l),
         html! {
             h1 { (t!("organise.title", locale = l)) }
-            p { a class="button" href="/salons/new" { (t!("organise.new_salon", locale = l)) } " " a class="button secondary" href="/series/new" { (t!("organise.new_series", locale = l)) } }
+            p {
+                a class="button" href="/salons/new" { (t!("organise.new_salon", locale = l)) } " "
+                a class="button secondary" href="/series/new" { (t!("organise.new_series", locale = l)) } " "
+                a class="button secondary" href="/salons/import" { (t!("import.title", locale = l)) }
+            }
             h2 { (t!("organise.all_salons", locale = l)) }
             @if all.is_empty() { p { (t!("home.empty", locale = l)) } } @else { (salon_list(&ctx, &all)) }
             h2 { (t!("organise.all_series", locale = l)) }

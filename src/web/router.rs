@@ -11,6 +11,11 @@
 //! | `GET,POST /series/new`, `GET,POST /series/{id}/edit` | organiser | organise |
 //! | `GET /salons/{id}/participants`, `GET /salons/{id}/participants.csv` | organiser | participants |
 //! | `GET /api/v1/salons`, `GET /api/v1/salons/{id}` | everyone (JSON) | api |
+//! | `GET,POST /salons/{id}/invite`, `POST /salons/{id}/notify` | organiser | invite |
+//! | `GET,POST /rsvp/{token}` | the invited person (link) | rsvp_link |
+//! | `GET /calendar.ics`, `/salons/{id}.ics`, `/series/{id}.ics`, `/feeds/{token}.ics` | everyone / link | feeds |
+//! | `GET /me`, `POST /me`, `POST /me/feed` | signed in | me |
+//! | `GET,POST /salons/import` | organiser | import |
 //! | `GET,POST /login`, `GET,POST /login/{token}`, `POST /logout` | everyone | login |
 //! | `POST /lang` | everyone | lang |
 //! | `GET /admin/outbox` | organiser | admin |
@@ -29,7 +34,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{admin, api, assets, context, health, home, lang, login, metrics, organise, participants, rsvp, salon_page, security};
+use super::{
+    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, rsvp,
+    rsvp_link, salon_page, security,
+};
 use crate::app::SharedApp;
 use crate::error::AppError;
 
@@ -49,6 +57,11 @@ pub fn router(app: SharedApp) -> Router {
         .merge(rsvp::router())
         .merge(participants::router())
         .merge(api::router())
+        .merge(invite::router())
+        .merge(rsvp_link::router())
+        .merge(feeds::router())
+        .merge(me::router())
+        .merge(import::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(app.clone(), context::layer));
 

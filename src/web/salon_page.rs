@@ -2,6 +2,8 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use rust_i18n::t;
@@ -49,15 +51,25 @@ struct Flash {
     done: Option<String>,
 }
 
-async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(flash): Query<Flash>) -> AppResult<Markup> {
+async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> AppResult<Response> {
+    // `/salons/{id}.ics` shares this route (a path segment cannot be split in two routes).
+    if let Some(raw) = id.strip_suffix(".ics") {
+        return super::feeds::one_salon(&app, &headers, parse_id(raw)?).await;
+    }
     let salon = visible(&app, &ctx, parse_id(&id)?).await?;
     let notice = flash.done.as_deref().and_then(|d| match d {
-        "answered" | "registered" | "confirm_sent" | "published" | "cancelled" | "saved" => {
+        "answered" | "registered" | "confirm_sent" | "published" | "cancelled" | "saved" | "notified" => {
             Some(t!(format!("salon.notice.{d}"), locale = ctx.lang()).to_string())
         }
         _ => None,
     });
-    render(&app, &ctx, &salon, Panel { notice, ..Panel::default() }).await
+    Ok(render(&app, &ctx, &salon, Panel { notice, ..Panel::default() }).await?.into_response())
 }
 
 /// What the RSVP panel shows besides the salon: a notice after an action, an error, and the
@@ -181,6 +193,7 @@ pub async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, panel: Panel) -> 
                 }
             }
             (rsvp_panel(app, ctx, salon, standing, mine.as_ref().is_some_and(|m| m.show_in_list), &panel).await?)
+            @if salon.status() != Status::Draft { (add_to_calendar(app, ctx, salon)) }
             @if !shown.is_empty() {
                 section aria-labelledby="shown" {
                     h2 id="shown" { (t!("salon.shown_title", locale = l)) }
@@ -267,14 +280,52 @@ async fn registration_form(app: &SharedApp, ctx: &Ctx, salon: &Salon, panel: &Pa
     })
 }
 
+/// ".ics" download, a webcal subscription to all salons, and a Google Calendar link.
+fn add_to_calendar(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> Markup {
+    let l = ctx.lang();
+    let feed = app.config.url("/calendar.ics");
+    let webcal = feed.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1);
+    let dates = format!("{}/{}", crate::calendar::ics::utc(&salon.starts_at), crate::calendar::ics::utc(&salon.ends_at));
+    let details = app.config.url(&format!("/salons/{}", salon.id));
+    let mut google = url::Url::parse("https://calendar.google.com/calendar/render").unwrap_or_else(|_| app.config.base_url.clone());
+    google
+        .query_pairs_mut()
+        .append_pair("action", "TEMPLATE")
+        .append_pair("text", &salon.title)
+        .append_pair("dates", &dates)
+        .append_pair("details", &details)
+        .append_pair("location", salon.address.as_deref().unwrap_or("Online"));
+    html! {
+        section aria-labelledby="add-to-calendar" {
+            h2 id="add-to-calendar" { (t!("calendar.add_title", locale = l)) }
+            ul class="actions" {
+                li { a class="button secondary" href=(format!("/salons/{}.ics", salon.id)) download { (t!("calendar.download", locale = l)) } }
+                li { a class="button secondary" href=(webcal) { (t!("calendar.subscribe", locale = l)) } }
+                li { a class="button secondary" href=(google.as_str()) rel="noopener noreferrer" { (t!("calendar.google", locale = l)) } }
+            }
+        }
+    }
+}
+
 fn organiser_tools(ctx: &Ctx, salon: &Salon) -> Markup {
     let l = ctx.lang();
     let id = salon.id;
+    let changed = salon.revision > salon.notified_revision && salon.status() != Status::Draft;
     html! {
         section aria-labelledby="tools" class="panel tools" {
             h2 id="tools" { (t!("organise.tools", locale = l)) }
+            @if changed {
+                div class="notice" {
+                    p { (t!(if salon.status() == Status::Cancelled { "organise.notify_cancel_hint" } else { "organise.notify_update_hint" }, locale = l)) }
+                    form method="post" action=(format!("/salons/{id}/notify")) {
+                        (csrf_field(ctx))
+                        button type="submit" { (t!(if salon.status() == Status::Cancelled { "organise.notify_cancel" } else { "organise.notify_update" }, locale = l)) }
+                    }
+                }
+            }
             ul class="actions" {
                 li { a class="button" href=(format!("/salons/{id}/edit")) { (t!("organise.edit", locale = l)) } }
+                @if salon.status() == Status::Published { li { a class="button" href=(format!("/salons/{id}/invite")) { (t!("organise.invite", locale = l)) } } }
                 li { a class="button" href=(format!("/salons/{id}/participants")) { (t!("organise.participants", locale = l)) } }
                 @if salon.status() == Status::Draft {
                     li { form method="post" action=(format!("/salons/{id}/publish")) { (csrf_field(ctx)) button type="submit" { (t!("organise.publish", locale = l)) } } }
@@ -302,7 +353,10 @@ fn standing_text(s: Standing, l: &str) -> String {
     t!(format!("rsvp.standing.{}", standing_code(s)), locale = l).to_string()
 }
 
-async fn show_series(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Markup> {
+async fn show_series(State(app): State<SharedApp>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
+    if let Some(raw) = id.strip_suffix(".ics") {
+        return super::feeds::one_series(&app, &headers, parse_id(raw)?).await;
+    }
     let l = ctx.lang();
     let s = series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let list = salons::in_series(&app.db, s.id, is_organiser(&ctx)).await?;
@@ -314,8 +368,10 @@ async fn show_series(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<Stri
             h1 { (s.title) }
             @if !s.description.is_empty() { @for para in s.description.split("\n\n") { p { (para) } } }
             @if list.is_empty() { p { (t!("series.empty", locale = l)) } } @else { (salon_list(&ctx, &list)) }
+            p { a href=(format!("/series/{}.ics", s.id)) { (t!("calendar.series_feed", locale = l)) } }
             @if is_organiser(&ctx) { p { a class="button" href=(format!("/series/{}/edit", s.id)) { (t!("organise.edit_series", locale = l)) } } }
         },
-    ))
+    )
+    .into_response())
 }
 

@@ -46,7 +46,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                         }
                         div class="account" {
                             @if let Some(user) = &ctx.user {
-                                span class="who" { (t!("nav.signed_in_as", locale = l)) " " strong { (user.name) } }
+                                span class="who" { (t!("nav.signed_in_as", locale = l)) " " a href="/me" { strong { (user.name) } } }
                                 form method="post" action="/logout" class="inline" {
                                     (csrf_field(ctx))
                                     button type="submit" class="link" { (t!("nav.sign_out", locale = l)) }

@@ -103,6 +103,7 @@ impl TestDb {
             outbox_max_attempts: "50".into(),
             smtp_timeout_secs: "5".into(),
             mail_from: "Salon <salon@salon.example>".into(),
+            reminder_poll_secs: "1".into(),
             ..Settings::default()
         }
     }

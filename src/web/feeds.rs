@@ -1,0 +1,115 @@
+//! Calendar feeds: all published salons, one salon, a series, and a person's own (the salons
+//! they said yes or maybe to). PUBLISH, no ATTENDEE lines, ETag / If-None-Match (DTSTAMP is
+//! the salon's last change, so an unchanged feed is byte-identical), REFRESH-INTERVAL.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use sha2::{Digest, Sha256};
+
+use crate::app::SharedApp;
+use crate::calendar::event::{self, CalendarHeader, Event, Method};
+use crate::domain::salon::Status;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+use crate::store::salons::{self, Salon};
+use crate::store::{feed_tokens, on_pool, rsvps, series};
+
+pub fn router() -> Router<SharedApp> {
+    Router::new().route("/calendar.ics", get(all)).route("/feeds/{token}", get(personal))
+}
+
+/// `/salons/{id}.ics`: the salon route hands `{id}.ics` here.
+pub async fn one_salon(app: &SharedApp, headers: &HeaderMap, id: i64) -> AppResult<Response> {
+    let salon = salons::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    if salon.status() == Status::Draft {
+        return Err(AppError::NotFound);
+    }
+    respond(app, headers, &salon.title.clone(), vec![(salon, None)]).await
+}
+
+/// `/series/{id}.ics`.
+pub async fn one_series(app: &SharedApp, headers: &HeaderMap, id: i64) -> AppResult<Response> {
+    let s = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut list = Vec::new();
+    for listed in salons::in_series(&app.db, s.id, false).await? {
+        if let Some(salon) = salons::get(&app.db, listed.id).await? {
+            list.push((salon, None));
+        }
+    }
+    respond(app, headers, &s.title, list).await
+}
+
+async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<Response> {
+    let ids: Vec<i64> = on_pool!(&app.db, |p| {
+        sqlx::query_scalar("select id from salon where status in ('published', 'cancelled') order by starts_at, id limit 1000").fetch_all(p).await
+    })?;
+    let mut list = Vec::new();
+    for id in ids {
+        if let Some(salon) = salons::get(&app.db, id).await? {
+            list.push((salon, None));
+        }
+    }
+    respond(&app, &headers, "Salon", list).await
+}
+
+async fn personal(State(app): State<SharedApp>, headers: HeaderMap, Path(file): Path<String>) -> AppResult<Response> {
+    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let person_id = feed_tokens::person(&app.db, token).await?.ok_or(AppError::NotFound)?;
+    let mut list = Vec::new();
+    for (salon_id, response) in rsvps::attending(&app.db, person_id).await? {
+        if let Some(salon) = salons::get(&app.db, salon_id).await? {
+            // A "maybe" shows as tentative; the feed carries no ATTENDEE lines.
+            let status = (response == "maybe").then_some("TENTATIVE");
+            list.push((salon, status));
+        }
+    }
+    respond(&app, &headers, "Salon", list).await
+}
+
+async fn respond(app: &SharedApp, headers: &HeaderMap, name: &str, salons_: Vec<(Salon, Option<&'static str>)>) -> AppResult<Response> {
+    let host = app.config.base_url.host_str().unwrap_or("salon").to_string();
+    let organiser_name = app.config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());
+    let organiser_email = app.config.mail.from.email.to_string();
+    let mut agendas = Vec::with_capacity(salons_.len());
+    for (s, _) in &salons_ {
+        agendas.push(salons::agenda(&app.db, s.id).await?);
+    }
+    let events: Vec<Event<'_>> = salons_
+        .iter()
+        .zip(agendas.iter())
+        .map(|((s, status), agenda)| Event {
+            salon: s,
+            agenda,
+            url: app.config.url(&format!("/salons/{}", s.id)),
+            uid: event::uid(s.id, &host),
+            organiser_name: &organiser_name,
+            organiser_email: &organiser_email,
+            attendee: None,
+            dtstamp: s.updated_at,
+            status_override: *status,
+            locale: Locale::Da.code(),
+        })
+        .collect();
+    let body = event::calendar(&CalendarHeader { method: Some(Method::Publish), feed_name: Some(name) }, &events);
+    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(body.as_bytes())[..16]));
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let etag_value = HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.into()))?;
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
+            (header::ETAG, etag_value),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300")),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,112 @@
+//! Importing salons from an `.ics` file: each event becomes a draft salon. A broken file gets
+//! an error naming the line and the reason, and creates nothing.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::{Markup, html};
+use rust_i18n::t;
+
+use super::auth::Organiser;
+use super::context::Ctx;
+use super::views::page;
+use crate::app::SharedApp;
+use crate::calendar::import::{self, ImportError, MAX_BYTES};
+use crate::domain::salon::{self, SalonInput};
+use crate::domain::time::to_local_input;
+use crate::error::{AppError, AppResult};
+use crate::store::salons;
+
+pub fn router() -> Router<SharedApp> {
+    Router::new()
+        .route("/salons/import", get(form).post(upload))
+        .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024))
+}
+
+fn render(ctx: &Ctx, error: Option<String>) -> Markup {
+    let l = ctx.lang();
+    // Multipart bodies carry the CSRF token in the query string (see web::csrf).
+    let action = format!("/salons/import?csrf={}", ctx.csrf);
+    page(
+        ctx,
+        &t!("import.title", locale = l),
+        html! {
+            h1 { (t!("import.title", locale = l)) }
+            p class="lead" { (t!("import.lead", locale = l)) }
+            @if let Some(e) = &error { div class="error-summary" role="alert" id="errors" { p { (e) } } }
+            form method="post" action=(action) enctype="multipart/form-data" class="stacked" {
+                div class="field" {
+                    label for="file" { (t!("import.file", locale = l)) }
+                    input type="file" id="file" name="file" accept=".ics,text/calendar" required aria-invalid=[error.as_ref().map(|_| "true")];
+                }
+                div { button type="submit" { (t!("import.submit", locale = l)) } }
+            }
+        },
+    )
+}
+
+async fn form(ctx: Ctx, _o: Organiser) -> Markup {
+    render(&ctx, None)
+}
+
+async fn upload(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, mut multipart: Multipart) -> AppResult<Response> {
+    let l = ctx.lang();
+    let mut bytes = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("error.bad_form"))? {
+        if field.name() == Some("file") {
+            bytes = Some(field.bytes().await.map_err(|_| AppError::BadRequest("error.bad_form"))?);
+        }
+    }
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, Some(t!("import.error.no_file", locale = l).to_string()))).into_response());
+    };
+    let tz = chrono_tz::Europe::Copenhagen;
+    let events = match import::parse(&bytes, tz) {
+        Ok(e) => e,
+        Err(ImportError { line, code, detail }) => {
+            let reason = t!(format!("import.error.{code}"), locale = l).to_string();
+            let mut message = t!("import.error.at_line", locale = l, line = line, reason = reason).to_string();
+            if !detail.is_empty() {
+                message.push_str(&format!(" ({detail})"));
+            }
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, Some(message))).into_response());
+        }
+    };
+    // An online event without a link: the salon rules want one, so validate with a placeholder
+    // and store none; the draft's edit form asks for the real link before it can be saved.
+    let placeholder = app.config.url("/");
+    let mut valid = Vec::with_capacity(events.len());
+    for e in &events {
+        let input = SalonInput {
+            title: e.title.clone(),
+            description: e.description.clone(),
+            starts_at: to_local_input(&e.starts_at, tz),
+            ends_at: to_local_input(&e.ends_at, tz),
+            time_zone: tz.name().into(),
+            mode: if e.location.is_some() { "in_person".into() } else { "online".into() },
+            address: e.location.clone().unwrap_or_default(),
+            meeting_url: if e.location.is_some() { String::new() } else { e.url.clone().unwrap_or_else(|| placeholder.clone()) },
+            registration: "invitation".into(),
+            ..Default::default()
+        };
+        match salon::validate(&input, 0) {
+            Ok(v) => valid.push(v),
+            Err(errors) => {
+                let first = errors.first().map(|e| t!(format!("salon.error.{}", e.code), locale = l).to_string()).unwrap_or_default();
+                let message = t!("import.error.at_line", locale = l, line = e.line, reason = first).to_string();
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, Some(message))).into_response());
+            }
+        }
+    }
+    let mut tx = app.db.begin().await?;
+    for mut v in valid {
+        if v.meeting_url.as_deref() == Some(placeholder.as_str()) {
+            v.meeting_url = None;
+        }
+        salons::create(&mut tx, &v, Some(me.id)).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/organise?imported={}", events.len())).into_response())
+}

@@ -1,0 +1,105 @@
+//! Answering from the invitation mail without signing in: `/rsvp/{token}`. GET shows the
+//! salon and three buttons (the mail's link preselects one); only the POST records an answer,
+//! because mail scanners open links.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::context::Ctx;
+use super::extract::Form;
+use super::salon_page::standing_code;
+use super::timefmt;
+use super::views::{csrf_field, page};
+use crate::app::SharedApp;
+use crate::domain::rsvp::Response as Answer;
+use crate::error::{AppError, AppResult};
+use crate::store::rsvps::{self, RespondError};
+use crate::store::{people, rsvp_tokens, salons};
+
+pub fn router() -> Router<SharedApp> {
+    Router::new().route("/rsvp/{token}", get(show).post(record))
+}
+
+#[derive(Deserialize, Default)]
+struct LinkQuery {
+    answer: Option<String>,
+    done: Option<String>,
+}
+
+async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Query(q): Query<LinkQuery>) -> AppResult<Markup> {
+    render(&app, &ctx, &token, q.answer.as_deref().and_then(Answer::parse), q.done.is_some(), None).await
+}
+
+async fn render(app: &SharedApp, ctx: &Ctx, token: &str, suggested: Option<Answer>, done: bool, error: Option<String>) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let (salon_id, person_id) = rsvp_tokens::resolve(&app.db, token).await?.ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
+    let salon = salons::get(&app.db, salon_id).await?.ok_or(AppError::NotFound)?;
+    let person = people::by_id(&app.db, person_id).await?.ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
+    let standing = rsvps::of(&app.db, salon_id, person_id).await?.map(|r| r.standing());
+    Ok(page(
+        ctx,
+        &salon.title,
+        html! {
+            @if done { p class="notice" role="status" { (t!("salon.notice.answered", locale = l)) } }
+            @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
+            p class="kicker" { (t!("rsvp.title", locale = l)) }
+            h1 { (salon.title) }
+            p { (timefmt::span(&salon.starts_at, &salon.ends_at, salon.tz(), l)) " (" (timefmt::zone_label(salon.tz())) ")" }
+            @if let Some(s) = standing {
+                p class="standing" data-standing=(standing_code(s)) { (t!(format!("rsvp.standing.{}", standing_code(s)), locale = l)) }
+            }
+            p { (t!("rsvp.question", locale = l, name = person.name)) }
+            form method="post" action=(format!("/rsvp/{token}")) class="answer-buttons" {
+                (csrf_field(ctx))
+                @for r in Answer::ALL {
+                    button type="submit" name="response" value=(r.as_str())
+                        class=(if suggested == Some(r) { "suggested" } else { "secondary" })
+                        aria-describedby=[(suggested == Some(r)).then_some("suggested-hint")] {
+                        (t!(format!("rsvp.answer.{}", r.as_str()), locale = l))
+                    }
+                }
+            }
+            @if suggested.is_some() && !done { p class="hint" id="suggested-hint" { (t!("rsvp.link_hint", locale = l)) } }
+            p { a href=(format!("/salons/{}", salon.id)) { (t!("mail.open_salon", locale = l)) } }
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AnswerForm {
+    response: String,
+}
+
+async fn record(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Form(f): Form<AnswerForm>) -> AppResult<Response> {
+    let l = ctx.lang();
+    let (salon_id, person_id) = rsvp_tokens::resolve(&app.db, &token).await?.ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
+    let Some(response) = Answer::parse(&f.response) else {
+        let body = render(&app, &ctx, &token, None, false, Some(t!("rsvp.error.choose", locale = l).to_string())).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    };
+    let mut tx = app.db.begin().await?;
+    match rsvps::respond(&mut tx, salon_id, person_id, response, false).await {
+        Ok(done) => {
+            crate::mail::notify::promoted(&mut tx, &app.config, &done.salon, &done.promoted).await?;
+            tx.commit().await?;
+            if !done.promoted.is_empty() {
+                app.mail_wake.notify_one();
+            }
+            Ok(Redirect::to(&format!("/rsvp/{token}?done=1")).into_response())
+        }
+        Err(RespondError::Refused(r)) => {
+            drop(tx);
+            let body = render(&app, &ctx, &token, None, false, Some(t!(format!("rsvp.error.{}", r.code()), locale = l).to_string())).await?;
+            Ok((StatusCode::CONFLICT, body).into_response())
+        }
+        Err(RespondError::NoSuchSalon) => Err(AppError::NotFound),
+        Err(RespondError::Db(e)) => Err(e.into()),
+    }
+}
