@@ -249,7 +249,7 @@ pub fn invitation(
 
     let calendar_type = ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8", method.as_str()))
         .map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
-    let attachment_type = ContentType::parse("application/ics").map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
+    let attachment_type = ContentType::parse("application/ics; charset=UTF-8").map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
     let from = config.mail.from.clone();
     let message_id = new_message_id(&from);
     let message = Message::builder()
