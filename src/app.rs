@@ -21,6 +21,33 @@ pub struct App {
     pub csrf_key: Vec<u8>,
     pub limits: RateLimits,
     pub metrics: PrometheusHandle,
+    /// The front page's rendered salon list; see `web::home`.
+    pub front_page_cache: FragmentCache,
+}
+
+/// Key: (language, salon change counter, ten-second bucket).
+pub type FragmentKey = (&'static str, u64, i64);
+
+/// A tiny cache of rendered HTML fragments. The std `Mutex` is held only to clone an `Arc` in
+/// or out, never across an `.await`.
+#[derive(Default)]
+pub struct FragmentCache {
+    entries: std::sync::Mutex<Vec<(FragmentKey, Option<Arc<String>>)>>,
+}
+
+impl FragmentCache {
+    /// `Some(fragment)` on a hit (the fragment itself may be None: "nothing to list").
+    pub fn get(&self, key: &FragmentKey) -> Option<Option<Arc<String>>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, key: FragmentKey, value: Option<Arc<String>>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        // Keep only entries of the newest generation and bucket: one per language.
+        entries.retain(|(k, _)| k.1 == key.1 && k.2 == key.2 && k.0 != key.0);
+        entries.push((key, value));
+    }
 }
 
 /// In-memory rate limits (per instance; behind several instances each keeps its own count,

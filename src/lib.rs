@@ -95,6 +95,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         csrf_key: csrf_key.into_bytes(),
         limits: RateLimits::new(),
         metrics,
+        front_page_cache: Default::default(),
     }))
 }
 

@@ -83,6 +83,15 @@ impl Listed {
     }
 }
 
+/// Bumped by every write to a salon in this process: caches of salon lists (the front page)
+/// compare it to know they are stale. Other instances' writes are seen when the cache's short
+/// lifetime runs out.
+pub static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn changed() {
+    CHANGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 const LISTED: &str = "select s.id, s.title, s.starts_at, s.ends_at, s.time_zone, s.mode, s.status, s.series_id,
         r.title as series_title
     from salon s left join series r on r.id = s.series_id";
@@ -115,6 +124,7 @@ pub async fn create(tx: &mut Tx, v: &ValidSalon, organiser_id: Option<i64>) -> R
         .await
     })?;
     replace_agenda(tx, id, &v.agenda).await?;
+    changed();
     Ok(id)
 }
 
@@ -154,6 +164,7 @@ pub async fn update(tx: &mut Tx, current: &Salon, v: &ValidSalon) -> Result<(), 
         .await
         .map(|r| r.rows_affected())
     })?;
+    changed();
     replace_agenda(tx, current.id, &v.agenda).await
 }
 
@@ -171,6 +182,7 @@ pub async fn set_status(tx: &mut Tx, current: &Salon, status: Status) -> Result<
             .await
             .map(|r| r.rows_affected())
     })?;
+    changed();
     Ok(())
 }
 
