@@ -174,6 +174,12 @@ async fn answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing(db: 
     let (_, page) = browser.get_text(&location(&r)).await;
     assert!(page.contains("data-standing=\"yes\""));
     assert!(!page.contains("Logget ind som"), "answering did not sign anyone in");
+    // The organiser revokes Lars's links: the link stops working.
+    let r = org.post_form(&format!("/salons/{id}/participants/{lars_id}/revoke-links"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(browser.get(path).await.status(), 410);
+    assert_eq!(browser.post_form(form_path, &[("response", "no")]).await.status(), 410);
+    assert_eq!(db.count(&format!("select count(*) from rsvp where salon_id = {id} and response = 'yes'")).await, 1, "unchanged");
     // A made-up link is refused.
     assert_eq!(browser.get(&format!("/rsvp/{}", "0".repeat(64))).await.status(), 410);
     assert_eq!(browser.post_form(&format!("/rsvp/{}", "0".repeat(64)), &[("response", "yes")]).await.status(), 410);

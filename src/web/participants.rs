@@ -4,30 +4,48 @@
 use std::collections::BTreeSet;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
 use maud::{Markup, html};
 use rust_i18n::t;
 
 use super::auth::Organiser;
 use super::context::Ctx;
 use super::salon_page::{parse_id, standing_code};
-use super::views::{page, utc_time};
+use super::views::{csrf_field, page, utc_time};
 use crate::app::SharedApp;
 use crate::domain::rsvp::Standing;
 use crate::error::{AppError, AppResult};
 use crate::store::rsvps::{self, Participant};
-use crate::store::{organisations, salons};
+use crate::store::{organisations, rsvp_tokens, salons};
 
 pub fn router() -> Router<SharedApp> {
     Router::new()
         .route("/salons/{id}/participants", get(show))
         .route("/salons/{id}/participants.csv", get(csv))
+        .route("/salons/{id}/participants/{person}/revoke-links", post(revoke_links))
 }
 
-async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
+#[derive(Deserialize, Default)]
+struct Flash {
+    invited: Option<u64>,
+    revoked: Option<u64>,
+}
+
+/// Revoke a person's answer links for this salon (a forwarded invitation, a lost phone).
+async fn revoke_links(State(app): State<SharedApp>, _o: Organiser, Path((id, person)): Path<(String, String)>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let person = parse_id(&person)?;
+    let mut tx = app.db.begin().await?;
+    let n = rsvp_tokens::revoke(&mut tx, id, person).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/salons/{id}/participants?revoked={n}")).into_response())
+}
+
+async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Query(flash): Query<Flash>) -> AppResult<Markup> {
     let l = ctx.lang();
     let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let list = rsvps::participants(&app.db, salon.id).await?;
@@ -44,6 +62,8 @@ async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): P
         &title,
         html! {
             h1 { (title) }
+            @if let Some(n) = flash.invited { p class="notice" role="status" { (t!("participants.invited", locale = l, n = n)) } }
+            @if let Some(n) = flash.revoked { p class="notice" role="status" { (t!("participants.revoked", locale = l, n = n)) } }
             p { a href=(format!("/salons/{}", salon.id)) { (t!("participants.back", locale = l)) } " · "
                 a href=(format!("/salons/{}/participants.csv", salon.id)) download { (t!("participants.csv", locale = l)) } }
             ul class="counts" aria-label=(t!("participants.counts", locale = l)) {
@@ -63,6 +83,7 @@ async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): P
                         th scope="col" { (t!("participants.answer", locale = l)) }
                         th scope="col" { (t!("participants.answered_at", locale = l)) }
                         th scope="col" { (t!("participants.shown", locale = l)) }
+                        th scope="col" { span class="visually-hidden" { (t!("participants.actions", locale = l)) } }
                     } }
                     tbody {
                         @for (i, p) in list.iter().enumerate() {
@@ -77,6 +98,12 @@ async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): P
                                 }
                                 td { @if let Some(at) = &p.answered_at { (utc_time(at)) } }
                                 td { (if p.show_in_list { t!("participants.yes", locale = l) } else { t!("participants.no", locale = l) }) }
+                                td {
+                                    form method="post" action=(format!("/salons/{}/participants/{}/revoke-links", salon.id, p.person_id)) {
+                                        (csrf_field(&ctx))
+                                        button type="submit" class="link" aria-label=(t!("participants.revoke_for", locale = l, name = p.name)) { (t!("participants.revoke", locale = l)) }
+                                    }
+                                }
                             }
                         }
                     }
