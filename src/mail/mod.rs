@@ -4,6 +4,7 @@
 
 pub mod compose;
 pub mod notify;
+pub mod smtp_pool;
 pub mod transport;
 pub mod worker;
 

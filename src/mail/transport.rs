@@ -6,9 +6,13 @@ use std::path::PathBuf;
 use lettre::address::Envelope;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
+use super::smtp_pool::{NodelayPool, PoolError};
 use crate::config::{MailConfig, MailTransportConfig};
 
 pub enum Transport {
+    /// `smtp://` (plain or STARTTLS): our TCP_NODELAY pool around lettre's connection.
+    Nodelay(NodelayPool),
+    /// `smtps://` (implicit TLS): lettre's pooled transport.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(PathBuf),
 }
@@ -27,6 +31,9 @@ pub enum SendError {
 impl Transport {
     pub fn from_config(config: &MailConfig) -> anyhow::Result<Transport> {
         Ok(match &config.transport {
+            MailTransportConfig::Smtp { url } if NodelayPool::from_url(url, config.smtp_timeout).is_some() => {
+                Transport::Nodelay(NodelayPool::from_url(url, config.smtp_timeout).ok_or_else(|| anyhow::anyhow!("SMTP URL"))?)
+            }
             MailTransportConfig::Smtp { url } => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
                     .timeout(Some(config.smtp_timeout))
@@ -39,7 +46,7 @@ impl Transport {
 
     pub fn describe(&self) -> String {
         match self {
-            Transport::Smtp(_) => "SMTP".to_string(),
+            Transport::Nodelay(_) | Transport::Smtp(_) => "SMTP".to_string(),
             Transport::Files(dir) => format!("files in {}", dir.display()),
         }
     }
@@ -52,6 +59,11 @@ impl Transport {
         let envelope = Envelope::new(Some(from.clone()), vec![to])
             .map_err(|e| SendError::Permanent(format!("invalid envelope: {e}")))?;
         match self {
+            Transport::Nodelay(pool) => match pool.send(&envelope, body).await {
+                Ok(()) => Ok(()),
+                Err(PoolError::Permanent(e)) => Err(SendError::Permanent(e)),
+                Err(PoolError::Temporary(e)) => Err(SendError::Temporary(e)),
+            },
             Transport::Smtp(smtp) => match smtp.send_raw(&envelope, body).await {
                 Ok(_) => Ok(()),
                 Err(e) if e.is_permanent() => Err(SendError::Permanent(smtp_error_text(&e))),
