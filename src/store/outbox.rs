@@ -93,17 +93,34 @@ pub async fn claim(db: &Db, lock_until: DateTime<Utc>, limit: i64) -> Result<Vec
     Ok(rows)
 }
 
-pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+/// Mark many rows sent in one statement (the worker's batches).
+pub async fn mark_sent_many(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let at = now();
-    on_pool!(db, |p| {
-        sqlx::query(
-            "update outbox set status = 'sent', sent_at = $1, locked_until = null, last_error = null where id = $2",
-        )
-        .bind(at)
-        .bind(id)
-        .execute(p)
-        .await.map(|r| r.rows_affected())
-    })?;
+    match db {
+        Db::Sqlite(p) => {
+            let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+            sqlx::query(
+                "update outbox set status = 'sent', sent_at = $1, locked_until = null, last_error = null
+                 where id in (select value from json_each($2))",
+            )
+            .bind(at)
+            .bind(list)
+            .execute(p)
+            .await?;
+        }
+        Db::Postgres(p) => {
+            sqlx::query(
+                "update outbox set status = 'sent', sent_at = $1, locked_until = null, last_error = null where id = any($2)",
+            )
+            .bind(at)
+            .bind(ids)
+            .execute(p)
+            .await?;
+        }
+    }
     Ok(())
 }
 
