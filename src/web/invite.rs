@@ -224,24 +224,57 @@ async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, 
         };
         ids.insert(id);
     }
-    let mut sent = 0usize;
+    // Rows first (cheap), then the mails: composing is the costly part (MIME encoding of four
+    // parts per person), so it runs on all cores, outside the async threads.
+    let mut recipients = Vec::new();
     for person_id in &ids {
         if !rsvps::invite(&mut tx, salon.id, *person_id).await? {
             continue; // already invited: no second mail
         }
         let Some(person) = person_in(&mut tx, *person_id).await? else { continue };
         let secret = rsvp_tokens::create(&mut tx, salon.id, person.id).await?;
-        let link = app.config.url(&format!("/rsvp/{secret}"));
-        let mail = compose::invitation(&app.config, InviteKind::Invitation, &person, &salon, &agenda, None, Some(&link))
-            .map_err(|e| AppError::Internal(e.into()))?;
-        crate::mail::queue(&mut tx, &mail).await?;
-        sent += 1;
+        recipients.push((person, app.config.url(&format!("/rsvp/{secret}"))));
     }
+    let mails = compose_all(&app, &salon, &agenda, InviteKind::Invitation, recipients).await?;
+    for mail in &mails {
+        crate::mail::queue(&mut tx, mail).await?;
+    }
+    let sent = mails.len();
     salons::mark_notified(&mut tx, salon.id, salon.revision).await?;
     tx.commit().await?;
     app.mail_wake.notify_one();
     metrics::counter!("salon_invitations_total").increment(sent as u64);
     Ok(Redirect::to(&format!("/salons/{}/participants?invited={sent}", salon.id)).into_response())
+}
+
+/// Compose one invitation per recipient, in parallel on the blocking pool (one chunk per core).
+async fn compose_all(
+    app: &SharedApp,
+    salon: &Salon,
+    agenda: &[crate::domain::salon::AgendaItem],
+    kind: InviteKind,
+    recipients: Vec<(Person, String)>,
+) -> AppResult<Vec<compose::Composed>> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let chunk = recipients.len().div_ceil(cores).max(1);
+    let mut tasks = Vec::new();
+    let mut rest = recipients;
+    while !rest.is_empty() {
+        let tail = rest.split_off(chunk.min(rest.len()));
+        let part = std::mem::replace(&mut rest, tail);
+        let (app, salon, agenda) = (app.clone(), salon.clone(), agenda.to_vec());
+        tasks.push(tokio::task::spawn_blocking(move || {
+            part.iter()
+                .map(|(person, link)| compose::invitation(&app.config, kind, person, &salon, &agenda, None, Some(link)))
+                .collect::<Result<Vec<_>, _>>()
+        }));
+    }
+    let mut mails = Vec::new();
+    for task in tasks {
+        let part = task.await.map_err(|e| AppError::Internal(e.into()))?.map_err(|e| AppError::Internal(e.into()))?;
+        mails.extend(part);
+    }
+    Ok(mails)
 }
 
 async fn person_in(tx: &mut Tx, id: i64) -> Result<Option<Person>, sqlx::Error> {
