@@ -10,8 +10,12 @@
 //! - [`config`]: every setting, from flags and environment, validated into [`config::Config`].
 //! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics.
 //! - [`store`]: all SQL, one module per aggregate, over SQLite or PostgreSQL ([`store::Db`]).
-//! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time).
-//! - [`mail`]: composing mail, the durable outbox worker, SMTP and file transports.
+//! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
+//!   valid salon is, RSVP/waitlist rules).
+//! - [`calendar`]: our RFC 5545 serialiser, the salon VEVENT (invitations, cancellations,
+//!   feeds), and the `.ics` import.
+//! - [`mail`]: composing mail (sign-in, invitations with calendar parts, reminders, ...), the
+//!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports.
 //! - [`web`]: the router (`web/router.rs` lists every route), page context and CSRF, handlers
 //!   and maud views per area.
 //! - [`i18n`]: languages; the texts are in `locales/app.yml`.
@@ -20,8 +24,11 @@
 //! ## Running
 //!
 //! [`build`] connects and migrates the database and prepares the services; [`run`] serves a
-//! bound listener until the shutdown token is cancelled, with the outbox worker and
-//! housekeeping beside it under one `select!`. Tests call both with a listener on port 0.
+//! bound listener until the shutdown token is cancelled, with the outbox worker, the reminder
+//! loop and housekeeping beside it. Tests call both with a listener on port 0.
+//!
+//! Data flows one way: handler -> domain rule -> store, inside one transaction that also
+//! queues any mail in the outbox -> response.
 
 pub mod app;
 pub mod calendar;
