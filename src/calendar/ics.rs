@@ -18,15 +18,7 @@ impl Writer {
 
     /// A property whose value is written as given (dates, URIs, enumerations).
     pub fn raw(&mut self, name: &str, params: &[Param<'_>], value: &str) -> &mut Self {
-        let mut line = String::with_capacity(name.len() + value.len() + 16);
-        line.push_str(name);
-        for (k, v) in params {
-            line.push(';');
-            line.push_str(k);
-            line.push('=');
-            line.push_str(&param_value(v));
-        }
-        line.push(':');
+        let mut line = head(name, params);
         // A raw value never contains a line break; drop any, rather than emit a broken line.
         line.extend(value.chars().filter(|c| *c != '\r' && *c != '\n'));
         fold_into(&mut self.out, &line);
@@ -35,17 +27,8 @@ impl Writer {
 
     /// A TEXT property: the value is escaped.
     pub fn text(&mut self, name: &str, params: &[Param<'_>], value: &str) -> &mut Self {
-        let escaped = escape_text(value);
-        let mut line = String::with_capacity(name.len() + escaped.len() + 16);
-        line.push_str(name);
-        for (k, v) in params {
-            line.push(';');
-            line.push_str(k);
-            line.push('=');
-            line.push_str(&param_value(v));
-        }
-        line.push(':');
-        line.push_str(&escaped);
+        let mut line = head(name, params);
+        line.push_str(&escape_text(value));
         fold_into(&mut self.out, &line);
         self
     }
@@ -106,6 +89,20 @@ pub fn unescape_text(value: &str) -> String {
         }
     }
     out
+}
+
+/// `NAME;K=V;K2=V2:`, the part of a content line before the value.
+fn head(name: &str, params: &[Param<'_>]) -> String {
+    let mut line = String::with_capacity(name.len() + 64);
+    line.push_str(name);
+    for (k, v) in params {
+        line.push(';');
+        line.push_str(k);
+        line.push('=');
+        line.push_str(&param_value(v));
+    }
+    line.push(':');
+    line
 }
 
 fn param_value(v: &str) -> String {
