@@ -23,6 +23,10 @@ pub struct App {
     pub metrics: PrometheusHandle,
     /// The front page's rendered salon list; see `web::home`.
     pub front_page_cache: FragmentCache,
+    /// Live rooms in this process.
+    pub hub: crate::rooms::Hub,
+    /// Cancelled when the server stops: websocket connections close on it.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 /// Key: (language, salon change counter, ten-second bucket).
@@ -58,6 +62,8 @@ pub struct RateLimits {
     pub sign_in_per_address: DefaultKeyedRateLimiter<String>,
     /// Sign-in requests per client address: a burst of 10, then one per 10 seconds.
     pub sign_in_per_client: DefaultKeyedRateLimiter<IpAddr>,
+    /// Room messages per person (`SALON_ROOM_RATE` per second, bursts of four times that).
+    pub room_messages: DefaultKeyedRateLimiter<i64>,
 }
 
 fn quota(period: Duration, burst: u32) -> Quota {
@@ -66,10 +72,12 @@ fn quota(period: Duration, burst: u32) -> Quota {
 }
 
 impl RateLimits {
-    pub fn new() -> Self {
+    pub fn new(room_rate_per_second: u32) -> Self {
+        let per_message = Duration::from_secs(1) / room_rate_per_second.max(1);
         RateLimits {
             sign_in_per_address: RateLimiter::keyed(quota(Duration::from_secs(300), 3)),
             sign_in_per_client: RateLimiter::keyed(quota(Duration::from_secs(10), 10)),
+            room_messages: RateLimiter::keyed(quota(per_message, room_rate_per_second.saturating_mul(4).max(1))),
         }
     }
 
@@ -77,12 +85,13 @@ impl RateLimits {
     pub fn shrink(&self) {
         self.sign_in_per_address.retain_recent();
         self.sign_in_per_client.retain_recent();
+        self.room_messages.retain_recent();
     }
 }
 
 impl Default for RateLimits {
     fn default() -> Self {
-        Self::new()
+        Self::new(5)
     }
 }
 

@@ -53,6 +53,12 @@ pub struct Settings {
     /// How often to look for reminders that are due, in seconds.
     #[arg(long, env = "SALON_REMINDER_POLL_SECS", default_value = "60", global = true)]
     pub reminder_poll_secs: String,
+    /// Room messages a person may post per second (bursts of four times that).
+    #[arg(long, env = "SALON_ROOM_RATE", default_value = "2", global = true)]
+    pub room_rate: String,
+    /// Events a slow room connection may fall behind before it resynchronises from the database.
+    #[arg(long, env = "SALON_ROOM_BUFFER", default_value = "256", global = true)]
+    pub room_buffer: String,
     /// Trust X-Forwarded-For from a reverse proxy for client addresses (rate limits, logs).
     #[arg(long, env = "SALON_TRUST_PROXY", default_value = "false", global = true)]
     pub trust_proxy: String,
@@ -78,6 +84,8 @@ impl Default for Settings {
             log_format: "text".into(),
             reminder_hours: "24".into(),
             reminder_poll_secs: "60".into(),
+            room_rate: "2".into(),
+            room_buffer: "256".into(),
         }
     }
 }
@@ -130,6 +138,8 @@ pub struct Config {
     /// How long before a salon the reminder goes out, and how often due reminders are sought.
     pub reminder_before: Duration,
     pub reminder_poll: Duration,
+    pub room_rate: u32,
+    pub room_buffer: usize,
 }
 
 /// One problem with one setting.
@@ -196,6 +206,11 @@ impl Config {
         if reminder_hours == 0 || reminder_hours > 24 * 30 || reminder_poll == 0 {
             return Err(bad("SALON_REMINDER_*", "the reminder must be 1 to 720 hours before, polled at least every second"));
         }
+        let room_rate: u32 = number("SALON_ROOM_RATE", &s.room_rate, "a whole number of messages per second")?;
+        let room_buffer: usize = number("SALON_ROOM_BUFFER", &s.room_buffer, "a whole number of events")?;
+        if room_rate == 0 || room_buffer == 0 {
+            return Err(bad("SALON_ROOM_*", "the message rate and the buffer must be above zero"));
+        }
         let trust_proxy = parse_bool("SALON_TRUST_PROXY (--trust-proxy)", &s.trust_proxy)?;
         let log_format = match s.log_format.trim() {
             "text" => LogFormat::Text,
@@ -217,6 +232,8 @@ impl Config {
             log_format,
             reminder_before: Duration::from_secs(reminder_hours * 3600),
             reminder_poll: Duration::from_secs(reminder_poll),
+            room_rate,
+            room_buffer,
         })
     }
 

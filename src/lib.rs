@@ -38,6 +38,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod rooms;
 pub mod store;
 pub mod web;
 
@@ -95,14 +96,17 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
     let depth = store::outbox::depth(&db).await.context("could not read the outbox")?;
     let metrics = metrics_handle()?;
     metrics::gauge!("salon_outbox_depth").set(depth as f64);
+    let (room_rate, room_buffer) = (config.room_rate, config.room_buffer);
     Ok(Arc::new(App {
         config,
         db,
         mail_wake: Arc::new(Notify::new()),
         csrf_key: csrf_key.into_bytes(),
-        limits: RateLimits::new(),
+        limits: RateLimits::new(room_rate),
         metrics,
         front_page_cache: Default::default(),
+        hub: rooms::Hub::new(room_buffer),
+        shutdown: CancellationToken::new(),
     }))
 }
 
@@ -124,6 +128,13 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
 
     let router = web::router(app.clone());
     let server_shutdown = shutdown.clone();
+    // Websocket connections watch the app's own token; the server waits for them to close.
+    let app_shutdown = app.shutdown.clone();
+    let linked = shutdown.clone();
+    tokio::spawn(async move {
+        linked.cancelled().await;
+        app_shutdown.cancel();
+    });
     let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move { server_shutdown.cancelled().await })
         .await;

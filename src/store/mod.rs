@@ -26,6 +26,7 @@ pub mod people;
 pub mod reminders;
 pub mod rsvp_tokens;
 pub mod registrations;
+pub mod rooms;
 pub mod rsvps;
 pub mod salons;
 pub mod series;

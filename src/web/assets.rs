@@ -17,6 +17,7 @@ struct Asset {
 const ASSETS: &[Asset] = &[
     Asset { name: "style.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../../static/style.css") },
     Asset { name: "icon.svg", content_type: "image/svg+xml", bytes: include_bytes!("../../static/icon.svg") },
+    Asset { name: "room.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../../static/room.js") },
 ];
 
 fn versioned(name: &str) -> String {
@@ -27,6 +28,7 @@ fn versioned(name: &str) -> String {
 
 pub static STYLE_URL: LazyLock<String> = LazyLock::new(|| versioned("style.css"));
 pub static ICON_URL: LazyLock<String> = LazyLock::new(|| versioned("icon.svg"));
+pub static ROOM_JS_URL: LazyLock<String> = LazyLock::new(|| versioned("room.js"));
 
 pub async fn serve(Path(name): Path<String>) -> Response {
     match ASSETS.iter().find(|a| a.name == name) {

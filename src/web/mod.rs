@@ -21,6 +21,7 @@ pub mod me;
 pub mod metrics;
 pub mod organise;
 pub mod participants;
+pub mod room;
 pub mod router;
 pub mod rsvp;
 pub mod rsvp_link;

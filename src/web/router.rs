@@ -16,6 +16,9 @@
 //! | `GET /calendar.ics`, `/salons/{id}.ics`, `/series/{id}.ics`, `/feeds/{token}.ics` | everyone / link | feeds |
 //! | `GET /me`, `POST /me`, `POST /me/feed` | signed in | me |
 //! | `GET,POST /salons/import` | organiser | import |
+//! | `GET /salons/{id}/room`, `GET /salons/{id}/room/ws` (websocket) | registered, organisers | room, rooms::ws |
+//! | `POST /salons/{id}/room/messages`, `.../messages/{mid}/{vote,hide,answered}`, `.../mute/{person}` | registered / organisers | room |
+//! | `GET /salons/{id}/room/transcript.md`, `.html` | organiser | room |
 //! | `GET,POST /login`, `GET,POST /login/{token}`, `POST /logout` | everyone | login |
 //! | `POST /lang` | everyone | lang |
 //! | `GET /admin/outbox` | organiser | admin |
@@ -36,7 +39,7 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, rsvp,
-    rsvp_link, salon_page, security,
+    room, rsvp_link, salon_page, security,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -62,6 +65,7 @@ pub fn router(app: SharedApp) -> Router {
         .merge(feeds::router())
         .merge(me::router())
         .merge(import::router())
+        .merge(room::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(app.clone(), context::layer));
 

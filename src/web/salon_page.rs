@@ -192,6 +192,9 @@ pub async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, panel: Panel) -> 
                     }
                 }
             }
+            @if (registered || organiser_view) && salon.status() != Status::Draft {
+                p { a class="button" href=(format!("/salons/{}/room", salon.id)) { (t!("room.enter", locale = l)) } }
+            }
             (rsvp_panel(app, ctx, salon, standing, mine.as_ref().is_some_and(|m| m.show_in_list), &panel).await?)
             @if salon.status() != Status::Draft { (add_to_calendar(app, ctx, salon)) }
             @if !shown.is_empty() {

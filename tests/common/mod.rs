@@ -406,3 +406,15 @@ impl TestApp {
 pub fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
+
+impl TestApp {
+    /// A session cookie value for `email` (test set-up for websocket clients).
+    pub async fn session_for(&self, email: &str) -> String {
+        let db = &self.app.db;
+        let person = salon::store::people::by_email(db, &salon::domain::Email::parse(email).unwrap()).await.unwrap().expect("person exists");
+        let mut tx = db.begin().await.unwrap();
+        let secret = salon::store::sessions::create(&mut tx, person.id).await.unwrap();
+        tx.commit().await.unwrap();
+        secret
+    }
+}

@@ -1,0 +1,95 @@
+//! The websocket protocol (DESIGN.md): JSON text frames.
+//!
+//! Server: `hello`, `message`, `presence`, `error`, and for live updates `hide`, `votes`,
+//! `answered`. Client: `send` (the same client_id twice is one message), `vote`, and for
+//! organisers `hide` and `answer`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::rooms::Message;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub org: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MessageFrame<'a> {
+    r#type: &'static str,
+    id: i64,
+    client_id: &'a str,
+    author: Person,
+    body: &'a str,
+    at: String,
+    question: bool,
+    votes: i64,
+    answered: bool,
+    hidden: bool,
+}
+
+/// A message frame, encoded once.
+pub fn message(m: &Message) -> String {
+    let frame = MessageFrame {
+        r#type: "message",
+        id: m.id,
+        client_id: &m.client_id,
+        author: Person {
+            id: m.author_id.unwrap_or(0),
+            name: m.author_name.clone().unwrap_or_default(),
+            org: m.author_org.clone(),
+        },
+        body: &m.body,
+        at: m.created_at.to_rfc3339(),
+        question: m.is_question,
+        votes: m.votes,
+        answered: m.answered,
+        hidden: m.hidden,
+    };
+    serde_json::to_string(&frame).unwrap_or_default()
+}
+
+pub fn hello(room: i64, me: &Person, online: &[Person]) -> String {
+    serde_json::json!({"type": "hello", "room": room, "me": me, "online": online}).to_string()
+}
+
+pub fn presence(online: &[Person]) -> String {
+    serde_json::json!({"type": "presence", "online": online}).to_string()
+}
+
+pub fn error(code: &str, message: &str) -> String {
+    serde_json::json!({"type": "error", "code": code, "message": message}).to_string()
+}
+
+pub fn hide(id: i64) -> String {
+    serde_json::json!({"type": "hide", "id": id}).to_string()
+}
+
+pub fn votes(id: i64, votes: i64) -> String {
+    serde_json::json!({"type": "votes", "id": id, "votes": votes}).to_string()
+}
+
+pub fn answered(id: i64) -> String {
+    serde_json::json!({"type": "answered", "id": id}).to_string()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ClientFrame {
+    Send {
+        body: String,
+        client_id: String,
+        #[serde(default)]
+        question: bool,
+    },
+    Vote {
+        id: i64,
+    },
+    Hide {
+        id: i64,
+    },
+    Answer {
+        id: i64,
+    },
+}

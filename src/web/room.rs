@@ -1,0 +1,363 @@
+//! The room page: the history rendered on the server (works without JavaScript, with plain
+//! forms to post, vote and moderate), made live by static/room.js over the websocket; and the
+//! transcript for the minutes.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::context::Ctx;
+use super::extract::Form;
+use super::timefmt;
+use super::views::{csrf_field, login_href, page};
+use crate::app::SharedApp;
+use crate::domain::time::now;
+use crate::error::{AppError, AppResult};
+use crate::rooms::access::{self, Access, Denied, Phase};
+use crate::rooms::actions::{self, Outcome};
+use crate::rooms::ws;
+use crate::store::rooms::{self, Message, Room};
+use crate::store::salons::Salon;
+
+pub fn router() -> Router<SharedApp> {
+    Router::new()
+        .route("/salons/{id}/room", get(show))
+        .route("/salons/{id}/room/ws", get(ws::upgrade))
+        .route("/salons/{id}/room/messages", post(post_message))
+        .route("/salons/{id}/room/messages/{mid}/{action}", post(message_action))
+        .route("/salons/{id}/room/mute/{person}", post(mute))
+        .route("/salons/{id}/room/transcript.md", get(transcript_md))
+        .route("/salons/{id}/room/transcript.html", get(transcript_html))
+}
+
+#[derive(Deserialize, Default)]
+struct RoomQuery {
+    room: Option<i64>,
+}
+
+/// The salon, the room and the caller's access; errors are the right page or redirect.
+async fn enter(app: &SharedApp, ctx: &Ctx, id: &str, room: Option<i64>) -> Result<(Salon, Room, Access), Response> {
+    let found = ws::resolve(app, id, room).await.map_err(|e| AppError::from(e).into_response())?;
+    let Some((salon, room)) = found else { return Err(AppError::NotFound.into_response()) };
+    match access::check(&app.db, ctx.user.as_deref(), &salon, &room, now()).await {
+        Ok(Ok(a)) => Ok((salon, room, a)),
+        Ok(Err(Denied::NotSignedIn)) => Err(Redirect::to(&login_href(&ctx.path)).into_response()),
+        Ok(Err(Denied::NotRegistered)) => Err(AppError::Forbidden.into_response()),
+        Ok(Err(Denied::NotFound)) => Err(AppError::NotFound.into_response()),
+        Err(e) => Err(AppError::from(e).into_response()),
+    }
+}
+
+async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<RoomQuery>) -> Response {
+    match enter(&app, &ctx, &id, q.room).await {
+        Ok((salon, room, access)) => match render(&app, &ctx, &salon, &room, access, None).await {
+            Ok(m) => m.into_response(),
+            Err(e) => e.into_response(),
+        },
+        Err(r) => r,
+    }
+}
+
+/// Message text with web addresses made into links; everything else stays text (escaped).
+fn linkified(body: &str) -> Markup {
+    html! {
+        @for (i, word) in body.split(' ').enumerate() {
+            @if i > 0 { " " }
+            @let trimmed = word.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
+            @if (trimmed.starts_with("https://") || trimmed.starts_with("http://")) && url::Url::parse(trimmed).is_ok() {
+                a href=(trimmed) rel="nofollow noopener noreferrer ugc" { (trimmed) } (&word[trimmed.len()..])
+            } @else {
+                (word)
+            }
+        }
+    }
+}
+
+fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: Access) -> Markup {
+    let l = ctx.lang();
+    let base = format!("/salons/{}/room/messages/{}", salon.id, m.id);
+    html! {
+        li id=(format!("m{}", m.id)) data-id=(m.id) data-client-id=(m.client_id) class=(if m.hidden { "message hidden" } else { "message" }) {
+            p class="meta" {
+                strong { (m.author_name.as_deref().unwrap_or("–")) }
+                @if let Some(o) = &m.author_org { span class="muted" { " · " (o) } }
+                " · " time datetime=(m.created_at.to_rfc3339()) { (timefmt::clock(&m.created_at.with_timezone(&salon.tz()), l)) }
+                @if m.is_question { " · " span class="badge" { (t!("room.question", locale = l)) } }
+                @if m.hidden { " · " span class="badge badge-cancelled" { (t!("room.hidden", locale = l)) } }
+            }
+            p class="body" { @for (i, line) in m.body.lines().enumerate() { @if i > 0 { br; } (linkified(line)) } }
+            @if access.organiser && !m.hidden {
+                form method="post" action=(format!("{base}/hide?room={}", room.id)) class="inline" {
+                    (csrf_field(ctx))
+                    button type="submit" class="link" { (t!("room.hide", locale = l)) }
+                }
+                @if let Some(author) = m.author_id {
+                    " · "
+                    form method="post" action=(format!("/salons/{}/room/mute/{author}?room={}", salon.id, room.id)) class="inline" {
+                        (csrf_field(ctx))
+                        button type="submit" class="link" { (t!("room.mute", locale = l)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, room: &Room, access: Access, error: Option<String>) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let all_rooms = rooms::of_salon(&app.db, salon.id).await?;
+    let history = rooms::history(&app.db, room.id, None, 200, access.organiser).await?;
+    let questions = rooms::questions(&app.db, room.id, access.organiser).await?;
+    let muted = match &ctx.user {
+        Some(u) => rooms::is_muted(&app.db, room.id, u.id).await?,
+        None => false,
+    };
+    let last = history.last().map(|m| m.id).unwrap_or(0);
+    let room_name = |r: &Room| if r.name.is_empty() { t!("room.main", locale = l).to_string() } else { r.name.clone() };
+    let title = format!("{} – {}", room_name(room), salon.title);
+    Ok(page(
+        ctx,
+        &title,
+        html! {
+            p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
+            h1 { (room_name(room)) }
+            @if all_rooms.len() > 1 {
+                nav aria-label=(t!("room.rooms", locale = l)) {
+                    ul class="actions" {
+                        @for r in &all_rooms {
+                            li { a href=(format!("/salons/{}/room?room={}", salon.id, r.id)) aria-current=[(r.id == room.id).then_some("page")] { (room_name(r)) } }
+                        }
+                    }
+                }
+            }
+            p class="room-phase" {
+                @match access.phase {
+                    Phase::NotYetOpen => { (t!("room.not_yet_open", locale = l)) }
+                    Phase::Open => { (t!("room.open", locale = l)) }
+                    Phase::Archived => { (t!("room.archived", locale = l)) }
+                }
+            }
+            @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
+            div class="room"
+                data-room-ws=(format!("/salons/{}/room/ws?room={}", salon.id, room.id))
+                data-last=(last) data-organiser=(access.organiser)
+                data-csrf=(ctx.csrf)
+                data-label-sending=(t!("room.sending", locale = l))
+                data-label-sent=(t!("room.sent", locale = l))
+                data-label-failed=(t!("room.failed", locale = l))
+                data-label-retry=(t!("room.retry", locale = l))
+                data-label-online=(t!("room.online", locale = l))
+                data-label-offline=(t!("room.offline", locale = l))
+                data-label-hidden=(t!("room.hidden", locale = l))
+                data-label-question=(t!("room.question", locale = l)) {
+                section aria-labelledby="online-title" class="presence" {
+                    h2 id="online-title" class="visually-hidden" { (t!("room.online", locale = l)) }
+                    p id="connection" class="muted" role="status" {}
+                    ul id="online" aria-label=(t!("room.online", locale = l)) {}
+                }
+                section aria-labelledby="messages-title" {
+                    h2 id="messages-title" { (t!("room.messages", locale = l)) }
+                    ol id="messages" class="messages" role="log" aria-live="polite" aria-relevant="additions" {
+                        @for m in &history { (message_item(ctx, salon, room, m, access)) }
+                    }
+                    @if history.is_empty() { p id="no-messages" class="muted" { (t!("room.empty", locale = l)) } }
+                }
+                @if access.phase == Phase::Open && !muted {
+                    form id="post" method="post" action=(format!("/salons/{}/room/messages?room={}", salon.id, room.id)) class="stacked" {
+                        (csrf_field(ctx))
+                        input type="hidden" name="client_id" value=(uuid::Uuid::new_v4());
+                        div class="field" {
+                            label for="body" { (t!("room.your_message", locale = l)) }
+                            textarea id="body" name="body" rows="3" maxlength=(actions::MAX_BODY) required {}
+                        }
+                        div class="choice" {
+                            input type="checkbox" id="question" name="question" value="on";
+                            label for="question" { (t!("room.ask_as_question", locale = l)) }
+                        }
+                        div { button type="submit" { (t!("room.send", locale = l)) } }
+                    }
+                } @else if muted {
+                    p { (t!("room.error.muted", locale = l)) }
+                }
+                section aria-labelledby="questions-title" {
+                    h2 id="questions-title" { (t!("room.questions", locale = l)) }
+                    @if questions.is_empty() { p class="muted" { (t!("room.no_questions", locale = l)) } }
+                    ol id="questions" class="questions" {
+                        @for q in &questions {
+                            li data-id=(q.id) class=(if q.answered { "answered" } else { "" }) {
+                                span class="votes" data-votes=(q.votes) { (t!("room.votes", locale = l, n = q.votes)) } " "
+                                (q.body)
+                                @if q.answered { " " span class="badge" { (t!("room.answered", locale = l)) } }
+                                @if access.phase == Phase::Open {
+                                    form method="post" action=(format!("/salons/{}/room/messages/{}/vote?room={}", salon.id, q.id, room.id)) class="inline" {
+                                        (csrf_field(ctx)) " "
+                                        button type="submit" class="link" { (t!("room.vote", locale = l)) }
+                                    }
+                                }
+                                @if access.organiser && !q.answered {
+                                    form method="post" action=(format!("/salons/{}/room/messages/{}/answered?room={}", salon.id, q.id, room.id)) class="inline" {
+                                        (csrf_field(ctx)) " "
+                                        button type="submit" class="link" { (t!("room.mark_answered", locale = l)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if access.organiser {
+                    p {
+                        a href=(format!("/salons/{}/room/transcript.md?room={}", salon.id, room.id)) { (t!("room.transcript_md", locale = l)) } " · "
+                        a href=(format!("/salons/{}/room/transcript.html?room={}", salon.id, room.id)) { (t!("room.transcript_html", locale = l)) }
+                    }
+                }
+            }
+            script src=(super::assets::ROOM_JS_URL.as_str()) defer {}
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PostForm {
+    body: String,
+    client_id: String,
+    question: Option<String>,
+}
+
+async fn post_message(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<RoomQuery>, Form(f): Form<PostForm>) -> Response {
+    let (salon, room, access) = match enter(&app, &ctx, &id, q.room).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(user) = ctx.user.as_ref() else { return AppError::Forbidden.into_response() };
+    match actions::post(&app, &room, access, user.id, &f.client_id, &f.body, f.question.is_some()).await {
+        Ok(Outcome::Done(m)) => Redirect::to(&format!("/salons/{}/room?room={}#m{}", salon.id, room.id, m.id)).into_response(),
+        Ok(Outcome::Refused(r)) => {
+            let message = t!(format!("room.error.{}", r.code()), locale = ctx.lang()).to_string();
+            let status = if r == actions::Refused::RateLimited { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
+            match render(&app, &ctx, &salon, &room, access, Some(message)).await {
+                Ok(m) => (status, m).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+async fn message_action(State(app): State<SharedApp>, ctx: Ctx, Path((id, mid, action)): Path<(String, String, String)>, Query(q): Query<RoomQuery>) -> Response {
+    let (salon, room, access) = match enter(&app, &ctx, &id, q.room).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(user) = ctx.user.as_ref() else { return AppError::Forbidden.into_response() };
+    let Ok(mid) = mid.parse::<i64>() else { return AppError::NotFound.into_response() };
+    let outcome = match action.as_str() {
+        "vote" => actions::vote(&app, &room, access, user.id, mid).await.map(|o| matches!(o, Outcome::Done(_))),
+        "hide" => actions::hide(&app, &room, access, mid).await.map(|o| matches!(o, Outcome::Done(_))),
+        "answered" => actions::answer(&app, &room, access, mid).await.map(|o| matches!(o, Outcome::Done(_))),
+        _ => return AppError::NotFound.into_response(),
+    };
+    match outcome {
+        Ok(true) => Redirect::to(&format!("/salons/{}/room?room={}", salon.id, room.id)).into_response(),
+        Ok(false) if !access.organiser && action != "vote" => AppError::Forbidden.into_response(),
+        Ok(false) => AppError::BadRequest("room.error.no_such_message").into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+async fn mute(State(app): State<SharedApp>, ctx: Ctx, Path((id, person)): Path<(String, String)>, Query(q): Query<RoomQuery>) -> Response {
+    let (salon, room, access) = match enter(&app, &ctx, &id, q.room).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if !access.organiser {
+        return AppError::Forbidden.into_response();
+    }
+    let Ok(person) = person.parse::<i64>() else { return AppError::NotFound.into_response() };
+    match rooms::mute(&app.db, room.id, person).await {
+        Ok(()) => Redirect::to(&format!("/salons/{}/room?room={}", salon.id, room.id)).into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// Organisers only: everything said, with questions and votes, for the minutes.
+async fn transcript(app: &SharedApp, ctx: &Ctx, id: &str, room: Option<i64>) -> Result<(Salon, Room, Vec<Message>, Vec<Message>), Response> {
+    let (salon, room, access) = enter(app, ctx, id, room).await?;
+    if !access.organiser {
+        return Err(AppError::Forbidden.into_response());
+    }
+    let messages = rooms::history(&app.db, room.id, Some(0), 100_000, false).await.map_err(|e| AppError::from(e).into_response())?;
+    let questions = rooms::questions(&app.db, room.id, false).await.map_err(|e| AppError::from(e).into_response())?;
+    Ok((salon, room, messages, questions))
+}
+
+async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<RoomQuery>) -> Response {
+    let (salon, room, messages, questions) = match transcript(&app, &ctx, &id, q.room).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let l = ctx.lang();
+    let tz = salon.tz();
+    let mut md = format!("# {}\n\n", salon.title);
+    md.push_str(&format!("{}\n\n", timefmt::date(&salon.starts_at.with_timezone(&tz), l)));
+    md.push_str(&format!("## {}\n\n", t!("room.messages", locale = l)));
+    for m in &messages {
+        let who = m.author_name.as_deref().unwrap_or("–");
+        let org = m.author_org.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+        let at = timefmt::clock(&m.created_at.with_timezone(&tz), l);
+        let q = if m.is_question { format!(" [{}]", t!("room.question", locale = l)) } else { String::new() };
+        md.push_str(&format!("- **{who}**{org}, {at}{q}: {}\n", m.body.replace('\n', " ")));
+    }
+    md.push_str(&format!("\n## {}\n\n", t!("room.questions", locale = l)));
+    for q in &questions {
+        let state = if q.answered { format!(" – {}", t!("room.answered", locale = l)) } else { String::new() };
+        md.push_str(&format!("1. {} ({}){state}\n", q.body.replace('\n', " "), t!("room.votes", locale = l, n = q.votes)));
+    }
+    let name = format!("transcript-salon-{}-room-{}.md", salon.id, room.id);
+    (
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+        md,
+    )
+        .into_response()
+}
+
+async fn transcript_html(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<RoomQuery>) -> Response {
+    let (salon, _room, messages, questions) = match transcript(&app, &ctx, &id, q.room).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let l = ctx.lang();
+    let tz = salon.tz();
+    page(
+        &ctx,
+        &salon.title,
+        html! {
+            h1 { (salon.title) }
+            p { (timefmt::date(&salon.starts_at.with_timezone(&tz), l)) }
+            h2 { (t!("room.messages", locale = l)) }
+            ol class="transcript" {
+                @for m in &messages {
+                    li {
+                        strong { (m.author_name.as_deref().unwrap_or("–")) }
+                        @if let Some(o) = &m.author_org { " (" (o) ")" }
+                        ", " time datetime=(m.created_at.to_rfc3339()) { (timefmt::clock(&m.created_at.with_timezone(&tz), l)) }
+                        @if m.is_question { " [" (t!("room.question", locale = l)) "]" }
+                        ": " (m.body)
+                    }
+                }
+            }
+            h2 { (t!("room.questions", locale = l)) }
+            ol {
+                @for q in &questions {
+                    li { (q.body) " (" (t!("room.votes", locale = l, n = q.votes)) ")" @if q.answered { " – " (t!("room.answered", locale = l)) } }
+                }
+            }
+        },
+    )
+    .into_response()
+}

@@ -1,0 +1,379 @@
+//! Live rooms with real websocket clients (tokio-tungstenite), on both databases: order and
+//! completeness with several senders, reconnect with after=, duplicate client_id, a lagging
+//! client, who may enter, escaping, Q&A votes, moderation, the plain-form fallback and the
+//! transcript.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message as Ws;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
+const LARS: &str = "lars.brandt@kb.example";
+const JENS: &str = "jens.riis@kombit.example";
+const SOFIE: &str = "sofie.aa@ddf.example";
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An app with a salon running now; Lars and Jens have said yes. Returns the salon id.
+async fn running_salon(db: &TestDb, buffer: &str) -> (TestApp, i64) {
+    let mut settings = db.settings();
+    settings.room_rate = "1000".into();
+    settings.room_buffer = buffer.into();
+    let app = TestApp::spawn_with(settings).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let tz = chrono_tz::Europe::Copenhagen;
+    let start = (chrono::Utc::now() - chrono::Duration::minutes(10)).with_timezone(&tz);
+    let starts = start.format("%Y-%m-%dT%H:%M").to_string();
+    let ends = (start + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M").to_string();
+    let fields = [
+        ("title", "Salon i gang"),
+        ("time_zone", "Europe/Copenhagen"),
+        ("starts_at", starts.as_str()),
+        ("ends_at", ends.as_str()),
+        ("mode", "online"),
+        ("meeting_url", "https://meet.example.org/x"),
+        ("registration", "open"),
+    ];
+    let r = org.post_form("/salons/new", &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let id: i64 = location(&r).trim_start_matches("/salons/").split('?').next().unwrap().parse().unwrap();
+    org.post_form(&format!("/salons/{id}/publish"), &[]).await;
+    // Answer before the start is not possible now; record the answers as an organiser would.
+    for email in [LARS, JENS] {
+        let person = salon::store::people::by_email(&app.app.db, &salon::domain::Email::parse(email).unwrap()).await.unwrap().unwrap();
+        let mut tx = app.app.db.begin().await.unwrap();
+        salon::store::rsvps::record(&mut tx, id, person.id, salon::domain::rsvp::Response::Yes, false, salon::store::rsvps::Rules::OnBehalf)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    (app, id)
+}
+
+async fn connect(app: &TestApp, salon: i64, email: Option<&str>, after: Option<i64>, origin: Option<&str>) -> Result<Socket, u16> {
+    let url = format!(
+        "{}/salons/{salon}/room/ws{}",
+        app.base.replace("http://", "ws://"),
+        after.map(|a| format!("?after={a}")).unwrap_or_default()
+    );
+    let mut request = url.into_client_request().unwrap();
+    if let Some(email) = email {
+        let cookie = format!("salon_session={}", app.session_for(email).await);
+        request.headers_mut().insert("cookie", cookie.parse().unwrap());
+    }
+    request.headers_mut().insert("origin", origin.unwrap_or(&app.base).parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The next frame of a given type (others are skipped), within the deadline.
+async fn next_of(socket: &mut Socket, kind: &str) -> Value {
+    tokio::time::timeout(DEADLINE, async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Ws::Text(text))) => {
+                    let v: Value = serde_json::from_str(&text).unwrap();
+                    if v["type"] == kind {
+                        return v;
+                    }
+                }
+                Some(Ok(_)) => {}
+                other => panic!("socket ended: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a frame in time")
+}
+
+/// Collect message frames until `n` distinct ids have arrived; fails on a duplicate.
+async fn collect(socket: &mut Socket, n: usize) -> Vec<Value> {
+    let mut got: Vec<Value> = Vec::new();
+    while got.len() < n {
+        let m = next_of(socket, "message").await;
+        assert!(got.iter().all(|g| g["id"] != m["id"]), "duplicate message {}", m["id"]);
+        got.push(m);
+    }
+    got
+}
+
+async fn send(socket: &mut Socket, body: &str, client_id: &str) {
+    socket.send(Ws::Text(json!({"type": "send", "body": body, "client_id": client_id}).to_string().into())).await.unwrap();
+}
+
+fn ids(messages: &[Value]) -> Vec<i64> {
+    messages.iter().map(|m| m["id"].as_i64().unwrap()).collect()
+}
+
+async fn several_senders_and_everyone_gets_every_message_in_order(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut watcher = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    let hello = next_of(&mut watcher, "hello").await;
+    assert_eq!(hello["me"]["name"], "Mette Sekretariat");
+    let mut senders = Vec::new();
+    for email in [LARS, JENS, ORGANISER] {
+        let mut s = connect(&app, salon, Some(email), None, None).await.unwrap();
+        next_of(&mut s, "hello").await;
+        senders.push((email, s));
+    }
+    let per_sender = 25;
+    let mut tasks = Vec::new();
+    for (email, mut s) in senders {
+        tasks.push(tokio::spawn(async move {
+            for i in 0..per_sender {
+                send(&mut s, &format!("{email} #{i}"), &format!("{}-{i}", email.split('@').next().unwrap().replace('.', "-"))).await;
+            }
+            let got = collect(&mut s, 3 * per_sender).await;
+            (email, got)
+        }));
+    }
+    let all = collect(&mut watcher, 3 * per_sender).await;
+    let order = ids(&all);
+    assert_eq!(order, (1..=75).collect::<Vec<i64>>(), "ids rise strictly, none missing");
+    for task in tasks {
+        let (email, got) = task.await.unwrap();
+        assert_eq!(ids(&got), order, "{email} saw the same order");
+        // Each sender's own messages arrive in the order sent.
+        let mine: Vec<String> = got.iter().filter(|m| m["body"].as_str().unwrap().starts_with(email)).map(|m| m["body"].as_str().unwrap().to_string()).collect();
+        assert_eq!(mine, (0..per_sender).map(|i| format!("{email} #{i}")).collect::<Vec<_>>());
+    }
+    assert_eq!(db.count("select count(*) from message").await, 75);
+    app.stop().await;
+}
+
+async fn a_reconnect_with_after_gets_exactly_the_missed_messages(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    for i in 0..5 {
+        send(&mut jens, &format!("før {i}"), &format!("before-{i}")).await;
+    }
+    let seen = collect(&mut lars, 5).await;
+    let last = seen.last().unwrap()["id"].as_i64().unwrap();
+    lars.close(None).await.unwrap();
+    for i in 0..7 {
+        send(&mut jens, &format!("mens {i}"), &format!("while-{i}")).await;
+    }
+    collect(&mut jens, 12).await;
+    let mut again = connect(&app, salon, Some(LARS), Some(last), None).await.unwrap();
+    let missed = collect(&mut again, 7).await;
+    assert_eq!(ids(&missed), (last + 1..=last + 7).collect::<Vec<i64>>());
+    assert_eq!(missed[0]["body"], "mens 0");
+    // And live again afterwards, nothing twice.
+    send(&mut jens, "efter", "after-1").await;
+    let next = next_of(&mut again, "message").await;
+    assert_eq!(next["id"], last + 8);
+    // Without after=: the latest messages.
+    let mut fresh = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    let latest = collect(&mut fresh, 13).await;
+    assert_eq!(ids(&latest), (1..=13).collect::<Vec<i64>>());
+    app.stop().await;
+}
+
+async fn the_same_client_id_twice_is_one_message_and_both_senders_get_it(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut first = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    let mut second = connect(&app, salon, Some(LARS), None, None).await.unwrap(); // Lars's phone
+    send(&mut first, "hej", "c-1").await;
+    send(&mut second, "hej", "c-1").await;
+    send(&mut first, "hej", "c-1").await;
+    let a = next_of(&mut first, "message").await;
+    let b = next_of(&mut second, "message").await;
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(a["client_id"], "c-1");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(db.count("select count(*) from message").await, 1);
+    app.stop().await;
+}
+
+async fn a_lagging_client_still_gets_every_message(db: TestDb) {
+    // A broadcast buffer of 2 events: anyone not keeping up must resync from the database.
+    let (app, salon) = running_salon(&db, "2").await;
+    let mut slow = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    next_of(&mut slow, "hello").await;
+    let mut tasks = Vec::new();
+    for (n, email) in [JENS, ORGANISER, JENS].into_iter().enumerate() {
+        let mut s = connect(&app, salon, Some(email), None, None).await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..20 {
+                send(&mut s, &format!("{n}-{i}"), &format!("s{n}-{i}")).await;
+            }
+            s
+        }));
+    }
+    // Keep the senders' sockets open: closing a socket with unread frames resets it, and the
+    // server would lose what it had not read yet.
+    let mut senders = Vec::new();
+    for t in tasks {
+        senders.push(t.await.unwrap());
+    }
+    eventually("all 60 stored", || async { db.count("select count(*) from message").await == 60 }).await;
+    // Only now does the slow client read.
+    let got = collect(&mut slow, 60).await;
+    assert_eq!(ids(&got), (1..=60).collect::<Vec<i64>>());
+    let bodies: BTreeSet<String> = got.iter().map(|m| m["body"].as_str().unwrap().to_string()).collect();
+    assert_eq!(bodies.len(), 60);
+    let metrics = app.client().get_text("/metrics").await.1;
+    eprintln!("resyncs: {:?}", metrics.lines().find(|l| l.starts_with("salon_room_resyncs_total")));
+    app.stop().await;
+}
+
+async fn only_registered_people_and_organisers_may_enter(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    assert_eq!(connect(&app, salon, None, None, None).await.err(), Some(401), "no cookie");
+    assert_eq!(connect(&app, salon, Some(LARS), None, Some("https://evil.example")).await.err(), Some(403), "another site");
+    assert_eq!(connect(&app, salon, Some(SOFIE), None, None).await.err(), Some(403), "not registered");
+    assert_eq!(connect(&app, 999, Some(LARS), None, None).await.err(), Some(404));
+    assert!(connect(&app, salon, Some(ORGANISER), None, None).await.is_ok());
+    // The page too.
+    let sofie = app.signed_in(SOFIE).await;
+    assert_eq!(sofie.get(&format!("/salons/{salon}/room")).await.status(), 403);
+    assert_eq!(app.client().get(&format!("/salons/{salon}/room")).await.status(), 303);
+    app.stop().await;
+}
+
+async fn html_comes_back_escaped_and_links_are_safe(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let lars = app.signed_in(LARS).await;
+    let (_, page) = lars.get_text(&format!("/salons/{salon}/room")).await;
+    let client_id = input_value(&page, "client_id").unwrap();
+    // Without JavaScript: the plain form.
+    let r = lars
+        .post_form(
+            &format!("/salons/{salon}/room/messages"),
+            &[("body", "<script>alert(1)</script> se https://example.org/x?a=1&b=2. <b>fed</b>"), ("client_id", &client_id)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, page) = lars.get_text(&format!("/salons/{salon}/room")).await;
+    assert!(!page.contains("<script>alert(1)"), "never raw HTML");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("&lt;b&gt;fed&lt;/b&gt;"));
+    assert!(page.contains(r#"<a href="https://example.org/x?a=1&amp;b=2" rel="nofollow noopener noreferrer ugc">"#), "{page}");
+    assert!(page.contains(r#"role="log""#));
+    // The same client_id again (a double click) is still one message.
+    lars.post_form(&format!("/salons/{salon}/room/messages"), &[("body", "<script>alert(1)</script>"), ("client_id", &client_id)]).await;
+    assert_eq!(db.count("select count(*) from message").await, 1);
+    // Too long, and empty: clear errors, nothing stored.
+    let long = "x".repeat(2001);
+    let r = lars.post_form(&format!("/salons/{salon}/room/messages"), &[("body", &long), ("client_id", "c-long")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Beskeden er for lang"));
+    let mut ws = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    send(&mut ws, "   ", "c-empty").await;
+    let err = next_of(&mut ws, "error").await;
+    assert_eq!(err["code"], "empty");
+    assert_eq!(db.count("select count(*) from message").await, 1);
+    app.stop().await;
+}
+
+async fn questions_are_voted_once_each_and_organisers_mark_them_answered(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    lars.send(Ws::Text(json!({"type": "send", "body": "Hvad koster det?", "client_id": "q-1", "question": true}).to_string().into())).await.unwrap();
+    let q = next_of(&mut jens, "message").await;
+    assert_eq!(q["question"], true);
+    let id = q["id"].as_i64().unwrap();
+    for _ in 0..3 {
+        jens.send(Ws::Text(json!({"type": "vote", "id": id}).to_string().into())).await.unwrap();
+    }
+    lars.send(Ws::Text(json!({"type": "vote", "id": id}).to_string().into())).await.unwrap();
+    let mut last_votes = 0;
+    while last_votes < 2 {
+        last_votes = next_of(&mut jens, "votes").await["votes"].as_i64().unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(db.count("select count(*) from question_vote").await, 2, "once per person");
+    // A member cannot mark it answered; an organiser can.
+    jens.send(Ws::Text(json!({"type": "answer", "id": id}).to_string().into())).await.unwrap();
+    assert_eq!(next_of(&mut jens, "error").await["code"], "not_organiser");
+    let mut org = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    org.send(Ws::Text(json!({"type": "answer", "id": id}).to_string().into())).await.unwrap();
+    assert_eq!(next_of(&mut lars, "answered").await["id"], id);
+    let (_, page) = app.signed_in(LARS).await.get_text(&format!("/salons/{salon}/room")).await;
+    assert!(page.contains("2 stemmer") && page.contains("Besvaret"));
+    app.stop().await;
+}
+
+async fn a_hidden_message_disappears_for_members_but_not_for_organisers(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    send(&mut jens, "upassende", "bad-1").await;
+    send(&mut jens, "fint", "ok-1").await;
+    let got = collect(&mut lars, 2).await;
+    let bad = got[0]["id"].as_i64().unwrap();
+    let mut org = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    org.send(Ws::Text(json!({"type": "hide", "id": bad}).to_string().into())).await.unwrap();
+    assert_eq!(next_of(&mut lars, "hide").await["id"], bad, "members' views update live");
+    // Members cannot hide.
+    lars.send(Ws::Text(json!({"type": "hide", "id": bad + 1}).to_string().into())).await.unwrap();
+    assert_eq!(next_of(&mut lars, "error").await["code"], "not_organiser");
+
+    let member_page = app.signed_in(LARS).await.get_text(&format!("/salons/{salon}/room")).await.1;
+    assert!(!member_page.contains("upassende") && member_page.contains("fint"));
+    let organiser_page = app.signed_in(ORGANISER).await.get_text(&format!("/salons/{salon}/room")).await.1;
+    assert!(organiser_page.contains("upassende") && organiser_page.contains("Skjult"));
+    // A member reconnecting does not get it back; an organiser does, marked hidden.
+    let mut again = connect(&app, salon, Some(LARS), Some(0), None).await.unwrap();
+    let history = collect(&mut again, 1).await;
+    assert_eq!(history[0]["body"], "fint");
+    let mut org2 = connect(&app, salon, Some(ORGANISER), Some(0), None).await.unwrap();
+    let all = collect(&mut org2, 2).await;
+    assert_eq!(all[0]["hidden"], true);
+
+    // Muting: Jens can no longer post in this room.
+    let jens_id = db.count(&format!("select id from person where email = '{JENS}'")).await;
+    let org_http = app.signed_in(ORGANISER).await;
+    assert_eq!(org_http.post_form(&format!("/salons/{salon}/room/mute/{jens_id}"), &[]).await.status(), 303);
+    send(&mut jens, "igen", "again-1").await;
+    assert_eq!(next_of(&mut jens, "error").await["code"], "muted");
+    app.stop().await;
+}
+
+async fn organisers_download_the_transcript(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    send(&mut lars, "Første indlæg, med komma", "t-1").await;
+    lars.send(Ws::Text(json!({"type": "send", "body": "Et spørgsmål?", "client_id": "t-2", "question": true}).to_string().into())).await.unwrap();
+    collect(&mut lars, 2).await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org.get(&format!("/salons/{salon}/room/transcript.md")).await;
+    assert_eq!(r.status(), 200);
+    let md = r.text().await.unwrap();
+    assert!(md.starts_with("# Salon i gang"));
+    assert!(md.contains("**Lars Brandt** (Det Kgl. Bibliotek)") && md.contains("Første indlæg, med komma"));
+    assert!(md.contains("1. Et spørgsmål? (0 stemmer)"));
+    let (status, html) = org.get_text(&format!("/salons/{salon}/room/transcript.html")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Et spørgsmål?"));
+    let member = app.signed_in(LARS).await;
+    assert_eq!(member.get(&format!("/salons/{salon}/room/transcript.md")).await.status(), 403);
+    app.stop().await;
+}
+
+both_backends!(
+    several_senders_and_everyone_gets_every_message_in_order,
+    a_reconnect_with_after_gets_exactly_the_missed_messages,
+    the_same_client_id_twice_is_one_message_and_both_senders_get_it,
+    a_lagging_client_still_gets_every_message,
+    only_registered_people_and_organisers_may_enter,
+    html_comes_back_escaped_and_links_are_safe,
+    questions_are_voted_once_each_and_organisers_mark_them_answered,
+    a_hidden_message_disappears_for_members_but_not_for_organisers,
+    organisers_download_the_transcript,
+);
