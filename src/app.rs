@@ -24,7 +24,7 @@ pub struct App {
     /// The front page's rendered salon list; see `web::home`.
     pub front_page_cache: FragmentCache,
     /// Live rooms in this process.
-    pub hub: crate::rooms::Hub,
+    pub hub: Arc<crate::rooms::Hub>,
     /// Cancelled when the server stops: websocket connections close on it.
     pub shutdown: tokio_util::sync::CancellationToken,
 }

@@ -105,7 +105,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         limits: RateLimits::new(room_rate),
         metrics,
         front_page_cache: Default::default(),
-        hub: rooms::Hub::new(room_buffer),
+        hub: Arc::new(rooms::Hub::new(room_buffer)),
         shutdown: CancellationToken::new(),
     }))
 }
@@ -124,6 +124,14 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     };
     let worker = tokio::spawn(worker.run(shutdown.clone()));
     let housekeeping = tokio::spawn(housekeeping(app.clone(), shutdown.clone()));
+    // With PostgreSQL, rooms are relayed between instances (LISTEN/NOTIFY).
+    let mut bridge = Vec::new();
+    if let store::Db::Postgres(pool) = &app.db {
+        let (notes, queue) = tokio::sync::mpsc::unbounded_channel();
+        app.hub.relay_to(notes);
+        bridge.push(rooms::bridge::start_sender(pool.clone(), queue, shutdown.clone()));
+        bridge.push(rooms::bridge::start_listener(app.db.clone(), pool.clone(), app.hub.clone(), shutdown.clone()));
+    }
     let reminders = tokio::spawn(reminders(app.clone(), shutdown.clone()));
 
     let router = web::router(app.clone());
@@ -143,6 +151,9 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     let _ = worker.await;
     let _ = housekeeping.await;
     let _ = reminders.await;
+    for task in bridge {
+        let _ = task.await;
+    }
     app.db.close().await;
     served.context("the HTTP server failed")
 }

@@ -377,3 +377,62 @@ both_backends!(
     a_hidden_message_disappears_for_members_but_not_for_organisers,
     organisers_download_the_transcript,
 );
+
+/// Two `salon serve` instances on one PostgreSQL: a client on each, every message reaches both,
+/// in the same order; presence spans both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_share_the_room() {
+    let Some(db) = TestDb::postgres().await else { return };
+    let (a, salon) = running_salon(&db, "256").await;
+    let mut settings = db.settings();
+    settings.room_rate = "1000".into();
+    let b = TestApp::spawn_with(settings).await;
+    let mut lars = connect(&a, salon, Some(LARS), None, None).await.unwrap();
+    next_of(&mut lars, "hello").await;
+    let mut jens = connect(&b, salon, Some(JENS), None, None).await.unwrap();
+    next_of(&mut jens, "hello").await;
+    // Lars (on A) sees Jens (on B) arrive.
+    loop {
+        let p = next_of(&mut lars, "presence").await;
+        let names: Vec<&str> = p["online"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+        if names.contains(&"Jens Riis") && names.contains(&"Lars Brandt") {
+            break;
+        }
+    }
+    let (mut lars_tx, mut lars_rx) = lars.split();
+    let (mut jens_tx, mut jens_rx) = jens.split();
+    let send_a = tokio::spawn(async move {
+        for i in 0..20 {
+            lars_tx.send(Ws::Text(json!({"type": "send", "body": format!("A{i}"), "client_id": format!("a-{i}")}).to_string().into())).await.unwrap();
+        }
+        lars_tx
+    });
+    let send_b = tokio::spawn(async move {
+        for i in 0..20 {
+            jens_tx.send(Ws::Text(json!({"type": "send", "body": format!("B{i}"), "client_id": format!("b-{i}")}).to_string().into())).await.unwrap();
+        }
+        jens_tx
+    });
+    async fn messages(rx: &mut futures_util::stream::SplitStream<Socket>, n: usize) -> Vec<i64> {
+        let mut ids = Vec::new();
+        while ids.len() < n {
+            let frame = tokio::time::timeout(DEADLINE, rx.next()).await.expect("in time").unwrap().unwrap();
+            if let Ws::Text(text) = frame {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                if v["type"] == "message" {
+                    let id = v["id"].as_i64().unwrap();
+                    assert!(!ids.contains(&id), "duplicate {id}");
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+    let on_a = messages(&mut lars_rx, 40).await;
+    let on_b = messages(&mut jens_rx, 40).await;
+    let _keep = (send_a.await.unwrap(), send_b.await.unwrap());
+    assert_eq!(on_a, (1..=40).collect::<Vec<i64>>());
+    assert_eq!(on_a, on_b, "the same order on both instances");
+    b.stop().await;
+    a.stop().await;
+}

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod bridge;
 pub mod hub;
 pub mod protocol;
 pub mod ws;

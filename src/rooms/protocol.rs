@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::rooms::Message;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Person {
     pub id: i64,
     pub name: String,

@@ -1,0 +1,109 @@
+//! Several instances on one PostgreSQL: room traffic is relayed with LISTEN/NOTIFY, so people
+//! connected to different instances are in one room, presence included.
+//!
+//! Every hub event is also sent as a NOTIFY on `salon_rooms` (in publish order, by one task),
+//! tagged with this instance's id; every instance LISTENs and republishes what other instances
+//! sent to its own connections. A message travels as its id only (a NOTIFY payload is limited to
+//! 8000 bytes): the receiving instance reads it from the database, where it was committed before
+//! it was announced. Receivers still check ids for gaps and resync from the database, so a
+//! notification lost while the listener reconnects is filled in by the next message.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgListener, PgPool};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::hub::{Event, Hub};
+use super::protocol::{self, Person};
+use crate::store::{Db, rooms};
+
+pub const CHANNEL: &str = "salon_rooms";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Note {
+    /// The sending instance.
+    pub i: String,
+    pub room: i64,
+    #[serde(flatten)]
+    pub what: What,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "k")]
+pub enum What {
+    /// A new message: read it from the database.
+    #[serde(rename = "m")]
+    Message { id: i64 },
+    /// A frame everyone gets as is (votes, answered).
+    #[serde(rename = "f")]
+    Frame { json: String },
+    #[serde(rename = "h")]
+    Hide { id: i64 },
+    /// This instance's people in the room.
+    #[serde(rename = "p")]
+    Presence { online: Vec<Person> },
+}
+
+/// Sends this instance's notes, in order.
+pub fn start_sender(pool: PgPool, mut notes: mpsc::UnboundedReceiver<Note>, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let note = tokio::select! {
+                n = notes.recv() => match n { Some(n) => n, None => break },
+                _ = shutdown.cancelled() => break,
+            };
+            let payload = serde_json::to_string(&note).unwrap_or_default();
+            if let Err(e) = sqlx::query("select pg_notify($1, $2)").bind(CHANNEL).bind(&payload).execute(&pool).await {
+                tracing::warn!(error = %e, "room NOTIFY failed");
+            }
+        }
+    })
+}
+
+/// Receives the other instances' notes and republishes them locally.
+pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(error = %e, "room LISTEN could not connect; rooms stay local to this instance");
+                return;
+            }
+        };
+        if let Err(e) = listener.listen(CHANNEL).await {
+            tracing::error!(error = %e, "room LISTEN failed; rooms stay local to this instance");
+            return;
+        }
+        loop {
+            let notification = tokio::select! {
+                n = listener.recv() => n,
+                _ = shutdown.cancelled() => break,
+            };
+            let notification = match notification {
+                Ok(n) => n,
+                Err(e) => {
+                    // sqlx reconnects on the next recv; receivers fill any gap from the database.
+                    tracing::warn!(error = %e, "room LISTEN interrupted; reconnecting");
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    continue;
+                }
+            };
+            let Ok(note) = serde_json::from_str::<Note>(notification.payload()) else { continue };
+            if note.i == hub.instance() {
+                continue;
+            }
+            match note.what {
+                What::Message { id } => match rooms::message(&db, note.room, id).await {
+                    Ok(Some(m)) => hub.publish_local(note.room, Event::Message { id, json: protocol::message(&m).into() }),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "could not read a relayed room message"),
+                },
+                What::Frame { json } => hub.publish_local(note.room, Event::Frame(json.into())),
+                What::Hide { id } => hub.publish_local(note.room, Event::Hide { id, json: protocol::hide(id).into() }),
+                What::Presence { online } => hub.remote_presence(note.room, &note.i, online),
+            }
+        }
+    })
+}
