@@ -16,6 +16,8 @@
 //!   feeds), and the `.ics` import.
 //! - [`mail`]: composing mail (sign-in, invitations with calendar parts, reminders, ...), the
 //!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports.
+//! - [`rooms`]: live rooms: the hub (per-room fan-out, presence), the websocket protocol and
+//!   endpoint, access rules, and the PostgreSQL LISTEN/NOTIFY bridge between instances.
 //! - [`web`]: the router (`web/router.rs` lists every route), page context and CSRF, handlers
 //!   and maud views per area.
 //! - [`i18n`]: languages; the texts are in `locales/app.yml`.

@@ -1,0 +1,240 @@
+//! Load generator for live rooms (not a test): starts `salon serve` as a child process on a
+//! fresh database, opens N websocket clients into one room, lets M of them send at a total rate,
+//! and prints deliveries per second, send-to-receive latency (p50/p99/max), connections held,
+//! and the server's CPU and memory.
+//!
+//! `cargo run --release --bin roomload -- --clients 1000 --senders 10 --rate 100 --seconds 20`
+//! (`--database-url postgres://...` for PostgreSQL; the database must be empty).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use clap::Parser;
+use futures_util::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
+use salon::config::{Config, Settings};
+use salon::domain::rsvp::Response;
+use salon::domain::salon::{SalonInput, Status, validate};
+use salon::domain::{Email, Role};
+use salon::store::rsvps::{self, Rules};
+use salon::store::{people, salons, sessions};
+use tokio_tungstenite::tungstenite::Message as Ws;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+#[derive(Parser)]
+#[command(name = "roomload", about = "Load generator for Salon's live rooms")]
+struct Args {
+    #[arg(long, default_value = "1000")]
+    clients: usize,
+    #[arg(long, default_value = "10")]
+    senders: usize,
+    /// Messages per second, all senders together.
+    #[arg(long, default_value = "100")]
+    rate: f64,
+    #[arg(long, default_value = "20")]
+    seconds: u64,
+    /// Default: a SQLite file in a temporary directory.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+fn micros_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
+}
+
+/// (utime + stime in clock ticks, resident set in KiB) of a process.
+fn proc_usage(pid: u32) -> (u64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = fields.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + fields.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0);
+    (ticks, rss)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = tempfile_dir()?;
+    let database_url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{dir}/roomload.db"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    // Set-up through the library: people, a salon running now, answers, sessions.
+    let settings = Settings { database_url: database_url.clone(), addr: format!("127.0.0.1:{port}"), ..Settings::default() };
+    let config = Config::from_settings(&settings)?;
+    let db = salon::open_database(&config).await?;
+    salon::demo::load_directory(&db).await?;
+    let tz = chrono_tz::Europe::Copenhagen;
+    let start = (chrono::Utc::now() - chrono::Duration::minutes(5)).with_timezone(&tz);
+    let input = SalonInput {
+        title: "Belastningstest".into(),
+        starts_at: start.format("%Y-%m-%dT%H:%M").to_string(),
+        ends_at: (start + chrono::Duration::hours(3)).format("%Y-%m-%dT%H:%M").to_string(),
+        time_zone: tz.name().into(),
+        mode: "online".into(),
+        meeting_url: "https://meet.example.org/load".into(),
+        registration: "open".into(),
+        ..Default::default()
+    };
+    let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let mut tx = db.begin().await?;
+    let salon_id = salons::create(&mut tx, &valid, None).await?;
+    if let Some(s) = salons::lock(&mut tx, salon_id).await? {
+        salons::set_status(&mut tx, &s, Status::Published).await?;
+    }
+    let mut cookies = Vec::with_capacity(args.clients);
+    for i in 0..args.clients {
+        let email = Email::parse(&format!("load{i}@load.example")).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id = people::create(&mut tx, &people::NewPerson { email: &email, name: &format!("Deltager {i}"), title: None, role: Role::Member, locale: salon::i18n::Locale::Da, organisation_id: None }).await?;
+        rsvps::record(&mut tx, salon_id, id, Response::Yes, false, Rules::OnBehalf).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        cookies.push(format!("salon_session={}", sessions::create(&mut tx, id).await?));
+    }
+    tx.commit().await?;
+    db.close().await;
+
+    // The server, as its own process, so its CPU and memory can be read.
+    let exe = std::env::current_exe()?.with_file_name("salon");
+    let mut server = tokio::process::Command::new(exe)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", &database_url)
+        .env("SALON_OUTBOX_DIR", format!("{dir}/outbox"))
+        .env("SALON_ROOM_RATE", "1000")
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let pid = server.id().unwrap_or(0);
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, rss_idle) = proc_usage(pid);
+
+    // Connect everyone (a few hundred handshakes at a time).
+    let url = format!("{}/salons/{salon_id}/room/ws?after=0", base.replace("http://", "ws://"));
+    let connected = Arc::new(AtomicU64::new(0));
+    let deliveries = Arc::new(AtomicU64::new(0));
+    let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let connect_started = Instant::now();
+    let mut sockets = Vec::with_capacity(args.clients);
+    for chunk in cookies.chunks(250) {
+        let batch = futures_util::future::join_all(chunk.iter().map(|cookie| {
+            let url = url.clone();
+            let base = base.clone();
+            let cookie = cookie.clone();
+            async move {
+                let mut request = url.into_client_request().ok()?;
+                request.headers_mut().insert("cookie", cookie.parse().ok()?);
+                request.headers_mut().insert("origin", base.parse().ok()?);
+                tokio_tungstenite::connect_async(request).await.ok().map(|(s, _)| s)
+            }
+        }))
+        .await;
+        sockets.extend(batch.into_iter().flatten());
+    }
+    let held = sockets.len();
+    connected.store(held as u64, Ordering::Relaxed);
+    println!("connected {held} of {} clients in {:.1} s", args.clients, connect_started.elapsed().as_secs_f64());
+    tokio::time::sleep(Duration::from_secs(2)).await; // let presence settle
+    let (cpu_before, rss_connected) = proc_usage(pid);
+
+    // Receivers record latency; the first `senders` clients also send.
+    let mut receivers = Vec::new();
+    let mut writers = Vec::new();
+    for (i, socket) in sockets.into_iter().enumerate() {
+        let (write, mut read) = socket.split();
+        if i < args.senders {
+            writers.push(write);
+        } else {
+            drop(write);
+        }
+        let deliveries = deliveries.clone();
+        let measuring = measuring.clone();
+        receivers.push(tokio::spawn(async move {
+            let mut h = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()));
+            while let Some(Ok(frame)) = read.next().await {
+                if let Ws::Text(text) = frame {
+                    if let Some(pos) = text.find("\"body\":\"t=") {
+                        let rest = &text[pos + 10..];
+                        let sent: u64 = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|v| v.parse().ok()).unwrap_or(0);
+                        if measuring.load(Ordering::Relaxed) && sent > 0 {
+                            let _ = h.record(micros_now().saturating_sub(sent).max(1));
+                            deliveries.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            }
+            h
+        }));
+    }
+    measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    let per_sender = args.rate / args.senders.max(1) as f64;
+    let mut sender_tasks = Vec::new();
+    for (n, mut write) in writers.into_iter().enumerate() {
+        let seconds = args.seconds;
+        sender_tasks.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / per_sender.max(0.001)));
+            let end = Instant::now() + Duration::from_secs(seconds);
+            let mut i = 0u64;
+            while Instant::now() < end {
+                tick.tick().await;
+                let frame = serde_json::json!({"type": "send", "body": format!("t={}", micros_now()), "client_id": format!("s{n}-{i}")});
+                if write.send(Ws::Text(frame.to_string().into())).await.is_err() {
+                    break;
+                }
+                i += 1;
+            }
+            (i, write)
+        }));
+    }
+    let mut sent = 0;
+    let mut keep = Vec::new();
+    for t in sender_tasks {
+        let (n, w) = t.await?;
+        sent += n;
+        keep.push(w);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await; // let the last messages arrive
+    measuring.store(false, Ordering::Relaxed);
+    let wall = started.elapsed().as_secs_f64();
+    let (cpu_after, rss_end) = proc_usage(pid);
+    let ticks_per_second = 100.0;
+    let server_cpu = (cpu_after - cpu_before) as f64 / ticks_per_second / wall * 100.0;
+    let _ = server.start_kill();
+    let _ = server.wait().await;
+    drop(keep);
+    let mut all = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+    for r in receivers {
+        if let Ok(h) = r.await {
+            all.add(h)?;
+        }
+    }
+    let expected = sent * (held.saturating_sub(args.senders)) as u64;
+    let got = deliveries.load(Ordering::Relaxed);
+    println!("messages sent: {sent} ({:.0}/s); deliveries: {got} of {expected} expected ({:.0}/s)", sent as f64 / wall, got as f64 / wall);
+    println!(
+        "send-to-receive latency: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        all.value_at_quantile(0.5) as f64 / 1000.0,
+        all.value_at_quantile(0.99) as f64 / 1000.0,
+        all.max() as f64 / 1000.0
+    );
+    println!(
+        "connections held: {held}; server CPU {server_cpu:.0} % of one core; server memory {} MiB idle, {} MiB with clients ({:.1} KiB per connection), {} MiB at the end",
+        rss_idle / 1024,
+        rss_connected / 1024,
+        (rss_connected.saturating_sub(rss_idle)) as f64 / held.max(1) as f64,
+        rss_end / 1024
+    );
+    Ok(())
+}
+
+fn tempfile_dir() -> anyhow::Result<String> {
+    let dir = std::env::temp_dir().join(format!("salon-roomload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir.display().to_string())
+}
