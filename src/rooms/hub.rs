@@ -2,22 +2,24 @@
 //! instances by `bridge`).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
+use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{broadcast, mpsc};
 
 use super::bridge::{Note, What};
 use super::protocol::{self, Person};
 
-/// What goes out to a room's connections.
+/// What goes out to a room's connections. Frames are encoded once; `Utf8Bytes` is
+/// reference-counted, so every connection sends the same bytes without a copy.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// A stored message; `json` is its frame, encoded once.
-    Message { id: i64, json: Arc<str> },
+    /// A stored message; `json` is its frame.
+    Message { id: i64, json: Utf8Bytes },
     /// Moderation and Q&A updates, presence: the same frame for everyone.
-    Frame(Arc<str>),
+    Frame(Utf8Bytes),
     /// Hidden: members drop it, organisers mark it.
-    Hide { id: i64, json: Arc<str> },
+    Hide { id: i64, json: Utf8Bytes },
 }
 
 struct Room {
@@ -76,7 +78,7 @@ impl Hub {
         if let Some(relay) = self.relay.get() {
             let what = match &event {
                 Event::Message { id, .. } => What::Message { id: *id },
-                Event::Frame(json) => What::Frame { json: json.to_string() },
+                Event::Frame(json) => What::Frame { json: json.as_str().to_string() },
                 Event::Hide { id, .. } => What::Hide { id: *id },
             };
             let _ = relay.send(Note { i: self.instance.clone(), room, what });

@@ -4,16 +4,15 @@
 //! enter (403). Then: hello, the missed messages from the database, and live events. Every
 //! frame the client sends is checked again (`actions`).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::access::{self, Access, Denied};
 use super::actions::{self, Outcome};
@@ -67,7 +66,12 @@ pub async fn upgrade(
         None => None,
     };
     let me = Person { id: user.id, name: user.name.clone(), org };
-    ws.max_message_size(16 * 1024).on_upgrade(move |socket| run(app, socket, room, access, me, q.after))
+    // Small buffers: a room connection carries short frames, and tungstenite's defaults
+    // (128 KiB each way) would cost a quarter of a megabyte per person.
+    ws.max_message_size(16 * 1024)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(8 * 1024)
+        .on_upgrade(move |socket| run(app, socket, room, access, me, q.after))
 }
 
 /// The salon and the requested room (the main room by default), or None.
@@ -119,7 +123,7 @@ async fn run(app: SharedApp, socket: WebSocket, room: Room, access: Access, me: 
             frame = inbound.next() => match frame {
                 Some(Ok(WsMessage::Text(text))) => {
                     for reply in connection.handle(&text).await {
-                        if out.send(WsMessage::Text(reply.to_string().into())).await.is_err() {
+                        if out.send(WsMessage::Text(reply)).await.is_err() {
                             ok = false;
                         }
                     }
@@ -128,33 +132,34 @@ async fn run(app: SharedApp, socket: WebSocket, room: Room, access: Access, me: 
                 Some(Ok(_)) => {} // pings are answered by axum; binary frames are ignored
             },
             event = events.recv() => {
-                let frames = match event {
-                    Ok(Event::Message { id, json }) => {
-                        if id <= connection.last {
-                            Vec::new()
-                        } else if id == connection.last + 1 {
-                            connection.last = id;
-                            vec![json]
-                        } else {
-                            // A gap: an earlier message was published after this one. Both are
-                            // committed (ids are allocated under the room lock), so read them.
-                            connection.resync().await
-                        }
-                    }
-                    Ok(Event::Frame(json)) | Ok(Event::Hide { json, .. }) => vec![json],
-                    // Too slow to keep up: catch up from the database rather than skip.
-                    Err(RecvError::Lagged(missed)) => {
-                        metrics::counter!("salon_room_resyncs_total").increment(1);
-                        tracing::debug!(missed, "room receiver lagged; resyncing from the database");
-                        connection.resync().await
-                    }
-                    Err(RecvError::Closed) => break,
+                // Take everything already waiting, then write it with one flush.
+                let mut frames = match connection.frames_for(event).await {
+                    Some(f) => f,
+                    None => break,
                 };
+                loop {
+                    let more = match events.try_recv() {
+                        Ok(e) => Ok(e),
+                        Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Closed) => Err(RecvError::Closed),
+                    };
+                    match connection.frames_for(more).await {
+                        Some(f) => frames.extend(f),
+                        None => break,
+                    }
+                    if frames.len() >= 256 {
+                        break;
+                    }
+                }
                 for json in frames {
-                    if out.send(WsMessage::Text(json.to_string().into())).await.is_err() {
+                    if out.feed(WsMessage::Text(json)).await.is_err() {
                         ok = false;
                         break;
                     }
+                }
+                if ok && out.flush().await.is_err() {
+                    ok = false;
                 }
             }
             _ = ping.tick() => {
@@ -182,14 +187,40 @@ struct Connection {
 }
 
 impl Connection {
+    /// The frames one hub event means for this connection; None when the room is gone.
+    async fn frames_for(&mut self, event: Result<Event, RecvError>) -> Option<Vec<Utf8Bytes>> {
+        Some(match event {
+            Ok(Event::Message { id, json }) => {
+                if id <= self.last {
+                    Vec::new()
+                } else if id == self.last + 1 {
+                    self.last = id;
+                    vec![json]
+                } else {
+                    // A gap: an earlier message was published after this one. Both are
+                    // committed (ids are allocated under the room lock), so read them.
+                    self.resync().await
+                }
+            }
+            Ok(Event::Frame(json)) | Ok(Event::Hide { json, .. }) => vec![json],
+            // Too slow to keep up: catch up from the database rather than skip.
+            Err(RecvError::Lagged(missed)) => {
+                metrics::counter!("salon_room_resyncs_total").increment(1);
+                tracing::debug!(missed, "room receiver lagged; resyncing from the database");
+                self.resync().await
+            }
+            Err(RecvError::Closed) => return None,
+        })
+    }
+
     /// Every message after `last` from the database, in order.
-    async fn resync(&mut self) -> Vec<Arc<str>> {
+    async fn resync(&mut self) -> Vec<Utf8Bytes> {
         match rooms::history(&self.app.db, self.room.id, Some(self.last), 10_000, self.access.organiser).await {
             Ok(messages) => messages
                 .into_iter()
                 .map(|m| {
                     self.last = self.last.max(m.id);
-                    Arc::from(protocol::message(&m))
+                    Utf8Bytes::from(protocol::message(&m))
                 })
                 .collect(),
             Err(e) => {
@@ -200,7 +231,7 @@ impl Connection {
     }
 
     /// Frames to send back to this client only (errors, and a duplicate's stored copy).
-    async fn handle(&mut self, text: &str) -> Vec<Arc<str>> {
+    async fn handle(&mut self, text: &str) -> Vec<Utf8Bytes> {
         let frame: ClientFrame = match serde_json::from_str(text) {
             Ok(f) => f,
             Err(_) => return vec![protocol::error("bad_frame", "frame not understood").into()],
