@@ -366,7 +366,26 @@ async fn organisers_download_the_transcript(db: TestDb) {
     app.stop().await;
 }
 
+async fn organisers_add_rooms_with_their_own_messages(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org.post_form(&format!("/salons/{salon}/rooms"), &[("name", "Breakout: biblioteksdata")]).await;
+    assert_eq!(r.status(), 303);
+    let breakout: i64 = location(&r).rsplit('=').next().unwrap().parse().unwrap();
+    let lars = app.signed_in(LARS).await;
+    let (_, page) = lars.get_text(&format!("/salons/{salon}/room?room={breakout}")).await;
+    assert!(page.contains("Breakout: biblioteksdata") && page.contains("Salonens rum"), "both rooms are listed");
+    let client_id = input_value(&page, "client_id").unwrap();
+    lars.post_form(&format!("/salons/{salon}/room/messages?room={breakout}"), &[("body", "kun i breakout"), ("client_id", &client_id)]).await;
+    assert!(!lars.get_text(&format!("/salons/{salon}/room")).await.1.contains("kun i breakout"), "rooms keep their own messages");
+    assert!(lars.get_text(&format!("/salons/{salon}/room?room={breakout}")).await.1.contains("kun i breakout"));
+    assert_eq!(lars.post_form(&format!("/salons/{salon}/rooms"), &[("name", "Mit rum")]).await.status(), 403, "members cannot add rooms");
+    assert_eq!(org.post_form(&format!("/salons/{salon}/rooms"), &[("name", " ")]).await.status(), 400);
+    app.stop().await;
+}
+
 both_backends!(
+    organisers_add_rooms_with_their_own_messages,
     several_senders_and_everyone_gets_every_message_in_order,
     a_reconnect_with_after_gets_exactly_the_missed_messages,
     the_same_client_id_twice_is_one_message_and_both_senders_get_it,

@@ -31,6 +31,7 @@ pub fn router() -> Router<SharedApp> {
         .route("/salons/{id}/room/messages", post(post_message))
         .route("/salons/{id}/room/messages/{mid}/{action}", post(message_action))
         .route("/salons/{id}/room/mute/{person}", post(mute))
+        .route("/salons/{id}/rooms", post(add_room))
         .route("/salons/{id}/room/transcript.md", get(transcript_md))
         .route("/salons/{id}/room/transcript.html", get(transcript_html))
 }
@@ -210,6 +211,14 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, room: &Room, access: 
                     }
                 }
                 @if access.organiser {
+                    form method="post" action=(format!("/salons/{}/rooms", salon.id)) class="stacked" {
+                        (csrf_field(ctx))
+                        div class="field" {
+                            label for="room-name" { (t!("room.add_label", locale = l)) }
+                            input type="text" id="room-name" name="name" maxlength="100" required;
+                        }
+                        div { button type="submit" class="secondary" { (t!("room.add", locale = l)) } }
+                    }
                     p {
                         a href=(format!("/salons/{}/room/transcript.md?room={}", salon.id, room.id)) { (t!("room.transcript_md", locale = l)) } " · "
                         a href=(format!("/salons/{}/room/transcript.html?room={}", salon.id, room.id)) { (t!("room.transcript_html", locale = l)) }
@@ -281,6 +290,39 @@ async fn mute(State(app): State<SharedApp>, ctx: Ctx, Path((id, person)): Path<(
     let Ok(person) = person.parse::<i64>() else { return AppError::NotFound.into_response() };
     match rooms::mute(&app.db, room.id, person).await {
         Ok(()) => Redirect::to(&format!("/salons/{}/room?room={}", salon.id, room.id)).into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RoomForm {
+    name: String,
+}
+
+/// Organisers add rooms (breakouts, themes) to a salon.
+async fn add_room(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<RoomForm>) -> Response {
+    let (salon, _, access) = match enter(&app, &ctx, &id, None).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if !access.organiser {
+        return AppError::Forbidden.into_response();
+    }
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return AppError::BadRequest("room.error.name").into_response();
+    }
+    let result = async {
+        let position = rooms::of_salon(&app.db, salon.id).await?.len() as i64;
+        let mut tx = app.db.begin().await?;
+        let id = rooms::create(&mut tx, salon.id, name, position).await?;
+        tx.commit().await?;
+        Ok::<i64, sqlx::Error>(id)
+    }
+    .await;
+    match result {
+        Ok(room) => Redirect::to(&format!("/salons/{}/room?room={room}", salon.id)).into_response(),
         Err(e) => AppError::from(e).into_response(),
     }
 }
