@@ -62,7 +62,7 @@ pub async fn upgrade(
         Err(e) => return crate::error::AppError::from(e).into_response(),
     };
     let org = match user.organisation_id {
-        Some(oid) => organisations::all(&app.db).await.ok().and_then(|all| all.into_iter().find(|o| o.id == oid)).map(|o| o.name),
+        Some(oid) => organisations::by_id(&app.db, oid).await.ok().flatten().map(|o| o.name),
         None => None,
     };
     let me = Person { id: user.id, name: user.name.clone(), org };

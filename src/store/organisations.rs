@@ -49,6 +49,10 @@ pub async fn by_short_name(db: &Db, short_name: &str) -> Result<Option<Organisat
     })
 }
 
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
+    on_pool!(db, |p| sqlx::query_as("select * from organisation where id = $1").bind(id).fetch_optional(p).await)
+}
+
 pub async fn all(db: &Db) -> Result<Vec<Organisation>, sqlx::Error> {
     on_pool!(db, |p| {
         sqlx::query_as("select * from organisation order by country, name").fetch_all(p).await

@@ -295,6 +295,19 @@ pub async fn all(db: &Db) -> Result<Vec<Listed>, sqlx::Error> {
     })
 }
 
+/// Full rows for feeds: published and cancelled salons (of one series, if given), by start.
+pub async fn for_feed(db: &Db, series_id: Option<i64>) -> Result<Vec<Salon>, sqlx::Error> {
+    on_pool!(db, |p| {
+        sqlx::query_as(
+            "select * from salon where status in ('published', 'cancelled') and ($1 is null or series_id = $1)
+             order by starts_at, id limit 1000",
+        )
+        .bind(series_id)
+        .fetch_all(p)
+        .await
+    })
+}
+
 /// Published salons for the public API: upcoming and recent.
 pub async fn published(db: &Db, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
     on_pool!(db, |p| {

@@ -15,7 +15,7 @@ use crate::domain::salon::Status;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::store::salons::{self, Salon};
-use crate::store::{feed_tokens, on_pool, rsvps, series};
+use crate::store::{feed_tokens, rsvps, series};
 
 pub fn router() -> Router<SharedApp> {
     Router::new().route("/calendar.ics", get(all)).route("/feeds/{token}", get(personal))
@@ -33,25 +33,12 @@ pub async fn one_salon(app: &SharedApp, headers: &HeaderMap, id: i64) -> AppResu
 /// `/series/{id}.ics`.
 pub async fn one_series(app: &SharedApp, headers: &HeaderMap, id: i64) -> AppResult<Response> {
     let s = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    let mut list = Vec::new();
-    for listed in salons::in_series(&app.db, s.id, false).await? {
-        if let Some(salon) = salons::get(&app.db, listed.id).await? {
-            list.push((salon, None));
-        }
-    }
+    let list = salons::for_feed(&app.db, Some(s.id)).await?.into_iter().map(|salon| (salon, None)).collect();
     respond(app, headers, &s.title, list).await
 }
 
 async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<Response> {
-    let ids: Vec<i64> = on_pool!(&app.db, |p| {
-        sqlx::query_scalar("select id from salon where status in ('published', 'cancelled') order by starts_at, id limit 1000").fetch_all(p).await
-    })?;
-    let mut list = Vec::new();
-    for id in ids {
-        if let Some(salon) = salons::get(&app.db, id).await? {
-            list.push((salon, None));
-        }
-    }
+    let list = salons::for_feed(&app.db, None).await?.into_iter().map(|salon| (salon, None)).collect();
     respond(&app, &headers, "Salon", list).await
 }
 

@@ -28,6 +28,7 @@ pub mod rsvp_link;
 pub mod salon_page;
 pub mod security;
 pub mod timefmt;
+pub mod transcript;
 pub mod views;
 
 pub use router::router;

@@ -39,7 +39,7 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, rsvp,
-    room, rsvp_link, salon_page, security,
+    room, rsvp_link, salon_page, security, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -66,6 +66,7 @@ pub fn router(app: SharedApp) -> Router {
         .merge(me::router())
         .merge(import::router())
         .merge(room::router())
+        .merge(transcript::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(app.clone(), context::layer));
 
