@@ -56,7 +56,8 @@ async fn mail_waits_while_the_server_is_down_and_goes_when_it_is_back(db: TestDb
 
     // Nobody listens: the worker retries with back-off and records why.
     eventually("three attempts", || async { db.count("select cast(attempts as bigint) from outbox where id = 1").await >= 3 }).await;
-    assert_eq!(status_of(&db, 1).await, "queued");
+    // Between attempts the row waits as 'queued' (during one it is briefly 'sending').
+    eventually("the row waits in the queue", || async { status_of(&db, 1).await == "queued" }).await;
     let organiser = app.client();
     // The organiser's view shows the error (signing in needs mail, so use a CLI-style link).
     let link = {
@@ -70,7 +71,16 @@ async fn mail_waits_while_the_server_is_down_and_goes_when_it_is_back(db: TestDb
         format!("/login/{secret}")
     };
     assert_eq!(organiser.post_form(&link, &[]).await.status(), 303);
-    let (_, page) = organiser.get_text("/admin/outbox").await;
+    // The row is briefly 'sending' during each attempt; look when it waits in the queue.
+    let started = tokio::time::Instant::now();
+    let page = loop {
+        assert!(started.elapsed() < DEADLINE, "the outbox page never showed the row waiting");
+        let (_, page) = organiser.get_text("/admin/outbox").await;
+        if page.contains("data-status=\"queued\"") {
+            break page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     assert!(page.contains("data-status=\"queued\""), "{page}");
     assert!(page.to_lowercase().contains("connection refused"), "the reason is shown: {page}");
 
