@@ -123,7 +123,7 @@
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       if (frame.type === "message") onMessage(frame);
-      else if (frame.type === "presence" || frame.type === "hello") showOnline(frame.online || []);
+      else if (frame.type === "presence" || frame.type === "hello") showOnline(frame.online || [], frame.count);
       else if (frame.type === "hide") {
         var li = document.getElementById("m" + frame.id);
         if (li && organiser) li.classList.add("hidden");
@@ -141,7 +141,8 @@
     });
   }
 
-  function showOnline(people) {
+  // A large room names only the first people; the rest are counted.
+  function showOnline(people, count) {
     if (!onlineList) return;
     onlineList.textContent = "";
     people.forEach(function (p) {
@@ -149,6 +150,11 @@
       li.textContent = p.name + (p.org ? " (" + p.org + ")" : "");
       onlineList.appendChild(li);
     });
+    if (count > people.length) {
+      var more = document.createElement("li");
+      more.textContent = label("more").replace("{n}", String(count - people.length));
+      onlineList.appendChild(more);
+    }
   }
 
   if (form) {

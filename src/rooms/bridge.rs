@@ -15,7 +15,7 @@ use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::hub::{Event, Hub};
+use super::hub::{Event, Hub, Online};
 use super::protocol::{self, Person};
 use crate::store::{Db, rooms};
 
@@ -41,9 +41,14 @@ pub enum What {
     Frame { json: String },
     #[serde(rename = "h")]
     Hide { id: i64 },
-    /// This instance's people in the room.
+    /// This instance's people in the room: the first names (a NOTIFY payload is limited to
+    /// 8000 bytes) and how many in all.
     #[serde(rename = "p")]
-    Presence { online: Vec<Person> },
+    Presence {
+        online: Vec<Person>,
+        #[serde(default)]
+        count: Option<usize>,
+    },
 }
 
 /// Sends this instance's notes, in order.
@@ -102,7 +107,10 @@ pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: Cancellatio
                 },
                 What::Frame { json } => hub.publish_local(note.room, Event::Frame(json.into())),
                 What::Hide { id } => hub.publish_local(note.room, Event::Hide { id, json: protocol::hide(id).into() }),
-                What::Presence { online } => hub.remote_presence(note.room, &note.i, online),
+                What::Presence { online, count } => {
+                    let count = count.unwrap_or(online.len());
+                    hub.remote_presence(note.room, &note.i, Online { people: online, count })
+                }
             }
         }
     })

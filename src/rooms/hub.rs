@@ -1,14 +1,24 @@
 //! Per-room fan-out and presence, in this process (and, with PostgreSQL, relayed to the other
 //! instances by `bridge`).
+//!
+//! Presence is coalesced: a join or leave sends a presence frame at once if none went out
+//! recently, otherwise one frame goes out at the end of the interval with everything that
+//! changed meanwhile. Without that, N people joining cost N frames to N people (O(N²): ten
+//! thousand joins were fifty million frames). Frames name at most [`PRESENCE_NAMES`] people
+//! and count the rest, so a frame stays a few kilobytes in a room of ten thousand.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{broadcast, mpsc};
 
 use super::bridge::{Note, What};
 use super::protocol::{self, Person};
+
+/// How many people a presence frame names; the others are only counted.
+pub const PRESENCE_NAMES: usize = 50;
 
 /// What goes out to a room's connections. Frames are encoded once; `Utf8Bytes` is
 /// reference-counted, so every connection sends the same bytes without a copy.
@@ -22,18 +32,46 @@ pub enum Event {
     Hide { id: i64, json: Utf8Bytes },
 }
 
+/// Who is in a room: the first [`PRESENCE_NAMES`] by name, and how many in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Online {
+    pub people: Vec<Person>,
+    pub count: usize,
+}
+
 struct Room {
     tx: broadcast::Sender<Event>,
     /// Who is here on this instance: person -> (who, open connections).
     online: HashMap<i64, (Person, usize)>,
     /// Who is here on other instances, by instance id.
-    remote: HashMap<String, Vec<Person>>,
+    remote: HashMap<String, Online>,
+    presence: PresenceState,
+}
+
+#[derive(Default)]
+struct PresenceState {
+    /// When the last presence frame went out.
+    sent_at: Option<Instant>,
+    /// A frame is due at the end of the interval.
+    scheduled: bool,
+    /// This instance's people changed since the last frame (the other instances need to hear).
+    local_changed: bool,
+    /// What the last frame said, for the hello of people joining in between.
+    last: Online,
+}
+
+/// What to do after a presence change, decided under the lock and done outside it.
+enum Presence {
+    Now(Online, Option<Online>),
+    Later(Duration),
+    Nothing,
 }
 
 /// The rooms of this process. The std `Mutex` guards only map updates and is never held across
 /// an `.await`.
 pub struct Hub {
     capacity: usize,
+    presence_every: Duration,
     instance: String,
     rooms: Mutex<HashMap<i64, Room>>,
     /// Set when rooms are relayed between instances (PostgreSQL).
@@ -42,9 +80,12 @@ pub struct Hub {
 
 impl Hub {
     /// `capacity`: how many events a slow receiver may fall behind before it must resync.
-    pub fn new(capacity: usize) -> Hub {
+    /// `presence_every`: the shortest gap between two presence frames in a small room (larger
+    /// rooms wait longer: one more interval per thousand people, at most ten seconds).
+    pub fn new(capacity: usize, presence_every: Duration) -> Hub {
         Hub {
             capacity: capacity.max(1),
+            presence_every,
             instance: uuid::Uuid::new_v4().simple().to_string(),
             rooms: Mutex::new(HashMap::new()),
             relay: OnceLock::new(),
@@ -63,9 +104,12 @@ impl Hub {
     fn with_room<T>(&self, room: i64, f: impl FnOnce(&mut Room) -> T) -> T {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
         let capacity = self.capacity;
-        let entry = rooms
-            .entry(room)
-            .or_insert_with(|| Room { tx: broadcast::channel(capacity).0, online: HashMap::new(), remote: HashMap::new() });
+        let entry = rooms.entry(room).or_insert_with(|| Room {
+            tx: broadcast::channel(capacity).0,
+            online: HashMap::new(),
+            remote: HashMap::new(),
+            presence: PresenceState::default(),
+        });
         f(entry)
     }
 
@@ -94,58 +138,164 @@ impl Hub {
         });
     }
 
-    /// Someone connected; returns who is online now (on every instance) and announces it.
-    pub fn join(&self, room: i64, who: Person) -> Vec<Person> {
-        self.with_room(room, |r| {
+    /// Someone connected; returns who is online (for the hello) and announces the change.
+    pub fn join(self: &Arc<Self>, room: i64, who: Person) -> Online {
+        let (decision, seen) = self.with_room(room, |r| {
             r.online.entry(who.id).or_insert_with(|| (who.clone(), 0)).1 += 1;
+            r.presence.local_changed = true;
+            let decision = self.decide(r);
+            // A small room is cheap to list afresh, so the newcomer sees themselves at once;
+            // a large one answers with the last frame's list (the next frame follows shortly).
+            let seen = match &decision {
+                Presence::Now(everyone, _) => everyone.clone(),
+                _ if r.online.len() <= PRESENCE_NAMES => merged(r),
+                _ => r.presence.last.clone(),
+            };
+            (decision, seen)
         });
-        self.presence_changed(room)
+        self.act(room, decision);
+        seen
     }
 
-    pub fn leave(&self, room: i64, person: i64) {
-        self.with_room(room, |r| {
+    pub fn leave(self: &Arc<Self>, room: i64, person: i64) {
+        let decision = self.with_room(room, |r| {
             if let Some(entry) = r.online.get_mut(&person) {
                 entry.1 -= 1;
                 if entry.1 == 0 {
                     r.online.remove(&person);
+                    r.presence.local_changed = true;
+                    return self.decide(r);
                 }
             }
+            Presence::Nothing
         });
-        self.presence_changed(room);
+        self.act(room, decision);
     }
 
     /// Another instance's people in a room.
-    pub fn remote_presence(&self, room: i64, instance: &str, online: Vec<Person>) {
-        let everyone = self.with_room(room, |r| {
-            if online.is_empty() {
+    pub fn remote_presence(self: &Arc<Self>, room: i64, instance: &str, online: Online) {
+        let decision = self.with_room(room, |r| {
+            if online.count == 0 {
                 r.remote.remove(instance);
             } else {
                 r.remote.insert(instance.to_string(), online);
             }
-            merged(r)
+            self.decide(r)
         });
-        self.publish_local(room, Event::Frame(protocol::presence(&everyone).into()));
+        self.act(room, decision);
     }
 
-    fn presence_changed(&self, room: i64) -> Vec<Person> {
-        let (local, everyone) = self.with_room(room, |r| (r.online.values().map(|(p, _)| p.clone()).collect::<Vec<_>>(), merged(r)));
-        if let Some(relay) = self.relay.get() {
-            let _ = relay.send(Note { i: self.instance.clone(), room, what: What::Presence { online: local } });
+    /// Under the room's lock: send presence now, later, or leave it to a frame already due.
+    fn decide(&self, r: &mut Room) -> Presence {
+        if r.presence.scheduled {
+            return Presence::Nothing;
         }
-        self.publish_local(room, Event::Frame(protocol::presence(&everyone).into()));
-        everyone
+        let every = self.interval(r);
+        match r.presence.sent_at {
+            Some(at) if at.elapsed() < every => {
+                r.presence.scheduled = true;
+                Presence::Later(every - at.elapsed())
+            }
+            _ => Self::take_presence(r),
+        }
+    }
+
+    fn interval(&self, r: &Room) -> Duration {
+        let people = r.online.len() + r.remote.values().map(|o| o.count).sum::<usize>();
+        (self.presence_every * (1 + (people / 1000) as u32)).min(Duration::from_secs(10))
+    }
+
+    /// Under the lock: the frame to send now, and this instance's people if they changed.
+    fn take_presence(r: &mut Room) -> Presence {
+        let everyone = merged(r);
+        let local = r.presence.local_changed.then(|| capped(r.online.values().map(|(p, _)| p.clone()).collect()));
+        r.presence = PresenceState { sent_at: Some(Instant::now()), scheduled: false, local_changed: false, last: everyone.clone() };
+        Presence::Now(everyone, local)
+    }
+
+    fn act(self: &Arc<Self>, room: i64, decision: Presence) {
+        match decision {
+            Presence::Nothing => {}
+            Presence::Now(everyone, local) => {
+                if let (Some(relay), Some(local)) = (self.relay.get(), local) {
+                    let what = What::Presence { online: local.people, count: Some(local.count) };
+                    let _ = relay.send(Note { i: self.instance.clone(), room, what });
+                }
+                self.publish_local(room, Event::Frame(protocol::presence(&everyone).into()));
+            }
+            Presence::Later(after) => {
+                let hub = Arc::clone(self);
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let decision = hub.with_room(room, Self::take_presence);
+                    hub.act(room, decision);
+                });
+            }
+        }
     }
 }
 
-/// Everyone in the room on any instance, once each, sorted by name.
-fn merged(r: &Room) -> Vec<Person> {
+/// Everyone in the room on any instance, once each, sorted by name, capped.
+fn merged(r: &Room) -> Online {
     let mut by_id: HashMap<i64, Person> = r.online.values().map(|(p, _)| (p.id, p.clone())).collect();
-    for people in r.remote.values() {
-        for p in people {
+    // People another instance counted but did not name.
+    let mut unnamed = 0;
+    for other in r.remote.values() {
+        unnamed += other.count.saturating_sub(other.people.len());
+        for p in &other.people {
             by_id.entry(p.id).or_insert_with(|| p.clone());
         }
     }
-    let mut people: Vec<Person> = by_id.into_values().collect();
-    people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    people
+    let mut online = capped(by_id.into_values().collect());
+    online.count += unnamed;
+    online
+}
+
+/// The first [`PRESENCE_NAMES`] people by name, and how many there are.
+fn capped(mut people: Vec<Person>) -> Online {
+    let count = people.len();
+    let by_name = |a: &Person, b: &Person| a.name.cmp(&b.name).then(a.id.cmp(&b.id));
+    if people.len() > PRESENCE_NAMES {
+        people.select_nth_unstable_by(PRESENCE_NAMES, by_name);
+        people.truncate(PRESENCE_NAMES);
+    }
+    people.sort_by(by_name);
+    Online { people, count }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: i64) -> Person {
+        Person { id, name: format!("P{id:05}"), org: None }
+    }
+
+    #[test]
+    fn a_large_room_names_the_first_people_by_name_and_counts_everyone() {
+        let online = capped((0..5000).rev().map(person).collect());
+        assert_eq!(online.count, 5000);
+        assert_eq!(online.people.len(), PRESENCE_NAMES);
+        assert_eq!(online.people[0].id, 0);
+        assert_eq!(online.people[PRESENCE_NAMES - 1].id, PRESENCE_NAMES as i64 - 1);
+    }
+
+    #[tokio::test]
+    async fn joins_close_together_make_one_presence_frame_with_everyone() {
+        let hub = Arc::new(Hub::new(64, Duration::from_millis(200)));
+        let mut rx = hub.subscribe(1);
+        for id in 0..100 {
+            hub.join(1, person(id));
+        }
+        // The first join's frame at once, then one more with all hundred.
+        let first = rx.recv().await.unwrap();
+        let second = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.unwrap().unwrap();
+        assert!(matches!(rx.try_recv(), Err(broadcast::error::TryRecvError::Empty)));
+        let count = |e: Event| match e {
+            Event::Frame(json) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
+            _ => panic!("not a presence frame"),
+        };
+        assert_eq!(count(first), 1);
+        assert_eq!(count(second), 100);
+    }
 }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::hub::Online;
 use crate::store::rooms::Message;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -50,12 +51,14 @@ pub fn message(m: &Message) -> String {
     serde_json::to_string(&frame).unwrap_or_default()
 }
 
-pub fn hello(room: i64, me: &Person, online: &[Person]) -> String {
-    serde_json::json!({"type": "hello", "room": room, "me": me, "online": online}).to_string()
+/// `online` names at most [`PRESENCE_NAMES`](super::hub::PRESENCE_NAMES) people (by name);
+/// `count` is how many are in the room.
+pub fn hello(room: i64, me: &Person, online: &Online) -> String {
+    serde_json::json!({"type": "hello", "room": room, "me": me, "online": online.people, "count": online.count}).to_string()
 }
 
-pub fn presence(online: &[Person]) -> String {
-    serde_json::json!({"type": "presence", "online": online}).to_string()
+pub fn presence(online: &Online) -> String {
+    serde_json::json!({"type": "presence", "online": online.people, "count": online.count}).to_string()
 }
 
 pub fn error(code: &str, message: &str) -> String {

@@ -153,6 +153,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, room: &Room, access: 
                 data-label-online=(t!("room.online", locale = l))
                 data-label-offline=(t!("room.offline", locale = l))
                 data-label-hidden=(t!("room.hidden", locale = l))
+                data-label-more=(t!("room.more_online", locale = l))
                 data-label-question=(t!("room.question", locale = l)) {
                 section aria-labelledby="online-title" class="presence" {
                     h2 id="online-title" class="visually-hidden" { (t!("room.online", locale = l)) }
