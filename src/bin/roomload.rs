@@ -21,6 +21,7 @@ use salon::store::rsvps::{self, Rules};
 use salon::store::{people, salons, sessions};
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 #[derive(Parser)]
 #[command(name = "roomload", about = "Load generator for Salon's live rooms")]
@@ -130,7 +131,10 @@ async fn main() -> anyhow::Result<()> {
                 let mut request = url.into_client_request().ok()?;
                 request.headers_mut().insert("cookie", cookie.parse().ok()?);
                 request.headers_mut().insert("origin", base.parse().ok()?);
-                tokio_tungstenite::connect_async(request).await.ok().map(|(s, _)| s)
+                // tungstenite zero-fills its read buffer before each read: its 128 KiB default
+                // would make the generator measure memset rather than the server.
+                let config = WebSocketConfig::default().read_buffer_size(16 * 1024);
+                tokio_tungstenite::connect_async_with_config(request, Some(config), true).await.ok().map(|(s, _)| s)
             }
         }))
         .await;
@@ -141,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
     println!("connected {held} of {} clients in {:.1} s", args.clients, connect_started.elapsed().as_secs_f64());
     tokio::time::sleep(Duration::from_secs(2)).await; // let presence settle
     let (cpu_before, rss_connected) = proc_usage(pid);
+    let (own_before, _) = proc_usage(std::process::id());
 
     // Receivers record latency; the first `senders` clients also send.
     let mut receivers = Vec::new();
@@ -175,10 +180,14 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let per_sender = args.rate / args.senders.max(1) as f64;
     let mut sender_tasks = Vec::new();
+    let senders = writers.len().max(1);
     for (n, mut write) in writers.into_iter().enumerate() {
         let seconds = args.seconds;
         sender_tasks.push(tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / per_sender.max(0.001)));
+            // Senders take turns (sender n starts n/rate seconds in), so the room gets an even
+            // stream of messages rather than a burst from every sender at the same instant.
+            let period = Duration::from_secs_f64(1.0 / per_sender.max(0.001));
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period.mul_f64(n as f64 / senders as f64), period);
             let end = Instant::now() + Duration::from_secs(seconds);
             let mut i = 0u64;
             while Instant::now() < end {
@@ -203,8 +212,10 @@ async fn main() -> anyhow::Result<()> {
     measuring.store(false, Ordering::Relaxed);
     let wall = started.elapsed().as_secs_f64();
     let (cpu_after, rss_end) = proc_usage(pid);
+    let (own_after, own_rss) = proc_usage(std::process::id());
     let ticks_per_second = 100.0;
     let server_cpu = (cpu_after - cpu_before) as f64 / ticks_per_second / wall * 100.0;
+    let own_cpu = (own_after - own_before) as f64 / ticks_per_second / wall * 100.0;
     let _ = server.start_kill();
     let _ = server.wait().await;
     drop(keep);
@@ -216,7 +227,12 @@ async fn main() -> anyhow::Result<()> {
     }
     let expected = sent * (held.saturating_sub(args.senders)) as u64;
     let got = deliveries.load(Ordering::Relaxed);
-    println!("messages sent: {sent} ({:.0}/s); deliveries: {got} of {expected} expected ({:.0}/s)", sent as f64 / wall, got as f64 / wall);
+    println!(
+        "messages sent: {sent} ({:.0}/s over {} s); deliveries: {got} of {expected} expected ({:.0}/s over the {wall:.1} s until the last arrived)",
+        sent as f64 / args.seconds as f64,
+        args.seconds,
+        got as f64 / wall
+    );
     println!(
         "send-to-receive latency: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         all.value_at_quantile(0.5) as f64 / 1000.0,
@@ -230,6 +246,7 @@ async fn main() -> anyhow::Result<()> {
         (rss_connected.saturating_sub(rss_idle)) as f64 / held.max(1) as f64,
         rss_end / 1024
     );
+    println!("load generator (this process): CPU {own_cpu:.0} % of one core, memory {} MiB", own_rss / 1024);
     Ok(())
 }
 

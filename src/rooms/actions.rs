@@ -64,6 +64,8 @@ pub async fn post(app: &App, room: &Room, access: Access, author: i64, client_id
     if app.limits.room_messages.check_key(&author).is_err() {
         return Ok(Outcome::Refused(Refused::RateLimited));
     }
+    let turn = app.hub.posting(room.id);
+    let _turn = turn.lock().await;
     match rooms::post(&app.db, room.id, author, client_id, body, question).await? {
         Posted::New(m) => {
             app.hub.publish(room.id, Event::Message { id: m.id, json: protocol::message(&m).into() });

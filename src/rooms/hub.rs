@@ -46,6 +46,8 @@ struct Room {
     /// Who is here on other instances, by instance id.
     remote: HashMap<String, Online>,
     presence: PresenceState,
+    /// Held from storing a message until it is published; see [`Hub::posting`].
+    posting: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Default)]
@@ -109,8 +111,17 @@ impl Hub {
             online: HashMap::new(),
             remote: HashMap::new(),
             presence: PresenceState::default(),
+            posting: Arc::new(tokio::sync::Mutex::new(())),
         });
         f(entry)
+    }
+
+    /// This instance's turn to post in a room: taken before a message's id is allocated and
+    /// released after it is published, so this instance publishes in id order. (The database
+    /// serialises posts per room anyway; without this, two posts committed as 5 and 6 could be
+    /// published as 6 and 5, and every connection would then read the gap from the database.)
+    pub fn posting(&self, room: i64) -> Arc<tokio::sync::Mutex<()>> {
+        self.with_room(room, |r| r.posting.clone())
     }
 
     pub fn subscribe(&self, room: i64) -> broadcast::Receiver<Event> {

@@ -10,7 +10,7 @@ use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpg
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
@@ -67,9 +67,10 @@ pub async fn upgrade(
     };
     let me = Person { id: user.id, name: user.name.clone(), org };
     // Small buffers: a room connection carries short frames, and tungstenite's defaults
-    // (128 KiB each way) would cost a quarter of a megabyte per person.
+    // (128 KiB each way) would cost a quarter of a megabyte per person. The read buffer is
+    // also zero-filled up to its size before every read attempt, so small is cheaper too.
     ws.max_message_size(16 * 1024)
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(8 * 1024)
         .on_upgrade(move |socket| run(app, socket, room, access, me, q.after))
 }
@@ -86,15 +87,14 @@ pub async fn resolve(app: &SharedApp, id: &str, room: Option<i64>) -> Result<Opt
     Ok(room.map(|r| (salon, r)))
 }
 
-async fn run(app: SharedApp, socket: WebSocket, room: Room, access: Access, me: Person, after: Option<i64>) {
-    let (mut out, mut inbound) = socket.split();
+async fn run(app: SharedApp, mut socket: WebSocket, room: Room, access: Access, me: Person, after: Option<i64>) {
     // Subscribe before reading the history, so nothing falls between the two.
     let mut events = app.hub.subscribe(room.id);
     let online = app.hub.join(room.id, me.clone());
     metrics::gauge!("salon_room_connections").increment(1.0);
     let mut connection = Connection { app: app.clone(), room: room.clone(), access, me: me.clone(), last: after.unwrap_or(0) };
 
-    let mut ok = out.send(WsMessage::Text(protocol::hello(room.id, &me, &online).into())).await.is_ok();
+    let mut ok = socket.send(WsMessage::Text(protocol::hello(room.id, &me, &online).into())).await.is_ok();
     if ok {
         let backlog = match after {
             Some(a) => rooms::history(&app.db, room.id, Some(a), 10_000, access.organiser).await,
@@ -103,12 +103,13 @@ async fn run(app: SharedApp, socket: WebSocket, room: Room, access: Access, me: 
         match backlog {
             Ok(messages) => {
                 for m in messages {
-                    if out.send(WsMessage::Text(protocol::message(&m).into())).await.is_err() {
+                    if socket.feed(WsMessage::Text(protocol::message(&m).into())).await.is_err() {
                         ok = false;
                         break;
                     }
                     connection.last = connection.last.max(m.id);
                 }
+                ok = ok && socket.flush().await.is_ok();
             }
             Err(e) => {
                 tracing::warn!(error = %e, "room history failed");
@@ -118,12 +119,18 @@ async fn run(app: SharedApp, socket: WebSocket, room: Room, access: Access, me: 
     }
     let mut ping = tokio::time::interval(Duration::from_secs(25));
     ping.tick().await;
+    // Made once: a fresh `cancelled()` per turn of the loop would lock the token's shared
+    // waiter list twice per delivery, for every connection.
+    let shutdown = app.shutdown.cancelled();
+    tokio::pin!(shutdown);
+    // One socket, not split into halves: only the `recv` branch borrows it while waiting, and
+    // each branch's body runs after the others are dropped (no lock per poll, as split needs).
     while ok {
         tokio::select! {
-            frame = inbound.next() => match frame {
+            frame = socket.recv() => match frame {
                 Some(Ok(WsMessage::Text(text))) => {
                     for reply in connection.handle(&text).await {
-                        if out.send(WsMessage::Text(reply)).await.is_err() {
+                        if socket.send(WsMessage::Text(reply)).await.is_err() {
                             ok = false;
                         }
                     }
@@ -153,22 +160,22 @@ async fn run(app: SharedApp, socket: WebSocket, room: Room, access: Access, me: 
                     }
                 }
                 for json in frames {
-                    if out.feed(WsMessage::Text(json)).await.is_err() {
+                    if socket.feed(WsMessage::Text(json)).await.is_err() {
                         ok = false;
                         break;
                     }
                 }
-                if ok && out.flush().await.is_err() {
+                if ok && socket.flush().await.is_err() {
                     ok = false;
                 }
             }
             _ = ping.tick() => {
-                if out.send(WsMessage::Ping(Vec::new().into())).await.is_err() {
+                if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() {
                     break;
                 }
             }
-            _ = app.shutdown.cancelled() => {
-                let _ = out.send(WsMessage::Close(None)).await;
+            _ = &mut shutdown => {
+                let _ = socket.send(WsMessage::Close(None)).await;
                 break;
             }
         }
