@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::rooms::access::{Access, Phase};
-use crate::rooms::hub::Event;
+use crate::rooms::hub::{Change, Event};
 use crate::rooms::protocol;
 use crate::store::rooms::{self, Message, Posted, Room};
 
@@ -82,7 +82,7 @@ pub async fn vote(app: &App, room: &Room, access: Access, person: i64, id: i64) 
     }
     match rooms::vote(&app.db, room.id, id, person).await? {
         Some(n) => {
-            app.hub.publish(room.id, Event::Frame(protocol::votes(id, n).into()));
+            app.hub.publish(room.id, Event::Change { id, kind: Change::Votes, json: protocol::votes(id, n).into() });
             Ok(Outcome::Done(n))
         }
         None => Ok(Outcome::Refused(Refused::NoSuchMessage)),
@@ -96,7 +96,7 @@ pub async fn hide(app: &App, room: &Room, access: Access, id: i64) -> Result<Out
     if !rooms::set_hidden(&app.db, room.id, id, true).await? {
         return Ok(Outcome::Refused(Refused::NoSuchMessage));
     }
-    app.hub.publish(room.id, Event::Hide { id, json: protocol::hide(id).into() });
+    app.hub.publish(room.id, Event::Change { id, kind: Change::Hidden, json: protocol::hide(id).into() });
     Ok(Outcome::Done(()))
 }
 
@@ -107,6 +107,6 @@ pub async fn answer(app: &App, room: &Room, access: Access, id: i64) -> Result<O
     if !rooms::set_answered(&app.db, room.id, id).await? {
         return Ok(Outcome::Refused(Refused::NoSuchMessage));
     }
-    app.hub.publish(room.id, Event::Frame(protocol::answered(id).into()));
+    app.hub.publish(room.id, Event::Change { id, kind: Change::Answered, json: protocol::answered(id).into() });
     Ok(Outcome::Done(()))
 }

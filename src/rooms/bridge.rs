@@ -15,7 +15,7 @@ use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::hub::{Event, Hub, Online};
+use super::hub::{Change, Event, Hub, Online};
 use super::protocol::{self, Person};
 use crate::store::{Db, rooms};
 
@@ -36,11 +36,9 @@ pub enum What {
     /// A new message: read it from the database.
     #[serde(rename = "m")]
     Message { id: i64 },
-    /// A frame everyone gets as is (votes, answered).
-    #[serde(rename = "f")]
-    Frame { json: String },
-    #[serde(rename = "h")]
-    Hide { id: i64 },
+    /// A change to a message (hidden, votes, answered): a frame everyone gets as is.
+    #[serde(rename = "c")]
+    Change { id: i64, kind: Change, json: String },
     /// This instance's people in the room: the first names (a NOTIFY payload is limited to
     /// 8000 bytes) and how many in all.
     #[serde(rename = "p")]
@@ -105,8 +103,7 @@ pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: Cancellatio
                     Ok(None) => {}
                     Err(e) => tracing::warn!(error = %e, "could not read a relayed room message"),
                 },
-                What::Frame { json } => hub.publish_local(note.room, Event::Frame(json.into())),
-                What::Hide { id } => hub.publish_local(note.room, Event::Hide { id, json: protocol::hide(id).into() }),
+                What::Change { id, kind, json } => hub.publish_local(note.room, Event::Change { id, kind, json: json.into() }),
                 What::Presence { online, count } => {
                     let count = count.unwrap_or(online.len());
                     hub.remote_presence(note.room, &note.i, Online { people: online, count })

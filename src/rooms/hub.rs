@@ -16,6 +16,8 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::bridge::{Note, What};
 use super::protocol::{self, Person};
+use super::recent::Recent;
+pub use super::recent::Change;
 
 /// How many people a presence frame names; the others are only counted.
 pub const PRESENCE_NAMES: usize = 50;
@@ -26,10 +28,11 @@ pub const PRESENCE_NAMES: usize = 50;
 pub enum Event {
     /// A stored message; `json` is its frame.
     Message { id: i64, json: Utf8Bytes },
-    /// Moderation and Q&A updates, presence: the same frame for everyone.
-    Frame(Utf8Bytes),
-    /// Hidden: members drop it, organisers mark it.
-    Hide { id: i64, json: Utf8Bytes },
+    /// A change to an earlier message (hidden: members drop it, organisers mark it; votes;
+    /// answered): the same frame for everyone.
+    Change { id: i64, kind: Change, json: Utf8Bytes },
+    /// Who is in the room.
+    Presence(Utf8Bytes),
 }
 
 /// Who is in a room: the first [`PRESENCE_NAMES`] by name, and how many in all.
@@ -46,6 +49,8 @@ struct Room {
     /// Who is here on other instances, by instance id.
     remote: HashMap<String, Online>,
     presence: PresenceState,
+    /// For connections that fell behind.
+    recent: Recent,
     /// Held from storing a message until it is published; see [`Hub::posting`].
     posting: Arc<tokio::sync::Mutex<()>>,
 }
@@ -111,6 +116,7 @@ impl Hub {
             online: HashMap::new(),
             remote: HashMap::new(),
             presence: PresenceState::default(),
+            recent: Recent::default(),
             posting: Arc::new(tokio::sync::Mutex::new(())),
         });
         f(entry)
@@ -132,11 +138,14 @@ impl Hub {
     pub fn publish(&self, room: i64, event: Event) {
         if let Some(relay) = self.relay.get() {
             let what = match &event {
-                Event::Message { id, .. } => What::Message { id: *id },
-                Event::Frame(json) => What::Frame { json: json.as_str().to_string() },
-                Event::Hide { id, .. } => What::Hide { id: *id },
+                Event::Message { id, .. } => Some(What::Message { id: *id }),
+                Event::Change { id, kind, json } => Some(What::Change { id: *id, kind: *kind, json: json.as_str().to_string() }),
+                // Each instance announces its own people (see `act`).
+                Event::Presence(_) => None,
             };
-            let _ = relay.send(Note { i: self.instance.clone(), room, what });
+            if let Some(what) = what {
+                let _ = relay.send(Note { i: self.instance.clone(), room, what });
+            }
         }
         self.publish_local(room, event);
     }
@@ -144,9 +153,24 @@ impl Hub {
     /// Publish to this instance's connections only (events relayed from elsewhere).
     pub fn publish_local(&self, room: i64, event: Event) {
         self.with_room(room, |r| {
+            match &event {
+                Event::Message { id, json } => r.recent.message(*id, json),
+                Event::Change { id, kind, json } => r.recent.change(*id, *kind, json),
+                Event::Presence(json) => r.recent.presence(json),
+            }
             // No receivers is fine: nobody is connected here.
             let _ = r.tx.send(event);
         });
+    }
+
+    /// The messages after `after` if this instance still has them all (else ask the database).
+    pub fn messages_after(&self, room: i64, after: i64) -> Option<Vec<(i64, Utf8Bytes)>> {
+        self.with_room(room, |r| r.recent.messages_after(after))
+    }
+
+    /// The changes and the last presence frame, for a connection that fell behind.
+    pub fn replay(&self, room: i64) -> Vec<Utf8Bytes> {
+        self.with_room(room, |r| r.recent.replay())
     }
 
     /// Someone connected; returns who is online (for the hello) and announces the change.
@@ -175,6 +199,10 @@ impl Hub {
                 if entry.1 == 0 {
                     r.online.remove(&person);
                     r.presence.local_changed = true;
+                    if r.online.is_empty() {
+                        // Nobody here can fall behind: free the kept messages.
+                        r.recent = Recent::default();
+                    }
                     return self.decide(r);
                 }
             }
@@ -232,7 +260,7 @@ impl Hub {
                     let what = What::Presence { online: local.people, count: Some(local.count) };
                     let _ = relay.send(Note { i: self.instance.clone(), room, what });
                 }
-                self.publish_local(room, Event::Frame(protocol::presence(&everyone).into()));
+                self.publish_local(room, Event::Presence(protocol::presence(&everyone).into()));
             }
             Presence::Later(after) => {
                 let hub = Arc::clone(self);
@@ -303,7 +331,7 @@ mod tests {
         let second = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.unwrap().unwrap();
         assert!(matches!(rx.try_recv(), Err(broadcast::error::TryRecvError::Empty)));
         let count = |e: Event| match e {
-            Event::Frame(json) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
+            Event::Presence(json) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
             _ => panic!("not a presence frame"),
         };
         assert_eq!(count(first), 1);

@@ -204,24 +204,38 @@ impl Connection {
                     self.last = id;
                     vec![json]
                 } else {
-                    // A gap: an earlier message was published after this one. Both are
-                    // committed (ids are allocated under the room lock), so read them.
-                    self.resync().await
+                    // A gap: an earlier message was published after this one (by another
+                    // instance). Both are committed (ids are allocated under the room lock).
+                    self.catch_up().await
                 }
             }
-            Ok(Event::Frame(json)) | Ok(Event::Hide { json, .. }) => vec![json],
-            // Too slow to keep up: catch up from the database rather than skip.
+            Ok(Event::Change { json, .. }) | Ok(Event::Presence(json)) => vec![json],
+            // Too slow to keep up: catch up rather than skip. The missed messages, then every
+            // change and the presence again (they are not in the message history).
             Err(RecvError::Lagged(missed)) => {
                 metrics::counter!("salon_room_resyncs_total").increment(1);
-                tracing::debug!(missed, "room receiver lagged; resyncing from the database");
-                self.resync().await
+                tracing::debug!(missed, "room receiver lagged; catching up");
+                let mut frames = self.catch_up().await;
+                frames.extend(self.app.hub.replay(self.room.id));
+                frames
             }
             Err(RecvError::Closed) => return None,
         })
     }
 
-    /// Every message after `last` from the database, in order.
-    async fn resync(&mut self) -> Vec<Utf8Bytes> {
+    /// Every message after `last`, in order: from the hub's recent messages if it still has
+    /// them all, else from the database.
+    async fn catch_up(&mut self) -> Vec<Utf8Bytes> {
+        if let Some(kept) = self.app.hub.messages_after(self.room.id, self.last) {
+            return kept
+                .into_iter()
+                .map(|(id, json)| {
+                    self.last = self.last.max(id);
+                    json
+                })
+                .collect();
+        }
+        metrics::counter!("salon_room_history_reads_total").increment(1);
         match rooms::history(&self.app.db, self.room.id, Some(self.last), 10_000, self.access.organiser).await {
             Ok(messages) => messages
                 .into_iter()
@@ -231,7 +245,7 @@ impl Connection {
                 })
                 .collect(),
             Err(e) => {
-                tracing::warn!(error = %e, "room resync failed");
+                tracing::warn!(error = %e, "room catch-up failed");
                 Vec::new()
             }
         }

@@ -1,0 +1,121 @@
+//! What a room's connection needs to catch up without the database: the latest messages and
+//! the latest change to each earlier message (hidden, votes, answered).
+//!
+//! A connection that falls behind the broadcast buffer (`Lagged`) has missed messages and also
+//! changes and presence frames, which are not in the database's message history. It is sent the
+//! missed messages from here (or from the database when they are older than what is kept) and
+//! then every change this instance has seen in the room, and the last presence frame. Without
+//! this store, a thousand connections falling behind at once meant a thousand identical history
+//! queries, which slowed the server further.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use axum::extract::ws::Utf8Bytes;
+use serde::{Deserialize, Serialize};
+
+/// How many of a room's latest messages are kept.
+pub const KEEP: usize = 1024;
+
+/// What a change frame changes about a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Hidden,
+    Votes,
+    Answered,
+}
+
+#[derive(Default)]
+pub struct Recent {
+    /// The latest messages, with consecutive ids (never a hidden one: a hide empties it).
+    messages: VecDeque<(i64, Utf8Bytes)>,
+    /// The latest frame of each kind of change, per message.
+    changes: BTreeMap<(i64, Change), Utf8Bytes>,
+    presence: Option<Utf8Bytes>,
+}
+
+impl Recent {
+    pub fn message(&mut self, id: i64, json: &Utf8Bytes) {
+        match self.messages.back() {
+            Some((last, _)) if id <= *last => return, // already here (a relayed copy)
+            Some((last, _)) if id != last + 1 => self.messages.clear(), // a gap: start afresh
+            _ => {}
+        }
+        self.messages.push_back((id, json.clone()));
+        if self.messages.len() > KEEP {
+            self.messages.pop_front();
+        }
+    }
+
+    pub fn change(&mut self, id: i64, kind: Change, json: &Utf8Bytes) {
+        if kind == Change::Hidden {
+            // Members must not be sent a hidden message again; the database knows who may.
+            self.messages.clear();
+        }
+        self.changes.insert((id, kind), json.clone());
+    }
+
+    pub fn presence(&mut self, json: &Utf8Bytes) {
+        self.presence = Some(json.clone());
+    }
+
+    /// Every message after `after`, in order; None when some of them are no longer kept.
+    pub fn messages_after(&self, after: i64) -> Option<Vec<(i64, Utf8Bytes)>> {
+        match self.messages.front() {
+            Some((first, _)) if *first <= after + 1 => Some(self.messages.iter().filter(|(id, _)| *id > after).cloned().collect()),
+            Some(_) => None,
+            // Nothing kept: enough only if nothing was posted after `after` either, which
+            // only the database knows.
+            None => None,
+        }
+    }
+
+    /// The changes and the last presence frame, to send again after a connection fell behind.
+    pub fn replay(&self) -> Vec<Utf8Bytes> {
+        self.changes.values().cloned().chain(self.presence.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(id: i64) -> Utf8Bytes {
+        format!("m{id}").into()
+    }
+
+    fn ids(v: Option<Vec<(i64, Utf8Bytes)>>) -> Option<Vec<i64>> {
+        v.map(|v| v.into_iter().map(|(id, _)| id).collect())
+    }
+
+    #[test]
+    fn serves_what_it_kept_and_sends_older_requests_to_the_database() {
+        let mut r = Recent::default();
+        assert_eq!(ids(r.messages_after(0)), None);
+        for id in 1..=KEEP as i64 + 10 {
+            r.message(id, &frame(id));
+        }
+        assert_eq!(ids(r.messages_after(KEEP as i64 + 7)), Some(vec![KEEP as i64 + 8, KEEP as i64 + 9, KEEP as i64 + 10]));
+        assert_eq!(ids(r.messages_after(10)), Some((11..=KEEP as i64 + 10).collect()));
+        assert_eq!(ids(r.messages_after(9)), None);
+        assert_eq!(ids(r.messages_after(KEEP as i64 + 10)), Some(vec![]));
+    }
+
+    #[test]
+    fn a_gap_or_a_hide_starts_afresh_so_nothing_is_skipped_or_shown_hidden() {
+        let mut r = Recent::default();
+        r.message(1, &frame(1));
+        r.message(2, &frame(2));
+        r.message(2, &frame(2));
+        r.message(4, &frame(4));
+        assert_eq!(ids(r.messages_after(1)), None);
+        assert_eq!(ids(r.messages_after(3)), Some(vec![4]));
+        r.change(4, Change::Hidden, &"h4".into());
+        assert_eq!(ids(r.messages_after(3)), None);
+        r.change(4, Change::Votes, &"v4=1".into());
+        r.change(4, Change::Votes, &"v4=2".into());
+        r.presence(&"p".into());
+        let replay: Vec<String> = r.replay().iter().map(|f| f.as_str().to_string()).collect();
+        assert_eq!(replay, vec!["h4", "v4=2", "p"]);
+    }
+}
