@@ -133,7 +133,7 @@ async fn main() -> anyhow::Result<()> {
                 request.headers_mut().insert("origin", base.parse().ok()?);
                 // tungstenite zero-fills its read buffer before each read: its 128 KiB default
                 // would make the generator measure memset rather than the server.
-                let config = WebSocketConfig::default().read_buffer_size(16 * 1024);
+                let config = WebSocketConfig::default().read_buffer_size(16 * 1024).write_buffer_size(4 * 1024);
                 tokio_tungstenite::connect_async_with_config(request, Some(config), true).await.ok().map(|(s, _)| s)
             }
         }))

@@ -71,7 +71,7 @@ pub async fn upgrade(
     // also zero-filled up to its size before every read attempt, so small is cheaper too.
     ws.max_message_size(16 * 1024)
         .read_buffer_size(1024)
-        .write_buffer_size(8 * 1024)
+        .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| run(app, socket, room, access, me, q.after))
 }
 
@@ -97,8 +97,8 @@ async fn run(app: SharedApp, mut socket: WebSocket, room: Room, access: Access, 
     let mut ok = socket.send(WsMessage::Text(protocol::hello(room.id, &me, &online).into())).await.is_ok();
     if ok {
         let backlog = match after {
-            Some(a) => rooms::history(&app.db, room.id, Some(a), 10_000, access.organiser).await,
-            None => rooms::history(&app.db, room.id, None, LATEST, access.organiser).await,
+            Some(a) => Box::pin(rooms::history(&app.db, room.id, Some(a), 10_000, access.organiser)).await,
+            None => Box::pin(rooms::history(&app.db, room.id, None, LATEST, access.organiser)).await,
         };
         match backlog {
             Ok(messages) => {
@@ -129,7 +129,10 @@ async fn run(app: SharedApp, mut socket: WebSocket, room: Room, access: Access, 
         tokio::select! {
             frame = socket.recv() => match frame {
                 Some(Ok(WsMessage::Text(text))) => {
-                    for reply in connection.handle(&text).await {
+                    // Boxed, like every database call here: an async fn's state is as large as its
+                    // largest await, and sqlx's futures are kilobytes; kept inline, they would
+                    // make every idle connection's task that large.
+                    for reply in Box::pin(connection.handle(&text)).await {
                         if socket.send(WsMessage::Text(reply)).await.is_err() {
                             ok = false;
                         }
@@ -206,7 +209,7 @@ impl Connection {
                 } else {
                     // A gap: an earlier message was published after this one (by another
                     // instance). Both are committed (ids are allocated under the room lock).
-                    self.catch_up().await
+                    Box::pin(self.catch_up()).await
                 }
             }
             Ok(Event::Change { json, .. }) | Ok(Event::Presence(json)) => vec![json],
@@ -215,7 +218,7 @@ impl Connection {
             Err(RecvError::Lagged(missed)) => {
                 metrics::counter!("salon_room_resyncs_total").increment(1);
                 tracing::debug!(missed, "room receiver lagged; catching up");
-                let mut frames = self.catch_up().await;
+                let mut frames = Box::pin(self.catch_up()).await;
                 frames.extend(self.app.hub.replay(self.room.id));
                 frames
             }
