@@ -16,7 +16,8 @@
 //!   feeds), and the `.ics` import.
 //! - [`mail`]: composing mail (sign-in, invitations with calendar parts, reminders, ...), the
 //!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports.
-//! - [`rooms`]: live rooms: the hub (per-room fan-out, presence), the websocket protocol and
+//! - [`rooms`]: live rooms: the hub (per-room fan-out, coalesced presence), the recent messages
+//!   and changes a connection that fell behind catches up from, the websocket protocol and
 //!   endpoint, access rules, and the PostgreSQL LISTEN/NOTIFY bridge between instances.
 //! - [`web`]: the router (`web/router.rs` lists every route), page context and CSRF, handlers
 //!   and maud views per area.
