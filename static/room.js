@@ -19,6 +19,19 @@
 
   function label(name) { return root.dataset["label" + name.charAt(0).toUpperCase() + name.slice(1)] || name; }
 
+  // The time as the server writes it: in the salon's zone, "09.05" in Danish, "09:05" otherwise.
+  function clock(at) {
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.tz })
+        .formatToParts(new Date(at)).forEach(function (p) { parts[p.type] = p.value; });
+    } catch (e) {
+      var d = new Date(at);
+      parts = { hour: ("0" + d.getHours()).slice(-2), minute: ("0" + d.getMinutes()).slice(-2) };
+    }
+    return parts.hour + (document.documentElement.lang === "da" ? "." : ":") + parts.minute;
+  }
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
@@ -55,7 +68,7 @@
     if (msg.author.org) meta.appendChild(document.createTextNode(" · " + msg.author.org));
     var time = document.createElement("time");
     time.dateTime = msg.at;
-    time.textContent = new Date(msg.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    time.textContent = clock(msg.at);
     meta.appendChild(document.createTextNode(" · "));
     meta.appendChild(time);
     if (msg.question) {

@@ -144,7 +144,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, room: &Room, access: 
             @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
             div class="room"
                 data-room-ws=(format!("/salons/{}/room/ws?room={}", salon.id, room.id))
-                data-last=(last) data-organiser=(access.organiser)
+                data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name())
                 data-csrf=(ctx.csrf)
                 data-label-sending=(t!("room.sending", locale = l))
                 data-label-sent=(t!("room.sent", locale = l))

@@ -1,0 +1,354 @@
+//! The whole journey in real browsers (headless Chromium through chromedriver), against a real
+//! `salon serve` process and a real SMTP server, on both databases: an organiser signs in from
+//! the mail, creates, publishes and invites; two leaders answer from their invitation mail, meet
+//! in the room, see each other's messages live, see a hidden message disappear and get what was
+//! said while one of them was away. Every kind of page is audited with axe-core (WCAG 2.1 A and
+//! AA) in Danish and in English. The same journey without JavaScript, as far as it goes.
+//!
+//! Screenshots of the key screens are written to `target/browser/<test>/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Stdio;
+
+use common::browser::{self, Browser, Setup};
+use common::*;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
+const LARS: &str = "lars.brandt@kb.example";
+const JENS: &str = "jens.riis@kombit.example";
+
+/// `salon serve --demo` as its own process, sending mail to a real SMTP server.
+struct Server {
+    base: String,
+    child: tokio::process::Child,
+}
+
+impl Server {
+    async fn start(db: &TestDb, smtp_url: &str) -> Server {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"))
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}"), "--base-url", &base])
+            .env("DATABASE_URL", &db.url)
+            .env("SALON_SMTP_URL", smtp_url)
+            .env("SALON_OUTBOX_POLL_MS", "50")
+            .env("RUST_LOG", "warn")
+            .current_dir(db.dir.path())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        loop {
+            match tokio::time::timeout(DEADLINE, lines.next_line()).await {
+                Ok(Ok(Some(line))) if line.starts_with("Salon is running at ") => break,
+                Ok(Ok(Some(_))) => continue,
+                other => panic!("salon serve did not start: {other:?}"),
+            }
+        }
+        Server { base, child }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+fn backend(db: &TestDb) -> &'static str {
+    if db.postgres { "postgres" } else { "sqlite" }
+}
+
+/// Sign in the way a person does: ask for a link, open the mail that arrives, press the button
+/// on the page it opens.
+async fn sign_in(b: &Browser, email: &str, mail_dir: &Path) {
+    let before = mails_to(mail_dir, email).len();
+    b.goto("/login").await;
+    b.fill("#email", email).await;
+    b.click("main form[action='/login'] button[type=submit]").await;
+    let mails = wait_for_mails_to(mail_dir, email, before + 1).await;
+    let link = sign_in_link(mails.last().unwrap());
+    assert!(link.contains("/login/"), "a sign-in link: {link}");
+    b.goto(&link).await;
+    b.click("main form button[type=submit]").await;
+    b.find("form[action='/logout']").await;
+}
+
+/// A link in the newest mail to `email` that contains `part`.
+fn link_in_mail(mail_dir: &Path, email: &str, part: &str) -> String {
+    let mails = mails_to(mail_dir, email);
+    let text = mails.last().expect("a mail").text();
+    text.split_whitespace().find(|w| w.contains(part)).unwrap_or_else(|| panic!("a link with {part} in: {text}")).to_string()
+}
+
+/// Fill a date-and-time field. Chromium's datetime-local control takes keystrokes in a
+/// locale-dependent order, so the value is set as the form would hold it.
+async fn set_datetime(b: &Browser, id: &str, value: &str) {
+    b.find(&format!("#{id}")).await;
+    let set = b
+        .client
+        .execute("const e = document.getElementById(arguments[0]); e.value = arguments[1]; return e.value;", vec![id.into(), value.into()])
+        .await
+        .unwrap();
+    assert_eq!(set, value, "{id} holds the time");
+}
+
+/// Local "YYYY-MM-DDTHH:MM" in Copenhagen, `minutes` from now.
+fn local_in(minutes: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(minutes)).with_timezone(&chrono_tz::Europe::Copenhagen).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Audit the page in Danish, then switch to English, audit the same page again, and switch back.
+async fn audit_in_both_languages(b: &Browser, page: &str) {
+    b.audit(&format!("{page} (da)")).await;
+    b.switch_language("en").await;
+    b.audit(&format!("{page} (en)")).await;
+    b.switch_language("da").await;
+}
+
+/// The bodies of the messages shown in the room.
+async fn bodies(b: &Browser) -> Vec<String> {
+    b.texts("#messages li.message .body").await
+}
+
+/// A mark on the page's window: still there later means the page was not reloaded.
+async fn mark_page(b: &Browser) {
+    b.client.execute("window.salonTestMark = 'still here'; return true;", vec![]).await.unwrap();
+}
+
+async fn page_was_not_reloaded(b: &Browser) -> bool {
+    b.client.execute("return window.salonTestMark === 'still here';", vec![]).await.unwrap() == serde_json::json!(true)
+}
+
+async fn the_whole_journey_in_real_browsers(db: TestDb) {
+    if !browser::available() {
+        return;
+    }
+    let mail_dir = db.dir.path().join("mail");
+    std::fs::create_dir_all(&mail_dir).unwrap();
+    let smtp = SmtpSink::start(&mail_dir).await;
+    let server = Server::start(&db, &smtp.url()).await;
+    let shots = browser::screenshot_dir(&format!("journey-{}", backend(&db)));
+    let organiser = Browser::start("1-organiser", &server.base, &shots, Setup::default()).await;
+
+    // The organiser signs in with the link from the mail that arrived.
+    organiser.goto("/login").await;
+    audit_in_both_languages(&organiser, "sign-in").await;
+    sign_in(&organiser, ORGANISER, &mail_dir).await;
+    organiser.screenshot("01-signed-in").await;
+
+    // Creates a salon; the first try has the end before the start, and the form says so.
+    let title = "Browserprøve: bibliotekernes fælles prioriteter";
+    organiser.goto("/salons/new").await;
+    organiser.fill("#title", title).await;
+    set_datetime(&organiser, "starts_at", &local_in(10)).await;
+    set_datetime(&organiser, "ends_at", &local_in(-60)).await;
+    organiser.fill("#meeting_url", "https://meet.example.org/browser").await;
+    organiser.fill("#capacity", "10").await;
+    organiser.click("main form[action='/salons/new'] button[type=submit]").await;
+    organiser.find(".error-summary").await;
+    assert!(organiser.find("#ends_at[aria-invalid='true']").await.is_displayed().await.unwrap());
+    organiser.screenshot("02-form-with-errors").await;
+    organiser.audit("organiser form with errors (da)").await;
+    organiser.switch_language("en").await;
+    // The switch reloads the empty form; make the same mistake in English.
+    organiser.fill("#title", title).await;
+    set_datetime(&organiser, "starts_at", &local_in(10)).await;
+    set_datetime(&organiser, "ends_at", &local_in(-60)).await;
+    organiser.click("main form[action='/salons/new'] button[type=submit]").await;
+    organiser.find(".error-summary").await;
+    organiser.audit("organiser form with errors (en)").await;
+    organiser.switch_language("da").await;
+    // Now right.
+    organiser.fill("#title", title).await;
+    set_datetime(&organiser, "starts_at", &local_in(10)).await;
+    set_datetime(&organiser, "ends_at", &local_in(130)).await;
+    organiser.fill("#meeting_url", "https://meet.example.org/browser").await;
+    organiser.fill("#capacity", "10").await;
+    organiser.click("main form[action='/salons/new'] button[type=submit]").await;
+    organiser.wait_until("the new salon's page", || async { organiser.path().await.contains("done=saved") }).await;
+    let path = organiser.path().await;
+    let salon: i64 = path.trim_start_matches("/salons/").split(['?', '/']).next().unwrap().parse().unwrap();
+
+    // ... publishes it ...
+    organiser.click(&format!("form[action='/salons/{salon}/publish'] button[type=submit]")).await;
+    organiser.wait_until("published", || async { organiser.path().await.contains("done=published") }).await;
+    organiser.screenshot("03-published").await;
+    audit_in_both_languages(&organiser, "salon page (organiser)").await;
+
+    // ... and invites two leaders.
+    organiser.goto(&format!("/salons/{salon}/invite")).await;
+    audit_in_both_languages(&organiser, "invitation form").await;
+    organiser.fill("#pasted", &format!("{LARS}\n{JENS}")).await;
+    organiser.click(&format!("main form[action='/salons/{salon}/invite'] button[type=submit]")).await;
+    organiser.wait_until("the participants page", || async { organiser.path().await.contains("invited=2") }).await;
+    organiser.screenshot("04-invited").await;
+    audit_in_both_languages(&organiser, "participants").await;
+    organiser.goto("/admin/outbox").await;
+    audit_in_both_languages(&organiser, "outbox").await;
+
+    // Each leader opens the answer link from their invitation and says yes.
+    let lars = Browser::start("2-lars", &server.base, &shots, Setup::default()).await;
+    let jens = Browser::start("3-jens", &server.base, &shots, Setup::default()).await;
+    lars.goto("/").await;
+    audit_in_both_languages(&lars, "front page").await;
+    lars.goto(&format!("/salons/{salon}")).await;
+    audit_in_both_languages(&lars, "salon page (not signed in)").await;
+    for (b, email) in [(&lars, LARS), (&jens, JENS)] {
+        wait_for_mails_to(&mail_dir, email, 1).await;
+        b.goto(&link_in_mail(&mail_dir, email, "/rsvp/")).await;
+        if email == LARS {
+            b.screenshot("05-rsvp-page").await;
+            audit_in_both_languages(b, "answer page from the mail").await;
+        }
+        b.click("form.answer-buttons button[value='yes']").await;
+        b.find("[data-standing='yes']").await;
+        b.screenshot("06-answered-yes").await;
+    }
+    eventually("two yes answers stored", || async {
+        db.count(&format!("select count(*) from rsvp where salon_id = {salon} and response = 'yes'")).await == 2
+    })
+    .await;
+
+    // Both sign in (from the mail, like the organiser) and open the room.
+    sign_in(&lars, LARS, &mail_dir).await;
+    sign_in(&jens, JENS, &mail_dir).await;
+    let online = "Forbundet – her er nu";
+    for b in [&lars, &jens] {
+        b.goto(&format!("/salons/{salon}/room")).await;
+        b.wait_until("the room's connection", || async { b.texts("#connection").await.first().is_some_and(|t| t == online) }).await;
+        mark_page(b).await;
+    }
+    audit_in_both_languages(&lars, "room").await;
+    lars.wait_until("live again after the language switch", || async { lars.texts("#connection").await.first().is_some_and(|t| t == online) }).await;
+    mark_page(&lars).await;
+
+    // What Lars writes appears on Jens's screen without reloading.
+    let hello = "Hej fra Lars: hvad prioriterer vi først?";
+    lars.fill("#body", hello).await;
+    lars.click("#post button[type=submit]").await;
+    jens.wait_until("Lars's message", || async { bodies(&jens).await.iter().any(|t| t == hello) }).await;
+    assert!(page_was_not_reloaded(&jens).await, "Jens's page was not reloaded");
+    // The live message's time is written as the server writes it: Copenhagen time, "09.05".
+    let live_time = jens.texts("#messages li.message .meta time").await.last().cloned().unwrap();
+    let expected = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Copenhagen);
+    let close = [expected, expected - chrono::Duration::minutes(1)].map(|t| t.format("%H.%M").to_string());
+    assert!(close.contains(&live_time), "time {live_time:?} in Danish and in the salon's zone ({close:?})");
+    assert!(page_was_not_reloaded(&lars).await, "posting did not reload Lars's page");
+    lars.screenshot("07-room-sent").await;
+    jens.screenshot("07-room-received").await;
+
+    // The organiser hides it: it disappears for both leaders.
+    organiser.goto(&format!("/salons/{salon}/room")).await;
+    organiser.wait_until("the message in the organiser's room", || async { bodies(&organiser).await.iter().any(|t| t == hello) }).await;
+    let hide = format!("//li[contains(@class,'message')][.//p[contains(@class,'body') and .='{hello}']]//form[contains(@action,'/hide')]//button");
+    organiser.client.find(fantoccini::Locator::XPath(&hide)).await.unwrap().click().await.unwrap();
+    for b in [&lars, &jens] {
+        b.wait_until("the hidden message to disappear", || async { !bodies(b).await.iter().any(|t| t == hello) }).await;
+        assert!(page_was_not_reloaded(b).await, "{}: the hide arrived live", b.name);
+    }
+    jens.screenshot("08-after-hide").await;
+
+    // Jens's connection drops (he leaves the page); what is said meanwhile is there when he is back.
+    jens.goto("/").await;
+    let while_away = ["Mens Jens var væk: første", "Mens Jens var væk: anden"];
+    for text in while_away {
+        lars.fill("#body", text).await;
+        lars.click("#post button[type=submit]").await;
+        lars.wait_until("the message sent", || async { bodies(&lars).await.iter().any(|t| t == text) }).await;
+    }
+    jens.client.back().await.unwrap();
+    jens.wait_until("the messages sent while away, once each", || async {
+        let shown = bodies(&jens).await;
+        while_away.iter().all(|t| shown.iter().filter(|s| s == t).count() == 1)
+    })
+    .await;
+    jens.wait_until("the room live again", || async { jens.texts("#connection").await.first().is_some_and(|t| t == online) }).await;
+    // And the room is live again after the drop.
+    lars.fill("#body", "Velkommen tilbage").await;
+    lars.click("#post button[type=submit]").await;
+    jens.wait_until("a new message after the drop", || async { bodies(&jens).await.iter().any(|t| t == "Velkommen tilbage") }).await;
+    assert!(!bodies(&jens).await.iter().any(|t| t == hello), "the hidden message stays hidden");
+    jens.screenshot("09-back-after-drop").await;
+
+    for b in [organiser, lars, jens] {
+        b.close().await;
+    }
+    server.stop().await;
+    smtp.stop().await;
+}
+
+/// Without JavaScript: the answer page, sign-in and the room's plain forms still work.
+async fn the_journey_without_javascript(db: TestDb) {
+    if !browser::available() {
+        return;
+    }
+    let mail_dir = db.dir.path().join("mail");
+    std::fs::create_dir_all(&mail_dir).unwrap();
+    let smtp = SmtpSink::start(&mail_dir).await;
+    let server = Server::start(&db, &smtp.url()).await;
+    let shots = browser::screenshot_dir(&format!("no-javascript-{}", backend(&db)));
+    // The organiser's set-up goes through HTTP; this test is about the leader's browser.
+    let organiser = Client::new(&server.base);
+    organiser.sign_in(ORGANISER, &mail_dir).await;
+    let fields = [
+        ("title", "Salon uden JavaScript"),
+        ("time_zone", "Europe/Copenhagen"),
+        ("starts_at", &local_in(10)),
+        ("ends_at", &local_in(130)),
+        ("mode", "online"),
+        ("meeting_url", "https://meet.example.org/nojs"),
+        ("capacity", "10"),
+        ("registration", "invitation"),
+    ];
+    let r = organiser.post_form("/salons/new", &fields).await;
+    let salon: i64 = location(&r).trim_start_matches("/salons/").split(['?', '/']).next().unwrap().parse().unwrap();
+    assert_eq!(organiser.post_form(&format!("/salons/{salon}/publish"), &[]).await.status(), 303);
+    assert_eq!(organiser.post_form(&format!("/salons/{salon}/invite"), &[("pasted", LARS)]).await.status(), 303);
+
+    let lars = Browser::start("lars-no-js", &server.base, &shots, Setup { lang: "da", javascript: false }).await;
+    wait_for_mails_to(&mail_dir, LARS, 1).await;
+    lars.goto(&link_in_mail(&mail_dir, LARS, "/rsvp/")).await;
+    lars.click("form.answer-buttons button[value='yes']").await;
+    lars.find("[data-standing='yes']").await;
+    lars.screenshot("01-answered").await;
+    sign_in(&lars, LARS, &mail_dir).await;
+    lars.goto(&format!("/salons/{salon}/room")).await;
+    // room.js does not run: the connection line stays empty and the form posts the page.
+    assert!(lars.texts("#connection").await.iter().all(|t| t.is_empty()), "no script ran");
+    lars.fill("#body", "Skrevet uden JavaScript").await;
+    lars.click("#post button[type=submit]").await;
+    lars.wait_until("the message in the reloaded page", || async { bodies(&lars).await.iter().any(|t| t == "Skrevet uden JavaScript") }).await;
+    assert!(lars.path().await.contains("/room"), "back in the room after posting");
+    lars.screenshot("02-posted").await;
+    // Someone else's message is there on the next load.
+    let other = another_participant_posts(&organiser, &server.base, &mail_dir, JENS, salon).await;
+    lars.goto(&format!("/salons/{salon}/room")).await;
+    assert!(bodies(&lars).await.iter().any(|t| t == &other), "the history is rendered on the server");
+    // (axe-core needs JavaScript; the same pages are audited in the journey above.)
+    lars.close().await;
+    server.stop().await;
+    smtp.stop().await;
+}
+
+/// Another participant, through HTTP: invited, answers yes, posts with the plain form.
+async fn another_participant_posts(organiser: &Client, base: &str, mail_dir: &Path, email: &str, salon: i64) -> String {
+    let before = mails_to(mail_dir, email).len();
+    assert_eq!(organiser.post_form(&format!("/salons/{salon}/invite"), &[("pasted", email)]).await.status(), 303);
+    wait_for_mails_to(mail_dir, email, before + 1).await;
+    let link = link_in_mail(mail_dir, email, "/rsvp/");
+    let token = link.split("/rsvp/").nth(1).unwrap().split('?').next().unwrap().to_string();
+    let peer = Client::new(base);
+    assert_eq!(peer.post_form(&format!("/rsvp/{token}"), &[("response", "yes")]).await.status(), 303);
+    peer.sign_in(email, mail_dir).await;
+    let text = format!("Hilsen fra {email}");
+    let r = peer.post_form(&format!("/salons/{salon}/room/messages"), &[("body", &text), ("client_id", "peer-1")]).await;
+    assert_eq!(r.status(), 303, "posted with the plain form");
+    text
+}
+
+both_backends!(the_whole_journey_in_real_browsers, the_journey_without_javascript);

@@ -1,0 +1,235 @@
+//! Real browsers for the end-to-end tests: Debian's headless Chromium, each driven through its
+//! own chromedriver (WebDriver) with the `fantoccini` client, and the axe-core audit injected
+//! into the page under test.
+//!
+//! Without chromium and chromedriver the browser tests are skipped, except under `CI=true`,
+//! where that is a failure (`.ci/run` installs them).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use super::{DEADLINE, free_port};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// How a browser is set up: its language (Accept-Language) and whether JavaScript runs.
+#[derive(Clone, Copy)]
+pub struct Setup {
+    pub lang: &'static str,
+    pub javascript: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup { lang: "da", javascript: true }
+    }
+}
+
+/// Whether the browser tests can run here; panics under CI=true when they cannot.
+pub fn available() -> bool {
+    let here = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && axe_path().exists();
+    if !here {
+        let what = format!(
+            "the browser tests need {CHROMIUM}, {CHROMEDRIVER} (apt-get install chromium chromium-driver) and axe-core \
+             ({}: npm ci --prefix tests/browser); scripts/test installs axe-core",
+            axe_path().display()
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true: {what}");
+        }
+        eprintln!("SKIPPED: {what}");
+    }
+    here
+}
+
+fn axe_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js")
+}
+
+/// Where screenshots go: `target/browser/<test>/`.
+pub fn screenshot_dir(test: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("browser").join(test);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// One person's browser: a chromedriver process, its Chromium, and the WebDriver session.
+pub struct Browser {
+    pub client: Client,
+    pub name: String,
+    base: String,
+    shots: PathBuf,
+    driver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start(name: &str, base: &str, shots: &Path, setup: Setup) -> Browser {
+        let port = free_port();
+        let driver = tokio::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().unwrap();
+        let mut prefs = json!({ "intl.accept_languages": setup.lang });
+        if !setup.javascript {
+            prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+        }
+        // As the machine's notes say: no sandbox as root, and no background networking (the
+        // machine has no internet; Chromium would keep trying).
+        let options = json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1000", format!("--lang={}", setup.lang),
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": prefs,
+        });
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        let url = format!("http://127.0.0.1:{port}");
+        let started = tokio::time::Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < DEADLINE => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("no WebDriver session for {name}: {e}"),
+            }
+        };
+        Browser { client, name: name.into(), base: base.into(), shots: shots.into(), driver, _profile: profile }
+    }
+
+    pub async fn goto(&self, path: &str) {
+        let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) };
+        self.client.goto(&url).await.unwrap_or_else(|e| panic!("{} opens {url}: {e}", self.name));
+    }
+
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        format!("{}{}", url.path(), url.query().map(|q| format!("?{q}")).unwrap_or_default())
+    }
+
+    /// Type into a field, as a person would.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap_or_else(|e| panic!("{} types into {css}: {e}", self.name));
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("{} clicks {css}: {e}", self.name));
+    }
+
+    /// Choose an option of a select by its value.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("{} selects {value} in {css}: {e}", self.name));
+    }
+
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        match self.client.wait().at_most(DEADLINE).for_element(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => {
+                self.screenshot("not-found").await;
+                panic!("{} finds {css} on {}: {e}", self.name, self.path_or_blank().await)
+            }
+        }
+    }
+
+    async fn path_or_blank(&self) -> String {
+        self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+    }
+
+    /// The visible text of every element matching `css`.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(e.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    pub async fn main_text(&self) -> String {
+        self.find("main").await.text().await.unwrap()
+    }
+
+    /// Wait until the page (re-read every 100 ms, without reloading) satisfies `check`.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let started = tokio::time::Instant::now();
+        while !check().await {
+            if started.elapsed() > DEADLINE {
+                self.screenshot("timed-out").await;
+                panic!("{}: timed out waiting for {what} on {}", self.name, self.path_or_blank().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, what: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{}-{what}.png", self.name)), png).unwrap();
+    }
+
+    /// Run axe-core on the page and fail on any violation of the WCAG 2.0/2.1 A and AA rules,
+    /// listing each with the elements it found.
+    pub async fn audit(&self, page: &str) {
+        let axe = std::fs::read_to_string(axe_path()).unwrap();
+        self.client.execute(&format!("{axe}\nreturn true;"), vec![]).await.unwrap();
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                    .then(r => done({ violations: r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary) })), passes: r.passes.length }))
+                    .catch(e => done({ error: String(e) }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(result.get("error").is_none(), "axe-core failed on {page}: {result}");
+        let violations = result["violations"].as_array().cloned().unwrap_or_default();
+        let lang: Value = self.client.execute("return document.documentElement.lang;", vec![]).await.unwrap();
+        assert!(
+            violations.is_empty(),
+            "axe-core: {} accessibility violation(s) on {page} ({}, lang={lang}):\n{}",
+            violations.len(),
+            self.path_or_blank().await,
+            serde_json::to_string_pretty(&violations).unwrap()
+        );
+        assert!(result["passes"].as_u64().unwrap_or(0) > 0, "axe-core ran its rules on {page}");
+    }
+
+    /// Switch the page's language with the language buttons in the page header.
+    pub async fn switch_language(&self, lang: &str) {
+        self.click(&format!("form.lang-switch button[value='{lang}']")).await;
+        self.wait_until("the page in the new language", || async {
+            let l: Value = self.client.execute("return document.documentElement.lang;", vec![]).await.unwrap();
+            l == lang
+        })
+        .await;
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+    }
+}
