@@ -223,9 +223,6 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
         b.wait_until("the room's connection", || async { b.texts("#connection").await.first().is_some_and(|t| t == online) }).await;
         mark_page(b).await;
     }
-    audit_in_both_languages(&lars, "room").await;
-    lars.wait_until("live again after the language switch", || async { lars.texts("#connection").await.first().is_some_and(|t| t == online) }).await;
-    mark_page(&lars).await;
 
     // What Lars writes appears on Jens's screen without reloading.
     let hello = "Hej fra Lars: hvad prioriterer vi først?";
@@ -274,6 +271,23 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     jens.wait_until("a new message after the drop", || async { bodies(&jens).await.iter().any(|t| t == "Velkommen tilbage") }).await;
     assert!(!bodies(&jens).await.iter().any(|t| t == hello), "the hidden message stays hidden");
     jens.screenshot("09-back-after-drop").await;
+
+    // A question for the Q&A list.
+    let question = "Spørgsmål: hvem betaler for det fælles indhold?";
+    lars.fill("#body", question).await;
+    lars.click("#question").await;
+    lars.click("#post button[type=submit]").await;
+    jens.wait_until("the question", || async { bodies(&jens).await.iter().any(|t| t == question) }).await;
+    jens.goto(&format!("/salons/{salon}/room")).await;
+    assert!(jens.texts("#questions li").await.iter().any(|t| t.contains(question)), "the question is in the Q&A list");
+
+    // The room with messages and a question, for a participant and for the organiser (moderation buttons, the
+    // hidden message marked), audited in both languages.
+    audit_in_both_languages(&jens, "room (participant)").await;
+    organiser.goto(&format!("/salons/{salon}/room")).await;
+    organiser.find("#messages li.message.hidden").await;
+    organiser.screenshot("10-room-organiser").await;
+    audit_in_both_languages(&organiser, "room (organiser)").await;
 
     for b in [organiser, lars, jens] {
         b.close().await;

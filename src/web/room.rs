@@ -162,8 +162,12 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, room: &Room, access: 
                 }
                 section aria-labelledby="messages-title" {
                     h2 id="messages-title" { (t!("room.messages", locale = l)) }
-                    ol id="messages" class="messages" role="log" aria-live="polite" aria-relevant="additions" {
-                        @for m in &history { (message_item(ctx, salon, room, m, access)) }
+                    // The log role is on a wrapper: on the list itself it would take away the
+                    // list's meaning, and its items would be list items outside a list.
+                    div id="message-log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="messages-title" {
+                        ol id="messages" class="messages" {
+                            @for m in &history { (message_item(ctx, salon, room, m, access)) }
+                        }
                     }
                     @if history.is_empty() { p id="no-messages" class="muted" { (t!("room.empty", locale = l)) } }
                 }
