@@ -16,6 +16,7 @@ use std::process::Stdio;
 
 use common::browser::{self, Browser, Setup};
 use common::*;
+use fantoccini::key::Key;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
@@ -271,6 +272,17 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     jens.wait_until("a new message after the drop", || async { bodies(&jens).await.iter().any(|t| t == "Velkommen tilbage") }).await;
     assert!(!bodies(&jens).await.iter().any(|t| t == hello), "the hidden message stays hidden");
     jens.screenshot("09-back-after-drop").await;
+
+    // Jens answers with the keyboard alone: type, Tab past the question box to Send, Enter.
+    let by_keyboard = "Tak, godt at være tilbage";
+    jens.find("#body").await.send_keys(by_keyboard).await.unwrap();
+    for key in [Key::Tab, Key::Tab] {
+        jens.client.active_element().await.unwrap().send_keys(&key).await.unwrap();
+    }
+    let focused = jens.client.active_element().await.unwrap();
+    assert_eq!(focused.attr("type").await.unwrap().as_deref(), Some("submit"), "Tab reaches the Send button");
+    focused.send_keys(&Key::Enter).await.unwrap();
+    lars.wait_until("Jens's message sent by keyboard", || async { bodies(&lars).await.iter().any(|t| t == by_keyboard) }).await;
 
     // A question for the Q&A list.
     let question = "Spørgsmål: hvem betaler for det fælles indhold?";
