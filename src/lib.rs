@@ -23,6 +23,13 @@
 //!   and maud views per area.
 //! - [`i18n`]: languages; the texts are in `locales/app.yml`.
 //! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`).
+//! - `bin/bench.rs`, `bin/roomload.rs`, `benches/`: benchmark helpers and load generators
+//!   (figures in BENCHMARKS.md).
+//!
+//! Outside `src/`: `tests/` holds the integration tests, each run on SQLite and on PostgreSQL
+//! (`tests/common` is the harness: fresh database, app on port 0, real SMTP server, and
+//! `common::browser` for headless Chromium with axe-core); `static/` the stylesheet and
+//! `room.js`; `migrations/` one tree per database; `scripts/test` the one test command.
 //!
 //! ## Running
 //!
