@@ -162,8 +162,8 @@ async fn main() -> anyhow::Result<()> {
         receivers.push(tokio::spawn(async move {
             let mut h = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()));
             while let Some(Ok(frame)) = read.next().await {
-                if let Ws::Text(text) = frame {
-                    if let Some(pos) = text.find("\"body\":\"t=") {
+                if let Ws::Text(text) = frame
+                    && let Some(pos) = text.find("\"body\":\"t=") {
                         let rest = &text[pos + 10..];
                         let sent: u64 = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|v| v.parse().ok()).unwrap_or(0);
                         if measuring.load(Ordering::Relaxed) && sent > 0 {
@@ -171,7 +171,6 @@ async fn main() -> anyhow::Result<()> {
                             deliveries.fetch_add(1, Ordering::Relaxed);
                         }
                     }
-                }
             }
             h
         }));

@@ -107,14 +107,13 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
                     Some((open, _)) => return Err(fail(number, "mismatched_end", format!("END:{component} / BEGIN:{open}"))),
                     None => return Err(fail(number, "unexpected_end", format!("END:{component}"))),
                 }
-                if component == "VEVENT" && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR") {
-                    if let Some(p) = pending.take() {
+                if component == "VEVENT" && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR")
+                    && let Some(p) = pending.take() {
                         events.push(finish(p, default_tz)?);
                         if events.len() > MAX_EVENTS {
                             return Err(fail(number, "too_many_events", MAX_EVENTS.to_string()));
                         }
                     }
-                }
             }
             _ => {
                 // Properties of the event itself (not of a VALARM inside it).

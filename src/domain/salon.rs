@@ -190,16 +190,14 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
     let starts_at = local("starts_at", &input.starts_at, true);
     let ends_at = local("ends_at", &input.ends_at, true);
     let rsvp_deadline = local("rsvp_deadline", &input.rsvp_deadline, false);
-    if let (Some(s), Some(e)) = (starts_at, ends_at) {
-        if e <= s {
+    if let (Some(s), Some(e)) = (starts_at, ends_at)
+        && e <= s {
             errors.push(err("ends_at", "end_before_start"));
         }
-    }
-    if let (Some(s), Some(d)) = (starts_at, rsvp_deadline) {
-        if d > s {
+    if let (Some(s), Some(d)) = (starts_at, rsvp_deadline)
+        && d > s {
             errors.push(err("rsvp_deadline", "deadline_after_start"));
         }
-    }
 
     let mode = Mode::parse(input.mode.trim());
     if mode.is_none() {
@@ -228,7 +226,7 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
     let capacity = match input.capacity.trim() {
         "" => None,
         s => match s.parse::<i64>() {
-            Ok(n) if n >= 1 && n <= 100_000 => {
+            Ok(n) if (1..=100_000).contains(&n) => {
                 if n < seated_yes {
                     errors.push(err("capacity", "capacity_below_yes"));
                 }

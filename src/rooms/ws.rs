@@ -42,11 +42,10 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     // Browsers always send Origin on a websocket handshake; another site's is refused.
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        if origin.to_str().ok() != Some(app.config.origin().as_str()) {
+    if let Some(origin) = headers.get(header::ORIGIN)
+        && origin.to_str().ok() != Some(app.config.origin().as_str()) {
             return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
         }
-    }
     let Some(user) = ctx.user.clone() else { return (StatusCode::UNAUTHORIZED, "sign in first").into_response() };
     let found = match resolve(&app, &id, q.room).await {
         Ok(Some(found)) => found,

@@ -148,13 +148,12 @@ fn decode_qp(s: &str) -> String {
     let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'=' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&raw[i + 1..i + 3], 16) {
+        if b[i] == b'=' && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&raw[i + 1..i + 3], 16) {
                 bytes.push(v);
                 i += 3;
                 continue;
             }
-        }
         bytes.push(b[i]);
         i += 1;
     }

@@ -119,11 +119,10 @@ async fn new_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> App
 }
 
 async fn check_series(app: &SharedApp, input: &SalonInput, errors: &mut Vec<FieldError>) -> AppResult<()> {
-    if let Ok(id) = input.series_id.trim().parse::<i64>() {
-        if series::get(&app.db, id).await?.is_none() {
+    if let Ok(id) = input.series_id.trim().parse::<i64>()
+        && series::get(&app.db, id).await?.is_none() {
             errors.push(FieldError { field: "series_id", code: "series_unknown", line: None });
         }
-    }
     Ok(())
 }
 
