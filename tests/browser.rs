@@ -12,53 +12,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::Stdio;
 
 use common::browser::{self, Browser, Setup};
 use common::*;
 use fantoccini::key::Key;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
 const LARS: &str = "lars.brandt@kb.example";
 const JENS: &str = "jens.riis@kombit.example";
-
-/// `salon serve --demo` as its own process, sending mail to a real SMTP server.
-struct Server {
-    base: String,
-    child: tokio::process::Child,
-}
-
-impl Server {
-    async fn start(db: &TestDb, smtp_url: &str) -> Server {
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"))
-            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}"), "--base-url", &base])
-            .env("DATABASE_URL", &db.url)
-            .env("SALON_SMTP_URL", smtp_url)
-            .env("SALON_OUTBOX_POLL_MS", "50")
-            .env("RUST_LOG", "warn")
-            .current_dir(db.dir.path())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        loop {
-            match tokio::time::timeout(DEADLINE, lines.next_line()).await {
-                Ok(Ok(Some(line))) if line.starts_with("Salon is running at ") => break,
-                Ok(Ok(Some(_))) => continue,
-                other => panic!("salon serve did not start: {other:?}"),
-            }
-        }
-        Server { base, child }
-    }
-
-    async fn stop(mut self) {
-        let _ = self.child.kill().await;
-    }
-}
 
 fn backend(db: &TestDb) -> &'static str {
     if db.postgres { "postgres" } else { "sqlite" }
@@ -132,7 +93,7 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     let mail_dir = db.dir.path().join("mail");
     std::fs::create_dir_all(&mail_dir).unwrap();
     let smtp = SmtpSink::start(&mail_dir).await;
-    let server = Server::start(&db, &smtp.url()).await;
+    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
     let shots = browser::screenshot_dir(&format!("journey-{}", backend(&db)));
     let organiser = Browser::start("1-organiser", &server.base, &shots, Setup::default()).await;
 
@@ -316,7 +277,7 @@ async fn the_journey_without_javascript(db: TestDb) {
     let mail_dir = db.dir.path().join("mail");
     std::fs::create_dir_all(&mail_dir).unwrap();
     let smtp = SmtpSink::start(&mail_dir).await;
-    let server = Server::start(&db, &smtp.url()).await;
+    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
     let shots = browser::screenshot_dir(&format!("no-javascript-{}", backend(&db)));
     // The organiser's set-up goes through HTTP; this test is about the leader's browser.
     let organiser = Client::new(&server.base);

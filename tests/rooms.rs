@@ -61,17 +61,25 @@ async fn running_salon(db: &TestDb, buffer: &str) -> (TestApp, i64) {
 }
 
 async fn connect(app: &TestApp, salon: i64, email: Option<&str>, after: Option<i64>, origin: Option<&str>) -> Result<Socket, u16> {
+    let session = match email {
+        Some(email) => Some(app.session_for(email).await),
+        None => None,
+    };
+    connect_to(&app.base, salon, session.as_deref(), after, origin).await
+}
+
+/// Connect to the room at `base` with a session id (or none).
+async fn connect_to(base: &str, salon: i64, session: Option<&str>, after: Option<i64>, origin: Option<&str>) -> Result<Socket, u16> {
     let url = format!(
         "{}/salons/{salon}/room/ws{}",
-        app.base.replace("http://", "ws://"),
+        base.replace("http://", "ws://"),
         after.map(|a| format!("?after={a}")).unwrap_or_default()
     );
     let mut request = url.into_client_request().unwrap();
-    if let Some(email) = email {
-        let cookie = format!("salon_session={}", app.session_for(email).await);
-        request.headers_mut().insert("cookie", cookie.parse().unwrap());
+    if let Some(session) = session {
+        request.headers_mut().insert("cookie", format!("salon_session={session}").parse().unwrap());
     }
-    request.headers_mut().insert("origin", origin.unwrap_or(&app.base).parse().unwrap());
+    request.headers_mut().insert("origin", origin.unwrap_or(base).parse().unwrap());
     match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => Ok(socket),
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
@@ -435,18 +443,22 @@ both_backends!(
     organisers_download_the_transcript,
 );
 
-/// Two `salon serve` instances on one PostgreSQL: a client on each, every message reaches both,
+/// Two `salon serve` processes on one PostgreSQL: a client on each, every message reaches both,
 /// in the same order; presence spans both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_on_one_postgres_share_the_room() {
+async fn two_salon_serve_processes_on_one_postgres_share_the_room() {
     let Some(db) = TestDb::postgres().await else { return };
-    let (a, salon) = running_salon(&db, "256").await;
-    let mut settings = db.settings();
-    settings.room_rate = "1000".into();
-    let b = TestApp::spawn_with(settings).await;
-    let mut lars = connect(&a, salon, Some(LARS), None, None).await.unwrap();
+    // Set-up (people, a salon running now, Lars and Jens registered) by an app that then stops.
+    let (setup, salon) = running_salon(&db, "256").await;
+    let lars_session = setup.session_for(LARS).await;
+    let jens_session = setup.session_for(JENS).await;
+    setup.stop().await;
+    let env = [("SALON_ROOM_RATE", "1000")];
+    let a = ServeProcess::start(&db, &[], &env).await;
+    let b = ServeProcess::start(&db, &[], &env).await;
+    let mut lars = connect_to(&a.base, salon, Some(&lars_session), None, None).await.unwrap();
     next_of(&mut lars, "hello").await;
-    let mut jens = connect(&b, salon, Some(JENS), None, None).await.unwrap();
+    let mut jens = connect_to(&b.base, salon, Some(&jens_session), None, None).await.unwrap();
     next_of(&mut jens, "hello").await;
     // Lars (on A) sees Jens (on B) arrive.
     loop {

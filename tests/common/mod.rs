@@ -420,3 +420,45 @@ impl TestApp {
         secret
     }
 }
+
+/// `salon serve` as its own process on a test database (the binary a user runs), on a port of
+/// its own; `extra_env` adds settings (e.g. `SALON_SMTP_URL`).
+pub struct ServeProcess {
+    pub base: String,
+    child: tokio::process::Child,
+}
+
+impl ServeProcess {
+    pub async fn start(db: &TestDb, args: &[&str], extra_env: &[(&str, &str)]) -> ServeProcess {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"));
+        command
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--base-url", &base])
+            .args(args)
+            .env("DATABASE_URL", &db.url)
+            .env("SALON_OUTBOX_DIR", db.outbox_dir())
+            .env("SALON_OUTBOX_POLL_MS", "50")
+            .env("RUST_LOG", "warn")
+            .current_dir(db.dir.path())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true);
+        for (k, v) in extra_env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        loop {
+            match tokio::time::timeout(DEADLINE, lines.next_line()).await {
+                Ok(Ok(Some(line))) if line.starts_with("Salon is running at ") => break,
+                Ok(Ok(Some(_))) => continue,
+                other => panic!("salon serve did not start: {other:?}"),
+            }
+        }
+        ServeProcess { base, child }
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
