@@ -93,7 +93,7 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     let mail_dir = db.dir.path().join("mail");
     std::fs::create_dir_all(&mail_dir).unwrap();
     let smtp = SmtpSink::start(&mail_dir).await;
-    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
+    let mut server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
     let shots = browser::screenshot_dir(&format!("journey-{}", backend(&db)));
     let organiser = Browser::start("1-organiser", &server.base, &shots, Setup::default()).await;
 
@@ -233,6 +233,21 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     jens.wait_until("a new message after the drop", || async { bodies(&jens).await.iter().any(|t| t == "Velkommen tilbage") }).await;
     assert!(!bodies(&jens).await.iter().any(|t| t == hello), "the hidden message stays hidden");
     jens.screenshot("09-back-after-drop").await;
+
+    // The server crashes and comes back: both pages reconnect by themselves, and what is posted
+    // afterwards reaches Jens once, with nothing lost or repeated from before.
+    let before_crash = bodies(&jens).await;
+    server.crash_and_restart().await;
+    for b in [&lars, &jens] {
+        b.wait_until("the room live again after the restart", || async { b.texts("#connection").await.first().is_some_and(|t| t == online) }).await;
+        assert!(page_was_not_reloaded(b).await, "{}: reconnected without a reload", b.name);
+    }
+    lars.fill("#body", "Efter genstarten").await;
+    lars.click("#post button[type=submit]").await;
+    jens.wait_until("the message after the restart", || async { bodies(&jens).await.iter().any(|t| t == "Efter genstarten") }).await;
+    let after_crash = bodies(&jens).await;
+    assert_eq!(after_crash[..before_crash.len()], before_crash[..], "nothing lost or repeated over the restart");
+    assert_eq!(after_crash.len(), before_crash.len() + 1);
 
     // Jens answers with the keyboard alone: type, Tab past the question box to Send, Enter.
     let by_keyboard = "Tak, godt at være tilbage";

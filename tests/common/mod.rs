@@ -425,6 +425,10 @@ impl TestApp {
 /// its own; `extra_env` adds settings (e.g. `SALON_SMTP_URL`).
 pub struct ServeProcess {
     pub base: String,
+    port: u16,
+    dir: std::ffi::OsString,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
     child: tokio::process::Child,
 }
 
@@ -432,20 +436,23 @@ impl ServeProcess {
     pub async fn start(db: &TestDb, args: &[&str], extra_env: &[(&str, &str)]) -> ServeProcess {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
+        let mut all_args: Vec<String> = ["serve", "--addr", &format!("127.0.0.1:{port}"), "--base-url", &base].map(String::from).to_vec();
+        all_args.extend(args.iter().map(|a| a.to_string()));
+        let mut env: Vec<(String, String)> = vec![
+            ("DATABASE_URL".into(), db.url.clone()),
+            ("SALON_OUTBOX_DIR".into(), db.outbox_dir().display().to_string()),
+            ("SALON_OUTBOX_POLL_MS".into(), "50".into()),
+            ("RUST_LOG".into(), "warn".into()),
+        ];
+        env.extend(extra_env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let dir = db.dir.path().as_os_str().to_owned();
+        let child = Self::spawn(&dir, &all_args, &env).await;
+        ServeProcess { base, port, dir, args: all_args, env, child }
+    }
+
+    async fn spawn(dir: &std::ffi::OsStr, args: &[String], env: &[(String, String)]) -> tokio::process::Child {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"));
-        command
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--base-url", &base])
-            .args(args)
-            .env("DATABASE_URL", &db.url)
-            .env("SALON_OUTBOX_DIR", db.outbox_dir())
-            .env("SALON_OUTBOX_POLL_MS", "50")
-            .env("RUST_LOG", "warn")
-            .current_dir(db.dir.path())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true);
-        for (k, v) in extra_env {
-            command.env(k, v);
-        }
+        command.args(args).envs(env.iter().cloned()).current_dir(dir).stdout(Stdio::piped()).kill_on_drop(true);
         let mut child = command.spawn().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         loop {
@@ -455,7 +462,20 @@ impl ServeProcess {
                 other => panic!("salon serve did not start: {other:?}"),
             }
         }
-        ServeProcess { base, child }
+        child
+    }
+
+    /// Kill the process outright (every connection drops, as in a crash) and start it again on
+    /// the same port and database.
+    pub async fn crash_and_restart(&mut self) {
+        let _ = self.child.kill().await;
+        let started = tokio::time::Instant::now();
+        // The port is free again once the old listener is gone.
+        while std::net::TcpListener::bind(("127.0.0.1", self.port)).is_err() {
+            assert!(started.elapsed() < DEADLINE, "port {} still taken", self.port);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.child = Self::spawn(&self.dir, &self.args, &self.env).await;
     }
 
     pub async fn stop(mut self) {
