@@ -38,6 +38,10 @@ struct Args {
     /// Default: a SQLite file in a temporary directory.
     #[arg(long)]
     database_url: Option<String>,
+    /// Run the server on these CPUs only (`taskset -c`), e.g. `0` while the generator itself
+    /// runs under `taskset -c 1`, so the two do not compete for the same core.
+    #[arg(long)]
+    server_cpus: Option<String>,
 }
 
 fn micros_now() -> u64 {
@@ -97,7 +101,15 @@ async fn main() -> anyhow::Result<()> {
 
     // The server, as its own process, so its CPU and memory can be read.
     let exe = std::env::current_exe()?.with_file_name("salon");
-    let mut server = tokio::process::Command::new(exe)
+    let mut command = match &args.server_cpus {
+        Some(cpus) => {
+            let mut c = tokio::process::Command::new("taskset");
+            c.args(["-c", cpus]).arg(&exe);
+            c
+        }
+        None => tokio::process::Command::new(&exe),
+    };
+    let mut server = command
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .env("DATABASE_URL", &database_url)
         .env("SALON_OUTBOX_DIR", format!("{dir}/outbox"))
