@@ -61,13 +61,9 @@ impl Recent {
 
     /// Every message after `after`, in order; None when some of them are no longer kept.
     pub fn messages_after(&self, after: i64) -> Option<Vec<(i64, Utf8Bytes)>> {
-        match self.messages.front() {
-            Some((first, _)) if *first <= after + 1 => Some(self.messages.iter().filter(|(id, _)| *id > after).cloned().collect()),
-            Some(_) => None,
-            // Nothing kept: enough only if nothing was posted after `after` either, which
-            // only the database knows.
-            None => None,
-        }
+        // Nothing kept answers nothing: whether anything came after `after` only the database knows.
+        let (first, _) = self.messages.front()?;
+        (*first <= after + 1).then(|| self.messages.iter().filter(|(id, _)| *id > after).cloned().collect())
     }
 
     /// The changes and the last presence frame, to send again after a connection fell behind.

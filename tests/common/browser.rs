@@ -47,6 +47,12 @@ pub fn available() -> bool {
     here
 }
 
+/// axe-core's source as a script to inject, read from disk once per test binary.
+fn axe_script() -> &'static str {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| format!("{}\nreturn true;", std::fs::read_to_string(axe_path()).unwrap()))
+}
+
 fn axe_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js")
 }
@@ -191,8 +197,7 @@ impl Browser {
     /// Run axe-core on the page and fail on any violation of the WCAG 2.0/2.1 A and AA rules,
     /// listing each with the elements it found.
     pub async fn audit(&self, page: &str) {
-        let axe = std::fs::read_to_string(axe_path()).unwrap();
-        self.client.execute(&format!("{axe}\nreturn true;"), vec![]).await.unwrap();
+        self.client.execute(axe_script(), vec![]).await.unwrap();
         let result = self
             .client
             .execute_async(

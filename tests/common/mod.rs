@@ -9,14 +9,16 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod browser;
+mod processes;
+
+#[allow(unused_imports)] // as with dead_code: each test binary uses a different part
+pub use processes::{ServeProcess, SmtpSink, free_port};
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
 use salon::app::SharedApp;
 use salon::config::{Config, Settings};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_util::sync::CancellationToken;
 
 pub const DEADLINE: Duration = Duration::from_secs(30);
@@ -317,57 +319,6 @@ pub fn sign_in_link(mail: &Mail) -> String {
     text[start..].split_whitespace().next().unwrap().to_string()
 }
 
-/// A port nothing listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A real SMTP server process (scripts/smtp_sink.py, aiosmtpd) writing what it receives to a dir.
-pub struct SmtpSink {
-    pub port: u16,
-    pub dir: PathBuf,
-    child: tokio::process::Child,
-}
-
-impl SmtpSink {
-    pub async fn start(dir: &Path) -> SmtpSink {
-        Self::start_on(free_port(), dir).await
-    }
-
-    pub async fn start_on(port: u16, dir: &Path) -> SmtpSink {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/smtp_sink.py");
-        let mut child = tokio::process::Command::new(std::env::var("SALON_TEST_PYTHON").unwrap_or_else(|_| "python3".into()))
-            .arg(&script)
-            .arg("--port")
-            .arg(port.to_string())
-            .arg("--dir")
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("python3 to start scripts/smtp_sink.py");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let ready = tokio::time::timeout(DEADLINE, lines.next_line()).await;
-        match ready {
-            Ok(Ok(Some(line))) if line.starts_with("ready") => {}
-            other => panic!(
-                "the SMTP sink did not start ({other:?}); it needs Python's aiosmtpd: pip install aiosmtpd (scripts/test installs it)"
-            ),
-        }
-        SmtpSink { port, dir: dir.to_path_buf(), child }
-    }
-
-    pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    pub async fn stop(mut self) {
-        let _ = self.child.kill().await;
-    }
-}
-
 impl TestApp {
     /// A client signed in as `email` (who must exist), by a one-time link as `salon admin
     /// login-link` makes, used through HTTP like any link. For tests that are not about mail.
@@ -418,67 +369,5 @@ impl TestApp {
         let secret = salon::store::sessions::create(&mut tx, person.id).await.unwrap();
         tx.commit().await.unwrap();
         secret
-    }
-}
-
-/// `salon serve` as its own process on a test database (the binary a user runs), on a port of
-/// its own; `extra_env` adds settings (e.g. `SALON_SMTP_URL`).
-pub struct ServeProcess {
-    pub base: String,
-    port: u16,
-    dir: std::ffi::OsString,
-    args: Vec<String>,
-    env: Vec<(String, String)>,
-    child: tokio::process::Child,
-}
-
-impl ServeProcess {
-    pub async fn start(db: &TestDb, args: &[&str], extra_env: &[(&str, &str)]) -> ServeProcess {
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let mut all_args: Vec<String> = ["serve", "--addr", &format!("127.0.0.1:{port}"), "--base-url", &base].map(String::from).to_vec();
-        all_args.extend(args.iter().map(|a| a.to_string()));
-        let mut env: Vec<(String, String)> = vec![
-            ("DATABASE_URL".into(), db.url.clone()),
-            ("SALON_OUTBOX_DIR".into(), db.outbox_dir().display().to_string()),
-            ("SALON_OUTBOX_POLL_MS".into(), "50".into()),
-            ("RUST_LOG".into(), "warn".into()),
-        ];
-        env.extend(extra_env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let dir = db.dir.path().as_os_str().to_owned();
-        let child = Self::spawn(&dir, &all_args, &env).await;
-        ServeProcess { base, port, dir, args: all_args, env, child }
-    }
-
-    async fn spawn(dir: &std::ffi::OsStr, args: &[String], env: &[(String, String)]) -> tokio::process::Child {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"));
-        command.args(args).envs(env.iter().cloned()).current_dir(dir).stdout(Stdio::piped()).kill_on_drop(true);
-        let mut child = command.spawn().unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        loop {
-            match tokio::time::timeout(DEADLINE, lines.next_line()).await {
-                Ok(Ok(Some(line))) if line.starts_with("Salon is running at ") => break,
-                Ok(Ok(Some(_))) => continue,
-                other => panic!("salon serve did not start: {other:?}"),
-            }
-        }
-        child
-    }
-
-    /// Kill the process outright (every connection drops, as in a crash) and start it again on
-    /// the same port and database.
-    pub async fn crash_and_restart(&mut self) {
-        let _ = self.child.kill().await;
-        let started = tokio::time::Instant::now();
-        // The port is free again once the old listener is gone.
-        while std::net::TcpListener::bind(("127.0.0.1", self.port)).is_err() {
-            assert!(started.elapsed() < DEADLINE, "port {} still taken", self.port);
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        self.child = Self::spawn(&self.dir, &self.args, &self.env).await;
-    }
-
-    pub async fn stop(mut self) {
-        let _ = self.child.kill().await;
     }
 }
