@@ -11,14 +11,17 @@
 //! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics.
 //! - [`store`]: all SQL, one module per aggregate, over SQLite or PostgreSQL ([`store::Db`]).
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
-//!   valid salon is, RSVP/waitlist rules).
+//!   valid salon is, RSVP/waitlist rules, what user text may hold: `text`, `person`).
+//! - [`background`]: what every background loop shares: a failing row is logged, counted and
+//!   skipped; a round runs in its own task so a panic ends only that round.
 //! - [`calendar`]: our RFC 5545 serialiser, the salon VEVENT (invitations, cancellations,
 //!   feeds), and the `.ics` import.
 //! - [`mail`]: composing mail (sign-in, invitations with calendar parts, reminders, ...), the
 //!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports.
 //! - [`rooms`]: live rooms: the hub (per-room fan-out, coalesced presence), the recent messages
 //!   and changes a connection that fell behind catches up from, the websocket protocol and
-//!   endpoint, access rules, and the PostgreSQL LISTEN/NOTIFY bridge between instances.
+//!   endpoint, access rules (at the door and again for every action), connection slots per
+//!   person, and the PostgreSQL LISTEN/NOTIFY bridge between instances.
 //! - [`web`]: the router (`web/router.rs` lists every route), page context and CSRF, handlers
 //!   and maud views per area.
 //! - [`i18n`]: languages; the texts are in `locales/app.yml`.
@@ -41,6 +44,7 @@
 //! queues any mail in the outbox -> response.
 
 pub mod app;
+pub mod background;
 pub mod calendar;
 pub mod config;
 pub mod demo;
@@ -116,6 +120,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         metrics,
         front_page_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(room_buffer, std::time::Duration::from_secs(1))),
+        room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),
         shutdown: CancellationToken::new(),
     }))
 }
@@ -158,11 +163,11 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
         .await;
     // However the server ended, stop the background services too.
     shutdown.cancel();
-    let _ = worker.await;
-    let _ = housekeeping.await;
-    let _ = reminders.await;
+    background::join("outbox", worker).await;
+    background::join("housekeeping", housekeeping).await;
+    background::join("reminders", reminders).await;
     for task in bridge {
-        let _ = task.await;
+        background::join("rooms bridge", task).await;
     }
     app.db.close().await;
     served.context("the HTTP server failed")
@@ -171,14 +176,18 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
 /// Reminders before salons, exactly once per person and salon (see `store::reminders`).
 async fn reminders(app: SharedApp, shutdown: CancellationToken) {
     loop {
-        match send_due_reminders(&app).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(count = n, "reminders queued");
-                app.mail_wake.notify_one();
+        let round_app = app.clone();
+        background::round("reminders", async move {
+            match send_due_reminders(&round_app).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(count = n, "reminders queued");
+                    round_app.mail_wake.notify_one();
+                }
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "reminder round failed; will retry"),
             }
-            Err(e) => tracing::warn!(error = format!("{e:#}"), "reminder round failed; will retry"),
-        }
+        })
+        .await;
         tokio::select! {
             _ = shutdown.cancelled() => break,
             _ = tokio::time::sleep(app.config.reminder_poll) => {}
@@ -186,38 +195,66 @@ async fn reminders(app: SharedApp, shutdown: CancellationToken) {
     }
 }
 
-/// Queue the reminders that are due now; returns how many.
+/// Queue the reminders that are due now; returns how many. A row that fails is logged and
+/// counted, and the others are still sent: a database error leaves it for the next round, a
+/// mail that cannot be composed (an address that is no address) is claimed without a mail, so
+/// it is not tried again every minute.
 pub async fn send_due_reminders(app: &App) -> anyhow::Result<usize> {
     let window = chrono::Duration::from_std(app.config.reminder_before).unwrap_or(chrono::Duration::hours(24));
     let due = store::reminders::due(&app.db, domain::time::now() + window).await?;
     let mut sent = 0;
     for (salon_id, person_id) in due {
-        let (Some(salon), Some(person)) = (store::salons::get(&app.db, salon_id).await?, store::people::by_id(&app.db, person_id).await?) else {
-            continue;
-        };
-        let mut tx = app.db.begin().await?;
-        if !store::reminders::claim(&mut tx, salon_id, person_id).await? {
-            continue; // another instance got there first
+        match remind(app, salon_id, person_id).await {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(e) => background::row_failed("reminders", format!("salon {salon_id}, person {person_id}"), format!("{e:#}")),
         }
-        let mail = mail::compose::reminder(&app.config, &person, &salon)?;
-        mail::queue(&mut tx, &mail).await?;
-        tx.commit().await?;
-        sent += 1;
     }
     metrics::counter!("salon_reminders_total").increment(sent as u64);
     Ok(sent)
 }
 
-/// Hourly clean-up: expired sessions and sign-in links, idle rate-limit keys.
+/// One reminder: true when it was queued now.
+async fn remind(app: &App, salon_id: i64, person_id: i64) -> anyhow::Result<bool> {
+    let (Some(salon), Some(person)) = (store::salons::get(&app.db, salon_id).await?, store::people::by_id(&app.db, person_id).await?) else {
+        return Ok(false);
+    };
+    let mut tx = app.db.begin().await?;
+    if !store::reminders::claim(&mut tx, salon_id, person_id).await? {
+        return Ok(false); // another instance got there first
+    }
+    match mail::compose::reminder(&app.config, &person, &salon) {
+        Ok(mail) => {
+            mail::queue(&mut tx, &mail).await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+        Err(e) => {
+            // Claimed without a mail: composing will not succeed on the next round either.
+            tx.commit().await?;
+            Err(e.into())
+        }
+    }
+}
+
+/// Hourly clean-up: expired sessions, sign-in links and registrations, idle rate-limit keys.
 async fn housekeeping(app: SharedApp, shutdown: CancellationToken) {
     loop {
-        if let Err(e) = store::sessions::purge_expired(&app.db).await {
-            tracing::warn!(error = %e, "could not purge expired sessions");
-        }
-        if let Err(e) = store::login_tokens::purge_expired(&app.db).await {
-            tracing::warn!(error = %e, "could not purge expired sign-in links");
-        }
-        app.limits.shrink();
+        let round_app = app.clone();
+        background::round("housekeeping", async move {
+            let db = &round_app.db;
+            if let Err(e) = store::sessions::purge_expired(db).await {
+                background::row_failed("housekeeping", "sessions", e);
+            }
+            if let Err(e) = store::login_tokens::purge_expired(db).await {
+                background::row_failed("housekeeping", "sign-in links", e);
+            }
+            if let Err(e) = store::registrations::purge_expired(db).await {
+                background::row_failed("housekeeping", "registrations", e);
+            }
+            round_app.limits.shrink();
+        })
+        .await;
         tokio::select! {
             _ = shutdown.cancelled() => break,
             _ = tokio::time::sleep(Duration::from_secs(3600)) => {}

@@ -123,10 +123,8 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         Command::Admin { command: AdminCommand::Add { email, name, role, org } } => {
             let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
             let role: Role = role.parse().map_err(|e| Failure(2, format!("--role: {e}")))?;
-            let name = name.trim();
-            if name.is_empty() {
-                return Err(Failure(2, "--name: the name is empty".into()));
-            }
+            let name = salon::domain::person::name(&name).map_err(|e| Failure(2, format!("--name: the name is refused ({})", e.error)))?;
+            let name = name.as_str();
             let db = salon::open_database(&config).await?;
             let organisation_id = match org {
                 None => None,

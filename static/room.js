@@ -15,7 +15,9 @@
   var last = parseInt(root.dataset.last || "0", 10) || 0;
   var socket = null;
   var attempt = 0;
-  var pending = {}; // client_id -> { li, frame, timer }
+  // client_id -> { li, frame, timer }. A Map, not a plain object: another client's client_id
+  // ("constructor", "__proto__") must not match something every object already has.
+  var pending = new Map();
 
   function label(name) { return root.dataset["label" + name.charAt(0).toUpperCase() + name.slice(1)] || name; }
 
@@ -91,10 +93,10 @@
   function onMessage(msg) {
     var empty = document.getElementById("no-messages");
     if (empty) empty.remove();
-    var p = pending[msg.client_id];
+    var p = pending.get(msg.client_id);
     if (p) {
       clearTimeout(p.timer);
-      delete pending[msg.client_id];
+      pending.delete(msg.client_id);
       render(p.li, msg);
       p.li.classList.remove("sending");
     } else if (!document.getElementById("m" + msg.id)) {
@@ -130,7 +132,7 @@
       attempt = 0;
       setStatus(label("online"));
       // Anything not confirmed yet goes again; the same client_id makes it one message.
-      Object.keys(pending).forEach(function (id) { send(pending[id]); });
+      pending.forEach(function (entry) { send(entry); });
     });
     socket.addEventListener("message", function (event) {
       var frame;
@@ -146,7 +148,10 @@
         if (q) q.textContent = q.textContent.replace(/\d+/, String(frame.votes));
       } else if (frame.type === "error") setStatus(frame.message);
     });
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
+      // 1008: the server closed because the rights are gone (signed out, no longer
+      // registered); its error frame says why. Reconnecting would only be refused.
+      if (event.code === 1008) return;
       setStatus(label("offline"));
       attempt += 1;
       var delay = Math.min(30000, 1000 * Math.pow(2, attempt - 1)) * (0.8 + Math.random() * 0.4);
@@ -188,7 +193,7 @@
       li.appendChild(state);
       log.appendChild(li);
       var entry = { li: li, state: state, frame: { type: "send", body: body.value, client_id: clientId, question: !!(question && question.checked) } };
-      pending[clientId] = entry;
+      pending.set(clientId, entry);
       send(entry);
       body.value = "";
       if (question) question.checked = false;

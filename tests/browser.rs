@@ -249,6 +249,18 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     assert_eq!(after_crash[..before_crash.len()], before_crash[..], "nothing lost or repeated over the restart");
     assert_eq!(after_crash.len(), before_crash.len() + 1);
 
+    // Client ids that every JavaScript object already has as a property ("constructor") still
+    // arrive live: room.js keeps its own pending sends in a Map, not a plain object.
+    let peer = Client::new(&server.base);
+    peer.sign_in(ORGANISER, &mail_dir).await;
+    for (i, client_id) in ["constructor", "toString", "hasOwnProperty"].into_iter().enumerate() {
+        let text = format!("Besked med et særligt id {i}");
+        let r = peer.post_form(&format!("/salons/{salon}/room/messages"), &[("body", &text), ("client_id", client_id)]).await;
+        assert_eq!(r.status(), 303, "posted with client_id {client_id}");
+        jens.wait_until("a message with a special client id, live", || async { bodies(&jens).await.iter().any(|t| t == &text) }).await;
+    }
+    assert!(page_was_not_reloaded(&jens).await, "the special ids arrived live");
+
     // Jens answers with the keyboard alone: type, Tab past the question box to Send, Enter.
     let by_keyboard = "Tak, godt at være tilbage";
     jens.find("#body").await.send_keys(by_keyboard).await.unwrap();

@@ -77,6 +77,9 @@ async fn admin_add_and_login_link_give_a_working_sign_in(db: TestDb) {
     let out = salon(&db, &["admin", "add", "--email", "a@kb.example", "--name", "X", "--role", "king"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--role"));
+    let out = salon(&db, &["admin", "add", "--email", "a@kb.example", "--name", "X\r\nBcc: evil@evil.example"], &[]);
+    assert_eq!(out.status.code(), Some(2), "a line break in a name is refused");
+    assert!(stderr(&out).contains("--name"));
     let out = salon(&db, &["admin", "add", "--email", "a@kb.example", "--name", "X", "--org", "NOPE"], &[]);
     assert_eq!(out.status.code(), Some(2));
     let out = salon(&db, &["admin", "login-link", "--email", "unknown@kb.example"], &[]);

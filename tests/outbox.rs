@@ -131,6 +131,29 @@ async fn a_permanent_rejection_is_marked_failed_and_shown(db: TestDb) {
     sink.stop().await;
 }
 
+async fn a_row_that_cannot_be_sent_does_not_hold_up_the_next(db: TestDb) {
+    let (app, sink) = TestApp::spawn_with_smtp(&db).await;
+    app.load_demo().await;
+    // A stored row whose recipient is no address (written before addresses were checked, or
+    // by hand), queued first; then an ordinary sign-in mail.
+    let mut tx = app.app.db.begin().await.unwrap();
+    let bad = salon::mail::compose::Composed {
+        kind: "sign_in",
+        message_id: "<bad@salon.example>".into(),
+        recipient: "no address at all".into(),
+        subject: "x".into(),
+        body: b"Subject: x\r\n\r\nx\r\n".to_vec(),
+    };
+    let bad_id = salon::mail::queue(&mut tx, &bad).await.unwrap();
+    tx.commit().await.unwrap();
+    app.client().post_form("/login", &[("email", MEMBER)]).await;
+    wait_for_mails_to(&sink.dir, MEMBER, 1).await;
+    eventually("the bad row marked failed", || async { status_of(&db, bad_id).await == "failed" }).await;
+    assert_eq!(db.count("select count(*) from outbox where status = 'sent'").await, 1);
+    app.stop().await;
+    sink.stop().await;
+}
+
 async fn queued_mail_survives_a_restart(db: TestDb) {
     let port = free_port();
     let mut settings = db.settings();
@@ -187,6 +210,7 @@ both_backends!(
     mail_is_delivered_to_the_smtp_server_with_a_stable_message_id,
     mail_waits_while_the_server_is_down_and_goes_when_it_is_back,
     a_permanent_rejection_is_marked_failed_and_shown,
+    a_row_that_cannot_be_sent_does_not_hold_up_the_next,
     queued_mail_survives_a_restart,
     without_smtp_mail_is_written_as_eml_files,
     metrics_and_health_answer,

@@ -10,121 +10,12 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use common::room::*;
 use common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as Ws;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
-const LARS: &str = "lars.brandt@kb.example";
-const JENS: &str = "jens.riis@kombit.example";
-const SOFIE: &str = "sofie.aa@ddf.example";
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// An app with a salon running now; Lars and Jens have said yes. Returns the salon id.
-async fn running_salon(db: &TestDb, buffer: &str) -> (TestApp, i64) {
-    let mut settings = db.settings();
-    settings.room_rate = "1000".into();
-    settings.room_buffer = buffer.into();
-    let app = TestApp::spawn_with(settings).await;
-    app.load_demo().await;
-    let org = app.signed_in(ORGANISER).await;
-    let tz = chrono_tz::Europe::Copenhagen;
-    let start = (chrono::Utc::now() - chrono::Duration::minutes(10)).with_timezone(&tz);
-    let starts = start.format("%Y-%m-%dT%H:%M").to_string();
-    let ends = (start + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M").to_string();
-    let fields = [
-        ("title", "Salon i gang"),
-        ("time_zone", "Europe/Copenhagen"),
-        ("starts_at", starts.as_str()),
-        ("ends_at", ends.as_str()),
-        ("mode", "online"),
-        ("meeting_url", "https://meet.example.org/x"),
-        ("registration", "open"),
-    ];
-    let r = org.post_form("/salons/new", &fields).await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    let id: i64 = location(&r).trim_start_matches("/salons/").split('?').next().unwrap().parse().unwrap();
-    org.post_form(&format!("/salons/{id}/publish"), &[]).await;
-    // Answer before the start is not possible now; record the answers as an organiser would.
-    for email in [LARS, JENS] {
-        let person = salon::store::people::by_email(&app.app.db, &salon::domain::Email::parse(email).unwrap()).await.unwrap().unwrap();
-        let mut tx = app.app.db.begin().await.unwrap();
-        salon::store::rsvps::record(&mut tx, id, person.id, salon::domain::rsvp::Response::Yes, false, salon::store::rsvps::Rules::OnBehalf)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-    (app, id)
-}
-
-async fn connect(app: &TestApp, salon: i64, email: Option<&str>, after: Option<i64>, origin: Option<&str>) -> Result<Socket, u16> {
-    let session = match email {
-        Some(email) => Some(app.session_for(email).await),
-        None => None,
-    };
-    connect_to(&app.base, salon, session.as_deref(), after, origin).await
-}
-
-/// Connect to the room at `base` with a session id (or none).
-async fn connect_to(base: &str, salon: i64, session: Option<&str>, after: Option<i64>, origin: Option<&str>) -> Result<Socket, u16> {
-    let url = format!(
-        "{}/salons/{salon}/room/ws{}",
-        base.replace("http://", "ws://"),
-        after.map(|a| format!("?after={a}")).unwrap_or_default()
-    );
-    let mut request = url.into_client_request().unwrap();
-    if let Some(session) = session {
-        request.headers_mut().insert("cookie", format!("salon_session={session}").parse().unwrap());
-    }
-    request.headers_mut().insert("origin", origin.unwrap_or(base).parse().unwrap());
-    match tokio_tungstenite::connect_async(request).await {
-        Ok((socket, _)) => Ok(socket),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
-        Err(e) => panic!("{e}"),
-    }
-}
-
-/// The next frame of a given type (others are skipped), within the deadline.
-async fn next_of(socket: &mut Socket, kind: &str) -> Value {
-    tokio::time::timeout(DEADLINE, async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Ws::Text(text))) => {
-                    let v: Value = serde_json::from_str(&text).unwrap();
-                    if v["type"] == kind {
-                        return v;
-                    }
-                }
-                Some(Ok(_)) => {}
-                other => panic!("socket ended: {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("a frame in time")
-}
-
-/// Collect message frames until `n` distinct ids have arrived; fails on a duplicate.
-async fn collect(socket: &mut Socket, n: usize) -> Vec<Value> {
-    let mut got: Vec<Value> = Vec::new();
-    while got.len() < n {
-        let m = next_of(socket, "message").await;
-        assert!(got.iter().all(|g| g["id"] != m["id"]), "duplicate message {}", m["id"]);
-        got.push(m);
-    }
-    got
-}
-
-async fn send(socket: &mut Socket, body: &str, client_id: &str) {
-    socket.send(Ws::Text(json!({"type": "send", "body": body, "client_id": client_id}).to_string().into())).await.unwrap();
-}
-
-fn ids(messages: &[Value]) -> Vec<i64> {
-    messages.iter().map(|m| m["id"].as_i64().unwrap()).collect()
-}
 
 async fn several_senders_and_everyone_gets_every_message_in_order(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;

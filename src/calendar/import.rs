@@ -2,7 +2,7 @@
 //! with the `ical` crate's line reader and property parser; we check the structure ourselves,
 //! so a broken file gets an error naming the line and the reason, and nothing is created.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use ical::line::LineReader;
 use ical::property::{Property, PropertyParser};
@@ -153,14 +153,20 @@ fn finish(p: Pending, default_tz: Tz) -> Result<ImportedEvent, ImportError> {
         (Some((line, end)), _) => {
             let (t, end_all_day) = when(&end, line, default_tz)?;
             // An all-day DTEND is the exclusive next day; end at the working day's end before it.
-            if end_all_day { t - Duration::hours(16) } else { t }
+            if end_all_day { t.checked_sub_signed(Duration::hours(16)).ok_or_else(|| fail(line, "bad_time", String::new()))? } else { t }
         }
-        (None, Some((line, d))) => starts_at + parse_duration(&d).ok_or_else(|| fail(line, "bad_duration", d.clone()))?,
-        (None, None) if all_day => starts_at + Duration::hours(8),
-        (None, None) => starts_at + Duration::hours(2),
+        (None, Some((line, d))) => parse_duration(&d)
+            .and_then(|d| starts_at.checked_add_signed(d))
+            .ok_or_else(|| fail(line, "bad_duration", d.clone()))?,
+        (None, None) => starts_at
+            .checked_add_signed(Duration::hours(if all_day { 8 } else { 2 }))
+            .ok_or_else(|| fail(start_line, "bad_time", String::new()))?,
     };
     if ends_at <= starts_at {
         return Err(fail(start_line, "end_before_start", ""));
+    }
+    if ends_at - starts_at > MAX_EVENT {
+        return Err(fail(start_line, "too_long", ""));
     }
     Ok(ImportedEvent {
         line: p.begin_line,
@@ -182,22 +188,24 @@ fn param<'a>(p: &'a Property, name: &str) -> Option<&'a str> {
 fn when(p: &Property, line: usize, default_tz: Tz) -> Result<(DateTime<Utc>, bool), ImportError> {
     let value = p.value.as_deref().unwrap_or("").trim();
     let bad = || fail(line, "bad_time", value.to_string());
+    // Salons happen in this world: a year far outside it is a broken file.
+    let plausible = |at: DateTime<Utc>| if (1900..=2200).contains(&at.year()) { Ok(at) } else { Err(bad()) };
     let is_date = param(p, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE")) || value.len() == 8;
     if is_date {
         let date = NaiveDate::parse_from_str(value, "%Y%m%d").map_err(|_| bad())?;
         let tz = zone(p, line, default_tz)?;
         let local = date.and_hms_opt(9, 0, 0).ok_or_else(bad)?;
         let at = tz.from_local_datetime(&local).earliest().ok_or_else(bad)?;
-        return Ok((at.with_timezone(&Utc), true));
+        return Ok((plausible(at.with_timezone(&Utc))?, true));
     }
     if let Some(v) = value.strip_suffix('Z') {
         let naive = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").map_err(|_| bad())?;
-        return Ok((Utc.from_utc_datetime(&naive), false));
+        return Ok((plausible(Utc.from_utc_datetime(&naive))?, false));
     }
     let naive = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| bad())?;
     let tz = zone(p, line, default_tz)?;
     let at = local_to_utc(&naive.format("%Y-%m-%dT%H:%M:%S").to_string(), tz).map_err(|_| bad())?;
-    Ok((at, false))
+    Ok((plausible(at)?, false))
 }
 
 fn zone(p: &Property, line: usize, default_tz: Tz) -> Result<Tz, ImportError> {
@@ -210,40 +218,36 @@ fn zone(p: &Property, line: usize, default_tz: Tz) -> Result<Tz, ImportError> {
     }
 }
 
-/// RFC 5545 durations: `PT1H30M`, `P1D`, `P1W`, `PT90M`.
+/// The longest event an import accepts: longer is a mistake in the file (or an attack on the
+/// date arithmetic), not a salon.
+pub const MAX_EVENT: Duration = Duration::days(31);
+
+/// RFC 5545 durations: `PT1H30M`, `P1D`, `P1W`, `PT90M`. Checked arithmetic throughout: a
+/// number of any size gives None (a line-numbered error), never an overflow.
 fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim().strip_prefix('P')?;
     let (date, time) = s.split_once('T').unwrap_or((s, ""));
     let mut total = Duration::zero();
     let mut number = String::new();
-    for c in date.chars() {
+    let units = date.chars().map(|c| (c, false)).chain(time.chars().map(|c| (c, true)));
+    for (c, in_time) in units {
         if c.is_ascii_digit() {
             number.push(c);
-        } else {
-            let n: i64 = number.parse().ok()?;
-            number.clear();
-            total += match c {
-                'W' => Duration::weeks(n),
-                'D' => Duration::days(n),
-                _ => return None,
-            };
+            continue;
         }
+        let n: i64 = number.parse().ok()?;
+        number.clear();
+        let part = match (c, in_time) {
+            ('W', false) => Duration::try_weeks(n),
+            ('D', false) => Duration::try_days(n),
+            ('H', true) => Duration::try_hours(n),
+            ('M', true) => Duration::try_minutes(n),
+            ('S', true) => Duration::try_seconds(n),
+            _ => None,
+        }?;
+        total = total.checked_add(&part)?;
     }
-    for c in time.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-        } else {
-            let n: i64 = number.parse().ok()?;
-            number.clear();
-            total += match c {
-                'H' => Duration::hours(n),
-                'M' => Duration::minutes(n),
-                'S' => Duration::seconds(n),
-                _ => return None,
-            };
-        }
-    }
-    (number.is_empty() && total > Duration::zero()).then_some(total)
+    (number.is_empty() && total > Duration::zero() && total <= MAX_EVENT).then_some(total)
 }
 
 #[cfg(test)]
@@ -303,5 +307,17 @@ mod tests {
         assert_eq!(parse_duration("P1W"), Some(Duration::weeks(1)));
         assert_eq!(parse_duration("1H"), None);
         assert_eq!(parse_duration("PT"), None);
+    }
+
+    #[test]
+    fn absurd_durations_are_refused_not_overflowed() {
+        for d in ["P9999999999999W", "P99999999D", "PT99999999999999999999H", "P1W1W1W1W1W", "P32D", "P5W", "PT-1H", "P1H"] {
+            assert_eq!(parse_duration(d), None, "{d}");
+        }
+        let file = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:X\r\nDTSTART:20270310T090000Z\r\nDURATION:P9999999999999W\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let e = parse(file.as_bytes(), chrono_tz::Europe::Copenhagen).err().map(|e| (e.line, e.code));
+        assert_eq!(e, Some((5, "bad_duration")));
+        let file = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:X\r\nDTSTART:99991231T230000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        assert_eq!(parse(file.as_bytes(), chrono_tz::Europe::Copenhagen).err().map(|e| (e.line, e.code)), Some((4, "bad_time")));
     }
 }

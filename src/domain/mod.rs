@@ -1,10 +1,13 @@
-//! Plain types and rules with no I/O: validated newtypes, roles, tokens, time.
+//! Plain types and rules with no I/O: validated newtypes, roles, tokens, time, and the checks
+//! every piece of user text passes at the edge (`text`, `person`).
 //! Nothing here imports axum or sqlx, so every rule can be tested on its own.
 
 pub mod email;
+pub mod person;
 pub mod rsvp;
 pub mod salon;
 pub mod role;
+pub mod text;
 pub mod time;
 pub mod token;
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::time::{local_to_utc, parse_time_zone};
+use super::text::{self, TextError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -136,6 +137,15 @@ fn err(field: &'static str, code: &'static str) -> FieldError {
     FieldError { field, code, line: None }
 }
 
+/// The salon form's code for a refused piece of text.
+fn text_code(e: TextError, empty: &'static str, too_long: &'static str) -> &'static str {
+    match e {
+        TextError::Empty => empty,
+        TextError::TooLong => too_long,
+        TextError::Control => "text_control",
+    }
+}
+
 pub const TITLE_MAX: usize = 200;
 pub const TEXT_MAX: usize = 20_000;
 
@@ -144,16 +154,14 @@ pub const TEXT_MAX: usize = 20_000;
 pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<FieldError>> {
     let mut errors = Vec::new();
 
-    let title = input.title.trim().to_string();
-    if title.is_empty() {
-        errors.push(err("title", "title_required"));
-    } else if title.chars().count() > TITLE_MAX {
-        errors.push(err("title", "title_too_long"));
-    }
-    let description = input.description.trim().to_string();
-    if description.chars().count() > TEXT_MAX {
-        errors.push(err("description", "text_too_long"));
-    }
+    let title = text::line(&input.title, TITLE_MAX, true).unwrap_or_else(|e| {
+        errors.push(err("title", text_code(e, "title_required", "title_too_long")));
+        String::new()
+    });
+    let description = text::multiline(&input.description, TEXT_MAX, false).unwrap_or_else(|e| {
+        errors.push(err("description", text_code(e, "text_too_long", "text_too_long")));
+        String::new()
+    });
     let series_id = match input.series_id.trim() {
         "" => None,
         s => match s.parse::<i64>() {
@@ -203,7 +211,11 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
     if mode.is_none() {
         errors.push(err("mode", "mode_unknown"));
     }
-    let address = Some(input.address.trim().to_string()).filter(|a| !a.is_empty());
+    let address = text::line(&input.address, 500, false).unwrap_or_else(|e| {
+        errors.push(err("address", text_code(e, "address_required", "text_too_long")));
+        String::new()
+    });
+    let address = Some(address).filter(|a| !a.is_empty());
     let meeting_url = Some(input.meeting_url.trim().to_string()).filter(|u| !u.is_empty());
     if let Some(mode) = mode {
         if mode.has_place() && address.is_none() {
@@ -218,9 +230,6 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
         if !ok {
             errors.push(err("meeting_url", "meeting_url_invalid"));
         }
-    }
-    if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
-        errors.push(err("address", "text_too_long"));
     }
 
     let capacity = match input.capacity.trim() {
@@ -271,6 +280,34 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
     }
 }
 
+/// A series: a title and an optional description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidSeries {
+    pub title: String,
+    pub description: String,
+}
+
+pub fn validate_series(title: &str, description: &str) -> Result<ValidSeries, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let title = text::line(title, TITLE_MAX, true).unwrap_or_else(|e| {
+        errors.push(err("title", text_code(e, "title_required", "title_too_long")));
+        String::new()
+    });
+    let description = text::multiline(description, TEXT_MAX, false).unwrap_or_else(|e| {
+        errors.push(err("description", text_code(e, "text_too_long", "text_too_long")));
+        String::new()
+    });
+    if errors.is_empty() { Ok(ValidSeries { title, description }) } else { Err(errors) }
+}
+
+/// The longest name of a room a salon adds (breakouts, themes).
+pub const ROOM_NAME_MAX: usize = 100;
+
+/// A room's name: one line, required, at most [`ROOM_NAME_MAX`] characters.
+pub fn room_name(raw: &str) -> Result<String, TextError> {
+    text::line(raw, ROOM_NAME_MAX, true)
+}
+
 /// The agenda is typed one item per line: `10:00 Welcome | a note`. The time and the note are
 /// optional. A plain textarea keeps the form usable without JavaScript.
 pub fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, Vec<FieldError>> {
@@ -279,6 +316,10 @@ pub fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, Vec<FieldError>> {
     for (index, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() {
+            continue;
+        }
+        if text::line(line, usize::MAX, false).is_err() {
+            errors.push(FieldError { field: "agenda", code: "text_control", line: Some(index + 1) });
             continue;
         }
         let (head, note) = match line.split_once('|') {

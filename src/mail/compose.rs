@@ -8,6 +8,7 @@ use maud::{DOCTYPE, Markup, html};
 use rust_i18n::t;
 
 use crate::config::Config;
+use crate::domain::text::defang;
 use crate::i18n::Locale;
 
 /// A message ready for the outbox.
@@ -33,9 +34,16 @@ pub fn new_message_id(from: &Mailbox) -> String {
     format!("<{}@{}>", uuid::Uuid::new_v4(), from.email.domain())
 }
 
+/// The recipient's mailbox. Names are checked when they are stored, but one stored before that
+/// check (or by hand) must still not reach lettre: its header writer panics on a line break.
 fn mailbox(name: &str, email: &str) -> Result<Mailbox, ComposeError> {
     let address = email.parse().map_err(|_| ComposeError::Address(email.to_string()))?;
-    Ok(Mailbox::new(Some(name.to_string()), address))
+    Ok(Mailbox::new(Some(defang(name)), address))
+}
+
+/// A subject line made of stored text (a salon's title) and our own words: one line, always.
+fn subject_line(subject: String) -> String {
+    defang(&subject)
 }
 
 /// The HTML frame shared by our mails: simple, readable in every client, no remote images.
@@ -91,7 +99,7 @@ fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
     let message = Message::builder()
         .from(from)
         .to(mailbox(m.name, m.email)?)
-        .subject(m.subject.clone())
+        .subject(subject_line(m.subject.clone()))
         .message_id(Some(message_id.clone()))
         .multipart(MultiPart::alternative_plain_html(text, html))?;
     Ok(Composed { kind: m.kind, message_id, recipient: m.email.to_string(), subject: m.subject, body: message.formatted() })
@@ -255,7 +263,7 @@ pub fn invitation(
     let message = Message::builder()
         .from(from)
         .to(mailbox(&person.name, &person.email)?)
-        .subject(subject.clone())
+        .subject(subject_line(subject.clone()))
         .message_id(Some(message_id.clone()))
         .multipart(
             MultiPart::mixed()
@@ -336,7 +344,7 @@ pub fn sign_in(config: &Config, name: &str, email: &str, locale: Locale, link: &
     let message = Message::builder()
         .from(from)
         .to(mailbox(name, email)?)
-        .subject(subject.clone())
+        .subject(subject_line(subject.clone()))
         .message_id(Some(message_id.clone()))
         .multipart(MultiPart::alternative_plain_html(text, html))?;
     Ok(Composed { kind: "sign_in", message_id, recipient: email.to_string(), subject, body: message.formatted() })

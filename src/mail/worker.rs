@@ -63,20 +63,31 @@ impl Worker {
             if batch.is_empty() {
                 return Ok(());
             }
-            let results: Vec<Result<Option<i64>, sqlx::Error>> = futures_util::stream::iter(batch)
+            let results: Vec<(i64, Result<Option<i64>, sqlx::Error>)> = futures_util::stream::iter(batch)
                 .map(|row| async move {
-                    if shutdown.is_cancelled() {
+                    let id = row.id;
+                    let result = if shutdown.is_cancelled() {
                         // Hand the row back at once rather than waiting for its lock to run out.
                         outbox::mark_retry(&self.db, row.id, now(), "interrupted by shutdown").await.map(|_| None)
                     } else {
                         self.deliver(row).await
-                    }
+                    };
+                    (id, result)
                 })
                 .buffer_unordered(IN_FLIGHT)
                 .collect()
                 .await;
-            // Successes are recorded together: one statement per batch instead of one per mail.
-            let sent: Vec<i64> = results.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
+            // One row whose outcome could not be recorded does not stop the others being marked
+            // (its lock runs out and it is tried again). Successes are recorded together: one
+            // statement per batch instead of one per mail.
+            let mut sent = Vec::with_capacity(results.len());
+            for (id, result) in results {
+                match result {
+                    Ok(Some(id)) => sent.push(id),
+                    Ok(None) => {}
+                    Err(e) => crate::background::row_failed("outbox", format!("outbox row {id}"), e),
+                }
+            }
             outbox::mark_sent_many(&self.db, &sent).await?;
             if shutdown.is_cancelled() {
                 return Ok(());

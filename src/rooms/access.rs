@@ -1,17 +1,22 @@
-//! Who may enter a room, and when it may be written in.
+//! Who may enter a room, and when it may be written in: one place for the room page, the plain
+//! forms and the websocket, at the door and again for every action on an open socket.
+//!
+//! The order of the checks matters: a draft is "not found" for everyone but organisers (an
+//! anonymous visitor must not learn that it exists, so "sign in" comes after it), and the main
+//! room row is created only once the caller is let in.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::Role;
 use crate::domain::salon::Status;
 use crate::store::people::Person;
-use crate::store::rooms::Room;
-use crate::store::salons::Salon;
-use crate::store::{Db, rsvps};
+use crate::store::rooms::{self, Room};
+use crate::store::salons::{self, Salon};
+use crate::store::{Db, rsvps, sessions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Denied {
-    /// Not signed in (401).
+    /// Not signed in, or the session has ended (401).
     NotSignedIn,
     /// Signed in, but not registered for the salon (403).
     NotRegistered,
@@ -19,16 +24,27 @@ pub enum Denied {
     NotFound,
 }
 
+impl Denied {
+    /// Stable code for a websocket error frame (`room.error.<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Denied::NotSignedIn => "signed_out",
+            Denied::NotRegistered => "not_registered",
+            Denied::NotFound => "gone",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     /// Before the room opens (a set time before the salon).
     NotYetOpen,
     Open,
-    /// After the salon: a read-only archive.
+    /// After the salon, or the salon was cancelled: a read-only archive.
     Archived,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {
     pub organiser: bool,
     pub phase: Phase,
@@ -44,18 +60,61 @@ pub fn phase(salon: &Salon, room: &Room, now: DateTime<Utc>) -> Phase {
     }
 }
 
-/// People registered for the salon (yes with a seat, or maybe) and organisers may enter.
-pub async fn check(db: &Db, user: Option<&Person>, salon: &Salon, room: &Room, now: DateTime<Utc>) -> Result<Result<Access, Denied>, sqlx::Error> {
-    let Some(user) = user else { return Ok(Err(Denied::NotSignedIn)) };
-    let organiser = user.role().at_least(Role::Organiser);
+/// May `user` enter the salon's rooms at all? Returns whether they enter as an organiser.
+/// People registered for the salon (yes with a seat, or maybe) and organisers may.
+pub async fn admitted(db: &Db, user: Option<&Person>, salon: &Salon) -> Result<Result<bool, Denied>, sqlx::Error> {
+    let organiser = user.is_some_and(|u| u.role().at_least(Role::Organiser));
     if salon.status() == Status::Draft && !organiser {
         return Ok(Err(Denied::NotFound));
     }
+    let Some(user) = user else { return Ok(Err(Denied::NotSignedIn)) };
     if !organiser {
         let registered = rsvps::of(db, salon.id, user.id).await?.is_some_and(|r| r.standing().is_registered());
         if !registered {
             return Ok(Err(Denied::NotRegistered));
         }
     }
-    Ok(Ok(Access { organiser, phase: phase(salon, room, now) }))
+    Ok(Ok(organiser))
+}
+
+/// The salon (its id as typed in the URL), the requested room (the main room by default) and
+/// the caller's access; the main room is created on first entry, after access is granted.
+pub async fn enter(
+    db: &Db,
+    user: Option<&Person>,
+    salon_id: &str,
+    room: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Result<(Salon, Room, Access), Denied>, sqlx::Error> {
+    let Some(salon_id) = salon_id.parse::<i64>().ok() else { return Ok(Err(Denied::NotFound)) };
+    let Some(salon) = salons::get(db, salon_id).await? else { return Ok(Err(Denied::NotFound)) };
+    let organiser = match admitted(db, user, &salon).await? {
+        Ok(o) => o,
+        Err(d) => return Ok(Err(d)),
+    };
+    let all = rooms::of_salon(db, salon.id).await?;
+    let found = match room {
+        Some(r) => all.into_iter().find(|x| x.id == r),
+        None => all.into_iter().next(),
+    };
+    let Some(room) = found else { return Ok(Err(Denied::NotFound)) };
+    let access = Access { organiser, phase: phase(&salon, &room, now) };
+    Ok(Ok((salon, room, access)))
+}
+
+/// The rights of an open socket now: its session still live, the person still admitted (role
+/// and answer as they are now), the salon and room still there, and the room's phase. Rights
+/// change while a socket is open (sign-out, a withdrawn answer, a cancelled salon), so every
+/// action is checked against this, not against what held at the upgrade.
+pub async fn recheck(db: &Db, session_secret: &str, person_id: i64, room: &Room, now: DateTime<Utc>) -> Result<Result<Access, Denied>, sqlx::Error> {
+    let Some(user) = sessions::person(db, session_secret).await?.filter(|p| p.id == person_id) else {
+        return Ok(Err(Denied::NotSignedIn));
+    };
+    let Some(salon) = salons::get(db, room.salon_id).await? else { return Ok(Err(Denied::NotFound)) };
+    let organiser = match admitted(db, Some(&user), &salon).await? {
+        Ok(o) => o,
+        Err(d) => return Ok(Err(d)),
+    };
+    let Some(room) = rooms::get(db, salon.id, room.id).await? else { return Ok(Err(Denied::NotFound)) };
+    Ok(Ok(Access { organiser, phase: phase(&salon, &room, now) }))
 }

@@ -1,7 +1,9 @@
 //! What people do in a room, shared by the websocket and the plain HTML forms: every action is
-//! checked here, stored, then published to the room.
+//! checked here, stored, then published to the room. The per-person rate limit
+//! ([`within_limit`]) is the caller's first step.
 
 use crate::app::App;
+use crate::domain::text::TextError;
 use crate::rooms::access::{Access, Phase};
 use crate::rooms::hub::{Change, Event};
 use crate::rooms::protocol;
@@ -15,6 +17,7 @@ pub const MAX_BODY: usize = 2000;
 pub enum Refused {
     Empty,
     TooLong,
+    Control,
     BadClientId,
     RateLimited,
     Muted,
@@ -28,6 +31,7 @@ impl Refused {
         match self {
             Refused::Empty => "empty",
             Refused::TooLong => "too_long",
+            Refused::Control => "control",
             Refused::BadClientId => "bad_client_id",
             Refused::RateLimited => "rate_limited",
             Refused::Muted => "muted",
@@ -38,20 +42,47 @@ impl Refused {
     }
 }
 
+impl Refused {
+    /// The translation key of the reason, for pages and error frames.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Refused::Empty => "room.error.empty",
+            Refused::TooLong => "room.error.too_long",
+            Refused::Control => "room.error.control",
+            Refused::BadClientId => "room.error.bad_client_id",
+            Refused::RateLimited => "room.error.rate_limited",
+            Refused::Muted => "room.error.muted",
+            Refused::NotOpen => "room.error.not_open",
+            Refused::NotOrganiser => "room.error.not_organiser",
+            Refused::NoSuchMessage => "room.error.no_such_message",
+        }
+    }
+}
+
 pub enum Outcome<T> {
     Done(T),
     Refused(Refused),
 }
 
+impl<T> Outcome<T> {
+    /// Why it was refused, or None when it was done.
+    pub fn refusal(&self) -> Option<Refused> {
+        match self {
+            Outcome::Done(_) => None,
+            Outcome::Refused(r) => Some(*r),
+        }
+    }
+}
+
 /// Post a message. A repeated client_id returns the stored message without a second copy.
 pub async fn post(app: &App, room: &Room, access: Access, author: i64, client_id: &str, body: &str, question: bool) -> Result<Outcome<Message>, sqlx::Error> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Ok(Outcome::Refused(Refused::Empty));
-    }
-    if body.chars().count() > MAX_BODY {
-        return Ok(Outcome::Refused(Refused::TooLong));
-    }
+    let body = match crate::domain::text::multiline(body, MAX_BODY, true) {
+        Ok(b) => b,
+        Err(TextError::Empty) => return Ok(Outcome::Refused(Refused::Empty)),
+        Err(TextError::TooLong) => return Ok(Outcome::Refused(Refused::TooLong)),
+        Err(TextError::Control) => return Ok(Outcome::Refused(Refused::Control)),
+    };
+    let body = body.as_str();
     if client_id.is_empty() || client_id.len() > 64 || !client_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Ok(Outcome::Refused(Refused::BadClientId));
     }
@@ -60,9 +91,6 @@ pub async fn post(app: &App, room: &Room, access: Access, author: i64, client_id
     }
     if !access.organiser && rooms::is_muted(&app.db, room.id, author).await? {
         return Ok(Outcome::Refused(Refused::Muted));
-    }
-    if app.limits.room_messages.check_key(&author).is_err() {
-        return Ok(Outcome::Refused(Refused::RateLimited));
     }
     let turn = app.hub.posting(room.id);
     let _turn = turn.lock().await;
@@ -76,14 +104,25 @@ pub async fn post(app: &App, room: &Room, access: Access, author: i64, client_id
     }
 }
 
+/// Every action counts against the person's limit (`SALON_ROOM_RATE`): posts, votes and
+/// moderation alike, and on the websocket every frame, understood or not, so no kind of frame
+/// can flood a room or the database. Callers check it once per request or frame, before any
+/// database work.
+pub fn within_limit(app: &App, person: i64) -> bool {
+    app.limits.room_messages.check_key(&person).is_ok()
+}
+
+/// Vote a question up, once per person. A repeated vote changes nothing and publishes nothing.
 pub async fn vote(app: &App, room: &Room, access: Access, person: i64, id: i64) -> Result<Outcome<i64>, sqlx::Error> {
     if access.phase != Phase::Open {
         return Ok(Outcome::Refused(Refused::NotOpen));
     }
     match rooms::vote(&app.db, room.id, id, person).await? {
-        Some(n) => {
-            app.hub.publish(room.id, Event::Change { id, kind: Change::Votes, json: protocol::votes(id, n).into() });
-            Ok(Outcome::Done(n))
+        Some(v) => {
+            if v.new {
+                app.hub.publish(room.id, Event::Change { id, kind: Change::Votes, json: protocol::votes(id, v.votes).into() });
+            }
+            Ok(Outcome::Done(v.votes))
         }
         None => Ok(Outcome::Refused(Refused::NoSuchMessage)),
     }

@@ -93,7 +93,13 @@ pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: Cancellatio
                     continue;
                 }
             };
-            let Ok(note) = serde_json::from_str::<Note>(notification.payload()) else { continue };
+            let note = match serde_json::from_str::<Note>(notification.payload()) {
+                Ok(n) => n,
+                Err(e) => {
+                    crate::background::row_failed("rooms bridge", "a notification", e);
+                    continue;
+                }
+            };
             if note.i == hub.instance() {
                 continue;
             }
@@ -101,7 +107,7 @@ pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: Cancellatio
                 What::Message { id } => match rooms::message(&db, note.room, id).await {
                     Ok(Some(m)) => hub.publish_local(note.room, Event::Message { id, json: protocol::message(&m).into() }),
                     Ok(None) => {}
-                    Err(e) => tracing::warn!(error = %e, "could not read a relayed room message"),
+                    Err(e) => crate::background::row_failed("rooms bridge", format!("room {} message {id}", note.room), e),
                 },
                 What::Change { id, kind, json } => hub.publish_local(note.room, Event::Change { id, kind, json: json.into() }),
                 What::Presence { online, count } => {

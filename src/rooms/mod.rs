@@ -12,6 +12,7 @@ pub mod bridge;
 pub mod hub;
 pub mod protocol;
 pub mod recent;
+pub mod slots;
 pub mod ws;
 
 pub use hub::Hub;

@@ -43,7 +43,12 @@ pub async fn upsert(tx: &mut Tx, org: &NewOrganisation<'_>) -> Result<i64, sqlx:
     })
 }
 
+/// The organisation with this short name. A name with a control character is none (PostgreSQL
+/// refuses a NUL in text outright, which would be a 500 for a typing mistake).
 pub async fn by_short_name(db: &Db, short_name: &str) -> Result<Option<Organisation>, sqlx::Error> {
+    if short_name.chars().any(char::is_control) {
+        return Ok(None);
+    }
     on_pool!(db, |p| {
         sqlx::query_as("select * from organisation where short_name = $1").bind(short_name).fetch_optional(p).await
     })

@@ -88,3 +88,16 @@ pub async fn consume(tx: &mut Tx, secret: &str) -> Result<Option<Pending>, sqlx:
         .await
     })
 }
+
+/// Remove links that can no longer be used (confirmed, or past their 48 hours): the pending
+/// name and address are kept no longer than the link lives. Called by housekeeping.
+pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
+    let at = now();
+    on_pool!(db, |p| {
+        sqlx::query("delete from registration where expires_at <= $1 or used_at is not null")
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    })
+}

@@ -196,8 +196,17 @@ pub async fn questions(db: &Db, room_id: i64, with_hidden: bool) -> Result<Vec<M
     })
 }
 
-/// One vote per person and question; returns the count after.
-pub async fn vote(db: &Db, room_id: i64, message_id: i64, person_id: i64) -> Result<Option<i64>, sqlx::Error> {
+/// What a vote did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Voted {
+    /// The question's votes after it.
+    pub votes: i64,
+    /// False when this person had voted already (nothing changed, nothing to publish).
+    pub new: bool,
+}
+
+/// One vote per person and question.
+pub async fn vote(db: &Db, room_id: i64, message_id: i64, person_id: i64) -> Result<Option<Voted>, sqlx::Error> {
     let is_question: Option<bool> = on_pool!(db, |p| {
         sqlx::query_scalar("select is_question from message where room_id = $1 and id = $2 and not hidden")
             .bind(room_id)
@@ -208,7 +217,7 @@ pub async fn vote(db: &Db, room_id: i64, message_id: i64, person_id: i64) -> Res
     if is_question != Some(true) {
         return Ok(None);
     }
-    on_pool!(db, |p| {
+    let inserted = on_pool!(db, |p| {
         sqlx::query(
             "insert into question_vote (room_id, message_id, person_id, created_at) values ($1, $2, $3, $4) on conflict do nothing",
         )
@@ -227,7 +236,7 @@ pub async fn vote(db: &Db, room_id: i64, message_id: i64, person_id: i64) -> Res
             .fetch_one(p)
             .await
     })?;
-    Ok(Some(n))
+    Ok(Some(Voted { votes: n, new: inserted == 1 }))
 }
 
 /// Set a flag (hidden / answered); true when the message exists.

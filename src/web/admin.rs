@@ -224,12 +224,9 @@ async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Form(fo
             None
         }
     };
-    let name = form.name.trim();
-    if name.is_empty() {
-        errors.name = Some(t!("error.name_required", locale = l).to_string());
-    } else if name.chars().count() > 200 {
-        errors.name = Some(t!("error.name_too_long", locale = l).to_string());
-    }
+    let name = crate::domain::person::name(&form.name)
+        .map_err(|e| errors.name = Some(t!(e.message_key(), locale = l).to_string()))
+        .unwrap_or_default();
     let role: Option<Role> = form.role.parse().ok();
     if role.is_none() {
         errors.role = Some(t!("error.role_unknown", locale = l).to_string());
@@ -243,7 +240,7 @@ async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Form(fo
     }
     if let (Some(email), Some(role), false) = (&email, role, errors.any()) {
         let mut tx = app.db.begin().await?;
-        let new = people::NewPerson { email, name, title: None, role, locale: ctx.locale, organisation_id };
+        let new = people::NewPerson { email, name: &name, title: None, role, locale: ctx.locale, organisation_id };
         match people::create(&mut tx, &new).await {
             Ok(_) => {
                 tx.commit().await?;

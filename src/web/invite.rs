@@ -38,7 +38,8 @@ pub fn router() -> Router<SharedApp> {
 pub fn parse_pasted(text: &str) -> (Vec<(Option<String>, Email)>, Vec<String>) {
     let mut good = Vec::new();
     let mut bad = Vec::new();
-    for raw in text.split(['\n', ',', ';']) {
+    // Old Mac line ends (a lone CR) separate lines too; a name must not carry one into a header.
+    for raw in text.split(['\n', '\r', ',', ';']) {
         let item = raw.trim();
         if item.is_empty() {
             continue;
@@ -49,6 +50,13 @@ pub fn parse_pasted(text: &str) -> (Vec<(Option<String>, Email)>, Vec<String>) {
                 (Some(name.to_string()).filter(|n| !n.is_empty()), &item[open + 1..close])
             }
             _ => (None, item),
+        };
+        let name = match name.map(|n| crate::domain::person::name(&n)).transpose() {
+            Ok(n) => n,
+            Err(_) => {
+                bad.push(item.to_string());
+                continue;
+            }
         };
         match Email::parse(address) {
             Ok(e) => good.push((name, e)),

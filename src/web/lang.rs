@@ -35,5 +35,5 @@ async fn switch(State(app): State<SharedApp>, ctx: Ctx, jar: CookieJar, Form(f):
         people::set_locale(&app.db, user.id, locale).await?;
     }
     let jar = jar.add(cookies::lang(locale.code(), app.config.secure_cookies()));
-    Ok((jar, Redirect::to(&safe_next(f.next.as_deref()))).into_response())
+    Ok((jar, Redirect::to(&safe_next(&app.config.base_url, f.next.as_deref()))).into_response())
 }

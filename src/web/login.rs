@@ -40,8 +40,8 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn form(ctx: Ctx, Query(q): Query<NextQuery>) -> Markup {
-    let next = safe_next(q.next.as_deref());
+async fn form(State(app): State<SharedApp>, ctx: Ctx, Query(q): Query<NextQuery>) -> Markup {
+    let next = safe_next(&app.config.base_url, q.next.as_deref());
     login_page(&ctx, "", &next, None)
 }
 
@@ -84,7 +84,7 @@ async fn request_link(
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let l = ctx.lang();
-    let next = safe_next(f.next.as_deref());
+    let next = safe_next(&app.config.base_url, f.next.as_deref());
     if app.limits.sign_in_per_client.check_key(&ip).is_err() {
         metrics::counter!("salon_sign_in_rate_limited_total", "by" => "client").increment(1);
         return Err(AppError::TooManyRequests);
@@ -159,7 +159,7 @@ async fn sign_in(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path
     tx.commit().await?;
     metrics::counter!("salon_sign_ins_total").increment(1);
     let jar = jar.add(cookies::session(secret, app.config.secure_cookies()));
-    let next = safe_next(pending.next_path.as_deref());
+    let next = safe_next(&app.config.base_url, pending.next_path.as_deref());
     Ok((jar, Redirect::to(&next)).into_response())
 }
 

@@ -250,18 +250,14 @@ struct SeriesInput {
     description: String,
 }
 
-fn series_errors(input: &SeriesInput, l: &str) -> Errors {
-    let mut e = Errors::default();
-    let title = input.title.trim();
-    if title.is_empty() {
-        e.add("title", t!("salon.error.title_required", locale = l).to_string());
-    } else if title.chars().count() > salon::TITLE_MAX {
-        e.add("title", t!("salon.error.title_too_long", locale = l).to_string());
-    }
-    if input.description.chars().count() > salon::TEXT_MAX {
-        e.add("description", t!("salon.error.text_too_long", locale = l).to_string());
-    }
-    e
+fn series_errors(input: &SeriesInput, l: &str) -> Result<salon::ValidSeries, Errors> {
+    salon::validate_series(&input.title, &input.description).map_err(|refused| {
+        let mut e = Errors::default();
+        for f in refused {
+            e.add(f.field, t!(format!("salon.error.{}", f.code), locale = l).to_string());
+        }
+        e
+    })
 }
 
 fn series_form(ctx: &Ctx, action: &str, heading: &str, input: &SeriesInput, errors: &Errors) -> Markup {
@@ -287,13 +283,15 @@ async fn new_series(ctx: Ctx, _o: Organiser) -> Markup {
 }
 
 async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Form(input): Form<SeriesInput>) -> AppResult<Response> {
-    let errors = series_errors(&input, ctx.lang());
-    if !errors.is_empty() {
-        let body = series_form(&ctx, "/series/new", &t!("organise.new_series", locale = ctx.lang()), &input, &errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
-    }
+    let valid = match series_errors(&input, ctx.lang()) {
+        Ok(v) => v,
+        Err(errors) => {
+            let body = series_form(&ctx, "/series/new", &t!("organise.new_series", locale = ctx.lang()), &input, &errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+        }
+    };
     let mut tx = app.db.begin().await?;
-    let id = series::create(&mut tx, input.title.trim(), input.description.trim()).await?;
+    let id = series::create(&mut tx, &valid.title, &valid.description).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/series/{id}")).into_response())
 }
@@ -306,13 +304,15 @@ async fn edit_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path
 
 async fn update_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(input): Form<SeriesInput>) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let errors = series_errors(&input, ctx.lang());
-    if !errors.is_empty() {
-        let body = series_form(&ctx, &format!("/series/{id}/edit"), &input.title, &input, &errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
-    }
+    let valid = match series_errors(&input, ctx.lang()) {
+        Ok(v) => v,
+        Err(errors) => {
+            let body = series_form(&ctx, &format!("/series/{id}/edit"), &input.title, &input, &errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+        }
+    };
     let mut tx = app.db.begin().await?;
-    if !series::update(&mut tx, id, input.title.trim(), input.description.trim()).await? {
+    if !series::update(&mut tx, id, &valid.title, &valid.description).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

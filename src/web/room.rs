@@ -41,10 +41,8 @@ pub(super) struct RoomQuery {
 
 /// The salon, the room and the caller's access; errors are the right page or redirect.
 pub(super) async fn enter(app: &SharedApp, ctx: &Ctx, id: &str, room: Option<i64>) -> Result<(Salon, Room, Access), Response> {
-    let found = ws::resolve(app, id, room).await.map_err(|e| AppError::from(e).into_response())?;
-    let Some((salon, room)) = found else { return Err(AppError::NotFound.into_response()) };
-    match access::check(&app.db, ctx.user.as_deref(), &salon, &room, now()).await {
-        Ok(Ok(a)) => Ok((salon, room, a)),
+    match access::enter(&app.db, ctx.user.as_deref(), id, room, now()).await {
+        Ok(Ok(found)) => Ok(found),
         Ok(Err(Denied::NotSignedIn)) => Err(Redirect::to(&login_href(&ctx.path)).into_response()),
         Ok(Err(Denied::NotRegistered)) => Err(AppError::Forbidden.into_response()),
         Ok(Err(Denied::NotFound)) => Err(AppError::NotFound.into_response()),
@@ -247,10 +245,15 @@ async fn post_message(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<Str
         Err(r) => return r,
     };
     let Some(user) = ctx.user.as_ref() else { return AppError::Forbidden.into_response() };
-    match actions::post(&app, &room, access, user.id, &f.client_id, &f.body, f.question.is_some()).await {
+    let outcome = if actions::within_limit(&app, user.id) {
+        actions::post(&app, &room, access, user.id, &f.client_id, &f.body, f.question.is_some()).await
+    } else {
+        Ok(Outcome::Refused(actions::Refused::RateLimited))
+    };
+    match outcome {
         Ok(Outcome::Done(m)) => Redirect::to(&format!("/salons/{}/room?room={}#m{}", salon.id, room.id, m.id)).into_response(),
         Ok(Outcome::Refused(r)) => {
-            let message = t!(format!("room.error.{}", r.code()), locale = ctx.lang()).to_string();
+            let message = t!(r.message_key(), locale = ctx.lang()).to_string();
             let status = if r == actions::Refused::RateLimited { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
             match render(&app, &ctx, &salon, &room, access, Some(message)).await {
                 Ok(m) => (status, m).into_response(),
@@ -268,16 +271,20 @@ async fn message_action(State(app): State<SharedApp>, ctx: Ctx, Path((id, mid, a
     };
     let Some(user) = ctx.user.as_ref() else { return AppError::Forbidden.into_response() };
     let Ok(mid) = mid.parse::<i64>() else { return AppError::NotFound.into_response() };
+    if !actions::within_limit(&app, user.id) {
+        return AppError::TooManyRequests.into_response();
+    }
     let outcome = match action.as_str() {
-        "vote" => actions::vote(&app, &room, access, user.id, mid).await.map(|o| matches!(o, Outcome::Done(_))),
-        "hide" => actions::hide(&app, &room, access, mid).await.map(|o| matches!(o, Outcome::Done(_))),
-        "answered" => actions::answer(&app, &room, access, mid).await.map(|o| matches!(o, Outcome::Done(_))),
+        "vote" => actions::vote(&app, &room, access, user.id, mid).await.map(|o| o.refusal()),
+        "hide" => actions::hide(&app, &room, access, mid).await.map(|o| o.refusal()),
+        "answered" => actions::answer(&app, &room, access, mid).await.map(|o| o.refusal()),
         _ => return AppError::NotFound.into_response(),
     };
     match outcome {
-        Ok(true) => Redirect::to(&format!("/salons/{}/room?room={}", salon.id, room.id)).into_response(),
-        Ok(false) if !access.organiser && action != "vote" => AppError::Forbidden.into_response(),
-        Ok(false) => AppError::BadRequest("room.error.no_such_message").into_response(),
+        Ok(None) => Redirect::to(&format!("/salons/{}/room?room={}", salon.id, room.id)).into_response(),
+        Ok(Some(actions::Refused::NotOrganiser)) => AppError::Forbidden.into_response(),
+        Ok(Some(actions::Refused::RateLimited)) => AppError::TooManyRequests.into_response(),
+        Ok(Some(r)) => AppError::BadRequest(r.message_key()).into_response(),
         Err(e) => AppError::from(e).into_response(),
     }
 }
@@ -312,10 +319,10 @@ async fn add_room(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>
     if !access.organiser {
         return AppError::Forbidden.into_response();
     }
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    let Ok(name) = crate::domain::salon::room_name(&f.name) else {
         return AppError::BadRequest("room.error.name").into_response();
-    }
+    };
+    let name = name.as_str();
     let result = async {
         let position = rooms::of_salon(&app.db, salon.id).await?.len() as i64;
         let mut tx = app.db.begin().await?;

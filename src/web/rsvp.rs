@@ -92,16 +92,12 @@ async fn register(
         let panel = Panel { error: Some(t!("rsvp.error.registration_closed", locale = l).to_string()), ..Panel::default() };
         return Ok((StatusCode::CONFLICT, salon_page::render(&app, &ctx, &salon, panel).await?).into_response());
     }
-    if app.limits.sign_in_per_client.check_key(&ip).is_err() {
-        return Err(AppError::TooManyRequests);
-    }
     let mut errors = Errors::default();
-    let name = f.name.trim();
-    if name.is_empty() {
-        errors.add("name", t!("error.name_required", locale = l).to_string());
-    } else if name.chars().count() > 200 {
-        errors.add("name", t!("error.name_too_long", locale = l).to_string());
-    }
+    let fields = crate::domain::person::parse(&f.name, &f.title).map_err(|refused| {
+        for e in &refused {
+            errors.add(e.field, t!(e.message_key(), locale = l).to_string());
+        }
+    });
     let email = match Email::parse(&f.email) {
         Ok(e) => Some(e),
         Err(e) => {
@@ -112,13 +108,14 @@ async fn register(
     if !f.organisation.is_empty() && organisations::by_short_name(&app.db, &f.organisation).await?.is_none() {
         errors.add("organisation", t!("error.organisation_unknown", locale = l).to_string());
     }
-    if f.title.chars().count() > 200 {
-        errors.add("title", t!("error.name_too_long", locale = l).to_string());
-    }
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
+    let (Some(email), Ok(fields)) = (email.filter(|_| errors.is_empty()), fields) else {
         let panel = Panel { registration: f.clone(), registration_errors: errors, ..Panel::default() };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, salon_page::render(&app, &ctx, &salon, panel).await?).into_response());
     };
+    // Limited after the form is checked: a mistake costs no allowance, a mail does.
+    if app.limits.sign_in_per_client.check_key(&ip).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
     if app.limits.sign_in_per_address.check_key(&email.as_str().to_string()).is_ok() {
         let mut tx = app.db.begin().await?;
         let secret = registrations::create(
@@ -126,15 +123,15 @@ async fn register(
             &registrations::NewRegistration {
                 salon_id: salon.id,
                 email: email.as_str(),
-                name,
+                name: &fields.name,
                 organisation: &f.organisation,
-                title: f.title.trim(),
+                title: fields.title.as_deref().unwrap_or(""),
                 locale: ctx.locale.code(),
             },
         )
         .await?;
         let link = app.config.url(&format!("/register/{secret}"));
-        let mail = crate::mail::compose::confirm_registration(&app.config, name, email.as_str(), ctx.locale, &salon, &link)
+        let mail = crate::mail::compose::confirm_registration(&app.config, &fields.name, email.as_str(), ctx.locale, &salon, &link)
             .map_err(|e| AppError::Internal(e.into()))?;
         crate::mail::queue(&mut tx, &mail).await?;
         tx.commit().await?;
@@ -162,14 +159,17 @@ async fn confirm_page(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<
 }
 
 /// The person proved they own the address: create them if new, answer yes (a seat or the
-/// waitlist), and sign them in.
+/// waitlist), and sign a new person in. An address that already belongs to someone gets the
+/// answer but no session: a 48-hour registration link must not be a way around the 15-minute,
+/// rate-limited sign-in link (the address may be an admin's).
 async fn confirm(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path<String>) -> AppResult<Response> {
     let mut tx = app.db.begin().await?;
     let Some(pending) = registrations::consume(&mut tx, &token).await? else {
         return Err(AppError::Gone("error.registration_link_invalid"));
     };
     let email = Email::parse(&pending.email).map_err(|_| AppError::Gone("error.registration_link_invalid"))?;
-    let person_id = match people::by_email(&app.db, &email).await? {
+    let known = people::by_email(&app.db, &email).await?;
+    let person_id = match &known {
         Some(p) => p.id,
         None => {
             let organisation_id = match pending.organisation.as_str() {
@@ -178,7 +178,7 @@ async fn confirm(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path
             };
             let new = people::NewPerson {
                 email: &email,
-                name: &pending.name,
+                name: &crate::domain::text::defang(&pending.name),
                 title: Some(pending.title.as_str()).filter(|t| !t.is_empty()),
                 role: Role::Member,
                 locale: crate::i18n::Locale::from_code(&pending.locale).unwrap_or_default(),
@@ -202,6 +202,10 @@ async fn confirm(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path
         Err(RespondError::NoSuchSalon) => "/".to_string(),
         Err(RespondError::Db(e)) => return Err(e.into()),
     };
+    if known.is_some() {
+        tx.commit().await?;
+        return Ok(Redirect::to(&target).into_response());
+    }
     if let Some(old) = jar.get(cookies::SESSION) {
         sessions::delete(&mut tx, old.value()).await?;
     }

@@ -225,12 +225,12 @@ async fn rsvp_panel(app: &SharedApp, ctx: &Ctx, salon: &Salon, standing: Option<
                             fieldset {
                                 legend { (t!("rsvp.question", locale = l, name = user.name)) }
                                 @for r in rsvp::Response::ALL {
-                                    @let checked = match (r, standing) {
-                                        (rsvp::Response::Yes, Some(Standing::Seated | Standing::Waitlisted(_))) => true,
-                                        (rsvp::Response::Maybe, Some(Standing::Maybe)) => true,
-                                        (rsvp::Response::No, Some(Standing::No)) => true,
-                                        _ => false,
-                                    };
+                                    @let checked = matches!(
+                                        (r, standing),
+                                        (rsvp::Response::Yes, Some(Standing::Seated | Standing::Waitlisted(_)))
+                                            | (rsvp::Response::Maybe, Some(Standing::Maybe))
+                                            | (rsvp::Response::No, Some(Standing::No))
+                                    );
                                     div class="choice" {
                                         input type="radio" name="response" id=(format!("response-{}", r.as_str())) value=(r.as_str()) checked[checked] required;
                                         label for=(format!("response-{}", r.as_str())) { (t!(format!("rsvp.answer.{}", r.as_str()), locale = l)) }

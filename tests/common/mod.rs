@@ -10,6 +10,10 @@
 
 pub mod browser;
 mod processes;
+pub mod room;
+mod salons;
+#[allow(unused_imports)]
+pub use salons::{from_now, new_salon, salon_form};
 
 #[allow(unused_imports)] // as with dead_code: each test binary uses a different part
 pub use processes::{ServeProcess, SmtpSink, free_port};
@@ -168,6 +172,20 @@ impl Client {
     pub fn new(base: &str) -> Client {
         let http = reqwest::Client::builder()
             .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Client { base: base.to_string(), http, csrf: std::sync::Mutex::new(None) }
+    }
+
+    /// A client that already holds a session cookie (the same session a websocket test
+    /// client was given), so it can sign that session out through HTTP.
+    pub fn with_session(base: &str, session: &str) -> Client {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let url = reqwest::Url::parse(base).unwrap();
+        jar.add_cookie_str(&format!("salon_session={session}; Path=/"), &url);
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

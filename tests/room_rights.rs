@@ -1,0 +1,188 @@
+//! Rights on an open websocket, and what one person may cost a room (security review, issue
+//! 12): signing out, a withdrawn answer and a cancelled salon take effect on a socket that is
+//! already open; a repeated vote publishes nothing and every kind of frame counts against the
+//! rate limit; the replay after `after=0` is complete however long the room; connections per
+//! person are capped; a draft's room is not found (and not created) for a visitor.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::room::*;
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message as Ws;
+
+/// The next error frame, skipping others.
+async fn next_error(socket: &mut Socket) -> String {
+    next_of(socket, "error").await["code"].as_str().unwrap().to_string()
+}
+
+/// True when the server closes the socket (with policy violation, 1008) within the deadline.
+async fn closed_for_policy(socket: &mut Socket) -> bool {
+    tokio::time::timeout(DEADLINE, async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Ws::Close(Some(frame)))) => return u16::from(frame.code) == 1008,
+                Some(Ok(Ws::Close(None))) | None | Some(Err(_)) => return false,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+async fn signing_out_ends_the_rights_of_an_open_socket(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let session = app.session_for(LARS).await;
+    let mut lars = connect_to(&app.base, salon, Some(&session), None, None).await.unwrap();
+    next_of(&mut lars, "hello").await;
+    send(&mut lars, "før", "before-1").await;
+    next_of(&mut lars, "message").await;
+
+    // The same browser signs out over HTTP while the socket stays open.
+    let browser = Client::with_session(&app.base, &session);
+    assert_eq!(browser.post_form("/logout", &[]).await.status(), 303);
+    send(&mut lars, "efter", "after-1").await;
+    assert_eq!(next_error(&mut lars).await, "signed_out");
+    assert!(closed_for_policy(&mut lars).await, "the socket is closed");
+    assert_eq!(db.count("select count(*) from message").await, 1, "nothing posted after sign-out");
+    assert_eq!(connect_to(&app.base, salon, Some(&session), None, None).await.err(), Some(401));
+    app.stop().await;
+}
+
+async fn a_withdrawn_answer_and_a_cancelled_salon_take_effect_at_once(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    next_of(&mut jens, "hello").await;
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    next_of(&mut lars, "hello").await;
+
+    // Jens's answer becomes "no" (the organiser records it for him): his socket may not post.
+    app.answer_for(salon, app.person_id(JENS).await, salon::domain::rsvp::Response::No).await;
+    send(&mut jens, "stadig her?", "j-1").await;
+    assert_eq!(next_error(&mut jens).await, "not_registered");
+    assert!(closed_for_policy(&mut jens).await);
+
+    // The salon is cancelled: the room is a read-only archive for the socket already open.
+    let org = app.signed_in(ORGANISER).await;
+    assert_eq!(org.post_form(&format!("/salons/{salon}/cancel"), &[]).await.status(), 303);
+    send(&mut lars, "efter aflysningen", "l-1").await;
+    assert_eq!(next_error(&mut lars).await, "not_open");
+    assert_eq!(db.count("select count(*) from message").await, 0);
+    app.stop().await;
+}
+
+async fn a_repeated_vote_publishes_nothing(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut watcher = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    next_of(&mut watcher, "hello").await;
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    lars.send(Ws::Text(json!({"type": "send", "body": "Hvad koster det?", "client_id": "q-1", "question": true}).to_string().into()))
+        .await
+        .unwrap();
+    let question = next_of(&mut watcher, "message").await["id"].as_i64().unwrap();
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    next_of(&mut jens, "hello").await;
+    for _ in 0..15 {
+        jens.send(Ws::Text(json!({"type": "vote", "id": question}).to_string().into())).await.unwrap();
+    }
+    send(&mut jens, "færdig", "done-1").await;
+    // Everything Jens did reaches the watcher in order: count the votes frames before "færdig".
+    let mut votes_frames = 0;
+    loop {
+        let frame = tokio::time::timeout(DEADLINE, watcher.next()).await.unwrap().unwrap().unwrap();
+        let Ws::Text(text) = frame else { continue };
+        let v: Value = serde_json::from_str(&text).unwrap();
+        if v["type"] == "votes" {
+            votes_frames += 1;
+            assert_eq!(v["votes"], 1);
+        }
+        if v["type"] == "message" && v["body"] == "færdig" {
+            break;
+        }
+    }
+    assert_eq!(votes_frames, 1, "fifteen identical votes are one change");
+    app.stop().await;
+}
+
+async fn every_kind_of_frame_counts_against_the_rate_limit(db: TestDb) {
+    let (app, salon) = running_salon_with(&db, "256", "1").await;
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    next_of(&mut jens, "hello").await;
+    // A burst of 4 (four times the rate), then refusals: votes and frames not understood alike.
+    for i in 0..6 {
+        let frame = if i % 2 == 0 { json!({"type": "vote", "id": 999}).to_string() } else { "not json".to_string() };
+        jens.send(Ws::Text(frame.into())).await.unwrap();
+    }
+    let mut codes = Vec::new();
+    for _ in 0..6 {
+        codes.push(next_error(&mut jens).await);
+    }
+    assert!(codes.iter().filter(|c| *c == "rate_limited").count() >= 2, "{codes:?}");
+    assert!(codes.contains(&"no_such_message".to_string()) && codes.contains(&"bad_frame".to_string()), "{codes:?}");
+    app.stop().await;
+}
+
+async fn a_replay_from_the_start_is_complete_and_paged(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    // A long room: more messages than one page (200), stored directly.
+    let room = salon::store::rooms::of_salon(&app.app.db, salon).await.unwrap()[0].id;
+    let lars = app.person_id(LARS).await;
+    let n = 450;
+    for i in 1..=n {
+        salon::store::rooms::post(&app.app.db, room, lars, &format!("seed-{i}"), &format!("besked {i}"), false).await.unwrap();
+    }
+    let mut replay = connect(&app, salon, Some(JENS), Some(0), None).await.unwrap();
+    let got = collect(&mut replay, n as usize).await;
+    assert_eq!(ids(&got), (1..=n).collect::<Vec<i64>>(), "every message, in order, once");
+    app.stop().await;
+}
+
+async fn connections_per_person_are_capped(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let session = app.session_for(LARS).await;
+    let mut open = Vec::new();
+    for _ in 0..salon::rooms::slots::PER_PERSON {
+        let mut s = connect_to(&app.base, salon, Some(&session), None, None).await.unwrap();
+        next_of(&mut s, "hello").await;
+        open.push(s);
+    }
+    assert_eq!(connect_to(&app.base, salon, Some(&session), None, None).await.err(), Some(429));
+    // Someone else is not affected, and a closed connection gives its place back.
+    assert!(connect(&app, salon, Some(JENS), None, None).await.is_ok());
+    let mut first = open.remove(0);
+    first.close(None).await.unwrap();
+    drop(first);
+    eventually("a place given back", || async { app.app.room_slots.held_by(app.person_id(LARS).await) < salon::rooms::slots::PER_PERSON }).await;
+    assert!(connect_to(&app.base, salon, Some(&session), None, None).await.is_ok());
+    app.stop().await;
+}
+
+async fn a_drafts_room_is_not_found_and_not_created_for_a_visitor(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let draft = new_salon(&org, &[("title", "Kladde")], false).await;
+    let visitor = app.client();
+    let missing = visitor.get(&format!("/salons/{}/room", draft + 1000)).await.status();
+    assert_eq!(missing, 404);
+    assert_eq!(visitor.get(&format!("/salons/{draft}/room")).await.status(), missing, "a draft answers as a missing salon");
+    assert_eq!(db.count(&format!("select count(*) from room where salon_id = {draft}")).await, 0, "no room row made");
+    let lars = app.signed_in(LARS).await;
+    assert_eq!(lars.get(&format!("/salons/{draft}/room")).await.status(), 404);
+    assert_eq!(db.count(&format!("select count(*) from room where salon_id = {draft}")).await, 0);
+    app.stop().await;
+}
+
+both_backends!(
+    signing_out_ends_the_rights_of_an_open_socket,
+    a_withdrawn_answer_and_a_cancelled_salon_take_effect_at_once,
+    a_repeated_vote_publishes_nothing,
+    every_kind_of_frame_counts_against_the_rate_limit,
+    a_replay_from_the_start_is_complete_and_paged,
+    connections_per_person_are_capped,
+    a_drafts_room_is_not_found_and_not_created_for_a_visitor,
+);
