@@ -124,7 +124,7 @@ async fn run(n: usize) -> anyhow::Result<()> {
     let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let salon_id = salons::create(&mut tx, &valid, None).await?;
     if let Some(s) = salons::lock(&mut tx, salon_id).await? {
-        salons::set_status(&mut tx, &s, Status::Published).await?;
+        salons::set_status(&mut tx, &s, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
     }
     let organiser = people::by_email(&db, &Email::parse(salon::demo::ORGANISER_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?).await?.ok_or_else(|| anyhow::anyhow!("organiser"))?;
     let secret = login_tokens::create(&mut tx, organiser.id, None).await?;

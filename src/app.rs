@@ -65,7 +65,7 @@ pub struct RateLimits {
     /// Sign-in requests per client address: a burst of 10, then one per 10 seconds.
     pub sign_in_per_client: DefaultKeyedRateLimiter<IpAddr>,
     /// Room messages per person (`SALON_ROOM_RATE` per second, bursts of four times that).
-    pub room_messages: DefaultKeyedRateLimiter<i64>,
+    pub room_messages: DefaultKeyedRateLimiter<crate::ids::PersonId>,
 }
 
 fn quota(period: Duration, burst: u32) -> Quota {
@@ -98,3 +98,18 @@ impl Default for RateLimits {
 }
 
 pub type SharedApp = Arc<App>;
+
+/// Who is asking: resolved once per request by the page context (`web::context`) from the
+/// session cookie and put in the request's extensions, so that extractors below the web layer
+/// (`rooms::access::Entered`) can read it without a second query.
+#[derive(Clone, Default)]
+pub struct Viewer(pub Option<Arc<crate::store::people::Person>>);
+
+/// The sign-in page, coming back to `next` afterwards (a local path).
+pub fn login_href(next: &str) -> String {
+    if next == "/" || next.starts_with("/login") {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+    }
+}

@@ -16,7 +16,8 @@ use crate::i18n::Locale;
 use crate::store::organisations::{self, NewOrganisation};
 use crate::store::people::{self, NewPerson};
 use crate::store::rsvps::{self, Rules};
-use crate::store::{Db, on_pool, salons, series};
+use crate::ids::{PersonId, SeriesId};
+use crate::store::{Db, salons, series};
 
 /// (short name, name, country)
 pub const ORGANISATIONS: &[(&str, &str, &str)] = &[
@@ -210,7 +211,7 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
     Ok(SALONS.len())
 }
 
-async fn load_salon(db: &Db, demo: &DemoSalon, series_id: i64, organiser_id: Option<i64>) -> anyhow::Result<()> {
+async fn load_salon(db: &Db, demo: &DemoSalon, series_id: SeriesId, organiser_id: Option<PersonId>) -> anyhow::Result<()> {
     let tz = chrono_tz::Europe::Copenhagen;
     let now = Utc::now().with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or_else(Utc::now);
     let starts = match demo.days_ahead {
@@ -239,13 +240,7 @@ async fn load_salon(db: &Db, demo: &DemoSalon, series_id: i64, organiser_id: Opt
         agenda: demo.agenda.into(),
     };
     let valid = salon::validate(&input, 0).map_err(|e| anyhow::anyhow!("demo salon {} is invalid: {e:?}", demo.title))?;
-    let existing: Option<i64> = on_pool!(db, |p| {
-        sqlx::query_scalar("select id from salon where title = $1 and series_id = $2 order by id limit 1")
-            .bind(demo.title)
-            .bind(series_id)
-            .fetch_optional(p)
-            .await
-    })?;
+    let existing = salons::by_title_in_series(db, demo.title, series_id).await?;
     let mut tx = db.begin().await?;
     let id = match existing {
         Some(id) => {
@@ -257,7 +252,9 @@ async fn load_salon(db: &Db, demo: &DemoSalon, series_id: i64, organiser_id: Opt
         None => salons::create(&mut tx, &valid, organiser_id).await?,
     };
     if let Some(current) = salons::lock(&mut tx, id).await? {
-        salons::set_status(&mut tx, &current, crate::domain::salon::Status::Published).await?;
+        salons::set_status(&mut tx, &current, crate::domain::salon::Status::Published)
+            .await?
+            .map_err(|e| anyhow::anyhow!("demo salon {}: {}", demo.title, e.code()))?;
     }
     for (email, response, shown) in demo.answers {
         let Ok(email) = Email::parse(email) else { continue };

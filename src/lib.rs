@@ -51,9 +51,11 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod ids;
 pub mod mail;
 pub mod rooms;
 pub mod store;
+pub mod usecases;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -178,7 +180,7 @@ async fn reminders(app: SharedApp, shutdown: CancellationToken) {
     loop {
         let round_app = app.clone();
         background::round("reminders", async move {
-            match send_due_reminders(&round_app).await {
+            match usecases::reminders::send_due(&round_app).await {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::info!(count = n, "reminders queued");
@@ -191,48 +193,6 @@ async fn reminders(app: SharedApp, shutdown: CancellationToken) {
         tokio::select! {
             _ = shutdown.cancelled() => break,
             _ = tokio::time::sleep(app.config.reminder_poll) => {}
-        }
-    }
-}
-
-/// Queue the reminders that are due now; returns how many. A row that fails is logged and
-/// counted, and the others are still sent: a database error leaves it for the next round, a
-/// mail that cannot be composed (an address that is no address) is claimed without a mail, so
-/// it is not tried again every minute.
-pub async fn send_due_reminders(app: &App) -> anyhow::Result<usize> {
-    let window = chrono::Duration::from_std(app.config.reminder_before).unwrap_or(chrono::Duration::hours(24));
-    let due = store::reminders::due(&app.db, domain::time::now() + window).await?;
-    let mut sent = 0;
-    for (salon_id, person_id) in due {
-        match remind(app, salon_id, person_id).await {
-            Ok(true) => sent += 1,
-            Ok(false) => {}
-            Err(e) => background::row_failed("reminders", format!("salon {salon_id}, person {person_id}"), format!("{e:#}")),
-        }
-    }
-    metrics::counter!("salon_reminders_total").increment(sent as u64);
-    Ok(sent)
-}
-
-/// One reminder: true when it was queued now.
-async fn remind(app: &App, salon_id: i64, person_id: i64) -> anyhow::Result<bool> {
-    let (Some(salon), Some(person)) = (store::salons::get(&app.db, salon_id).await?, store::people::by_id(&app.db, person_id).await?) else {
-        return Ok(false);
-    };
-    let mut tx = app.db.begin().await?;
-    if !store::reminders::claim(&mut tx, salon_id, person_id).await? {
-        return Ok(false); // another instance got there first
-    }
-    match mail::compose::reminder(&app.config, &person, &salon) {
-        Ok(mail) => {
-            mail::queue(&mut tx, &mail).await?;
-            tx.commit().await?;
-            Ok(true)
-        }
-        Err(e) => {
-            // Claimed without a mail: composing will not succeed on the next round either.
-            tx.commit().await?;
-            Err(e.into())
         }
     }
 }

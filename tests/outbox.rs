@@ -148,7 +148,7 @@ async fn a_row_that_cannot_be_sent_does_not_hold_up_the_next(db: TestDb) {
     tx.commit().await.unwrap();
     app.client().post_form("/login", &[("email", MEMBER)]).await;
     wait_for_mails_to(&sink.dir, MEMBER, 1).await;
-    eventually("the bad row marked failed", || async { status_of(&db, bad_id).await == "failed" }).await;
+    eventually("the bad row marked failed", || async { status_of(&db, bad_id.0).await == "failed" }).await;
     assert_eq!(db.count("select count(*) from outbox where status = 'sent'").await, 1);
     app.stop().await;
     sink.stop().await;

@@ -129,7 +129,7 @@ async fn every_kind_of_frame_counts_against_the_rate_limit(db: TestDb) {
 async fn a_replay_from_the_start_is_complete_and_paged(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;
     // A long room: more messages than one page (200), stored directly.
-    let room = salon::store::rooms::of_salon(&app.app.db, salon).await.unwrap()[0].id;
+    let room = salon::store::rooms::of_salon(&app.app.db, salon::ids::SalonId(salon)).await.unwrap()[0].id;
     let lars = app.person_id(LARS).await;
     let n = 450;
     for i in 1..=n {

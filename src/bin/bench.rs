@@ -82,7 +82,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
                 let id = salons::create(&mut tx, &valid, None).await?;
                 if let Some(current) = salons::lock(&mut tx, id).await? {
-                    salons::set_status(&mut tx, &current, Status::Published).await?;
+                    salons::set_status(&mut tx, &current, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
                 }
             }
             tx.commit().await?;

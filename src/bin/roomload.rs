@@ -87,7 +87,7 @@ async fn main() -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     let salon_id = salons::create(&mut tx, &valid, None).await?;
     if let Some(s) = salons::lock(&mut tx, salon_id).await? {
-        salons::set_status(&mut tx, &s, Status::Published).await?;
+        salons::set_status(&mut tx, &s, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
     }
     let mut cookies = Vec::with_capacity(args.clients);
     for i in 0..args.clients {

@@ -54,7 +54,7 @@ pub struct Event<'a> {
 }
 
 /// `salon-42@salon.example.org`.
-pub fn uid(salon_id: i64, host: &str) -> String {
+pub fn uid(salon_id: crate::ids::SalonId, host: &str) -> String {
     format!("salon-{salon_id}@{host}")
 }
 

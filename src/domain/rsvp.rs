@@ -72,6 +72,15 @@ impl Refusal {
             Refusal::NotInvited => "not_invited",
         }
     }
+
+    /// The translation key of the reason (`rsvp.error.<code>`).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Refusal::NotOpen => "rsvp.error.not_open",
+            Refusal::DeadlinePassed => "rsvp.error.deadline_passed",
+            Refusal::NotInvited => "rsvp.error.not_invited",
+        }
+    }
 }
 
 /// What the RSVP rules need to know about the salon.

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use super::time::{local_to_utc, parse_time_zone};
 use super::text::{self, TextError};
+use crate::ids::SeriesId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -53,6 +54,80 @@ impl Status {
     pub fn parse(s: &str) -> Option<Status> {
         [Status::Draft, Status::Published, Status::Cancelled].into_iter().find(|m| m.as_str() == s)
     }
+}
+
+impl Status {
+    /// Who may see a salon in this status: drafts only organisers (everyone else is told it
+    /// does not exist, not that it is forbidden, so drafts do not leak); published and
+    /// cancelled salons everyone.
+    pub fn visible_to(self, organiser: bool) -> bool {
+        self != Status::Draft || organiser
+    }
+}
+
+/// Why a salon cannot change to a status (`salon.error.<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransitionError {
+    /// A cancelled salon stays cancelled: invited people were told, and their calendars too.
+    CannotRepublish,
+}
+
+impl TransitionError {
+    pub fn code(self) -> &'static str {
+        match self {
+            TransitionError::CannotRepublish => "cannot_republish",
+        }
+    }
+}
+
+/// What a status change does: nothing (already so) or a real change, which raises the
+/// calendar SEQUENCE (publish and cancel both change what calendars show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Unchanged,
+    Change,
+}
+
+impl Status {
+    /// May a salon in this status become `to`?
+    pub fn transition(self, to: Status) -> Result<Transition, TransitionError> {
+        match (self, to) {
+            (from, to) if from == to => Ok(Transition::Unchanged),
+            (Status::Cancelled, Status::Published) => Err(TransitionError::CannotRepublish),
+            _ => Ok(Transition::Change),
+        }
+    }
+}
+
+/// Where and when a salon is: what a calendar shows. A change of any of it is a new version of
+/// the event (RFC 5546: the organiser raises SEQUENCE), and invited people should hear of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement<'a> {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: &'a str,
+    pub mode: &'a str,
+    pub address: Option<&'a str>,
+    pub meeting_url: Option<&'a str>,
+}
+
+impl ValidSalon {
+    pub fn placement(&self) -> Placement<'_> {
+        Placement {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            time_zone: self.time_zone.name(),
+            mode: self.mode.as_str(),
+            address: self.address.as_deref(),
+            meeting_url: self.meeting_url.as_deref(),
+        }
+    }
+}
+
+/// The revision (calendar SEQUENCE) after an edit: one higher when the placement moved, the
+/// same when only the title, description, capacity or agenda changed.
+pub fn revision_after_edit(revision: i64, before: &Placement<'_>, after: &Placement<'_>) -> i64 {
+    revision + i64::from(before != after)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +186,7 @@ pub struct SalonInput {
 pub struct ValidSalon {
     pub title: String,
     pub description: String,
-    pub series_id: Option<i64>,
+    pub series_id: Option<SeriesId>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub time_zone: Tz,
@@ -153,7 +228,6 @@ pub const TEXT_MAX: usize = 20_000;
 /// `seated_yes` is the number of people holding a seat now (capacity may not drop below it).
 pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<FieldError>> {
     let mut errors = Vec::new();
-
     let title = text::line(&input.title, TITLE_MAX, true).unwrap_or_else(|e| {
         errors.push(err("title", text_code(e, "title_required", "title_too_long")));
         String::new()
@@ -164,21 +238,45 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
     });
     let series_id = match input.series_id.trim() {
         "" => None,
-        s => match s.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                errors.push(err("series_id", "series_unknown"));
-                None
-            }
-        },
+        s => s.parse::<SeriesId>().map_err(|_| errors.push(err("series_id", "series_unknown"))).ok(),
     };
-    let time_zone = match parse_time_zone(input.time_zone.trim()) {
-        Some(tz) => tz,
-        None => {
-            errors.push(err("time_zone", "time_zone_unknown"));
-            chrono_tz::Europe::Copenhagen
-        }
-    };
+    let (time_zone, times) = times(input, &mut errors);
+    let place = place(input, &mut errors);
+    let capacity = capacity(&input.capacity, seated_yes, &mut errors);
+    let registration = Registration::parse(input.registration.trim());
+    if registration.is_none() {
+        errors.push(err("registration", "registration_unknown"));
+    }
+    let agenda = parse_agenda(&input.agenda).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        Vec::new()
+    });
+    match (errors.is_empty(), times, place, registration) {
+        (true, Some((starts_at, ends_at, rsvp_deadline)), Some((mode, address, meeting_url)), Some(registration)) => Ok(ValidSalon {
+            title,
+            description,
+            series_id,
+            starts_at,
+            ends_at,
+            time_zone,
+            mode,
+            address,
+            meeting_url,
+            capacity,
+            rsvp_deadline,
+            registration,
+            agenda,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The zone, and start, end and reply-by in UTC (None while any is wrong).
+fn times(input: &SalonInput, errors: &mut Vec<FieldError>) -> (Tz, Option<(DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)>) {
+    let time_zone = parse_time_zone(input.time_zone.trim()).unwrap_or_else(|| {
+        errors.push(err("time_zone", "time_zone_unknown"));
+        chrono_tz::Europe::Copenhagen
+    });
     let mut local = |field: &'static str, raw: &str, required: bool| -> Option<DateTime<Utc>> {
         let raw = raw.trim();
         if raw.is_empty() {
@@ -187,26 +285,31 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
             }
             return None;
         }
-        match local_to_utc(raw, time_zone) {
-            Ok(t) => Some(t),
-            Err(code) => {
-                errors.push(err(field, code));
-                None
-            }
-        }
+        local_to_utc(raw, time_zone).map_err(|code| errors.push(err(field, code))).ok()
     };
     let starts_at = local("starts_at", &input.starts_at, true);
     let ends_at = local("ends_at", &input.ends_at, true);
+    let deadline_given = !input.rsvp_deadline.trim().is_empty();
     let rsvp_deadline = local("rsvp_deadline", &input.rsvp_deadline, false);
     if let (Some(s), Some(e)) = (starts_at, ends_at)
-        && e <= s {
-            errors.push(err("ends_at", "end_before_start"));
-        }
+        && e <= s
+    {
+        errors.push(err("ends_at", "end_before_start"));
+    }
     if let (Some(s), Some(d)) = (starts_at, rsvp_deadline)
-        && d > s {
-            errors.push(err("rsvp_deadline", "deadline_after_start"));
-        }
+        && d > s
+    {
+        errors.push(err("rsvp_deadline", "deadline_after_start"));
+    }
+    let all = match (starts_at, ends_at) {
+        (Some(s), Some(e)) if !deadline_given || rsvp_deadline.is_some() => Some((s, e, rsvp_deadline)),
+        _ => None,
+    };
+    (time_zone, all)
+}
 
+/// In person, online or both, with the address and link the mode needs (and only those).
+fn place(input: &SalonInput, errors: &mut Vec<FieldError>) -> Option<(Mode, Option<String>, Option<String>)> {
     let mode = Mode::parse(input.mode.trim());
     if mode.is_none() {
         errors.push(err("mode", "mode_unknown"));
@@ -231,8 +334,13 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
             errors.push(err("meeting_url", "meeting_url_invalid"));
         }
     }
+    // Keep only what the mode uses: an online salon has no address.
+    mode.map(|m| (m, address.filter(|_| m.has_place()), meeting_url.filter(|_| m.has_link())))
+}
 
-    let capacity = match input.capacity.trim() {
+/// Seats: empty for no limit, else 1 to 100,000 and not below the seats already taken.
+fn capacity(raw: &str, seated_yes: i64, errors: &mut Vec<FieldError>) -> Option<i64> {
+    match raw.trim() {
         "" => None,
         s => match s.parse::<i64>() {
             Ok(n) if (1..=100_000).contains(&n) => {
@@ -246,37 +354,6 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
                 None
             }
         },
-    };
-    let registration = Registration::parse(input.registration.trim());
-    if registration.is_none() {
-        errors.push(err("registration", "registration_unknown"));
-    }
-    let agenda = match parse_agenda(&input.agenda) {
-        Ok(items) => items,
-        Err(mut e) => {
-            errors.append(&mut e);
-            Vec::new()
-        }
-    };
-
-    match (errors.is_empty(), starts_at, ends_at, mode, registration) {
-        (true, Some(starts_at), Some(ends_at), Some(mode), Some(registration)) => Ok(ValidSalon {
-            title,
-            description,
-            series_id,
-            starts_at,
-            ends_at,
-            time_zone,
-            mode,
-            // Keep only what the mode uses: an online salon has no address.
-            address: address.filter(|_| mode.has_place()),
-            meeting_url: meeting_url.filter(|_| mode.has_link()),
-            capacity,
-            rsvp_deadline,
-            registration,
-            agenda,
-        }),
-        _ => Err(errors),
     }
 }
 

@@ -2,7 +2,10 @@
 //! side, so a missing translation is visible in review) and are compiled in by `rust-i18n`;
 //! use `t!("key", locale = ctx.locale.code())`. Danish is the default; English is complete.
 //! Norwegian (bokmål) and Swedish are accepted as preferences and fall back to English until
-//! their translations land.
+//! their translations land. `timefmt` writes dates and times as each language does; pages and
+//! mails share it, so it lives here, below both.
+
+pub mod timefmt;
 
 /// A language the interface can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -186,33 +186,53 @@ pub fn invitation(
     response: Option<&str>,
     rsvp_link: Option<&str>,
 ) -> Result<Composed, ComposeError> {
-    use crate::calendar::event::{self, Attendee, CalendarHeader, Event, Method};
     let locale = person.locale();
     let l = locale.code();
     let when = salon_when(salon, l);
     let url = config.url(&format!("/salons/{}", salon.id));
-    let method = if kind == InviteKind::Cancellation { Method::Cancel } else { Method::Request };
-    let organiser_name = config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());
-    let organiser_email = config.mail.from.email.to_string();
-    let host = config.base_url.host_str().unwrap_or("salon").to_string();
-    let ics = event::calendar(
-        &CalendarHeader { method: Some(method), feed_name: None },
-        &[Event {
-            salon,
-            agenda,
-            url: url.clone(),
-            uid: event::uid(salon.id, &host),
-            organiser_name: &organiser_name,
-            organiser_email: &organiser_email,
-            attendee: Some(Attendee { name: &person.name, email: &person.email, partstat: event::partstat(response) }),
-            dtstamp: crate::domain::time::now(),
-            status_override: None,
-            locale: l,
-        }],
-    );
+    let (method, ics) = invite_calendar(config, kind, person, salon, agenda, response, &url);
 
     let code = kind.code();
     let subject = t!(format!("mail.{code}.subject"), locale = l, title = salon.title).to_string();
+    let (text, html) = invitation_texts(kind, person, salon, &subject, &when, &url, rsvp_link);
+
+    let calendar_type = ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8", method.as_str()))
+        .map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
+    let attachment_type = ContentType::parse("application/ics; charset=UTF-8").map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
+    let from = config.mail.from.clone();
+    let message_id = new_message_id(&from);
+    let message = Message::builder()
+        .from(from)
+        .to(mailbox(&person.name, &person.email)?)
+        .subject(subject_line(subject.clone()))
+        .message_id(Some(message_id.clone()))
+        .multipart(
+            MultiPart::mixed()
+                .multipart(
+                    MultiPart::alternative()
+                        .singlepart(SinglePart::plain(text))
+                        .singlepart(SinglePart::html(html))
+                        .singlepart(SinglePart::builder().header(calendar_type).body(ics.clone())),
+                )
+                .singlepart(Attachment::new("invite.ics".to_string()).body(ics, attachment_type)),
+        )?;
+    Ok(Composed { kind: code, message_id, recipient: person.email.clone(), subject, body: message.formatted() })
+}
+
+/// The plain and HTML parts of an invitation: greeting, what changed, where, the personal
+/// answer links (none in a cancellation), the salon's page.
+fn invitation_texts(
+    kind: InviteKind,
+    person: &crate::store::people::Person,
+    salon: &crate::store::salons::Salon,
+    subject: &str,
+    when: &str,
+    url: &str,
+    rsvp_link: Option<&str>,
+) -> (String, String) {
+    let locale = person.locale();
+    let l = locale.code();
+    let code = kind.code();
     let greeting = t!("mail.greeting", locale = l, name = person.name).to_string();
     let lead = t!(format!("mail.{code}.body"), locale = l, title = salon.title, when = when).to_string();
     let place = match (&salon.address, salon.mode().has_link()) {
@@ -243,7 +263,7 @@ pub fn invitation(
     text.push_str(&format!("{see}: {url}\n\n-- \n{}\n", t!("mail.footer", locale = l)));
     let html = html_frame(
         locale,
-        &subject,
+        subject,
         html! {
             p { (greeting) }
             p { (lead) br; (place_line) }
@@ -255,27 +275,41 @@ pub fn invitation(
         },
     );
 
-    let calendar_type = ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8", method.as_str()))
-        .map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
-    let attachment_type = ContentType::parse("application/ics; charset=UTF-8").map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
-    let from = config.mail.from.clone();
-    let message_id = new_message_id(&from);
-    let message = Message::builder()
-        .from(from)
-        .to(mailbox(&person.name, &person.email)?)
-        .subject(subject_line(subject.clone()))
-        .message_id(Some(message_id.clone()))
-        .multipart(
-            MultiPart::mixed()
-                .multipart(
-                    MultiPart::alternative()
-                        .singlepart(SinglePart::plain(text))
-                        .singlepart(SinglePart::html(html))
-                        .singlepart(SinglePart::builder().header(calendar_type).body(ics.clone())),
-                )
-                .singlepart(Attachment::new("invite.ics".to_string()).body(ics, attachment_type)),
-        )?;
-    Ok(Composed { kind: code, message_id, recipient: person.email.clone(), subject, body: message.formatted() })
+    (text, html)
+}
+
+/// The calendar of an invitation, update or cancellation: REQUEST or CANCEL, the recipient
+/// the only ATTENDEE.
+fn invite_calendar(
+    config: &Config,
+    kind: InviteKind,
+    person: &crate::store::people::Person,
+    salon: &crate::store::salons::Salon,
+    agenda: &[crate::domain::salon::AgendaItem],
+    response: Option<&str>,
+    url: &str,
+) -> (crate::calendar::event::Method, String) {
+    use crate::calendar::event::{self, Attendee, CalendarHeader, Event, Method};
+    let method = if kind == InviteKind::Cancellation { Method::Cancel } else { Method::Request };
+    let organiser_name = config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());
+    let organiser_email = config.mail.from.email.to_string();
+    let host = config.base_url.host_str().unwrap_or("salon").to_string();
+    let ics = event::calendar(
+        &CalendarHeader { method: Some(method), feed_name: None },
+        &[Event {
+            salon,
+            agenda,
+            url: url.to_string(),
+            uid: event::uid(salon.id, &host),
+            organiser_name: &organiser_name,
+            organiser_email: &organiser_email,
+            attendee: Some(Attendee { name: &person.name, email: &person.email, partstat: event::partstat(response) }),
+            dtstamp: crate::domain::time::now(),
+            status_override: None,
+            locale: person.locale().code(),
+        }],
+    );
+    (method, ics)
 }
 
 /// The reminder before a salon, to people with a seat.
@@ -311,9 +345,9 @@ fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
     let start = salon.starts_at.with_timezone(&tz);
     format!(
         "{}, {} ({})",
-        crate::web::timefmt::date(&start, l),
-        crate::web::timefmt::clock(&start, l),
-        crate::web::timefmt::zone_label(tz)
+        crate::i18n::timefmt::date(&start, l),
+        crate::i18n::timefmt::clock(&start, l),
+        crate::i18n::timefmt::zone_label(tz)
     )
 }
 

@@ -3,19 +3,19 @@
 //! transaction as the change that causes it (`queue`); only the worker talks to the transport.
 
 pub mod compose;
-pub mod notify;
 pub mod smtp_pool;
 pub mod transport;
 pub mod worker;
 
-use crate::store::{Tx, outbox};
+use crate::ids::OutboxId;
+use crate::store::{Conn, outbox};
 
 pub use compose::Composed;
 
 /// Put a composed mail in the outbox, inside the caller's transaction.
-pub async fn queue(tx: &mut Tx, mail: &Composed) -> Result<i64, sqlx::Error> {
+pub async fn queue(c: impl Into<Conn<'_>>, mail: &Composed) -> Result<OutboxId, sqlx::Error> {
     outbox::enqueue(
-        tx,
+        c,
         &outbox::NewMail {
             message_id: &mail.message_id,
             kind: mail.kind,

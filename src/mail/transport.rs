@@ -8,6 +8,7 @@ use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::smtp_pool::{NodelayPool, PoolError};
 use crate::config::{MailConfig, MailTransportConfig};
+use crate::ids::OutboxId;
 
 pub enum Transport {
     /// `smtp://` (plain or STARTTLS): our TCP_NODELAY pool around lettre's connection.
@@ -52,7 +53,7 @@ impl Transport {
     }
 
     /// Send the stored bytes of outbox row `id` to `recipient`.
-    pub async fn send(&self, id: i64, kind: &str, from: &Address, recipient: &str, body: &[u8]) -> Result<(), SendError> {
+    pub async fn send(&self, id: OutboxId, kind: &str, from: &Address, recipient: &str, body: &[u8]) -> Result<(), SendError> {
         let to: Address = recipient
             .parse()
             .map_err(|e| SendError::Permanent(format!("invalid recipient address '{recipient}': {e}")))?;
@@ -90,13 +91,13 @@ fn smtp_error_text(e: &lettre::transport::smtp::Error) -> String {
 
 /// Write `NNNNNN-kind-recipient.eml`, atomically (temp file + rename), so a reader never sees
 /// half a message and a retry after a crash simply overwrites the same file.
-async fn write_file(dir: &std::path::Path, id: i64, kind: &str, recipient: &str, body: &[u8]) -> std::io::Result<()> {
+async fn write_file(dir: &std::path::Path, id: OutboxId, kind: &str, recipient: &str, body: &[u8]) -> std::io::Result<()> {
     tokio::fs::create_dir_all(dir).await?;
     let safe: String = recipient
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_') { c } else { '_' })
         .collect();
-    let name = format!("{id:06}-{kind}-{safe}.eml");
+    let name = format!("{:06}-{kind}-{safe}.eml", id.0);
     let tmp = dir.join(format!(".{name}.tmp"));
     tokio::fs::write(&tmp, body).await?;
     tokio::fs::rename(&tmp, dir.join(name)).await

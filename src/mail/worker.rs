@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use super::transport::{SendError, Transport};
 use crate::config::OutboxConfig;
 use crate::domain::time::now;
+use crate::ids::OutboxId;
 use crate::store::{Db, outbox};
 
 /// Rows claimed per round trip.
@@ -63,7 +64,7 @@ impl Worker {
             if batch.is_empty() {
                 return Ok(());
             }
-            let results: Vec<(i64, Result<Option<i64>, sqlx::Error>)> = futures_util::stream::iter(batch)
+            let results: Vec<(OutboxId, Result<Option<OutboxId>, sqlx::Error>)> = futures_util::stream::iter(batch)
                 .map(|row| async move {
                     let id = row.id;
                     let result = if shutdown.is_cancelled() {
@@ -97,31 +98,31 @@ impl Worker {
 
     /// Send one row; `Some(id)` when it was accepted (the caller marks it sent), failures are
     /// recorded here.
-    async fn deliver(&self, row: outbox::Claimed) -> Result<Option<i64>, sqlx::Error> {
+    async fn deliver(&self, row: outbox::Claimed) -> Result<Option<OutboxId>, sqlx::Error> {
         let result = self.transport.send(row.id, &row.kind, &self.from, &row.recipient, &row.body).await;
         match result {
             Ok(()) => {
                 metrics::counter!("salon_mail_sent_total", "kind" => row.kind.clone()).increment(1);
-                tracing::debug!(id = row.id, kind = %row.kind, attempts = row.attempts, "mail sent");
+                tracing::debug!(id = %row.id, kind = %row.kind, attempts = row.attempts, "mail sent");
                 return Ok(Some(row.id));
             }
             Err(SendError::Permanent(error)) => {
                 outbox::mark_failed(&self.db, row.id, &error).await?;
                 metrics::counter!("salon_mail_failed_total", "kind" => row.kind.clone()).increment(1);
-                tracing::warn!(id = row.id, %error, "mail failed permanently");
+                tracing::warn!(id = %row.id, %error, "mail failed permanently");
             }
             Err(SendError::Temporary(error)) if row.attempts >= self.config.max_attempts as i32 => {
                 let error = format!("gave up after {} attempts: {error}", row.attempts);
                 outbox::mark_failed(&self.db, row.id, &error).await?;
                 metrics::counter!("salon_mail_failed_total", "kind" => row.kind.clone()).increment(1);
-                tracing::warn!(id = row.id, %error, "mail failed");
+                tracing::warn!(id = %row.id, %error, "mail failed");
             }
             Err(SendError::Temporary(error)) => {
                 let delay = backoff(&self.config, row.attempts);
                 let next = now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
                 outbox::mark_retry(&self.db, row.id, next, &error).await?;
                 metrics::counter!("salon_mail_retries_total").increment(1);
-                tracing::info!(id = row.id, attempts = row.attempts, retry_in_ms = delay.as_millis() as u64, %error, "mail deferred");
+                tracing::info!(id = %row.id, attempts = row.attempts, retry_in_ms = delay.as_millis() as u64, %error, "mail deferred");
             }
         }
         Ok(None)

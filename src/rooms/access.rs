@@ -5,9 +5,17 @@
 //! anonymous visitor must not learn that it exists, so "sign in" comes after it), and the main
 //! room row is created only once the caller is let in.
 
+use crate::ids::{PersonId, RoomId, SalonId};
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 
+use crate::app::{SharedApp, Viewer, login_href};
 use crate::domain::Role;
+use crate::error::AppError;
 use crate::domain::salon::Status;
 use crate::store::people::Person;
 use crate::store::rooms::{self, Room};
@@ -83,10 +91,10 @@ pub async fn enter(
     db: &Db,
     user: Option<&Person>,
     salon_id: &str,
-    room: Option<i64>,
+    room: Option<RoomId>,
     now: DateTime<Utc>,
 ) -> Result<Result<(Salon, Room, Access), Denied>, sqlx::Error> {
-    let Some(salon_id) = salon_id.parse::<i64>().ok() else { return Ok(Err(Denied::NotFound)) };
+    let Some(salon_id) = salon_id.parse::<SalonId>().ok() else { return Ok(Err(Denied::NotFound)) };
     let Some(salon) = salons::get(db, salon_id).await? else { return Ok(Err(Denied::NotFound)) };
     let organiser = match admitted(db, user, &salon).await? {
         Ok(o) => o,
@@ -106,7 +114,7 @@ pub async fn enter(
 /// and answer as they are now), the salon and room still there, and the room's phase. Rights
 /// change while a socket is open (sign-out, a withdrawn answer, a cancelled salon), so every
 /// action is checked against this, not against what held at the upgrade.
-pub async fn recheck(db: &Db, session_secret: &str, person_id: i64, room: &Room, now: DateTime<Utc>) -> Result<Result<Access, Denied>, sqlx::Error> {
+pub async fn recheck(db: &Db, session_secret: &str, person_id: PersonId, room: &Room, now: DateTime<Utc>) -> Result<Result<Access, Denied>, sqlx::Error> {
     let Some(user) = sessions::person(db, session_secret).await?.filter(|p| p.id == person_id) else {
         return Ok(Err(Denied::NotSignedIn));
     };
@@ -117,4 +125,42 @@ pub async fn recheck(db: &Db, session_secret: &str, person_id: i64, room: &Room,
     };
     let Some(room) = rooms::get(db, salon.id, room.id).await? else { return Ok(Err(Denied::NotFound)) };
     Ok(Ok(Access { organiser, phase: phase(&salon, &room, now) }))
+}
+
+/// The room a page or form is about (`/salons/{id}/...?room=R`), entered: the salon, the room
+/// and the caller's access, as `enter` decides. Refused: a visitor is sent to sign in and
+/// brought back, someone not registered gets 403, a missing salon or a draft 404.
+pub struct Entered {
+    pub salon: Salon,
+    pub room: Room,
+    pub access: Access,
+    /// The signed-in person (always there for a registered person or an organiser).
+    pub user: std::sync::Arc<Person>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct RoomQuery {
+    room: Option<RoomId>,
+}
+
+impl FromRequestParts<SharedApp> for Entered {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &SharedApp) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, app).await.map_err(|_| AppError::NotFound.into_response())?;
+        let Query(q) = Query::<RoomQuery>::from_request_parts(parts, app).await.unwrap_or_default();
+        let Viewer(user) = parts.extensions.get::<Viewer>().cloned().unwrap_or_default();
+        let id = params.get("id").map(String::as_str).unwrap_or("");
+        let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        match enter(&app.db, user.as_deref(), id, q.room, crate::domain::time::now()).await {
+            Ok(Ok((salon, room, access))) => match user {
+                Some(user) => Ok(Entered { salon, room, access, user }),
+                None => Err(Redirect::to(&login_href(here)).into_response()),
+            },
+            Ok(Err(Denied::NotSignedIn)) => Err(Redirect::to(&login_href(here)).into_response()),
+            Ok(Err(Denied::NotRegistered)) => Err(AppError::Forbidden.into_response()),
+            Ok(Err(Denied::NotFound)) => Err(AppError::NotFound.into_response()),
+            Err(e) => Err(AppError::from(e).into_response()),
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! checked here, stored, then published to the room. The per-person rate limit
 //! ([`within_limit`]) is the caller's first step.
 
+use crate::ids::{MessageId, PersonId};
 use crate::app::App;
 use crate::domain::text::TextError;
 use crate::rooms::access::{Access, Phase};
@@ -75,7 +76,7 @@ impl<T> Outcome<T> {
 }
 
 /// Post a message. A repeated client_id returns the stored message without a second copy.
-pub async fn post(app: &App, room: &Room, access: Access, author: i64, client_id: &str, body: &str, question: bool) -> Result<Outcome<Message>, sqlx::Error> {
+pub async fn post(app: &App, room: &Room, access: Access, author: PersonId, client_id: &str, body: &str, question: bool) -> Result<Outcome<Message>, sqlx::Error> {
     let body = match crate::domain::text::multiline(body, MAX_BODY, true) {
         Ok(b) => b,
         Err(TextError::Empty) => return Ok(Outcome::Refused(Refused::Empty)),
@@ -108,12 +109,12 @@ pub async fn post(app: &App, room: &Room, access: Access, author: i64, client_id
 /// moderation alike, and on the websocket every frame, understood or not, so no kind of frame
 /// can flood a room or the database. Callers check it once per request or frame, before any
 /// database work.
-pub fn within_limit(app: &App, person: i64) -> bool {
+pub fn within_limit(app: &App, person: PersonId) -> bool {
     app.limits.room_messages.check_key(&person).is_ok()
 }
 
 /// Vote a question up, once per person. A repeated vote changes nothing and publishes nothing.
-pub async fn vote(app: &App, room: &Room, access: Access, person: i64, id: i64) -> Result<Outcome<i64>, sqlx::Error> {
+pub async fn vote(app: &App, room: &Room, access: Access, person: PersonId, id: MessageId) -> Result<Outcome<i64>, sqlx::Error> {
     if access.phase != Phase::Open {
         return Ok(Outcome::Refused(Refused::NotOpen));
     }
@@ -128,7 +129,7 @@ pub async fn vote(app: &App, room: &Room, access: Access, person: i64, id: i64) 
     }
 }
 
-pub async fn hide(app: &App, room: &Room, access: Access, id: i64) -> Result<Outcome<()>, sqlx::Error> {
+pub async fn hide(app: &App, room: &Room, access: Access, id: MessageId) -> Result<Outcome<()>, sqlx::Error> {
     if !access.organiser {
         return Ok(Outcome::Refused(Refused::NotOrganiser));
     }
@@ -139,7 +140,7 @@ pub async fn hide(app: &App, room: &Room, access: Access, id: i64) -> Result<Out
     Ok(Outcome::Done(()))
 }
 
-pub async fn answer(app: &App, room: &Room, access: Access, id: i64) -> Result<Outcome<()>, sqlx::Error> {
+pub async fn answer(app: &App, room: &Room, access: Access, id: MessageId) -> Result<Outcome<()>, sqlx::Error> {
     if !access.organiser {
         return Ok(Outcome::Refused(Refused::NotOrganiser));
     }

@@ -8,6 +8,7 @@
 //! it was announced. Receivers still check ids for gaps and resync from the database, so a
 //! notification lost while the listener reconnects is filled in by the next message.
 
+use crate::ids::{MessageId, RoomId};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ pub const CHANNEL: &str = "salon_rooms";
 pub struct Note {
     /// The sending instance.
     pub i: String,
-    pub room: i64,
+    pub room: RoomId,
     #[serde(flatten)]
     pub what: What,
 }
@@ -35,10 +36,10 @@ pub struct Note {
 pub enum What {
     /// A new message: read it from the database.
     #[serde(rename = "m")]
-    Message { id: i64 },
+    Message { id: MessageId },
     /// A change to a message (hidden, votes, answered): a frame everyone gets as is.
     #[serde(rename = "c")]
-    Change { id: i64, kind: Change, json: String },
+    Change { id: MessageId, kind: Change, json: String },
     /// This instance's people in the room: the first names (a NOTIFY payload is limited to
     /// 8000 bytes) and how many in all.
     #[serde(rename = "p")]

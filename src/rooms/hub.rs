@@ -7,6 +7,7 @@
 //! thousand joins were fifty million frames). Frames name at most [`PRESENCE_NAMES`] people
 //! and count the rest, so a frame stays a few kilobytes in a room of ten thousand.
 
+use crate::ids::{MessageId, PersonId, RoomId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -27,10 +28,10 @@ pub const PRESENCE_NAMES: usize = 50;
 #[derive(Debug, Clone)]
 pub enum Event {
     /// A stored message; `json` is its frame.
-    Message { id: i64, json: Utf8Bytes },
+    Message { id: MessageId, json: Utf8Bytes },
     /// A change to an earlier message (hidden: members drop it, organisers mark it; votes;
     /// answered): the same frame for everyone.
-    Change { id: i64, kind: Change, json: Utf8Bytes },
+    Change { id: MessageId, kind: Change, json: Utf8Bytes },
     /// Who is in the room.
     Presence(Utf8Bytes),
 }
@@ -45,7 +46,7 @@ pub struct Online {
 struct Room {
     tx: broadcast::Sender<Event>,
     /// Who is here on this instance: person -> (who, open connections).
-    online: HashMap<i64, (Person, usize)>,
+    online: HashMap<PersonId, (Person, usize)>,
     /// Who is here on other instances, by instance id.
     remote: HashMap<String, Online>,
     presence: PresenceState,
@@ -80,7 +81,7 @@ pub struct Hub {
     capacity: usize,
     presence_every: Duration,
     instance: String,
-    rooms: Mutex<HashMap<i64, Room>>,
+    rooms: Mutex<HashMap<RoomId, Room>>,
     /// Set when rooms are relayed between instances (PostgreSQL).
     relay: OnceLock<mpsc::UnboundedSender<Note>>,
 }
@@ -108,7 +109,7 @@ impl Hub {
         let _ = self.relay.set(notes);
     }
 
-    fn with_room<T>(&self, room: i64, f: impl FnOnce(&mut Room) -> T) -> T {
+    fn with_room<T>(&self, room: RoomId, f: impl FnOnce(&mut Room) -> T) -> T {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
         let capacity = self.capacity;
         let entry = rooms.entry(room).or_insert_with(|| Room {
@@ -126,16 +127,16 @@ impl Hub {
     /// released after it is published, so this instance publishes in id order. (The database
     /// serialises posts per room anyway; without this, two posts committed as 5 and 6 could be
     /// published as 6 and 5, and every connection would then read the gap from the database.)
-    pub fn posting(&self, room: i64) -> Arc<tokio::sync::Mutex<()>> {
+    pub fn posting(&self, room: RoomId) -> Arc<tokio::sync::Mutex<()>> {
         self.with_room(room, |r| r.posting.clone())
     }
 
-    pub fn subscribe(&self, room: i64) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self, room: RoomId) -> broadcast::Receiver<Event> {
         self.with_room(room, |r| r.tx.subscribe())
     }
 
     /// Publish to this instance's connections and relay to the others.
-    pub fn publish(&self, room: i64, event: Event) {
+    pub fn publish(&self, room: RoomId, event: Event) {
         if let Some(relay) = self.relay.get() {
             let what = match &event {
                 Event::Message { id, .. } => Some(What::Message { id: *id }),
@@ -151,7 +152,7 @@ impl Hub {
     }
 
     /// Publish to this instance's connections only (events relayed from elsewhere).
-    pub fn publish_local(&self, room: i64, event: Event) {
+    pub fn publish_local(&self, room: RoomId, event: Event) {
         self.with_room(room, |r| {
             match &event {
                 Event::Message { id, json } => r.recent.message(*id, json),
@@ -164,17 +165,17 @@ impl Hub {
     }
 
     /// The messages after `after` if this instance still has them all (else ask the database).
-    pub fn messages_after(&self, room: i64, after: i64) -> Option<Vec<(i64, Utf8Bytes)>> {
+    pub fn messages_after(&self, room: RoomId, after: MessageId) -> Option<Vec<(MessageId, Utf8Bytes)>> {
         self.with_room(room, |r| r.recent.messages_after(after))
     }
 
     /// The changes and the last presence frame, for a connection that fell behind.
-    pub fn replay(&self, room: i64) -> Vec<Utf8Bytes> {
+    pub fn replay(&self, room: RoomId) -> Vec<Utf8Bytes> {
         self.with_room(room, |r| r.recent.replay())
     }
 
     /// Someone connected; returns who is online (for the hello) and announces the change.
-    pub fn join(self: &Arc<Self>, room: i64, who: Person) -> Online {
+    pub fn join(self: &Arc<Self>, room: RoomId, who: Person) -> Online {
         let (decision, seen) = self.with_room(room, |r| {
             r.online.entry(who.id).or_insert_with(|| (who.clone(), 0)).1 += 1;
             r.presence.local_changed = true;
@@ -192,7 +193,7 @@ impl Hub {
         seen
     }
 
-    pub fn leave(self: &Arc<Self>, room: i64, person: i64) {
+    pub fn leave(self: &Arc<Self>, room: RoomId, person: PersonId) {
         let decision = self.with_room(room, |r| {
             if let Some(entry) = r.online.get_mut(&person) {
                 entry.1 -= 1;
@@ -212,7 +213,7 @@ impl Hub {
     }
 
     /// Another instance's people in a room.
-    pub fn remote_presence(self: &Arc<Self>, room: i64, instance: &str, online: Online) {
+    pub fn remote_presence(self: &Arc<Self>, room: RoomId, instance: &str, online: Online) {
         let decision = self.with_room(room, |r| {
             if online.count == 0 {
                 r.remote.remove(instance);
@@ -252,7 +253,7 @@ impl Hub {
         Presence::Now(everyone, local)
     }
 
-    fn act(self: &Arc<Self>, room: i64, decision: Presence) {
+    fn act(self: &Arc<Self>, room: RoomId, decision: Presence) {
         match decision {
             Presence::Nothing => {}
             Presence::Now(everyone, local) => {
@@ -276,7 +277,7 @@ impl Hub {
 
 /// Everyone in the room on any instance, once each, sorted by name, capped.
 fn merged(r: &Room) -> Online {
-    let mut by_id: HashMap<i64, Person> = r.online.values().map(|(p, _)| (p.id, p.clone())).collect();
+    let mut by_id: HashMap<PersonId, Person> = r.online.values().map(|(p, _)| (p.id, p.clone())).collect();
     // People another instance counted but did not name.
     let mut unnamed = 0;
     for other in r.remote.values() {
@@ -307,7 +308,7 @@ mod tests {
     use super::*;
 
     fn person(id: i64) -> Person {
-        Person { id, name: format!("P{id:05}"), org: None }
+        Person { id: PersonId(id), name: format!("P{id:05}"), org: None }
     }
 
     #[test]
@@ -315,16 +316,16 @@ mod tests {
         let online = capped((0..5000).rev().map(person).collect());
         assert_eq!(online.count, 5000);
         assert_eq!(online.people.len(), PRESENCE_NAMES);
-        assert_eq!(online.people[0].id, 0);
-        assert_eq!(online.people[PRESENCE_NAMES - 1].id, PRESENCE_NAMES as i64 - 1);
+        assert_eq!(online.people[0].id, PersonId(0));
+        assert_eq!(online.people[PRESENCE_NAMES - 1].id, PersonId(PRESENCE_NAMES as i64 - 1));
     }
 
     #[tokio::test]
     async fn joins_close_together_make_one_presence_frame_with_everyone() {
         let hub = Arc::new(Hub::new(64, Duration::from_millis(200)));
-        let mut rx = hub.subscribe(1);
+        let mut rx = hub.subscribe(RoomId(1));
         for id in 0..100 {
-            hub.join(1, person(id));
+            hub.join(RoomId(1), person(id));
         }
         // The first join's frame at once, then one more with all hundred.
         let first = rx.recv().await.unwrap();

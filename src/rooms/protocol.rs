@@ -4,6 +4,7 @@
 //! `answered`. Client: `send` (the same client_id twice is one message), `vote`, and for
 //! organisers `hide` and `answer`.
 
+use crate::ids::{MessageId, PersonId, RoomId};
 use serde::{Deserialize, Serialize};
 
 use super::hub::Online;
@@ -11,7 +12,7 @@ use crate::store::rooms::Message;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Person {
-    pub id: i64,
+    pub id: PersonId,
     pub name: String,
     pub org: Option<String>,
 }
@@ -19,7 +20,7 @@ pub struct Person {
 #[derive(Serialize)]
 struct MessageFrame<'a> {
     r#type: &'static str,
-    id: i64,
+    id: MessageId,
     client_id: &'a str,
     author: Person,
     body: &'a str,
@@ -37,7 +38,7 @@ pub fn message(m: &Message) -> String {
         id: m.id,
         client_id: &m.client_id,
         author: Person {
-            id: m.author_id.unwrap_or(0),
+            id: m.author_id.unwrap_or_default(),
             name: m.author_name.clone().unwrap_or_default(),
             org: m.author_org.clone(),
         },
@@ -53,7 +54,7 @@ pub fn message(m: &Message) -> String {
 
 /// `online` names at most [`PRESENCE_NAMES`](super::hub::PRESENCE_NAMES) people (by name);
 /// `count` is how many are in the room.
-pub fn hello(room: i64, me: &Person, online: &Online) -> String {
+pub fn hello(room: RoomId, me: &Person, online: &Online) -> String {
     serde_json::json!({"type": "hello", "room": room, "me": me, "online": online.people, "count": online.count}).to_string()
 }
 
@@ -65,15 +66,15 @@ pub fn error(code: &str, message: &str) -> String {
     serde_json::json!({"type": "error", "code": code, "message": message}).to_string()
 }
 
-pub fn hide(id: i64) -> String {
+pub fn hide(id: MessageId) -> String {
     serde_json::json!({"type": "hide", "id": id}).to_string()
 }
 
-pub fn votes(id: i64, votes: i64) -> String {
+pub fn votes(id: MessageId, votes: i64) -> String {
     serde_json::json!({"type": "votes", "id": id, "votes": votes}).to_string()
 }
 
-pub fn answered(id: i64) -> String {
+pub fn answered(id: MessageId) -> String {
     serde_json::json!({"type": "answered", "id": id}).to_string()
 }
 
@@ -87,12 +88,12 @@ pub enum ClientFrame {
         question: bool,
     },
     Vote {
-        id: i64,
+        id: MessageId,
     },
     Hide {
-        id: i64,
+        id: MessageId,
     },
     Answer {
-        id: i64,
+        id: MessageId,
     },
 }

@@ -8,6 +8,7 @@
 //! this store, a thousand connections falling behind at once meant a thousand identical history
 //! queries, which slowed the server further.
 
+use crate::ids::MessageId;
 use std::collections::{BTreeMap, VecDeque};
 
 use axum::extract::ws::Utf8Bytes;
@@ -28,17 +29,17 @@ pub enum Change {
 #[derive(Default)]
 pub struct Recent {
     /// The latest messages, with consecutive ids (never a hidden one: a hide empties it).
-    messages: VecDeque<(i64, Utf8Bytes)>,
+    messages: VecDeque<(MessageId, Utf8Bytes)>,
     /// The latest frame of each kind of change, per message.
-    changes: BTreeMap<(i64, Change), Utf8Bytes>,
+    changes: BTreeMap<(MessageId, Change), Utf8Bytes>,
     presence: Option<Utf8Bytes>,
 }
 
 impl Recent {
-    pub fn message(&mut self, id: i64, json: &Utf8Bytes) {
+    pub fn message(&mut self, id: MessageId, json: &Utf8Bytes) {
         match self.messages.back() {
             Some((last, _)) if id <= *last => return, // already here (a relayed copy)
-            Some((last, _)) if id != last + 1 => self.messages.clear(), // a gap: start afresh
+            Some((last, _)) if id != last.next() => self.messages.clear(), // a gap: start afresh
             _ => {}
         }
         self.messages.push_back((id, json.clone()));
@@ -47,7 +48,7 @@ impl Recent {
         }
     }
 
-    pub fn change(&mut self, id: i64, kind: Change, json: &Utf8Bytes) {
+    pub fn change(&mut self, id: MessageId, kind: Change, json: &Utf8Bytes) {
         if kind == Change::Hidden {
             // Members must not be sent a hidden message again; the database knows who may.
             self.messages.clear();
@@ -60,10 +61,10 @@ impl Recent {
     }
 
     /// Every message after `after`, in order; None when some of them are no longer kept.
-    pub fn messages_after(&self, after: i64) -> Option<Vec<(i64, Utf8Bytes)>> {
+    pub fn messages_after(&self, after: MessageId) -> Option<Vec<(MessageId, Utf8Bytes)>> {
         // Nothing kept answers nothing: whether anything came after `after` only the database knows.
         let (first, _) = self.messages.front()?;
-        (*first <= after + 1).then(|| self.messages.iter().filter(|(id, _)| *id > after).cloned().collect())
+        (*first <= after.next()).then(|| self.messages.iter().filter(|(id, _)| *id > after).cloned().collect())
     }
 
     /// The changes and the last presence frame, to send again after a connection fell behind.
@@ -80,36 +81,36 @@ mod tests {
         format!("m{id}").into()
     }
 
-    fn ids(v: Option<Vec<(i64, Utf8Bytes)>>) -> Option<Vec<i64>> {
-        v.map(|v| v.into_iter().map(|(id, _)| id).collect())
+    fn ids(v: Option<Vec<(MessageId, Utf8Bytes)>>) -> Option<Vec<i64>> {
+        v.map(|v| v.into_iter().map(|(id, _)| id.0).collect())
     }
 
     #[test]
     fn serves_what_it_kept_and_sends_older_requests_to_the_database() {
         let mut r = Recent::default();
-        assert_eq!(ids(r.messages_after(0)), None);
+        assert_eq!(ids(r.messages_after(MessageId(0))), None);
         for id in 1..=KEEP as i64 + 10 {
-            r.message(id, &frame(id));
+            r.message(MessageId(id), &frame(id));
         }
-        assert_eq!(ids(r.messages_after(KEEP as i64 + 7)), Some(vec![KEEP as i64 + 8, KEEP as i64 + 9, KEEP as i64 + 10]));
-        assert_eq!(ids(r.messages_after(10)), Some((11..=KEEP as i64 + 10).collect()));
-        assert_eq!(ids(r.messages_after(9)), None);
-        assert_eq!(ids(r.messages_after(KEEP as i64 + 10)), Some(vec![]));
+        assert_eq!(ids(r.messages_after(MessageId(KEEP as i64 + 7))), Some(vec![KEEP as i64 + 8, KEEP as i64 + 9, KEEP as i64 + 10]));
+        assert_eq!(ids(r.messages_after(MessageId(10))), Some((11..=KEEP as i64 + 10).collect()));
+        assert_eq!(ids(r.messages_after(MessageId(9))), None);
+        assert_eq!(ids(r.messages_after(MessageId(KEEP as i64 + 10))), Some(vec![]));
     }
 
     #[test]
     fn a_gap_or_a_hide_starts_afresh_so_nothing_is_skipped_or_shown_hidden() {
         let mut r = Recent::default();
-        r.message(1, &frame(1));
-        r.message(2, &frame(2));
-        r.message(2, &frame(2));
-        r.message(4, &frame(4));
-        assert_eq!(ids(r.messages_after(1)), None);
-        assert_eq!(ids(r.messages_after(3)), Some(vec![4]));
-        r.change(4, Change::Hidden, &"h4".into());
-        assert_eq!(ids(r.messages_after(3)), None);
-        r.change(4, Change::Votes, &"v4=1".into());
-        r.change(4, Change::Votes, &"v4=2".into());
+        r.message(MessageId(1), &frame(1));
+        r.message(MessageId(2), &frame(2));
+        r.message(MessageId(2), &frame(2));
+        r.message(MessageId(4), &frame(4));
+        assert_eq!(ids(r.messages_after(MessageId(1))), None);
+        assert_eq!(ids(r.messages_after(MessageId(3))), Some(vec![4]));
+        r.change(MessageId(4), Change::Hidden, &"h4".into());
+        assert_eq!(ids(r.messages_after(MessageId(3))), None);
+        r.change(MessageId(4), Change::Votes, &"v4=1".into());
+        r.change(MessageId(4), Change::Votes, &"v4=2".into());
         r.presence(&"p".into());
         let replay: Vec<String> = r.replay().iter().map(|f| f.as_str().to_string()).collect();
         assert_eq!(replay, vec!["h4", "v4=2", "p"]);

@@ -4,6 +4,7 @@
 //! memory (each costs ~14 KiB and a place in every fan-out). Over the limit, the upgrade is
 //! refused with 429. The std `Mutex` guards a counter update only, never an `.await`.
 
+use crate::ids::PersonId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -13,14 +14,14 @@ pub const PER_PERSON: usize = 8;
 #[derive(Debug)]
 pub struct Slots {
     max: usize,
-    held: Mutex<HashMap<i64, usize>>,
+    held: Mutex<HashMap<PersonId, usize>>,
 }
 
 /// One connection's place; given back when dropped.
 #[derive(Debug)]
 pub struct Slot {
     slots: Arc<Slots>,
-    person: i64,
+    person: PersonId,
 }
 
 impl Slots {
@@ -29,7 +30,7 @@ impl Slots {
     }
 
     /// A place for one more connection of `person`, or None when they hold the maximum.
-    pub fn take(self: &Arc<Self>, person: i64) -> Option<Slot> {
+    pub fn take(self: &Arc<Self>, person: PersonId) -> Option<Slot> {
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         let n = held.entry(person).or_insert(0);
         if *n >= self.max {
@@ -39,7 +40,7 @@ impl Slots {
         Some(Slot { slots: self.clone(), person })
     }
 
-    pub fn held_by(&self, person: i64) -> usize {
+    pub fn held_by(&self, person: PersonId) -> usize {
         self.held.lock().unwrap_or_else(|e| e.into_inner()).get(&person).copied().unwrap_or(0)
     }
 }
@@ -63,14 +64,14 @@ mod tests {
     #[test]
     fn a_person_gets_at_most_max_and_places_come_back() {
         let slots = Slots::new(2);
-        let a = slots.take(1);
-        let b = slots.take(1);
+        let a = slots.take(PersonId(1));
+        let b = slots.take(PersonId(1));
         assert!(a.is_some() && b.is_some());
-        assert!(slots.take(1).is_none());
-        assert!(slots.take(2).is_some(), "another person is not affected");
+        assert!(slots.take(PersonId(1)).is_none());
+        assert!(slots.take(PersonId(2)).is_some(), "another person is not affected");
         drop(a);
-        assert!(slots.take(1).is_some());
+        assert!(slots.take(PersonId(1)).is_some());
         drop(b);
-        assert_eq!(slots.held_by(1), 0);
+        assert_eq!(slots.held_by(PersonId(1)), 0);
     }
 }

@@ -7,6 +7,7 @@
 //! person's rate limit and is checked against the rights as they are now (`access::recheck`),
 //! and so is an idle socket once a minute; when they are gone the socket is told why and closed.
 
+use crate::ids::{MessageId, RoomId};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
@@ -30,8 +31,8 @@ use crate::store::{organisations, sessions};
 
 #[derive(Deserialize, Default)]
 pub struct WsQuery {
-    after: Option<i64>,
-    room: Option<i64>,
+    after: Option<MessageId>,
+    room: Option<RoomId>,
 }
 
 /// How many messages a connection without `after` gets first.
@@ -89,7 +90,7 @@ pub async fn upgrade(
         room,
         access,
         me,
-        last: q.after.unwrap_or(0),
+        last: q.after.unwrap_or_default(),
         session,
         locale: user.locale().code(),
         checked_at: Instant::now(),
@@ -105,7 +106,7 @@ pub async fn upgrade(
         .on_upgrade(move |socket| run(socket, connection, q.after))
 }
 
-async fn run(mut socket: WebSocket, mut connection: Connection, after: Option<i64>) {
+async fn run(mut socket: WebSocket, mut connection: Connection, after: Option<MessageId>) {
     let app = connection.app.clone();
     let room_id = connection.room.id;
     let me = connection.me.clone();
@@ -228,7 +229,7 @@ struct Connection {
     access: Access,
     me: Person,
     /// The highest message id this client has.
-    last: i64,
+    last: MessageId,
     /// The session cookie this socket was opened with: signing out ends the socket's rights too.
     session: String,
     /// The person's language, for error frames.
@@ -255,7 +256,7 @@ impl Connection {
                 socket.flush().await.is_ok()
             }
             Err(e) => {
-                tracing::warn!(error = %e, room = self.room.id, "room history failed");
+                tracing::warn!(error = %e, room = %self.room.id, "room history failed");
                 false
             }
         }
@@ -269,7 +270,7 @@ impl Connection {
             let page = match rooms::history(&self.app.db, self.room.id, Some(self.last), PAGE, self.access.organiser).await {
                 Ok(p) => p,
                 Err(e) => {
-                    tracing::warn!(error = %e, room = self.room.id, "room history failed");
+                    tracing::warn!(error = %e, room = %self.room.id, "room history failed");
                     return false;
                 }
             };
@@ -297,7 +298,7 @@ impl Connection {
             Ok(Event::Message { id, json }) => {
                 if id <= self.last {
                     Vec::new()
-                } else if id == self.last + 1 {
+                } else if id == self.last.next() {
                     self.last = id;
                     vec![json]
                 } else {
@@ -394,7 +395,7 @@ impl Connection {
             Ok(None) => Reply::default(),
             Ok(Some(r)) => self.refused(r),
             Err(e) => {
-                tracing::warn!(error = %e, room = self.room.id, "room action failed");
+                tracing::warn!(error = %e, room = %self.room.id, "room action failed");
                 Reply { frames: vec![self.error_frame("internal")], close: None }
             }
         }

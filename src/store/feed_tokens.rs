@@ -1,51 +1,28 @@
-//! Personal calendar feed links. Renewing makes a new link and revokes the old ones.
+//! Personal calendar feed links (`/feeds/{token}.ics`): one live link per person, renewable
+//! (the old one stops working), stored hashed (see `tokens`).
 
-use super::{Db, Tx, on_pool, on_tx};
+use super::tokens;
+use super::{Conn, execute, values};
 use crate::domain::time::now;
-use crate::domain::token;
+use crate::ids::PersonId;
 
-pub async fn renew(tx: &mut Tx, person_id: i64) -> Result<String, sqlx::Error> {
-    let t = token::generate();
+/// A new link for `person_id`; the old one is revoked. Returns the secret.
+pub async fn renew(c: impl Into<Conn<'_>>, person_id: PersonId) -> Result<String, sqlx::Error> {
+    let mut c = c.into();
+    let t = tokens::issue();
     let at = now();
-    on_tx!(tx, |c| {
-        sqlx::query("update feed_token set revoked_at = $1 where person_id = $2 and revoked_at is null")
-            .bind(at)
-            .bind(person_id)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    on_tx!(tx, |c| {
-        sqlx::query("insert into feed_token (token_hash, person_id, created_at) values ($1, $2, $3)")
-            .bind(&t.hash)
-            .bind(person_id)
-            .bind(at)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+    execute!(c.reborrow(), "update feed_token set revoked_at = $1 where person_id = $2 and revoked_at is null", at, person_id)?;
+    execute!(c, "insert into feed_token (token_hash, person_id, created_at) values ($1, $2, $3)", &t.hash, person_id, at)?;
     Ok(t.secret)
 }
 
-pub async fn person(db: &Db, secret: &str) -> Result<Option<i64>, sqlx::Error> {
-    if !token::looks_valid(secret) {
-        return Ok(None);
-    }
-    let hash = token::hash(secret);
-    on_pool!(db, |p| {
-        sqlx::query_scalar("select person_id from feed_token where token_hash = $1 and revoked_at is null")
-            .bind(&hash)
-            .fetch_optional(p)
-            .await
-    })
+/// Whose live link this is.
+pub async fn person(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<PersonId>, sqlx::Error> {
+    let Some(hash) = tokens::lookup(secret) else { return Ok(None) };
+    values!(c, fetch_optional, "select person_id from feed_token where token_hash = $1 and revoked_at is null", &hash)
 }
 
-pub async fn has_live(db: &Db, person_id: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = on_pool!(db, |p| {
-        sqlx::query_scalar("select count(*) from feed_token where person_id = $1 and revoked_at is null")
-            .bind(person_id)
-            .fetch_one(p)
-            .await
-    })?;
+pub async fn has_live(c: impl Into<Conn<'_>>, person_id: PersonId) -> Result<bool, sqlx::Error> {
+    let n: i64 = values!(c, fetch_one, "select count(*) from feed_token where person_id = $1 and revoked_at is null", person_id)?;
     Ok(n > 0)
 }

@@ -3,8 +3,10 @@
 //! One store API over two real backends: `Db` is an enum of a SQLite and a PostgreSQL pool,
 //! chosen from the URL scheme (not sqlx's `Any` driver, which has no time types and breaks
 //! placeholders). Queries are runtime `query_as` with `$N` placeholders, which both drivers
-//! accept; the `on_pool!`/`on_tx!` macros expand one query text once per backend, so each arm is
-//! type-checked against its own driver.
+//! accept. Every store function takes a [`Conn`] (the pool or an open transaction), and the
+//! `rows!`/`values!`/`execute!` macros (see `conn`) expand one query text once per backend and
+//! handle, so each arm is type-checked against its own driver. Ids are typed (`crate::ids`).
+//! Tables of hashed secrets share `tokens`.
 //!
 //! Write transactions on SQLite start with `BEGIN IMMEDIATE` (see `Db::begin`): a deferred
 //! transaction that reads and then writes fails with SQLITE_BUSY whatever the busy timeout.
@@ -18,6 +20,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
+pub mod conn;
 pub mod login_tokens;
 pub mod organisations;
 pub mod outbox;
@@ -32,33 +35,10 @@ pub mod salons;
 pub mod series;
 pub mod sessions;
 pub mod settings;
+pub mod tokens;
 
-/// Run `$body` with `$p` bound to whichever pool `$db` holds.
-macro_rules! on_pool {
-    ($db:expr, |$p:ident| $body:expr) => {
-        match $db {
-            $crate::store::Db::Sqlite($p) => $body,
-            $crate::store::Db::Postgres($p) => $body,
-        }
-    };
-}
-
-/// Run `$body` with `$c` bound to the open transaction's connection.
-macro_rules! on_tx {
-    ($tx:expr, |$c:ident| $body:expr) => {
-        match $tx {
-            $crate::store::Tx::Sqlite(t) => {
-                let $c = &mut **t;
-                $body
-            }
-            $crate::store::Tx::Postgres(t) => {
-                let $c = &mut **t;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use {on_pool, on_tx};
+pub use conn::Conn;
+pub(crate) use conn::{execute, on_conn, rows, values};
 
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -126,7 +106,16 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        on_pool!(self, |p| p.close().await)
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Whether the database answers (`/healthz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        let _one: i32 = values!(self, fetch_one, "select 1")?;
+        Ok(())
     }
 }
 

@@ -9,7 +9,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, Tx, on_pool, on_tx};
+use super::{Conn, Db, execute, on_conn, rows, values};
+use crate::ids::OutboxId;
 use crate::domain::time::now;
 
 pub struct NewMail<'a> {
@@ -20,27 +21,24 @@ pub struct NewMail<'a> {
     pub body: &'a [u8],
 }
 
-pub async fn enqueue(tx: &mut Tx, mail: &NewMail<'_>) -> Result<i64, sqlx::Error> {
-    let at = now();
-    on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "insert into outbox (message_id, kind, recipient, subject, body, status, attempts, next_attempt_at, created_at)
-             values ($1, $2, $3, $4, $5, 'queued', 0, $6, $6) returning id",
-        )
-        .bind(mail.message_id)
-        .bind(mail.kind)
-        .bind(mail.recipient)
-        .bind(mail.subject)
-        .bind(mail.body)
-        .bind(at)
-        .fetch_one(c)
-        .await
-    })
+pub async fn enqueue(c: impl Into<Conn<'_>>, mail: &NewMail<'_>) -> Result<OutboxId, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "insert into outbox (message_id, kind, recipient, subject, body, status, attempts, next_attempt_at, created_at)
+         values ($1, $2, $3, $4, $5, 'queued', 0, $6, $6) returning id",
+        mail.message_id,
+        mail.kind,
+        mail.recipient,
+        mail.subject,
+        mail.body,
+        now()
+    )
 }
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct Claimed {
-    pub id: i64,
+    pub id: OutboxId,
     pub kind: String,
     pub recipient: String,
     pub body: Vec<u8>,
@@ -50,110 +48,75 @@ pub struct Claimed {
 
 /// Claim up to `limit` due rows until `lock_until`.
 pub async fn claim(db: &Db, lock_until: DateTime<Utc>, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
-    let at = now();
     let mut tx = db.begin().await?;
-    let rows = match &mut tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_as(
-                "update outbox set status = 'sending', attempts = attempts + 1, locked_until = $1
-                 where id in (
-                   select id from outbox
-                   where (status = 'queued' and next_attempt_at <= $2)
-                      or (status = 'sending' and locked_until <= $2)
-                   order by id limit $3)
-                 returning id, kind, recipient, body, attempts",
-            )
-            .bind(lock_until)
-            .bind(at)
-            .bind(limit)
-            .fetch_all(&mut **t)
-            .await?
-        }
-        Tx::Postgres(t) => {
-            sqlx::query_as(
-                "update outbox set status = 'sending', attempts = attempts + 1, locked_until = $1
-                 where id in (
-                   select id from outbox
-                   where (status = 'queued' and next_attempt_at <= $2)
-                      or (status = 'sending' and locked_until <= $2)
-                   order by id limit $3
-                   for update skip locked)
-                 returning id, kind, recipient, body, attempts",
-            )
-            .bind(lock_until)
-            .bind(at)
-            .bind(limit)
-            .fetch_all(&mut **t)
-            .await?
-        }
-    };
+    let mut rows: Vec<Claimed> = rows!(
+        &mut tx,
+        fetch_all,
+        dialect "update outbox set status = 'sending', attempts = attempts + 1, locked_until = $1
+         where id in (
+           select id from outbox
+           where (status = 'queued' and next_attempt_at <= $2)
+              or (status = 'sending' and locked_until <= $2)
+           order by id limit $3
+           {skip_locked})
+         returning id, kind, recipient, body, attempts",
+        lock_until,
+        now(),
+        limit
+    )?;
     tx.commit().await?;
-    let mut rows: Vec<Claimed> = rows;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
 }
 
-/// Mark many rows sent in one statement (the worker's batches).
-pub async fn mark_sent_many(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+/// Mark many rows sent in one statement (the worker's batches). The id list is a JSON array
+/// on SQLite and an array parameter on PostgreSQL: the one place the two need other SQL.
+pub async fn mark_sent_many(c: impl Into<Conn<'_>>, ids: &[OutboxId]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
     let at = now();
-    match db {
-        Db::Sqlite(p) => {
-            let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-            sqlx::query(
-                "update outbox set status = 'sent', sent_at = $1, locked_until = null, last_error = null
-                 where id in (select value from json_each($2))",
-            )
-            .bind(at)
-            .bind(list)
-            .execute(p)
-            .await?;
-        }
-        Db::Postgres(p) => {
-            sqlx::query(
-                "update outbox set status = 'sent', sent_at = $1, locked_until = null, last_error = null where id = any($2)",
-            )
-            .bind(at)
-            .bind(ids)
-            .execute(p)
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-pub async fn mark_retry(db: &Db, id: i64, next_attempt_at: DateTime<Utc>, error: &str) -> Result<(), sqlx::Error> {
-    on_pool!(db, |p| {
+    let raw: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let list = serde_json::to_string(&raw).unwrap_or_else(|_| "[]".into());
+    on_conn!(c, |c|
         sqlx::query(
-            "update outbox set status = 'queued', next_attempt_at = $1, locked_until = null, last_error = $2 where id = $3",
+            "update outbox set status = 'sent', sent_at = $1, locked_until = null, last_error = null
+             where id in (select value from json_each($2))",
         )
-        .bind(next_attempt_at)
-        .bind(error)
-        .bind(id)
-        .execute(p)
-        .await.map(|r| r.rows_affected())
-    })?;
+        .bind(at)
+        .bind(&list)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()),
+        sqlx::query("update outbox set status = 'sent', sent_at = $1, locked_until = null, last_error = null where id = any($2)")
+            .bind(at)
+            .bind(&raw)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    )?;
     Ok(())
 }
 
-pub async fn mark_failed(db: &Db, id: i64, error: &str) -> Result<(), sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query("update outbox set status = 'failed', locked_until = null, last_error = $1 where id = $2")
-            .bind(error)
-            .bind(id)
-            .execute(p)
-            .await.map(|r| r.rows_affected())
-    })?;
+pub async fn mark_retry(c: impl Into<Conn<'_>>, id: OutboxId, next_attempt_at: DateTime<Utc>, error: &str) -> Result<(), sqlx::Error> {
+    execute!(
+        c,
+        "update outbox set status = 'queued', next_attempt_at = $1, locked_until = null, last_error = $2 where id = $3",
+        next_attempt_at,
+        error,
+        id
+    )?;
+    Ok(())
+}
+
+pub async fn mark_failed(c: impl Into<Conn<'_>>, id: OutboxId, error: &str) -> Result<(), sqlx::Error> {
+    execute!(c, "update outbox set status = 'failed', locked_until = null, last_error = $1 where id = $2", error, id)?;
     Ok(())
 }
 
 /// Rows not yet delivered or given up (queued or being sent): the outbox depth.
-pub async fn depth(db: &Db) -> Result<i64, sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query_scalar("select count(*) from outbox where status in ('queued', 'sending')").fetch_one(p).await
-    })
+pub async fn depth(c: impl Into<Conn<'_>>) -> Result<i64, sqlx::Error> {
+    values!(c, fetch_one, "select count(*) from outbox where status in ('queued', 'sending')")
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -164,10 +127,8 @@ pub struct Counts {
     pub failed: i64,
 }
 
-pub async fn counts(db: &Db) -> Result<Counts, sqlx::Error> {
-    let rows: Vec<(String, i64)> = on_pool!(db, |p| {
-        sqlx::query_as("select status, count(*) from outbox group by status").fetch_all(p).await
-    })?;
+pub async fn counts(c: impl Into<Conn<'_>>) -> Result<Counts, sqlx::Error> {
+    let rows: Vec<(String, i64)> = rows!(c, fetch_all, "select status, count(*) from outbox group by status")?;
     let mut c = Counts::default();
     for (status, n) in rows {
         match status.as_str() {
@@ -183,7 +144,7 @@ pub async fn counts(db: &Db) -> Result<Counts, sqlx::Error> {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Listed {
-    pub id: i64,
+    pub id: OutboxId,
     pub message_id: String,
     pub kind: String,
     pub recipient: String,
@@ -197,17 +158,15 @@ pub struct Listed {
 }
 
 /// The newest rows, failed ones first (they need the organiser's attention).
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query_as(
-            "select id, message_id, kind, recipient, subject, status, attempts, next_attempt_at,
-                    last_error, created_at, sent_at
-             from outbox
-             order by case when status = 'failed' then 0 else 1 end, id desc
-             limit $1",
-        )
-        .bind(limit)
-        .fetch_all(p)
-        .await
-    })
+pub async fn recent(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select id, message_id, kind, recipient, subject, status, attempts, next_attempt_at,
+                last_error, created_at, sent_at
+         from outbox
+         order by case when status = 'failed' then 0 else 1 end, id desc
+         limit $1",
+        limit
+    )
 }

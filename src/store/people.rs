@@ -2,20 +2,21 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, Tx, is_unique_violation, on_pool, on_tx};
+use super::{Conn, execute, is_unique_violation, rows, values};
 use crate::domain::time::now;
 use crate::domain::{Email, Role};
 use crate::i18n::Locale;
+use crate::ids::{OrganisationId, PersonId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Person {
-    pub id: i64,
+    pub id: PersonId,
     pub email: String,
     pub name: String,
     pub title: Option<String>,
     role: String,
     locale: String,
-    pub organisation_id: Option<i64>,
+    pub organisation_id: Option<OrganisationId>,
     pub created_at: DateTime<Utc>,
     time_zone: String,
 }
@@ -40,7 +41,7 @@ impl Person {
 /// A person as listed for admins, with the organisation's short name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonListed {
-    pub id: i64,
+    pub id: PersonId,
     pub email: String,
     pub name: String,
     pub role: String,
@@ -53,7 +54,7 @@ pub struct NewPerson<'a> {
     pub title: Option<&'a str>,
     pub role: Role,
     pub locale: Locale,
-    pub organisation_id: Option<i64>,
+    pub organisation_id: Option<OrganisationId>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,75 +65,80 @@ pub enum CreateError {
     Db(#[from] sqlx::Error),
 }
 
-pub async fn create(tx: &mut Tx, p: &NewPerson<'_>) -> Result<i64, CreateError> {
-    let result: Result<i64, sqlx::Error> = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "insert into person (email, name, title, role, locale, organisation_id, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7) returning id",
-        )
-        .bind(p.email.as_str())
-        .bind(p.name)
-        .bind(p.title)
-        .bind(p.role.as_str())
-        .bind(p.locale.code())
-        .bind(p.organisation_id)
-        .bind(now())
-        .fetch_one(c)
-        .await
-    });
+pub async fn create(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonId, CreateError> {
+    let result: Result<PersonId, sqlx::Error> = values!(
+        c,
+        fetch_one,
+        "insert into person (email, name, title, role, locale, organisation_id, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        p.email.as_str(),
+        p.name,
+        p.title,
+        p.role.as_str(),
+        p.locale.code(),
+        p.organisation_id,
+        now()
+    );
     result.map_err(|e| {
         if is_unique_violation(&e, "person_email_key", "email") { CreateError::EmailTaken } else { CreateError::Db(e) }
     })
 }
 
 /// Insert or update by email (the demo loader: running it twice duplicates nothing).
-pub async fn upsert(tx: &mut Tx, p: &NewPerson<'_>) -> Result<i64, sqlx::Error> {
-    on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "insert into person (email, name, title, role, locale, organisation_id, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7)
-             on conflict (email) do update
-               set name = excluded.name, title = excluded.title, role = excluded.role,
-                   organisation_id = excluded.organisation_id
-             returning id",
-        )
-        .bind(p.email.as_str())
-        .bind(p.name)
-        .bind(p.title)
-        .bind(p.role.as_str())
-        .bind(p.locale.code())
-        .bind(p.organisation_id)
-        .bind(now())
-        .fetch_one(c)
-        .await
-    })
+pub async fn upsert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonId, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "insert into person (email, name, title, role, locale, organisation_id, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (email) do update
+           set name = excluded.name, title = excluded.title, role = excluded.role,
+               organisation_id = excluded.organisation_id
+         returning id",
+        p.email.as_str(),
+        p.name,
+        p.title,
+        p.role.as_str(),
+        p.locale.code(),
+        p.organisation_id,
+        now()
+    )
 }
 
-pub async fn by_email(db: &Db, email: &Email) -> Result<Option<Person>, sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query_as("select * from person where email = $1").bind(email.as_str()).fetch_optional(p).await
-    })
+pub async fn by_email(c: impl Into<Conn<'_>>, email: &Email) -> Result<Option<Person>, sqlx::Error> {
+    rows!(c, fetch_optional, "select * from person where email = $1", email.as_str())
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<Person>, sqlx::Error> {
-    on_pool!(db, |p| sqlx::query_as("select * from person where id = $1").bind(id).fetch_optional(p).await)
+pub async fn by_id(c: impl Into<Conn<'_>>, id: PersonId) -> Result<Option<Person>, sqlx::Error> {
+    rows!(c, fetch_optional, "select * from person where id = $1", id)
 }
 
-pub async fn set_locale(db: &Db, id: i64, locale: Locale) -> Result<(), sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query("update person set locale = $1 where id = $2").bind(locale.code()).bind(id).execute(p).await.map(|r| r.rows_affected())
-    })?;
+/// The people of an organisation (by its short name), for inviting a whole organisation.
+pub async fn in_organisation(c: impl Into<Conn<'_>>, short_name: &str) -> Result<Vec<PersonId>, sqlx::Error> {
+    values!(
+        c,
+        fetch_all,
+        "select p.id from person p join organisation o on o.id = p.organisation_id where o.short_name = $1 order by p.id",
+        short_name
+    )
+}
+
+pub async fn set_locale(c: impl Into<Conn<'_>>, id: PersonId, locale: Locale) -> Result<(), sqlx::Error> {
+    execute!(c, "update person set locale = $1 where id = $2", locale.code(), id)?;
     Ok(())
 }
 
-pub async fn list(db: &Db) -> Result<Vec<PersonListed>, sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query_as(
-            "select p.id, p.email, p.name, p.role, o.short_name as organisation
-             from person p left join organisation o on o.id = p.organisation_id
-             order by p.name, p.id",
-        )
-        .fetch_all(p)
-        .await
-    })
+pub async fn set_time_zone(c: impl Into<Conn<'_>>, id: PersonId, zone: chrono_tz::Tz) -> Result<(), sqlx::Error> {
+    execute!(c, "update person set time_zone = $1 where id = $2", zone.name(), id)?;
+    Ok(())
+}
+
+pub async fn list(c: impl Into<Conn<'_>>) -> Result<Vec<PersonListed>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select p.id, p.email, p.name, p.role, o.short_name as organisation
+         from person p left join organisation o on o.id = p.organisation_id
+         order by p.name, p.id"
+    )
 }

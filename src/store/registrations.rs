@@ -1,16 +1,19 @@
 //! Registrations by people not yet known, pending their confirmation by mail (double opt-in).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 
-use super::{Db, Tx, on_pool, on_tx};
+use super::tokens::{self, OnceLinks};
+use super::{Conn, execute};
 use crate::domain::time::now;
-use crate::domain::token;
+use crate::ids::SalonId;
 
 /// A confirmation link is valid this long.
 pub const LIFETIME: Duration = Duration::hours(48);
 
+const LINKS: OnceLinks = OnceLinks { table: "registration", columns: "salon_id, email, name, organisation, title, locale" };
+
 pub struct NewRegistration<'a> {
-    pub salon_id: i64,
+    pub salon_id: SalonId,
     pub email: &'a str,
     pub name: &'a str,
     pub organisation: &'a str,
@@ -18,33 +21,29 @@ pub struct NewRegistration<'a> {
     pub locale: &'a str,
 }
 
-pub async fn create(tx: &mut Tx, r: &NewRegistration<'_>) -> Result<String, sqlx::Error> {
-    let t = token::generate();
+pub async fn create(c: impl Into<Conn<'_>>, r: &NewRegistration<'_>) -> Result<String, sqlx::Error> {
+    let t = tokens::issue();
     let at = now();
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "insert into registration (token_hash, salon_id, email, name, organisation, title, locale, created_at, expires_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&t.hash)
-        .bind(r.salon_id)
-        .bind(r.email)
-        .bind(r.name)
-        .bind(r.organisation)
-        .bind(r.title)
-        .bind(r.locale)
-        .bind(at)
-        .bind(at + LIFETIME)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    execute!(
+        c,
+        "insert into registration (token_hash, salon_id, email, name, organisation, title, locale, created_at, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &t.hash,
+        r.salon_id,
+        r.email,
+        r.name,
+        r.organisation,
+        r.title,
+        r.locale,
+        at,
+        at + LIFETIME
+    )?;
     Ok(t.secret)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Pending {
-    pub salon_id: i64,
+    pub salon_id: SalonId,
     pub email: String,
     pub name: String,
     pub organisation: String,
@@ -52,52 +51,17 @@ pub struct Pending {
     pub locale: String,
 }
 
-pub async fn peek(db: &Db, secret: &str) -> Result<Option<Pending>, sqlx::Error> {
-    if !token::looks_valid(secret) {
-        return Ok(None);
-    }
-    let hash = token::hash(secret);
-    let at: DateTime<Utc> = now();
-    on_pool!(db, |p| {
-        sqlx::query_as(
-            "select salon_id, email, name, organisation, title, locale from registration
-             where token_hash = $1 and used_at is null and expires_at > $2",
-        )
-        .bind(&hash)
-        .bind(at)
-        .fetch_optional(p)
-        .await
-    })
+pub async fn peek(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Pending>, sqlx::Error> {
+    LINKS.peek(c, secret).await
 }
 
 /// Use the link, once.
-pub async fn consume(tx: &mut Tx, secret: &str) -> Result<Option<Pending>, sqlx::Error> {
-    if !token::looks_valid(secret) {
-        return Ok(None);
-    }
-    let hash = token::hash(secret);
-    let at = now();
-    on_tx!(tx, |c| {
-        sqlx::query_as(
-            "update registration set used_at = $1 where token_hash = $2 and used_at is null and expires_at > $1
-             returning salon_id, email, name, organisation, title, locale",
-        )
-        .bind(at)
-        .bind(&hash)
-        .fetch_optional(c)
-        .await
-    })
+pub async fn consume(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Pending>, sqlx::Error> {
+    LINKS.consume(c, secret).await
 }
 
 /// Remove links that can no longer be used (confirmed, or past their 48 hours): the pending
 /// name and address are kept no longer than the link lives. Called by housekeeping.
-pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
-    let at = now();
-    on_pool!(db, |p| {
-        sqlx::query("delete from registration where expires_at <= $1 or used_at is not null")
-            .bind(at)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
-    })
+pub async fn purge_expired(c: impl Into<Conn<'_>>) -> Result<u64, sqlx::Error> {
+    LINKS.purge(c, now(), true).await
 }

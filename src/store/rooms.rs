@@ -6,27 +6,28 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, Tx, on_pool, on_tx};
+use super::{Conn, Db, execute, rows, values};
+use crate::ids::{MessageId, PersonId, RoomId, SalonId};
 use crate::domain::time::now;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Room {
-    pub id: i64,
-    pub salon_id: i64,
+    pub id: RoomId,
+    pub salon_id: SalonId,
     /// Empty for the main room (shown translated).
     pub name: String,
     pub position: i64,
     pub opens_before_minutes: i64,
-    pub last_message_id: i64,
+    pub last_message_id: MessageId,
     pub created_at: DateTime<Utc>,
 }
 
 /// A message as shown: with its author and votes.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Message {
-    pub room_id: i64,
-    pub id: i64,
-    pub author_id: Option<i64>,
+    pub room_id: RoomId,
+    pub id: MessageId,
+    pub author_id: Option<PersonId>,
     pub author_name: Option<String>,
     pub author_org: Option<String>,
     pub client_id: String,
@@ -44,45 +45,38 @@ const MESSAGE: &str = "select m.room_id, m.id, m.author_id, p.name as author_nam
         m.created_at
     from message m left join person p on p.id = m.author_id left join organisation o on o.id = p.organisation_id";
 
-/// The salon's rooms, the main room first; the main room is created on first use.
-pub async fn of_salon(db: &Db, salon_id: i64) -> Result<Vec<Room>, sqlx::Error> {
-    let rooms: Vec<Room> = on_pool!(db, |p| {
-        sqlx::query_as("select * from room where salon_id = $1 order by position, id").bind(salon_id).fetch_all(p).await
-    })?;
+/// The salon's rooms, the main room first; the main room is created on first use (callers
+/// check access first: `rooms::access::enter`).
+pub async fn of_salon(db: &Db, salon_id: SalonId) -> Result<Vec<Room>, sqlx::Error> {
+    let rooms: Vec<Room> = rows!(db, fetch_all, "select * from room where salon_id = $1 order by position, id", salon_id)?;
     if !rooms.is_empty() {
         return Ok(rooms);
     }
     let mut tx = db.begin().await?;
     // Re-check under the write lock: two first visitors must not create two main rooms.
-    let existing: Option<i64> = on_tx!(&mut tx, |c| {
-        sqlx::query_scalar("select id from room where salon_id = $1 limit 1").bind(salon_id).fetch_optional(c).await
-    })?;
+    let existing: Option<RoomId> = values!(&mut tx, fetch_optional, "select id from room where salon_id = $1 limit 1", salon_id)?;
     if existing.is_none() {
         create(&mut tx, salon_id, "", 0).await?;
     }
     tx.commit().await?;
-    on_pool!(db, |p| sqlx::query_as("select * from room where salon_id = $1 order by position, id").bind(salon_id).fetch_all(p).await)
+    rows!(db, fetch_all, "select * from room where salon_id = $1 order by position, id", salon_id)
 }
 
-pub async fn create(tx: &mut Tx, salon_id: i64, name: &str, position: i64) -> Result<i64, sqlx::Error> {
-    on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "insert into room (salon_id, name, position, opens_before_minutes, last_message_id, created_at)
-             values ($1, $2, $3, 30, 0, $4) returning id",
-        )
-        .bind(salon_id)
-        .bind(name)
-        .bind(position)
-        .bind(now())
-        .fetch_one(c)
-        .await
-    })
+pub async fn create(c: impl Into<Conn<'_>>, salon_id: SalonId, name: &str, position: i64) -> Result<RoomId, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "insert into room (salon_id, name, position, opens_before_minutes, last_message_id, created_at)
+         values ($1, $2, $3, 30, 0, $4) returning id",
+        salon_id,
+        name,
+        position,
+        now()
+    )
 }
 
-pub async fn get(db: &Db, salon_id: i64, room_id: i64) -> Result<Option<Room>, sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query_as("select * from room where id = $1 and salon_id = $2").bind(room_id).bind(salon_id).fetch_optional(p).await
-    })
+pub async fn get(c: impl Into<Conn<'_>>, salon_id: SalonId, room_id: RoomId) -> Result<Option<Room>, sqlx::Error> {
+    rows!(c, fetch_optional, "select * from room where id = $1 and salon_id = $2", room_id, salon_id)
 }
 
 pub enum Posted {
@@ -92,90 +86,58 @@ pub enum Posted {
 }
 
 /// Store a message (or find the earlier one with the same client_id).
-pub async fn post(db: &Db, room_id: i64, author_id: i64, client_id: &str, body: &str, is_question: bool) -> Result<Posted, sqlx::Error> {
+pub async fn post(db: &Db, room_id: RoomId, author_id: PersonId, client_id: &str, body: &str, is_question: bool) -> Result<Posted, sqlx::Error> {
     let mut tx = db.begin().await?;
     // Lock the room row first: everything after this is serialised per room.
-    let last: i64 = match &mut tx {
-        Tx::Sqlite(t) => sqlx::query_scalar("select last_message_id from room where id = $1").bind(room_id).fetch_one(&mut **t).await?,
-        Tx::Postgres(t) => {
-            sqlx::query_scalar("select last_message_id from room where id = $1 for update").bind(room_id).fetch_one(&mut **t).await?
-        }
-    };
-    let earlier: Option<i64> = on_tx!(&mut tx, |c| {
-        sqlx::query_scalar("select id from message where room_id = $1 and author_id = $2 and client_id = $3")
-            .bind(room_id)
-            .bind(author_id)
-            .bind(client_id)
-            .fetch_optional(c)
-            .await
-    })?;
+    let last: MessageId = values!(&mut tx, fetch_one, for_update "select last_message_id from room where id = $1", room_id)?;
+    let earlier: Option<MessageId> = values!(
+        &mut tx,
+        fetch_optional,
+        "select id from message where room_id = $1 and author_id = $2 and client_id = $3",
+        room_id,
+        author_id,
+        client_id
+    )?;
     if let Some(id) = earlier {
         drop(tx);
         let m = message(db, room_id, id).await?.ok_or(sqlx::Error::RowNotFound)?;
         return Ok(Posted::Existing(m));
     }
-    let id = last + 1;
-    on_tx!(&mut tx, |c| {
-        sqlx::query("update room set last_message_id = $1 where id = $2").bind(id).bind(room_id).execute(c).await.map(|r| r.rows_affected())
-    })?;
-    on_tx!(&mut tx, |c| {
-        sqlx::query(
-            "insert into message (room_id, id, author_id, client_id, body, is_question, answered, hidden, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
-        )
-        .bind(room_id)
-        .bind(id)
-        .bind(author_id)
-        .bind(client_id)
-        .bind(body)
-        .bind(is_question)
-        .bind(false)
-        .bind(now())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    let id = last.next();
+    execute!(&mut tx, "update room set last_message_id = $1 where id = $2", id, room_id)?;
+    execute!(
+        &mut tx,
+        "insert into message (room_id, id, author_id, client_id, body, is_question, answered, hidden, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+        room_id,
+        id,
+        author_id,
+        client_id,
+        body,
+        is_question,
+        false,
+        now()
+    )?;
     tx.commit().await?;
     let m = message(db, room_id, id).await?.ok_or(sqlx::Error::RowNotFound)?;
     Ok(Posted::New(m))
 }
 
-pub async fn message(db: &Db, room_id: i64, id: i64) -> Result<Option<Message>, sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE} where m.room_id = $1 and m.id = $2")))
-            .bind(room_id)
-            .bind(id)
-            .fetch_optional(p)
-            .await
-    })
+pub async fn message(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId) -> Result<Option<Message>, sqlx::Error> {
+    rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{MESSAGE} where m.room_id = $1 and m.id = $2")), room_id, id)
 }
 
 /// Messages after `after` in id order (at most `limit`), or the latest `limit` when `after` is
 /// None. Hidden messages only when `with_hidden` (organisers).
-pub async fn history(db: &Db, room_id: i64, after: Option<i64>, limit: i64, with_hidden: bool) -> Result<Vec<Message>, sqlx::Error> {
+pub async fn history(c: impl Into<Conn<'_>>, room_id: RoomId, after: Option<MessageId>, limit: i64, with_hidden: bool) -> Result<Vec<Message>, sqlx::Error> {
     match after {
-        Some(after) => on_pool!(db, |p| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{MESSAGE} where m.room_id = $1 and m.id > $2 and (not m.hidden or $3) order by m.id limit $4"
-            )))
-            .bind(room_id)
-            .bind(after)
-            .bind(with_hidden)
-            .bind(limit)
-            .fetch_all(p)
-            .await
-        }),
+        Some(after) => {
+            let sql = format!("{MESSAGE} where m.room_id = $1 and m.id > $2 and (not m.hidden or $3) order by m.id limit $4");
+            rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), room_id, after, with_hidden, limit)
+        }
         None => {
-            let mut latest: Vec<Message> = on_pool!(db, |p| {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{MESSAGE} where m.room_id = $1 and (not m.hidden or $2) order by m.id desc limit $3"
-                )))
-                .bind(room_id)
-                .bind(with_hidden)
-                .bind(limit)
-                .fetch_all(p)
-                .await
-            })?;
+            let sql = format!("{MESSAGE} where m.room_id = $1 and (not m.hidden or $2) order by m.id desc limit $3");
+            let mut latest: Vec<Message> = rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), room_id, with_hidden, limit)?;
             latest.reverse();
             Ok(latest)
         }
@@ -183,17 +145,12 @@ pub async fn history(db: &Db, room_id: i64, after: Option<i64>, limit: i64, with
 }
 
 /// Questions, most votes first.
-pub async fn questions(db: &Db, room_id: i64, with_hidden: bool) -> Result<Vec<Message>, sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select * from ({MESSAGE} where m.room_id = $1 and m.is_question and (not m.hidden or $2)) q
-             order by q.answered, q.votes desc, q.id"
-        )))
-        .bind(room_id)
-        .bind(with_hidden)
-        .fetch_all(p)
-        .await
-    })
+pub async fn questions(c: impl Into<Conn<'_>>, room_id: RoomId, with_hidden: bool) -> Result<Vec<Message>, sqlx::Error> {
+    let sql = format!(
+        "select * from ({MESSAGE} where m.room_id = $1 and m.is_question and (not m.hidden or $2)) q
+         order by q.answered, q.votes desc, q.id"
+    );
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), room_id, with_hidden)
 }
 
 /// What a vote did.
@@ -206,86 +163,47 @@ pub struct Voted {
 }
 
 /// One vote per person and question.
-pub async fn vote(db: &Db, room_id: i64, message_id: i64, person_id: i64) -> Result<Option<Voted>, sqlx::Error> {
-    let is_question: Option<bool> = on_pool!(db, |p| {
-        sqlx::query_scalar("select is_question from message where room_id = $1 and id = $2 and not hidden")
-            .bind(room_id)
-            .bind(message_id)
-            .fetch_optional(p)
-            .await
-    })?;
+pub async fn vote(c: impl Into<Conn<'_>>, room_id: RoomId, message_id: MessageId, person_id: PersonId) -> Result<Option<Voted>, sqlx::Error> {
+    let mut c = c.into();
+    let is_question: Option<bool> = values!(
+        c.reborrow(),
+        fetch_optional,
+        "select is_question from message where room_id = $1 and id = $2 and not hidden",
+        room_id,
+        message_id
+    )?;
     if is_question != Some(true) {
         return Ok(None);
     }
-    let inserted = on_pool!(db, |p| {
-        sqlx::query(
-            "insert into question_vote (room_id, message_id, person_id, created_at) values ($1, $2, $3, $4) on conflict do nothing",
-        )
-        .bind(room_id)
-        .bind(message_id)
-        .bind(person_id)
-        .bind(now())
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    let n: i64 = on_pool!(db, |p| {
-        sqlx::query_scalar("select count(*) from question_vote where room_id = $1 and message_id = $2")
-            .bind(room_id)
-            .bind(message_id)
-            .fetch_one(p)
-            .await
-    })?;
+    let inserted = execute!(
+        c.reborrow(),
+        "insert into question_vote (room_id, message_id, person_id, created_at) values ($1, $2, $3, $4) on conflict do nothing",
+        room_id,
+        message_id,
+        person_id,
+        now()
+    )?;
+    let n: i64 = values!(c, fetch_one, "select count(*) from question_vote where room_id = $1 and message_id = $2", room_id, message_id)?;
     Ok(Some(Voted { votes: n, new: inserted == 1 }))
 }
 
 /// Set a flag (hidden / answered); true when the message exists.
-pub async fn set_hidden(db: &Db, room_id: i64, id: i64, hidden: bool) -> Result<bool, sqlx::Error> {
-    let n = on_pool!(db, |p| {
-        sqlx::query("update message set hidden = $1 where room_id = $2 and id = $3")
-            .bind(hidden)
-            .bind(room_id)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+pub async fn set_hidden(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId, hidden: bool) -> Result<bool, sqlx::Error> {
+    let n = execute!(c, "update message set hidden = $1 where room_id = $2 and id = $3", hidden, room_id, id)?;
     Ok(n == 1)
 }
 
-pub async fn set_answered(db: &Db, room_id: i64, id: i64) -> Result<bool, sqlx::Error> {
-    let n = on_pool!(db, |p| {
-        sqlx::query("update message set answered = $1 where room_id = $2 and id = $3 and is_question")
-            .bind(true)
-            .bind(room_id)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+pub async fn set_answered(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId) -> Result<bool, sqlx::Error> {
+    let n = execute!(c, "update message set answered = $1 where room_id = $2 and id = $3 and is_question", true, room_id, id)?;
     Ok(n == 1)
 }
 
-pub async fn mute(db: &Db, room_id: i64, person_id: i64) -> Result<(), sqlx::Error> {
-    on_pool!(db, |p| {
-        sqlx::query("insert into room_mute (room_id, person_id, created_at) values ($1, $2, $3) on conflict do nothing")
-            .bind(room_id)
-            .bind(person_id)
-            .bind(now())
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+pub async fn mute(c: impl Into<Conn<'_>>, room_id: RoomId, person_id: PersonId) -> Result<(), sqlx::Error> {
+    execute!(c, "insert into room_mute (room_id, person_id, created_at) values ($1, $2, $3) on conflict do nothing", room_id, person_id, now())?;
     Ok(())
 }
 
-pub async fn is_muted(db: &Db, room_id: i64, person_id: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = on_pool!(db, |p| {
-        sqlx::query_scalar("select count(*) from room_mute where room_id = $1 and person_id = $2")
-            .bind(room_id)
-            .bind(person_id)
-            .fetch_one(p)
-            .await
-    })?;
+pub async fn is_muted(c: impl Into<Conn<'_>>, room_id: RoomId, person_id: PersonId) -> Result<bool, sqlx::Error> {
+    let n: i64 = values!(c, fetch_one, "select count(*) from room_mute where room_id = $1 and person_id = $2", room_id, person_id)?;
     Ok(n > 0)
 }

@@ -1,10 +1,8 @@
 //! Organiser and admin pages of the foundation: the mail outbox and the people register.
 
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use maud::{Markup, html};
 use rust_i18n::t;
 use serde::Deserialize;
@@ -18,16 +16,10 @@ use crate::domain::{Email, Role};
 use crate::error::AppResult;
 use crate::store::{organisations, outbox, people};
 
-pub fn router() -> Router<SharedApp> {
-    Router::new()
-        .route("/admin/outbox", get(outbox_page))
-        .route("/admin/people", get(people_page).post(add_person))
-}
-
 /// The outbox: what was sent, what waits, what failed and why. Organisers see it because a
 /// failed invitation is theirs to follow up. Message bodies are not shown: they hold sign-in
 /// links.
-async fn outbox_page(State(app): State<SharedApp>, ctx: Ctx, _who: Organiser) -> AppResult<Markup> {
+pub async fn outbox_page(State(app): State<SharedApp>, ctx: Ctx, _who: Organiser) -> AppResult<Markup> {
     let l = ctx.lang();
     let counts = outbox::counts(&app.db).await?;
     let rows = outbox::recent(&app.db, 200).await?;
@@ -87,7 +79,7 @@ async fn outbox_page(State(app): State<SharedApp>, ctx: Ctx, _who: Organiser) ->
 }
 
 #[derive(Deserialize, Default)]
-struct PersonForm {
+pub struct PersonForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -113,11 +105,11 @@ impl PersonErrors {
 }
 
 #[derive(Deserialize)]
-struct AddedQuery {
+pub struct AddedQuery {
     added: Option<String>,
 }
 
-async fn people_page(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Query(q): Query<AddedQuery>) -> AppResult<Markup> {
+pub async fn people_page(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Query(q): Query<AddedQuery>) -> AppResult<Markup> {
     let form = PersonForm { role: "member".into(), ..Default::default() };
     render_people(&app, &ctx, &form, &PersonErrors::default(), q.added.is_some()).await
 }
@@ -214,7 +206,7 @@ async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &P
     ))
 }
 
-async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Form(form): Form<PersonForm>) -> AppResult<Response> {
+pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Form(form): Form<PersonForm>) -> AppResult<Response> {
     let l = ctx.lang();
     let mut errors = PersonErrors::default();
     let email = match Email::parse(&form.email) {

@@ -1,23 +1,18 @@
 //! The public JSON API (v1): published salons only, never meeting links or people.
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-use super::salon_page::parse_id;
+use super::extract::parse_id;
 use crate::app::SharedApp;
 use crate::domain::salon::Status;
 use crate::error::{AppError, AppResult};
 use crate::store::salons::{self, Listed};
 
-pub fn router() -> Router<SharedApp> {
-    Router::new().route("/api/v1/salons", get(list)).route("/api/v1/salons/{id}", get(one))
-}
-
 #[derive(Serialize)]
-struct SalonSummary {
-    id: i64,
+pub struct SalonSummary {
+    id: crate::ids::SalonId,
     title: String,
     starts_at: String,
     ends_at: String,
@@ -42,7 +37,7 @@ fn summary(app: &SharedApp, s: &Listed) -> SalonSummary {
     }
 }
 
-async fn list(State(app): State<SharedApp>) -> AppResult<Json<Vec<SalonSummary>>> {
+pub async fn list(State(app): State<SharedApp>) -> AppResult<Json<Vec<SalonSummary>>> {
     let all = salons::published(&app.db, 1000).await?;
     Ok(Json(all.iter().map(|s| summary(&app, s)).collect()))
 }
@@ -55,7 +50,7 @@ struct AgendaItemJson {
 }
 
 #[derive(Serialize)]
-struct SalonDetail {
+pub struct SalonDetail {
     #[serde(flatten)]
     summary: SalonSummary,
     description: String,
@@ -66,7 +61,7 @@ struct SalonDetail {
     agenda: Vec<AgendaItemJson>,
 }
 
-async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppResult<Json<SalonDetail>> {
+pub async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppResult<Json<SalonDetail>> {
     let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     if salon.status() == Status::Draft {
         return Err(AppError::NotFound);

@@ -95,6 +95,7 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
         }
     }
     req.extensions_mut().insert(ctx.clone());
+    req.extensions_mut().insert(crate::app::Viewer(ctx.user.clone()));
     let mut response = next.run(req).await;
     if let Some(info) = response.extensions().get::<ErrorInfo>().copied() {
         let status = response.status();

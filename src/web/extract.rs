@@ -1,13 +1,19 @@
-//! Small extractors: forms whose rejection is a friendly error, and the client's address.
+//! Small extractors: forms whose rejection is a friendly error, the client's address, and the
+//! salon named in the path (looked up once, with the visibility rule, for every area).
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::str::FromStr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::context::Ctx;
 use crate::app::SharedApp;
+use crate::domain::Role;
 use crate::error::AppError;
+use crate::store::salons::{self, Salon};
 
 /// Like `axum::Form`, but a malformed body is a 400 page in the user's language, not axum's
 /// plain-text rejection.
@@ -50,6 +56,32 @@ impl FromRequestParts<SharedApp> for ClientIp {
         }
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         Ok(ClientIp(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+    }
+}
+
+/// An id from the path; anything that is not one is "not found" (not a 400: a mistyped URL).
+pub fn parse_id<T: FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The salon `{id}` of the path, if the caller may see it (drafts: organisers only; everyone
+/// else gets 404, as for a salon that does not exist).
+pub struct SalonPath(pub Salon);
+
+impl FromRequestParts<SharedApp> for SalonPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &SharedApp) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) = axum::extract::Path::<HashMap<String, String>>::from_request_parts(parts, app)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let id = parse_id(params.get("id").map(String::as_str).unwrap_or(""))?;
+        let ctx = Ctx::from_request_parts(parts, app).await?;
+        let organiser = ctx.user.as_ref().is_some_and(|u| u.role().at_least(Role::Organiser));
+        match salons::get(&app.db, id).await? {
+            Some(salon) if salon.status().visible_to(organiser) => Ok(SalonPath(salon)),
+            _ => Err(AppError::NotFound),
+        }
     }
 }
 

@@ -2,11 +2,9 @@
 //! they said yes or maybe to). PUBLISH, no ATTENDEE lines, ETag / If-None-Match (DTSTAMP is
 //! the salon's last change, so an unchanged feed is byte-identical), REFRESH-INTERVAL.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use sha2::{Digest, Sha256};
 
 use crate::app::SharedApp;
@@ -17,12 +15,8 @@ use crate::i18n::Locale;
 use crate::store::salons::{self, Salon};
 use crate::store::{feed_tokens, rsvps, series};
 
-pub fn router() -> Router<SharedApp> {
-    Router::new().route("/calendar.ics", get(all)).route("/feeds/{token}", get(personal))
-}
-
 /// `/salons/{id}.ics`: the salon route hands `{id}.ics` here.
-pub async fn one_salon(app: &SharedApp, headers: &HeaderMap, id: i64) -> AppResult<Response> {
+pub async fn one_salon(app: &SharedApp, headers: &HeaderMap, id: crate::ids::SalonId) -> AppResult<Response> {
     let salon = salons::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     if salon.status() == Status::Draft {
         return Err(AppError::NotFound);
@@ -31,18 +25,18 @@ pub async fn one_salon(app: &SharedApp, headers: &HeaderMap, id: i64) -> AppResu
 }
 
 /// `/series/{id}.ics`.
-pub async fn one_series(app: &SharedApp, headers: &HeaderMap, id: i64) -> AppResult<Response> {
+pub async fn one_series(app: &SharedApp, headers: &HeaderMap, id: crate::ids::SeriesId) -> AppResult<Response> {
     let s = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let list = salons::for_feed(&app.db, Some(s.id)).await?.into_iter().map(|salon| (salon, None)).collect();
     respond(app, headers, &s.title, list).await
 }
 
-async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<Response> {
+pub async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<Response> {
     let list = salons::for_feed(&app.db, None).await?.into_iter().map(|salon| (salon, None)).collect();
     respond(&app, &headers, "Salon", list).await
 }
 
-async fn personal(State(app): State<SharedApp>, headers: HeaderMap, Path(file): Path<String>) -> AppResult<Response> {
+pub async fn personal(State(app): State<SharedApp>, headers: HeaderMap, Path(file): Path<String>) -> AppResult<Response> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
     let person_id = feed_tokens::person(&app.db, token).await?.ok_or(AppError::NotFound)?;
     let mut list = Vec::new();

@@ -1,22 +1,16 @@
 //! The front page (upcoming salons) and the archive of past salons.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use chrono::Utc;
 use maud::{Markup, PreEscaped, html};
 use rust_i18n::t;
 
 use super::context::Ctx;
-use super::timefmt;
+use crate::i18n::timefmt;
 use super::views::page;
 use crate::app::SharedApp;
 use crate::error::AppResult;
 use crate::store::salons::{self, Listed};
-
-pub fn router() -> Router<SharedApp> {
-    Router::new().route("/", get(front_page)).route("/past", get(past))
-}
 
 /// A list of salons as cards; shared by the front page, the archive and series pages.
 pub fn salon_list(ctx: &Ctx, salons: &[Listed]) -> Markup {
@@ -54,7 +48,7 @@ async fn upcoming_fragment(app: &SharedApp, ctx: &Ctx) -> AppResult<Option<std::
     Ok(fragment)
 }
 
-async fn front_page(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
+pub async fn front_page(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
     let l = ctx.lang();
     let upcoming = upcoming_fragment(&app, &ctx).await?;
     Ok(page(
@@ -87,7 +81,7 @@ async fn front_page(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup>
     ))
 }
 
-async fn past(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
+pub async fn past(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
     let l = ctx.lang();
     let past = salons::past(&app.db, 200).await?;
     Ok(page(

@@ -1,11 +1,9 @@
 //! Importing salons from an `.ics` file: each event becomes a draft salon. A broken file gets
 //! an error naming the line and the reason, and creates nothing.
 
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use maud::{Markup, html};
 use rust_i18n::t;
 
@@ -14,16 +12,13 @@ use super::context::Ctx;
 use super::views::page;
 use crate::app::SharedApp;
 use crate::calendar::import::{self, ImportError, MAX_BYTES};
+
+/// The upload route's body limit: the largest file and the form around it.
+pub const BODY_LIMIT: usize = MAX_BYTES + 64 * 1024;
 use crate::domain::salon::{self, SalonInput};
 use crate::domain::time::to_local_input;
 use crate::error::{AppError, AppResult};
 use crate::store::salons;
-
-pub fn router() -> Router<SharedApp> {
-    Router::new()
-        .route("/salons/import", get(form).post(upload))
-        .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024))
-}
 
 fn render(ctx: &Ctx, error: Option<String>) -> Markup {
     let l = ctx.lang();
@@ -47,11 +42,11 @@ fn render(ctx: &Ctx, error: Option<String>) -> Markup {
     )
 }
 
-async fn form(ctx: Ctx, _o: Organiser) -> Markup {
+pub async fn form(ctx: Ctx, _o: Organiser) -> Markup {
     render(&ctx, None)
 }
 
-async fn upload(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, mut multipart: Multipart) -> AppResult<Response> {
+pub async fn upload(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, mut multipart: Multipart) -> AppResult<Response> {
     let l = ctx.lang();
     let mut bytes = None;
     while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("error.bad_form"))? {

@@ -7,32 +7,26 @@
 
 use std::collections::BTreeSet;
 
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use maud::{Markup, html};
 use rust_i18n::t;
 
 use super::auth::Organiser;
 use super::context::Ctx;
-use super::salon_page::parse_id;
+use super::extract::SalonPath;
 use super::views::{csrf_field, page};
 use crate::app::SharedApp;
 use crate::domain::salon::Status;
-use crate::domain::{Email, Role};
+use crate::domain::Email;
+use crate::ids::PersonId;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::{self, InviteKind};
 use crate::store::people::{self, Person};
+use crate::usecases::invitations::{self, Invitees, NotNotified};
 use crate::store::salons::{self, Salon};
-use crate::store::{Tx, on_tx, organisations, rsvp_tokens, rsvps};
-
-pub fn router() -> Router<SharedApp> {
-    Router::new()
-        .route("/salons/{id}/invite", get(form).post(send))
-        .route("/salons/{id}/notify", post(notify))
-}
+use crate::store::{organisations, rsvps};
 
 /// A line of pasted addresses: `Name <email>` or a bare address.
 pub fn parse_pasted(text: &str) -> (Vec<(Option<String>, Email)>, Vec<String>) {
@@ -66,14 +60,13 @@ pub fn parse_pasted(text: &str) -> (Vec<(Option<String>, Email)>, Vec<String>) {
     (good, bad)
 }
 
-async fn form(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>) -> AppResult<Markup> {
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+pub async fn form(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
     render(&app, &ctx, &me, &salon, &Selection::default(), None).await
 }
 
 #[derive(Default)]
 struct Selection {
-    people: BTreeSet<i64>,
+    people: BTreeSet<PersonId>,
     organisations: BTreeSet<String>,
     pasted: String,
 }
@@ -82,7 +75,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &Person, salon: &Salon, sel: &Se
     let l = ctx.lang();
     let everyone = people::list(&app.db).await?;
     let orgs = organisations::all(&app.db).await?;
-    let invited: BTreeSet<i64> = rsvps::participants(&app.db, salon.id).await?.iter().map(|p| p.person_id).collect();
+    let invited: BTreeSet<PersonId> = rsvps::participants(&app.db, salon.id).await?.iter().map(|p| p.person_id).collect();
     let agenda = salons::agenda(&app.db, salon.id).await?;
     // The preview is the mail the organiser themself would get, in their language.
     let preview = compose::invitation(&app.config, InviteKind::Invitation, me, salon, &agenda, None, Some(&app.config.url("/rsvp/…")))
@@ -168,9 +161,8 @@ fn decode_qp(s: &str) -> String {
     String::from_utf8_lossy(&bytes).replace("\r\n", "\n")
 }
 
-async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>, body: axum::body::Bytes) -> AppResult<Response> {
+pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath, body: axum::body::Bytes) -> AppResult<Response> {
     let l = ctx.lang();
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     // Repeated fields (person=1&person=2) are read by hand: serde_urlencoded keeps only one.
     let mut sel = Selection::default();
     for (k, v) in url::form_urlencoded::parse(&body) {
@@ -200,123 +192,18 @@ async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, 
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&app, &ctx, &me, &salon, &sel, Some(message)).await?).into_response());
     }
 
-    let agenda = salons::agenda(&app.db, salon.id).await?;
-    let mut tx = app.db.begin().await?;
-    let mut ids: BTreeSet<i64> = sel.people.clone();
-    for short in &sel.organisations {
-        let members: Vec<i64> = on_tx!(&mut tx, |c| {
-            sqlx::query_scalar("select p.id from person p join organisation o on o.id = p.organisation_id where o.short_name = $1")
-                .bind(short)
-                .fetch_all(c)
-                .await
-        })?;
-        ids.extend(members);
-    }
-    for (name, email) in &pasted {
-        let existing: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar("select id from person where email = $1").bind(email.as_str()).fetch_optional(c).await)?;
-        let id = match existing {
-            Some(id) => id,
-            None => {
-                let fallback = email.as_str().split('@').next().unwrap_or("").to_string();
-                let new = people::NewPerson {
-                    email,
-                    name: name.as_deref().unwrap_or(&fallback),
-                    title: None,
-                    role: Role::Member,
-                    locale: ctx.locale,
-                    organisation_id: None,
-                };
-                people::create(&mut tx, &new).await.map_err(|e| AppError::Internal(e.into()))?
-            }
-        };
-        ids.insert(id);
-    }
-    // Rows first (cheap), then the mails: composing is the costly part (MIME encoding of four
-    // parts per person), so it runs on all cores, outside the async threads.
-    let mut recipients = Vec::new();
-    for person_id in &ids {
-        if !rsvps::invite(&mut tx, salon.id, *person_id).await? {
-            continue; // already invited: no second mail
-        }
-        let Some(person) = person_in(&mut tx, *person_id).await? else { continue };
-        let secret = rsvp_tokens::create(&mut tx, salon.id, person.id).await?;
-        recipients.push((person, app.config.url(&format!("/rsvp/{secret}"))));
-    }
-    let mails = compose_all(&app, &salon, &agenda, InviteKind::Invitation, recipients).await?;
-    for mail in &mails {
-        crate::mail::queue(&mut tx, mail).await?;
-    }
-    let sent = mails.len();
-    salons::mark_notified(&mut tx, salon.id, salon.revision).await?;
-    tx.commit().await?;
-    app.mail_wake.notify_one();
-    metrics::counter!("salon_invitations_total").increment(sent as u64);
+    let who = Invitees { people: sel.people.clone(), organisations: sel.organisations.clone(), pasted, new_people_locale: ctx.locale };
+    let sent = invitations::invite(&app, &salon, &who).await?;
     Ok(Redirect::to(&format!("/salons/{}/participants?invited={sent}", salon.id)).into_response())
 }
 
-/// Compose one invitation per recipient, in parallel on the blocking pool (one chunk per core).
-async fn compose_all(
-    app: &SharedApp,
-    salon: &Salon,
-    agenda: &[crate::domain::salon::AgendaItem],
-    kind: InviteKind,
-    recipients: Vec<(Person, String)>,
-) -> AppResult<Vec<compose::Composed>> {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let chunk = recipients.len().div_ceil(cores).max(1);
-    let mut tasks = Vec::new();
-    let mut rest = recipients;
-    while !rest.is_empty() {
-        let tail = rest.split_off(chunk.min(rest.len()));
-        let part = std::mem::replace(&mut rest, tail);
-        let (app, salon, agenda) = (app.clone(), salon.clone(), agenda.to_vec());
-        tasks.push(tokio::task::spawn_blocking(move || {
-            part.iter()
-                .map(|(person, link)| compose::invitation(&app.config, kind, person, &salon, &agenda, None, Some(link)))
-                .collect::<Result<Vec<_>, _>>()
-        }));
+/// Send everyone invited who has not declined the change: an update, or the cancellation.
+pub async fn notify(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+    match invitations::notify(&app, salon.id).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/salons/{}?done=notified", salon.id)).into_response()),
+        Err(NotNotified::NoSuchSalon) => Err(AppError::NotFound),
+        Err(NotNotified::Draft) => Err(AppError::BadRequest("invite.not_published")),
     }
-    let mut mails = Vec::new();
-    for task in tasks {
-        let part = task.await.map_err(|e| AppError::Internal(e.into()))?.map_err(|e| AppError::Internal(e.into()))?;
-        mails.extend(part);
-    }
-    Ok(mails)
-}
-
-async fn person_in(tx: &mut Tx, id: i64) -> Result<Option<Person>, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query_as("select * from person where id = $1").bind(id).fetch_optional(c).await)
-}
-
-/// Send everyone invited who has not declined the change: an update (REQUEST with the higher
-/// SEQUENCE) or, for a cancelled salon, a cancellation (CANCEL).
-async fn notify(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let mut tx = app.db.begin().await?;
-    let salon = salons::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let kind = match salon.status() {
-        Status::Cancelled => InviteKind::Cancellation,
-        Status::Published => InviteKind::Update,
-        Status::Draft => return Err(AppError::BadRequest("invite.not_published")),
-    };
-    let agenda = salons::agenda(&app.db, salon.id).await?;
-    let mut sent = 0u64;
-    for r in rsvps::to_notify(&app.db, salon.id).await? {
-        let Some(person) = person_in(&mut tx, r.person_id).await? else { continue };
-        let link = match kind {
-            InviteKind::Cancellation => None,
-            _ => Some(app.config.url(&format!("/rsvp/{}", rsvp_tokens::create(&mut tx, salon.id, person.id).await?))),
-        };
-        let mail = compose::invitation(&app.config, kind, &person, &salon, &agenda, r.response.as_deref(), link.as_deref())
-            .map_err(|e| AppError::Internal(e.into()))?;
-        crate::mail::queue(&mut tx, &mail).await?;
-        sent += 1;
-    }
-    salons::mark_notified(&mut tx, salon.id, salon.revision).await?;
-    tx.commit().await?;
-    app.mail_wake.notify_one();
-    metrics::counter!("salon_notifications_total").increment(sent);
-    Ok(Redirect::to(&format!("/salons/{id}?done=notified")).into_response())
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
 //! The language switch: a plain form, so it works without JavaScript. The choice is kept in a
 //! cookie and, for a signed-in person, as their stored preference (which their mail uses too).
 
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
@@ -16,18 +14,14 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::store::people;
 
-pub fn router() -> Router<SharedApp> {
-    Router::new().route("/lang", post(switch))
-}
-
 #[derive(Deserialize)]
-struct LangForm {
+pub struct LangForm {
     #[serde(default)]
     lang: String,
     next: Option<String>,
 }
 
-async fn switch(State(app): State<SharedApp>, ctx: Ctx, jar: CookieJar, Form(f): Form<LangForm>) -> AppResult<Response> {
+pub async fn switch(State(app): State<SharedApp>, ctx: Ctx, jar: CookieJar, Form(f): Form<LangForm>) -> AppResult<Response> {
     let locale = Locale::from_code(&f.lang)
         .filter(|l| Locale::OFFERED.contains(l))
         .ok_or(AppError::BadRequest("error.unknown_language"))?;

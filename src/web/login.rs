@@ -2,11 +2,9 @@
 //! mail scanners open GET links. The answer to a request is the same whether or not the
 //! address is known.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use maud::{Markup, html};
 use rust_i18n::t;
@@ -21,26 +19,19 @@ use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use crate::store::{login_tokens, people, sessions};
 
-pub fn router() -> Router<SharedApp> {
-    Router::new()
-        .route("/login", get(form).post(request_link))
-        .route("/login/{token}", get(confirm).post(sign_in))
-        .route("/logout", post(sign_out))
-}
-
 #[derive(Deserialize, Default)]
-struct NextQuery {
+pub struct NextQuery {
     next: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct LoginForm {
+pub struct LoginForm {
     #[serde(default)]
     email: String,
     next: Option<String>,
 }
 
-async fn form(State(app): State<SharedApp>, ctx: Ctx, Query(q): Query<NextQuery>) -> Markup {
+pub async fn form(State(app): State<SharedApp>, ctx: Ctx, Query(q): Query<NextQuery>) -> Markup {
     let next = safe_next(&app.config.base_url, q.next.as_deref());
     login_page(&ctx, "", &next, None)
 }
@@ -77,7 +68,7 @@ fn login_page(ctx: &Ctx, email: &str, next: &str, error: Option<&str>) -> Markup
 }
 
 #[tracing::instrument(skip_all)]
-async fn request_link(
+pub async fn request_link(
     State(app): State<SharedApp>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
@@ -126,7 +117,7 @@ async fn request_link(
 }
 
 /// GET shows who is signing in and a button; it never signs in.
-async fn confirm(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Markup> {
+pub async fn confirm(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Markup> {
     let l = ctx.lang();
     let pending = login_tokens::peek(&app.db, &token).await?.ok_or(AppError::Gone("error.login_link_invalid"))?;
     let person = people::by_id(&app.db, pending.person_id).await?.ok_or(AppError::Gone("error.login_link_invalid"))?;
@@ -146,7 +137,7 @@ async fn confirm(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<Strin
 
 /// POST consumes the link (atomically, once) and starts a new session with a new id.
 #[tracing::instrument(skip_all)]
-async fn sign_in(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path<String>) -> AppResult<Response> {
+pub async fn sign_in(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path<String>) -> AppResult<Response> {
     let mut tx = app.db.begin().await?;
     let Some(pending) = login_tokens::consume(&mut tx, &token).await? else {
         return Err(AppError::Gone("error.login_link_invalid"));
@@ -163,7 +154,7 @@ async fn sign_in(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
-async fn sign_out(State(app): State<SharedApp>, jar: CookieJar) -> AppResult<Response> {
+pub async fn sign_out(State(app): State<SharedApp>, jar: CookieJar) -> AppResult<Response> {
     if let Some(c) = jar.get(cookies::SESSION) {
         let mut tx = app.db.begin().await?;
         sessions::delete(&mut tx, c.value()).await?;

@@ -1,10 +1,8 @@
 //! The signed-in person's own page: language, time zone, and their personal calendar feed.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use maud::{Markup, html};
 use rust_i18n::t;
 use serde::Deserialize;
@@ -18,13 +16,9 @@ use crate::app::SharedApp;
 use crate::domain::time::{OFFERED_ZONES, parse_time_zone};
 use crate::error::AppResult;
 use crate::i18n::Locale;
-use crate::store::{feed_tokens, on_pool, people};
+use crate::store::{feed_tokens, people};
 
-pub fn router() -> Router<SharedApp> {
-    Router::new().route("/me", get(show).post(save)).route("/me/feed", post(renew_feed))
-}
-
-async fn show(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn) -> AppResult<Markup> {
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn) -> AppResult<Markup> {
     render(&app, &ctx, &me, None, &Errors::default()).await
 }
 
@@ -68,12 +62,12 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &people::Person, new_feed: Optio
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct ProfileForm {
+pub struct ProfileForm {
     locale: String,
     time_zone: String,
 }
 
-async fn save(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Form(f): Form<ProfileForm>) -> AppResult<Response> {
+pub async fn save(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Form(f): Form<ProfileForm>) -> AppResult<Response> {
     let l = ctx.lang();
     let mut errors = Errors::default();
     let locale = Locale::from_code(&f.locale).filter(|x| Locale::OFFERED.contains(x));
@@ -88,13 +82,13 @@ async fn save(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Fo
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&app, &ctx, &me, None, &errors).await?).into_response());
     };
     people::set_locale(&app.db, me.id, locale).await?;
-    on_pool!(&app.db, |p| sqlx::query("update person set time_zone = $1 where id = $2").bind(zone.name()).bind(me.id).execute(p).await.map(|r| r.rows_affected()))?;
+    people::set_time_zone(&app.db, me.id, zone).await?;
     Ok(Redirect::to("/me").into_response())
 }
 
 /// A new personal feed link (the old one stops working). The link is shown once: only its
 /// hash is stored.
-async fn renew_feed(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn) -> AppResult<Markup> {
+pub async fn renew_feed(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn) -> AppResult<Markup> {
     let mut tx = app.db.begin().await?;
     let secret = feed_tokens::renew(&mut tx, me.id).await?;
     tx.commit().await?;

@@ -27,7 +27,6 @@ pub mod rsvp;
 pub mod rsvp_link;
 pub mod salon_page;
 pub mod security;
-pub mod timefmt;
 pub mod transcript;
 pub mod views;
 

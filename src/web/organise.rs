@@ -1,42 +1,29 @@
 //! Organiser pages: the overview, creating, editing, publishing, cancelling and duplicating
 //! salons, and managing series. Every handler takes `Organiser`, so members never get here.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use maud::{Markup, html};
 use rust_i18n::t;
 use serde::Deserialize;
 
 use super::auth::Organiser;
 use super::context::Ctx;
-use super::extract::Form;
+use super::extract::{Form, SalonPath};
 use super::form::{self, Errors, Kind};
 use super::home::salon_list;
-use super::salon_page::parse_id;
+use super::extract::parse_id;
 use super::views::{csrf_field, page};
 use crate::app::SharedApp;
 use crate::domain::salon::{self, FieldError, Mode, SalonInput, Status, agenda_to_text};
 use crate::domain::time::{OFFERED_ZONES, to_local_input};
 use crate::error::{AppError, AppResult};
 use crate::store::salons::{self, Salon};
-use crate::store::{rsvps, series};
+use crate::store::series;
+use crate::usecases;
 
-pub fn router() -> Router<SharedApp> {
-    Router::new()
-        .route("/organise", get(overview))
-        .route("/salons/new", get(new_salon).post(create_salon))
-        .route("/salons/{id}/edit", get(edit_salon).post(update_salon))
-        .route("/salons/{id}/publish", post(publish))
-        .route("/salons/{id}/cancel", post(cancel))
-        .route("/salons/{id}/duplicate", post(duplicate))
-        .route("/series/new", get(new_series).post(create_series))
-        .route("/series/{id}/edit", get(edit_series).post(update_series))
-}
-
-async fn overview(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppResult<Markup> {
+pub async fn overview(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppResult<Markup> {
     let l = ctx.lang();
     let all = salons::all(&app.db).await?;
     let all_series = series::all(&app.db).await?;
@@ -114,37 +101,19 @@ fn blank_input() -> SalonInput {
     SalonInput { time_zone: "Europe/Copenhagen".into(), mode: "online".into(), registration: "invitation".into(), ..Default::default() }
 }
 
-async fn new_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppResult<Markup> {
+pub async fn new_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppResult<Markup> {
     salon_form(&app, &ctx, "/salons/new", &t!("organise.new_salon", locale = ctx.lang()), &blank_input(), &Errors::default()).await
 }
 
-async fn check_series(app: &SharedApp, input: &SalonInput, errors: &mut Vec<FieldError>) -> AppResult<()> {
-    if let Ok(id) = input.series_id.trim().parse::<i64>()
-        && series::get(&app.db, id).await?.is_none() {
-            errors.push(FieldError { field: "series_id", code: "series_unknown", line: None });
-        }
-    Ok(())
-}
-
-async fn create_salon(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Form(input): Form<SalonInput>) -> AppResult<Response> {
+pub async fn create_salon(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Form(input): Form<SalonInput>) -> AppResult<Response> {
     let l = ctx.lang();
-    let mut errors = match salon::validate(&input, 0) {
-        Ok(valid) => {
-            let mut extra = Vec::new();
-            check_series(&app, &input, &mut extra).await?;
-            if extra.is_empty() {
-                let mut tx = app.db.begin().await?;
-                let id = salons::create(&mut tx, &valid, Some(me.id)).await?;
-                tx.commit().await?;
-                return Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response());
-            }
-            extra
+    match usecases::salons::create(&app, me.id, &input).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response()),
+        Err(errors) => {
+            let body = salon_form(&app, &ctx, "/salons/new", &t!("organise.new_salon", locale = l), &input, &messages(&errors, l)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
-        Err(e) => e,
-    };
-    check_series(&app, &input, &mut errors).await?;
-    let body = salon_form(&app, &ctx, "/salons/new", &t!("organise.new_salon", locale = l), &input, &messages(&errors, l)).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+    }
 }
 
 fn input_from(salon: &Salon, agenda: &[salon::AgendaItem]) -> SalonInput {
@@ -166,86 +135,46 @@ fn input_from(salon: &Salon, agenda: &[salon::AgendaItem]) -> SalonInput {
     }
 }
 
-async fn edit_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+pub async fn edit_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
     let agenda = salons::agenda(&app.db, salon.id).await?;
     let heading = t!("organise.edit_title", locale = ctx.lang(), title = salon.title).to_string();
     salon_form(&app, &ctx, &format!("/salons/{}/edit", salon.id), &heading, &input_from(&salon, &agenda), &Errors::default()).await
 }
 
-async fn update_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(input): Form<SalonInput>) -> AppResult<Response> {
+pub async fn update_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(current): SalonPath, Form(input): Form<SalonInput>) -> AppResult<Response> {
     let l = ctx.lang();
-    let id = parse_id(&id)?;
-    let mut tx = app.db.begin().await?;
-    let current = salons::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let seated = rsvps::counts(&app.db, id).await?.seated;
-    let mut errors = match salon::validate(&input, seated) {
-        Ok(valid) => {
-            let mut extra = Vec::new();
-            check_series(&app, &input, &mut extra).await?;
-            if extra.is_empty() {
-                salons::update(&mut tx, &current, &valid).await?;
-                // A larger capacity gives seats to the waitlist at once.
-                let updated = salons::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-                let promoted = rsvps::promote(&mut tx, &updated).await?;
-                crate::mail::notify::promoted(&mut tx, &app.config, &updated, &promoted).await?;
-                tx.commit().await?;
-                if !promoted.is_empty() {
-                    app.mail_wake.notify_one();
-                }
-                return Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response());
-            }
-            extra
+    let id = current.id;
+    match usecases::salons::update(&app, id, &input).await?.ok_or(AppError::NotFound)? {
+        Ok(()) => Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response()),
+        Err(errors) => {
+            let heading = t!("organise.edit_title", locale = l, title = current.title).to_string();
+            let body = salon_form(&app, &ctx, &format!("/salons/{id}/edit"), &heading, &input, &messages(&errors, l)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
-        Err(e) => e,
-    };
-    drop(tx);
-    check_series(&app, &input, &mut errors).await?;
-    let heading = t!("organise.edit_title", locale = l, title = current.title).to_string();
-    let body = salon_form(&app, &ctx, &format!("/salons/{id}/edit"), &heading, &input, &messages(&errors, l)).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
-}
-
-async fn set_status(app: &SharedApp, id: &str, status: Status) -> AppResult<i64> {
-    let id = parse_id(id)?;
-    let mut tx = app.db.begin().await?;
-    let current = salons::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if status == Status::Published && current.status() == Status::Cancelled {
-        return Err(AppError::BadRequest("salon.error.cannot_republish"));
     }
-    salons::set_status(&mut tx, &current, status).await?;
-    tx.commit().await?;
-    Ok(id)
 }
 
-async fn publish(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>) -> AppResult<Response> {
-    let id = set_status(&app, &id, Status::Published).await?;
-    Ok(Redirect::to(&format!("/salons/{id}?done=published")).into_response())
+pub async fn publish(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+    usecases::salons::set_status(&app, salon.id, Status::Published).await?;
+    Ok(Redirect::to(&format!("/salons/{}?done=published", salon.id)).into_response())
 }
 
-async fn cancel(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>) -> AppResult<Response> {
-    let id = set_status(&app, &id, Status::Cancelled).await?;
-    Ok(Redirect::to(&format!("/salons/{id}?done=cancelled")).into_response())
+pub async fn cancel(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+    usecases::salons::set_status(&app, salon.id, Status::Cancelled).await?;
+    Ok(Redirect::to(&format!("/salons/{}?done=cancelled", salon.id)).into_response())
 }
 
-/// A copy as a new draft (same agenda, place and settings; no RSVPs), opened for editing.
-async fn duplicate(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>) -> AppResult<Response> {
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+/// A copy as a new draft (same agenda, place and settings; no answers), opened for editing.
+pub async fn duplicate(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
     let agenda = salons::agenda(&app.db, salon.id).await?;
-    let mut input = input_from(&salon, &agenda);
-    input.title = t!("organise.copy_of", locale = ctx.lang(), title = salon.title).chars().take(salon::TITLE_MAX).collect();
-    // A past deadline would make the copy invalid; the organiser sets a new one.
-    input.rsvp_deadline.clear();
-    let valid = salon::validate(&input, 0).map_err(|e| AppError::Internal(anyhow::anyhow!("copy of salon {} is invalid: {e:?}", salon.id)))?;
-    let mut tx = app.db.begin().await?;
-    let new_id = salons::create(&mut tx, &valid, Some(me.id)).await?;
-    tx.commit().await?;
+    let title = t!("organise.copy_of", locale = ctx.lang(), title = salon.title).to_string();
+    let new_id = usecases::salons::duplicate(&app, me.id, input_from(&salon, &agenda), title).await?;
     Ok(Redirect::to(&format!("/salons/{new_id}/edit")).into_response())
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct SeriesInput {
+pub struct SeriesInput {
     title: String,
     description: String,
 }
@@ -278,11 +207,11 @@ fn series_form(ctx: &Ctx, action: &str, heading: &str, input: &SeriesInput, erro
     )
 }
 
-async fn new_series(ctx: Ctx, _o: Organiser) -> Markup {
+pub async fn new_series(ctx: Ctx, _o: Organiser) -> Markup {
     series_form(&ctx, "/series/new", &t!("organise.new_series", locale = ctx.lang()), &SeriesInput::default(), &Errors::default())
 }
 
-async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Form(input): Form<SeriesInput>) -> AppResult<Response> {
+pub async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Form(input): Form<SeriesInput>) -> AppResult<Response> {
     let valid = match series_errors(&input, ctx.lang()) {
         Ok(v) => v,
         Err(errors) => {
@@ -296,13 +225,13 @@ async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Fo
     Ok(Redirect::to(&format!("/series/{id}")).into_response())
 }
 
-async fn edit_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
+pub async fn edit_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
     let s = series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let input = SeriesInput { title: s.title.clone(), description: s.description.clone() };
     Ok(series_form(&ctx, &format!("/series/{}/edit", s.id), &s.title, &input, &Errors::default()))
 }
 
-async fn update_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(input): Form<SeriesInput>) -> AppResult<Response> {
+pub async fn update_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(input): Form<SeriesInput>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let valid = match series_errors(&input, ctx.lang()) {
         Ok(v) => v,

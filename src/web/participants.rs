@@ -3,40 +3,32 @@
 
 use std::collections::BTreeSet;
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use maud::{Markup, html};
 use rust_i18n::t;
 
 use super::auth::Organiser;
 use super::context::Ctx;
-use super::salon_page::{parse_id, standing_code};
+use super::extract::{SalonPath, parse_id};
+use super::salon_page::standing_code;
 use super::views::{csrf_field, page, utc_time};
 use crate::app::SharedApp;
 use crate::domain::rsvp::Standing;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::store::rsvps::{self, Participant};
-use crate::store::{organisations, rsvp_tokens, salons};
-
-pub fn router() -> Router<SharedApp> {
-    Router::new()
-        .route("/salons/{id}/participants", get(show))
-        .route("/salons/{id}/participants.csv", get(csv))
-        .route("/salons/{id}/participants/{person}/revoke-links", post(revoke_links))
-}
+use crate::store::{organisations, rsvp_tokens};
 
 #[derive(Deserialize, Default)]
-struct Flash {
+pub struct Flash {
     invited: Option<u64>,
     revoked: Option<u64>,
 }
 
 /// Revoke a person's answer links for this salon (a forwarded invitation, a lost phone).
-async fn revoke_links(State(app): State<SharedApp>, _o: Organiser, Path((id, person)): Path<(String, String)>) -> AppResult<Response> {
+pub async fn revoke_links(State(app): State<SharedApp>, _o: Organiser, Path((id, person)): Path<(String, String)>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let person = parse_id(&person)?;
     let mut tx = app.db.begin().await?;
@@ -45,9 +37,8 @@ async fn revoke_links(State(app): State<SharedApp>, _o: Organiser, Path((id, per
     Ok(Redirect::to(&format!("/salons/{id}/participants?revoked={n}")).into_response())
 }
 
-async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Query(flash): Query<Flash>) -> AppResult<Markup> {
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Query(flash): Query<Flash>) -> AppResult<Markup> {
     let l = ctx.lang();
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let list = rsvps::participants(&app.db, salon.id).await?;
     let counts = rsvps::counts(&app.db, salon.id).await?;
     let members = organisations::all(&app.db).await?.into_iter().filter(|o| o.is_member).collect::<Vec<_>>();
@@ -130,9 +121,8 @@ fn waitlist_place(list: &[Participant], index: usize) -> usize {
 }
 
 /// CSV for Excel: UTF-8 with a BOM (so Excel reads æøå right), CRLF lines, every field quoted.
-async fn csv(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
     let l = ctx.lang();
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let list = rsvps::participants(&app.db, salon.id).await?;
     let mut out = String::from("\u{feff}");
     let header_row = ["people.name", "people.email", "people.organisation", "register.job_title", "participants.answer", "participants.waitlist_place", "participants.answered_at", "participants.shown"]

@@ -1,30 +1,10 @@
-//! Every route on one screen, and the layers around them.
+//! The route table: every route is registered here, grouped by area, so this file is the map
+//! of the site. Handlers live in one module per area (named in each group's comment); the
+//! layers around them are at the end.
 //!
-//! | route | who | module |
-//! |---|---|---|
-//! | `GET /`, `GET /past` | everyone | home |
-//! | `GET /salons/{id}`, `GET /series/{id}` | everyone (drafts: organisers) | salon_page |
-//! | `POST /salons/{id}/rsvp` | signed in | rsvp |
-//! | `POST /salons/{id}/register`, `GET,POST /register/{token}` | everyone (open salons) | rsvp |
-//! | `GET /organise`, `GET,POST /salons/new`, `GET,POST /salons/{id}/edit` | organiser | organise |
-//! | `POST /salons/{id}/publish`, `/cancel`, `/duplicate` | organiser | organise |
-//! | `GET,POST /series/new`, `GET,POST /series/{id}/edit` | organiser | organise |
-//! | `GET /salons/{id}/participants`, `GET /salons/{id}/participants.csv` | organiser | participants |
-//! | `GET /api/v1/salons`, `GET /api/v1/salons/{id}` | everyone (JSON) | api |
-//! | `GET,POST /salons/{id}/invite`, `POST /salons/{id}/notify` | organiser | invite |
-//! | `GET,POST /rsvp/{token}` | the invited person (link) | rsvp_link |
-//! | `GET /calendar.ics`, `/salons/{id}.ics`, `/series/{id}.ics`, `/feeds/{token}.ics` | everyone / link | feeds |
-//! | `GET /me`, `POST /me`, `POST /me/feed` | signed in | me |
-//! | `GET,POST /salons/import` | organiser | import |
-//! | `GET /salons/{id}/room`, `GET /salons/{id}/room/ws` (websocket) | registered, organisers | room, rooms::ws |
-//! | `POST /salons/{id}/room/messages`, `.../messages/{mid}/{vote,hide,answered}`, `.../mute/{person}` | registered / organisers | room |
-//! | `GET /salons/{id}/room/transcript.md`, `.html` | organiser | room |
-//! | `GET,POST /login`, `GET,POST /login/{token}`, `POST /logout` | everyone | login |
-//! | `POST /lang` | everyone | lang |
-//! | `GET /admin/outbox` | organiser | admin |
-//! | `GET,POST /admin/people` | admin | admin |
-//! | `GET /healthz`, `GET /metrics` | everyone | health |
-//! | `GET /static/{file}` | everyone | assets |
+//! Who may call what is enforced by the handlers' extractors (`auth::SignedIn`, `Organiser`,
+//! `Admin`) and, for rooms, `rooms::access`; every state-changing request passes the CSRF and
+//! Origin check in `context::layer`.
 
 use std::time::Duration;
 
@@ -32,46 +12,91 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, rsvp,
-    room, rsvp_link, salon_page, security, transcript,
+    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, room, rsvp,
+    rsvp_link, salon_page, security, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
 
-/// Request bodies beyond this are refused with 413 (forms are small; .ics import will raise
-/// it on its own route).
+/// Request bodies beyond this are refused with 413 (forms are small; the .ics import raises it
+/// on its own route).
 const BODY_LIMIT: usize = 64 * 1024;
 
-pub fn router(app: SharedApp) -> Router {
-    // Pages: they get the page context (user, language, CSRF) and friendly error pages.
-    let pages = Router::new()
-        .merge(home::router())
-        .merge(login::router())
-        .merge(lang::router())
-        .merge(admin::router())
-        .merge(salon_page::router())
-        .merge(organise::router())
-        .merge(rsvp::router())
-        .merge(participants::router())
-        .merge(api::router())
-        .merge(invite::router())
-        .merge(rsvp_link::router())
-        .merge(feeds::router())
-        .merge(me::router())
-        .merge(import::router())
-        .merge(room::router())
-        .merge(transcript::router())
+/// The pages and their forms: they get the page context (user, language, CSRF) and friendly
+/// error pages.
+fn pages() -> Router<SharedApp> {
+    Router::new()
+        // Public pages (home, salon_page): upcoming and past salons, a salon, a series.
+        .route("/", get(home::front_page))
+        .route("/past", get(home::past))
+        .route("/salons/{id}", get(salon_page::show))
+        .route("/series/{id}", get(salon_page::show_series))
+        // Answers (rsvp, rsvp_link): signed in, by the link in a mail, or registering anew.
+        .route("/salons/{id}/rsvp", post(rsvp::answer))
+        .route("/salons/{id}/register", post(rsvp::register))
+        .route("/register/{token}", get(rsvp::confirm_page).post(rsvp::confirm))
+        .route("/rsvp/{token}", get(rsvp_link::show).post(rsvp_link::record))
+        // Organising (organise, import): salons, series, status changes, import from .ics.
+        .route("/organise", get(organise::overview))
+        .route("/salons/new", get(organise::new_salon).post(organise::create_salon))
+        .route("/salons/{id}/edit", get(organise::edit_salon).post(organise::update_salon))
+        .route("/salons/{id}/publish", post(organise::publish))
+        .route("/salons/{id}/cancel", post(organise::cancel))
+        .route("/salons/{id}/duplicate", post(organise::duplicate))
+        .route("/series/new", get(organise::new_series).post(organise::create_series))
+        .route("/series/{id}/edit", get(organise::edit_series).post(organise::update_series))
+        .route(
+            "/salons/import",
+            get(import::form).post(import::upload).layer(DefaultBodyLimit::max(import::BODY_LIMIT)),
+        )
+        // Invitations and participants (invite, participants): organisers.
+        .route("/salons/{id}/invite", get(invite::form).post(invite::send))
+        .route("/salons/{id}/notify", post(invite::notify))
+        .route("/salons/{id}/participants", get(participants::show))
+        .route("/salons/{id}/participants.csv", get(participants::csv))
+        .route("/salons/{id}/participants/{person}/revoke-links", post(participants::revoke_links))
+        // Live rooms (room, rooms::ws, transcript): registered people and organisers.
+        .route("/salons/{id}/room", get(room::show))
+        .route("/salons/{id}/room/ws", get(crate::rooms::ws::upgrade))
+        .route("/salons/{id}/room/messages", post(room::post_message))
+        .route("/salons/{id}/room/messages/{mid}/{action}", post(room::message_action))
+        .route("/salons/{id}/room/mute/{person}", post(room::mute))
+        .route("/salons/{id}/rooms", post(room::add_room))
+        .route("/salons/{id}/room/transcript.md", get(transcript::transcript_md))
+        .route("/salons/{id}/room/transcript.html", get(transcript::transcript_html))
+        // Calendars (feeds): all salons, personal feeds (`/salons/{id}.ics` and
+        // `/series/{id}.ics` are answered by the salon and series pages).
+        .route("/calendar.ics", get(feeds::all))
+        .route("/feeds/{token}", get(feeds::personal))
+        // Signing in and the person's own settings (login, lang, me).
+        .route("/login", get(login::form).post(login::request_link))
+        .route("/login/{token}", get(login::confirm).post(login::sign_in))
+        .route("/logout", post(login::sign_out))
+        .route("/lang", post(lang::switch))
+        .route("/me", get(me::show).post(me::save))
+        .route("/me/feed", post(me::renew_feed))
+        // Administration (admin): the outbox for organisers, people for admins.
+        .route("/admin/outbox", get(admin::outbox_page))
+        .route("/admin/people", get(admin::people_page).post(admin::add_person))
+        // JSON API (api): public data of published salons.
+        .route("/api/v1/salons", get(api::list))
+        .route("/api/v1/salons/{id}", get(api::one))
         .fallback(|| async { AppError::NotFound })
-        .layer(middleware::from_fn_with_state(app.clone(), context::layer));
+}
+
+pub fn router(app: SharedApp) -> Router {
+    let pages = pages().layer(middleware::from_fn_with_state(app.clone(), context::layer));
 
     Router::new()
-        .merge(health::router())
+        // Outside the page context: health, metrics, static files.
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
         .route("/static/{file}", get(assets::serve))
         .merge(pages)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -2,11 +2,9 @@
 //! salon and three buttons (the mail's link preselects one); only the POST records an answer,
 //! because mail scanners open links.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use maud::{Markup, html};
 use rust_i18n::t;
 use serde::Deserialize;
@@ -14,25 +12,22 @@ use serde::Deserialize;
 use super::context::Ctx;
 use super::extract::Form;
 use super::salon_page::standing_code;
-use super::timefmt;
+use crate::i18n::timefmt;
 use super::views::{csrf_field, page};
 use crate::app::SharedApp;
 use crate::domain::rsvp::Response as Answer;
 use crate::error::{AppError, AppResult};
-use crate::store::rsvps::{self, RespondError};
+use crate::store::rsvps::{self, Rules};
+use crate::usecases::answer::{self, AnswerError};
 use crate::store::{people, rsvp_tokens, salons};
 
-pub fn router() -> Router<SharedApp> {
-    Router::new().route("/rsvp/{token}", get(show).post(record))
-}
-
 #[derive(Deserialize, Default)]
-struct LinkQuery {
+pub struct LinkQuery {
     answer: Option<String>,
     done: Option<String>,
 }
 
-async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Query(q): Query<LinkQuery>) -> AppResult<Markup> {
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Query(q): Query<LinkQuery>) -> AppResult<Markup> {
     render(&app, &ctx, &token, q.answer.as_deref().and_then(Answer::parse), q.done.is_some(), None).await
 }
 
@@ -73,33 +68,23 @@ async fn render(app: &SharedApp, ctx: &Ctx, token: &str, suggested: Option<Answe
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct AnswerForm {
+pub struct AnswerForm {
     response: String,
 }
 
-async fn record(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Form(f): Form<AnswerForm>) -> AppResult<Response> {
+pub async fn record(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Form(f): Form<AnswerForm>) -> AppResult<Response> {
     let l = ctx.lang();
     let (salon_id, person_id) = rsvp_tokens::resolve(&app.db, &token).await?.ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
     let Some(response) = Answer::parse(&f.response) else {
         let body = render(&app, &ctx, &token, None, false, Some(t!("rsvp.error.choose", locale = l).to_string())).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };
-    let mut tx = app.db.begin().await?;
-    match rsvps::respond(&mut tx, salon_id, person_id, response, false).await {
-        Ok(done) => {
-            crate::mail::notify::promoted(&mut tx, &app.config, &done.salon, &done.promoted).await?;
-            tx.commit().await?;
-            if !done.promoted.is_empty() {
-                app.mail_wake.notify_one();
-            }
-            Ok(Redirect::to(&format!("/rsvp/{token}?done=1")).into_response())
-        }
-        Err(RespondError::Refused(r)) => {
-            drop(tx);
-            let body = render(&app, &ctx, &token, None, false, Some(t!(format!("rsvp.error.{}", r.code()), locale = l).to_string())).await?;
+    match answer::answer(&app, salon_id, person_id, response, false, Rules::Enforce).await {
+        Ok(_) => Ok(Redirect::to(&format!("/rsvp/{token}?done=1")).into_response()),
+        Err(AnswerError::Refused(r)) => {
+            let body = render(&app, &ctx, &token, None, false, Some(t!(r.message_key(), locale = l).to_string())).await?;
             Ok((StatusCode::CONFLICT, body).into_response())
         }
-        Err(RespondError::NoSuchSalon) => Err(AppError::NotFound),
-        Err(RespondError::Db(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
 }

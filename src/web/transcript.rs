@@ -1,42 +1,34 @@
 //! Room transcripts for the minutes (organisers only): Markdown to download, HTML to read.
 //! Everything said, with authors, organisations and times, and the questions with their votes.
 
-use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use maud::html;
 use rust_i18n::t;
 
 use super::context::Ctx;
-use super::room::{RoomQuery, enter};
-use super::timefmt;
+use crate::ids::MessageId;
+use crate::rooms::access::Entered;
+use crate::i18n::timefmt;
 use super::views::page;
 use crate::app::SharedApp;
 use crate::error::AppError;
 use crate::store::rooms::{self, Message, Room};
 use crate::store::salons::Salon;
 
-pub fn router() -> Router<SharedApp> {
-    Router::new()
-        .route("/salons/{id}/room/transcript.md", get(transcript_md))
-        .route("/salons/{id}/room/transcript.html", get(transcript_html))
-}
-
 /// Organisers only: everything said, with questions and votes, for the minutes.
-async fn transcript(app: &SharedApp, ctx: &Ctx, id: &str, room: Option<i64>) -> Result<(Salon, Room, Vec<Message>, Vec<Message>), Response> {
-    let (salon, room, access) = enter(app, ctx, id, room).await?;
-    if !access.organiser {
+async fn transcript(app: &SharedApp, e: Entered) -> Result<(Salon, Room, Vec<Message>, Vec<Message>), Response> {
+    if !e.access.organiser {
         return Err(AppError::Forbidden.into_response());
     }
-    let messages = rooms::history(&app.db, room.id, Some(0), 100_000, false).await.map_err(|e| AppError::from(e).into_response())?;
-    let questions = rooms::questions(&app.db, room.id, false).await.map_err(|e| AppError::from(e).into_response())?;
-    Ok((salon, room, messages, questions))
+    let messages = rooms::history(&app.db, e.room.id, Some(MessageId(0)), 100_000, false).await.map_err(|err| AppError::from(err).into_response())?;
+    let questions = rooms::questions(&app.db, e.room.id, false).await.map_err(|err| AppError::from(err).into_response())?;
+    Ok((e.salon, e.room, messages, questions))
 }
 
-async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<RoomQuery>) -> Response {
-    let (salon, room, messages, questions) = match transcript(&app, &ctx, &id, q.room).await {
+pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -> Response {
+    let (salon, room, messages, questions) = match transcript(&app, e).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -65,8 +57,8 @@ async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<St
         .into_response()
 }
 
-async fn transcript_html(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<RoomQuery>) -> Response {
-    let (salon, _room, messages, questions) = match transcript(&app, &ctx, &id, q.room).await {
+pub async fn transcript_html(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -> Response {
+    let (salon, _room, messages, questions) = match transcript(&app, e).await {
         Ok(x) => x,
         Err(r) => return r,
     };

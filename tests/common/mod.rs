@@ -353,7 +353,7 @@ impl TestApp {
     }
 
     /// Create a person directly (test set-up), returning the id.
-    pub async fn add_person(&self, email: &str, name: &str, role: salon::domain::Role) -> i64 {
+    pub async fn add_person(&self, email: &str, name: &str, role: salon::domain::Role) -> salon::ids::PersonId {
         let mut tx = self.app.db.begin().await.unwrap();
         let id = salon::store::people::create(
             &mut tx,

@@ -50,15 +50,15 @@ impl TestApp {
         (TestApp::spawn_with(settings).await, sink)
     }
 
-    pub async fn person_id(&self, email: &str) -> i64 {
+    pub async fn person_id(&self, email: &str) -> salon::ids::PersonId {
         let email = salon::domain::Email::parse(email).unwrap();
         salon::store::people::by_email(&self.app.db, &email).await.unwrap().expect("person exists").id
     }
 
     /// Record `person`'s answer as an organiser does for someone (also after the start).
-    pub async fn answer_for(&self, salon_id: i64, person: i64, response: salon::domain::rsvp::Response) {
+    pub async fn answer_for(&self, salon_id: i64, person: salon::ids::PersonId, response: salon::domain::rsvp::Response) {
         let mut tx = self.app.db.begin().await.unwrap();
-        salon::store::rsvps::record(&mut tx, salon_id, person, response, false, salon::store::rsvps::Rules::OnBehalf).await.unwrap();
+        salon::store::rsvps::record(&mut tx, salon::ids::SalonId(salon_id), person, response, false, salon::store::rsvps::Rules::OnBehalf).await.unwrap();
         tx.commit().await.unwrap();
     }
 }

@@ -1,0 +1,147 @@
+//! Invitations, and telling the invited about changes.
+//!
+//! Each newly invited person gets one mail in their own language, with a calendar invite and
+//! personal answer links, through the outbox, in the same transaction as the invitation rows.
+//! An update (REQUEST with the higher SEQUENCE) or a cancellation (CANCEL) goes to everyone
+//! invited who has not declined.
+
+use std::collections::BTreeSet;
+
+use super::Failure;
+use crate::app::App;
+use crate::domain::salon::{AgendaItem, Status};
+use crate::domain::{Email, Role};
+use crate::i18n::Locale;
+use crate::ids::PersonId;
+use crate::mail::compose::{self, Composed, InviteKind};
+use crate::store::people::{self, Person};
+use crate::store::salons::{self, Salon};
+use crate::store::{Tx, rsvp_tokens, rsvps};
+
+/// Who to invite: chosen people, whole organisations (by short name), pasted addresses (with
+/// the name typed beside them, if any; new addresses become people in `new_people_locale`).
+#[derive(Debug, Default)]
+pub struct Invitees {
+    pub people: BTreeSet<PersonId>,
+    pub organisations: BTreeSet<String>,
+    pub pasted: Vec<(Option<String>, Email)>,
+    pub new_people_locale: Locale,
+}
+
+/// Invite; returns how many were newly invited (and mailed). People invited before get no
+/// second mail.
+pub async fn invite(app: &App, salon: &Salon, who: &Invitees) -> Result<usize, Failure> {
+    let agenda = salons::agenda(&app.db, salon.id).await?;
+    let mut tx = app.db.begin().await?;
+    let ids = resolve(&mut tx, who).await?;
+    // Rows first (cheap), then the mails: composing is the costly part (MIME encoding of four
+    // parts per person), so it runs on all cores, outside the async threads.
+    let mut recipients = Vec::new();
+    for person_id in ids {
+        if !rsvps::invite(&mut tx, salon.id, person_id).await? {
+            continue; // already invited: no second mail
+        }
+        let Some(person) = people::by_id(&mut tx, person_id).await? else { continue };
+        let secret = rsvp_tokens::create(&mut tx, salon.id, person.id).await?;
+        recipients.push((person, app.config.url(&format!("/rsvp/{secret}"))));
+    }
+    let mails = compose_all(app, salon, &agenda, InviteKind::Invitation, recipients).await?;
+    for mail in &mails {
+        crate::mail::queue(&mut tx, mail).await?;
+    }
+    salons::mark_notified(&mut tx, salon.id, salon.revision).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    metrics::counter!("salon_invitations_total").increment(mails.len() as u64);
+    Ok(mails.len())
+}
+
+/// Everyone meant: the chosen, the organisations' people, and the pasted (created if new).
+async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Failure> {
+    let mut ids = who.people.clone();
+    for short in &who.organisations {
+        ids.extend(people::in_organisation(&mut *tx, short).await?);
+    }
+    for (name, email) in &who.pasted {
+        let id = match people::by_email(&mut *tx, email).await? {
+            Some(p) => p.id,
+            None => {
+                let fallback = email.as_str().split('@').next().unwrap_or("").to_string();
+                let new = people::NewPerson {
+                    email,
+                    name: name.as_deref().unwrap_or(&fallback),
+                    title: None,
+                    role: Role::Member,
+                    locale: who.new_people_locale,
+                    organisation_id: None,
+                };
+                people::create(&mut *tx, &new).await.map_err(|e| match e {
+                    people::CreateError::Db(e) => Failure::Db(e),
+                    people::CreateError::EmailTaken => Failure::Invariant(format!("{email} appeared during the invitation")),
+                })?
+            }
+        };
+        ids.insert(id);
+    }
+    Ok(ids)
+}
+
+/// Compose one invitation per recipient, in parallel on the blocking pool (one chunk per core).
+async fn compose_all(app: &App, salon: &Salon, agenda: &[AgendaItem], kind: InviteKind, recipients: Vec<(Person, String)>) -> Result<Vec<Composed>, Failure> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let chunk = recipients.len().div_ceil(cores).max(1);
+    let mut tasks = Vec::new();
+    let mut rest = recipients;
+    while !rest.is_empty() {
+        let tail = rest.split_off(chunk.min(rest.len()));
+        let part = std::mem::replace(&mut rest, tail);
+        let (config, salon, agenda) = (app.config.clone(), salon.clone(), agenda.to_vec());
+        tasks.push(tokio::task::spawn_blocking(move || {
+            part.iter()
+                .map(|(person, link)| compose::invitation(&config, kind, person, &salon, &agenda, None, Some(link)))
+                .collect::<Result<Vec<_>, _>>()
+        }));
+    }
+    let mut mails = Vec::new();
+    for task in tasks {
+        mails.extend(task.await??);
+    }
+    Ok(mails)
+}
+
+/// Why there was nothing to tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotNotified {
+    NoSuchSalon,
+    /// A draft has nobody to tell.
+    Draft,
+}
+
+/// Send everyone invited who has not declined the change: an update, or for a cancelled salon
+/// the cancellation. Returns how many were told.
+pub async fn notify(app: &App, id: crate::ids::SalonId) -> Result<Result<u64, NotNotified>, Failure> {
+    let mut tx = app.db.begin().await?;
+    let Some(salon) = salons::lock(&mut tx, id).await? else { return Ok(Err(NotNotified::NoSuchSalon)) };
+    let kind = match salon.status() {
+        Status::Cancelled => InviteKind::Cancellation,
+        Status::Published => InviteKind::Update,
+        Status::Draft => return Ok(Err(NotNotified::Draft)),
+    };
+    let agenda = salons::agenda(&mut tx, salon.id).await?;
+    let mut sent = 0u64;
+    for r in rsvps::to_notify(&mut tx, salon.id).await? {
+        let Some(person) = people::by_id(&mut tx, r.person_id).await? else { continue };
+        let link = match kind {
+            InviteKind::Cancellation => None,
+            _ => Some(app.config.url(&format!("/rsvp/{}", rsvp_tokens::create(&mut tx, salon.id, person.id).await?))),
+        };
+        let mail = compose::invitation(&app.config, kind, &person, &salon, &agenda, r.response.as_deref(), link.as_deref())?;
+        crate::mail::queue(&mut tx, &mail).await?;
+        sent += 1;
+    }
+    salons::mark_notified(&mut tx, salon.id, salon.revision).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    metrics::counter!("salon_notifications_total").increment(sent);
+    Ok(Ok(sent))
+}

@@ -1,0 +1,38 @@
+//! Use cases: each is one function that owns its transaction and the mail it queues, called
+//! from every place that does it (pages, answer links, the demo). Handlers parse, call one of
+//! these, and render; rules stay in `domain`, SQL in `store`.
+//!
+//! - [`answer`]: an answer (yes / maybe / no) and the promotion mails it causes.
+//! - [`salons`]: create, edit (a larger capacity promotes the waitlist), publish, cancel.
+//! - [`invitations`]: invite people, organisations and pasted addresses; tell the invited
+//!   about an update or a cancellation.
+//! - [`registration`]: someone not yet known asks to register, and confirms from the mail.
+//! - [`reminders`]: the reminders that are due, once per person and salon.
+
+pub mod answer;
+pub mod invitations;
+pub mod registration;
+pub mod reminders;
+pub mod salons;
+
+use crate::mail::compose::ComposeError;
+
+/// What can go wrong underneath a use case: the database, or composing a mail.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Mail(#[from] ComposeError),
+    #[error("a background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// Something that holds by construction did not (a bug, logged with its detail).
+    #[error("{0}")]
+    Invariant(String),
+}
+
+impl From<Failure> for crate::error::AppError {
+    fn from(e: Failure) -> Self {
+        crate::error::AppError::Internal(e.into())
+    }
+}

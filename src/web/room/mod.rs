@@ -1,0 +1,108 @@
+//! The live room's pages and plain forms (post, vote, moderate, add a room): who may do what is
+//! `rooms::access::Entered`, what an action does is `rooms::actions`; the page is `view`.
+
+mod view;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::context::Ctx;
+use super::extract::{Form, parse_id};
+use crate::app::SharedApp;
+use crate::error::{AppError, AppResult};
+use crate::ids::{MessageId, PersonId};
+use crate::rooms::access::Entered;
+use crate::rooms::actions::{self, Outcome};
+use crate::store::rooms;
+
+pub use view::message_item;
+
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, entered: Entered) -> AppResult<Response> {
+    Ok(render(&app, &ctx, &entered, None).await?.into_response())
+}
+
+async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>) -> AppResult<maud::Markup> {
+    let data = view::RoomData {
+        salon: &e.salon,
+        room: &e.room,
+        access: e.access,
+        all_rooms: rooms::of_salon(&app.db, e.salon.id).await?,
+        history: rooms::history(&app.db, e.room.id, None, 200, e.access.organiser).await?,
+        questions: rooms::questions(&app.db, e.room.id, e.access.organiser).await?,
+        muted: rooms::is_muted(&app.db, e.room.id, e.user.id).await?,
+        error,
+    };
+    Ok(view::room_page(ctx, &data))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PostForm {
+    body: String,
+    client_id: String,
+    question: Option<String>,
+}
+
+pub async fn post_message(State(app): State<SharedApp>, ctx: Ctx, e: Entered, Form(f): Form<PostForm>) -> AppResult<Response> {
+    let outcome = if actions::within_limit(&app, e.user.id) {
+        actions::post(&app, &e.room, e.access, e.user.id, &f.client_id, &f.body, f.question.is_some()).await?
+    } else {
+        Outcome::Refused(actions::Refused::RateLimited)
+    };
+    match outcome {
+        Outcome::Done(m) => Ok(Redirect::to(&format!("/salons/{}/room?room={}#m{}", e.salon.id, e.room.id, m.id)).into_response()),
+        Outcome::Refused(r) => {
+            let message = t!(r.message_key(), locale = ctx.lang()).to_string();
+            let status = if r == actions::Refused::RateLimited { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
+            Ok((status, render(&app, &ctx, &e, Some(message)).await?).into_response())
+        }
+    }
+}
+
+pub async fn message_action(State(app): State<SharedApp>, e: Entered, Path(params): Path<std::collections::HashMap<String, String>>) -> AppResult<Response> {
+    let mid: MessageId = parse_id(params.get("mid").map(String::as_str).unwrap_or(""))?;
+    if !actions::within_limit(&app, e.user.id) {
+        return Err(AppError::TooManyRequests);
+    }
+    let refusal = match params.get("action").map(String::as_str) {
+        Some("vote") => actions::vote(&app, &e.room, e.access, e.user.id, mid).await?.refusal(),
+        Some("hide") => actions::hide(&app, &e.room, e.access, mid).await?.refusal(),
+        Some("answered") => actions::answer(&app, &e.room, e.access, mid).await?.refusal(),
+        _ => return Err(AppError::NotFound),
+    };
+    match refusal {
+        None => Ok(Redirect::to(&format!("/salons/{}/room?room={}", e.salon.id, e.room.id)).into_response()),
+        Some(actions::Refused::NotOrganiser) => Err(AppError::Forbidden),
+        Some(actions::Refused::RateLimited) => Err(AppError::TooManyRequests),
+        Some(r) => Err(AppError::BadRequest(r.message_key())),
+    }
+}
+
+pub async fn mute(State(app): State<SharedApp>, e: Entered, Path(params): Path<std::collections::HashMap<String, String>>) -> AppResult<Response> {
+    if !e.access.organiser {
+        return Err(AppError::Forbidden);
+    }
+    let person: PersonId = parse_id(params.get("person").map(String::as_str).unwrap_or(""))?;
+    rooms::mute(&app.db, e.room.id, person).await?;
+    Ok(Redirect::to(&format!("/salons/{}/room?room={}", e.salon.id, e.room.id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoomForm {
+    name: String,
+}
+
+/// Organisers add rooms (breakouts, themes) to a salon.
+pub async fn add_room(State(app): State<SharedApp>, e: Entered, Form(f): Form<RoomForm>) -> AppResult<Response> {
+    if !e.access.organiser {
+        return Err(AppError::Forbidden);
+    }
+    let name = crate::domain::salon::room_name(&f.name).map_err(|_| AppError::BadRequest("room.error.name"))?;
+    let position = rooms::of_salon(&app.db, e.salon.id).await?.len() as i64;
+    let room = rooms::create(&app.db, e.salon.id, &name, position).await?;
+    Ok(Redirect::to(&format!("/salons/{}/room?room={room}", e.salon.id)).into_response())
+}

@@ -1,0 +1,220 @@
+//! The room page's markup: the history rendered on the server (works without JavaScript, with
+//! plain forms to post, vote and moderate), made live by static/room.js over the websocket.
+
+use maud::{Markup, html};
+use rust_i18n::t;
+
+use crate::i18n::timefmt;
+use crate::rooms::access::{Access, Phase};
+use crate::rooms::actions;
+use crate::store::rooms::{Message, Room};
+use crate::store::salons::Salon;
+use crate::web::context::Ctx;
+use crate::web::views::{csrf_field, page};
+
+/// What the room page shows, read before rendering.
+pub struct RoomData<'a> {
+    pub salon: &'a Salon,
+    pub room: &'a Room,
+    pub access: Access,
+    pub all_rooms: Vec<Room>,
+    pub history: Vec<Message>,
+    pub questions: Vec<Message>,
+    pub muted: bool,
+    pub error: Option<String>,
+}
+
+fn room_name(r: &Room, l: &str) -> String {
+    if r.name.is_empty() { t!("room.main", locale = l).to_string() } else { r.name.clone() }
+}
+
+pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
+    let l = ctx.lang();
+    let (salon, room, access) = (d.salon, d.room, d.access);
+    let all_rooms = &d.all_rooms;
+    let error = &d.error;
+    let title = format!("{} – {}", room_name(room, l), salon.title);
+    page(
+        ctx,
+        &title,
+        html! {
+            p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
+            h1 { (room_name(room, l)) }
+            @if all_rooms.len() > 1 {
+                nav aria-label=(t!("room.rooms", locale = l)) {
+                    ul class="actions" {
+                        @for r in all_rooms {
+                            li { a href=(format!("/salons/{}/room?room={}", salon.id, r.id)) aria-current=[(r.id == room.id).then_some("page")] { (room_name(r, l)) } }
+                        }
+                    }
+                }
+            }
+            p class="room-phase" {
+                @match access.phase {
+                    Phase::NotYetOpen => { (t!("room.not_yet_open", locale = l)) }
+                    Phase::Open => { (t!("room.open", locale = l)) }
+                    Phase::Archived => { (t!("room.archived", locale = l)) }
+                }
+            }
+            @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
+            (live_room(ctx, d))
+            script src=(crate::web::assets::ROOM_JS_URL.as_str()) defer {}
+        },
+    )
+}
+
+/// The part room.js makes live: presence, the message log, the form, the questions.
+fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
+    let l = ctx.lang();
+    let (salon, room, access) = (d.salon, d.room, d.access);
+    let (history, muted) = (&d.history, d.muted);
+    let last = history.last().map(|m| m.id).unwrap_or_default();
+    html! {
+            div class="room"
+                data-room-ws=(format!("/salons/{}/room/ws?room={}", salon.id, room.id))
+                data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name())
+                data-csrf=(ctx.csrf)
+                data-label-sending=(t!("room.sending", locale = l))
+                data-label-sent=(t!("room.sent", locale = l))
+                data-label-failed=(t!("room.failed", locale = l))
+                data-label-retry=(t!("room.retry", locale = l))
+                data-label-online=(t!("room.online", locale = l))
+                data-label-offline=(t!("room.offline", locale = l))
+                data-label-hidden=(t!("room.hidden", locale = l))
+                data-label-more=(t!("room.more_online", locale = l))
+                data-label-question=(t!("room.question", locale = l)) {
+                section aria-labelledby="online-title" class="presence" {
+                    h2 id="online-title" class="visually-hidden" { (t!("room.online", locale = l)) }
+                    p id="connection" class="muted" role="status" {}
+                    ul id="online" aria-label=(t!("room.online", locale = l)) {}
+                }
+                section aria-labelledby="messages-title" {
+                    h2 id="messages-title" { (t!("room.messages", locale = l)) }
+                    // The log role is on a wrapper: on the list itself it would take away the
+                    // list's meaning, and its items would be list items outside a list.
+                    div id="message-log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="messages-title" {
+                        ol id="messages" class="messages" {
+                            @for m in history { (message_item(ctx, salon, room, m, access)) }
+                        }
+                    }
+                    @if history.is_empty() { p id="no-messages" class="muted" { (t!("room.empty", locale = l)) } }
+                }
+                @if access.phase == Phase::Open && !muted {
+                    form id="post" method="post" action=(format!("/salons/{}/room/messages?room={}", salon.id, room.id)) class="stacked" {
+                        (csrf_field(ctx))
+                        input type="hidden" name="client_id" value=(uuid::Uuid::new_v4());
+                        div class="field" {
+                            label for="body" { (t!("room.your_message", locale = l)) }
+                            textarea id="body" name="body" rows="3" maxlength=(actions::MAX_BODY) required {}
+                        }
+                        div class="choice" {
+                            input type="checkbox" id="question" name="question" value="on";
+                            label for="question" { (t!("room.ask_as_question", locale = l)) }
+                        }
+                        div { button type="submit" { (t!("room.send", locale = l)) } }
+                    }
+                } @else if muted {
+                    p { (t!("room.error.muted", locale = l)) }
+                }
+                (questions(ctx, d))
+                @if access.organiser { (organiser_tools(ctx, salon, room)) }
+            }
+    }
+}
+
+fn questions(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
+    let l = ctx.lang();
+    let (salon, room, access) = (d.salon, d.room, d.access);
+    let questions = &d.questions;
+    html! {
+                section aria-labelledby="questions-title" {
+                    h2 id="questions-title" { (t!("room.questions", locale = l)) }
+                    @if questions.is_empty() { p class="muted" { (t!("room.no_questions", locale = l)) } }
+                    ol id="questions" class="questions" {
+                        @for q in questions {
+                            li data-id=(q.id) class=(if q.answered { "answered" } else { "" }) {
+                                span class="votes" data-votes=(q.votes) { (t!("room.votes", locale = l, n = q.votes)) } " "
+                                (q.body)
+                                @if q.answered { " " span class="badge" { (t!("room.answered", locale = l)) } }
+                                @if access.phase == Phase::Open {
+                                    form method="post" action=(format!("/salons/{}/room/messages/{}/vote?room={}", salon.id, q.id, room.id)) class="inline" {
+                                        (csrf_field(ctx)) " "
+                                        button type="submit" class="link" { (t!("room.vote", locale = l)) }
+                                    }
+                                }
+                                @if access.organiser && !q.answered {
+                                    form method="post" action=(format!("/salons/{}/room/messages/{}/answered?room={}", salon.id, q.id, room.id)) class="inline" {
+                                        (csrf_field(ctx)) " "
+                                        button type="submit" class="link" { (t!("room.mark_answered", locale = l)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+    }
+}
+
+fn organiser_tools(ctx: &Ctx, salon: &Salon, room: &Room) -> Markup {
+    let l = ctx.lang();
+    html! {
+                    form method="post" action=(format!("/salons/{}/rooms", salon.id)) class="stacked" {
+                        (csrf_field(ctx))
+                        div class="field" {
+                            label for="room-name" { (t!("room.add_label", locale = l)) }
+                            input type="text" id="room-name" name="name" maxlength="100" required;
+                        }
+                        div { button type="submit" class="secondary" { (t!("room.add", locale = l)) } }
+                    }
+                    p {
+                        a href=(format!("/salons/{}/room/transcript.md?room={}", salon.id, room.id)) { (t!("room.transcript_md", locale = l)) } " · "
+                        a href=(format!("/salons/{}/room/transcript.html?room={}", salon.id, room.id)) { (t!("room.transcript_html", locale = l)) }
+                    }
+    }
+}
+
+/// Message text with web addresses made into links; everything else stays text (escaped).
+fn linkified(body: &str) -> Markup {
+    html! {
+        @for (i, word) in body.split(' ').enumerate() {
+            @if i > 0 { " " }
+            @let trimmed = word.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
+            @if (trimmed.starts_with("https://") || trimmed.starts_with("http://")) && url::Url::parse(trimmed).is_ok() {
+                a href=(trimmed) rel="nofollow noopener noreferrer ugc" { (trimmed) } (&word[trimmed.len()..])
+            } @else {
+                (word)
+            }
+        }
+    }
+}
+
+pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: Access) -> Markup {
+    let l = ctx.lang();
+    let base = format!("/salons/{}/room/messages/{}", salon.id, m.id);
+    html! {
+        li id=(format!("m{}", m.id)) data-id=(m.id) data-client-id=(m.client_id) class=(if m.hidden { "message hidden" } else { "message" }) {
+            p class="meta" {
+                strong { (m.author_name.as_deref().unwrap_or("–")) }
+                @if let Some(o) = &m.author_org { span class="muted" { " · " (o) } }
+                " · " time datetime=(m.created_at.to_rfc3339()) { (timefmt::clock(&m.created_at.with_timezone(&salon.tz()), l)) }
+                @if m.is_question { " · " span class="badge" { (t!("room.question", locale = l)) } }
+                @if m.hidden { " · " span class="badge badge-cancelled" { (t!("room.hidden", locale = l)) } }
+            }
+            p class="body" { @for (i, line) in m.body.lines().enumerate() { @if i > 0 { br; } (linkified(line)) } }
+            @if access.organiser && !m.hidden {
+                form method="post" action=(format!("{base}/hide?room={}", room.id)) class="inline" {
+                    (csrf_field(ctx))
+                    button type="submit" class="link" { (t!("room.hide", locale = l)) }
+                }
+                @if let Some(author) = m.author_id {
+                    " · "
+                    form method="post" action=(format!("/salons/{}/room/mute/{author}?room={}", salon.id, room.id)) class="inline" {
+                        (csrf_field(ctx))
+                        button type="submit" class="link" { (t!("room.mute", locale = l)) }
+                    }
+                }
+            }
+        }
+    }
+}
+

@@ -1,0 +1,159 @@
+//! The salon page (agenda, time, place, who organises, the viewer's answer) and series pages:
+//! the handlers load what a page shows (`SalonData`) and `view` renders it.
+
+mod view;
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::context::Ctx;
+use super::extract::parse_id;
+use super::form::Errors;
+use super::home::salon_list;
+use super::views::page;
+use crate::app::SharedApp;
+use crate::domain::Role;
+use crate::domain::salon::Registration;
+use crate::error::{AppError, AppResult};
+use crate::store::organisations::{self, Organisation};
+use crate::store::people::{self, Person};
+use crate::store::rsvps::{self, Counts, Rsvp};
+use crate::store::salons::{self, Salon};
+use crate::store::series::{self, Series};
+
+pub use view::standing_code;
+
+pub fn is_organiser(ctx: &Ctx) -> bool {
+    ctx.user.as_ref().is_some_and(|u| u.role().at_least(Role::Organiser))
+}
+
+#[derive(Deserialize, Default)]
+pub struct Flash {
+    done: Option<String>,
+}
+
+/// `/salons/{id}`, and `/salons/{id}.ics` (a path segment cannot be split in two routes).
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> AppResult<Response> {
+    if let Some(raw) = id.strip_suffix(".ics") {
+        return super::feeds::one_salon(&app, &headers, parse_id(raw)?).await;
+    }
+    let salon = visible(&app, &ctx, &id).await?;
+    let notice = flash.done.as_deref().and_then(|d| match d {
+        "answered" | "registered" | "confirm_sent" | "published" | "cancelled" | "saved" | "notified" => {
+            Some(t!(format!("salon.notice.{d}"), locale = ctx.lang()).to_string())
+        }
+        _ => None,
+    });
+    Ok(render(&app, &ctx, &salon, Panel { notice, ..Panel::default() }).await?.into_response())
+}
+
+/// The salon behind a raw path id, if the viewer may see it (see `SalonPath`).
+async fn visible(app: &SharedApp, ctx: &Ctx, raw: &str) -> AppResult<Salon> {
+    let salon = salons::get(&app.db, parse_id(raw)?).await?.ok_or(AppError::NotFound)?;
+    if salon.status().visible_to(is_organiser(ctx)) { Ok(salon) } else { Err(AppError::NotFound) }
+}
+
+/// What the answer panel shows besides the salon: a notice after an action, an error, and the
+/// registration form as typed.
+#[derive(Default)]
+pub struct Panel {
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub registration: RegistrationForm,
+    pub registration_errors: Errors,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RegistrationForm {
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    pub title: String,
+}
+
+/// Everything the salon page shows, read before rendering.
+pub struct SalonData {
+    pub salon: Salon,
+    pub agenda: Vec<crate::domain::salon::AgendaItem>,
+    pub counts: Counts,
+    pub series: Option<Series>,
+    pub organiser: Option<Person>,
+    /// The viewer's own answer.
+    pub mine: Option<Rsvp>,
+    /// The public participant list.
+    pub shown: Vec<(String, Option<String>)>,
+    /// For the registration form (visitors, open salons).
+    pub organisations: Vec<Organisation>,
+}
+
+async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData> {
+    let db = &app.db;
+    let series = match salon.series_id {
+        Some(sid) => series::get(db, sid).await?,
+        None => None,
+    };
+    let organiser = match salon.organiser_id {
+        Some(pid) => people::by_id(db, pid).await?,
+        None => None,
+    };
+    let mine = match &ctx.user {
+        Some(u) => rsvps::of(db, salon.id, u.id).await?,
+        None => None,
+    };
+    let organisations = if ctx.user.is_none() && salon.registration() == Registration::Open {
+        organisations::all(db).await?
+    } else {
+        Vec::new()
+    };
+    Ok(SalonData {
+        salon: salon.clone(),
+        agenda: salons::agenda(db, salon.id).await?,
+        counts: rsvps::counts(db, salon.id).await?,
+        series,
+        organiser,
+        mine,
+        shown: rsvps::shown(db, salon.id).await?,
+        organisations,
+    })
+}
+
+/// The salon page with `panel` (used again by the answer and registration handlers to show
+/// an error in place).
+pub async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, panel: Panel) -> AppResult<Markup> {
+    let data = load(app, ctx, salon).await?;
+    Ok(view::salon(app, ctx, &data, &panel))
+}
+
+pub async fn show_series(State(app): State<SharedApp>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
+    if let Some(raw) = id.strip_suffix(".ics") {
+        return super::feeds::one_series(&app, &headers, parse_id(raw)?).await;
+    }
+    let l = ctx.lang();
+    let s = series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let list = salons::in_series(&app.db, s.id, is_organiser(&ctx)).await?;
+    Ok(page(
+        &ctx,
+        &s.title,
+        html! {
+            p class="kicker" { (t!("series.kicker", locale = l)) }
+            h1 { (s.title) }
+            @if !s.description.is_empty() { @for para in s.description.split("\n\n") { p { (para) } } }
+            @if list.is_empty() { p { (t!("series.empty", locale = l)) } } @else { (salon_list(&ctx, &list)) }
+            p { a href=(format!("/series/{}.ics", s.id)) { (t!("calendar.series_feed", locale = l)) } }
+            @if is_organiser(&ctx) { p { a class="button" href=(format!("/series/{}/edit", s.id)) { (t!("organise.edit_series", locale = l)) } } }
+        },
+    )
+    .into_response())
+}
+
