@@ -31,6 +31,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::mail::compose::ComposeError> for AppError {
+    fn from(e: crate::mail::compose::ComposeError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
 /// What the error renderer needs: a stable machine code and the i18n key of the message.
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorInfo {

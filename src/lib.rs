@@ -10,6 +10,11 @@
 //! - [`config`]: every setting, from flags and environment, validated into [`config::Config`].
 //! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics.
 //! - [`store`]: all SQL, one module per aggregate, over SQLite or PostgreSQL ([`store::Db`]).
+//!   Every function takes a [`store::Conn`] (the pool or an open transaction); the
+//!   `rows!`/`values!`/`execute!` macros write each query once for both backends.
+//! - [`ids`]: typed ids (`SalonId`, `PersonId`, `RoomId`, ...), so swapped ids do not compile.
+//! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
+//!   register, sign in, reminders) that owns its transaction and the mail it queues.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
 //!   valid salon is, RSVP/waitlist rules, what user text may hold: `text`, `person`).
 //! - [`background`]: what every background loop shares: a failing row is logged, counted and
@@ -22,9 +27,12 @@
 //!   and changes a connection that fell behind catches up from, the websocket protocol and
 //!   endpoint, access rules (at the door and again for every action), connection slots per
 //!   person, and the PostgreSQL LISTEN/NOTIFY bridge between instances.
-//! - [`web`]: the router (`web/router.rs` lists every route), page context and CSRF, handlers
-//!   and maud views per area.
-//! - [`i18n`]: languages; the texts are in `locales/app.yml`.
+//! - [`web`]: the router (`web/router.rs` registers every route, grouped by area: it is the
+//!   route table), page context and CSRF, extractors (`SalonPath` for the salon in the path
+//!   and its visibility), handlers and maud views per area (`salon_page/` and `room/` split
+//!   into handlers and `view`).
+//! - [`i18n`]: languages; the texts are in `locales/app.yml`; `timefmt` writes dates and times
+//!   for pages and mails alike.
 //! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`).
 //! - `bin/bench.rs`, `bin/roomload.rs`, `benches/`: benchmark helpers and load generators
 //!   (figures in BENCHMARKS.md).
@@ -40,8 +48,9 @@
 //! bound listener until the shutdown token is cancelled, with the outbox worker, the reminder
 //! loop and housekeeping beside it. Tests call both with a listener on port 0.
 //!
-//! Data flows one way: handler -> domain rule -> store, inside one transaction that also
-//! queues any mail in the outbox -> response.
+//! Data flows one way: handler (parse) -> use case (domain rules, then store, inside one
+//! transaction that also queues any mail in the outbox) -> response. A lower layer never
+//! imports a higher one: `store`, `domain`, `mail` and `rooms` do not import `web`.
 
 pub mod app;
 pub mod background;

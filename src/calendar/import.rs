@@ -50,18 +50,38 @@ struct Pending {
     url: Option<String>,
 }
 
+/// One content line's property; the first line of a file that is no calendar at all gets
+/// `not_calendar`, a broken line later `bad_line` with the parser's reason.
+fn property_of(line: &str, number: usize, seen_any: bool) -> Result<Option<Property>, ImportError> {
+    match PropertyParser::from_reader(line.as_bytes()).next() {
+        Some(Ok(p)) => Ok(Some(p)),
+        Some(Err(_)) if !seen_any => Err(fail(number, "not_calendar", line.chars().take(60).collect::<String>())),
+        Some(Err(e)) => {
+            let reason = e.to_string();
+            let reason = reason.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or(reason);
+            Err(fail(number, "bad_line", reason))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The file as text (a BOM dropped); a byte sequence that is not UTF-8 is an error naming its
+/// line.
+fn utf8_text(bytes: &[u8]) -> Result<&str, ImportError> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.strip_prefix('\u{feff}').unwrap_or(t)),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            Err(fail(line, "not_utf8", ""))
+        }
+    }
+}
+
 pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportError> {
     if bytes.len() > MAX_BYTES {
         return Err(fail(1, "too_large", format!("{} bytes", bytes.len())));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-            return Err(fail(line, "not_utf8", ""));
-        }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = utf8_text(bytes)?;
 
     let mut stack: Vec<(String, usize)> = Vec::new();
     let mut events = Vec::new();
@@ -72,18 +92,7 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
         if line.as_str().trim().is_empty() {
             continue;
         }
-        let property = match PropertyParser::from_reader(line.as_str().as_bytes()).next() {
-            Some(Ok(p)) => p,
-            Some(Err(_)) if !seen_any => {
-                return Err(fail(number, "not_calendar", line.as_str().chars().take(60).collect::<String>()));
-            }
-            Some(Err(e)) => {
-                let reason = e.to_string();
-                let reason = reason.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or(reason);
-                return Err(fail(number, "bad_line", reason));
-            }
-            None => continue,
-        };
+        let Some(property) = property_of(line.as_str(), number, seen_any)? else { continue };
         let name = property.name.to_ascii_uppercase();
         let value = property.value.clone().unwrap_or_default();
         if !seen_any {

@@ -272,7 +272,10 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
 }
 
 /// The zone, and start, end and reply-by in UTC (None while any is wrong).
-fn times(input: &SalonInput, errors: &mut Vec<FieldError>) -> (Tz, Option<(DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)>) {
+/// Start, end and the reply-by date, in UTC.
+type Times = (DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
+
+fn times(input: &SalonInput, errors: &mut Vec<FieldError>) -> (Tz, Option<Times>) {
     let time_zone = parse_time_zone(input.time_zone.trim()).unwrap_or_else(|| {
         errors.push(err("time_zone", "time_zone_unknown"));
         chrono_tz::Europe::Copenhagen

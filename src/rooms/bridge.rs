@@ -59,7 +59,7 @@ pub fn start_sender(pool: PgPool, mut notes: mpsc::UnboundedReceiver<Note>, shut
                 _ = shutdown.cancelled() => break,
             };
             let payload = serde_json::to_string(&note).unwrap_or_default();
-            if let Err(e) = sqlx::query("select pg_notify($1, $2)").bind(CHANNEL).bind(&payload).execute(&pool).await {
+            if let Err(e) = crate::store::pg_notify(&pool, CHANNEL, &payload).await {
                 tracing::warn!(error = %e, "room NOTIFY failed");
             }
         }

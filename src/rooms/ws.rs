@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use futures_util::SinkExt;
 use serde::Deserialize;
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::access::{self, Access, Denied};
@@ -152,39 +153,7 @@ async fn run(mut socket: WebSocket, mut connection: Connection, after: Option<Me
                 Some(Ok(_)) => {} // pings are answered by axum; binary frames are ignored
             },
             event = events.recv() => {
-                // Take everything already waiting, then write it with one flush.
-                let mut frames = match connection.frames_for(event).await {
-                    Some(f) => f,
-                    None => break,
-                };
-                loop {
-                    let more = match events.try_recv() {
-                        Ok(e) => Ok(e),
-                        Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
-                        Err(TryRecvError::Empty) => break,
-                        Err(TryRecvError::Closed) => Err(RecvError::Closed),
-                    };
-                    match connection.frames_for(more).await {
-                        Some(f) => frames.extend(f),
-                        None => break,
-                    }
-                    if frames.len() >= 256 {
-                        break;
-                    }
-                }
-                for json in frames {
-                    if socket.feed(WsMessage::Text(json)).await.is_err() {
-                        ok = false;
-                        break;
-                    }
-                }
-                if ok && socket.flush().await.is_err() {
-                    ok = false;
-                }
-                // Older messages than the hub keeps: from the database, page by page.
-                if ok && connection.behind {
-                    ok = Box::pin(connection.send_stored(&mut socket)).await;
-                }
+                ok = Box::pin(connection.deliver(&mut socket, &mut events, event)).await;
             }
             _ = ping.tick() => {
                 if connection.checked_at.elapsed() >= RECHECK_IDLE
@@ -243,6 +212,41 @@ struct Connection {
 }
 
 impl Connection {
+    /// Write one hub event and everything already waiting behind it, with one flush; then, if
+    /// the connection fell further behind than the hub keeps, the rest from the database.
+    /// False when the socket is gone or the room closed.
+    async fn deliver(&mut self, socket: &mut WebSocket, events: &mut broadcast::Receiver<Event>, first: Result<Event, RecvError>) -> bool {
+        let Some(mut frames) = self.frames_for(first).await else { return false };
+        loop {
+            let more = match events.try_recv() {
+                Ok(e) => Ok(e),
+                Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Closed) => Err(RecvError::Closed),
+            };
+            match self.frames_for(more).await {
+                Some(f) => frames.extend(f),
+                None => return false,
+            }
+            if frames.len() >= 256 {
+                break;
+            }
+        }
+        for json in frames {
+            if socket.feed(WsMessage::Text(json)).await.is_err() {
+                return false;
+            }
+        }
+        if socket.flush().await.is_err() {
+            return false;
+        }
+        // Older messages than the hub keeps: from the database, page by page.
+        if self.behind {
+            return Box::pin(self.send_stored(socket)).await;
+        }
+        true
+    }
+
     /// The latest messages (a first connection without `after`).
     async fn send_latest(&mut self, socket: &mut WebSocket) -> bool {
         match rooms::history(&self.app.db, self.room.id, None, LATEST, self.access.organiser).await {

@@ -2,17 +2,19 @@
 //! (the old one stops working), stored hashed (see `tokens`).
 
 use super::tokens;
-use super::{Conn, execute, values};
+use super::{Conn, Db, execute, values};
 use crate::domain::time::now;
 use crate::ids::PersonId;
 
-/// A new link for `person_id`; the old one is revoked. Returns the secret.
-pub async fn renew(c: impl Into<Conn<'_>>, person_id: PersonId) -> Result<String, sqlx::Error> {
-    let mut c = c.into();
+/// A new link for `person_id`; the old one is revoked in the same transaction. Returns the
+/// secret.
+pub async fn renew(db: &Db, person_id: PersonId) -> Result<String, sqlx::Error> {
+    let mut tx = db.begin().await?;
     let t = tokens::issue();
     let at = now();
-    execute!(c.reborrow(), "update feed_token set revoked_at = $1 where person_id = $2 and revoked_at is null", at, person_id)?;
-    execute!(c, "insert into feed_token (token_hash, person_id, created_at) values ($1, $2, $3)", &t.hash, person_id, at)?;
+    execute!(&mut tx, "update feed_token set revoked_at = $1 where person_id = $2 and revoked_at is null", at, person_id)?;
+    execute!(&mut tx, "insert into feed_token (token_hash, person_id, created_at) values ($1, $2, $3)", &t.hash, person_id, at)?;
+    tx.commit().await?;
     Ok(t.secret)
 }
 

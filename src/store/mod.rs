@@ -128,6 +128,13 @@ impl Tx {
     }
 }
 
+/// Send a PostgreSQL notification (the rooms bridge between instances; LISTEN is in
+/// `rooms::bridge`, which holds its own connection for it).
+pub async fn pg_notify(pool: &PgPool, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("select pg_notify($1, $2)").bind(channel).bind(payload).execute(pool).await?;
+    Ok(())
+}
+
 /// True when `err` is a violation of the named unique constraint (same names on both backends;
 /// SQLite reports the columns instead of the name, so both forms are checked).
 pub fn is_unique_violation(err: &sqlx::Error, constraint: &str, column: &str) -> bool {

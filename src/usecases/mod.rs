@@ -8,12 +8,14 @@
 //!   about an update or a cancellation.
 //! - [`registration`]: someone not yet known asks to register, and confirms from the mail.
 //! - [`reminders`]: the reminders that are due, once per person and salon.
+//! - [`sign_in`]: mail a sign-in link; use it once for a new session.
 
 pub mod answer;
 pub mod invitations;
 pub mod registration;
 pub mod reminders;
 pub mod salons;
+pub mod sign_in;
 
 use crate::mail::compose::ComposeError;
 

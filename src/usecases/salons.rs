@@ -46,6 +46,17 @@ async fn create_valid(app: &App, organiser: PersonId, valid: &ValidSalon) -> Res
     Ok(id)
 }
 
+/// Several drafts at once (an `.ics` import): all of them or, on any failure, none.
+pub async fn create_all(app: &App, organiser: PersonId, valid: &[ValidSalon]) -> Result<Vec<SalonId>, Failure> {
+    let mut tx = app.db.begin().await?;
+    let mut ids = Vec::with_capacity(valid.len());
+    for v in valid {
+        ids.push(salons::create(&mut tx, v, Some(organiser)).await?);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
 /// Save an edit; None when there is no such salon.
 pub async fn update(app: &App, id: SalonId, input: &SalonInput) -> Result<Option<Result<(), Refused>>, Failure> {
     let mut tx = app.db.begin().await?;

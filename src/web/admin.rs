@@ -180,6 +180,14 @@ async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &P
                     div { button type="submit" { (t!("people.add_submit", locale = l)) } }
                 }
             }
+            (people_table(l, &everyone))
+        },
+    ))
+}
+
+/// Everyone, with role and organisation.
+fn people_table(l: &str, everyone: &[people::PersonListed]) -> Markup {
+    html! {
             h2 { (t!("people.list_title", locale = l)) }
             div class="table-wrap" {
                 table {
@@ -191,7 +199,7 @@ async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &P
                         th scope="col" { (t!("people.organisation", locale = l)) }
                     } }
                     tbody {
-                        @for p in &everyone {
+                        @for p in everyone {
                             tr {
                                 td { (p.name) }
                                 td { (p.email) }
@@ -202,8 +210,7 @@ async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &P
                     }
                 }
             }
-        },
-    ))
+    }
 }
 
 pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Form(form): Form<PersonForm>) -> AppResult<Response> {
@@ -231,13 +238,9 @@ pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, For
         }
     }
     if let (Some(email), Some(role), false) = (&email, role, errors.any()) {
-        let mut tx = app.db.begin().await?;
         let new = people::NewPerson { email, name: &name, title: None, role, locale: ctx.locale, organisation_id };
-        match people::create(&mut tx, &new).await {
-            Ok(_) => {
-                tx.commit().await?;
-                return Ok(Redirect::to("/admin/people?added=1").into_response());
-            }
+        match people::create(&app.db, &new).await {
+            Ok(_) => return Ok(Redirect::to("/admin/people?added=1").into_response()),
             Err(people::CreateError::EmailTaken) => {
                 errors.email = Some(t!("error.email_taken", locale = l).to_string());
             }

@@ -18,7 +18,6 @@ pub const BODY_LIMIT: usize = MAX_BYTES + 64 * 1024;
 use crate::domain::salon::{self, SalonInput};
 use crate::domain::time::to_local_input;
 use crate::error::{AppError, AppResult};
-use crate::store::salons;
 
 fn render(ctx: &Ctx, error: Option<String>) -> Markup {
     let l = ctx.lang();
@@ -95,13 +94,11 @@ pub async fn upload(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organ
             }
         }
     }
-    let mut tx = app.db.begin().await?;
-    for mut v in valid {
+    for v in &mut valid {
         if v.meeting_url.as_deref() == Some(placeholder.as_str()) {
             v.meeting_url = None;
         }
-        salons::create(&mut tx, &v, Some(me.id)).await?;
     }
-    tx.commit().await?;
+    crate::usecases::salons::create_all(&app, me.id, &valid).await?;
     Ok(Redirect::to(&format!("/organise?imported={}", events.len())).into_response())
 }

@@ -78,8 +78,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &Person, salon: &Salon, sel: &Se
     let invited: BTreeSet<PersonId> = rsvps::participants(&app.db, salon.id).await?.iter().map(|p| p.person_id).collect();
     let agenda = salons::agenda(&app.db, salon.id).await?;
     // The preview is the mail the organiser themself would get, in their language.
-    let preview = compose::invitation(&app.config, InviteKind::Invitation, me, salon, &agenda, None, Some(&app.config.url("/rsvp/…")))
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let preview = compose::invitation(&app.config, InviteKind::Invitation, me, salon, &agenda, None, Some(&app.config.url("/rsvp/…")))?;
     let preview_text = preview_text(&preview.body);
     let title = t!("invite.title", locale = l, title = salon.title).to_string();
     Ok(page(

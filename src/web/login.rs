@@ -18,6 +18,7 @@ use crate::app::SharedApp;
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use crate::store::{login_tokens, people, sessions};
+use crate::usecases;
 
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
@@ -89,16 +90,7 @@ pub async fn request_link(
     };
     if let Some(person) = people::by_email(&app.db, &email).await? {
         if app.limits.sign_in_per_address.check_key(&email.as_str().to_string()).is_ok() {
-            let mut tx = app.db.begin().await?;
-            let next_path = (next != "/").then_some(next.as_str());
-            let secret = login_tokens::create(&mut tx, person.id, next_path).await?;
-            let link = app.config.url(&format!("/login/{secret}"));
-            let mail = crate::mail::compose::sign_in(&app.config, &person.name, &person.email, person.locale(), &link)
-                .map_err(|e| AppError::Internal(e.into()))?;
-            crate::mail::queue(&mut tx, &mail).await?;
-            tx.commit().await?;
-            app.mail_wake.notify_one();
-            metrics::counter!("salon_sign_in_links_total").increment(1);
+            usecases::sign_in::send_link(&app, &person, (next != "/").then_some(next.as_str())).await?;
         } else {
             // Same answer as always: the limit must not reveal that the address is known.
             metrics::counter!("salon_sign_in_rate_limited_total", "by" => "address").increment(1);
@@ -138,27 +130,17 @@ pub async fn confirm(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<S
 /// POST consumes the link (atomically, once) and starts a new session with a new id.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path<String>) -> AppResult<Response> {
-    let mut tx = app.db.begin().await?;
-    let Some(pending) = login_tokens::consume(&mut tx, &token).await? else {
-        return Err(AppError::Gone("error.login_link_invalid"));
-    };
     // A session id that existed before sign-in is never reused (session fixation).
-    if let Some(old) = jar.get(cookies::SESSION) {
-        sessions::delete(&mut tx, old.value()).await?;
-    }
-    let secret = sessions::create(&mut tx, pending.person_id).await?;
-    tx.commit().await?;
-    metrics::counter!("salon_sign_ins_total").increment(1);
-    let jar = jar.add(cookies::session(secret, app.config.secure_cookies()));
-    let next = safe_next(&app.config.base_url, pending.next_path.as_deref());
+    let old = jar.get(cookies::SESSION).map(|c| c.value().to_string());
+    let done = usecases::sign_in::sign_in(&app, &token, old.as_deref()).await?.ok_or(AppError::Gone("error.login_link_invalid"))?;
+    let jar = jar.add(cookies::session(done.session, app.config.secure_cookies()));
+    let next = safe_next(&app.config.base_url, done.next_path.as_deref());
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
 pub async fn sign_out(State(app): State<SharedApp>, jar: CookieJar) -> AppResult<Response> {
     if let Some(c) = jar.get(cookies::SESSION) {
-        let mut tx = app.db.begin().await?;
-        sessions::delete(&mut tx, c.value()).await?;
-        tx.commit().await?;
+        sessions::delete(&app.db, c.value()).await?;
     }
     let jar = jar.add(cookies::session_removal(app.config.secure_cookies()));
     Ok((jar, Redirect::to("/")).into_response())

@@ -89,9 +89,7 @@ pub async fn save(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn
 /// A new personal feed link (the old one stops working). The link is shown once: only its
 /// hash is stored.
 pub async fn renew_feed(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn) -> AppResult<Markup> {
-    let mut tx = app.db.begin().await?;
-    let secret = feed_tokens::renew(&mut tx, me.id).await?;
-    tx.commit().await?;
+    let secret = feed_tokens::renew(&app.db, me.id).await?;
     let url = app.config.url(&format!("/feeds/{secret}.ics"));
     render(&app, &ctx, &me, Some(url), &Errors::default()).await
 }

@@ -219,9 +219,7 @@ pub async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };
-    let mut tx = app.db.begin().await?;
-    let id = series::create(&mut tx, &valid.title, &valid.description).await?;
-    tx.commit().await?;
+    let id = series::create(&app.db, &valid.title, &valid.description).await?;
     Ok(Redirect::to(&format!("/series/{id}")).into_response())
 }
 
@@ -240,10 +238,8 @@ pub async fn update_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };
-    let mut tx = app.db.begin().await?;
-    if !series::update(&mut tx, id, &valid.title, &valid.description).await? {
+    if !series::update(&app.db, id, &valid.title, &valid.description).await? {
         return Err(AppError::NotFound);
     }
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/series/{id}")).into_response())
 }

@@ -29,11 +29,9 @@ pub struct Flash {
 
 /// Revoke a person's answer links for this salon (a forwarded invitation, a lost phone).
 pub async fn revoke_links(State(app): State<SharedApp>, _o: Organiser, Path((id, person)): Path<(String, String)>) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let person = parse_id(&person)?;
-    let mut tx = app.db.begin().await?;
-    let n = rsvp_tokens::revoke(&mut tx, id, person).await?;
-    tx.commit().await?;
+    let id: crate::ids::SalonId = parse_id(&id)?;
+    let person: crate::ids::PersonId = parse_id(&person)?;
+    let n = rsvp_tokens::revoke(&app.db, id, person).await?;
     Ok(Redirect::to(&format!("/salons/{id}/participants?revoked={n}")).into_response())
 }
 
