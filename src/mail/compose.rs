@@ -71,6 +71,8 @@ struct Simple<'a> {
     subject: String,
     paragraphs: Vec<String>,
     action: Option<(String, String)>,
+    /// Paragraphs after the call to action.
+    after: Vec<String>,
 }
 
 fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
@@ -84,6 +86,10 @@ fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
     if let Some((label, url)) = &m.action {
         text.push_str(&format!("{label}:\n{url}\n\n"));
     }
+    for p in &m.after {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
     text.push_str(&format!("-- \n{}\n", t!("mail.footer", locale = l)));
     let html = html_frame(
         m.locale,
@@ -92,6 +98,7 @@ fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
             p { (greeting) }
             @for p in &m.paragraphs { p { (p) } }
             @if let Some((label, url)) = &m.action { p { a href=(url) style="font-weight: bold;" { (label) } } }
+            @for p in &m.after { p { (p) } }
         },
     );
     let from = config.mail.from.clone();
@@ -123,6 +130,7 @@ pub fn promoted(config: &Config, person: &crate::store::people::Person, salon: &
                 t!("mail.promoted.change", locale = l).to_string(),
             ],
             action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
+            after: Vec::new(),
         },
     )
 }
@@ -151,6 +159,7 @@ pub fn confirm_registration(
                 t!("mail.confirm.ignore", locale = l).to_string(),
             ],
             action: Some((t!("mail.confirm.button", locale = l).to_string(), link.to_string())),
+            after: Vec::new(),
         },
     )
 }
@@ -335,6 +344,7 @@ pub fn reminder(config: &Config, person: &crate::store::people::Person, salon: &
             subject: t!("mail.reminder.subject", locale = l, title = salon.title).to_string(),
             paragraphs,
             action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
+            after: Vec::new(),
         },
     )
 }
@@ -354,32 +364,17 @@ fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
 /// The sign-in mail, in the person's language.
 pub fn sign_in(config: &Config, name: &str, email: &str, locale: Locale, link: &str) -> Result<Composed, ComposeError> {
     let l = locale.code();
-    let subject = t!("mail.sign_in.subject", locale = l).to_string();
-    let greeting = t!("mail.greeting", locale = l, name = name).to_string();
-    let intro = t!("mail.sign_in.intro", locale = l).to_string();
-    let button = t!("mail.sign_in.button", locale = l).to_string();
-    let expiry = t!("mail.sign_in.expiry", locale = l).to_string();
-    let ignore = t!("mail.sign_in.ignore", locale = l).to_string();
-
-    let text = format!("{greeting}\n\n{intro}\n\n{link}\n\n{expiry}\n\n{ignore}\n\n-- \n{}\n", t!("mail.footer", locale = l));
-    let html = html_frame(
-        locale,
-        &subject,
-        html! {
-            p { (greeting) }
-            p { (intro) }
-            p { a href=(link) style="font-weight: bold;" { (button) } }
-            p { (expiry) }
-            p { (ignore) }
+    simple(
+        config,
+        Simple {
+            kind: "sign_in",
+            locale,
+            name,
+            email,
+            subject: t!("mail.sign_in.subject", locale = l).to_string(),
+            paragraphs: vec![t!("mail.sign_in.intro", locale = l).to_string()],
+            action: Some((t!("mail.sign_in.button", locale = l).to_string(), link.to_string())),
+            after: vec![t!("mail.sign_in.expiry", locale = l).to_string(), t!("mail.sign_in.ignore", locale = l).to_string()],
         },
-    );
-    let from = config.mail.from.clone();
-    let message_id = new_message_id(&from);
-    let message = Message::builder()
-        .from(from)
-        .to(mailbox(name, email)?)
-        .subject(subject_line(subject.clone()))
-        .message_id(Some(message_id.clone()))
-        .multipart(MultiPart::alternative_plain_html(text, html))?;
-    Ok(Composed { kind: "sign_in", message_id, recipient: email.to_string(), subject, body: message.formatted() })
+    )
 }

@@ -65,36 +65,16 @@ pub enum CreateError {
     Db(#[from] sqlx::Error),
 }
 
-pub async fn create(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonId, CreateError> {
-    let result: Result<PersonId, sqlx::Error> = values!(
-        c,
-        fetch_one,
+/// Insert a person; `on_conflict` says what a second row with the same address does.
+async fn insert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>, on_conflict: &'static str) -> Result<PersonId, sqlx::Error> {
+    let sql = format!(
         "insert into person (email, name, title, role, locale, organisation_id, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id",
-        p.email.as_str(),
-        p.name,
-        p.title,
-        p.role.as_str(),
-        p.locale.code(),
-        p.organisation_id,
-        now()
+         values ($1, $2, $3, $4, $5, $6, $7) {on_conflict} returning id"
     );
-    result.map_err(|e| {
-        if is_unique_violation(&e, "person_email_key", "email") { CreateError::EmailTaken } else { CreateError::Db(e) }
-    })
-}
-
-/// Insert or update by email (the demo loader: running it twice duplicates nothing).
-pub async fn upsert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonId, sqlx::Error> {
     values!(
         c,
         fetch_one,
-        "insert into person (email, name, title, role, locale, organisation_id, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7)
-         on conflict (email) do update
-           set name = excluded.name, title = excluded.title, role = excluded.role,
-               organisation_id = excluded.organisation_id
-         returning id",
+        sqlx::AssertSqlSafe(sql),
         p.email.as_str(),
         p.name,
         p.title,
@@ -103,6 +83,23 @@ pub async fn upsert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonI
         p.organisation_id,
         now()
     )
+}
+
+pub async fn create(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonId, CreateError> {
+    insert(c, p, "").await.map_err(|e| {
+        if is_unique_violation(&e, "person_email_key", "email") { CreateError::EmailTaken } else { CreateError::Db(e) }
+    })
+}
+
+/// Insert or update by email (the demo loader: running it twice duplicates nothing).
+pub async fn upsert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonId, sqlx::Error> {
+    insert(
+        c,
+        p,
+        "on conflict (email) do update
+           set name = excluded.name, title = excluded.title, role = excluded.role, organisation_id = excluded.organisation_id",
+    )
+    .await
 }
 
 pub async fn by_email(c: impl Into<Conn<'_>>, email: &Email) -> Result<Option<Person>, sqlx::Error> {
