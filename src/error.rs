@@ -11,6 +11,9 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// Not signed in, where a redirect makes no sense (the JSON API).
+    #[error("unauthorized")]
+    Unauthorized,
     #[error("the form's security token is missing or wrong")]
     Csrf,
     #[error("bad request: {0}")]
@@ -49,6 +52,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -61,6 +65,7 @@ impl AppError {
         let (code, message_key) = match self {
             AppError::NotFound => ("not_found", "error.not_found"),
             AppError::Forbidden => ("forbidden", "error.forbidden"),
+            AppError::Unauthorized => ("unauthorized", "error.unauthorized"),
             AppError::Csrf => ("csrf", "error.csrf"),
             AppError::BadRequest(key) => ("bad_request", *key),
             AppError::TooManyRequests => ("too_many_requests", "error.too_many_requests"),

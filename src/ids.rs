@@ -45,6 +45,10 @@ id_type!(
     OutboxId,
     /// A row of `rsvp`.
     RsvpId,
+    /// A theme of a series.
+    ThemeId,
+    /// A comment on a theme.
+    CommentId,
 );
 
 impl MessageId {

@@ -152,6 +152,13 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     audit_in_both_languages(&organiser, "participants").await;
     organiser.goto("/admin/outbox").await;
     audit_in_both_languages(&organiser, "outbox").await;
+    // Themes of the demo series: the list with its form, then a theme with the organiser's tools.
+    organiser.goto("/series/1/themes").await;
+    audit_in_both_languages(&organiser, "themes of a series").await;
+    organiser.fill("#title", "Fælles digitalt indhold").await;
+    organiser.click("main form[action='/series/1/themes'] button[type=submit]").await;
+    organiser.wait_until("the new theme's page", || async { organiser.path().await.starts_with("/themes/") }).await;
+    audit_in_both_languages(&organiser, "theme (organiser)").await;
 
     // Each leader opens the answer link from their invitation and says yes.
     let lars = Browser::start("2-lars", &server.base, &shots, Setup::default()).await;

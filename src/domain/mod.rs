@@ -8,6 +8,7 @@ pub mod rsvp;
 pub mod salon;
 pub mod role;
 pub mod text;
+pub mod theme;
 pub mod time;
 pub mod token;
 

@@ -35,6 +35,7 @@ pub mod salons;
 pub mod series;
 pub mod sessions;
 pub mod settings;
+pub mod themes;
 pub mod tokens;
 
 pub use conn::Conn;

@@ -91,3 +91,28 @@ pub async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppRes
         agenda: agenda.into_iter().map(|a| AgendaItemJson { start_time: a.start_time, title: a.title, note: a.note }).collect(),
     }))
 }
+
+/// A theme of a series, for signed-in members.
+#[derive(Serialize)]
+pub struct ThemeJson {
+    id: crate::ids::ThemeId,
+    title: String,
+    why: String,
+    state: &'static str,
+    support: i64,
+    salons: Vec<crate::ids::SalonId>,
+}
+
+/// `GET /api/v1/series/{id}/themes`: the series' themes, most supported first (signed in).
+pub async fn series_themes(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<Vec<ThemeJson>>> {
+    if ctx.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let mut out = Vec::new();
+    for th in crate::store::themes::of_series(&app.db, series.id, None).await? {
+        let salons = crate::store::themes::salons_of(&app.db, th.id).await?;
+        out.push(ThemeJson { id: th.id, title: th.title.clone(), why: th.why.clone(), state: th.state().as_str(), support: th.support, salons });
+    }
+    Ok(Json(out))
+}

@@ -19,7 +19,7 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, room, rsvp,
-    rsvp_link, salon_page, security, transcript,
+    rsvp_link, salon_page, security, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -42,6 +42,17 @@ fn pages() -> Router<SharedApp> {
         .route("/salons/{id}/register", post(rsvp::register))
         .route("/register/{token}", get(rsvp::confirm_page).post(rsvp::confirm))
         .route("/rsvp/{token}", get(rsvp_link::show).post(rsvp_link::record))
+        // Themes of a series (themes): anyone signed in proposes, supports, comments;
+        // organisers reword, move on, schedule and merge.
+        .route("/series/{id}/themes", get(themes::list).post(themes::propose))
+        .route("/themes/{id}", get(themes::show))
+        .route("/themes/{id}/support", post(themes::support))
+        .route("/themes/{id}/withdraw", post(themes::withdraw))
+        .route("/themes/{id}/comments", post(themes::comment))
+        .route("/themes/{id}/reword", post(themes::reword))
+        .route("/themes/{id}/state", post(themes::set_state))
+        .route("/themes/{id}/schedule", post(themes::schedule))
+        .route("/themes/{id}/merge", post(themes::merge))
         // Organising (organise, import): salons, series, status changes, import from .ics.
         .route("/organise", get(organise::overview))
         .route("/salons/new", get(organise::new_salon).post(organise::create_salon))
@@ -87,6 +98,7 @@ fn pages() -> Router<SharedApp> {
         // JSON API (api): public data of published salons.
         .route("/api/v1/salons", get(api::list))
         .route("/api/v1/salons/{id}", get(api::one))
+        .route("/api/v1/series/{id}/themes", get(api::series_themes))
         .fallback(|| async { AppError::NotFound })
 }
 

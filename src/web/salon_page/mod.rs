@@ -95,6 +95,8 @@ pub struct SalonData {
     pub shown: Vec<(String, Option<String>)>,
     /// For the registration form (visitors, open salons).
     pub organisations: Vec<Organisation>,
+    /// The series' themes scheduled into this salon.
+    pub themes: Vec<crate::store::themes::Theme>,
 }
 
 async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData> {
@@ -125,6 +127,7 @@ async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData>
         mine,
         shown: rsvps::shown(db, salon.id).await?,
         organisations,
+        themes: crate::store::themes::of_salon(db, salon.id).await?,
     })
 }
 
@@ -150,6 +153,7 @@ pub async fn show_series(State(app): State<SharedApp>, ctx: Ctx, headers: Header
             h1 { (s.title) }
             @if !s.description.is_empty() { @for para in s.description.split("\n\n") { p { (para) } } }
             @if list.is_empty() { p { (t!("series.empty", locale = l)) } } @else { (salon_list(&ctx, &list)) }
+            p { a href=(format!("/series/{}/themes", s.id)) { (t!("theme.series_link", locale = l)) } }
             p { a href=(format!("/series/{}.ics", s.id)) { (t!("calendar.series_feed", locale = l)) } }
             @if is_organiser(&ctx) { p { a class="button" href=(format!("/series/{}/edit", s.id)) { (t!("organise.edit_series", locale = l)) } } }
         },

@@ -118,6 +118,16 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                 @for para in data.salon.description.split("\n\n") { p { (para) } }
             }
         }
+        @if !data.themes.is_empty() {
+            section aria-labelledby="themes" {
+                h2 id="themes" { (t!("theme.title", locale = l)) }
+                ul class="themes" {
+                    @for th in &data.themes {
+                        li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) }
+                    }
+                }
+            }
+        }
         @if !data.agenda.is_empty() {
             section aria-labelledby="agenda" {
                 h2 id="agenda" { (t!("salon.agenda", locale = l)) }

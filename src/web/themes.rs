@@ -1,0 +1,377 @@
+//! Themes of a series (`/series/{id}/themes`, `/themes/{id}`): anyone signed in proposes a
+//! theme and supports others (once, and may withdraw) and comments; organisers reword, merge
+//! duplicates, schedule a theme into salons of the series, and move it on to discussed and
+//! concluded. Every page and form works without JavaScript.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::auth::{Organiser, SignedIn};
+use super::context::Ctx;
+use super::extract::{Form, parse_id};
+use super::form::{self, Errors, Kind};
+use super::salon_page::is_organiser;
+use super::views::{csrf_field, login_href, page};
+use crate::app::SharedApp;
+use crate::domain::theme::{self, State as ThemeState};
+use crate::error::{AppError, AppResult};
+use crate::ids::{SalonId, SeriesId, ThemeId};
+use crate::store::series::{self, Series};
+use crate::store::themes::{self, Theme};
+use crate::store::salons;
+
+#[derive(Deserialize, Default)]
+pub struct StateFilter {
+    state: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ProposeForm {
+    title: String,
+    why: String,
+    on_behalf: Option<String>,
+}
+
+fn messages(errors: &[theme::FieldError], l: &str) -> Errors {
+    let mut out = Errors::default();
+    for e in errors {
+        out.add(e.field, t!(format!("theme.error.{}", e.code), locale = l).to_string());
+    }
+    out
+}
+
+async fn series_of(app: &SharedApp, raw: &str) -> AppResult<Series> {
+    series::get(&app.db, parse_id::<SeriesId>(raw)?).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn list(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<StateFilter>) -> AppResult<Markup> {
+    let s = series_of(&app, &id).await?;
+    render_list(&app, &ctx, &s, q.state.as_deref().and_then(ThemeState::parse), &ProposeForm::default(), &Errors::default()).await
+}
+
+async fn render_list(app: &SharedApp, ctx: &Ctx, s: &Series, filter: Option<ThemeState>, f: &ProposeForm, errors: &Errors) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let all = themes::of_series(&app.db, s.id, filter).await?;
+    let title = t!("theme.list_title", locale = l, series = s.title).to_string();
+    Ok(page(
+        ctx,
+        &title,
+        html! {
+            p class="kicker" { a href=(format!("/series/{}", s.id)) { (s.title) } }
+            h1 { (t!("theme.title", locale = l)) }
+            nav aria-label=(t!("theme.filter", locale = l)) {
+                ul class="actions" {
+                    li { a href=(format!("/series/{}/themes", s.id)) aria-current=[filter.is_none().then_some("page")] { (t!("theme.filter_all", locale = l)) } }
+                    @for st in ThemeState::ALL {
+                        li { a href=(format!("/series/{}/themes?state={}", s.id, st.as_str())) aria-current=[(filter == Some(st)).then_some("page")] { (t!(format!("theme.state.{}", st.as_str()), locale = l)) } }
+                    }
+                }
+            }
+            @if all.is_empty() { p { (t!("theme.empty", locale = l)) } }
+            ol class="themes" {
+                @for th in &all { li { (theme_line(l, th)) } }
+            }
+            (propose_form(ctx, s, f, errors))
+        },
+    ))
+}
+
+fn theme_line(l: &str, th: &Theme) -> Markup {
+    html! {
+        a href=(format!("/themes/{}", th.id)) { strong { (th.title) } }
+        " · " span class="badge" { (t!(format!("theme.state.{}", th.state().as_str()), locale = l)) }
+        " · " span class="support" data-support=(th.support) { (t!("theme.supporters", locale = l, n = th.support)) }
+        @if let Some(o) = &th.organisation { span class="muted" { " · " (o) } }
+    }
+}
+
+fn propose_form(ctx: &Ctx, s: &Series, f: &ProposeForm, errors: &Errors) -> Markup {
+    let l = ctx.lang();
+    html! {
+        section aria-labelledby="propose" class="panel" {
+            h2 id="propose" { (t!("theme.propose", locale = l)) }
+            @match &ctx.user {
+                None => { p { a href=(login_href(&ctx.path)) { (t!("theme.sign_in_to_propose", locale = l)) } } }
+                Some(user) => {
+                    (form::summary(errors, l))
+                    form method="post" action=(format!("/series/{}/themes", s.id)) class="stacked" novalidate {
+                        (csrf_field(ctx))
+                        (form::field("title", &t!("theme.field.title", locale = l), None, Kind::Text, &f.title, errors, true))
+                        (form::field("why", &t!("theme.field.why", locale = l), Some(&t!("theme.hint.why", locale = l)), Kind::TextArea(4), &f.why, errors, false))
+                        @if user.organisation_id.is_some() {
+                            div class="choice" {
+                                input type="checkbox" id="on_behalf" name="on_behalf" value="on" checked[f.on_behalf.is_some()];
+                                label for="on_behalf" { (t!("theme.on_behalf", locale = l)) }
+                            }
+                        }
+                        div { button type="submit" { (t!("theme.submit", locale = l)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn propose(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Path(id): Path<String>, Form(f): Form<ProposeForm>) -> AppResult<Response> {
+    let s = series_of(&app, &id).await?;
+    match theme::validate(&f.title, &f.why) {
+        Ok(text) => {
+            let organisation_id = me.organisation_id.filter(|_| f.on_behalf.is_some());
+            let new = themes::NewTheme { series_id: s.id, text: &text, organisation_id, proposed_by: me.id };
+            let theme = themes::create(&app.db, &new).await?;
+            // The one who proposes it supports it.
+            themes::support(&app.db, theme, me.id).await?;
+            Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
+        }
+        Err(errors) => {
+            let body = render_list(&app, &ctx, &s, None, &f, &messages(&errors, ctx.lang())).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
+}
+
+async fn theme_of(app: &SharedApp, raw: &str) -> AppResult<Theme> {
+    let th = themes::get(&app.db, parse_id::<ThemeId>(raw)?).await?.ok_or(AppError::NotFound)?;
+    // A merged duplicate lives on in the theme it went into.
+    match th.merged_into {
+        Some(_) => Err(AppError::NotFound),
+        None => Ok(th),
+    }
+}
+
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let raw = parse_id::<ThemeId>(&id)?;
+    if let Some(th) = themes::get(&app.db, raw).await?
+        && let Some(into) = th.merged_into
+    {
+        return Ok(Redirect::to(&format!("/themes/{into}")).into_response());
+    }
+    let th = theme_of(&app, &id).await?;
+    Ok(render_theme(&app, &ctx, &th, None).await?.into_response())
+}
+
+async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<String>) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let s = series::get(&app.db, th.series_id).await?.ok_or(AppError::NotFound)?;
+    let comments = themes::comments(&app.db, th.id).await?;
+    let mine = match &ctx.user {
+        Some(u) => themes::supports(&app.db, th.id, u.id).await?,
+        None => false,
+    };
+    let scheduled = themes::salons_of(&app.db, th.id).await?;
+    let mut in_salons = Vec::new();
+    for sid in &scheduled {
+        if let Some(salon) = salons::get(&app.db, *sid).await? {
+            in_salons.push(salon);
+        }
+    }
+    let tools = if is_organiser(ctx) { Some(organiser_tools(app, ctx, th, &s).await?) } else { None };
+    Ok(page(
+        ctx,
+        &th.title,
+        html! {
+            p class="kicker" { a href=(format!("/series/{}/themes", s.id)) { (t!("theme.title", locale = l)) " – " (s.title) } }
+            h1 { (th.title) }
+            @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
+            p {
+                span class="badge" { (t!(format!("theme.state.{}", th.state().as_str()), locale = l)) }
+                " · " span class="support" data-support=(th.support) { (t!("theme.supporters", locale = l, n = th.support)) }
+                @if let Some(p) = &th.proposer { " · " (t!("theme.proposed_by", locale = l, name = p)) }
+                @if let Some(o) = &th.organisation { " (" (o) ")" }
+            }
+            @if !th.why.is_empty() { @for para in th.why.split("\n\n") { p { (para) } } }
+            @if !th.conclusion.is_empty() {
+                section aria-labelledby="conclusion-title" { h2 id="conclusion-title" { (t!("theme.conclusion", locale = l)) } p { (th.conclusion) } }
+            }
+            @if !in_salons.is_empty() {
+                p { (t!("theme.scheduled_in", locale = l)) " "
+                    @for (i, salon) in in_salons.iter().enumerate() { @if i > 0 { ", " } a href=(format!("/salons/{}", salon.id)) { (salon.title) } } }
+            }
+            @if ctx.user.is_some() {
+                form method="post" action=(format!("/themes/{}/{}", th.id, if mine { "withdraw" } else { "support" })) {
+                    (csrf_field(ctx))
+                    button type="submit" class=(if mine { "secondary" } else { "" }) { (t!(if mine { "theme.withdraw" } else { "theme.support" }, locale = l)) }
+                }
+            }
+            section aria-labelledby="comments" {
+                h2 id="comments" { (t!("theme.comments", locale = l)) }
+                @if comments.is_empty() { p class="muted" { (t!("theme.no_comments", locale = l)) } }
+                ol class="comments" {
+                    @for c in &comments { li { strong { (c.author.as_deref().unwrap_or("–")) } ": " (c.body) } }
+                }
+                @if ctx.user.is_some() {
+                    form method="post" action=(format!("/themes/{}/comments", th.id)) class="stacked" {
+                        (csrf_field(ctx))
+                        div class="field" {
+                            label for="body" { (t!("theme.your_comment", locale = l)) }
+                            textarea id="body" name="body" rows="3" maxlength=(theme::COMMENT_MAX) required {}
+                        }
+                        div { button type="submit" { (t!("theme.comment_submit", locale = l)) } }
+                    }
+                }
+            }
+            @if let Some(tools) = tools { (tools) }
+        },
+    ))
+}
+
+/// Reword, move on (with a conclusion), schedule into a salon, merge into another theme.
+async fn organiser_tools(app: &SharedApp, ctx: &Ctx, th: &Theme, s: &Series) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let salons: Vec<(String, String)> = salons::in_series(&app.db, s.id, true).await?.into_iter().map(|x| (x.id.to_string(), x.title)).collect();
+    let others: Vec<(String, String)> =
+        themes::of_series(&app.db, s.id, None).await?.into_iter().filter(|o| o.id != th.id).map(|o| (o.id.to_string(), o.title)).collect();
+    let states: Vec<(String, String)> =
+        ThemeState::ALL.iter().map(|st| (st.as_str().to_string(), t!(format!("theme.state.{}", st.as_str()), locale = l).to_string())).collect();
+    let none = Errors::default();
+    let base = format!("/themes/{}", th.id);
+    Ok(html! {
+        section aria-labelledby="theme-tools" class="panel tools" {
+            h2 id="theme-tools" { (t!("organise.tools", locale = l)) }
+            form method="post" action=(format!("{base}/reword")) class="stacked" {
+                (csrf_field(ctx))
+                (form::field("reword-title", &t!("theme.field.title", locale = l), None, Kind::Text, &th.title, &none, true))
+                (form::field("reword-why", &t!("theme.field.why", locale = l), None, Kind::TextArea(3), &th.why, &none, false))
+                div { button type="submit" class="secondary" { (t!("theme.reword", locale = l)) } }
+            }
+            form method="post" action=(format!("{base}/state")) class="stacked" {
+                (csrf_field(ctx))
+                (form::field("state", &t!("theme.set_state", locale = l), None, Kind::Select(&states), th.state().as_str(), &none, true))
+                (form::field("conclusion", &t!("theme.conclusion", locale = l), Some(&t!("theme.hint.conclusion", locale = l)), Kind::TextArea(3), &th.conclusion, &none, false))
+                div { button type="submit" class="secondary" { (t!("theme.save_state", locale = l)) } }
+            }
+            @if !salons.is_empty() {
+                form method="post" action=(format!("{base}/schedule")) class="stacked" {
+                    (csrf_field(ctx))
+                    (form::field("salon", &t!("theme.schedule", locale = l), None, Kind::Select(&salons), "", &none, true))
+                    div { button type="submit" class="secondary" { (t!("theme.schedule_submit", locale = l)) } }
+                }
+            }
+            @if !others.is_empty() {
+                form method="post" action=(format!("{base}/merge")) class="stacked" {
+                    (csrf_field(ctx))
+                    (form::field("into", &t!("theme.merge", locale = l), Some(&t!("theme.hint.merge", locale = l)), Kind::Select(&others), "", &none, true))
+                    div { button type="submit" class="secondary" { (t!("theme.merge_submit", locale = l)) } }
+                }
+            }
+        }
+    })
+}
+
+pub async fn support(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+    let th = theme_of(&app, &id).await?;
+    themes::support(&app.db, th.id, me.id).await?;
+    Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
+}
+
+pub async fn withdraw(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+    let th = theme_of(&app, &id).await?;
+    themes::withdraw(&app.db, th.id, me.id).await?;
+    Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CommentForm {
+    body: String,
+}
+
+pub async fn comment(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Path(id): Path<String>, Form(f): Form<CommentForm>) -> AppResult<Response> {
+    let th = theme_of(&app, &id).await?;
+    match theme::comment(&f.body) {
+        Ok(body) => {
+            themes::comment(&app.db, th.id, me.id, &body).await?;
+            Ok(Redirect::to(&format!("/themes/{}#comments", th.id)).into_response())
+        }
+        Err(e) => {
+            let message = t!(format!("theme.error.{}", e.code), locale = ctx.lang()).to_string();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(&app, &ctx, &th, Some(message)).await?).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RewordForm {
+    #[serde(rename = "reword-title")]
+    title: String,
+    #[serde(rename = "reword-why")]
+    why: String,
+}
+
+pub async fn reword(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(f): Form<RewordForm>) -> AppResult<Response> {
+    let th = theme_of(&app, &id).await?;
+    match theme::validate(&f.title, &f.why) {
+        Ok(text) => {
+            themes::reword(&app.db, th.id, &text).await?;
+            Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
+        }
+        Err(errors) => refused(&app, &ctx, &th, errors[0]).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StateForm {
+    state: String,
+    conclusion: String,
+}
+
+pub async fn set_state(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(f): Form<StateForm>) -> AppResult<Response> {
+    let th = theme_of(&app, &id).await?;
+    let state = ThemeState::parse(&f.state).ok_or(AppError::BadRequest("theme.error.state_unknown"))?;
+    let conclusion = if state.needs_conclusion() {
+        match theme::conclusion(&f.conclusion) {
+            Ok(c) => c,
+            Err(e) => return refused(&app, &ctx, &th, e).await,
+        }
+    } else {
+        crate::domain::text::multiline(&f.conclusion, theme::WHY_MAX, false).map_err(|_| AppError::BadRequest("theme.error.why_too_long"))?
+    };
+    themes::set_state(&app.db, th.id, state, &conclusion).await?;
+    Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
+}
+
+async fn refused(app: &SharedApp, ctx: &Ctx, th: &Theme, e: theme::FieldError) -> AppResult<Response> {
+    let message = t!(format!("theme.error.{}", e.code), locale = ctx.lang()).to_string();
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(app, ctx, th, Some(message)).await?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ScheduleForm {
+    salon: String,
+}
+
+pub async fn schedule(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>, Form(f): Form<ScheduleForm>) -> AppResult<Response> {
+    let th = theme_of(&app, &id).await?;
+    let salon_id: SalonId = f.salon.trim().parse().map_err(|_| AppError::BadRequest("theme.error.salon_unknown"))?;
+    // Only a salon of the theme's own series.
+    match salons::get(&app.db, salon_id).await? {
+        Some(s) if s.series_id == Some(th.series_id) => {}
+        _ => return Err(AppError::BadRequest("theme.error.salon_unknown")),
+    }
+    themes::schedule(&app.db, th.id, salon_id).await?;
+    Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    into: String,
+}
+
+pub async fn merge(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>, Form(f): Form<MergeForm>) -> AppResult<Response> {
+    let th = theme_of(&app, &id).await?;
+    let into = theme_of(&app, f.into.trim()).await.map_err(|_| AppError::BadRequest("theme.error.theme_unknown"))?;
+    if into.id == th.id || into.series_id != th.series_id {
+        return Err(AppError::BadRequest("theme.error.theme_unknown"));
+    }
+    themes::merge(&app.db, th.id, into.id).await?;
+    Ok(Redirect::to(&format!("/themes/{}", into.id)).into_response())
+}

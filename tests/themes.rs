@@ -1,0 +1,143 @@
+//! Themes of a series through the pages, on both databases: proposing (with clear errors),
+//! support once per person and withdrawn, comments, merging duplicates (support and comments
+//! move over, a supporter of both counts once), scheduling into a salon of the series (shown
+//! on its page), and moving a theme on to concluded with a conclusion.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::room::{JENS, LARS, ORGANISER, SOFIE};
+use common::*;
+
+/// A series (made by the organiser) and its id.
+async fn series(org: &Client) -> i64 {
+    let r = org.post_form("/series/new", &[("title", "Samtalesaloner 2027"), ("description", "")]).await;
+    assert_eq!(r.status(), 303);
+    location(&r).trim_start_matches("/series/").parse().unwrap()
+}
+
+/// Propose a theme as `who`; the theme's id.
+async fn propose(who: &Client, series: i64, title: &str) -> i64 {
+    let r = who.post_form(&format!("/series/{series}/themes"), &[("title", title), ("why", "Fordi vi deler budgettet.")]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    location(&r).trim_start_matches("/themes/").parse().unwrap()
+}
+
+async fn support_count(db: &TestDb, theme: i64) -> i64 {
+    db.count(&format!("select count(*) from theme_support where theme_id = {theme}")).await
+}
+
+async fn support_is_once_per_person_and_can_be_withdrawn(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let s = series(&org).await;
+    let lars = app.signed_in(LARS).await;
+    let jens = app.signed_in(JENS).await;
+
+    // Mistakes are explained and store nothing.
+    let r = lars.post_form(&format!("/series/{s}/themes"), &[("title", ""), ("why", "")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Skriv temaet."));
+    let r = lars.post_form(&format!("/series/{s}/themes"), &[("title", "To\nlinjer"), ("why", "")]).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(db.count("select count(*) from theme").await, 0);
+    // Visitors are sent to sign in.
+    assert_eq!(app.client().post_form(&format!("/series/{s}/themes"), &[("title", "X")]).await.status(), 303);
+    assert_eq!(db.count("select count(*) from theme").await, 0);
+
+    let digital = propose(&lars, s, "Fælles digitalt indhold").await;
+    let other = propose(&jens, s, "Kompetencer i bibliotekerne").await;
+    assert_eq!(support_count(&db, digital).await, 1, "the proposer supports it");
+    for _ in 0..2 {
+        assert_eq!(jens.post_form(&format!("/themes/{digital}/support"), &[]).await.status(), 303);
+    }
+    assert_eq!(support_count(&db, digital).await, 2, "once per person");
+    // Listed by support.
+    let (_, page) = app.client().get_text(&format!("/series/{s}/themes")).await;
+    let first = page.find("Fælles digitalt indhold").unwrap();
+    let second = page.find("Kompetencer i bibliotekerne").unwrap();
+    assert!(first < second, "most supported first");
+    assert!(page.contains("2 støtter"));
+    assert_eq!(jens.post_form(&format!("/themes/{digital}/withdraw"), &[]).await.status(), 303);
+    assert_eq!(support_count(&db, digital).await, 1);
+    assert_eq!(support_count(&db, other).await, 1);
+    // The JSON list, for signed-in members only.
+    let r = jens.get(&format!("/api/v1/series/{s}/themes")).await;
+    assert_eq!(r.status(), 200);
+    let list: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(list[0]["title"], "Fælles digitalt indhold");
+    assert_eq!(list[0]["state"], "proposed");
+    assert_eq!(list[0]["support"], 1);
+    assert_eq!(app.client().get(&format!("/api/v1/series/{s}/themes")).await.status(), 401);
+    app.stop().await;
+}
+
+async fn merging_keeps_supporters_and_comments(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let s = series(&org).await;
+    let (lars, jens, sofie) = (app.signed_in(LARS).await, app.signed_in(JENS).await, app.signed_in(SOFIE).await);
+    let a = propose(&lars, s, "E-bøger til alle").await;
+    jens.post_form(&format!("/themes/{a}/support"), &[]).await;
+    let b = propose(&jens, s, "E-bøger for alle borgere").await;
+    sofie.post_form(&format!("/themes/{b}/support"), &[]).await;
+    let r = sofie.post_form(&format!("/themes/{b}/comments"), &[("body", "Samme som det andet tema?")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(sofie.post_form(&format!("/themes/{b}/comments"), &[("body", "  ")]).await.status(), 422);
+
+    // Only organisers merge.
+    assert_eq!(lars.post_form(&format!("/themes/{b}/merge"), &[("into", &a.to_string())]).await.status(), 403);
+    let r = org.post_form(&format!("/themes/{b}/merge"), &[("into", &a.to_string())]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/themes/{a}"));
+    assert_eq!(support_count(&db, a).await, 3, "Lars, Jens (once, though he supported both) and Sofie");
+    assert_eq!(support_count(&db, b).await, 0);
+    let (_, page) = app.client().get_text(&format!("/themes/{a}")).await;
+    assert!(page.contains("Samme som det andet tema?"), "the comment moved over");
+    let r = app.client().get(&format!("/themes/{b}")).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (303, format!("/themes/{a}")), "the duplicate leads to the theme");
+    let (_, list) = app.client().get_text(&format!("/series/{s}/themes")).await;
+    assert!(!list.contains("E-bøger for alle borgere"), "the duplicate is no longer listed");
+    app.stop().await;
+}
+
+async fn a_theme_is_scheduled_into_a_salon_and_concluded(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let s = series(&org).await;
+    let salon = new_salon(&org, &[("series_id", &s.to_string())], true).await;
+    let elsewhere = new_salon(&org, &[("title", "Uden række")], true).await;
+    let lars = app.signed_in(LARS).await;
+    let theme = propose(&lars, s, "Fælles investering i det digitale").await;
+
+    assert_eq!(lars.post_form(&format!("/themes/{theme}/schedule"), &[("salon", &salon.to_string())]).await.status(), 403);
+    assert_eq!(org.post_form(&format!("/themes/{theme}/schedule"), &[("salon", &elsewhere.to_string())]).await.status(), 400, "only salons of the series");
+    assert_eq!(org.post_form(&format!("/themes/{theme}/schedule"), &[("salon", &salon.to_string())]).await.status(), 303);
+    assert_eq!(db.count(&format!("select count(*) from theme where id = {theme} and state = 'scheduled'")).await, 1);
+    let (_, page) = app.client().get_text(&format!("/salons/{salon}")).await;
+    assert!(page.contains("Fælles investering i det digitale"), "the salon page shows its themes");
+
+    // Concluding needs a conclusion.
+    let r = org.post_form(&format!("/themes/{theme}/state"), &[("state", "concluded"), ("conclusion", "")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Skriv en kort konklusion"));
+    let r = org.post_form(&format!("/themes/{theme}/state"), &[("state", "concluded"), ("conclusion", "Vi køber ind sammen fra 2028.")]).await;
+    assert_eq!(r.status(), 303);
+    let (_, concluded) = app.client().get_text(&format!("/series/{s}/themes?state=concluded")).await;
+    assert!(concluded.contains("Fælles investering i det digitale"));
+    let (_, proposed) = app.client().get_text(&format!("/series/{s}/themes?state=proposed")).await;
+    assert!(!proposed.contains("Fælles investering i det digitale"), "filtered by state");
+    let (_, page) = app.client().get_text(&format!("/themes/{theme}")).await;
+    assert!(page.contains("Vi køber ind sammen fra 2028."));
+    app.stop().await;
+}
+
+both_backends!(
+    support_is_once_per_person_and_can_be_withdrawn,
+    merging_keeps_supporters_and_comments,
+    a_theme_is_scheduled_into_a_salon_and_concluded,
+);
