@@ -49,6 +49,10 @@ id_type!(
     ThemeId,
     /// A comment on a theme.
     CommentId,
+    /// A priority round in a salon.
+    RoundId,
+    /// An option of a priority round.
+    OptionId,
 );
 
 impl MessageId {

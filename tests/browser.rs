@@ -159,6 +159,24 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     organiser.click("main form[action='/series/1/themes'] button[type=submit]").await;
     organiser.wait_until("the new theme's page", || async { organiser.path().await.starts_with("/themes/") }).await;
     audit_in_both_languages(&organiser, "theme (organiser)").await;
+    // A priority round on the new salon: the form, the ballot while open, the results after.
+    organiser.goto(&format!("/salons/{salon}/rounds")).await;
+    audit_in_both_languages(&organiser, "priority rounds").await;
+    organiser.fill("#question", "Hvad prioriterer vi?").await;
+    organiser.fill("#options", "Fælles e-bøger\nKompetencer").await;
+    organiser.click(&format!("main form[action='/salons/{salon}/rounds'] button[type=submit]")).await;
+    organiser.wait_until("the round's page", || async { organiser.path().await.contains("/rounds/") }).await;
+    let round_path = organiser.path().await;
+    organiser.click(&format!("form[action='{round_path}/open'] button[type=submit]")).await;
+    organiser.find("form.ballot").await;
+    audit_in_both_languages(&organiser, "priority round (ballot)").await;
+    organiser.fill("form.ballot input[type=number]", "2").await;
+    organiser.click("form.ballot button[type=submit]").await;
+    organiser.wait_until("the ballot cast", || async { organiser.path().await.contains("done=cast") }).await;
+    organiser.click(&format!("form[action='{round_path}/close'] button[type=submit]")).await;
+    organiser.find("table.results").await;
+    audit_in_both_languages(&organiser, "priority round (results)").await;
+    organiser.screenshot("04b-round-results").await;
 
     // Each leader opens the answer link from their invitation and says yes.
     let lars = Browser::start("2-lars", &server.base, &shots, Setup::default()).await;

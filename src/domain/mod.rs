@@ -4,6 +4,7 @@
 
 pub mod email;
 pub mod person;
+pub mod round;
 pub mod rsvp;
 pub mod salon;
 pub mod role;

@@ -30,6 +30,7 @@ pub mod reminders;
 pub mod rsvp_tokens;
 pub mod registrations;
 pub mod rooms;
+pub mod rounds;
 pub mod rsvps;
 pub mod salons;
 pub mod series;

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod organise;
 pub mod participants;
 pub mod room;
+pub mod rounds;
 pub mod router;
 pub mod rsvp;
 pub mod rsvp_link;

@@ -18,7 +18,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, room, rsvp,
+    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, room, rounds, rsvp,
     rsvp_link, salon_page, security, themes, transcript,
 };
 use crate::app::SharedApp;
@@ -53,6 +53,13 @@ fn pages() -> Router<SharedApp> {
         .route("/themes/{id}/state", post(themes::set_state))
         .route("/themes/{id}/schedule", post(themes::schedule))
         .route("/themes/{id}/merge", post(themes::merge))
+        // Priority rounds in a salon (rounds): organisers prepare, open and close; people
+        // admitted to the room cast their points.
+        .route("/salons/{id}/rounds", get(rounds::list).post(rounds::create))
+        .route("/salons/{id}/rounds/{round}", get(rounds::show))
+        .route("/salons/{id}/rounds/{round}/ballot", post(rounds::ballot))
+        .route("/salons/{id}/rounds/{round}/open", post(rounds::open))
+        .route("/salons/{id}/rounds/{round}/close", post(rounds::close))
         // Organising (organise, import): salons, series, status changes, import from .ics.
         .route("/organise", get(organise::overview))
         .route("/salons/new", get(organise::new_salon).post(organise::create_salon))

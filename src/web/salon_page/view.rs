@@ -268,6 +268,7 @@ fn organiser_tools(ctx: &Ctx, salon: &Salon) -> Markup {
                 li { a class="button" href=(format!("/salons/{id}/edit")) { (t!("organise.edit", locale = l)) } }
                 @if salon.status() == Status::Published { li { a class="button" href=(format!("/salons/{id}/invite")) { (t!("organise.invite", locale = l)) } } }
                 li { a class="button" href=(format!("/salons/{id}/participants")) { (t!("organise.participants", locale = l)) } }
+                li { a class="button" href=(format!("/salons/{id}/rounds")) { (t!("round.title", locale = l)) } }
                 @if salon.status() == Status::Draft {
                     li { form method="post" action=(format!("/salons/{id}/publish")) { (csrf_field(ctx)) button type="submit" { (t!("organise.publish", locale = l)) } } }
                 }

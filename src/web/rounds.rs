@@ -1,0 +1,266 @@
+//! Priority rounds in a salon (`/salons/{id}/rounds`, `/salons/{id}/rounds/{round}`): organisers
+//! prepare a round (a question, options one per line, points per person, a maximum per option,
+//! results live or only after closing), open and close it; people admitted to the salon's room
+//! spread their points with a plain form (one number per option) and may change them until it
+//! closes. Results: a bar chart drawn on the server as SVG, with the same figures as a table.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::auth::Organiser;
+use super::context::Ctx;
+use super::extract::{Form, SalonPath, parse_id};
+use super::form::{self, Errors, Kind};
+use super::views::{csrf_field, login_href, page};
+use crate::app::SharedApp;
+use crate::domain::round::{self, State as RoundState};
+use crate::error::{AppError, AppResult};
+use crate::ids::{OptionId, RoundId};
+use crate::rooms::access;
+use crate::store::rounds::{self, Round, RoundOption};
+use crate::store::salons::Salon;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct PlanForm {
+    question: String,
+    options: String,
+    points_per_person: String,
+    max_per_option: String,
+    live_results: Option<String>,
+}
+
+pub async fn list(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
+    render_list(&app, &ctx, &salon, &PlanForm::default(), &Errors::default()).await
+}
+
+async fn render_list(app: &SharedApp, ctx: &Ctx, salon: &Salon, f: &PlanForm, errors: &Errors) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let all = rounds::of_salon(&app.db, salon.id).await?;
+    let title = t!("round.list_title", locale = l, title = salon.title).to_string();
+    Ok(page(
+        ctx,
+        &title,
+        html! {
+            p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
+            h1 { (t!("round.title", locale = l)) }
+            @if all.is_empty() { p { (t!("round.empty", locale = l)) } }
+            ul { @for r in &all { li { a href=(format!("/salons/{}/rounds/{}", salon.id, r.id)) { (r.question) } " · " (t!(format!("round.state.{}", r.state().as_str()), locale = l)) } } }
+            section aria-labelledby="new-round" class="panel" {
+                h2 id="new-round" { (t!("round.new", locale = l)) }
+                (form::summary(errors, l))
+                form method="post" action=(format!("/salons/{}/rounds", salon.id)) class="stacked" novalidate {
+                    (csrf_field(ctx))
+                    (form::field("question", &t!("round.field.question", locale = l), None, Kind::Text, &f.question, errors, true))
+                    (form::field("options", &t!("round.field.options", locale = l), Some(&t!("round.hint.options", locale = l)), Kind::TextArea(6), &f.options, errors, true))
+                    (form::field("points_per_person", &t!("round.field.points", locale = l), Some(&t!("round.hint.points", locale = l)), Kind::Number, &f.points_per_person, errors, false))
+                    (form::field("max_per_option", &t!("round.field.max", locale = l), Some(&t!("round.hint.max", locale = l)), Kind::Number, &f.max_per_option, errors, false))
+                    div class="choice" {
+                        input type="checkbox" id="live_results" name="live_results" value="on" checked[f.live_results.is_some()];
+                        label for="live_results" { (t!("round.field.live", locale = l)) }
+                    }
+                    div { button type="submit" { (t!("round.create", locale = l)) } }
+                }
+            }
+        },
+    ))
+}
+
+pub async fn create(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Form(f): Form<PlanForm>) -> AppResult<Response> {
+    match round::validate_plan(&f.question, &f.options, &f.points_per_person, &f.max_per_option, f.live_results.is_some()) {
+        Ok(plan) => {
+            let id = rounds::create(&app.db, salon.id, &plan).await?;
+            Ok(Redirect::to(&format!("/salons/{}/rounds/{id}", salon.id)).into_response())
+        }
+        Err(refused) => {
+            let mut errors = Errors::default();
+            for e in refused {
+                errors.add(e.field, t!(format!("round.error.{}", e.code), locale = ctx.lang()).to_string());
+            }
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_list(&app, &ctx, &salon, &f, &errors).await?).into_response())
+        }
+    }
+}
+
+/// The round of the path, for someone admitted to the salon's room (or an organiser).
+async fn admitted_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, params: &HashMap<String, String>) -> Result<(Round, bool), Response> {
+    let organiser = match access::admitted(&app.db, ctx.user.as_deref(), salon).await {
+        Ok(Ok(o)) => o,
+        Ok(Err(access::Denied::NotSignedIn)) => return Err(Redirect::to(&login_href(&ctx.path)).into_response()),
+        Ok(Err(access::Denied::NotRegistered)) => return Err(AppError::Forbidden.into_response()),
+        Ok(Err(access::Denied::NotFound)) => return Err(AppError::NotFound.into_response()),
+        Err(e) => return Err(AppError::from(e).into_response()),
+    };
+    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or("")).map_err(IntoResponse::into_response)?;
+    match rounds::get(&app.db, salon.id, id).await {
+        Ok(Some(r)) if r.state() != RoundState::Draft || organiser => Ok((r, organiser)),
+        Ok(_) => Err(AppError::NotFound.into_response()),
+        Err(e) => Err(AppError::from(e).into_response()),
+    }
+}
+
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> Response {
+    let (r, organiser) = match admitted_round(&app, &ctx, &salon, &params).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    match render_round(&app, &ctx, &salon, &r, organiser, None).await {
+        Ok(m) => m.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn render_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, r: &Round, organiser: bool, error: Option<String>) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let options = rounds::options(&app.db, r.id).await?;
+    let mine: HashMap<OptionId, i64> = match &ctx.user {
+        Some(u) => rounds::ballot_of(&app.db, r.id, u.id).await?.into_iter().collect(),
+        None => HashMap::new(),
+    };
+    let voters = rounds::voters(&app.db, r.id).await?;
+    let organisations = if r.results_visible() { rounds::organisations(&app.db, r.id).await? } else { Vec::new() };
+    let base = format!("/salons/{}/rounds/{}", salon.id, r.id);
+    Ok(page(
+        ctx,
+        &r.question,
+        html! {
+            p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
+            h1 { (r.question) }
+            p { span class="badge" { (t!(format!("round.state.{}", r.state().as_str()), locale = l)) } }
+            @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
+            @if r.state() == RoundState::Open && ctx.user.is_some() { (ballot_form(ctx, r, &options, &mine, &base)) }
+            @if r.results_visible() {
+                (results(l, r, &options, voters))
+                @if !organisations.is_empty() {
+                    p { (t!("round.organisations", locale = l)) " "
+                        @for (i, (_, name, country)) in organisations.iter().enumerate() { @if i > 0 { ", " } (name) " (" (country) ")" } }
+                }
+            } @else {
+                p { (t!("round.results_hidden", locale = l, n = voters)) }
+            }
+            @if organiser {
+                @match r.state() {
+                    RoundState::Draft => { form method="post" action=(format!("{base}/open")) { (csrf_field(ctx)) button type="submit" { (t!("round.open", locale = l)) } } }
+                    RoundState::Open => { form method="post" action=(format!("{base}/close")) { (csrf_field(ctx)) button type="submit" class="danger" { (t!("round.close", locale = l)) } } }
+                    RoundState::Closed => {}
+                }
+            }
+        },
+    ))
+}
+
+/// The ballot: a fieldset with one number field per option (`option-{id}`).
+fn ballot_form(ctx: &Ctx, r: &Round, options: &[RoundOption], mine: &HashMap<OptionId, i64>, base: &str) -> Markup {
+    let l = ctx.lang();
+    html! {
+        form method="post" action=(format!("{base}/ballot")) class="stacked ballot" {
+            (csrf_field(ctx))
+            fieldset {
+                legend { (t!("round.ballot_legend", locale = l, points = r.points_per_person, max = r.max_per_option)) }
+                @for o in options {
+                    div class="field" {
+                        label for=(format!("option-{}", o.id)) { (o.label) }
+                        input type="number" id=(format!("option-{}", o.id)) name=(format!("option-{}", o.id)) min="0" max=(r.max_per_option)
+                            value=(mine.get(&o.id).copied().unwrap_or(0));
+                    }
+                }
+            }
+            div { button type="submit" { (t!("round.cast", locale = l)) } }
+        }
+    }
+}
+
+/// A horizontal bar chart (SVG, drawn here) and the same figures as a table.
+fn results(l: &str, r: &Round, options: &[RoundOption], voters: i64) -> Markup {
+    let top = options.iter().map(|o| o.points).max().unwrap_or(0).max(1);
+    let (bar_left, bar_width, row) = (220.0_f64, 340.0_f64, 32);
+    let height = row * options.len() as i64 + 10;
+    html! {
+        section aria-labelledby="results" {
+            h2 id="results" { (t!("round.results", locale = l)) }
+            p { (t!("round.voters", locale = l, n = voters)) }
+            svg class="chart" role="img" aria-labelledby="chart-title" width="600" height=(height) viewBox=(format!("0 0 600 {height}")) xmlns="http://www.w3.org/2000/svg" {
+                title id="chart-title" { (t!("round.chart_title", locale = l, question = r.question)) }
+                @for (i, o) in options.iter().enumerate() {
+                    @let y = i as i64 * row + 5;
+                    @let w = bar_width * o.points as f64 / top as f64;
+                    text x="0" y=(y + 20) font-size="14" { (o.label.chars().take(28).collect::<String>()) }
+                    rect x=(bar_left) y=(y + 4) width=(format!("{w:.1}")) height="20" fill="#1d4e89" {}
+                    text x=(format!("{:.1}", bar_left + w + 6.0)) y=(y + 20) font-size="14" { (o.points) }
+                }
+            }
+            table class="results" {
+                caption { (t!("round.table_caption", locale = l)) }
+                thead { tr { th scope="col" { (t!("round.option", locale = l)) } th scope="col" { (t!("round.points", locale = l)) } } }
+                tbody { @for o in options { tr { th scope="row" { (o.label) } td { (o.points) } } } }
+            }
+        }
+    }
+}
+
+pub async fn ballot(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SalonPath(salon): SalonPath,
+    Path(params): Path<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Response {
+    let (r, organiser) = match admitted_round(&app, &ctx, &salon, &params).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    let Some(user) = ctx.user.clone() else { return AppError::Forbidden.into_response() };
+    match cast(&app, &r, user.id, &body).await {
+        Ok(Ok(())) => Redirect::to(&format!("/salons/{}/rounds/{}?done=cast", salon.id, r.id)).into_response(),
+        Ok(Err(code)) => {
+            let message = t!(format!("round.error.{code}"), locale = ctx.lang()).to_string();
+            let status = if code == "not_open" { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            match render_round(&app, &ctx, &salon, &r, organiser, Some(message)).await {
+                Ok(m) => (status, m).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Read `option-{id}` fields, check the ballot, and store it if the round is still open.
+async fn cast(app: &SharedApp, r: &Round, person: crate::ids::PersonId, body: &[u8]) -> AppResult<Result<(), &'static str>> {
+    let options: Vec<i64> = rounds::options(&app.db, r.id).await?.iter().map(|o| o.id.0).collect();
+    let mut given = Vec::new();
+    for (k, v) in url::form_urlencoded::parse(body) {
+        if let Some(id) = k.strip_prefix("option-") {
+            let Ok(id) = id.parse::<i64>() else { return Ok(Err("unknown_option")) };
+            given.push((id, v.into_owned()));
+        }
+    }
+    let points = match round::validate_ballot(r.points_per_person, r.max_per_option, &options, &given) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e.code())),
+    };
+    let points: Vec<(OptionId, i64)> = points.into_iter().map(|(o, n)| (OptionId(o), n)).collect();
+    if rounds::cast(&app.db, r.id, person, &points).await? { Ok(Ok(())) } else { Ok(Err("not_open")) }
+}
+
+pub async fn open(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+    advance(&app, &salon, &params, RoundState::Draft, RoundState::Open).await
+}
+
+pub async fn close(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+    advance(&app, &salon, &params, RoundState::Open, RoundState::Closed).await
+}
+
+async fn advance(app: &SharedApp, salon: &Salon, params: &HashMap<String, String>, from: RoundState, to: RoundState) -> AppResult<Response> {
+    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
+    let r = rounds::get(&app.db, salon.id, id).await?.ok_or(AppError::NotFound)?;
+    if !rounds::advance(&app.db, r.id, from, to).await? {
+        return Err(AppError::BadRequest("round.error.not_open"));
+    }
+    Ok(Redirect::to(&format!("/salons/{}/rounds/{}", salon.id, r.id)).into_response())
+}
