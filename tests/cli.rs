@@ -118,6 +118,13 @@ async fn the_demo_loads_twice_without_duplicates(db: TestDb) {
     let out = salon(&db, &["demo"], &[]);
     assert!(out.status.success());
     assert_eq!(db.count("select count(*) from rsvp").await, answers, "answers are not duplicated");
+    // The strategy work: themes with support (two scheduled), a closed round with results and
+    // an open one nobody has voted in yet; loaded once.
+    assert_eq!(db.count("select count(*) from theme").await, 4);
+    assert_eq!(db.count("select count(*) from theme where state = 'scheduled'").await, 2);
+    assert_eq!(db.count("select count(*) from round where state = 'closed'").await, 1);
+    assert_eq!(db.count("select count(*) from round where state = 'open'").await, 1);
+    assert_eq!(db.count("select count(distinct person_id) from ballot_point").await, 4);
     // One salon is running right now, so a newcomer can walk into a live room.
     let now = chrono::Utc::now();
     let running = if db.postgres {

@@ -80,6 +80,8 @@ async fn ballots_are_checked_and_results_come_at_closing(db: TestDb) {
     // Hidden until closing.
     let (_, page) = lars.get_text(&path).await;
     assert!(page.contains("Resultatet vises, når runden lukkes. 2 har stemt"));
+    let rounds: serde_json::Value = lars.get(&format!("/api/v1/salons/{_salon}/rounds")).await.json().await.unwrap();
+    assert!(rounds[0]["options"][0].get("points").is_none() && rounds[0].get("voters").is_none(), "hidden in the API too: {rounds}");
     assert!(!page.contains("<table class=\"results\""));
 
     assert_eq!(org.post_form(&format!("{path}/close"), &[]).await.status(), 303);
@@ -87,6 +89,14 @@ async fn ballots_are_checked_and_results_come_at_closing(db: TestDb) {
     let table = main_text(&page);
     assert!(table.contains("Fælles e-bøger 4") && table.contains("Kompetencer 3") && table.contains("Data om brugerne 3"), "{table}");
     assert!(page.contains("<svg") && page.contains("2 har stemt"));
+    // Organisers download the figures; the JSON shows them now too.
+    let csv = org.get_text(&format!("{path}/results.csv")).await.1;
+    assert!(csv.contains("\"Fælles e-bøger\",4"), "{csv}");
+    let rounds: serde_json::Value = lars.get(&format!("/api/v1/salons/{_salon}/rounds")).await.json().await.unwrap();
+    assert_eq!(rounds[0]["state"], "closed");
+    assert_eq!(rounds[0]["voters"], 2);
+    assert_eq!(rounds[0]["options"][0]["points"], 4);
+    assert_eq!(lars.get(&format!("{path}/results.csv")).await.status(), 403, "organisers only");
     // Frozen: a ballot after closing changes nothing.
     let r = cast(&jens, &path, &ballot(&options, &["0", "0", "0"])).await;
     assert_eq!(r.status(), 409);

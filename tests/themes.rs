@@ -120,6 +120,9 @@ async fn a_theme_is_scheduled_into_a_salon_and_concluded(db: TestDb) {
     assert_eq!(db.count(&format!("select count(*) from theme where id = {theme} and state = 'scheduled'")).await, 1);
     let (_, page) = app.client().get_text(&format!("/salons/{salon}")).await;
     assert!(page.contains("Fælles investering i det digitale"), "the salon page shows its themes");
+    // A priority round on the salon starts with its themes as options.
+    let (_, form) = org.get_text(&format!("/salons/{salon}/rounds")).await;
+    assert!(form.contains("Fælles investering i det digitale</textarea>"), "the theme is a suggested option");
 
     // Concluding needs a conclusion.
     let r = org.post_form(&format!("/themes/{theme}/state"), &[("state", "concluded"), ("conclusion", "")]).await;

@@ -116,3 +116,60 @@ pub async fn series_themes(State(app): State<SharedApp>, ctx: super::context::Ct
     }
     Ok(Json(out))
 }
+
+#[derive(Serialize)]
+pub struct OptionJson {
+    id: crate::ids::OptionId,
+    label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points: Option<i64>,
+}
+
+/// A priority round, for signed-in members; points and voters only once the results may be
+/// shown (closed, or open with live results).
+#[derive(Serialize)]
+pub struct RoundJson {
+    id: crate::ids::RoundId,
+    question: String,
+    state: &'static str,
+    points_per_person: i64,
+    max_per_option: i64,
+    options: Vec<OptionJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voters: Option<i64>,
+}
+
+/// `GET /api/v1/salons/{id}/rounds`: the salon's opened and closed rounds (signed in; a draft
+/// salon is not found, as everywhere).
+pub async fn salon_rounds(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<Vec<RoundJson>>> {
+    if ctx.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    if salon.status() == Status::Draft {
+        return Err(AppError::NotFound);
+    }
+    let mut out = Vec::new();
+    for r in crate::store::rounds::of_salon(&app.db, salon.id).await? {
+        if r.state() == crate::domain::round::State::Draft {
+            continue;
+        }
+        let visible = r.results_visible();
+        let options = crate::store::rounds::options(&app.db, r.id)
+            .await?
+            .into_iter()
+            .map(|o| OptionJson { id: o.id, label: o.label, points: visible.then_some(o.points) })
+            .collect();
+        let voters = if visible { Some(crate::store::rounds::voters(&app.db, r.id).await?) } else { None };
+        out.push(RoundJson {
+            id: r.id,
+            question: r.question.clone(),
+            state: r.state().as_str(),
+            points_per_person: r.points_per_person,
+            max_per_option: r.max_per_option,
+            options,
+            voters,
+        });
+    }
+    Ok(Json(out))
+}

@@ -163,7 +163,7 @@ fn push_row(out: &mut String, fields: &[String]) {
 }
 
 /// Quote a field; neutralise spreadsheet formulas (a name starting with "=" must not run).
-fn csv_field(value: &str) -> String {
+pub(super) fn csv_field(value: &str) -> String {
     let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
     format!("\"{}\"", safe.replace('"', "\"\""))
 }

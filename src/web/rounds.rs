@@ -37,7 +37,16 @@ pub struct PlanForm {
 }
 
 pub async fn list(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
-    render_list(&app, &ctx, &salon, &PlanForm::default(), &Errors::default()).await
+    // The options start as the themes scheduled into this salon, else the series' most
+    // supported themes; the organiser edits them freely.
+    let mut themes = crate::store::themes::of_salon(&app.db, salon.id).await?;
+    if themes.is_empty()
+        && let Some(series) = salon.series_id
+    {
+        themes = crate::store::themes::of_series(&app.db, series, None).await?;
+    }
+    let options = themes.iter().take(round::MAX_OPTIONS).map(|t| t.title.as_str()).collect::<Vec<_>>().join("\n");
+    render_list(&app, &ctx, &salon, &PlanForm { options, ..PlanForm::default() }, &Errors::default()).await
 }
 
 async fn render_list(app: &SharedApp, ctx: &Ctx, salon: &Salon, f: &PlanForm, errors: &Errors) -> AppResult<Markup> {
@@ -143,6 +152,9 @@ async fn render_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, r: &Round, orga
                 }
             } @else {
                 p { (t!("round.results_hidden", locale = l, n = voters)) }
+            }
+            @if organiser && r.results_visible() {
+                p { a href=(format!("{base}/results.csv")) download { (t!("round.csv", locale = l)) } }
             }
             @if organiser {
                 @match r.state() {
@@ -263,4 +275,27 @@ async fn advance(app: &SharedApp, salon: &Salon, params: &HashMap<String, String
         return Err(AppError::BadRequest("round.error.not_open"));
     }
     Ok(Redirect::to(&format!("/salons/{}/rounds/{}", salon.id, r.id)).into_response())
+}
+
+/// The results as CSV for organisers (UTF-8 with BOM, so Excel shows æøå right): one line per
+/// option with its points, once the results may be shown.
+pub async fn csv(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
+    let r = rounds::get(&app.db, salon.id, id).await?.ok_or(AppError::NotFound)?;
+    if !r.results_visible() {
+        return Err(AppError::BadRequest("round.error.not_closed"));
+    }
+    let mut out = String::from("\u{feff}\"option\",\"points\"\r\n");
+    for o in rounds::options(&app.db, r.id).await? {
+        out.push_str(&format!("{},{}\r\n", super::participants::csv_field(&o.label), o.points));
+    }
+    let name = format!("round-{}-{}.csv", salon.id, r.id);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        out,
+    )
+        .into_response())
 }

@@ -57,6 +57,7 @@ fn pages() -> Router<SharedApp> {
         // admitted to the room cast their points.
         .route("/salons/{id}/rounds", get(rounds::list).post(rounds::create))
         .route("/salons/{id}/rounds/{round}", get(rounds::show))
+        .route("/salons/{id}/rounds/{round}/results.csv", get(rounds::csv))
         .route("/salons/{id}/rounds/{round}/ballot", post(rounds::ballot))
         .route("/salons/{id}/rounds/{round}/open", post(rounds::open))
         .route("/salons/{id}/rounds/{round}/close", post(rounds::close))
@@ -106,6 +107,7 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/salons", get(api::list))
         .route("/api/v1/salons/{id}", get(api::one))
         .route("/api/v1/series/{id}/themes", get(api::series_themes))
+        .route("/api/v1/salons/{id}/rounds", get(api::salon_rounds))
         .fallback(|| async { AppError::NotFound })
 }
 

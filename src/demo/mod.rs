@@ -1,10 +1,13 @@
 //! The demo alliance: its organisations, an admin, an organiser and some leaders, and the
 //! spring series as in its announcement (a physical kickoff, then two digital half-day salons),
-//! moved to the coming weeks, plus a salon that is running right now, with some answers.
+//! moved to the coming weeks, plus a salon that is running right now, with some answers, and
+//! the series' strategy work (`strategy`: themes, a closed and an open priority round).
 //!
 //! Idempotent: everything is upserted by its natural key (short name, email, series and salon
 //! title), so loading twice duplicates nothing; a second load moves the demo salons' times
 //! forward again so the "now" salon is always running.
+
+mod strategy;
 
 use chrono::{Duration, Timelike, Utc};
 
@@ -16,7 +19,7 @@ use crate::i18n::Locale;
 use crate::store::organisations::{self, NewOrganisation};
 use crate::store::people::{self, NewPerson};
 use crate::store::rsvps::{self, Rules};
-use crate::ids::{PersonId, SeriesId};
+use crate::ids::{PersonId, SalonId, SeriesId};
 use crate::store::{Db, salons, series};
 
 /// (short name, name, country)
@@ -205,13 +208,22 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
         }
     };
     let organiser = people::by_email(db, &Email::parse(ORGANISER_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+    let mut ids = Vec::new();
+    let mut running = None;
     for demo in SALONS {
-        load_salon(db, demo, series_id, organiser.as_ref().map(|o| o.id)).await?;
+        let id = load_salon(db, demo, series_id, organiser.as_ref().map(|o| o.id)).await?;
+        if demo.days_ahead.is_none() {
+            running = Some(id);
+        }
+        ids.push(id);
+    }
+    if let Some(running) = running {
+        strategy::load(db, series_id, &ids, running).await?;
     }
     Ok(SALONS.len())
 }
 
-async fn load_salon(db: &Db, demo: &DemoSalon, series_id: SeriesId, organiser_id: Option<PersonId>) -> anyhow::Result<()> {
+async fn load_salon(db: &Db, demo: &DemoSalon, series_id: SeriesId, organiser_id: Option<PersonId>) -> anyhow::Result<SalonId> {
     let tz = chrono_tz::Europe::Copenhagen;
     let now = Utc::now().with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or_else(Utc::now);
     let starts = match demo.days_ahead {
@@ -265,5 +277,5 @@ async fn load_salon(db: &Db, demo: &DemoSalon, series_id: SeriesId, organiser_id
             .map_err(|e| anyhow::anyhow!("demo answer for {email}: {e:?}"))?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(id)
 }

@@ -1,0 +1,102 @@
+//! The demo series' strategy work, so a newcomer sees the method at work: themes proposed with
+//! support (one scheduled into each digital salon), a closed priority round with results in
+//! the salon running now, and an open round there that nobody has voted in yet. Loaded once:
+//! a series that has themes already is left as it is.
+
+use crate::domain::round::{RoundPlan, State};
+use crate::domain::theme::ThemeText;
+use crate::domain::Email;
+use crate::ids::{OptionId, PersonId, SalonId, SeriesId};
+use crate::store::{Db, people, rounds, salons, themes};
+
+/// (title, why, proposer, supporters, index of the salon it is scheduled into)
+type DemoTheme = (&'static str, &'static str, &'static str, &'static [&'static str], Option<usize>);
+
+const THEMES: &[DemoTheme] = &[
+    (
+        "Fælles digitalt indhold: e-bøger, lydbøger og streaming",
+        "Borgerne møder det samme tilbud, uanset kommune, og vi forhandler med leverandørerne som én.",
+        "lars.brandt@kb.example",
+        &["birgitte.noergaard@cb.example", "jens.riis@kombit.example", "sofie.aa@ddf.example", "aino.virtanen@kirjastot.example"],
+        Some(1),
+    ),
+    (
+        "En fælles investeringsplan for det digitale",
+        "Hvem betaler for hvad, og i hvilken rækkefølge? Så vi ikke bygger det samme to gange.",
+        "jens.riis@kombit.example",
+        &["lars.brandt@kb.example", "ingrid.solberg@bibliotek24.example"],
+        Some(2),
+    ),
+    (
+        "Kompetencer: bibliotekarer som digitale vejledere",
+        "Digitalt indhold uden vejledning når ikke dem, der har mest brug for det.",
+        "sofie.aa@ddf.example",
+        &["birgitte.noergaard@cb.example"],
+        None,
+    ),
+    ("Data om brugerne på tværs af kommuner", "", "ingrid.solberg@bibliotek24.example", &[], None),
+];
+
+async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(people::by_email(db, &email).await?.map(|p| p.id))
+}
+
+/// `salons` are the series' salons in the order of `SALONS`; `running` is the one running now.
+pub async fn load(db: &Db, series_id: SeriesId, salons_in_order: &[SalonId], running: SalonId) -> anyhow::Result<()> {
+    if !themes::of_series(db, series_id, None).await?.is_empty() {
+        return Ok(());
+    }
+    for (title, why, proposer, supporters, salon) in THEMES {
+        let Some(proposer) = person(db, proposer).await? else { continue };
+        let text = ThemeText { title: title.to_string(), why: why.to_string() };
+        let id = themes::create(db, &themes::NewTheme { series_id, text: &text, organisation_id: None, proposed_by: proposer }).await?;
+        themes::support(db, id, proposer).await?;
+        for s in *supporters {
+            if let Some(p) = person(db, s).await? {
+                themes::support(db, id, p).await?;
+            }
+        }
+        if let Some(salon) = salon.and_then(|i| salons_in_order.get(i)) {
+            themes::schedule(db, id, *salon).await?;
+        }
+    }
+    load_rounds(db, running).await
+}
+
+async fn load_rounds(db: &Db, running: SalonId) -> anyhow::Result<()> {
+    let _ = salons::get(db, running).await?.ok_or_else(|| anyhow::anyhow!("the running demo salon is missing"))?;
+    let first = RoundPlan {
+        question: "Hvilket tema skal vi tage op først?".into(),
+        options: THEMES.iter().take(3).map(|t| t.0.to_string()).collect(),
+        points_per_person: 5,
+        max_per_option: 3,
+        live_results: false,
+    };
+    let closed = rounds::create(db, running, &first).await?;
+    rounds::advance(db, closed, State::Draft, State::Open).await?;
+    let options: Vec<OptionId> = rounds::options(db, closed).await?.iter().map(|o| o.id).collect();
+    let ballots: [(&str, [i64; 3]); 4] = [
+        ("lars.brandt@kb.example", [3, 2, 0]),
+        ("jens.riis@kombit.example", [1, 3, 1]),
+        ("sofie.aa@ddf.example", [2, 0, 3]),
+        ("ingrid.solberg@bibliotek24.example", [3, 1, 1]),
+    ];
+    for (email, points) in ballots {
+        if let Some(p) = person(db, email).await? {
+            let given: Vec<(OptionId, i64)> = options.iter().copied().zip(points).filter(|(_, n)| *n > 0).collect();
+            rounds::cast(db, closed, p, &given).await?;
+        }
+    }
+    rounds::advance(db, closed, State::Open, State::Closed).await?;
+    let second = RoundPlan {
+        question: "Hvad skal vi prioritere i den fælles investering?".into(),
+        options: vec!["Fælles indkøb af e-bøger".into(), "En fælles app".into(), "Uddannelse af personalet".into(), "Bedre data".into()],
+        points_per_person: 5,
+        max_per_option: 3,
+        live_results: false,
+    };
+    let open = rounds::create(db, running, &second).await?;
+    rounds::advance(db, open, State::Draft, State::Open).await?;
+    Ok(())
+}
