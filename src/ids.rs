@@ -53,6 +53,10 @@ id_type!(
     RoundId,
     /// An option of a priority round.
     OptionId,
+    /// A decision recorded for a salon.
+    DecisionId,
+    /// An action recorded for a salon.
+    ActionId,
 );
 
 impl MessageId {

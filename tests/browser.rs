@@ -177,6 +177,11 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     organiser.find("table.results").await;
     audit_in_both_languages(&organiser, "priority round (results)").await;
     organiser.screenshot("04b-round-results").await;
+    organiser.goto(&format!("/salons/{salon}/outcomes")).await;
+    organiser.fill("#body", "Vi køber e-bøger ind sammen.").await;
+    organiser.click(&format!("form[action='/salons/{salon}/outcomes/decisions'] button[type=submit]")).await;
+    organiser.find("#decisions + ol li").await;
+    audit_in_both_languages(&organiser, "decisions and actions").await;
 
     // Each leader opens the answer link from their invitation and says yes.
     let lars = Browser::start("2-lars", &server.base, &shots, Setup::default()).await;

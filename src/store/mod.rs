@@ -23,6 +23,7 @@ use crate::config::DatabaseUrl;
 pub mod conn;
 pub mod login_tokens;
 pub mod organisations;
+pub mod outcomes;
 pub mod outbox;
 pub mod feed_tokens;
 pub mod people;

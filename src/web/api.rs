@@ -173,3 +173,41 @@ pub async fn salon_rounds(State(app): State<SharedApp>, ctx: super::context::Ctx
     }
     Ok(Json(out))
 }
+
+#[derive(Serialize)]
+pub struct ActionJson {
+    id: crate::ids::ActionId,
+    what: String,
+    owner: Option<String>,
+    organisation: Option<String>,
+    due: Option<String>,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct OutcomesJson {
+    decisions: Vec<crate::store::outcomes::Decision>,
+    actions: Vec<ActionJson>,
+}
+
+/// `GET /api/v1/series/{id}/outcomes`: decisions and actions of the series' salons (signed in).
+pub async fn series_outcomes(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<OutcomesJson>> {
+    if ctx.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let decisions = crate::store::outcomes::decisions_of_series(&app.db, series.id).await?;
+    let actions = crate::store::outcomes::actions_of_series(&app.db, series.id)
+        .await?
+        .into_iter()
+        .map(|a| ActionJson {
+            id: a.id,
+            status: a.status().as_str(),
+            what: a.what,
+            owner: a.owner,
+            organisation: a.organisation,
+            due: a.due.map(|d| d.to_string()),
+        })
+        .collect();
+    Ok(Json(OutcomesJson { decisions, actions }))
+}

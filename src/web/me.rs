@@ -28,12 +28,19 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &people::Person, new_feed: Optio
     let zones: Vec<(String, String)> = OFFERED_ZONES.iter().map(|z| (z.to_string(), z.to_string())).collect();
     let languages: Vec<(String, String)> = Locale::OFFERED.iter().map(|x| (x.code().to_string(), x.native_name().to_string())).collect();
     let zone = me.time_zone().map(|z| z.name().to_string()).unwrap_or_default();
+    let actions = crate::store::outcomes::open_for(&app.db, me.id, me.organisation_id).await?;
     Ok(page(
         ctx,
         &t!("me.title", locale = l),
         html! {
             h1 { (t!("me.title", locale = l)) }
             p { (me.name) " <" (me.email) ">" }
+            @if !actions.is_empty() {
+                section aria-labelledby="my-actions" {
+                    h2 id="my-actions" { (t!("outcome.my_actions", locale = l)) }
+                    ul { @for a in &actions { li { (super::outcomes::action_line(ctx, a, None)) " · " a href=(format!("/salons/{}/outcomes", a.salon_id)) { (t!("outcome.heading", locale = l)) } } } }
+                }
+            }
             (form::summary(errors, l))
             form method="post" action="/me" class="stacked" {
                 (csrf_field(ctx))

@@ -20,6 +20,7 @@ pub mod login;
 pub mod me;
 pub mod metrics;
 pub mod organise;
+pub mod outcomes;
 pub mod participants;
 pub mod room;
 pub mod rounds;

@@ -18,7 +18,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, participants, room, rounds, rsvp,
+    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, outcomes, participants, room, rounds, rsvp,
     rsvp_link, salon_page, security, themes, transcript,
 };
 use crate::app::SharedApp;
@@ -61,6 +61,12 @@ fn pages() -> Router<SharedApp> {
         .route("/salons/{id}/rounds/{round}/ballot", post(rounds::ballot))
         .route("/salons/{id}/rounds/{round}/open", post(rounds::open))
         .route("/salons/{id}/rounds/{round}/close", post(rounds::close))
+        // Outcomes of a salon (outcomes): decisions and actions by organisers and note-takers.
+        .route("/salons/{id}/outcomes", get(outcomes::show))
+        .route("/salons/{id}/outcomes/decisions", post(outcomes::decide))
+        .route("/salons/{id}/outcomes/actions", post(outcomes::add_action))
+        .route("/salons/{id}/outcomes/actions/{action}/{status}", post(outcomes::set_action))
+        .route("/salons/{id}/outcomes/note-takers", post(outcomes::add_note_taker))
         // Organising (organise, import): salons, series, status changes, import from .ics.
         .route("/organise", get(organise::overview))
         .route("/salons/new", get(organise::new_salon).post(organise::create_salon))
@@ -108,6 +114,7 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/salons/{id}", get(api::one))
         .route("/api/v1/series/{id}/themes", get(api::series_themes))
         .route("/api/v1/salons/{id}/rounds", get(api::salon_rounds))
+        .route("/api/v1/series/{id}/outcomes", get(api::series_outcomes))
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -39,6 +39,9 @@ pub fn salon(app: &SharedApp, ctx: &Ctx, data: &SalonData, panel: &Panel) -> Mar
             @if (registered || organiser_view) && salon.status() != Status::Draft {
                 p { a class="button" href=(format!("/salons/{}/room", salon.id)) { (t!("room.enter", locale = l)) } }
             }
+            @if salon.status() != Status::Draft {
+                p { a href=(format!("/salons/{}/outcomes", salon.id)) { (t!("outcome.link", locale = l)) } }
+            }
             (rsvp_panel(ctx, data, standing, panel))
             @if salon.status() != Status::Draft { (add_to_calendar(app, ctx, salon)) }
             @if !data.shown.is_empty() {

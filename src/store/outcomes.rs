@@ -1,0 +1,122 @@
+//! Outcomes of salons: note-takers, decisions and actions.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Conn, execute, rows, values};
+use crate::domain::outcome::Status;
+use crate::domain::time::now;
+use crate::ids::{ActionId, DecisionId, OrganisationId, PersonId, SalonId, SeriesId};
+
+pub async fn add_note_taker(c: impl Into<Conn<'_>>, salon: SalonId, person: PersonId) -> Result<(), sqlx::Error> {
+    execute!(c, "insert into note_taker (salon_id, person_id) values ($1, $2) on conflict do nothing", salon, person)?;
+    Ok(())
+}
+
+pub async fn is_note_taker(c: impl Into<Conn<'_>>, salon: SalonId, person: PersonId) -> Result<bool, sqlx::Error> {
+    let n: i64 = values!(c, fetch_one, "select count(*) from note_taker where salon_id = $1 and person_id = $2", salon, person)?;
+    Ok(n > 0)
+}
+
+/// The note-takers' names.
+pub async fn note_takers(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<String>, sqlx::Error> {
+    values!(c, fetch_all, "select p.name from note_taker n join person p on p.id = n.person_id where n.salon_id = $1 order by p.name", salon)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Decision {
+    pub id: DecisionId,
+    pub salon_id: SalonId,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn decide(c: impl Into<Conn<'_>>, salon: SalonId, body: &str, by: PersonId) -> Result<DecisionId, sqlx::Error> {
+    values!(c, fetch_one, "insert into decision (salon_id, body, recorded_by, created_at) values ($1, $2, $3, $4) returning id", salon, body, by, now())
+}
+
+pub async fn decisions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Decision>, sqlx::Error> {
+    rows!(c, fetch_all, "select id, salon_id, body, created_at from decision where salon_id = $1 order by id", salon)
+}
+
+pub async fn decisions_of_series(c: impl Into<Conn<'_>>, series: SeriesId) -> Result<Vec<Decision>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select d.id, d.salon_id, d.body, d.created_at from decision d join salon s on s.id = d.salon_id
+         where s.series_id = $1 order by d.id",
+        series
+    )
+}
+
+/// An action with its owner's and organisation's names.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Action {
+    pub id: ActionId,
+    pub salon_id: SalonId,
+    pub what: String,
+    pub owner_id: Option<PersonId>,
+    pub owner: Option<String>,
+    pub organisation_id: Option<OrganisationId>,
+    pub organisation: Option<String>,
+    pub due: Option<NaiveDate>,
+    status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Action {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Open)
+    }
+}
+
+const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, a.organisation_id, o.name as organisation,
+        a.due, a.status, a.created_at
+    from action a left join person p on p.id = a.owner_id left join organisation o on o.id = a.organisation_id";
+
+pub struct NewAction<'a> {
+    pub salon: SalonId,
+    pub what: &'a str,
+    pub owner: Option<PersonId>,
+    pub organisation: Option<OrganisationId>,
+    pub due: Option<NaiveDate>,
+    pub by: PersonId,
+}
+
+pub async fn add_action(c: impl Into<Conn<'_>>, a: &NewAction<'_>) -> Result<ActionId, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "insert into action (salon_id, what, owner_id, organisation_id, due, status, recorded_by, created_at)
+         values ($1, $2, $3, $4, $5, 'open', $6, $7) returning id",
+        a.salon,
+        a.what,
+        a.owner,
+        a.organisation,
+        a.due,
+        a.by,
+        now()
+    )
+}
+
+pub async fn actions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Action>, sqlx::Error> {
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(format!("{ACTION} where a.salon_id = $1 order by a.id")), salon)
+}
+
+pub async fn actions_of_series(c: impl Into<Conn<'_>>, series: SeriesId) -> Result<Vec<Action>, sqlx::Error> {
+    let sql = format!("{ACTION} join salon s on s.id = a.salon_id where s.series_id = $1 order by a.status desc, a.due, a.id");
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series)
+}
+
+/// A person's open actions: their own, and their organisation's without a named owner.
+pub async fn open_for(c: impl Into<Conn<'_>>, person: PersonId, organisation: Option<OrganisationId>) -> Result<Vec<Action>, sqlx::Error> {
+    let sql = format!(
+        "{ACTION} where a.status = 'open' and (a.owner_id = $1 or (a.owner_id is null and a.organisation_id = $2))
+         order by a.due, a.id"
+    );
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), person, organisation)
+}
+
+/// Mark an action of `salon` open or done; false when there is no such action there.
+pub async fn set_status(c: impl Into<Conn<'_>>, salon: SalonId, id: ActionId, status: Status) -> Result<bool, sqlx::Error> {
+    Ok(execute!(c, "update action set status = $1 where id = $2 and salon_id = $3", status.as_str(), id, salon)? == 1)
+}

@@ -1,0 +1,215 @@
+//! A salon's outcomes (`/salons/{id}/outcomes`): decisions and actions, recorded by organisers
+//! and the note-takers they name; read by everyone who may see the salon. Action owners find
+//! their open actions on `/me`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::auth::{Organiser, SignedIn};
+use super::context::Ctx;
+use super::extract::{Form, SalonPath, parse_id};
+use super::form::{self, Errors, Kind};
+use super::salon_page::is_organiser;
+use super::views::{csrf_field, page};
+use crate::app::SharedApp;
+use crate::domain::Email;
+use crate::domain::outcome::{self, Status};
+use crate::error::{AppError, AppResult};
+use crate::ids::ActionId;
+use crate::store::outcomes::{self, Action};
+use crate::store::people::Person;
+use crate::store::salons::Salon;
+use crate::store::{organisations, people};
+
+/// May this person record outcomes for the salon?
+async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
+    Ok(match &ctx.user {
+        Some(u) => is_organiser(ctx) || outcomes::is_note_taker(&app.db, salon.id, u.id).await?,
+        None => false,
+    })
+}
+
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon): SalonPath) -> AppResult<Markup> {
+    render(&app, &ctx, &salon, &Errors::default()).await
+}
+
+async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let decisions = outcomes::decisions_of_salon(&app.db, salon.id).await?;
+    let actions = outcomes::actions_of_salon(&app.db, salon.id).await?;
+    let recorder = may_record(app, ctx, salon).await?;
+    let takers = outcomes::note_takers(&app.db, salon.id).await?;
+    let orgs: Vec<(String, String)> = std::iter::once((String::new(), t!("people.no_organisation", locale = l).to_string()))
+        .chain(organisations::all(&app.db).await?.into_iter().map(|o| (o.short_name, o.name)))
+        .collect();
+    let title = t!("outcome.title", locale = l, title = salon.title).to_string();
+    let base = format!("/salons/{}/outcomes", salon.id);
+    Ok(page(
+        ctx,
+        &title,
+        html! {
+            p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
+            h1 { (t!("outcome.heading", locale = l)) }
+            @if !takers.is_empty() { p { (t!("outcome.note_takers", locale = l)) " " (takers.join(", ")) } }
+            (form::summary(errors, l))
+            section aria-labelledby="decisions" {
+                h2 id="decisions" { (t!("outcome.decisions", locale = l)) }
+                @if decisions.is_empty() { p class="muted" { (t!("outcome.no_decisions", locale = l)) } }
+                ol { @for d in &decisions { li { (d.body) } } }
+                @if recorder {
+                    form method="post" action=(format!("{base}/decisions")) class="stacked" novalidate {
+                        (csrf_field(ctx))
+                        (form::field("body", &t!("outcome.field.decision", locale = l), None, Kind::TextArea(3), "", errors, true))
+                        div { button type="submit" { (t!("outcome.record_decision", locale = l)) } }
+                    }
+                }
+            }
+            section aria-labelledby="actions" {
+                h2 id="actions" { (t!("outcome.actions", locale = l)) }
+                @if actions.is_empty() { p class="muted" { (t!("outcome.no_actions", locale = l)) } }
+                ul class="actions-list" { @for a in &actions { li { (action_line(ctx, a, recorder.then_some(base.as_str()))) } } }
+                @if recorder {
+                    form method="post" action=(format!("{base}/actions")) class="stacked" novalidate {
+                        (csrf_field(ctx))
+                        (form::field("what", &t!("outcome.field.what", locale = l), None, Kind::Text, "", errors, true))
+                        (form::field("owner", &t!("outcome.field.owner", locale = l), Some(&t!("outcome.hint.owner", locale = l)), Kind::Email, "", errors, false))
+                        (form::field("organisation", &t!("outcome.field.organisation", locale = l), None, Kind::Select(&orgs), "", errors, false))
+                        (form::field("due", &t!("outcome.field.due", locale = l), Some(&t!("outcome.hint.due", locale = l)), Kind::Text, "", errors, false))
+                        div { button type="submit" { (t!("outcome.record_action", locale = l)) } }
+                    }
+                }
+            }
+            @if is_organiser(ctx) {
+                form method="post" action=(format!("{base}/note-takers")) class="stacked" novalidate {
+                    (csrf_field(ctx))
+                    (form::field("email", &t!("outcome.field.note_taker", locale = l), None, Kind::Email, "", errors, true))
+                    div { button type="submit" class="secondary" { (t!("outcome.add_note_taker", locale = l)) } }
+                }
+            }
+        },
+    ))
+}
+
+/// One action: what, who, by when, its state; `base` when the viewer may mark it done.
+pub fn action_line(ctx: &Ctx, a: &Action, base: Option<&str>) -> Markup {
+    let l = ctx.lang();
+    let who = [a.owner.clone(), a.organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    html! {
+        span class=(if a.status() == Status::Done { "badge" } else { "badge badge-open" }) { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) }
+        " " (a.what)
+        @if !who.is_empty() { " – " (who) }
+        @if let Some(d) = a.due { " – " (t!("outcome.due", locale = l, date = d.format("%d.%m.%Y").to_string())) }
+        @if let Some(base) = base {
+            @let next = if a.status() == Status::Done { Status::Open } else { Status::Done };
+            form method="post" action=(format!("{base}/actions/{}/{}", a.id, next.as_str())) class="inline" {
+                (csrf_field(ctx)) " "
+                button type="submit" class="link" { (t!(format!("outcome.mark.{}", next.as_str()), locale = l)) }
+            }
+        }
+    }
+}
+
+async fn refuse(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &[outcome::FieldError]) -> AppResult<Response> {
+    let mut e = Errors::default();
+    for f in errors {
+        e.add(f.field, t!(format!("outcome.error.{}", f.code), locale = ctx.lang()).to_string());
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(app, ctx, salon, &e).await?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    body: String,
+}
+
+pub async fn decide(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, SalonPath(salon): SalonPath, Form(f): Form<DecisionForm>) -> AppResult<Response> {
+    if !may_record(&app, &ctx, &salon).await? {
+        return Err(AppError::Forbidden);
+    }
+    match outcome::decision(&f.body) {
+        Ok(body) => {
+            outcomes::decide(&app.db, salon.id, &body, me.id).await?;
+            Ok(Redirect::to(&format!("/salons/{}/outcomes#decisions", salon.id)).into_response())
+        }
+        Err(e) => refuse(&app, &ctx, &salon, &[e]).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    what: String,
+    owner: String,
+    organisation: String,
+    due: String,
+}
+
+pub async fn add_action(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, SalonPath(salon): SalonPath, Form(f): Form<ActionForm>) -> AppResult<Response> {
+    if !may_record(&app, &ctx, &salon).await? {
+        return Err(AppError::Forbidden);
+    }
+    let parsed = outcome::action(&f.what, &f.due);
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    let owner = match f.owner.trim() {
+        "" => None,
+        raw => person_by(&app, raw).await?.or_else(|| {
+            errors.push(outcome::FieldError { field: "owner", code: "owner" });
+            None
+        }),
+    };
+    let organisation = match f.organisation.as_str() {
+        "" => None,
+        short => organisations::by_short_name(&app.db, short).await?.map(|o| o.id).or_else(|| {
+            errors.push(outcome::FieldError { field: "organisation", code: "organisation" });
+            None
+        }),
+    };
+    let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
+        return refuse(&app, &ctx, &salon, &errors).await;
+    };
+    let new = outcomes::NewAction { salon: salon.id, what: &what, owner: owner.map(|p| p.id), organisation, due, by: me.id };
+    outcomes::add_action(&app.db, &new).await?;
+    Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
+}
+
+async fn person_by(app: &SharedApp, raw: &str) -> AppResult<Option<Person>> {
+    Ok(match Email::parse(raw) {
+        Ok(email) => people::by_email(&app.db, &email).await?,
+        Err(_) => None,
+    })
+}
+
+pub async fn set_action(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+    if !may_record(&app, &ctx, &salon).await? {
+        return Err(AppError::Forbidden);
+    }
+    let id: ActionId = parse_id(params.get("action").map(String::as_str).unwrap_or(""))?;
+    let status = Status::parse(params.get("status").map(String::as_str).unwrap_or("")).ok_or(AppError::NotFound)?;
+    if !outcomes::set_status(&app.db, salon.id, id, status).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteTakerForm {
+    email: String,
+}
+
+pub async fn add_note_taker(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Form(f): Form<NoteTakerForm>) -> AppResult<Response> {
+    match person_by(&app, &f.email).await? {
+        Some(p) => {
+            outcomes::add_note_taker(&app.db, salon.id, p.id).await?;
+            Ok(Redirect::to(&format!("/salons/{}/outcomes", salon.id)).into_response())
+        }
+        None => refuse(&app, &ctx, &salon, &[outcome::FieldError { field: "email", code: "owner" }]).await,
+    }
+}

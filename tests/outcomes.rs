@@ -1,0 +1,65 @@
+//! Decisions and actions of a salon through the pages, on both databases: organisers and the
+//! note-takers they name record them (members may not), mistakes are explained and store
+//! nothing, owners see their open actions on /me, and the series' outcomes come as JSON.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::room::{JENS, LARS, ORGANISER};
+use common::*;
+
+async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org.post_form("/series/new", &[("title", "Samtalesaloner 2027")]).await;
+    let series: i64 = location(&r).trim_start_matches("/series/").parse().unwrap();
+    let salon = new_salon(&org, &[("series_id", &series.to_string())], true).await;
+    let base = format!("/salons/{salon}/outcomes");
+    let lars = app.signed_in(LARS).await;
+
+    // A member who is not a note-taker may read but not record.
+    assert_eq!(lars.get(&base).await.status(), 200);
+    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Vi gør det")]).await.status(), 403);
+    // The organiser names Lars note-taker.
+    assert_eq!(org.post_form(&format!("{base}/note-takers"), &[("email", "ukendt@bibliotek.example")]).await.status(), 422);
+    assert_eq!(org.post_form(&format!("{base}/note-takers"), &[("email", LARS)]).await.status(), 303);
+    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Vi køber e-bøger ind sammen fra 2028.")]).await.status(), 303);
+    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", " ")]).await.status(), 422);
+
+    // Actions: mistakes first, nothing stored.
+    let r = lars.post_form(&format!("{base}/actions"), &[("what", ""), ("due", "1. maj")]).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Skriv opgaven") && page.contains("år-måned-dag"));
+    let r = lars.post_form(&format!("{base}/actions"), &[("what", "Udkast til indkøbsaftale"), ("owner", "ingen@bibliotek.example")]).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(db.count("select count(*) from action").await, 0);
+    let fields = [("what", "Udkast til indkøbsaftale"), ("owner", JENS), ("organisation", "KOMBIT"), ("due", "2027-05-01")];
+    assert_eq!(lars.post_form(&format!("{base}/actions"), &fields).await.status(), 303);
+    assert_eq!(org.post_form(&format!("{base}/actions"), &[("what", "Kortlæg licenser"), ("organisation", "KOMBIT")]).await.status(), 303);
+
+    // Jens (KOMBIT) sees both open actions on /me: his own and his organisation's.
+    let jens = app.signed_in(JENS).await;
+    let (_, me) = jens.get_text("/me").await;
+    assert!(me.contains("Udkast til indkøbsaftale") && me.contains("Kortlæg licenser"), "{}", main_text(&me));
+    assert!(me.contains("frist 01.05.2027"));
+    // Done: no longer open.
+    let id = db.count("select id from action where what = 'Udkast til indkøbsaftale'").await;
+    assert_eq!(jens.post_form(&format!("{base}/actions/{id}/done"), &[]).await.status(), 403, "owners are not recorders");
+    assert_eq!(lars.post_form(&format!("{base}/actions/{id}/done"), &[]).await.status(), 303);
+    let (_, me) = jens.get_text("/me").await;
+    assert!(!me.contains("Udkast til indkøbsaftale"));
+
+    // The series' outcomes as JSON, for signed-in members.
+    let json: serde_json::Value = jens.get(&format!("/api/v1/series/{series}/outcomes")).await.json().await.unwrap();
+    assert_eq!(json["decisions"][0]["body"], "Vi køber e-bøger ind sammen fra 2028.");
+    let actions = json["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2);
+    assert!(actions.iter().any(|a| a["what"] == "Udkast til indkøbsaftale" && a["status"] == "done" && a["due"] == "2027-05-01" && a["owner"] == "Jens Riis"));
+    assert_eq!(app.client().get(&format!("/api/v1/series/{series}/outcomes")).await.status(), 401);
+    app.stop().await;
+}
+
+both_backends!(note_takers_and_organisers_record_decisions_and_actions);
