@@ -62,4 +62,30 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
     app.stop().await;
 }
 
-both_backends!(note_takers_and_organisers_record_decisions_and_actions);
+async fn an_action_owner_is_reminded_once_before_the_due_date(db: TestDb) {
+    let (app, sink) = TestApp::spawn_with_smtp(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = new_salon(&org, &[], true).await;
+    let base = format!("/salons/{salon}/outcomes");
+    let soon = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let later = (chrono::Utc::now() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    for (what, owner, due) in [("Udkast til aftale", JENS, soon.as_str()), ("Senere opgave", JENS, later.as_str()), ("Lars' opgave", LARS, "")] {
+        let r = org.post_form(&format!("{base}/actions"), &[("what", what), ("owner", owner), ("due", due)]).await;
+        assert_eq!(r.status(), 303);
+    }
+    let mail = wait_for_mails_to(&sink.dir, JENS, 1).await.pop().unwrap();
+    assert!(mail.header("Subject").unwrap().contains("Udkast til aftale"), "{:?}", mail.header("Subject"));
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await; // two more rounds
+    app.stop().await;
+    let mut settings = db.settings();
+    settings.smtp_url = Some(sink.url());
+    let again = TestApp::spawn_with(settings).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(mails_to(&sink.dir, JENS).len(), 1, "once, also across a restart; not for the later action");
+    assert!(mails_to(&sink.dir, LARS).is_empty(), "no due date, no reminder");
+    again.stop().await;
+    sink.stop().await;
+}
+
+both_backends!(note_takers_and_organisers_record_decisions_and_actions, an_action_owner_is_reminded_once_before_the_due_date);

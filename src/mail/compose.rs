@@ -349,6 +349,26 @@ pub fn reminder(config: &Config, person: &crate::store::people::Person, salon: &
     )
 }
 
+/// A reminder of an action that is due soon, to its owner.
+pub fn action_reminder(config: &Config, person: &crate::store::people::Person, action: &crate::store::outcomes::Action) -> Result<Composed, ComposeError> {
+    let locale = person.locale();
+    let l = locale.code();
+    let due = action.due.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
+    simple(
+        config,
+        Simple {
+            kind: "action_reminder",
+            locale,
+            name: &person.name,
+            email: &person.email,
+            subject: t!("mail.action_reminder.subject", locale = l, what = action.what).to_string(),
+            paragraphs: vec![t!("mail.action_reminder.body", locale = l, what = action.what, due = due).to_string()],
+            action: Some((t!("outcome.heading", locale = l).to_string(), config.url(&format!("/salons/{}/outcomes", action.salon_id)))),
+            after: Vec::new(),
+        },
+    )
+}
+
 /// "tirsdag 10. marts 2027 kl. 09.00 (Copenhagen)" for mail text.
 fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
     let tz = salon.tz();

@@ -120,3 +120,18 @@ pub async fn open_for(c: impl Into<Conn<'_>>, person: PersonId, organisation: Op
 pub async fn set_status(c: impl Into<Conn<'_>>, salon: SalonId, id: ActionId, status: Status) -> Result<bool, sqlx::Error> {
     Ok(execute!(c, "update action set status = $1 where id = $2 and salon_id = $3", status.as_str(), id, salon)? == 1)
 }
+
+/// Open actions with an owner, due on or before `until`, not yet reminded about (oldest first).
+pub async fn due_for_reminder(c: impl Into<Conn<'_>>, until: NaiveDate) -> Result<Vec<Action>, sqlx::Error> {
+    let sql = format!(
+        "{ACTION} where a.status = 'open' and a.owner_id is not null and a.due is not null and a.due <= $1
+           and a.reminded_at is null order by a.due, a.id limit 500"
+    );
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), until)
+}
+
+/// Claim an action's reminder (exactly once, also across instances and restarts); false if
+/// someone already has.
+pub async fn claim_reminder(c: impl Into<Conn<'_>>, id: ActionId) -> Result<bool, sqlx::Error> {
+    Ok(execute!(c, "update action set reminded_at = $1 where id = $2 and reminded_at is null", now(), id)? == 1)
+}
