@@ -59,6 +59,18 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
     assert_eq!(actions.len(), 2);
     assert!(actions.iter().any(|a| a["what"] == "Udkast til indkøbsaftale" && a["status"] == "done" && a["due"] == "2027-05-01" && a["owner"] == "Jens Riis"));
     assert_eq!(app.client().get(&format!("/api/v1/series/{series}/outcomes")).await.status(), 401);
+
+    // The strategy board: for signed-in members, filtered by organisation, and as Markdown.
+    assert_eq!(app.client().get(&format!("/series/{series}/board")).await.status(), 303, "sign in first");
+    let (status, board) = jens.get_text(&format!("/series/{series}/board")).await;
+    assert_eq!(status, 200);
+    let text = main_text(&board);
+    assert!(text.contains("Vi køber e-bøger ind sammen fra 2028.") && text.contains("Kortlæg licenser"), "{text}");
+    let (_, kb) = jens.get_text(&format!("/series/{series}/board?org=KB")).await;
+    assert!(!main_text(&kb).contains("Kortlæg licenser"), "filtered by organisation");
+    let (_, md) = jens.get_text(&format!("/series/{series}/board.md")).await;
+    assert!(md.contains("- [x] Udkast til indkøbsaftale (Jens Riis, Kombit") || md.contains("- [x] Udkast til indkøbsaftale (Jens Riis,"), "{md}");
+    assert!(md.contains("- [ ] Kortlæg licenser"));
     app.stop().await;
 }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod board;
 pub mod context;
 pub mod cookies;
 pub mod csrf;

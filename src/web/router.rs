@@ -18,7 +18,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, outcomes, participants, room, rounds, rsvp,
+    admin, api, assets, board, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, outcomes, participants, room, rounds, rsvp,
     rsvp_link, salon_page, security, themes, transcript,
 };
 use crate::app::SharedApp;
@@ -45,6 +45,8 @@ fn pages() -> Router<SharedApp> {
         // Themes of a series (themes): anyone signed in proposes, supports, comments;
         // organisers reword, move on, schedule and merge.
         .route("/series/{id}/themes", get(themes::list).post(themes::propose))
+        .route("/series/{id}/board", get(board::show))
+        .route("/series/{id}/board.md", get(board::markdown))
         .route("/themes/{id}", get(themes::show))
         .route("/themes/{id}/support", post(themes::support))
         .route("/themes/{id}/withdraw", post(themes::withdraw))

@@ -1,0 +1,146 @@
+//! The series' strategy board (`/series/{id}/board`, for signed-in members): where the
+//! alliance stands. Themes by state and support, every closed priority round with its results,
+//! the decisions, and the actions with owners and status, filtered by organisation ("who does
+//! what"). Printable (the stylesheet's print rules fit A4) and as Markdown (`board.md`).
+
+use std::fmt::Write as _;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use rust_i18n::t;
+use serde::Deserialize;
+
+use super::auth::SignedIn;
+use super::context::Ctx;
+use super::extract::parse_id;
+use super::views::page;
+use crate::app::SharedApp;
+use crate::domain::theme::State as ThemeState;
+use crate::error::{AppError, AppResult};
+use crate::store::outcomes::{self, Action, Decision};
+use crate::store::rounds::{self, Round, RoundOption};
+use crate::store::series::{self, Series};
+use crate::store::themes::{self, Theme};
+use crate::store::organisations;
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    org: Option<String>,
+}
+
+/// Everything the board shows.
+struct Board {
+    series: Series,
+    themes: Vec<Theme>,
+    rounds: Vec<(Round, Vec<RoundOption>)>,
+    decisions: Vec<Decision>,
+    actions: Vec<Action>,
+}
+
+async fn load(app: &SharedApp, raw: &str, org: Option<&str>) -> AppResult<Board> {
+    let series = series::get(&app.db, parse_id(raw)?).await?.ok_or(AppError::NotFound)?;
+    let mut rounds_with = Vec::new();
+    for r in rounds::closed_of_series(&app.db, series.id).await? {
+        let options = rounds::options(&app.db, r.id).await?;
+        rounds_with.push((r, options));
+    }
+    let mut actions = outcomes::actions_of_series(&app.db, series.id).await?;
+    if let Some(short) = org.filter(|s| !s.is_empty()) {
+        let id = organisations::by_short_name(&app.db, short).await?.map(|o| o.id);
+        actions.retain(|a| a.organisation_id.is_some() && a.organisation_id == id);
+    }
+    Ok(Board {
+        themes: themes::of_series(&app.db, series.id, None).await?,
+        decisions: outcomes::decisions_of_series(&app.db, series.id).await?,
+        rounds: rounds_with,
+        actions,
+        series,
+    })
+}
+
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>, Query(q): Query<BoardQuery>) -> AppResult<Response> {
+    let l = ctx.lang();
+    let b = load(&app, &id, q.org.as_deref()).await?;
+    let orgs = organisations::all(&app.db).await?;
+    let title = t!("board.title", locale = l, series = b.series.title).to_string();
+    Ok(page(
+        &ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            p class="no-print" { a href=(format!("/series/{}/board.md", b.series.id)) download { (t!("board.markdown", locale = l)) } }
+            section aria-labelledby="board-themes" {
+                h2 id="board-themes" { (t!("theme.title", locale = l)) }
+                @for st in ThemeState::ALL {
+                    @let list: Vec<&Theme> = b.themes.iter().filter(|th| th.state() == st).collect();
+                    @if !list.is_empty() {
+                        h3 { (t!(format!("theme.state.{}", st.as_str()), locale = l)) }
+                        ul { @for th in list { li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) @if !th.conclusion.is_empty() { " – " (th.conclusion) } } } }
+                    }
+                }
+            }
+            section aria-labelledby="board-rounds" {
+                h2 id="board-rounds" { (t!("round.title", locale = l)) }
+                @if b.rounds.is_empty() { p class="muted" { (t!("round.empty", locale = l)) } }
+                @for (r, options) in &b.rounds {
+                    table class="results" {
+                        caption { (r.question) }
+                        thead { tr { th scope="col" { (t!("round.option", locale = l)) } th scope="col" { (t!("round.points", locale = l)) } } }
+                        tbody { @for o in options { tr { th scope="row" { (o.label) } td { (o.points) } } } }
+                    }
+                }
+            }
+            section aria-labelledby="board-decisions" {
+                h2 id="board-decisions" { (t!("outcome.decisions", locale = l)) }
+                @if b.decisions.is_empty() { p class="muted" { (t!("outcome.no_decisions", locale = l)) } }
+                ol { @for d in &b.decisions { li { (d.body) } } }
+            }
+            section aria-labelledby="board-actions" {
+                h2 id="board-actions" { (t!("outcome.actions", locale = l)) }
+                form method="get" action=(format!("/series/{}/board", b.series.id)) class="no-print inline-form" {
+                    label for="org" { (t!("board.filter_org", locale = l)) } " "
+                    select id="org" name="org" {
+                        option value="" { (t!("board.all_orgs", locale = l)) }
+                        @for o in &orgs { option value=(o.short_name) selected[q.org.as_deref() == Some(o.short_name.as_str())] { (o.name) } }
+                    }
+                    " " button type="submit" class="secondary" { (t!("board.filter", locale = l)) }
+                }
+                @if b.actions.is_empty() { p class="muted" { (t!("outcome.no_actions", locale = l)) } }
+                ul { @for a in &b.actions { li { (super::outcomes::action_line(&ctx, a, None)) } } }
+            }
+        },
+    )
+    .into_response())
+}
+
+/// The board as Markdown, for minutes and mails.
+pub async fn markdown(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+    let l = ctx.lang();
+    let raw = id.strip_suffix(".md").unwrap_or(&id);
+    let b = load(&app, raw, None).await?;
+    let mut md = format!("# {}\n\n## {}\n\n", t!("board.title", locale = l, series = b.series.title), t!("theme.title", locale = l));
+    for th in &b.themes {
+        let _ = writeln!(md, "- {} ({}, {})", th.title, t!(format!("theme.state.{}", th.state().as_str()), locale = l), t!("theme.supporters", locale = l, n = th.support));
+    }
+    let _ = write!(md, "\n## {}\n\n", t!("round.title", locale = l));
+    for (r, options) in &b.rounds {
+        let _ = writeln!(md, "### {}\n", r.question);
+        for o in options {
+            let _ = writeln!(md, "- {}: {}", o.label, o.points);
+        }
+        md.push('\n');
+    }
+    let _ = write!(md, "## {}\n\n", t!("outcome.decisions", locale = l));
+    for d in &b.decisions {
+        let _ = writeln!(md, "- {}", d.body.replace('\n', " "));
+    }
+    let _ = write!(md, "\n## {}\n\n", t!("outcome.actions", locale = l));
+    for a in &b.actions {
+        let who = [a.owner.clone(), a.organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let due = a.due.map(|d| format!(", {}", d)).unwrap_or_default();
+        let _ = writeln!(md, "- [{}] {} ({who}{due})", if a.status() == crate::domain::outcome::Status::Done { "x" } else { " " }, a.what);
+    }
+    Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response())
+}
