@@ -125,6 +125,9 @@ async fn the_demo_loads_twice_without_duplicates(db: TestDb) {
     assert_eq!(db.count("select count(*) from round where state = 'closed'").await, 1);
     assert_eq!(db.count("select count(*) from round where state = 'open'").await, 1);
     assert_eq!(db.count("select count(distinct person_id) from ballot_point").await, 4);
+    assert_eq!(db.count("select count(*) from decision").await, 2);
+    assert_eq!(db.count("select count(*) from action").await, 3);
+    assert_eq!(db.count("select count(*) from action where status = 'done'").await, 1);
     // One salon is running right now, so a newcomer can walk into a live room.
     let now = chrono::Utc::now();
     let running = if db.postgres {

@@ -60,6 +60,12 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
     assert!(actions.iter().any(|a| a["what"] == "Udkast til indkøbsaftale" && a["status"] == "done" && a["due"] == "2027-05-01" && a["owner"] == "Jens Riis"));
     assert_eq!(app.client().get(&format!("/api/v1/series/{series}/outcomes")).await.status(), 401);
 
+    // The next salon of the series starts from the open actions of this one.
+    let next = new_salon(&org, &[("series_id", &series.to_string()), ("starts_at", "2027-04-10T09:00"), ("ends_at", "2027-04-10T12:00")], true).await;
+    let (_, page) = app.client().get_text(&format!("/salons/{next}")).await;
+    let text = main_text(&page);
+    assert!(text.contains("Fra sidste gang") && text.contains("Kortlæg licenser") && !text.contains("Udkast til indkøbsaftale"), "{text}");
+
     // The strategy board: for signed-in members, filtered by organisation, and as Markdown.
     assert_eq!(app.client().get(&format!("/series/{series}/board")).await.status(), 303, "sign in first");
     let (status, board) = jens.get_text(&format!("/series/{series}/board")).await;

@@ -7,7 +7,7 @@ use crate::domain::round::{RoundPlan, State};
 use crate::domain::theme::ThemeText;
 use crate::domain::Email;
 use crate::ids::{OptionId, PersonId, SalonId, SeriesId};
-use crate::store::{Db, people, rounds, salons, themes};
+use crate::store::{Db, outcomes, people, rounds, salons, themes};
 
 /// (title, why, proposer, supporters, index of the salon it is scheduled into)
 type DemoTheme = (&'static str, &'static str, &'static str, &'static [&'static str], Option<usize>);
@@ -61,7 +61,34 @@ pub async fn load(db: &Db, series_id: SeriesId, salons_in_order: &[SalonId], run
             themes::schedule(db, id, *salon).await?;
         }
     }
-    load_rounds(db, running).await
+    load_rounds(db, running).await?;
+    load_outcomes(db, running).await
+}
+
+/// Two decisions and three actions (one done), recorded in the salon running now.
+async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
+    let Some(organiser) = person(db, super::ORGANISER_EMAIL).await? else { return Ok(()) };
+    for body in [
+        "Vi forhandler e-bøger og lydbøger i fællesskab fra 2028.",
+        "Den fælles investeringsplan tages op på salonen om prioritering.",
+    ] {
+        outcomes::decide(db, running, body, organiser).await?;
+    }
+    let today = crate::domain::time::now().date_naive();
+    let actions: [(&str, &str, i64, bool); 3] = [
+        ("Udkast til fælles indkøbsaftale", "jens.riis@kombit.example", 30, false),
+        ("Kortlægning af nuværende licenser", "lars.brandt@kb.example", 14, true),
+        ("Oplæg om kompetencer til næste salon", "sofie.aa@ddf.example", 21, false),
+    ];
+    for (what, owner, days, done) in actions {
+        let Some(owner) = person(db, owner).await? else { continue };
+        let new = outcomes::NewAction { salon: running, what, owner: Some(owner), organisation: None, due: Some(today + chrono::Duration::days(days)), by: organiser };
+        let id = outcomes::add_action(db, &new).await?;
+        if done {
+            outcomes::set_status(db, running, id, crate::domain::outcome::Status::Done).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn load_rounds(db: &Db, running: SalonId) -> anyhow::Result<()> {

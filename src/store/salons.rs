@@ -273,3 +273,14 @@ pub async fn published(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>
     let sql = format!("{LISTED} where s.status in ('published', 'cancelled') order by s.starts_at, s.id limit $1");
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), limit)
 }
+
+/// The salon of the same series that started last before `before` (published or cancelled).
+pub async fn previous_in_series(c: impl Into<Conn<'_>>, series_id: SeriesId, before: DateTime<Utc>) -> Result<Option<Salon>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select * from salon where series_id = $1 and status <> 'draft' and starts_at < $2 order by starts_at desc, id desc limit 1",
+        series_id,
+        before
+    )
+}

@@ -97,6 +97,35 @@ pub struct SalonData {
     pub organisations: Vec<Organisation>,
     /// The series' themes scheduled into this salon.
     pub themes: Vec<crate::store::themes::Theme>,
+    /// "From last time": the series' previous salon, its open actions and its closed rounds.
+    pub last_time: Option<LastTime>,
+}
+
+pub struct LastTime {
+    pub salon: Salon,
+    pub open_actions: Vec<crate::store::outcomes::Action>,
+    pub rounds: Vec<(crate::store::rounds::Round, Vec<crate::store::rounds::RoundOption>)>,
+}
+
+/// The previous salon of the series, if it left open actions or closed rounds.
+async fn last_time(app: &SharedApp, salon: &Salon) -> AppResult<Option<LastTime>> {
+    let Some(series_id) = salon.series_id else { return Ok(None) };
+    let Some(previous) = salons::previous_in_series(&app.db, series_id, salon.starts_at).await? else { return Ok(None) };
+    let open_actions: Vec<_> = crate::store::outcomes::actions_of_salon(&app.db, previous.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.status() == crate::domain::outcome::Status::Open)
+        .collect();
+    let mut rounds = Vec::new();
+    for r in crate::store::rounds::of_salon(&app.db, previous.id).await? {
+        if r.state() == crate::domain::round::State::Closed {
+            let mut options = crate::store::rounds::options(&app.db, r.id).await?;
+            options.sort_by_key(|o| std::cmp::Reverse(o.points));
+            options.truncate(3);
+            rounds.push((r, options));
+        }
+    }
+    Ok((!open_actions.is_empty() || !rounds.is_empty()).then_some(LastTime { salon: previous, open_actions, rounds }))
 }
 
 async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData> {
@@ -128,6 +157,7 @@ async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData>
         shown: rsvps::shown(db, salon.id).await?,
         organisations,
         themes: crate::store::themes::of_salon(db, salon.id).await?,
+        last_time: last_time(app, salon).await?,
     })
 }
 

@@ -121,6 +121,20 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                 @for para in data.salon.description.split("\n\n") { p { (para) } }
             }
         }
+        @if let Some(last) = &data.last_time {
+            section aria-labelledby="last-time" class="panel" {
+                h2 id="last-time" { (t!("salon.last_time", locale = l)) }
+                p { a href=(format!("/salons/{}", last.salon.id)) { (last.salon.title) } }
+                @for (r, top) in &last.rounds {
+                    p { strong { (r.question) } }
+                    ol { @for o in top { li { (o.label) " – " (t!("salon.points", locale = l, n = o.points)) } } }
+                }
+                @if !last.open_actions.is_empty() {
+                    h3 { (t!("salon.open_actions", locale = l)) }
+                    ul { @for a in &last.open_actions { li { (crate::web::outcomes::action_line(ctx, a, None)) } } }
+                }
+            }
+        }
         @if !data.themes.is_empty() {
             section aria-labelledby="themes" {
                 h2 id="themes" { (t!("theme.title", locale = l)) }
