@@ -139,7 +139,31 @@ async fn a_theme_is_scheduled_into_a_salon_and_concluded(db: TestDb) {
     app.stop().await;
 }
 
+async fn an_organiser_turns_a_room_message_into_a_theme(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let s = series(&org).await;
+    let (starts, ends) = from_now(-10);
+    let salon = new_salon(&org, &[("series_id", &s.to_string()), ("starts_at", &starts), ("ends_at", &ends)], true).await;
+    app.answer_for(salon, app.person_id(LARS).await, salon::domain::rsvp::Response::Yes).await;
+    let lars = app.signed_in(LARS).await;
+    let (_, page) = lars.get_text(&format!("/salons/{salon}/room")).await;
+    let client_id = input_value(&page, "client_id").unwrap();
+    let r = lars.post_form(&format!("/salons/{salon}/room/messages"), &[("body", "Fælles lånerkort i hele Norden\nSå borgerne kan låne overalt."), ("client_id", &client_id)]).await;
+    assert_eq!(r.status(), 303);
+    let mid = db.count("select max(id) from message").await;
+    assert_eq!(lars.post_form(&format!("/salons/{salon}/room/messages/{mid}/theme"), &[]).await.status(), 403, "organisers only");
+    let r = org.post_form(&format!("/salons/{salon}/room/messages/{mid}/theme"), &[]).await;
+    assert_eq!(r.status(), 303);
+    let (_, theme) = app.client().get_text(&location(&r)).await;
+    assert!(theme.contains("<h1>Fælles lånerkort i hele Norden</h1>") && theme.contains("Lars Brandt"), "{}", main_text(&theme));
+    assert_eq!(db.count("select count(*) from theme_support").await, 1, "the author supports it");
+    app.stop().await;
+}
+
 both_backends!(
+    an_organiser_turns_a_room_message_into_a_theme,
     support_is_once_per_person_and_can_be_withdrawn,
     merging_keeps_supporters_and_comments,
     a_theme_is_scheduled_into_a_salon_and_concluded,

@@ -67,6 +67,9 @@ pub async fn message_action(State(app): State<SharedApp>, e: Entered, Path(param
     if !actions::within_limit(&app, e.user.id) {
         return Err(AppError::TooManyRequests);
     }
+    if params.get("action").map(String::as_str) == Some("theme") {
+        return message_to_theme(&app, &e, mid).await;
+    }
     let refusal = match params.get("action").map(String::as_str) {
         Some("vote") => actions::vote(&app, &e.room, e.access, e.user.id, mid).await?.refusal(),
         Some("hide") => actions::hide(&app, &e.room, e.access, mid).await?.refusal(),
@@ -105,4 +108,24 @@ pub async fn add_room(State(app): State<SharedApp>, e: Entered, Form(f): Form<Ro
     let position = rooms::of_salon(&app.db, e.salon.id).await?.len() as i64;
     let room = rooms::create(&app.db, e.salon.id, &name, position).await?;
     Ok(Redirect::to(&format!("/salons/{}/room?room={room}", e.salon.id)).into_response())
+}
+
+/// An organiser turns a room message into a theme of the salon's series in one click (the
+/// kickoff is where most themes are born): the first line is the title, the message is why it
+/// matters, its author proposes and supports it.
+async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppResult<Response> {
+    if !e.access.organiser {
+        return Err(AppError::Forbidden);
+    }
+    let series = e.salon.series_id.ok_or(AppError::BadRequest("theme.error.no_series"))?;
+    let m = rooms::message(&app.db, e.room.id, mid).await?.ok_or(AppError::NotFound)?;
+    let first = m.body.lines().next().unwrap_or("");
+    let title: String = crate::domain::text::defang(first).chars().take(crate::domain::theme::TITLE_MAX).collect();
+    let why: String = m.body.chars().take(crate::domain::theme::WHY_MAX).collect();
+    let text = crate::domain::theme::validate(&title, &why).map_err(|_| AppError::BadRequest("theme.error.title_required"))?;
+    let proposer = m.author_id.unwrap_or(e.user.id);
+    let new = crate::store::themes::NewTheme { series_id: series, text: &text, organisation_id: None, proposed_by: proposer };
+    let theme = crate::store::themes::create(&app.db, &new).await?;
+    crate::store::themes::support(&app.db, theme, proposer).await?;
+    Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
 }

@@ -206,6 +206,13 @@ pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: 
                     (csrf_field(ctx))
                     button type="submit" class="link" { (t!("room.hide", locale = l)) }
                 }
+                @if salon.series_id.is_some() {
+                    " · "
+                    form method="post" action=(format!("{base}/theme?room={}", room.id)) class="inline" {
+                        (csrf_field(ctx))
+                        button type="submit" class="link" { (t!("room.make_theme", locale = l)) }
+                    }
+                }
                 @if let Some(author) = m.author_id {
                     " · "
                     form method="post" action=(format!("/salons/{}/room/mute/{author}?room={}", salon.id, room.id)) class="inline" {
