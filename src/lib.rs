@@ -16,7 +16,8 @@
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
 //!   register, sign in, reminders) that owns its transaction and the mail it queues.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
-//!   valid salon is, RSVP/waitlist rules, what user text may hold: `text`, `person`).
+//!   valid salon is, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
+//!   strategy work: `theme`, `round` (dot voting), `outcome` (decisions and actions)).
 //! - [`background`]: what every background loop shares: a failing row is logged, counted and
 //!   skipped; a round runs in its own task so a panic ends only that round.
 //! - [`calendar`]: our RFC 5545 serialiser, the salon VEVENT (invitations, cancellations,
@@ -33,7 +34,8 @@
 //!   into handlers and `view`).
 //! - [`i18n`]: languages; the texts are in `locales/app.yml`; `timefmt` writes dates and times
 //!   for pages and mails alike.
-//! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`).
+//! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), with its series'
+//!   strategy work (`demo/strategy.rs`).
 //! - `bin/bench.rs`, `bin/roomload.rs`, `benches/`: benchmark helpers and load generators
 //!   (figures in BENCHMARKS.md).
 //!
