@@ -182,6 +182,8 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     organiser.click(&format!("form[action='/salons/{salon}/outcomes/decisions'] button[type=submit]")).await;
     organiser.find("#decisions + ol li").await;
     audit_in_both_languages(&organiser, "decisions and actions").await;
+    organiser.goto(&format!("/salons/{salon}/summary")).await;
+    audit_in_both_languages(&organiser, "summary preview").await;
     organiser.goto("/series/1/board").await;
     audit_in_both_languages(&organiser, "strategy board").await;
 

@@ -106,4 +106,39 @@ async fn an_action_owner_is_reminded_once_before_the_due_date(db: TestDb) {
     sink.stop().await;
 }
 
-both_backends!(note_takers_and_organisers_record_decisions_and_actions, an_action_owner_is_reminded_once_before_the_due_date);
+async fn the_summary_goes_once_to_everyone_with_a_seat_after_the_salon(db: TestDb) {
+    let (app, sink) = TestApp::spawn_with_smtp(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let (starts, ends) = from_now(60);
+    let upcoming = new_salon(&org, &[("starts_at", &starts), ("ends_at", &ends)], true).await;
+    let (starts, ends) = from_now(-180);
+    let ended = new_salon(&org, &[("title", "Salonen om indhold"), ("starts_at", &starts), ("ends_at", &ends)], true).await;
+    app.answer_for(ended, app.person_id(LARS).await, salon::domain::rsvp::Response::Yes).await;
+    app.answer_for(ended, app.person_id(JENS).await, salon::domain::rsvp::Response::No).await;
+    org.post_form(&format!("/salons/{ended}/outcomes/decisions"), &[("body", "Vi køber ind sammen.")]).await;
+
+    assert_eq!(org.post_form(&format!("/salons/{upcoming}/summary"), &[]).await.status(), 409, "not before the end");
+    let lars = app.signed_in(LARS).await;
+    assert_eq!(lars.post_form(&format!("/salons/{ended}/summary"), &[]).await.status(), 403, "organisers only");
+    let (_, preview) = org.get_text(&format!("/salons/{ended}/summary")).await;
+    assert!(preview.contains("Vi køber ind sammen."));
+    assert_eq!(org.post_form(&format!("/salons/{ended}/summary"), &[]).await.status(), 303);
+    let mail = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
+    assert!(mail.header("Subject").unwrap().starts_with("Opsummering: Salonen om indhold"));
+    assert!(mail.text().contains("Vi køber ind sammen."));
+    assert_eq!(org.post_form(&format!("/salons/{ended}/summary"), &[]).await.status(), 409, "once");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(mails_to(&sink.dir, LARS).len(), 1);
+    assert!(mails_to(&sink.dir, JENS).is_empty(), "only people with a seat");
+    let (_, page) = app.client().get_text(&format!("/salons/{ended}")).await;
+    assert!(page.contains("Opsummering") && page.contains("Vi køber ind sammen."), "it stays on the salon page");
+    app.stop().await;
+    sink.stop().await;
+}
+
+both_backends!(
+    note_takers_and_organisers_record_decisions_and_actions,
+    an_action_owner_is_reminded_once_before_the_due_date,
+    the_summary_goes_once_to_everyone_with_a_seat_after_the_salon,
+);

@@ -369,6 +369,26 @@ pub fn action_reminder(config: &Config, person: &crate::store::people::Person, a
     )
 }
 
+/// A salon's summary, to someone who had a seat: the paragraphs are the summary's text in the
+/// person's language (see `usecases::summary`).
+pub fn summary(config: &Config, person: &crate::store::people::Person, salon: &crate::store::salons::Salon, paragraphs: Vec<String>) -> Result<Composed, ComposeError> {
+    let locale = person.locale();
+    let l = locale.code();
+    simple(
+        config,
+        Simple {
+            kind: "summary",
+            locale,
+            name: &person.name,
+            email: &person.email,
+            subject: t!("mail.summary.subject", locale = l, title = salon.title).to_string(),
+            paragraphs,
+            action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
+            after: Vec::new(),
+        },
+    )
+}
+
 /// "tirsdag 10. marts 2027 kl. 09.00 (Copenhagen)" for mail text.
 fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
     let tz = salon.tz();

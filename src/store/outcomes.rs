@@ -135,3 +135,13 @@ pub async fn due_for_reminder(c: impl Into<Conn<'_>>, until: NaiveDate) -> Resul
 pub async fn claim_reminder(c: impl Into<Conn<'_>>, id: ActionId) -> Result<bool, sqlx::Error> {
     Ok(execute!(c, "update action set reminded_at = $1 where id = $2 and reminded_at is null", now(), id)? == 1)
 }
+
+/// Claim a salon's summary (sent exactly once); false if it was sent already.
+pub async fn claim_summary(c: impl Into<Conn<'_>>, salon: SalonId, by: PersonId) -> Result<bool, sqlx::Error> {
+    Ok(execute!(c, "insert into salon_summary (salon_id, sent_by, sent_at) values ($1, $2, $3) on conflict do nothing", salon, by, now())? == 1)
+}
+
+/// When the salon's summary was sent, if it was.
+pub async fn summary_sent_at(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    values!(c, fetch_optional, "select sent_at from salon_summary where salon_id = $1", salon)
+}

@@ -9,6 +9,7 @@
 //! - [`registration`]: someone not yet known asks to register, and confirms from the mail.
 //! - [`reminders`]: the reminders that are due, once per person and salon.
 //! - [`sign_in`]: mail a sign-in link; use it once for a new session.
+//! - [`summary`]: a salon's summary, sent once to everyone who had a seat.
 
 pub mod answer;
 pub mod invitations;
@@ -16,6 +17,7 @@ pub mod registration;
 pub mod reminders;
 pub mod salons;
 pub mod sign_in;
+pub mod summary;
 
 use crate::mail::compose::ComposeError;
 

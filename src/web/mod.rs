@@ -30,6 +30,7 @@ pub mod rsvp;
 pub mod rsvp_link;
 pub mod salon_page;
 pub mod security;
+pub mod summary;
 pub mod themes;
 pub mod transcript;
 pub mod views;

@@ -19,7 +19,7 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, board, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, outcomes, participants, room, rounds, rsvp,
-    rsvp_link, salon_page, security, themes, transcript,
+    rsvp_link, salon_page, security, summary, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -69,6 +69,7 @@ fn pages() -> Router<SharedApp> {
         .route("/salons/{id}/outcomes/actions", post(outcomes::add_action))
         .route("/salons/{id}/outcomes/actions/{action}/{status}", post(outcomes::set_action))
         .route("/salons/{id}/outcomes/note-takers", post(outcomes::add_note_taker))
+        .route("/salons/{id}/summary", get(summary::show).post(summary::send))
         // Organising (organise, import): salons, series, status changes, import from .ics.
         .route("/organise", get(organise::overview))
         .route("/salons/new", get(organise::new_salon).post(organise::create_salon))

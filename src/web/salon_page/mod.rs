@@ -99,6 +99,8 @@ pub struct SalonData {
     pub themes: Vec<crate::store::themes::Theme>,
     /// "From last time": the series' previous salon, its open actions and its closed rounds.
     pub last_time: Option<LastTime>,
+    /// The summary, once it was sent (in the viewer's language).
+    pub summary: Option<Vec<String>>,
 }
 
 pub struct LastTime {
@@ -158,6 +160,10 @@ async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData>
         organisations,
         themes: crate::store::themes::of_salon(db, salon.id).await?,
         last_time: last_time(app, salon).await?,
+        summary: match crate::store::outcomes::summary_sent_at(db, salon.id).await? {
+            Some(_) => Some(crate::usecases::summary::paragraphs(app, salon, ctx.lang()).await?),
+            None => None,
+        },
     })
 }
 

@@ -121,6 +121,12 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                 @for para in data.salon.description.split("\n\n") { p { (para) } }
             }
         }
+        @if let Some(summary) = &data.summary {
+            section aria-labelledby="summary" class="panel summary" {
+                h2 id="summary" { (t!("summary.heading", locale = l)) }
+                (crate::web::summary::paragraphs(summary))
+            }
+        }
         @if let Some(last) = &data.last_time {
             section aria-labelledby="last-time" class="panel" {
                 h2 id="last-time" { (t!("salon.last_time", locale = l)) }
@@ -286,6 +292,7 @@ fn organiser_tools(ctx: &Ctx, salon: &Salon) -> Markup {
                 @if salon.status() == Status::Published { li { a class="button" href=(format!("/salons/{id}/invite")) { (t!("organise.invite", locale = l)) } } }
                 li { a class="button" href=(format!("/salons/{id}/participants")) { (t!("organise.participants", locale = l)) } }
                 li { a class="button" href=(format!("/salons/{id}/rounds")) { (t!("round.title", locale = l)) } }
+                li { a class="button" href=(format!("/salons/{id}/summary")) { (t!("summary.heading", locale = l)) } }
                 @if salon.status() == Status::Draft {
                     li { form method="post" action=(format!("/salons/{id}/publish")) { (csrf_field(ctx)) button type="submit" { (t!("organise.publish", locale = l)) } } }
                 }
