@@ -27,6 +27,14 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
     assert_eq!(org.post_form(&format!("{base}/note-takers"), &[("email", LARS)]).await.status(), 303);
     assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Vi køber e-bøger ind sammen fra 2028.")]).await.status(), 303);
     assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", " ")]).await.status(), 422);
+    // A decision may say which theme of the series it settles.
+    let r = lars.post_form(&format!("/series/{series}/themes"), &[("title", "Fælles indkøb")]).await;
+    let theme = location(&r).trim_start_matches("/themes/").to_string();
+    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Indkøb samles"), ("theme", "999999")]).await.status(), 400);
+    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Indkøb samles"), ("theme", &theme)]).await.status(), 303);
+    let (_, page) = lars.get_text(&base).await;
+    assert!(page.contains(&format!("href=\"/themes/{theme}\"")), "the decision links its theme");
+    db.execute("delete from decision where body = 'Indkøb samles'").await;
 
     // Actions: mistakes first, nothing stored.
     let r = lars.post_form(&format!("{base}/actions"), &[("what", ""), ("due", "1. maj")]).await;

@@ -72,7 +72,7 @@ async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
         "Vi forhandler e-bøger og lydbøger i fællesskab fra 2028.",
         "Den fælles investeringsplan tages op på salonen om prioritering.",
     ] {
-        outcomes::decide(db, running, body, organiser).await?;
+        outcomes::decide(db, running, body, None, None, organiser).await?;
     }
     let today = crate::domain::time::now().date_naive();
     let actions: [(&str, &str, i64, bool); 3] = [

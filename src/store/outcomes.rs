@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Conn, execute, rows, values};
 use crate::domain::outcome::Status;
 use crate::domain::time::now;
-use crate::ids::{ActionId, DecisionId, OrganisationId, PersonId, SalonId, SeriesId};
+use crate::ids::{ActionId, DecisionId, OrganisationId, PersonId, RoundId, SalonId, SeriesId, ThemeId};
 
 pub async fn add_note_taker(c: impl Into<Conn<'_>>, salon: SalonId, person: PersonId) -> Result<(), sqlx::Error> {
     execute!(c, "insert into note_taker (salon_id, person_id) values ($1, $2) on conflict do nothing", salon, person)?;
@@ -22,30 +22,50 @@ pub async fn note_takers(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<S
     values!(c, fetch_all, "select p.name from note_taker n join person p on p.id = n.person_id where n.salon_id = $1 order by p.name", salon)
 }
 
+/// A decision, with the theme or priority round it settles, if any.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Decision {
     pub id: DecisionId,
     pub salon_id: SalonId,
     pub body: String,
+    pub theme_id: Option<ThemeId>,
+    pub theme: Option<String>,
+    pub round_id: Option<RoundId>,
+    pub round: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn decide(c: impl Into<Conn<'_>>, salon: SalonId, body: &str, by: PersonId) -> Result<DecisionId, sqlx::Error> {
-    values!(c, fetch_one, "insert into decision (salon_id, body, recorded_by, created_at) values ($1, $2, $3, $4) returning id", salon, body, by, now())
+const DECISION: &str = "select d.id, d.salon_id, d.body, d.theme_id, t.title as theme, d.round_id, r.question as round, d.created_at
+    from decision d left join theme t on t.id = d.theme_id left join round r on r.id = d.round_id";
+
+pub async fn decide(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+    body: &str,
+    theme: Option<ThemeId>,
+    round: Option<RoundId>,
+    by: PersonId,
+) -> Result<DecisionId, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "insert into decision (salon_id, body, theme_id, round_id, recorded_by, created_at) values ($1, $2, $3, $4, $5, $6) returning id",
+        salon,
+        body,
+        theme,
+        round,
+        by,
+        now()
+    )
 }
 
 pub async fn decisions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Decision>, sqlx::Error> {
-    rows!(c, fetch_all, "select id, salon_id, body, created_at from decision where salon_id = $1 order by id", salon)
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(format!("{DECISION} where d.salon_id = $1 order by d.id")), salon)
 }
 
 pub async fn decisions_of_series(c: impl Into<Conn<'_>>, series: SeriesId) -> Result<Vec<Decision>, sqlx::Error> {
-    rows!(
-        c,
-        fetch_all,
-        "select d.id, d.salon_id, d.body, d.created_at from decision d join salon s on s.id = d.salon_id
-         where s.series_id = $1 order by d.id",
-        series
-    )
+    let sql = format!("{DECISION} join salon s on s.id = d.salon_id where s.series_id = $1 order by d.id");
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series)
 }
 
 /// An action with its owner's and organisation's names.

@@ -48,6 +48,19 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
     let orgs: Vec<(String, String)> = std::iter::once((String::new(), t!("people.no_organisation", locale = l).to_string()))
         .chain(organisations::all(&app.db).await?.into_iter().map(|o| (o.short_name, o.name)))
         .collect();
+    let none = (String::new(), t!("outcome.none", locale = l).to_string());
+    let mut theme_options = vec![none.clone()];
+    if let Some(series) = salon.series_id {
+        theme_options.extend(crate::store::themes::of_series(&app.db, series, None).await?.into_iter().map(|t| (t.id.to_string(), t.title)));
+    }
+    let mut round_options = vec![none];
+    round_options.extend(
+        crate::store::rounds::of_salon(&app.db, salon.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.state() == crate::domain::round::State::Closed)
+            .map(|r| (r.id.to_string(), r.question)),
+    );
     let title = t!("outcome.title", locale = l, title = salon.title).to_string();
     let base = format!("/salons/{}/outcomes", salon.id);
     Ok(page(
@@ -61,11 +74,21 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
             section aria-labelledby="decisions" {
                 h2 id="decisions" { (t!("outcome.decisions", locale = l)) }
                 @if decisions.is_empty() { p class="muted" { (t!("outcome.no_decisions", locale = l)) } }
-                ol { @for d in &decisions { li { (d.body) } } }
+                ol {
+                    @for d in &decisions {
+                        li {
+                            (d.body)
+                            @if let (Some(id), Some(title)) = (d.theme_id, &d.theme) { " – " a href=(format!("/themes/{id}")) { (title) } }
+                            @if let (Some(id), Some(q)) = (d.round_id, &d.round) { " – " a href=(format!("/salons/{}/rounds/{id}", salon.id)) { (q) } }
+                        }
+                    }
+                }
                 @if recorder {
                     form method="post" action=(format!("{base}/decisions")) class="stacked" novalidate {
                         (csrf_field(ctx))
                         (form::field("body", &t!("outcome.field.decision", locale = l), None, Kind::TextArea(3), "", errors, true))
+                        @if theme_options.len() > 1 { (form::field("theme", &t!("outcome.field.theme", locale = l), None, Kind::Select(&theme_options), "", errors, false)) }
+                        @if round_options.len() > 1 { (form::field("round", &t!("outcome.field.round", locale = l), None, Kind::Select(&round_options), "", errors, false)) }
                         div { button type="submit" { (t!("outcome.record_decision", locale = l)) } }
                     }
                 }
@@ -127,15 +150,32 @@ async fn refuse(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &[outcome::Fi
 #[serde(default)]
 pub struct DecisionForm {
     body: String,
+    /// The theme (of the salon's series) or closed priority round (of the salon) it settles.
+    theme: String,
+    round: String,
 }
 
 pub async fn decide(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, SalonPath(salon): SalonPath, Form(f): Form<DecisionForm>) -> AppResult<Response> {
     if !may_record(&app, &ctx, &salon).await? {
         return Err(AppError::Forbidden);
     }
+    let theme = match f.theme.trim() {
+        "" => None,
+        raw => match crate::store::themes::get(&app.db, parse_id(raw).map_err(|_| AppError::BadRequest("theme.error.theme_unknown"))?).await? {
+            Some(th) if Some(th.series_id) == salon.series_id => Some(th.id),
+            _ => return Err(AppError::BadRequest("theme.error.theme_unknown")),
+        },
+    };
+    let round = match f.round.trim() {
+        "" => None,
+        raw => match crate::store::rounds::get(&app.db, salon.id, parse_id(raw).map_err(|_| AppError::BadRequest("round.error.not_open"))?).await? {
+            Some(r) => Some(r.id),
+            None => return Err(AppError::BadRequest("round.error.not_open")),
+        },
+    };
     match outcome::decision(&f.body) {
         Ok(body) => {
-            outcomes::decide(&app.db, salon.id, &body, me.id).await?;
+            outcomes::decide(&app.db, salon.id, &body, theme, round, me.id).await?;
             Ok(Redirect::to(&format!("/salons/{}/outcomes#decisions", salon.id)).into_response())
         }
         Err(e) => refuse(&app, &ctx, &salon, &[e]).await,
