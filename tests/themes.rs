@@ -145,10 +145,20 @@ async fn an_organiser_turns_a_room_message_into_a_theme(db: TestDb) {
     let org = app.signed_in(ORGANISER).await;
     let s = series(&org).await;
     let (starts, ends) = from_now(-10);
-    let salon = new_salon(&org, &[("series_id", &s.to_string()), ("starts_at", &starts), ("ends_at", &ends)], true).await;
+    // An agenda whose first item began at the start: the room marks it as under way.
+    let agenda = format!("{} Velkomst\n23.59 Afslutning", &starts[11..16]);
+    let salon = new_salon(&org, &[("series_id", &s.to_string()), ("starts_at", &starts), ("ends_at", &ends), ("agenda", &agenda)], true).await;
     app.answer_for(salon, app.person_id(LARS).await, salon::domain::rsvp::Response::Yes).await;
     let lars = app.signed_in(LARS).await;
     let (_, page) = lars.get_text(&format!("/salons/{salon}/room")).await;
+    let doc = scraper::Html::parse_document(&page);
+    let current: Vec<String> = doc.select(&scraper::Selector::parse(".room-agenda li[aria-current]").unwrap()).map(|e| e.text().collect()).collect();
+    // (Around midnight the salon spans two days and no item is "now" by the clock.)
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Copenhagen).format("%Y-%m-%d").to_string();
+    if starts.starts_with(&today) {
+        assert_eq!(current.len(), 1, "{current:?}");
+        assert!(current[0].contains("Velkomst"), "{current:?}");
+    }
     let client_id = input_value(&page, "client_id").unwrap();
     let r = lars.post_form(&format!("/salons/{salon}/room/messages"), &[("body", "Fælles lånerkort i hele Norden\nSå borgerne kan låne overalt."), ("client_id", &client_id)]).await;
     assert_eq!(r.status(), 303);

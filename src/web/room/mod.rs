@@ -34,6 +34,12 @@ async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>) 
         questions: rooms::questions(&app.db, e.room.id, e.access.organiser).await?,
         muted: rooms::is_muted(&app.db, e.room.id, e.user.id).await?,
         error,
+        agenda: crate::store::salons::agenda(&app.db, e.salon.id).await?,
+        open_rounds: crate::store::rounds::of_salon(&app.db, e.salon.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.state() == crate::domain::round::State::Open)
+            .collect(),
     };
     Ok(view::room_page(ctx, &data))
 }

@@ -22,6 +22,9 @@ pub struct RoomData<'a> {
     pub questions: Vec<Message>,
     pub muted: bool,
     pub error: Option<String>,
+    /// The salon's agenda (the current item is marked by the clock) and its open rounds.
+    pub agenda: Vec<crate::domain::salon::AgendaItem>,
+    pub open_rounds: Vec<crate::store::rounds::Round>,
 }
 
 fn room_name(r: &Room, l: &str) -> String {
@@ -83,11 +86,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                 data-label-hidden=(t!("room.hidden", locale = l))
                 data-label-more=(t!("room.more_online", locale = l))
                 data-label-question=(t!("room.question", locale = l)) {
-                section aria-labelledby="online-title" class="presence" {
-                    h2 id="online-title" class="visually-hidden" { (t!("room.online", locale = l)) }
-                    p id="connection" class="muted" role="status" {}
-                    ul id="online" aria-label=(t!("room.online", locale = l)) {}
-                }
+                div class="room-main" {
                 section aria-labelledby="messages-title" {
                     h2 id="messages-title" { (t!("room.messages", locale = l)) }
                     // The log role is on a wrapper: on the list itself it would take away the
@@ -116,9 +115,55 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                 } @else if muted {
                     p { (t!("room.error.muted", locale = l)) }
                 }
-                (questions(ctx, d))
+                }
+                // Beside the conversation on a laptop, below it on a phone: who is here, the
+                // agenda with its current item, open priority rounds, the questions.
+                aside class="room-side" aria-label=(t!("room.side", locale = l)) {
+                    section aria-labelledby="online-title" class="presence" {
+                        h2 id="online-title" class="visually-hidden" { (t!("room.online", locale = l)) }
+                        p id="connection" class="muted" role="status" {}
+                        ul id="online" aria-label=(t!("room.online", locale = l)) {}
+                    }
+                    (agenda(ctx, d))
+                    @if !d.open_rounds.is_empty() {
+                        section aria-labelledby="open-rounds" {
+                            h2 id="open-rounds" { (t!("round.title", locale = l)) }
+                            ul { @for r in &d.open_rounds { li { a href=(format!("/salons/{}/rounds/{}", salon.id, r.id)) { (r.question) } } } }
+                        }
+                    }
+                    (questions(ctx, d))
+                }
                 @if access.organiser { (organiser_tools(ctx, salon, room)) }
             }
+    }
+}
+
+/// The agenda, the item under way marked (by the clock, in the salon's zone, while it runs).
+fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
+    let l = ctx.lang();
+    let now = crate::domain::time::now();
+    let running = d.salon.starts_at <= now && now < d.salon.ends_at;
+    let clock = now.with_timezone(&d.salon.tz()).format("%H:%M").to_string();
+    let current = if running {
+        d.agenda.iter().rposition(|i| i.start_time.as_deref().is_some_and(|t| t <= clock.as_str()))
+    } else {
+        None
+    };
+    html! {
+        @if !d.agenda.is_empty() {
+            section aria-labelledby="room-agenda" class="room-agenda" {
+                h2 id="room-agenda" { (t!("salon.agenda", locale = l)) }
+                ol {
+                    @for (i, item) in d.agenda.iter().enumerate() {
+                        li class=(if Some(i) == current { "current" } else { "" }) aria-current=[(Some(i) == current).then_some("true")] {
+                            @if let Some(tm) = &item.start_time { span class="agenda-time" { (if l == "da" { tm.replace(':', ".") } else { tm.clone() }) } " " }
+                            (item.title)
+                            @if Some(i) == current { " " span class="badge" { (t!("room.now", locale = l)) } }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
