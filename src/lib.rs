@@ -16,13 +16,14 @@
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
 //!   register, sign in, reminders) that owns its transaction and the mail it queues.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
-//!   valid salon is, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
+//!   valid salon is and its `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
 //!   strategy work: `theme`, `round` (dot voting), `outcome` (decisions and actions)).
 //! - [`background`]: what every background loop shares: a failing row is logged, counted and
 //!   skipped; a round runs in its own task so a panic ends only that round.
 //! - [`calendar`]: our RFC 5545 serialiser, the salon VEVENT (invitations, cancellations,
 //!   feeds), and the `.ics` import.
-//! - [`mail`]: composing mail (sign-in, invitations with calendar parts, reminders, ...), the
+//! - [`mail`]: composing mail (`compose`: invitations with calendar parts; `notices`: sign-in,
+//!   reminders, promotion, summary, ...), the
 //!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports.
 //! - [`rooms`]: live rooms: the hub (per-room fan-out, coalesced presence), the recent messages
 //!   and changes a connection that fell behind catches up from, the websocket protocol and

@@ -2,6 +2,7 @@
 //! every piece of user text passes at the edge (`text`, `person`).
 //! Nothing here imports axum or sqlx, so every rule can be tested on its own.
 
+pub mod agenda;
 pub mod email;
 pub mod outcome;
 pub mod person;

@@ -9,6 +9,8 @@ use rust_i18n::t;
 
 use crate::config::Config;
 use crate::domain::text::defang;
+
+pub use super::notices::{action_reminder, confirm_registration, promoted, reminder, sign_in, summary};
 use crate::i18n::Locale;
 
 /// A message ready for the outbox.
@@ -63,19 +65,19 @@ fn html_frame(locale: Locale, title: &str, content: Markup) -> String {
 }
 
 /// A plain two-part (text and HTML) mail from paragraphs and one call to action.
-struct Simple<'a> {
-    kind: &'static str,
-    locale: Locale,
-    name: &'a str,
-    email: &'a str,
-    subject: String,
-    paragraphs: Vec<String>,
-    action: Option<(String, String)>,
+pub(super) struct Simple<'a> {
+    pub(super) kind: &'static str,
+    pub(super) locale: Locale,
+    pub(super) name: &'a str,
+    pub(super) email: &'a str,
+    pub(super) subject: String,
+    pub(super) paragraphs: Vec<String>,
+    pub(super) action: Option<(String, String)>,
     /// Paragraphs after the call to action.
-    after: Vec<String>,
+    pub(super) after: Vec<String>,
 }
 
-fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
+pub(super) fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
     let l = m.locale.code();
     let greeting = t!("mail.greeting", locale = l, name = m.name).to_string();
     let mut text = format!("{greeting}\n\n");
@@ -112,57 +114,7 @@ fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
     Ok(Composed { kind: m.kind, message_id, recipient: m.email.to_string(), subject: m.subject, body: message.formatted() })
 }
 
-/// "A seat has freed up: you are now registered."
-pub fn promoted(config: &Config, person: &crate::store::people::Person, salon: &crate::store::salons::Salon) -> Result<Composed, ComposeError> {
-    let locale = person.locale();
-    let l = locale.code();
-    let when = salon_when(salon, l);
-    simple(
-        config,
-        Simple {
-            kind: "promoted",
-            locale,
-            name: &person.name,
-            email: &person.email,
-            subject: t!("mail.promoted.subject", locale = l, title = salon.title).to_string(),
-            paragraphs: vec![
-                t!("mail.promoted.body", locale = l, title = salon.title, when = when).to_string(),
-                t!("mail.promoted.change", locale = l).to_string(),
-            ],
-            action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
-            after: Vec::new(),
-        },
-    )
-}
 
-/// The double opt-in mail for someone registering for an open salon.
-pub fn confirm_registration(
-    config: &Config,
-    name: &str,
-    email: &str,
-    locale: Locale,
-    salon: &crate::store::salons::Salon,
-    link: &str,
-) -> Result<Composed, ComposeError> {
-    let l = locale.code();
-    let when = salon_when(salon, l);
-    simple(
-        config,
-        Simple {
-            kind: "confirm_registration",
-            locale,
-            name,
-            email,
-            subject: t!("mail.confirm.subject", locale = l, title = salon.title).to_string(),
-            paragraphs: vec![
-                t!("mail.confirm.body", locale = l, title = salon.title, when = when).to_string(),
-                t!("mail.confirm.ignore", locale = l).to_string(),
-            ],
-            action: Some((t!("mail.confirm.button", locale = l).to_string(), link.to_string())),
-            after: Vec::new(),
-        },
-    )
-}
 
 /// Which calendar mail: a first invitation, an update (higher SEQUENCE), or a cancellation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,76 +273,11 @@ fn invite_calendar(
     (method, ics)
 }
 
-/// The reminder before a salon, to people with a seat.
-pub fn reminder(config: &Config, person: &crate::store::people::Person, salon: &crate::store::salons::Salon) -> Result<Composed, ComposeError> {
-    let locale = person.locale();
-    let l = locale.code();
-    let when = salon_when(salon, l);
-    let mut paragraphs = vec![t!("mail.reminder.body", locale = l, title = salon.title, when = when).to_string()];
-    if let Some(a) = &salon.address {
-        paragraphs.push(t!("mail.place", locale = l, place = a).to_string());
-    }
-    if let Some(link) = &salon.meeting_url {
-        paragraphs.push(t!("mail.reminder.meeting", locale = l, link = link).to_string());
-    }
-    paragraphs.push(t!("mail.reminder.room", locale = l, link = config.url(&format!("/salons/{}/room", salon.id))).to_string());
-    simple(
-        config,
-        Simple {
-            kind: "reminder",
-            locale,
-            name: &person.name,
-            email: &person.email,
-            subject: t!("mail.reminder.subject", locale = l, title = salon.title).to_string(),
-            paragraphs,
-            action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
-            after: Vec::new(),
-        },
-    )
-}
 
-/// A reminder of an action that is due soon, to its owner.
-pub fn action_reminder(config: &Config, person: &crate::store::people::Person, action: &crate::store::outcomes::Action) -> Result<Composed, ComposeError> {
-    let locale = person.locale();
-    let l = locale.code();
-    let due = action.due.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
-    simple(
-        config,
-        Simple {
-            kind: "action_reminder",
-            locale,
-            name: &person.name,
-            email: &person.email,
-            subject: t!("mail.action_reminder.subject", locale = l, what = action.what).to_string(),
-            paragraphs: vec![t!("mail.action_reminder.body", locale = l, what = action.what, due = due).to_string()],
-            action: Some((t!("outcome.heading", locale = l).to_string(), config.url(&format!("/salons/{}/outcomes", action.salon_id)))),
-            after: Vec::new(),
-        },
-    )
-}
 
-/// A salon's summary, to someone who had a seat: the paragraphs are the summary's text in the
-/// person's language (see `usecases::summary`).
-pub fn summary(config: &Config, person: &crate::store::people::Person, salon: &crate::store::salons::Salon, paragraphs: Vec<String>) -> Result<Composed, ComposeError> {
-    let locale = person.locale();
-    let l = locale.code();
-    simple(
-        config,
-        Simple {
-            kind: "summary",
-            locale,
-            name: &person.name,
-            email: &person.email,
-            subject: t!("mail.summary.subject", locale = l, title = salon.title).to_string(),
-            paragraphs,
-            action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
-            after: Vec::new(),
-        },
-    )
-}
 
 /// "tirsdag 10. marts 2027 kl. 09.00 (Copenhagen)" for mail text.
-fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
+pub(super) fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
     let tz = salon.tz();
     let start = salon.starts_at.with_timezone(&tz);
     format!(
@@ -401,20 +288,3 @@ fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
     )
 }
 
-/// The sign-in mail, in the person's language.
-pub fn sign_in(config: &Config, name: &str, email: &str, locale: Locale, link: &str) -> Result<Composed, ComposeError> {
-    let l = locale.code();
-    simple(
-        config,
-        Simple {
-            kind: "sign_in",
-            locale,
-            name,
-            email,
-            subject: t!("mail.sign_in.subject", locale = l).to_string(),
-            paragraphs: vec![t!("mail.sign_in.intro", locale = l).to_string()],
-            action: Some((t!("mail.sign_in.button", locale = l).to_string(), link.to_string())),
-            after: vec![t!("mail.sign_in.expiry", locale = l).to_string(), t!("mail.sign_in.ignore", locale = l).to_string()],
-        },
-    )
-}

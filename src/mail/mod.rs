@@ -3,6 +3,7 @@
 //! transaction as the change that causes it (`queue`); only the worker talks to the transport.
 
 pub mod compose;
+pub mod notices;
 pub mod smtp_pool;
 pub mod transport;
 pub mod worker;
