@@ -25,6 +25,8 @@ pub struct App {
     pub front_page_cache: FragmentCache,
     /// Live rooms in this process.
     pub hub: Arc<crate::rooms::Hub>,
+    /// Priority rounds with live results whose new totals are due in the rooms.
+    pub results_due: crate::rooms::strategy::ResultsDue,
     /// Room connections per person (a cap against socket floods).
     pub room_slots: Arc<crate::rooms::slots::Slots>,
     /// Cancelled when the server stops: websocket connections close on it.

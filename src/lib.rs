@@ -134,6 +134,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         metrics,
         front_page_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(room_buffer, std::time::Duration::from_secs(1))),
+        results_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),
         shutdown: CancellationToken::new(),
     }))

@@ -72,7 +72,8 @@ async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
         "Vi forhandler e-bøger og lydbøger i fællesskab fra 2028.",
         "Den fælles investeringsplan tages op på salonen om prioritering.",
     ] {
-        outcomes::decide(db, running, body, None, None, organiser).await?;
+        let new = outcomes::NewDecision { salon: running, body, theme: None, round: None, message: None, by: organiser };
+        outcomes::decide(db, &new).await?;
     }
     let today = crate::domain::time::now().date_naive();
     let actions: [(&str, &str, i64, bool); 3] = [

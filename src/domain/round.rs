@@ -94,6 +94,8 @@ pub enum BallotError {
     OverTotal,
     /// An option that is not in this round.
     UnknownOption,
+    /// The same option twice in one ballot.
+    RepeatedOption,
 }
 
 impl BallotError {
@@ -103,6 +105,7 @@ impl BallotError {
             BallotError::OverMax => "over_max",
             BallotError::OverTotal => "over_total",
             BallotError::UnknownOption => "unknown_option",
+            BallotError::RepeatedOption => "repeated_option",
         }
     }
 }
@@ -115,6 +118,9 @@ pub fn validate_ballot(points_per_person: i64, max_per_option: i64, options: &[i
     for (option, raw) in given {
         if !options.contains(option) {
             return Err(BallotError::UnknownOption);
+        }
+        if given.iter().filter(|(o, _)| o == option).count() > 1 {
+            return Err(BallotError::RepeatedOption);
         }
         let raw = raw.trim();
         let points = if raw.is_empty() { 0 } else { raw.parse::<i64>().map_err(|_| BallotError::NotANumber)? };
@@ -157,6 +163,7 @@ mod tests {
         assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "3"), (2, "3")])), Err(BallotError::OverTotal));
         assert_eq!(validate_ballot(5, 3, &opts, &b(&[(9, "1")])), Err(BallotError::UnknownOption));
         assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "-1")])), Err(BallotError::NotANumber));
+        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "1"), (1, "1")])), Err(BallotError::RepeatedOption));
         assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "1e9")])), Err(BallotError::NotANumber));
         assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "99999999999999999999")])), Err(BallotError::NotANumber));
     }

@@ -48,6 +48,10 @@ pub enum What {
         #[serde(default)]
         count: Option<usize>,
     },
+    /// A round, theme, decision or action changed: the receiver builds the frame from the
+    /// database (the frame itself can exceed a NOTIFY payload).
+    #[serde(rename = "s")]
+    Strategy { about: super::strategy::About },
 }
 
 /// Sends this instance's notes, in order.
@@ -111,6 +115,7 @@ pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: Cancellatio
                     Err(e) => crate::background::row_failed("rooms bridge", format!("room {} message {id}", note.room), e),
                 },
                 What::Change { id, kind, json } => hub.publish_local(note.room, Event::Change { id, kind, json: json.into() }),
+                What::Strategy { about } => super::strategy::publish_here(&db, &hub, about).await,
                 What::Presence { online, count } => {
                     let count = count.unwrap_or(online.len());
                     hub.remote_presence(note.room, &note.i, Online { people: online, count })

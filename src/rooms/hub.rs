@@ -34,6 +34,9 @@ pub enum Event {
     Change { id: MessageId, kind: Change, json: Utf8Bytes },
     /// Who is in the room.
     Presence(Utf8Bytes),
+    /// A round, theme, decision or action changed (`rooms::strategy`); `key` names the item,
+    /// and the frame carries its whole state.
+    Notice { key: Arc<str>, json: Utf8Bytes },
 }
 
 /// Who is in a room: the first [`PRESENCE_NAMES`] by name, and how many in all.
@@ -141,8 +144,9 @@ impl Hub {
             let what = match &event {
                 Event::Message { id, .. } => Some(What::Message { id: *id }),
                 Event::Change { id, kind, json } => Some(What::Change { id: *id, kind: *kind, json: json.as_str().to_string() }),
-                // Each instance announces its own people (see `act`).
-                Event::Presence(_) => None,
+                // Each instance announces its own people (see `act`); strategy notices are
+                // relayed by `rooms::strategy` as what changed, not as the frame.
+                Event::Presence(_) | Event::Notice { .. } => None,
             };
             if let Some(what) = what {
                 let _ = relay.send(Note { i: self.instance.clone(), room, what });
@@ -158,10 +162,25 @@ impl Hub {
                 Event::Message { id, json } => r.recent.message(*id, json),
                 Event::Change { id, kind, json } => r.recent.change(*id, *kind, json),
                 Event::Presence(json) => r.recent.presence(json),
+                Event::Notice { key, json } => r.recent.notice(key, json),
             }
             // No receivers is fine: nobody is connected here.
             let _ = r.tx.send(event);
         });
+    }
+
+    /// Someone is connected to the room on this instance. Strategy notices go only to such
+    /// rooms (a series has many rooms, few of them live), without making an entry for the rest.
+    pub fn is_live(&self, room: RoomId) -> bool {
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms.get(&room).is_some_and(|r| r.tx.receiver_count() > 0)
+    }
+
+    /// Tell the other instances (if any) about something that happened in a room.
+    pub fn relay(&self, room: RoomId, what: What) {
+        if let Some(relay) = self.relay.get() {
+            let _ = relay.send(Note { i: self.instance.clone(), room, what });
+        }
     }
 
     /// The messages after `after` if this instance still has them all (else ask the database).

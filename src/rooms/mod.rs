@@ -4,7 +4,8 @@
 //! id order; each message is encoded to JSON once and shared (reference-counted bytes) by every
 //! receiver. A receiver that falls behind (`Lagged`) or sees a gap in the ids catches up from the
 //! hub's recent messages (`recent`) or the database, and is sent the changes (hidden, votes,
-//! answered) and presence again, so nobody silently loses a message or a moderation.
+//! answered) and presence again, so nobody silently loses a message or a moderation. Priority
+//! rounds, themes, decisions and actions are shown live through the same hub (`strategy`).
 
 pub mod access;
 pub mod actions;
@@ -13,6 +14,7 @@ pub mod hub;
 pub mod protocol;
 pub mod recent;
 pub mod slots;
+pub mod strategy;
 pub mod ws;
 
 pub use hub::Hub;

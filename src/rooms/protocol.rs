@@ -1,10 +1,13 @@
 //! The websocket protocol (DESIGN.md): JSON text frames.
 //!
 //! Server: `hello`, `message`, `presence`, `error`, and for live updates `hide`, `votes`,
-//! `answered`. Client: `send` (the same client_id twice is one message), `vote`, and for
-//! organisers `hide` and `answer`.
+//! `answered`; the strategy frames (rounds, themes, decisions, actions) are in `strategy`.
+//! Client: `send` (the same client_id twice is one message), `vote`, `ballot` (a priority
+//! round's points), and for organisers `hide` and `answer`.
 
-use crate::ids::{MessageId, PersonId, RoomId};
+use std::collections::HashMap;
+
+use crate::ids::{MessageId, PersonId, RoomId, RoundId};
 use serde::{Deserialize, Serialize};
 
 use super::hub::Online;
@@ -66,6 +69,11 @@ pub fn error(code: &str, message: &str) -> String {
     serde_json::json!({"type": "error", "code": code, "message": message}).to_string()
 }
 
+/// A refused ballot: the error frame, naming the round it was for.
+pub fn round_error(round: RoundId, code: &str, message: &str) -> String {
+    serde_json::json!({"type": "error", "code": code, "message": message, "round": round}).to_string()
+}
+
 pub fn hide(id: MessageId) -> String {
     serde_json::json!({"type": "hide", "id": id}).to_string()
 }
@@ -95,5 +103,11 @@ pub enum ClientFrame {
     },
     Answer {
         id: MessageId,
+    },
+    /// Points per option (`{"OPTION_ID": N}`); replaces the person's earlier ballot.
+    Ballot {
+        round: RoundId,
+        #[serde(default)]
+        points: HashMap<String, serde_json::Value>,
     },
 }

@@ -33,6 +33,9 @@ pub struct Recent {
     /// The latest frame of each kind of change, per message.
     changes: BTreeMap<(MessageId, Change), Utf8Bytes>,
     presence: Option<Utf8Bytes>,
+    /// The latest frame about each strategy item (a round, a theme, a decision, an action),
+    /// by key: each frame carries the item's whole state, so the latest one is enough.
+    notices: BTreeMap<String, Utf8Bytes>,
 }
 
 impl Recent {
@@ -60,6 +63,10 @@ impl Recent {
         self.presence = Some(json.clone());
     }
 
+    pub fn notice(&mut self, key: &str, json: &Utf8Bytes) {
+        self.notices.insert(key.to_string(), json.clone());
+    }
+
     /// Every message after `after`, in order; None when some of them are no longer kept.
     pub fn messages_after(&self, after: MessageId) -> Option<Vec<(MessageId, Utf8Bytes)>> {
         // Nothing kept answers nothing: whether anything came after `after` only the database knows.
@@ -67,9 +74,10 @@ impl Recent {
         (*first <= after.next()).then(|| self.messages.iter().filter(|(id, _)| *id > after).cloned().collect())
     }
 
-    /// The changes and the last presence frame, to send again after a connection fell behind.
+    /// The changes, the strategy notices and the last presence frame, to send again after a
+    /// connection fell behind.
     pub fn replay(&self) -> Vec<Utf8Bytes> {
-        self.changes.values().cloned().chain(self.presence.clone()).collect()
+        self.changes.values().chain(self.notices.values()).cloned().chain(self.presence.clone()).collect()
     }
 }
 
@@ -112,7 +120,9 @@ mod tests {
         r.change(MessageId(4), Change::Votes, &"v4=1".into());
         r.change(MessageId(4), Change::Votes, &"v4=2".into());
         r.presence(&"p".into());
+        r.notice("round:1", &"opened".into());
+        r.notice("round:1", &"closed".into());
         let replay: Vec<String> = r.replay().iter().map(|f| f.as_str().to_string()).collect();
-        assert_eq!(replay, vec!["h4", "v4=2", "p"]);
+        assert_eq!(replay, vec!["h4", "v4=2", "closed", "p"]);
     }
 }

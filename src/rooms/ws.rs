@@ -7,7 +7,8 @@
 //! person's rate limit and is checked against the rights as they are now (`access::recheck`),
 //! and so is an idle socket once a minute; when they are gone the socket is told why and closed.
 
-use crate::ids::{MessageId, RoomId};
+use crate::ids::{MessageId, RoomId, RoundId};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
@@ -25,6 +26,8 @@ use super::actions::{self, Outcome, Refused};
 use super::hub::Event;
 use super::protocol::{self, ClientFrame, Person};
 use super::slots::Slot;
+use super::strategy;
+use crate::usecases::{self, rounds::Cast};
 use crate::app::SharedApp;
 use crate::domain::time::now;
 use crate::store::rooms::{self, Room};
@@ -311,7 +314,7 @@ impl Connection {
                     self.catch_up()
                 }
             }
-            Ok(Event::Change { json, .. }) | Ok(Event::Presence(json)) => vec![json],
+            Ok(Event::Change { json, .. }) | Ok(Event::Presence(json)) | Ok(Event::Notice { json, .. }) => vec![json],
             // Too slow to keep up: catch up rather than skip. The missed messages, then every
             // change and the presence again (they are not in the message history).
             Err(RecvError::Lagged(missed)) => {
@@ -394,6 +397,7 @@ impl Connection {
             ClientFrame::Vote { id } => actions::vote(app, &self.room, self.access, self.me.id, id).await.map(|o| o.refusal()),
             ClientFrame::Hide { id } => actions::hide(app, &self.room, self.access, id).await.map(|o| o.refusal()),
             ClientFrame::Answer { id } => actions::answer(app, &self.room, self.access, id).await.map(|o| o.refusal()),
+            ClientFrame::Ballot { round, points } => return Box::pin(self.ballot(round, points)).await,
         };
         match result {
             Ok(None) => Reply::default(),
@@ -403,6 +407,34 @@ impl Connection {
                 Reply { frames: vec![self.error_frame("internal")], close: None }
             }
         }
+    }
+
+    /// A ballot in one of the salon's priority rounds: the stored ballot back to the voter, or
+    /// why it was refused (nothing stored).
+    async fn ballot(&self, round: RoundId, points: HashMap<String, serde_json::Value>) -> Reply {
+        let given: Vec<(String, String)> = points
+            .into_iter()
+            .map(|(option, n)| {
+                let n = match n {
+                    serde_json::Value::Number(n) => n.to_string(),
+                    serde_json::Value::String(s) => s,
+                    _ => "-".to_string(), // not a number: refused as such
+                };
+                (option, n)
+            })
+            .collect();
+        let frame = match usecases::rounds::cast(&self.app, self.room.salon_id, round, self.me.id, &given).await {
+            Ok(Cast::Accepted(stored)) => strategy::ballot_accepted(round, &stored),
+            Ok(Cast::Refused(code)) => {
+                let message = rust_i18n::t!(format!("round.error.{code}"), locale = self.locale);
+                protocol::round_error(round, code, &message)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, room = %self.room.id, "ballot failed");
+                return Reply { frames: vec![self.error_frame("internal")], close: None };
+            }
+        };
+        Reply { frames: vec![frame.into()], close: None }
     }
 
     fn refused(&self, r: Refused) -> Reply {

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Conn, execute, rows, values};
 use crate::domain::outcome::Status;
 use crate::domain::time::now;
-use crate::ids::{ActionId, DecisionId, OrganisationId, PersonId, RoundId, SalonId, SeriesId, ThemeId};
+use crate::ids::{ActionId, DecisionId, MessageId, OrganisationId, RoomId, PersonId, RoundId, SalonId, SeriesId, ThemeId};
 
 pub async fn add_note_taker(c: impl Into<Conn<'_>>, salon: SalonId, person: PersonId) -> Result<(), sqlx::Error> {
     execute!(c, "insert into note_taker (salon_id, person_id) values ($1, $2) on conflict do nothing", salon, person)?;
@@ -32,31 +32,45 @@ pub struct Decision {
     pub theme: Option<String>,
     pub round_id: Option<RoundId>,
     pub round: Option<String>,
+    /// The room message it came from (room, message).
+    pub message_room_id: Option<RoomId>,
+    pub message_id: Option<MessageId>,
     pub created_at: DateTime<Utc>,
 }
 
-const DECISION: &str = "select d.id, d.salon_id, d.body, d.theme_id, t.title as theme, d.round_id, r.question as round, d.created_at
+const DECISION: &str = "select d.id, d.salon_id, d.body, d.theme_id, t.title as theme, d.round_id, r.question as round,
+        d.message_room_id, d.message_id, d.created_at
     from decision d left join theme t on t.id = d.theme_id left join round r on r.id = d.round_id";
 
-pub async fn decide(
-    c: impl Into<Conn<'_>>,
-    salon: SalonId,
-    body: &str,
-    theme: Option<ThemeId>,
-    round: Option<RoundId>,
-    by: PersonId,
-) -> Result<DecisionId, sqlx::Error> {
+pub struct NewDecision<'a> {
+    pub salon: SalonId,
+    pub body: &'a str,
+    pub theme: Option<ThemeId>,
+    pub round: Option<RoundId>,
+    /// The room message it came from.
+    pub message: Option<(RoomId, MessageId)>,
+    pub by: PersonId,
+}
+
+pub async fn decide(c: impl Into<Conn<'_>>, d: &NewDecision<'_>) -> Result<DecisionId, sqlx::Error> {
     values!(
         c,
         fetch_one,
-        "insert into decision (salon_id, body, theme_id, round_id, recorded_by, created_at) values ($1, $2, $3, $4, $5, $6) returning id",
-        salon,
-        body,
-        theme,
-        round,
-        by,
+        "insert into decision (salon_id, body, theme_id, round_id, message_room_id, message_id, recorded_by, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        d.salon,
+        d.body,
+        d.theme,
+        d.round,
+        d.message.map(|m| m.0),
+        d.message.map(|m| m.1),
+        d.by,
         now()
     )
+}
+
+pub async fn decision(c: impl Into<Conn<'_>>, id: DecisionId) -> Result<Option<Decision>, sqlx::Error> {
+    rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{DECISION} where d.id = $1")), id)
 }
 
 pub async fn decisions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Decision>, sqlx::Error> {
@@ -116,6 +130,10 @@ pub async fn add_action(c: impl Into<Conn<'_>>, a: &NewAction<'_>) -> Result<Act
         a.by,
         now()
     )
+}
+
+pub async fn action(c: impl Into<Conn<'_>>, id: ActionId) -> Result<Option<Action>, sqlx::Error> {
+    rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{ACTION} where a.id = $1")), id)
 }
 
 pub async fn actions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Action>, sqlx::Error> {

@@ -62,6 +62,16 @@ pub async fn of_salon(db: &Db, salon_id: SalonId) -> Result<Vec<Room>, sqlx::Err
     rows!(db, fetch_all, "select * from room where salon_id = $1 order by position, id", salon_id)
 }
 
+/// The ids of a salon's rooms (none made).
+pub async fn ids_of_salon(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<RoomId>, sqlx::Error> {
+    values!(c, fetch_all, "select id from room where salon_id = $1", salon_id)
+}
+
+/// The ids of the rooms of every salon in a series.
+pub async fn ids_of_series(c: impl Into<Conn<'_>>, series_id: crate::ids::SeriesId) -> Result<Vec<RoomId>, sqlx::Error> {
+    values!(c, fetch_all, "select r.id from room r join salon s on s.id = r.salon_id where s.series_id = $1", series_id)
+}
+
 pub async fn create(c: impl Into<Conn<'_>>, salon_id: SalonId, name: &str, position: i64) -> Result<RoomId, sqlx::Error> {
     values!(
         c,

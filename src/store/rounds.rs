@@ -69,6 +69,11 @@ pub async fn get(c: impl Into<Conn<'_>>, salon: SalonId, id: RoundId) -> Result<
     rows!(c, fetch_optional, "select * from round where id = $1 and salon_id = $2", id, salon)
 }
 
+/// A round by its id alone (announcing a change; callers acting for a person use [`get`]).
+pub async fn by_id(c: impl Into<Conn<'_>>, id: RoundId) -> Result<Option<Round>, sqlx::Error> {
+    rows!(c, fetch_optional, "select * from round where id = $1", id)
+}
+
 pub async fn of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Round>, sqlx::Error> {
     rows!(c, fetch_all, "select * from round where salon_id = $1 order by id", salon)
 }

@@ -7,6 +7,8 @@
 //! - [`invitations`]: invite people, organisations and pasted addresses; tell the invited
 //!   about an update or a cancellation.
 //! - [`registration`]: someone not yet known asks to register, and confirms from the mail.
+//! - [`outcomes`]: record decisions (also from a room message) and actions, mark actions done.
+//! - [`rounds`]: open and close a priority round, cast a ballot (pages and websocket alike).
 //! - [`reminders`]: the reminders that are due, once per person and salon.
 //! - [`sign_in`]: mail a sign-in link; use it once for a new session.
 //! - [`summary`]: a salon's summary, sent once to everyone who had a seat.
@@ -14,7 +16,9 @@
 pub mod answer;
 pub mod invitations;
 pub mod registration;
+pub mod outcomes;
 pub mod reminders;
+pub mod rounds;
 pub mod salons;
 pub mod sign_in;
 pub mod summary;

@@ -4,6 +4,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::Serialize;
 
+use crate::rooms::strategy::{ActionJson, RoundJson, ThemeJson};
+
 use super::extract::parse_id;
 use crate::app::SharedApp;
 use crate::domain::salon::Status;
@@ -92,17 +94,6 @@ pub async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppRes
     }))
 }
 
-/// A theme of a series, for signed-in members.
-#[derive(Serialize)]
-pub struct ThemeJson {
-    id: crate::ids::ThemeId,
-    title: String,
-    why: String,
-    state: &'static str,
-    support: i64,
-    salons: Vec<crate::ids::SalonId>,
-}
-
 /// `GET /api/v1/series/{id}/themes`: the series' themes, most supported first (signed in).
 pub async fn series_themes(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<Vec<ThemeJson>>> {
     if ctx.user.is_none() {
@@ -111,36 +102,13 @@ pub async fn series_themes(State(app): State<SharedApp>, ctx: super::context::Ct
     let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let mut out = Vec::new();
     for th in crate::store::themes::of_series(&app.db, series.id, None).await? {
-        let salons = crate::store::themes::salons_of(&app.db, th.id).await?;
-        out.push(ThemeJson { id: th.id, title: th.title.clone(), why: th.why.clone(), state: th.state().as_str(), support: th.support, salons });
+        out.push(ThemeJson::load(&app.db, &th).await?);
     }
     Ok(Json(out))
 }
 
-#[derive(Serialize)]
-pub struct OptionJson {
-    id: crate::ids::OptionId,
-    label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    points: Option<i64>,
-}
-
-/// A priority round, for signed-in members; points and voters only once the results may be
-/// shown (closed, or open with live results).
-#[derive(Serialize)]
-pub struct RoundJson {
-    id: crate::ids::RoundId,
-    question: String,
-    state: &'static str,
-    points_per_person: i64,
-    max_per_option: i64,
-    options: Vec<OptionJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    voters: Option<i64>,
-}
-
 /// `GET /api/v1/salons/{id}/rounds`: the salon's opened and closed rounds (signed in; a draft
-/// salon is not found, as everywhere).
+/// salon is not found, as everywhere). Points and voters only once the results may be shown.
 pub async fn salon_rounds(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<Vec<RoundJson>>> {
     if ctx.user.is_none() {
         return Err(AppError::Unauthorized);
@@ -151,37 +119,11 @@ pub async fn salon_rounds(State(app): State<SharedApp>, ctx: super::context::Ctx
     }
     let mut out = Vec::new();
     for r in crate::store::rounds::of_salon(&app.db, salon.id).await? {
-        if r.state() == crate::domain::round::State::Draft {
-            continue;
+        if r.state() != crate::domain::round::State::Draft {
+            out.push(RoundJson::load(&app.db, &r).await?);
         }
-        let visible = r.results_visible();
-        let options = crate::store::rounds::options(&app.db, r.id)
-            .await?
-            .into_iter()
-            .map(|o| OptionJson { id: o.id, label: o.label, points: visible.then_some(o.points) })
-            .collect();
-        let voters = if visible { Some(crate::store::rounds::voters(&app.db, r.id).await?) } else { None };
-        out.push(RoundJson {
-            id: r.id,
-            question: r.question.clone(),
-            state: r.state().as_str(),
-            points_per_person: r.points_per_person,
-            max_per_option: r.max_per_option,
-            options,
-            voters,
-        });
     }
     Ok(Json(out))
-}
-
-#[derive(Serialize)]
-pub struct ActionJson {
-    id: crate::ids::ActionId,
-    what: String,
-    owner: Option<String>,
-    organisation: Option<String>,
-    due: Option<String>,
-    status: &'static str,
 }
 
 #[derive(Serialize)]
@@ -197,17 +139,6 @@ pub async fn series_outcomes(State(app): State<SharedApp>, ctx: super::context::
     }
     let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let decisions = crate::store::outcomes::decisions_of_series(&app.db, series.id).await?;
-    let actions = crate::store::outcomes::actions_of_series(&app.db, series.id)
-        .await?
-        .into_iter()
-        .map(|a| ActionJson {
-            id: a.id,
-            status: a.status().as_str(),
-            what: a.what,
-            owner: a.owner,
-            organisation: a.organisation,
-            due: a.due.map(|d| d.to_string()),
-        })
-        .collect();
+    let actions = crate::store::outcomes::actions_of_series(&app.db, series.id).await?.into_iter().map(ActionJson::from).collect();
     Ok(Json(OutcomesJson { decisions, actions }))
 }

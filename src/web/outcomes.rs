@@ -23,6 +23,7 @@ use crate::domain::outcome::{self, Status};
 use crate::error::{AppError, AppResult};
 use crate::ids::ActionId;
 use crate::store::outcomes::{self, Action};
+use crate::usecases::{self, outcomes::Refused};
 use crate::store::people::Person;
 use crate::store::salons::Salon;
 use crate::store::{organisations, people};
@@ -138,7 +139,11 @@ pub fn action_line(ctx: &Ctx, a: &Action, base: Option<&str>) -> Markup {
     }
 }
 
-async fn refuse(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &[outcome::FieldError]) -> AppResult<Response> {
+async fn refuse(app: &SharedApp, ctx: &Ctx, salon: &Salon, refused: Refused) -> AppResult<Response> {
+    let errors = match refused {
+        Refused::Fields(errors) => errors,
+        Refused::Link(key) => return Err(AppError::BadRequest(key)),
+    };
     let mut e = Errors::default();
     for f in errors {
         e.add(f.field, t!(format!("outcome.error.{}", f.code), locale = ctx.lang()).to_string());
@@ -159,26 +164,10 @@ pub async fn decide(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Signed
     if !may_record(&app, &ctx, &salon).await? {
         return Err(AppError::Forbidden);
     }
-    let theme = match f.theme.trim() {
-        "" => None,
-        raw => match crate::store::themes::get(&app.db, parse_id(raw).map_err(|_| AppError::BadRequest("theme.error.theme_unknown"))?).await? {
-            Some(th) if Some(th.series_id) == salon.series_id => Some(th.id),
-            _ => return Err(AppError::BadRequest("theme.error.theme_unknown")),
-        },
-    };
-    let round = match f.round.trim() {
-        "" => None,
-        raw => match crate::store::rounds::get(&app.db, salon.id, parse_id(raw).map_err(|_| AppError::BadRequest("round.error.not_open"))?).await? {
-            Some(r) => Some(r.id),
-            None => return Err(AppError::BadRequest("round.error.not_open")),
-        },
-    };
-    match outcome::decision(&f.body) {
-        Ok(body) => {
-            outcomes::decide(&app.db, salon.id, &body, theme, round, me.id).await?;
-            Ok(Redirect::to(&format!("/salons/{}/outcomes#decisions", salon.id)).into_response())
-        }
-        Err(e) => refuse(&app, &ctx, &salon, &[e]).await,
+    let new = usecases::outcomes::NewDecision { body: &f.body, theme: &f.theme, round: &f.round };
+    match usecases::outcomes::decide(&app, &salon, me.id, &new).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/salons/{}/outcomes#decisions", salon.id)).into_response()),
+        Err(refused) => refuse(&app, &ctx, &salon, refused).await,
     }
 }
 
@@ -195,8 +184,8 @@ pub async fn add_action(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Si
     if !may_record(&app, &ctx, &salon).await? {
         return Err(AppError::Forbidden);
     }
-    let parsed = outcome::action(&f.what, &f.due);
-    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    // The owner and organisation are looked up here; the use case checks the rest.
+    let mut errors = Vec::new();
     let owner = match f.owner.trim() {
         "" => None,
         raw => person_by(&app, raw).await?.or_else(|| {
@@ -211,12 +200,11 @@ pub async fn add_action(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Si
             None
         }),
     };
-    let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
-        return refuse(&app, &ctx, &salon, &errors).await;
-    };
-    let new = outcomes::NewAction { salon: salon.id, what: &what, owner: owner.map(|p| p.id), organisation, due, by: me.id };
-    outcomes::add_action(&app.db, &new).await?;
-    Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
+    let input = usecases::outcomes::ActionInput { what: &f.what, due: &f.due, owner: owner.map(|p| p.id), organisation };
+    match usecases::outcomes::add_action(&app, &salon, me.id, &input, errors).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response()),
+        Err(refused) => refuse(&app, &ctx, &salon, refused).await,
+    }
 }
 
 async fn person_by(app: &SharedApp, raw: &str) -> AppResult<Option<Person>> {
@@ -232,7 +220,7 @@ pub async fn set_action(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon)
     }
     let id: ActionId = parse_id(params.get("action").map(String::as_str).unwrap_or(""))?;
     let status = Status::parse(params.get("status").map(String::as_str).unwrap_or("")).ok_or(AppError::NotFound)?;
-    if !outcomes::set_status(&app.db, salon.id, id, status).await? {
+    if !usecases::outcomes::set_action(&app, &salon, id, status).await? {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
@@ -250,6 +238,6 @@ pub async fn add_note_taker(State(app): State<SharedApp>, ctx: Ctx, _o: Organise
             outcomes::add_note_taker(&app.db, salon.id, p.id).await?;
             Ok(Redirect::to(&format!("/salons/{}/outcomes", salon.id)).into_response())
         }
-        None => refuse(&app, &ctx, &salon, &[outcome::FieldError { field: "email", code: "owner" }]).await,
+        None => refuse(&app, &ctx, &salon, Refused::Fields(vec![outcome::FieldError { field: "email", code: "owner" }])).await,
     }
 }

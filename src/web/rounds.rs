@@ -21,7 +21,8 @@ use super::views::{csrf_field, login_href, page};
 use crate::app::SharedApp;
 use crate::domain::round::{self, State as RoundState};
 use crate::error::{AppError, AppResult};
-use crate::ids::{OptionId, RoundId};
+use crate::ids::{OptionId, RoomId, RoundId};
+use crate::usecases::{self, rounds::Cast};
 use crate::rooms::access;
 use crate::store::rounds::{self, Round, RoundOption};
 use crate::store::salons::Salon;
@@ -228,9 +229,25 @@ pub async fn ballot(
         Err(resp) => return resp,
     };
     let Some(user) = ctx.user.clone() else { return AppError::Forbidden.into_response() };
-    match cast(&app, &r, user.id, &body).await {
-        Ok(Ok(())) => Redirect::to(&format!("/salons/{}/rounds/{}?done=cast", salon.id, r.id)).into_response(),
-        Ok(Err(code)) => {
+    // `option-{id}` = points; the room's copy of the form also says which room to go back to.
+    let mut given = Vec::new();
+    let mut back_to_room: Option<RoomId> = None;
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        if let Some(option) = k.strip_prefix("option-") {
+            given.push((option.to_string(), v.into_owned()));
+        } else if k == "room" {
+            back_to_room = v.parse().ok();
+        }
+    }
+    match usecases::rounds::cast(&app, salon.id, r.id, user.id, &given).await {
+        Ok(Cast::Accepted(_)) => {
+            let to = match back_to_room {
+                Some(room) => format!("/salons/{}/room?room={room}&cast={}#round-{}", salon.id, r.id, r.id),
+                None => format!("/salons/{}/rounds/{}?done=cast", salon.id, r.id),
+            };
+            Redirect::to(&to).into_response()
+        }
+        Ok(Cast::Refused(code)) => {
             let message = t!(format!("round.error.{code}"), locale = ctx.lang()).to_string();
             let status = if code == "not_open" { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
             match render_round(&app, &ctx, &salon, &r, organiser, Some(message)).await {
@@ -238,43 +255,25 @@ pub async fn ballot(
                 Err(e) => e.into_response(),
             }
         }
-        Err(e) => e.into_response(),
+        Err(e) => AppError::from(e).into_response(),
     }
-}
-
-/// Read `option-{id}` fields, check the ballot, and store it if the round is still open.
-async fn cast(app: &SharedApp, r: &Round, person: crate::ids::PersonId, body: &[u8]) -> AppResult<Result<(), &'static str>> {
-    let options: Vec<i64> = rounds::options(&app.db, r.id).await?.iter().map(|o| o.id.0).collect();
-    let mut given = Vec::new();
-    for (k, v) in url::form_urlencoded::parse(body) {
-        if let Some(id) = k.strip_prefix("option-") {
-            let Ok(id) = id.parse::<i64>() else { return Ok(Err("unknown_option")) };
-            given.push((id, v.into_owned()));
-        }
-    }
-    let points = match round::validate_ballot(r.points_per_person, r.max_per_option, &options, &given) {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(e.code())),
-    };
-    let points: Vec<(OptionId, i64)> = points.into_iter().map(|(o, n)| (OptionId(o), n)).collect();
-    if rounds::cast(&app.db, r.id, person, &points).await? { Ok(Ok(())) } else { Ok(Err("not_open")) }
 }
 
 pub async fn open(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
-    advance(&app, &salon, &params, RoundState::Draft, RoundState::Open).await
+    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
+    advanced(&salon, id, usecases::rounds::open(&app, salon.id, id).await?)
 }
 
 pub async fn close(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
-    advance(&app, &salon, &params, RoundState::Open, RoundState::Closed).await
+    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
+    advanced(&salon, id, usecases::rounds::close(&app, salon.id, id).await?)
 }
 
-async fn advance(app: &SharedApp, salon: &Salon, params: &HashMap<String, String>, from: RoundState, to: RoundState) -> AppResult<Response> {
-    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
-    let r = rounds::get(&app.db, salon.id, id).await?.ok_or(AppError::NotFound)?;
-    if !rounds::advance(&app.db, r.id, from, to).await? {
+fn advanced(salon: &Salon, id: RoundId, done: bool) -> AppResult<Response> {
+    if !done {
         return Err(AppError::BadRequest("round.error.not_open"));
     }
-    Ok(Redirect::to(&format!("/salons/{}/rounds/{}", salon.id, r.id)).into_response())
+    Ok(Redirect::to(&format!("/salons/{}/rounds/{id}", salon.id)).into_response())
 }
 
 /// The results as CSV for organisers (UTF-8 with BOM, so Excel shows æøå right): one line per

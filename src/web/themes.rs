@@ -17,6 +17,7 @@ use super::form::{self, Errors, Kind};
 use super::salon_page::is_organiser;
 use super::views::{csrf_field, login_href, page};
 use crate::app::SharedApp;
+use crate::rooms::strategy::{self, About};
 use crate::domain::theme::{self, State as ThemeState};
 use crate::error::{AppError, AppResult};
 use crate::ids::{SalonId, SeriesId, ThemeId};
@@ -126,6 +127,7 @@ pub async fn propose(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Signe
             let theme = themes::create(&app.db, &new).await?;
             // The one who proposes it supports it.
             themes::support(&app.db, theme, me.id).await?;
+            strategy::announce(&app, About::Theme(theme)).await;
             Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
         }
         Err(errors) => {
@@ -265,13 +267,17 @@ async fn organiser_tools(app: &SharedApp, ctx: &Ctx, th: &Theme, s: &Series) -> 
 
 pub async fn support(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
-    themes::support(&app.db, th.id, me.id).await?;
+    if themes::support(&app.db, th.id, me.id).await? {
+        strategy::announce(&app, About::Theme(th.id)).await;
+    }
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
 pub async fn withdraw(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
-    themes::withdraw(&app.db, th.id, me.id).await?;
+    if themes::withdraw(&app.db, th.id, me.id).await? {
+        strategy::announce(&app, About::Theme(th.id)).await;
+    }
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
@@ -309,6 +315,7 @@ pub async fn reword(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(
     match theme::validate(&f.title, &f.why) {
         Ok(text) => {
             themes::reword(&app.db, th.id, &text).await?;
+            strategy::announce(&app, About::Theme(th.id)).await;
             Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
         }
         Err(errors) => refused(&app, &ctx, &th, errors[0]).await,
@@ -334,6 +341,7 @@ pub async fn set_state(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Pa
         crate::domain::text::multiline(&f.conclusion, theme::WHY_MAX, false).map_err(|_| AppError::BadRequest("theme.error.why_too_long"))?
     };
     themes::set_state(&app.db, th.id, state, &conclusion).await?;
+    strategy::announce(&app, About::Theme(th.id)).await;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
@@ -357,6 +365,7 @@ pub async fn schedule(State(app): State<SharedApp>, _o: Organiser, Path(id): Pat
         _ => return Err(AppError::BadRequest("theme.error.salon_unknown")),
     }
     themes::schedule(&app.db, th.id, salon_id).await?;
+    strategy::announce(&app, About::Theme(th.id)).await;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
@@ -373,5 +382,8 @@ pub async fn merge(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<S
         return Err(AppError::BadRequest("theme.error.theme_unknown"));
     }
     themes::merge(&app.db, th.id, into.id).await?;
+    // The duplicate leaves the lists (its frame says where it went); the other gains its support.
+    strategy::announce(&app, About::Theme(th.id)).await;
+    strategy::announce(&app, About::Theme(into.id)).await;
     Ok(Redirect::to(&format!("/themes/{}", into.id)).into_response())
 }

@@ -73,8 +73,10 @@ pub async fn message_action(State(app): State<SharedApp>, e: Entered, Path(param
     if !actions::within_limit(&app, e.user.id) {
         return Err(AppError::TooManyRequests);
     }
-    if params.get("action").map(String::as_str) == Some("theme") {
-        return message_to_theme(&app, &e, mid).await;
+    match params.get("action").map(String::as_str) {
+        Some("theme") => return message_to_theme(&app, &e, mid).await,
+        Some("decision") => return message_to_decision(&app, &e, mid).await,
+        _ => {}
     }
     let refusal = match params.get("action").map(String::as_str) {
         Some("vote") => actions::vote(&app, &e.room, e.access, e.user.id, mid).await?.refusal(),
@@ -133,5 +135,18 @@ async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppRe
     let new = crate::store::themes::NewTheme { series_id: series, text: &text, organisation_id: None, proposed_by: proposer };
     let theme = crate::store::themes::create(&app.db, &new).await?;
     crate::store::themes::support(&app.db, theme, proposer).await?;
+    crate::rooms::strategy::announce(app, crate::rooms::strategy::About::Theme(theme)).await;
     Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
+}
+
+/// An organiser or note-taker records what a room message says as a decision of the salon,
+/// linked to the message; everyone in the salon's rooms sees it arrive.
+async fn message_to_decision(app: &SharedApp, e: &Entered, mid: MessageId) -> AppResult<Response> {
+    if !e.access.organiser && !crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await? {
+        return Err(AppError::Forbidden);
+    }
+    match crate::usecases::outcomes::decide_from_message(app, &e.salon, e.room.id, mid, e.user.id).await? {
+        Some(id) => Ok(Redirect::to(&format!("/salons/{}/room?room={}#decision-{id}", e.salon.id, e.room.id)).into_response()),
+        None => Err(AppError::NotFound),
+    }
 }

@@ -1,0 +1,261 @@
+//! Strategy work shown live in the rooms: priority rounds, themes, decisions and actions.
+//!
+//! The JSON shapes here are the API's too (`/api/v1/salons/{id}/rounds`, `/api/v1/series/{id}/
+//! themes`, `/api/v1/series/{id}/outcomes`), so a client reads one shape in both places.
+//!
+//! A change is announced with [`announce`] after it is committed: the frame is built once from
+//! the database (each frame carries the item's whole state, so a client never has to add up
+//! deltas, and a connection that fell behind is sent only the latest frame per item) and
+//! published to the rooms it concerns that someone on this instance is in: a round's, a
+//! decision's or an action's salon, a theme's whole series. Other instances are told *what*
+//! changed and build the same frame from their database (a round with twenty long options does
+//! not fit in a NOTIFY payload). Announcing is best effort: the database is the record, and a
+//! page load or a reconnect shows the same state.
+//!
+//! Frames (server to client), beside those of `protocol`:
+//! ```text
+//! {"type":"round_opened","round":ROUND}    {"type":"round_closed","round":ROUND}
+//! {"type":"round_results","round":ROUND}   live results, at most every RESULTS_EVERY
+//! {"type":"ballot_accepted","round":ID,"points":{"OPTION_ID":N,...}}   to the voter only
+//! {"type":"theme","theme":THEME}  {"type":"decision","decision":DECISION}  {"type":"action","action":ACTION}
+//! ```
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::Hub;
+use super::bridge::What;
+use super::hub::Event;
+use crate::app::SharedApp;
+use crate::domain::round::State as RoundState;
+use crate::ids::{ActionId, DecisionId, OptionId, RoomId, RoundId, SalonId, SeriesId, ThemeId};
+use crate::store::outcomes::{self, Action, Decision};
+use crate::store::rounds::{self, Round};
+use crate::store::themes::{self, Theme};
+use crate::store::{Db, rooms};
+
+/// Live results go out at most this often per round (a thousand ballots in ten seconds would
+/// otherwise be a thousand result frames to each of a thousand people).
+pub const RESULTS_EVERY: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionJson {
+    pub id: OptionId,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationJson {
+    pub name: String,
+    pub country: String,
+}
+
+/// A priority round; points, voters and the organisations that took part only once the
+/// results may be shown (closed, or open with live results).
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundJson {
+    pub id: RoundId,
+    pub salon: SalonId,
+    pub question: String,
+    pub state: &'static str,
+    pub points_per_person: i64,
+    pub max_per_option: i64,
+    pub live_results: bool,
+    pub options: Vec<OptionJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voters: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisations: Option<Vec<OrganisationJson>>,
+}
+
+impl RoundJson {
+    pub async fn load(db: &Db, r: &Round) -> Result<RoundJson, sqlx::Error> {
+        let visible = r.results_visible();
+        let options = rounds::options(db, r.id)
+            .await?
+            .into_iter()
+            .map(|o| OptionJson { id: o.id, label: o.label, points: visible.then_some(o.points) })
+            .collect();
+        let (voters, organisations) = if visible {
+            let orgs = rounds::organisations(db, r.id).await?.into_iter().map(|(_, name, country)| OrganisationJson { name, country });
+            (Some(rounds::voters(db, r.id).await?), Some(orgs.collect()))
+        } else {
+            (None, None)
+        };
+        Ok(RoundJson {
+            id: r.id,
+            salon: r.salon_id,
+            question: r.question.clone(),
+            state: r.state().as_str(),
+            points_per_person: r.points_per_person,
+            max_per_option: r.max_per_option,
+            live_results: r.live_results,
+            options,
+            voters,
+            organisations,
+        })
+    }
+}
+
+/// A theme of a series; `merged_into` once it was merged into another (it is then not listed).
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeJson {
+    pub id: ThemeId,
+    pub title: String,
+    pub why: String,
+    pub state: &'static str,
+    pub support: i64,
+    pub salons: Vec<SalonId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<ThemeId>,
+}
+
+impl ThemeJson {
+    pub async fn load(db: &Db, t: &Theme) -> Result<ThemeJson, sqlx::Error> {
+        Ok(ThemeJson {
+            id: t.id,
+            title: t.title.clone(),
+            why: t.why.clone(),
+            state: t.state().as_str(),
+            support: t.support,
+            salons: themes::salons_of(db, t.id).await?,
+            merged_into: t.merged_into,
+        })
+    }
+}
+
+/// An action: what, who (a person, an organisation), due (YYYY-MM-DD), open or done.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionJson {
+    pub id: ActionId,
+    pub salon: SalonId,
+    pub what: String,
+    pub owner: Option<String>,
+    pub organisation: Option<String>,
+    pub due: Option<String>,
+    pub status: &'static str,
+}
+
+impl From<Action> for ActionJson {
+    fn from(a: Action) -> ActionJson {
+        ActionJson { id: a.id, salon: a.salon_id, status: a.status().as_str(), what: a.what, owner: a.owner, organisation: a.organisation, due: a.due.map(|d| d.to_string()) }
+    }
+}
+
+/// What changed, as other instances are told it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "id", rename_all = "lowercase")]
+pub enum About {
+    /// Opened or closed.
+    Round(RoundId),
+    /// New totals in a round with live results.
+    Results(RoundId),
+    Theme(ThemeId),
+    Decision(DecisionId),
+    Action(ActionId),
+}
+
+/// Where a frame goes.
+enum Target {
+    Salon(SalonId),
+    Series(SeriesId),
+}
+
+struct Frame {
+    key: Arc<str>,
+    json: String,
+    target: Target,
+}
+
+/// The frame about a change, or None when there is nothing to show (a draft round, hidden
+/// results, a row deleted meanwhile).
+async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
+    let (key, json, target) = match about {
+        About::Round(id) | About::Results(id) => {
+            let Some(r) = rounds::by_id(db, id).await? else { return Ok(None) };
+            let kind = match (about, r.state()) {
+                (_, RoundState::Draft) => return Ok(None),
+                (About::Results(_), RoundState::Open) if r.live_results => "round_results",
+                (About::Results(_), RoundState::Open) => return Ok(None),
+                (_, RoundState::Open) => "round_opened",
+                (_, RoundState::Closed) => "round_closed",
+            };
+            let round = RoundJson::load(db, &r).await?;
+            (format!("round:{id}"), serde_json::json!({"type": kind, "round": round}), Target::Salon(r.salon_id))
+        }
+        About::Theme(id) => {
+            let Some(t) = themes::get(db, id).await? else { return Ok(None) };
+            let theme = ThemeJson::load(db, &t).await?;
+            (format!("theme:{id}"), serde_json::json!({"type": "theme", "theme": theme}), Target::Series(t.series_id))
+        }
+        About::Decision(id) => {
+            let Some(d): Option<Decision> = outcomes::decision(db, id).await? else { return Ok(None) };
+            let salon = d.salon_id;
+            (format!("decision:{id}"), serde_json::json!({"type": "decision", "decision": d}), Target::Salon(salon))
+        }
+        About::Action(id) => {
+            let Some(a) = outcomes::action(db, id).await? else { return Ok(None) };
+            let salon = a.salon_id;
+            (format!("action:{id}"), serde_json::json!({"type": "action", "action": ActionJson::from(a)}), Target::Salon(salon))
+        }
+    };
+    Ok(Some(Frame { key: key.into(), json: json.to_string(), target }))
+}
+
+/// Announce a committed change in the rooms it concerns, on every instance.
+pub async fn announce(app: &SharedApp, about: About) {
+    publish_here(&app.db, &app.hub, about).await;
+    // The room is not the point of a strategy note: the receiver finds the rooms itself.
+    app.hub.relay(RoomId(0), What::Strategy { about });
+}
+
+/// Build the frame and publish it to the live rooms it concerns on this instance.
+pub async fn publish_here(db: &Db, hub: &Hub, about: About) {
+    let result = async {
+        let Some(f) = frame(db, about).await? else { return Ok(()) };
+        let room_ids = match f.target {
+            Target::Salon(salon) => rooms::ids_of_salon(db, salon).await?,
+            Target::Series(series) => rooms::ids_of_series(db, series).await?,
+        };
+        let json: axum::extract::ws::Utf8Bytes = f.json.into();
+        for room in room_ids.into_iter().filter(|r| hub.is_live(*r)) {
+            hub.publish_local(room, Event::Notice { key: f.key.clone(), json: json.clone() });
+        }
+        Ok::<(), sqlx::Error>(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, ?about, "a strategy change could not be shown in the rooms");
+    }
+}
+
+/// Rounds whose new live totals are waiting to be announced.
+#[derive(Default)]
+pub struct ResultsDue(Mutex<HashSet<RoundId>>);
+
+/// A ballot changed a round with live results: announce its totals within [`RESULTS_EVERY`],
+/// once for all the ballots cast meanwhile. The totals are read after the round leaves the
+/// set, so a ballot committed later schedules the next announcement: none is left out.
+pub fn results_changed(app: &SharedApp, round: RoundId) {
+    let first = app.results_due.0.lock().unwrap_or_else(|e| e.into_inner()).insert(round);
+    if !first {
+        return;
+    }
+    let app = app.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(RESULTS_EVERY).await;
+        app.results_due.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&round);
+        announce(&app, About::Results(round)).await;
+    });
+}
+
+/// The reply to the voter: their ballot as stored.
+pub fn ballot_accepted(round: RoundId, points: &[(OptionId, i64)]) -> String {
+    let points: serde_json::Map<String, serde_json::Value> = points.iter().map(|(o, n)| (o.to_string(), (*n).into())).collect();
+    serde_json::json!({"type": "ballot_accepted", "round": round, "points": points}).to_string()
+}

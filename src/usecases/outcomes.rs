@@ -1,0 +1,104 @@
+//! Decisions and actions of a salon: recorded by organisers and note-takers (the caller checks
+//! who may), each announced in the salon's rooms once committed.
+
+use crate::app::SharedApp;
+use crate::domain::outcome::{self, FieldError, Status};
+use crate::ids::{ActionId, DecisionId, MessageId, OrganisationId, PersonId, RoomId, RoundId, ThemeId};
+use crate::rooms::strategy::{self, About};
+use crate::store::outcomes::{self, NewAction};
+use crate::store::salons::Salon;
+use crate::store::{rooms, rounds, themes};
+
+/// Why a decision or an action was refused; nothing is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Fields of the form, each with its `outcome.error.<code>`.
+    Fields(Vec<FieldError>),
+    /// A link to something that is not this salon's (a translation key).
+    Link(&'static str),
+}
+
+/// A decision as typed: its text, and optionally the theme or closed round it settles (as the
+/// form sends them: an id or empty).
+pub struct NewDecision<'a> {
+    pub body: &'a str,
+    pub theme: &'a str,
+    pub round: &'a str,
+}
+
+/// Record a decision. A theme must be of the salon's series, a round of the salon.
+pub async fn decide(app: &SharedApp, salon: &Salon, by: PersonId, d: &NewDecision<'_>) -> Result<Result<DecisionId, Refused>, sqlx::Error> {
+    let theme = match d.theme.trim() {
+        "" => None,
+        raw => match raw.parse::<ThemeId>() {
+            Ok(id) => match themes::get(&app.db, id).await? {
+                Some(th) if Some(th.series_id) == salon.series_id => Some(th.id),
+                _ => return Ok(Err(Refused::Link("theme.error.theme_unknown"))),
+            },
+            Err(_) => return Ok(Err(Refused::Link("theme.error.theme_unknown"))),
+        },
+    };
+    let round = match d.round.trim() {
+        "" => None,
+        raw => match raw.parse::<RoundId>() {
+            Ok(id) => match rounds::get(&app.db, salon.id, id).await? {
+                Some(r) => Some(r.id),
+                None => return Ok(Err(Refused::Link("round.error.no_such_round"))),
+            },
+            Err(_) => return Ok(Err(Refused::Link("round.error.no_such_round"))),
+        },
+    };
+    let body = match outcome::decision(d.body) {
+        Ok(b) => b,
+        Err(e) => return Ok(Err(Refused::Fields(vec![e]))),
+    };
+    let new = outcomes::NewDecision { salon: salon.id, body: &body, theme, round, message: None, by };
+    let id = outcomes::decide(&app.db, &new).await?;
+    strategy::announce(app, About::Decision(id)).await;
+    Ok(Ok(id))
+}
+
+/// Record what was said in a room message as a decision, linked to the message. None when the
+/// room has no such message.
+pub async fn decide_from_message(app: &SharedApp, salon: &Salon, room: RoomId, message: MessageId, by: PersonId) -> Result<Option<DecisionId>, sqlx::Error> {
+    let Some(m) = rooms::message(&app.db, room, message).await? else { return Ok(None) };
+    // A stored message was checked when it was posted, and is shorter than a decision may be.
+    let body: String = m.body.chars().take(outcome::DECISION_MAX).collect();
+    let new = outcomes::NewDecision { salon: salon.id, body: &body, theme: None, round: None, message: Some((room, m.id)), by };
+    let id = outcomes::decide(&app.db, &new).await?;
+    strategy::announce(app, About::Decision(id)).await;
+    Ok(Some(id))
+}
+
+/// An action as typed: what, the owner (a known person) and organisation as found, due date.
+pub struct ActionInput<'a> {
+    pub what: &'a str,
+    pub due: &'a str,
+    pub owner: Option<PersonId>,
+    pub organisation: Option<OrganisationId>,
+}
+
+/// Record an action; `errors` are the caller's own findings (an unknown owner), refused with
+/// the form's.
+pub async fn add_action(app: &SharedApp, salon: &Salon, by: PersonId, a: &ActionInput<'_>, mut errors: Vec<FieldError>) -> Result<Result<ActionId, Refused>, sqlx::Error> {
+    let parsed = outcome::action(a.what, a.due);
+    if let Err(e) = &parsed {
+        errors.extend(e.iter().cloned());
+    }
+    let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
+        return Ok(Err(Refused::Fields(errors)));
+    };
+    let new = NewAction { salon: salon.id, what: &what, owner: a.owner, organisation: a.organisation, due, by };
+    let id = outcomes::add_action(&app.db, &new).await?;
+    strategy::announce(app, About::Action(id)).await;
+    Ok(Ok(id))
+}
+
+/// Mark an action of the salon open or done; false when the salon has no such action.
+pub async fn set_action(app: &SharedApp, salon: &Salon, id: ActionId, status: Status) -> Result<bool, sqlx::Error> {
+    if !outcomes::set_status(&app.db, salon.id, id, status).await? {
+        return Ok(false);
+    }
+    strategy::announce(app, About::Action(id)).await;
+    Ok(true)
+}
