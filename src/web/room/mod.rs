@@ -1,9 +1,10 @@
 //! The live room's pages and plain forms (post, vote, moderate, add a room): who may do what is
 //! `rooms::access::Entered`, what an action does is `rooms::actions`; the page is `view`.
 
+mod strategy;
 mod view;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rust_i18n::t;
@@ -13,18 +14,27 @@ use super::context::Ctx;
 use super::extract::{Form, parse_id};
 use crate::app::SharedApp;
 use crate::error::{AppError, AppResult};
-use crate::ids::{MessageId, PersonId};
+use crate::ids::{MessageId, PersonId, RoundId};
 use crate::rooms::access::Entered;
 use crate::rooms::actions::{self, Outcome};
 use crate::store::rooms;
 
 pub use view::message_item;
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, entered: Entered) -> AppResult<Response> {
-    Ok(render(&app, &ctx, &entered, None).await?.into_response())
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    /// A ballot was just cast with the plain form in this round.
+    cast: Option<String>,
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>) -> AppResult<maud::Markup> {
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, entered: Entered, Query(q): Query<ShowQuery>) -> AppResult<Response> {
+    let cast = q.cast.and_then(|c| c.parse().ok());
+    Ok(render(&app, &ctx, &entered, None, cast).await?.into_response())
+}
+
+async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>, cast: Option<RoundId>) -> AppResult<maud::Markup> {
+    let recorder = e.access.organiser || crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?;
     let data = view::RoomData {
         salon: &e.salon,
         room: &e.room,
@@ -35,13 +45,35 @@ async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>) 
         muted: rooms::is_muted(&app.db, e.room.id, e.user.id).await?,
         error,
         agenda: crate::store::salons::agenda(&app.db, e.salon.id).await?,
-        open_rounds: crate::store::rounds::of_salon(&app.db, e.salon.id)
-            .await?
-            .into_iter()
-            .filter(|r| r.state() == crate::domain::round::State::Open)
-            .collect(),
+        strategy: strategy_data(app, e, cast).await?,
+        recorder,
     };
     Ok(view::room_page(ctx, &data))
+}
+
+/// The salon's rounds (not drafts), the series' themes, the salon's decisions and actions.
+async fn strategy_data(app: &SharedApp, e: &Entered, cast: Option<RoundId>) -> AppResult<strategy::StrategyData> {
+    let mut panel_rounds = Vec::new();
+    for round in crate::store::rounds::of_salon(&app.db, e.salon.id).await? {
+        if round.state() == crate::domain::round::State::Draft {
+            continue;
+        }
+        let options = crate::store::rounds::options(&app.db, round.id).await?;
+        let mine = crate::store::rounds::ballot_of(&app.db, round.id, e.user.id).await?.into_iter().collect();
+        let voters = crate::store::rounds::voters(&app.db, round.id).await?;
+        panel_rounds.push(strategy::PanelRound { round, options, mine, voters });
+    }
+    let themes = match e.salon.series_id {
+        Some(series) => crate::store::themes::of_series(&app.db, series, None).await?,
+        None => Vec::new(),
+    };
+    Ok(strategy::StrategyData {
+        rounds: panel_rounds,
+        cast,
+        themes,
+        decisions: crate::store::outcomes::decisions_of_salon(&app.db, e.salon.id).await?,
+        actions: crate::store::outcomes::actions_of_salon(&app.db, e.salon.id).await?,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -63,7 +95,7 @@ pub async fn post_message(State(app): State<SharedApp>, ctx: Ctx, e: Entered, Fo
         Outcome::Refused(r) => {
             let message = t!(r.message_key(), locale = ctx.lang()).to_string();
             let status = if r == actions::Refused::RateLimited { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
-            Ok((status, render(&app, &ctx, &e, Some(message)).await?).into_response())
+            Ok((status, render(&app, &ctx, &e, Some(message), None).await?).into_response())
         }
     }
 }

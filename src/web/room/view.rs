@@ -22,9 +22,12 @@ pub struct RoomData<'a> {
     pub questions: Vec<Message>,
     pub muted: bool,
     pub error: Option<String>,
-    /// The salon's agenda (the current item is marked by the clock) and its open rounds.
+    /// The salon's agenda (the current item is marked by the clock).
     pub agenda: Vec<crate::domain::salon::AgendaItem>,
-    pub open_rounds: Vec<crate::store::rounds::Round>,
+    /// Rounds, themes, decisions and actions.
+    pub strategy: super::strategy::StrategyData,
+    /// The viewer may record decisions (an organiser or a note-taker of the salon).
+    pub recorder: bool,
 }
 
 fn room_name(r: &Room, l: &str) -> String {
@@ -93,7 +96,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                     // list's meaning, and its items would be list items outside a list.
                     div id="message-log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="messages-title" {
                         ol id="messages" class="messages" {
-                            @for m in history { (message_item(ctx, salon, room, m, access)) }
+                            @for m in history { (message_item(ctx, salon, room, m, access, d.recorder)) }
                         }
                     }
                     @if history.is_empty() { p id="no-messages" class="muted" { (t!("room.empty", locale = l)) } }
@@ -125,12 +128,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                         ul id="online" aria-label=(t!("room.online", locale = l)) {}
                     }
                     (agenda(ctx, d))
-                    @if !d.open_rounds.is_empty() {
-                        section aria-labelledby="open-rounds" {
-                            h2 id="open-rounds" { (t!("round.title", locale = l)) }
-                            ul { @for r in &d.open_rounds { li { a href=(format!("/salons/{}/rounds/{}", salon.id, r.id)) { (r.question) } } } }
-                        }
-                    }
+                    (super::strategy::panel(ctx, salon, room.id, &d.strategy))
                     (questions(ctx, d))
                 }
                 @if access.organiser { (organiser_tools(ctx, salon, room)) }
@@ -233,7 +231,7 @@ fn linkified(body: &str) -> Markup {
     }
 }
 
-pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: Access) -> Markup {
+pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: Access, recorder: bool) -> Markup {
     let l = ctx.lang();
     let base = format!("/salons/{}/room/messages/{}", salon.id, m.id);
     html! {
@@ -246,6 +244,12 @@ pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: 
                 @if m.hidden { " · " span class="badge badge-cancelled" { (t!("room.hidden", locale = l)) } }
             }
             p class="body" { @for (i, line) in m.body.lines().enumerate() { @if i > 0 { br; } (linkified(line)) } }
+            @if recorder && !m.hidden && !access.organiser {
+                form method="post" action=(format!("{base}/decision?room={}", room.id)) class="inline" {
+                    (csrf_field(ctx))
+                    button type="submit" class="link" { (t!("room.make_decision", locale = l)) }
+                }
+            }
             @if access.organiser && !m.hidden {
                 form method="post" action=(format!("{base}/hide?room={}", room.id)) class="inline" {
                     (csrf_field(ctx))
@@ -257,6 +261,11 @@ pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: 
                         (csrf_field(ctx))
                         button type="submit" class="link" { (t!("room.make_theme", locale = l)) }
                     }
+                }
+                " · "
+                form method="post" action=(format!("{base}/decision?room={}", room.id)) class="inline" {
+                    (csrf_field(ctx))
+                    button type="submit" class="link" { (t!("room.make_decision", locale = l)) }
                 }
                 @if let Some(author) = m.author_id {
                     " · "

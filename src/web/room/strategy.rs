@@ -1,0 +1,161 @@
+//! The room panel's strategy work: the salon's priority rounds (the ballot while a round is
+//! open, the results once they may be shown), the series' themes, and the salon's decisions and
+//! actions. Rendered here so it works without JavaScript (the ballot is a plain form posting to
+//! the round's ballot URL, which returns to the room); room.js keeps it live from the
+//! `rooms::strategy` frames and builds what it adds with the same markup and the texts in the
+//! `data-label-*` attributes.
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+use rust_i18n::t;
+
+use crate::domain::round::State as RoundState;
+use crate::ids::{OptionId, RoundId};
+use crate::store::outcomes::{Action, Decision};
+use crate::store::rounds::{Round, RoundOption};
+use crate::store::themes::Theme;
+use crate::web::context::Ctx;
+use crate::web::views::csrf_field;
+
+/// How many of the series' themes the panel lists (most supported first).
+pub const THEMES_SHOWN: usize = 10;
+
+/// A round as the panel shows it.
+pub struct PanelRound {
+    pub round: Round,
+    pub options: Vec<RoundOption>,
+    /// The viewer's own ballot.
+    pub mine: HashMap<OptionId, i64>,
+    pub voters: i64,
+}
+
+/// What the panel shows, read before rendering.
+pub struct StrategyData {
+    pub rounds: Vec<PanelRound>,
+    /// The round a ballot was just cast in with the plain form (its status says so).
+    pub cast: Option<RoundId>,
+    pub themes: Vec<Theme>,
+    pub decisions: Vec<Decision>,
+    pub actions: Vec<Action>,
+}
+
+pub fn panel(ctx: &Ctx, salon: &crate::store::salons::Salon, room: crate::ids::RoomId, d: &StrategyData) -> Markup {
+    let l = ctx.lang();
+    let label = |key: &str| t!(key, locale = l).to_string();
+    html! {
+        section id="rounds" aria-labelledby="rounds-title" data-salon=(salon.id) data-room=(room) data-csrf=(ctx.csrf)
+            data-label-legend=(t!("round.ballot_legend", locale = l, points = "{points}", max = "{max}"))
+            data-label-cast=(label("round.cast"))
+            data-label-saved=(label("room.ballot_saved"))
+            data-label-results=(label("round.results"))
+            data-label-option=(label("round.option"))
+            data-label-points=(label("round.points"))
+            data-label-voters=(t!("round.voters", locale = l, n = "{n}"))
+            data-label-hidden=(t!("round.results_hidden", locale = l, n = "{n}"))
+            data-label-open=(label("round.state.open"))
+            data-label-closed=(label("round.state.closed")) {
+            h2 id="rounds-title" { (label("round.title")) }
+            @if d.rounds.is_empty() { p id="no-rounds" class="muted" { (label("room.no_rounds")) } }
+            @for r in &d.rounds { (round(ctx, salon, room, r, d.cast == Some(r.round.id))) }
+        }
+        @if let Some(series) = salon.series_id {
+            section id="room-themes" aria-labelledby="room-themes-title" data-series=(series)
+                data-label-supporters=(t!("theme.supporters", locale = l, n = "{n}"))
+                data-label-state-proposed=(label("theme.state.proposed"))
+                data-label-state-scheduled=(label("theme.state.scheduled"))
+                data-label-state-discussed=(label("theme.state.discussed"))
+                data-label-state-concluded=(label("theme.state.concluded")) {
+                h2 id="room-themes-title" { (label("theme.title")) }
+                ol id="theme-list" {
+                    @for th in d.themes.iter().take(THEMES_SHOWN) {
+                        li id=(format!("theme-{}", th.id)) {
+                            a href=(format!("/themes/{}", th.id)) { (th.title) } " · "
+                            span class="support" { (t!("theme.supporters", locale = l, n = th.support)) } " · "
+                            span class="state" { (t!(format!("theme.state.{}", th.state().as_str()), locale = l)) }
+                        }
+                    }
+                }
+                p { a href=(format!("/series/{series}/themes")) { (label("room.all_themes")) } }
+            }
+        }
+        section id="room-outcomes" aria-labelledby="room-outcomes-title"
+            data-label-status-open=(label("outcome.status.open"))
+            data-label-status-done=(label("outcome.status.done"))
+            data-label-due=(t!("outcome.due", locale = l, date = "{date}")) {
+            h2 id="room-outcomes-title" { (label("room.outcomes")) }
+            h3 { (label("outcome.decisions")) }
+            ol id="decision-list" { @for dec in &d.decisions { li id=(format!("decision-{}", dec.id)) { (dec.body) } } }
+            h3 { (label("outcome.actions")) }
+            ul id="action-list" { @for a in &d.actions { li id=(format!("action-{}", a.id)) { (action(l, a)) } } }
+            p { a href=(format!("/salons/{}/outcomes", salon.id)) { (label("room.all_outcomes")) } }
+        }
+    }
+}
+
+/// One action, as room.js writes it too: status, what, who, due.
+fn action(l: &str, a: &Action) -> Markup {
+    let who = [a.owner.clone(), a.organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    html! {
+        span class="badge" { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) } " "
+        span class="what" { (a.what) }
+        @if !who.is_empty() { " – " (who) }
+        @if let Some(due) = a.due { " – " (t!("outcome.due", locale = l, date = due.format("%d.%m.%Y").to_string())) }
+    }
+}
+
+fn round(ctx: &Ctx, salon: &crate::store::salons::Salon, room: crate::ids::RoomId, p: &PanelRound, just_cast: bool) -> Markup {
+    let l = ctx.lang();
+    let r = &p.round;
+    html! {
+        article id=(format!("round-{}", r.id)) class="round" data-round=(r.id) aria-labelledby=(format!("round-{}-q", r.id)) {
+            h3 id=(format!("round-{}-q", r.id)) {
+                a href=(format!("/salons/{}/rounds/{}", salon.id, r.id)) { (r.question) } " "
+                span class="badge" { (t!(format!("round.state.{}", r.state().as_str()), locale = l)) }
+            }
+            @if r.state() == RoundState::Open {
+                form class="ballot" method="post" action=(format!("/salons/{}/rounds/{}/ballot", salon.id, r.id)) {
+                    (csrf_field(ctx))
+                    input type="hidden" name="room" value=(room);
+                    fieldset {
+                        legend { (t!("round.ballot_legend", locale = l, points = r.points_per_person, max = r.max_per_option)) }
+                        @for o in &p.options {
+                            div class="field field-inline" {
+                                label for=(format!("r{}-o{}", r.id, o.id)) { (o.label) }
+                                input type="number" id=(format!("r{}-o{}", r.id, o.id)) name=(format!("option-{}", o.id)) min="0" max=(r.max_per_option)
+                                    value=(p.mine.get(&o.id).copied().unwrap_or(0)) data-option=(o.id);
+                            }
+                        }
+                    }
+                    div { button type="submit" { (t!("round.cast", locale = l)) } }
+                    p class="ballot-status" role="status" { @if just_cast { (t!("room.ballot_saved", locale = l)) } }
+                }
+            }
+            @if r.results_visible() {
+                (results(l, &p.options, p.voters))
+            } @else {
+                p class="voters muted" { (t!("round.results_hidden", locale = l, n = p.voters)) }
+            }
+        }
+    }
+}
+
+/// The results as a table: a meter per option beside its points (the number is what screen
+/// readers hear; the meter is the picture). room.js builds the same table from a frame.
+pub fn results(l: &str, options: &[RoundOption], voters: i64) -> Markup {
+    let top = options.iter().map(|o| o.points).max().unwrap_or(0).max(1);
+    html! {
+        div class="round-results" {
+            table class="results" {
+                caption { (t!("round.results", locale = l)) }
+                thead { tr { th scope="col" { (t!("round.option", locale = l)) } th scope="col" { (t!("round.points", locale = l)) } } }
+                tbody {
+                    @for o in options {
+                        tr { th scope="row" { (o.label) } td { meter min="0" max=(top) value=(o.points) aria-hidden="true" {} " " span class="points" { (o.points) } } }
+                    }
+                }
+            }
+            p class="voters" { (t!("round.voters", locale = l, n = voters)) }
+        }
+    }
+}
