@@ -68,6 +68,11 @@ async fn ballots_are_checked_and_results_come_at_closing(db: TestDb) {
     }
     let r = cast(&lars, &path, &[("option-999999".to_string(), "1".to_string())]).await;
     assert_eq!(r.status(), 422);
+    // The same option twice (a hand-made form) is refused, not a database error.
+    let twice = format!("option-{}", options[0]);
+    let r = cast(&lars, &path, &[(twice.clone(), "1".to_string()), (twice, "1".to_string())]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("to gange"));
     assert_eq!(db.count("select count(*) from ballot_point").await, 0, "nothing stored");
     let sofie = app.signed_in(SOFIE).await;
     assert_eq!(cast(&sofie, &path, &ballot(&options, &["1", "0", "0"])).await.status(), 403, "not registered");
