@@ -13,78 +13,13 @@ mod common;
 
 use std::path::Path;
 
-use common::browser::{self, Browser, Setup};
+use common::browser::{self, Browser, Setup, audit_in_both_languages, backend, bodies, link_in_mail, local_in, mark_page, page_was_not_reloaded, set_datetime, sign_in};
 use common::*;
 use fantoccini::key::Key;
 
 const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
 const LARS: &str = "lars.brandt@kb.example";
 const JENS: &str = "jens.riis@kombit.example";
-
-fn backend(db: &TestDb) -> &'static str {
-    if db.postgres { "postgres" } else { "sqlite" }
-}
-
-/// Sign in the way a person does: ask for a link, open the mail that arrives, press the button
-/// on the page it opens.
-async fn sign_in(b: &Browser, email: &str, mail_dir: &Path) {
-    let before = mails_to(mail_dir, email).len();
-    b.goto("/login").await;
-    b.fill("#email", email).await;
-    b.click("main form[action='/login'] button[type=submit]").await;
-    let mails = wait_for_mails_to(mail_dir, email, before + 1).await;
-    let link = sign_in_link(mails.last().unwrap());
-    assert!(link.contains("/login/"), "a sign-in link: {link}");
-    b.goto(&link).await;
-    b.click("main form button[type=submit]").await;
-    b.find("form[action='/logout']").await;
-}
-
-/// A link in the newest mail to `email` that contains `part`.
-fn link_in_mail(mail_dir: &Path, email: &str, part: &str) -> String {
-    let mails = mails_to(mail_dir, email);
-    let text = mails.last().expect("a mail").text();
-    text.split_whitespace().find(|w| w.contains(part)).unwrap_or_else(|| panic!("a link with {part} in: {text}")).to_string()
-}
-
-/// Fill a date-and-time field. Chromium's datetime-local control takes keystrokes in a
-/// locale-dependent order, so the value is set as the form would hold it.
-async fn set_datetime(b: &Browser, id: &str, value: &str) {
-    b.find(&format!("#{id}")).await;
-    let set = b
-        .client
-        .execute("const e = document.getElementById(arguments[0]); e.value = arguments[1]; return e.value;", vec![id.into(), value.into()])
-        .await
-        .unwrap();
-    assert_eq!(set, value, "{id} holds the time");
-}
-
-/// Local "YYYY-MM-DDTHH:MM" in Copenhagen, `minutes` from now.
-fn local_in(minutes: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::minutes(minutes)).with_timezone(&chrono_tz::Europe::Copenhagen).format("%Y-%m-%dT%H:%M").to_string()
-}
-
-/// Audit the page in Danish, then switch to English, audit the same page again, and switch back.
-async fn audit_in_both_languages(b: &Browser, page: &str) {
-    b.audit(&format!("{page} (da)")).await;
-    b.switch_language("en").await;
-    b.audit(&format!("{page} (en)")).await;
-    b.switch_language("da").await;
-}
-
-/// The bodies of the messages shown in the room.
-async fn bodies(b: &Browser) -> Vec<String> {
-    b.texts("#messages li.message .body").await
-}
-
-/// A mark on the page's window: still there later means the page was not reloaded.
-async fn mark_page(b: &Browser) {
-    b.client.execute("window.salonTestMark = 'still here'; return true;", vec![]).await.unwrap();
-}
-
-async fn page_was_not_reloaded(b: &Browser) -> bool {
-    b.client.execute("return window.salonTestMark === 'still here';", vec![]).await.unwrap() == serde_json::json!(true)
-}
 
 async fn the_whole_journey_in_real_browsers(db: TestDb) {
     if !browser::available() {

@@ -89,6 +89,18 @@ impl TestDb {
         }
     }
 
+    /// Move a salon in time (to let it end, as time would): the times bound as the app binds them.
+    pub async fn move_salon(&self, salon: i64, starts: chrono::DateTime<chrono::Utc>, ends: chrono::DateTime<chrono::Utc>) {
+        let sql = "update salon set starts_at = $1, ends_at = $2 where id = $3";
+        if self.postgres {
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+            sqlx::query(sql).bind(starts).bind(ends).bind(salon).execute(&mut c).await.unwrap();
+        } else {
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+            sqlx::query(sql).bind(starts).bind(ends).bind(salon).execute(&mut c).await.unwrap();
+        }
+    }
+
     /// One integer from a query (counts).
     pub async fn count(&self, sql: &str) -> i64 {
         if self.postgres {
