@@ -14,7 +14,9 @@
 //!   `rows!`/`values!`/`execute!` macros write each query once for both backends.
 //! - [`ids`]: typed ids (`SalonId`, `PersonId`, `RoomId`, ...), so swapped ids do not compile.
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
-//!   register, sign in, reminders) that owns its transaction and the mail it queues.
+//!   register, sign in, reminders, open/close a round and cast a ballot, record decisions and
+//!   actions, send a summary) that owns its transaction, the mail it queues and the live
+//!   announcement it makes in the rooms.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
 //!   valid salon is and its `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
 //!   strategy work: `theme`, `round` (dot voting), `outcome` (decisions and actions)).
@@ -28,11 +30,12 @@
 //! - [`rooms`]: live rooms: the hub (per-room fan-out, coalesced presence), the recent messages
 //!   and changes a connection that fell behind catches up from, the websocket protocol and
 //!   endpoint, access rules (at the door and again for every action), connection slots per
-//!   person, and the PostgreSQL LISTEN/NOTIFY bridge between instances.
+//!   person, the PostgreSQL LISTEN/NOTIFY bridge between instances, and `strategy`: the JSON
+//!   of rounds, themes, decisions and actions (shared with the API) and their live frames.
 //! - [`web`]: the router (`web/router.rs` registers every route, grouped by area: it is the
 //!   route table), page context and CSRF, extractors (`SalonPath` for the salon in the path
 //!   and its visibility), handlers and maud views per area (`salon_page/` and `room/` split
-//!   into handlers and `view`).
+//!   into handlers and `view`; the room's strategy panel is `room/strategy.rs`).
 //! - [`i18n`]: languages; the texts are in `locales/app.yml`; `timefmt` writes dates and times
 //!   for pages and mails alike.
 //! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), with its series'
