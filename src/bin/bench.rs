@@ -2,7 +2,9 @@
 //!
 //! `bench seed-front-page --salons 200` fills the database named by DATABASE_URL with a series
 //! of published salons in the coming months, as the front-page benchmark
-//! (`scripts/bench-front-page`) needs.
+//! (`scripts/bench-front-page`) needs. `bench seed-board` fills a series with strategy work
+//! (themes with support, closed priority rounds with ballots, decisions, actions) for the board
+//! benchmark (`scripts/bench-board`) and prints the series id and a member's session cookie.
 
 use std::process::ExitCode;
 
@@ -28,6 +30,16 @@ enum Command {
     SeedFrontPage {
         #[arg(long, default_value = "200")]
         salons: usize,
+    },
+    /// A series with N themes (with support), R closed rounds (ballots from the demo people) and
+    /// A actions; prints `series=ID cookie=salon_session=...` for a signed-in member.
+    SeedBoard {
+        #[arg(long, default_value = "200")]
+        themes: usize,
+        #[arg(long, default_value = "20")]
+        rounds: usize,
+        #[arg(long, default_value = "300")]
+        actions: usize,
     },
     /// Post N messages into one room, one after another, through the store (what every room
     /// message costs before it is broadcast); prints the latency percentiles.
@@ -88,6 +100,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tx.commit().await?;
             println!("seeded {n} published salons");
         }
+        Command::SeedBoard { themes, rounds, actions } => seed_board(&db, themes, rounds, actions).await?,
         Command::RoomPost { messages } => {
             salon::demo::load_directory(&db).await?;
             let author = salon::store::people::by_email(&db, &salon::domain::Email::parse("lars.brandt@kb.example").map_err(|e| anyhow::anyhow!("{e}"))?).await?.ok_or_else(|| anyhow::anyhow!("demo person missing"))?.id;
@@ -123,5 +136,83 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// The strategy board's benchmark data: one series, a salon per round (each closed round has
+/// five options and a ballot from every demo person), themes supported by up to eight people,
+/// one decision per round, and actions spread over the demo people and organisations.
+async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_actions: usize) -> anyhow::Result<()> {
+    use salon::domain::round::{RoundPlan, State};
+    use salon::domain::theme::ThemeText;
+    use salon::ids::OptionId;
+    use salon::store::{outcomes, people, rounds, sessions, themes};
+    salon::demo::load_directory(db).await?;
+    let mut everyone = Vec::new();
+    for p in people::list(db).await? {
+        everyone.extend(people::by_id(db, p.id).await?);
+    }
+    let member = everyone.first().ok_or_else(|| anyhow::anyhow!("no people"))?.id;
+    let mut tx = db.begin().await?;
+    let series_id = series::create(&mut tx, "Strategitavle-test", "Belastningstest af strategitavlen.").await?;
+    let tz = chrono_tz::Europe::Copenhagen;
+    let mut salon_ids = Vec::new();
+    for i in 0..n_rounds.max(1) {
+        let starts = Utc::now() - Duration::days(7 * (n_rounds as i64 - i as i64));
+        let input = SalonInput {
+            title: format!("Salon {i} om fælles prioriteter"),
+            series_id: series_id.to_string(),
+            starts_at: to_local_input(&starts, tz),
+            ends_at: to_local_input(&(starts + Duration::hours(3)), tz),
+            time_zone: tz.name().into(),
+            mode: "online".into(),
+            meeting_url: "https://meet.example.org/bench".into(),
+            registration: "open".into(),
+            ..Default::default()
+        };
+        let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        salon_ids.push(salons::create(&mut tx, &valid, None).await?);
+    }
+    for i in 0..n_themes {
+        let text = ThemeText { title: format!("Tema {i}: fælles digitale tilbud til borgerne"), why: "Fordi vi deler budgettet og borgerne.".into() };
+        let id = themes::create(&mut tx, &themes::NewTheme { series_id, text: &text, organisation_id: None, proposed_by: member }).await?;
+        for p in everyone.iter().take(i % 9) {
+            themes::support(&mut tx, id, p.id).await?;
+        }
+    }
+    for i in 0..n_actions {
+        let owner = &everyone[i % everyone.len()];
+        let new = outcomes::NewAction {
+            salon: salon_ids[i % salon_ids.len()],
+            what: &format!("Opgave {i}: udkast til fælles aftale"),
+            owner: Some(owner.id),
+            organisation: owner.organisation_id,
+            due: Some(Utc::now().date_naive() + Duration::days(i as i64 % 60)),
+            by: member,
+        };
+        outcomes::add_action(&mut tx, &new).await?;
+    }
+    tx.commit().await?;
+    for (i, salon) in salon_ids.iter().enumerate().take(n_rounds) {
+        let plan = RoundPlan {
+            question: format!("Runde {i}: hvad prioriterer vi?"),
+            options: (0..5).map(|o| format!("Mulighed {o}")).collect(),
+            points_per_person: 5,
+            max_per_option: 3,
+            live_results: false,
+        };
+        let round = rounds::create(db, *salon, &plan).await?;
+        rounds::advance(db, round, State::Draft, State::Open).await?;
+        let options: Vec<OptionId> = rounds::options(db, round).await?.iter().map(|o| o.id).collect();
+        for (n, p) in everyone.iter().enumerate() {
+            let ballot = [(options[n % 5], 3), (options[(n + 1) % 5], 2)];
+            rounds::cast(db, round, p.id, &ballot).await?;
+        }
+        rounds::advance(db, round, State::Open, State::Closed).await?;
+        let new = outcomes::NewDecision { salon: *salon, body: &format!("Beslutning {i}: vi går videre med mulighed {}", i % 5), theme: None, round: Some(round), message: None, by: member };
+        outcomes::decide(db, &new).await?;
+    }
+    let cookie = sessions::create(db, member).await?;
+    println!("series={series_id} cookie=salon_session={cookie}");
     Ok(())
 }
