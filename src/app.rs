@@ -23,6 +23,8 @@ pub struct App {
     pub metrics: PrometheusHandle,
     /// The front page's rendered salon list; see `web::home`.
     pub front_page_cache: FragmentCache,
+    /// Rendered strategy boards; see `web::board`.
+    pub board_cache: RenderCache<(crate::ids::SeriesId, &'static str, String), (String, String)>,
     /// Live rooms in this process.
     pub hub: Arc<crate::rooms::Hub>,
     /// Priority rounds with live results whose new totals are due in the rooms.
@@ -55,6 +57,55 @@ impl FragmentCache {
         // Keep only entries of the newest generation and bucket: one per language.
         entries.retain(|(k, _)| k.1 == key.1 && k.2 == key.2 && k.0 != key.0);
         entries.push((key, value));
+    }
+}
+
+/// Rendered pages by key, each valid for one generation of the data it shows (a change
+/// counter and a time bucket). Holds at most [`RenderCache::MAX`] entries: keys may come from
+/// the query string, so the cache is emptied rather than grown past that. The std `Mutex` is
+/// held only to clone an `Arc` in or out, never across an `.await`; the tokio one makes a miss
+/// render once: when a generation ends under load, one request renders and the others wait
+/// for it, instead of all of them rendering the same page at once.
+pub struct RenderCache<K, V> {
+    entries: std::sync::Mutex<std::collections::HashMap<K, ((u64, i64), Arc<V>)>>,
+    filling: tokio::sync::Mutex<()>,
+}
+
+impl<K, V> Default for RenderCache<K, V> {
+    fn default() -> Self {
+        RenderCache { entries: std::sync::Mutex::new(std::collections::HashMap::new()), filling: tokio::sync::Mutex::new(()) }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> RenderCache<K, V> {
+    pub const MAX: usize = 256;
+
+    /// The entry for `key` in `generation`, rendered by `render` if there is none yet.
+    pub async fn get_or_render<E, F: Future<Output = Result<V, E>>>(&self, key: &K, generation: (u64, i64), render: impl FnOnce() -> F) -> Result<Arc<V>, E> {
+        if let Some(hit) = self.get(key, generation) {
+            return Ok(hit);
+        }
+        let _turn = self.filling.lock().await;
+        if let Some(hit) = self.get(key, generation) {
+            return Ok(hit); // rendered while this request waited its turn
+        }
+        let fresh = Arc::new(render().await?);
+        self.put(key.clone(), generation, fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The entry for `key` rendered in `generation`, if there is one.
+    pub fn get(&self, key: &K, generation: (u64, i64)) -> Option<Arc<V>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(key).filter(|(g, _)| *g == generation).map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, key: K, generation: (u64, i64), value: Arc<V>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::MAX {
+            entries.clear();
+        }
+        entries.insert(key, (generation, value));
     }
 }
 

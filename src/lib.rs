@@ -136,6 +136,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         limits: RateLimits::new(room_rate),
         metrics,
         front_page_cache: Default::default(),
+        board_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(room_buffer, std::time::Duration::from_secs(1))),
         results_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),

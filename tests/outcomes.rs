@@ -82,6 +82,13 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
     assert!(text.contains("Vi køber e-bøger ind sammen fra 2028.") && text.contains("Kortlæg licenser"), "{text}");
     let (_, kb) = jens.get_text(&format!("/series/{series}/board?org=KB")).await;
     assert!(!main_text(&kb).contains("Kortlæg licenser"), "filtered by organisation");
+    // The board is kept rendered, but a change shows at the next request.
+    let r = org.post_form(&format!("/salons/{salon}/outcomes/decisions"), &[("body", "Tavlen viser det straks.")]).await;
+    assert_eq!(r.status(), 303);
+    let (_, board) = jens.get_text(&format!("/series/{series}/board")).await;
+    assert!(main_text(&board).contains("Tavlen viser det straks."), "a new decision on the board at once");
+    let (_, board) = jens.get_text(&format!("/series/{series}/board?org=nonsense")).await;
+    assert!(!main_text(&board).contains("Kortlæg licenser"), "an unknown organisation filters everything out");
     let (_, md) = jens.get_text(&format!("/series/{series}/board.md")).await;
     assert!(md.contains("- [x] Udkast til indkøbsaftale (Jens Riis, Kombit") || md.contains("- [x] Udkast til indkøbsaftale (Jens Riis,"), "{md}");
     assert!(md.contains("- [ ] Kortlæg licenser"));

@@ -21,6 +21,7 @@
 //! ```
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -36,6 +37,10 @@ use crate::store::outcomes::{self, Action, Decision};
 use crate::store::rounds::{self, Round};
 use crate::store::themes::{self, Theme};
 use crate::store::{Db, rooms};
+
+/// Strategy changes seen by this process (its own and, with PostgreSQL, other instances'):
+/// pages rendered from the strategy work (the board) are reused until it moves.
+pub static CHANGES: AtomicU64 = AtomicU64::new(0);
 
 /// Live results go out at most this often per round (a thousand ballots in ten seconds would
 /// otherwise be a thousand result frames to each of a thousand people).
@@ -216,6 +221,10 @@ pub async fn announce(app: &SharedApp, about: About) {
 
 /// Build the frame and publish it to the live rooms it concerns on this instance.
 pub async fn publish_here(db: &Db, hub: &Hub, about: About) {
+    // New totals of an open round change nothing outside the rooms.
+    if !matches!(about, About::Results(_)) {
+        CHANGES.fetch_add(1, Ordering::Relaxed);
+    }
     let result = async {
         let Some(f) = frame(db, about).await? else { return Ok(()) };
         let room_ids = match f.target {

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use std::sync::atomic::Ordering;
+
+use maud::{Markup, PreEscaped, html};
 use rust_i18n::t;
 use serde::Deserialize;
 
@@ -24,6 +26,8 @@ use crate::store::rounds::{self, Round, RoundOption};
 use crate::store::series::{self, Series};
 use crate::store::themes::{self, Theme};
 use crate::store::organisations;
+use crate::ids::SeriesId;
+use crate::rooms::strategy;
 
 #[derive(Deserialize, Default)]
 pub struct BoardQuery {
@@ -39,8 +43,8 @@ struct Board {
     actions: Vec<Action>,
 }
 
-async fn load(app: &SharedApp, raw: &str, org: Option<&str>) -> AppResult<Board> {
-    let series = series::get(&app.db, parse_id(raw)?).await?.ok_or(AppError::NotFound)?;
+async fn load(app: &SharedApp, id: SeriesId, org: Option<&str>) -> AppResult<Board> {
+    let series = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let mut rounds_with = Vec::new();
     for r in rounds::closed_of_series(&app.db, series.id).await? {
         let options = rounds::options(&app.db, r.id).await?;
@@ -60,66 +64,82 @@ async fn load(app: &SharedApp, raw: &str, org: Option<&str>) -> AppResult<Board>
     })
 }
 
+/// The board, rendered once per series, language and organisation filter, and reused until
+/// the strategy work changes (any instance's change announced to this one) or ten seconds pass
+/// (the safety net for a missed announcement and for changes made outside the rooms' reach).
+/// What is left per request is the page frame.
 pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>, Query(q): Query<BoardQuery>) -> AppResult<Response> {
     let l = ctx.lang();
-    let b = load(&app, &id, q.org.as_deref()).await?;
+    let series_id: SeriesId = parse_id(&id)?;
+    let org = q.org.unwrap_or_default();
+    let generation = (strategy::CHANGES.load(Ordering::Relaxed), crate::domain::time::now().timestamp() / 10);
+    let key = (series_id, l, org.clone());
+    let rendered = app
+        .board_cache
+        .get_or_render(&key, generation, || async {
+            let b = load(&app, series_id, Some(org.as_str())).await?;
+            Ok::<_, AppError>((b.series.title.clone(), content(&app, &ctx, &b, &org).await?.into_string()))
+        })
+        .await?;
+    let (series_title, content) = rendered.as_ref();
+    let title = t!("board.title", locale = l, series = series_title).to_string();
+    // Markup maud rendered (and escaped) above, kept as a string; no user text is unescaped.
+    Ok(page(&ctx, &title, html! { h1 { (title) } (PreEscaped(content)) }).into_response())
+}
+
+/// The board below its heading.
+async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<Markup> {
+    let l = ctx.lang();
     let orgs = organisations::all(&app.db).await?;
-    let title = t!("board.title", locale = l, series = b.series.title).to_string();
-    Ok(page(
-        &ctx,
-        &title,
-        html! {
-            h1 { (title) }
-            p class="no-print" { a href=(format!("/series/{}/board.md", b.series.id)) download { (t!("board.markdown", locale = l)) } }
-            section aria-labelledby="board-themes" {
-                h2 id="board-themes" { (t!("theme.title", locale = l)) }
-                @for st in ThemeState::ALL {
-                    @let list: Vec<&Theme> = b.themes.iter().filter(|th| th.state() == st).collect();
-                    @if !list.is_empty() {
-                        h3 { (t!(format!("theme.state.{}", st.as_str()), locale = l)) }
-                        ul { @for th in list { li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) @if !th.conclusion.is_empty() { " – " (th.conclusion) } } } }
-                    }
+    Ok(html! {
+        p class="no-print" { a href=(format!("/series/{}/board.md", b.series.id)) download { (t!("board.markdown", locale = l)) } }
+        section aria-labelledby="board-themes" {
+            h2 id="board-themes" { (t!("theme.title", locale = l)) }
+            @for st in ThemeState::ALL {
+                @let list: Vec<&Theme> = b.themes.iter().filter(|th| th.state() == st).collect();
+                @if !list.is_empty() {
+                    h3 { (t!(format!("theme.state.{}", st.as_str()), locale = l)) }
+                    ul { @for th in list { li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) @if !th.conclusion.is_empty() { " – " (th.conclusion) } } } }
                 }
             }
-            section aria-labelledby="board-rounds" {
-                h2 id="board-rounds" { (t!("round.title", locale = l)) }
-                @if b.rounds.is_empty() { p class="muted" { (t!("round.empty", locale = l)) } }
-                @for (r, options) in &b.rounds {
-                    table class="results" {
-                        caption { (r.question) }
-                        thead { tr { th scope="col" { (t!("round.option", locale = l)) } th scope="col" { (t!("round.points", locale = l)) } } }
-                        tbody { @for o in options { tr { th scope="row" { (o.label) } td { (o.points) } } } }
-                    }
+        }
+        section aria-labelledby="board-rounds" {
+            h2 id="board-rounds" { (t!("round.title", locale = l)) }
+            @if b.rounds.is_empty() { p class="muted" { (t!("round.empty", locale = l)) } }
+            @for (r, options) in &b.rounds {
+                table class="results" {
+                    caption { (r.question) }
+                    thead { tr { th scope="col" { (t!("round.option", locale = l)) } th scope="col" { (t!("round.points", locale = l)) } } }
+                    tbody { @for o in options { tr { th scope="row" { (o.label) } td { (o.points) } } } }
                 }
             }
-            section aria-labelledby="board-decisions" {
-                h2 id="board-decisions" { (t!("outcome.decisions", locale = l)) }
-                @if b.decisions.is_empty() { p class="muted" { (t!("outcome.no_decisions", locale = l)) } }
-                ol { @for d in &b.decisions { li { (d.body) } } }
-            }
-            section aria-labelledby="board-actions" {
-                h2 id="board-actions" { (t!("outcome.actions", locale = l)) }
-                form method="get" action=(format!("/series/{}/board", b.series.id)) class="no-print inline-form" {
-                    label for="org" { (t!("board.filter_org", locale = l)) } " "
-                    select id="org" name="org" {
-                        option value="" { (t!("board.all_orgs", locale = l)) }
-                        @for o in &orgs { option value=(o.short_name) selected[q.org.as_deref() == Some(o.short_name.as_str())] { (o.name) } }
-                    }
-                    " " button type="submit" class="secondary" { (t!("board.filter", locale = l)) }
+        }
+        section aria-labelledby="board-decisions" {
+            h2 id="board-decisions" { (t!("outcome.decisions", locale = l)) }
+            @if b.decisions.is_empty() { p class="muted" { (t!("outcome.no_decisions", locale = l)) } }
+            ol { @for d in &b.decisions { li { (d.body) } } }
+        }
+        section aria-labelledby="board-actions" {
+            h2 id="board-actions" { (t!("outcome.actions", locale = l)) }
+            form method="get" action=(format!("/series/{}/board", b.series.id)) class="no-print inline-form" {
+                label for="org" { (t!("board.filter_org", locale = l)) } " "
+                select id="org" name="org" {
+                    option value="" { (t!("board.all_orgs", locale = l)) }
+                    @for o in &orgs { option value=(o.short_name) selected[org == o.short_name] { (o.name) } }
                 }
-                @if b.actions.is_empty() { p class="muted" { (t!("outcome.no_actions", locale = l)) } }
-                ul { @for a in &b.actions { li { (super::outcomes::action_line(&ctx, a, None)) } } }
+                " " button type="submit" class="secondary" { (t!("board.filter", locale = l)) }
             }
-        },
-    )
-    .into_response())
+            @if b.actions.is_empty() { p class="muted" { (t!("outcome.no_actions", locale = l)) } }
+            ul { @for a in &b.actions { li { (super::outcomes::action_line(ctx, a, None)) } } }
+        }
+    })
 }
 
 /// The board as Markdown, for minutes and mails.
 pub async fn markdown(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     let l = ctx.lang();
     let raw = id.strip_suffix(".md").unwrap_or(&id);
-    let b = load(&app, raw, None).await?;
+    let b = load(&app, parse_id(&raw)?, None).await?;
     let mut md = format!("# {}\n\n## {}\n\n", t!("board.title", locale = l, series = b.series.title), t!("theme.title", locale = l));
     for th in &b.themes {
         let _ = writeln!(md, "- {} ({}, {})", th.title, t!(format!("theme.state.{}", th.state().as_str()), locale = l), t!("theme.supporters", locale = l, n = th.support));
