@@ -5,6 +5,11 @@
 //!
 //! `cargo run --release --bin roomload -- --clients 1000 --senders 10 --rate 100 --seconds 20`
 //! (`--database-url postgres://...` for PostgreSQL; the database must be empty).
+//!
+//! `--ballots` instead opens a priority round (five options, 5 points, at most 3 on one) and
+//! has every client cast one ballot over its socket, spread evenly over `--seconds`; it prints
+//! the ballot round trip (sent to `ballot_accepted`) and checks the stored totals against what
+//! was sent. `--live` makes the round's results live (result frames to everyone while voting).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,6 +43,12 @@ struct Args {
     /// Default: a SQLite file in a temporary directory.
     #[arg(long)]
     database_url: Option<String>,
+    /// Cast one ballot per client in a priority round instead of sending messages.
+    #[arg(long)]
+    ballots: bool,
+    /// With --ballots: results are live (every client gets the totals while voting).
+    #[arg(long)]
+    live: bool,
     /// Run the server on these CPUs only (`taskset -c`), e.g. `0` while the generator itself
     /// runs under `taskset -c 1`, so the two do not compete for the same core.
     #[arg(long)]
@@ -97,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
         cookies.push(format!("salon_session={}", sessions::create(&mut tx, id).await?));
     }
     tx.commit().await?;
+    let round = if args.ballots { Some(open_round(&db, salon_id, args.live).await?) } else { None };
     db.close().await;
 
     // The server, as its own process, so its CPU and memory can be read.
@@ -158,6 +170,43 @@ async fn main() -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_secs(2)).await; // let presence settle
     let (cpu_before, rss_connected) = proc_usage(pid);
     let (own_before, _) = proc_usage(std::process::id());
+    if let Some((round, options)) = round {
+        let started = Instant::now();
+        let report = cast_ballots(sockets, round, &options, args.seconds).await;
+        let wall = started.elapsed().as_secs_f64();
+        let (cpu_after, _) = proc_usage(pid);
+        let (own_after, own_rss) = proc_usage(std::process::id());
+        let _ = server.start_kill();
+        let _ = server.wait().await;
+        let db = salon::open_database(&config).await?;
+        let stored = salon::store::rounds::options(&db, round).await?;
+        let voters = salon::store::rounds::voters(&db, round).await?;
+        let correct = stored.iter().zip(&report.expected).all(|(o, e)| o.points == *e) && voters == report.accepted as i64;
+        println!(
+            "ballots: {} accepted of {held} sent over {} s ({} refused, {} unanswered); stored voters {voters}; totals stored {:?} expected {:?}: {}",
+            report.accepted,
+            args.seconds,
+            report.refused,
+            report.unanswered,
+            stored.iter().map(|o| o.points).collect::<Vec<_>>(),
+            report.expected,
+            if correct { "correct" } else { "WRONG" }
+        );
+        println!(
+            "ballot round trip (sent to ballot_accepted): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; result frames received: {}",
+            report.latency.value_at_quantile(0.5) as f64 / 1000.0,
+            report.latency.value_at_quantile(0.99) as f64 / 1000.0,
+            report.latency.max() as f64 / 1000.0,
+            report.results_frames
+        );
+        println!(
+            "server CPU {:.0} % of one core over {wall:.1} s; load generator CPU {:.0} % of one core, memory {} MiB",
+            (cpu_after - cpu_before) as f64 / 100.0 / wall * 100.0,
+            (own_after - own_before) as f64 / 100.0 / wall * 100.0,
+            own_rss / 1024
+        );
+        return Ok(());
+    }
 
     // Receivers record latency; the first `senders` clients also send.
     let mut receivers = Vec::new();
@@ -260,6 +309,116 @@ async fn main() -> anyhow::Result<()> {
     println!("load generator (this process): CPU {own_cpu:.0} % of one core, memory {} MiB", own_rss / 1024);
     Ok(())
 }
+
+/// A priority round on the salon, opened: its id and option ids.
+async fn open_round(db: &salon::store::Db, salon_id: salon::ids::SalonId, live: bool) -> anyhow::Result<(salon::ids::RoundId, Vec<salon::ids::OptionId>)> {
+    use salon::domain::round::{RoundPlan, State};
+    let plan = RoundPlan {
+        question: "Hvad prioriterer vi i den fælles investering?".into(),
+        options: ["Fælles e-bøger", "Kompetencer", "Data", "Formidling", "Infrastruktur"].map(String::from).to_vec(),
+        points_per_person: 5,
+        max_per_option: 3,
+        live_results: live,
+    };
+    let round = salon::store::rounds::create(db, salon_id, &plan).await?;
+    salon::store::rounds::advance(db, round, State::Draft, State::Open).await?;
+    let options = salon::store::rounds::options(db, round).await?.iter().map(|o| o.id).collect();
+    Ok((round, options))
+}
+
+struct BallotReport {
+    accepted: u64,
+    refused: u64,
+    unanswered: u64,
+    results_frames: u64,
+    /// Points per option that the accepted ballots add up to.
+    expected: Vec<i64>,
+    latency: Histogram<u64>,
+}
+
+/// Every client casts one ballot (3 points on one option, 2 on another, by its number), at
+/// evenly spread moments over `seconds`, and waits for its `ballot_accepted`.
+async fn cast_ballots(sockets: Vec<Socket>, round: salon::ids::RoundId, options: &[salon::ids::OptionId], seconds: u64) -> BallotReport {
+    let n = sockets.len().max(1);
+    let start = tokio::time::Instant::now() + Duration::from_millis(200);
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut socket)| {
+            // Uneven totals on purpose (the last option gets most), so a ballot counted twice or
+            // dropped shows; b is never a.
+            let k = options.len();
+            let (a, b) = (options[i % k], if i % k == k - 1 { options[0] } else { options[k - 1] });
+            let at = start + Duration::from_secs(seconds).mul_f64(i as f64 / n as f64);
+            tokio::spawn(async move {
+                tokio::time::sleep_until(at).await;
+                let frame = serde_json::json!({"type": "ballot", "round": round, "points": {a.to_string(): 3, b.to_string(): 2}});
+                let sent = Instant::now();
+                if socket.send(Ws::Text(frame.to_string().into())).await.is_err() {
+                    return (None, 0, (a, b));
+                }
+                let mut results = 0;
+                let answer = tokio::time::timeout(Duration::from_secs(30), async {
+                    while let Some(Ok(frame)) = socket.next().await {
+                        if let Ws::Text(text) = frame {
+                            if text.contains("\"type\":\"round_results\"") {
+                                results += 1;
+                            } else if text.contains("\"type\":\"ballot_accepted\"") {
+                                return Some((true, sent.elapsed()));
+                            } else if text.contains("\"type\":\"error\"") {
+                                return Some((false, sent.elapsed()));
+                            }
+                        }
+                    }
+                    None
+                })
+                .await
+                .ok()
+                .flatten();
+                // Keep counting result frames until everyone has voted.
+                let _ = tokio::time::timeout_at(start + Duration::from_secs(seconds + 2), async {
+                    while let Some(Ok(frame)) = socket.next().await {
+                        if let Ws::Text(text) = frame
+                            && text.contains("\"type\":\"round_results\"")
+                        {
+                            results += 1;
+                        }
+                    }
+                })
+                .await;
+                (answer, results, (a, b))
+            })
+        })
+        .collect();
+    let mut report = BallotReport {
+        accepted: 0,
+        refused: 0,
+        unanswered: 0,
+        results_frames: 0,
+        expected: vec![0; options.len()],
+        latency: Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!())),
+    };
+    for t in tasks {
+        let Ok((answer, results, (a, b))) = t.await else { continue };
+        report.results_frames += results;
+        match answer {
+            Some((true, took)) => {
+                report.accepted += 1;
+                let _ = report.latency.record(took.as_micros().max(1) as u64);
+                for (option, points) in [(a, 3), (b, 2)] {
+                    if let Some(k) = options.iter().position(|o| *o == option) {
+                        report.expected[k] += points;
+                    }
+                }
+            }
+            Some((false, _)) => report.refused += 1,
+            None => report.unanswered += 1,
+        }
+    }
+    report
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 fn tempfile_dir() -> anyhow::Result<String> {
     let dir = std::env::temp_dir().join(format!("salon-roomload-{}", std::process::id()));
