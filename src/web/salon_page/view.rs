@@ -141,25 +141,26 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                 }
             }
         }
-        @if !data.themes.is_empty() {
-            section aria-labelledby="themes" {
-                h2 id="themes" { (t!("theme.title", locale = l)) }
-                ul class="themes" {
-                    @for th in &data.themes {
-                        li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) }
-                    }
-                }
-            }
-        }
-        @if !data.agenda.is_empty() {
+        // The themes scheduled into the salon are part of its agenda: what it will talk about.
+        @if !data.agenda.is_empty() || !data.themes.is_empty() {
             section aria-labelledby="agenda" {
                 h2 id="agenda" { (t!("salon.agenda", locale = l)) }
-                ol class="agenda" {
-                    @for item in &data.agenda {
-                        li {
-                            @if let Some(tm) = &item.start_time { span class="agenda-time" { (if l == "da" { tm.replace(':', ".") } else { tm.clone() }) } " " }
-                            strong { (item.title) }
-                            @if !item.note.is_empty() { span class="agenda-note" { " – " (item.note) } }
+                @if !data.agenda.is_empty() {
+                    ol class="agenda" {
+                        @for item in &data.agenda {
+                            li {
+                                @if let Some(tm) = &item.start_time { span class="agenda-time" { (if l == "da" { tm.replace(':', ".") } else { tm.clone() }) } " " }
+                                strong { (item.title) }
+                                @if !item.note.is_empty() { span class="agenda-note" { " – " (item.note) } }
+                            }
+                        }
+                    }
+                }
+                @if !data.themes.is_empty() {
+                    h3 id="themes" { (t!("salon.agenda_themes", locale = l)) }
+                    ul class="themes" {
+                        @for th in &data.themes {
+                            li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) }
                         }
                     }
                 }
