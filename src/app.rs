@@ -66,8 +66,11 @@ impl FragmentCache {
 /// held only to clone an `Arc` in or out, never across an `.await`; the tokio one makes a miss
 /// render once: when a generation ends under load, one request renders and the others wait
 /// for it, instead of all of them rendering the same page at once.
+/// An entry: the generation it was rendered in, and the rendering.
+type Rendered<V> = ((u64, i64), Arc<V>);
+
 pub struct RenderCache<K, V> {
-    entries: std::sync::Mutex<std::collections::HashMap<K, ((u64, i64), Arc<V>)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<K, Rendered<V>>>,
     filling: tokio::sync::Mutex<()>,
 }
 

@@ -139,7 +139,7 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
 pub async fn markdown(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     let l = ctx.lang();
     let raw = id.strip_suffix(".md").unwrap_or(&id);
-    let b = load(&app, parse_id(&raw)?, None).await?;
+    let b = load(&app, parse_id(raw)?, None).await?;
     let mut md = format!("# {}\n\n## {}\n\n", t!("board.title", locale = l, series = b.series.title), t!("theme.title", locale = l));
     for th in &b.themes {
         let _ = writeln!(md, "- {} ({}, {})", th.title, t!(format!("theme.state.{}", th.state().as_str()), locale = l), t!("theme.supporters", locale = l, n = th.support));
