@@ -65,6 +65,10 @@ pub struct Settings {
     /// Log format: "text" or "json".
     #[arg(long, env = "SALON_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
+    /// Shared secret for `POST /inbound/mail` (header `X-Salon-Inbound-Secret`), at least 16
+    /// characters; without it the endpoint does not exist.
+    #[arg(long, env = "SALON_INBOUND_SECRET", global = true, hide_env_values = true)]
+    pub inbound_secret: Option<String>,
 }
 
 impl Default for Settings {
@@ -86,6 +90,7 @@ impl Default for Settings {
             reminder_poll_secs: "60".into(),
             room_rate: "2".into(),
             room_buffer: "256".into(),
+            inbound_secret: None,
         }
     }
 }
@@ -140,6 +145,8 @@ pub struct Config {
     pub reminder_poll: Duration,
     pub room_rate: u32,
     pub room_buffer: usize,
+    /// The secret `POST /inbound/mail` requires (the endpoint is off without one).
+    pub inbound_secret: Option<String>,
 }
 
 /// One problem with one setting.
@@ -217,6 +224,11 @@ impl Config {
             "json" => LogFormat::Json,
             other => return Err(bad("SALON_LOG_FORMAT (--log-format)", format!("'{other}' is not text or json"))),
         };
+        let inbound_secret = match s.inbound_secret.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            Some(v) if v.chars().count() < 16 => return Err(bad("SALON_INBOUND_SECRET", "must be at least 16 characters".to_string())),
+            Some(v) => Some(v.to_string()),
+            None => None,
+        };
         Ok(Config {
             database,
             addr,
@@ -234,6 +246,7 @@ impl Config {
             reminder_poll: Duration::from_secs(reminder_poll),
             room_rate,
             room_buffer,
+            inbound_secret,
         })
     }
 

@@ -36,6 +36,19 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Inbound mail.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Take in one RFC 822 message from stdin (a calendar reply or a bounce), as an MTA alias
+    /// (`"|salon mail ingest"`) delivers it. Exit 0 when it was handled or deliberately set
+    /// aside, 75 (EX_TEMPFAIL) when the database is unreachable, so the MTA tries again.
+    Ingest,
 }
 
 #[derive(Subcommand)]
@@ -146,6 +159,7 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
             println!("Added {name} <{email}> as {role} (id {id}).");
             Ok(())
         }
+        Command::Mail { command: MailCommand::Ingest } => ingest_stdin(config).await,
         Command::Admin { command: AdminCommand::LoginLink { email } } => {
             let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
             let db = salon::open_database(&config).await?;
@@ -159,6 +173,26 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
             println!("{}", config.url(&format!("/login/{secret}")));
             Ok(())
         }
+    }
+}
+
+/// EX_TEMPFAIL (sysexits.h): the MTA keeps the message and delivers it again later.
+const EX_TEMPFAIL: u8 = 75;
+
+async fn ingest_stdin(config: Config) -> Result<(), Failure> {
+    use tokio::io::AsyncReadExt;
+    let mut raw = Vec::new();
+    // One byte over the limit is enough to know the message is too large.
+    let limit = (salon::mail::inbound::MAX_BYTES + 1) as u64;
+    tokio::io::stdin().take(limit).read_to_end(&mut raw).await.map_err(|e| Failure(EX_TEMPFAIL, format!("reading stdin: {e}")))?;
+    let app = salon::build(config).await.map_err(|e| Failure(EX_TEMPFAIL, format!("{e:#}")))?;
+    match salon::usecases::inbound::ingest(&app, &raw, salon::usecases::inbound::Source::Pipe).await {
+        Ok(outcome) => {
+            println!("{outcome:?}");
+            Ok(())
+        }
+        Err(salon::usecases::Failure::Db(e)) => Err(Failure(EX_TEMPFAIL, format!("database: {e}"))),
+        Err(e) => Err(Failure(1, format!("{e}"))),
     }
 }
 

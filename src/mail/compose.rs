@@ -138,6 +138,14 @@ impl InviteKind {
 /// multipart/mixed [ multipart/alternative [ text/plain, text/html,
 /// text/calendar; method=REQUEST|CANCEL ], invite.ics ]. The recipient is the only ATTENDEE.
 /// `rsvp_link` is the personal answer page (`/rsvp/{token}`), absent in cancellations.
+/// What is the recipient's own in an invitation: their answer link, and the reply address that
+/// is the calendar's ORGANIZER (`mail::reply_address`; else the sender's address).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Personal<'a> {
+    pub rsvp_link: Option<&'a str>,
+    pub reply_address: Option<&'a str>,
+}
+
 pub fn invitation(
     config: &Config,
     kind: InviteKind,
@@ -145,13 +153,14 @@ pub fn invitation(
     salon: &crate::store::salons::Salon,
     agenda: &[crate::domain::salon::AgendaItem],
     response: Option<&str>,
-    rsvp_link: Option<&str>,
+    personal: Personal<'_>,
 ) -> Result<Composed, ComposeError> {
+    let rsvp_link = personal.rsvp_link;
     let locale = person.locale();
     let l = locale.code();
     let when = salon_when(salon, l);
     let url = config.url(&format!("/salons/{}", salon.id));
-    let (method, ics) = invite_calendar(config, kind, person, salon, agenda, response, &url);
+    let (method, ics) = invite_calendar(config, kind, person, salon, agenda, response, &url, personal.reply_address);
 
     let code = kind.code();
     let subject = t!(format!("mail.{code}.subject"), locale = l, title = salon.title).to_string();
@@ -249,11 +258,12 @@ fn invite_calendar(
     agenda: &[crate::domain::salon::AgendaItem],
     response: Option<&str>,
     url: &str,
+    reply_address: Option<&str>,
 ) -> (crate::calendar::event::Method, String) {
     use crate::calendar::event::{self, Attendee, CalendarHeader, Event, Method};
     let method = if kind == InviteKind::Cancellation { Method::Cancel } else { Method::Request };
     let organiser_name = config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());
-    let organiser_email = config.mail.from.email.to_string();
+    let organiser_email = reply_address.map(str::to_string).unwrap_or_else(|| config.mail.from.email.to_string());
     let host = config.base_url.host_str().unwrap_or("salon").to_string();
     let ics = event::calendar(
         &CalendarHeader { method: Some(method), feed_name: None },

@@ -3,7 +3,9 @@
 //! transaction as the change that causes it (`queue`); only the worker talks to the transport.
 
 pub mod compose;
+pub mod inbound;
 pub mod notices;
+pub mod reply_address;
 pub mod smtp_pool;
 pub mod transport;
 pub mod worker;

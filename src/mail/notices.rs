@@ -31,6 +31,45 @@ pub fn promoted(config: &Config, person: &crate::store::people::Person, salon: &
     )
 }
 
+/// What became of an answer given with the calendar's own button, when it was not simply taken
+/// (past the deadline, or onto the waitlist).
+pub fn calendar_answer(config: &Config, person: &crate::store::people::Person, salon: &crate::store::salons::Salon, paragraph: String) -> Result<Composed, ComposeError> {
+    let locale = person.locale();
+    let l = locale.code();
+    simple(
+        config,
+        Simple {
+            kind: "calendar_answer",
+            locale,
+            name: &person.name,
+            email: &person.email,
+            subject: t!("mail.calendar_answer.subject", locale = l, title = salon.title).to_string(),
+            paragraphs: vec![t!("mail.calendar_answer.body", locale = l, title = salon.title).to_string(), paragraph],
+            action: Some((t!("mail.open_salon", locale = l).to_string(), config.url(&format!("/salons/{}", salon.id)))),
+            after: Vec::new(),
+        },
+    )
+}
+
+/// To the salon's organiser: someone's calendar sent a comment or proposed another time.
+pub fn calendar_note(config: &Config, organiser: &crate::store::people::Person, salon: &crate::store::salons::Salon, who: &str, note: &str) -> Result<Composed, ComposeError> {
+    let locale = organiser.locale();
+    let l = locale.code();
+    simple(
+        config,
+        Simple {
+            kind: "calendar_note",
+            locale,
+            name: &organiser.name,
+            email: &organiser.email,
+            subject: t!("mail.calendar_note.subject", locale = l, title = salon.title, name = crate::domain::text::defang(who)).to_string(),
+            paragraphs: vec![t!("mail.calendar_note.body", locale = l, name = who, title = salon.title).to_string(), note.chars().take(1000).collect()],
+            action: Some((t!("mail.calendar_note.action", locale = l).to_string(), config.url(&format!("/salons/{}/participants", salon.id)))),
+            after: Vec::new(),
+        },
+    )
+}
+
 /// The double opt-in mail for someone registering for an open salon.
 pub fn confirm_registration(
     config: &Config,

@@ -28,6 +28,8 @@ pub mod outbox;
 pub mod feed_tokens;
 pub mod people;
 pub mod reminders;
+pub mod reply_addresses;
+pub mod inbound;
 pub mod rsvp_tokens;
 pub mod registrations;
 pub mod rooms;

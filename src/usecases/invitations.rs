@@ -43,7 +43,8 @@ pub async fn invite(app: &App, salon: &Salon, who: &Invitees) -> Result<usize, F
         }
         let Some(person) = people::by_id(&mut tx, person_id).await? else { continue };
         let secret = rsvp_tokens::create(&mut tx, salon.id, person.id).await?;
-        recipients.push((person, app.config.url(&format!("/rsvp/{secret}"))));
+        let reply = reply_address(app, &mut tx, salon.id, person.id).await?;
+        recipients.push((person, app.config.url(&format!("/rsvp/{secret}")), reply));
     }
     let mails = compose_all(app, salon, &agenda, InviteKind::Invitation, recipients).await?;
     for mail in &mails {
@@ -87,7 +88,14 @@ async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Fail
 }
 
 /// Compose one invitation per recipient, in parallel on the blocking pool (one chunk per core).
-async fn compose_all(app: &App, salon: &Salon, agenda: &[AgendaItem], kind: InviteKind, recipients: Vec<(Person, String)>) -> Result<Vec<Composed>, Failure> {
+/// The person's reply address for the salon (the calendar's ORGANIZER), remembered by its hash.
+async fn reply_address(app: &App, tx: &mut Tx, salon: crate::ids::SalonId, person: PersonId) -> Result<String, Failure> {
+    let token = crate::mail::reply_address::token(&app.csrf_key, salon, person);
+    crate::store::reply_addresses::register(&mut *tx, &token, salon, person).await?;
+    Ok(crate::mail::reply_address::address(&app.config.mail.from.email.to_string(), &token))
+}
+
+async fn compose_all(app: &App, salon: &Salon, agenda: &[AgendaItem], kind: InviteKind, recipients: Vec<(Person, String, String)>) -> Result<Vec<Composed>, Failure> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let chunk = recipients.len().div_ceil(cores).max(1);
     let mut tasks = Vec::new();
@@ -98,7 +106,10 @@ async fn compose_all(app: &App, salon: &Salon, agenda: &[AgendaItem], kind: Invi
         let (config, salon, agenda) = (app.config.clone(), salon.clone(), agenda.to_vec());
         tasks.push(tokio::task::spawn_blocking(move || {
             part.iter()
-                .map(|(person, link)| compose::invitation(&config, kind, person, &salon, &agenda, None, Some(link)))
+                .map(|(person, link, reply)| {
+                    let personal = compose::Personal { rsvp_link: Some(link), reply_address: Some(reply) };
+                    compose::invitation(&config, kind, person, &salon, &agenda, None, personal)
+                })
                 .collect::<Result<Vec<_>, _>>()
         }));
     }
@@ -135,7 +146,9 @@ pub async fn notify(app: &App, id: crate::ids::SalonId) -> Result<Result<u64, No
             InviteKind::Cancellation => None,
             _ => Some(app.config.url(&format!("/rsvp/{}", rsvp_tokens::create(&mut tx, salon.id, person.id).await?))),
         };
-        let mail = compose::invitation(&app.config, kind, &person, &salon, &agenda, r.response.as_deref(), link.as_deref())?;
+        let reply = reply_address(app, &mut tx, salon.id, person.id).await?;
+        let personal = compose::Personal { rsvp_link: link.as_deref(), reply_address: Some(&reply) };
+        let mail = compose::invitation(&app.config, kind, &person, &salon, &agenda, r.response.as_deref(), personal)?;
         crate::mail::queue(&mut tx, &mail).await?;
         sent += 1;
     }

@@ -7,6 +7,8 @@
 //! - [`invitations`]: invite people, organisations and pasted addresses; tell the invited
 //!   about an update or a cancellation.
 //! - [`registration`]: someone not yet known asks to register, and confirms from the mail.
+//! - [`inbound`]: one inbound mail: a calendar reply becomes an answer, a bounce marks the
+//!   address; everything else is set aside; each is recorded for `/admin/inbox`.
 //! - [`outcomes`]: record decisions (also from a room message) and actions, mark actions done.
 //! - [`rounds`]: open and close a priority round, cast a ballot (pages and websocket alike).
 //! - [`reminders`]: the reminders that are due, once per person and salon.
@@ -14,6 +16,7 @@
 //! - [`summary`]: a salon's summary, sent once to everyone who had a seat.
 
 pub mod answer;
+pub mod inbound;
 pub mod invitations;
 pub mod registration;
 pub mod outcomes;

@@ -77,7 +77,9 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
     let ctx = Ctx { user, locale, csrf: csrf::token_for(&app.csrf_key, &csrf_cookie), path };
 
     let mut req = req;
-    if csrf::is_unsafe(req.method()) {
+    // Mail providers post inbound mail with a shared secret, not from a browser session.
+    let machine = req.uri().path() == "/inbound/mail";
+    if csrf::is_unsafe(req.method()) && !machine {
         let verdict = if fresh_cookie || !csrf::same_origin(req.headers(), &app.config.origin()) {
             csrf::Verdict::Refused
         } else {

@@ -78,7 +78,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &Person, salon: &Salon, sel: &Se
     let invited: BTreeSet<PersonId> = rsvps::participants(&app.db, salon.id).await?.iter().map(|p| p.person_id).collect();
     let agenda = salons::agenda(&app.db, salon.id).await?;
     // The preview is the mail the organiser themself would get, in their language.
-    let preview = compose::invitation(&app.config, InviteKind::Invitation, me, salon, &agenda, None, Some(&app.config.url("/rsvp/…")))?;
+    let preview = compose::invitation(&app.config, InviteKind::Invitation, me, salon, &agenda, None, compose::Personal { rsvp_link: Some(&app.config.url("/rsvp/…")), reply_address: None })?;
     let preview_text = preview_text(&preview.body);
     let title = t!("invite.title", locale = l, title = salon.title).to_string();
     Ok(page(

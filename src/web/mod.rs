@@ -15,6 +15,7 @@ pub mod form;
 pub mod health;
 pub mod home;
 pub mod import;
+pub mod inbound;
 pub mod invite;
 pub mod lang;
 pub mod login;

@@ -18,7 +18,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, board, context, feeds, health, home, import, invite, lang, login, me, metrics, organise, outcomes, participants, room, rounds, rsvp,
+    admin, api, assets, board, context, feeds, health, home, import, inbound, invite, lang, login, me, metrics, organise, outcomes, participants, room, rounds, rsvp,
     rsvp_link, salon_page, security, summary, themes, transcript,
 };
 use crate::app::SharedApp;
@@ -111,6 +111,9 @@ fn pages() -> Router<SharedApp> {
         .route("/me/feed", post(me::renew_feed))
         // Administration (admin): the outbox for organisers, people for admins.
         .route("/admin/outbox", get(admin::outbox_page))
+        .route("/admin/inbox", get(inbound::inbox_page))
+        // Inbound mail from a provider (a shared secret, not a session; no CSRF).
+        .route("/inbound/mail", post(inbound::mail).layer(inbound::body_limit()))
         .route("/admin/people", get(admin::people_page).post(admin::add_person))
         // JSON API (api): public data of published salons.
         .route("/api/v1/salons", get(api::list))

@@ -37,6 +37,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     @if user.role().at_least(Role::Organiser) {
                                         li { a href="/organise" { (t!("organise.title", locale = l)) } }
                                         li { a href="/admin/outbox" { (t!("nav.outbox", locale = l)) } }
+                                        li { a href="/admin/inbox" { (t!("nav.inbox", locale = l)) } }
                                     }
                                     @if user.role().at_least(Role::Admin) {
                                         li { a href="/admin/people" { (t!("nav.people", locale = l)) } }

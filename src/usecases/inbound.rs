@@ -1,0 +1,245 @@
+//! Taking in one inbound mail, from any of its doors (IMAP, `salon mail ingest`, `POST
+//! /inbound/mail`): read it (`mail::inbound`), act on a calendar reply or a bounce, set aside
+//! everything else, and record what was done (`/admin/inbox`).
+//!
+//! A reply acts through the same RSVP rules as the web (`usecases::answer`, `Rules::Enforce`:
+//! capacity, waitlist, deadline). Who replied comes from the reply address's token, never from
+//! the From header: no token, an unknown or revoked one, another event's UID, or an ATTENDEE
+//! who is not the invited person (unless the reply says it was delegated from them) change
+//! nothing. The same message twice (Message-ID), the same reply twice (PARTSTAT and DTSTAMP)
+//! and an older reply arriving after a newer one are applied once / not at all.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+use super::Failure;
+use super::answer::{self, AnswerError};
+use crate::app::App;
+use crate::domain::rsvp::{Refusal, Response, Standing};
+use crate::domain::salon::Status;
+use crate::ids::{PersonId, SalonId};
+use crate::mail::inbound::{self, Bounce, Envelope, Inbound, Reply};
+use crate::store::inbound::Taken;
+use crate::store::rsvps::Rules;
+use crate::store::{inbound as taken, people, reply_addresses, salons};
+
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Imap,
+    Pipe,
+    Http,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Imap => "imap",
+            Source::Pipe => "pipe",
+            Source::Http => "http",
+        }
+    }
+}
+
+/// What was done with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Acted on: an answer recorded, a bounce marked, a counter-proposal noted.
+    Applied(String),
+    /// Deliberately left alone, with why (`inbox.reason.<code>`).
+    Ignored(&'static str),
+}
+
+impl Outcome {
+    fn parts(&self) -> (&'static str, String) {
+        match self {
+            Outcome::Applied(d) => ("applied", d.clone()),
+            Outcome::Ignored(why) => ("ignored", (*why).to_string()),
+        }
+    }
+}
+
+/// What a reply did, for the record.
+struct Acted {
+    outcome: Outcome,
+    salon: Option<SalonId>,
+    person: Option<PersonId>,
+    comment: String,
+}
+
+impl Acted {
+    fn ignored(why: &'static str) -> Acted {
+        Acted { outcome: Outcome::Ignored(why), salon: None, person: None, comment: String::new() }
+    }
+}
+
+/// Take in one raw message. Errors are the database's (the caller retries later: the pipe
+/// exits 75, IMAP leaves the message where it is).
+pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Failure> {
+    let (envelope, what) = inbound::read(raw);
+    if let Some(id) = &envelope.message_id
+        && taken::seen(&app.db, id).await?
+    {
+        return Ok(Outcome::Ignored("duplicate"));
+    }
+    let acted = match what {
+        Inbound::Reply(reply) => act_on_reply(app, &envelope, &reply).await?,
+        Inbound::Bounce(bounce) => act_on_bounce(app, &bounce).await?,
+        Inbound::AutoReply => Acted::ignored("auto_reply"),
+        Inbound::Other(why) => Acted::ignored(why),
+    };
+    let (outcome, detail) = acted.outcome.parts();
+    let record = Taken {
+        message_id: envelope.message_id.as_deref(),
+        source: source.as_str(),
+        sender: &envelope.from,
+        subject: &envelope.subject,
+        outcome,
+        detail: &detail,
+        salon: acted.salon,
+        person: acted.person,
+        comment: &acted.comment,
+    };
+    taken::record(&app.db, &record).await?;
+    metrics::counter!("salon_inbound_total", "outcome" => outcome).increment(1);
+    tracing::info!(source = source.as_str(), outcome, detail = %detail, "inbound mail");
+    Ok(acted.outcome)
+}
+
+/// The reply's DTSTAMP as a time (`YYYYMMDDTHHMMSSZ`); a reply without one sorts first.
+fn dtstamp(raw: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(raw.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
+        .map(|t| Utc.from_utc_datetime(&t))
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<Acted, Failure> {
+    let mut found = None;
+    for token in &envelope.tokens {
+        if let Some(a) = reply_addresses::find(&app.db, token).await? {
+            found = Some(a);
+            break;
+        }
+    }
+    let Some(address) = found else {
+        return Ok(Acted::ignored(if envelope.tokens.is_empty() { "no_token" } else { "unknown_token" }));
+    };
+    let mut acted = Acted { outcome: Outcome::Ignored("revoked"), salon: Some(address.salon_id), person: Some(address.person_id), comment: reply.comment.clone() };
+    if address.revoked_at.is_some() {
+        return Ok(acted);
+    }
+    let (Some(person), Some(salon)) = (people::by_id(&app.db, address.person_id).await?, salons::get(&app.db, address.salon_id).await?) else {
+        acted.outcome = Outcome::Ignored("unknown_token");
+        return Ok(acted);
+    };
+    let host = app.config.base_url.host_str().unwrap_or("salon");
+    if !reply.uid.eq_ignore_ascii_case(&crate::calendar::event::uid(salon.id, host)) {
+        acted.outcome = Outcome::Ignored("other_event");
+        return Ok(acted);
+    }
+    let email = person.email.to_ascii_lowercase();
+    if reply.attendee != email && reply.delegated_from.as_deref() != Some(email.as_str()) {
+        acted.outcome = Outcome::Ignored("attendee_mismatch");
+        return Ok(acted);
+    }
+    if salon.status() == Status::Cancelled {
+        acted.outcome = Outcome::Ignored("salon_cancelled");
+        return Ok(acted);
+    }
+    let stamp = dtstamp(&reply.dtstamp);
+    if let Some(last) = address.last_dtstamp
+        && (stamp < last || (stamp == last && address.last_partstat.as_deref() == Some(reply.partstat.as_str())))
+    {
+        acted.outcome = Outcome::Ignored(if stamp == last { "duplicate" } else { "older_reply" });
+        return Ok(acted);
+    }
+    if reply.counter {
+        let proposed = reply.proposed_start.clone().unwrap_or_default();
+        acted.outcome = Outcome::Applied(format!("note:counter {proposed}"));
+        notify_organiser(app, &salon, &person.name, &format!("{proposed} {}", reply.comment)).await?;
+        return Ok(acted);
+    }
+    let response = match reply.partstat.as_str() {
+        "ACCEPTED" => Response::Yes,
+        "TENTATIVE" => Response::Maybe,
+        "DECLINED" => Response::No,
+        _ => {
+            acted.outcome = Outcome::Ignored("no_answer");
+            return Ok(acted);
+        }
+    };
+    let old_time = reply.sequence < salon.revision;
+    let result = answer::answer(app, salon.id, person.id, response, false, Rules::Enforce).await;
+    let standing = match result {
+        Ok(done) => done.standing,
+        Err(AnswerError::Refused(refusal)) => {
+            tell_person(app, &person, &salon, Told::Refused(refusal)).await?;
+            acted.outcome = Outcome::Ignored(match refusal {
+                Refusal::DeadlinePassed => "deadline_passed",
+                Refusal::NotOpen => "not_open",
+                Refusal::NotInvited => "not_invited",
+            });
+            return Ok(acted);
+        }
+        Err(AnswerError::NoSuchSalon) => {
+            acted.outcome = Outcome::Ignored("unknown_token");
+            return Ok(acted);
+        }
+        Err(AnswerError::Failure(f)) => return Err(f),
+    };
+    reply_addresses::applied(&app.db, salon.id, person.id, stamp, &reply.partstat).await?;
+    if let Standing::Waitlisted(place) = standing {
+        tell_person(app, &person, &salon, Told::Waitlisted(place)).await?;
+    }
+    if !reply.comment.is_empty() {
+        notify_organiser(app, &salon, &person.name, &reply.comment).await?;
+    }
+    let mut detail = format!("{} ({})", response.as_str(), reply.partstat.to_ascii_lowercase());
+    if old_time {
+        // The reply answered the time before the latest change: applied, and the organisers see it.
+        detail = format!("note:old_time {detail}");
+    }
+    acted.outcome = Outcome::Applied(detail);
+    Ok(acted)
+}
+
+enum Told {
+    Refused(Refusal),
+    Waitlisted(i64),
+}
+
+/// A short mail to someone whose calendar answer could not simply be taken: past the deadline,
+/// or onto the waitlist (the calendar said "accepted", the seat is not theirs yet).
+async fn tell_person(app: &App, person: &people::Person, salon: &salons::Salon, told: Told) -> Result<(), Failure> {
+    let l = person.locale().code();
+    let paragraph = match told {
+        Told::Refused(r) => rust_i18n::t!(r.message_key(), locale = l).to_string(),
+        Told::Waitlisted(place) => rust_i18n::t!("mail.calendar_answer.waitlisted", locale = l, n = place).to_string(),
+    };
+    let mail = crate::mail::notices::calendar_answer(&app.config, person, salon, paragraph)?;
+    crate::mail::queue(&app.db, &mail).await?;
+    app.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Tell the salon's organiser about a comment or a proposed new time from a calendar.
+async fn notify_organiser(app: &App, salon: &salons::Salon, who: &str, note: &str) -> Result<(), Failure> {
+    let Some(organiser_id) = salon.organiser_id else { return Ok(()) };
+    let Some(organiser) = people::by_id(&app.db, organiser_id).await? else { return Ok(()) };
+    let mail = crate::mail::notices::calendar_note(&app.config, &organiser, salon, who, note)?;
+    crate::mail::queue(&app.db, &mail).await?;
+    app.mail_wake.notify_one();
+    Ok(())
+}
+
+async fn act_on_bounce(app: &App, bounce: &Bounce) -> Result<Acted, Failure> {
+    let bracketed: Vec<String> = bounce.original_ids.iter().map(|id| format!("<{id}>")).collect();
+    let ours = taken::known_ids(&app.db, &bracketed).await?;
+    if ours.is_empty() {
+        return Ok(Acted::ignored("bounce_unknown"));
+    }
+    if !bounce.permanent {
+        return Ok(Acted { outcome: Outcome::Applied(format!("temporary {}", bounce.status)), salon: None, person: None, comment: String::new() });
+    }
+    let recipients = taken::bounced(&app.db, &ours, &bounce.status).await?;
+    Ok(Acted { outcome: Outcome::Applied(format!("bounced {} {}", bounce.status, recipients.join(", "))), salon: None, person: None, comment: String::new() })
+}
