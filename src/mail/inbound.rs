@@ -80,10 +80,11 @@ pub fn read(raw: &[u8]) -> (Envelope, Inbound) {
         return (Envelope::default(), Inbound::Other("unreadable"));
     };
     let envelope = envelope(&message);
-    let what = if is_auto_reply(&message) {
-        Inbound::AutoReply
-    } else if let Some(bounce) = bounce(&message) {
+    // Bounces first: a delivery report is automatic mail too (Postfix marks it auto-replied).
+    let what = if let Some(bounce) = bounce(&message) {
         Inbound::Bounce(bounce)
+    } else if is_auto_reply(&message) {
+        Inbound::AutoReply
     } else {
         match calendar_of(&message) {
             Some(text) => match reply(&text) {

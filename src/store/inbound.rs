@@ -94,7 +94,7 @@ pub async fn bounced(c: impl Into<Conn<'_>>, message_ids: &[String], status: &st
         let recipient: Option<String> = values!(
             conn.reborrow(),
             fetch_optional,
-            "update outbox set bounced_at = $1, bounce = $2 where message_id = $3 returning recipient",
+            "update outbox set bounced_at = coalesce(bounced_at, $1), bounce = coalesce(bounce, $2) where message_id = $3 returning recipient",
             now(),
             status,
             id

@@ -155,6 +155,8 @@ pub struct Listed {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// A permanent bounce came back for it (the status and diagnostic).
+    pub bounce: Option<String>,
 }
 
 /// The newest rows, failed ones first (they need the organiser's attention).
@@ -163,7 +165,7 @@ pub async fn recent(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, s
         c,
         fetch_all,
         "select id, message_id, kind, recipient, subject, status, attempts, next_attempt_at,
-                last_error, created_at, sent_at
+                last_error, created_at, sent_at, bounce
          from outbox
          order by case when status = 'failed' then 0 else 1 end, id desc
          limit $1",

@@ -211,6 +211,8 @@ pub struct Participant {
     pub waitlist_seq: Option<i64>,
     pub show_in_list: bool,
     pub answered_at: Option<DateTime<Utc>>,
+    /// A permanent bounce came back for mail to this person's address.
+    pub mail_failing_at: Option<DateTime<Utc>>,
 }
 
 impl Participant {
@@ -225,7 +227,7 @@ pub async fn participants(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<V
         c,
         fetch_all,
         "select p.id as person_id, p.name, p.email, p.title, o.name as organisation, o.short_name as organisation_short,
-                r.response, r.waitlist_seq, r.show_in_list, r.answered_at
+                r.response, r.waitlist_seq, r.show_in_list, r.answered_at, p.mail_failing_at
          from rsvp r join person p on p.id = r.person_id left join organisation o on o.id = p.organisation_id
          where r.salon_id = $1
          order by case when r.response = 'yes' and r.waitlist_seq is null then 0

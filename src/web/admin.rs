@@ -67,6 +67,7 @@ pub async fn outbox_page(State(app): State<SharedApp>, ctx: Ctx, _who: Organiser
                                             _ => {}
                                         }
                                         @if let Some(e) = &row.last_error { p class="last-error" { (e) } }
+                                        @if let Some(b) = &row.bounce { p class="last-error" data-bounced { strong { (t!("outbox.bounced", locale = l)) } ": " (b) } }
                                     }
                                 }
                             }

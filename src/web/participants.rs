@@ -32,12 +32,32 @@ pub async fn revoke_links(State(app): State<SharedApp>, _o: Organiser, Path((id,
     let id: crate::ids::SalonId = parse_id(&id)?;
     let person: crate::ids::PersonId = parse_id(&person)?;
     let n = rsvp_tokens::revoke(&app.db, id, person).await?;
+    // The calendar's reply address goes with the answer links.
+    crate::store::reply_addresses::revoke(&app.db, id, person).await?;
     Ok(Redirect::to(&format!("/salons/{id}/participants?revoked={n}")).into_response())
 }
 
 pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Query(flash): Query<Flash>) -> AppResult<Markup> {
     let l = ctx.lang();
     let list = rsvps::participants(&app.db, salon.id).await?;
+    // What came back from calendars: comments, proposed times, answers to an earlier time.
+    let mut notes: std::collections::HashMap<crate::ids::PersonId, Vec<String>> = std::collections::HashMap::new();
+    for (person, detail, comment) in crate::store::inbound::notes_for_salon(&app.db, salon.id).await? {
+        let entry = notes.entry(person).or_default();
+        let mut add = |note: String| {
+            if !entry.contains(&note) {
+                entry.push(note);
+            }
+        };
+        if let Some(counter) = detail.strip_prefix("note:counter ") {
+            add(t!("participants.counter", locale = l, when = counter).to_string());
+        } else if detail.starts_with("note:old_time") {
+            add(t!("participants.old_time", locale = l).to_string());
+        }
+        if !comment.is_empty() {
+            add(t!("participants.comment", locale = l, comment = comment).to_string());
+        }
+    }
     let counts = rsvps::counts(&app.db, salon.id).await?;
     let members = organisations::all(&app.db).await?.into_iter().filter(|o| o.is_member).collect::<Vec<_>>();
     let present: BTreeSet<&str> = list
@@ -77,7 +97,11 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPa
                     tbody {
                         @for (i, p) in list.iter().enumerate() {
                             tr data-standing=(standing_code(p.standing())) {
-                                td { (p.name) @if let Some(tt) = &p.title { br; span class="muted" { (tt) } } }
+                                td {
+                                    (p.name) @if let Some(tt) = &p.title { br; span class="muted" { (tt) } }
+                                    @if p.mail_failing_at.is_some() { br; span class="badge badge-cancelled" data-mail-failing { (t!("participants.mail_failing", locale = l)) } }
+                                    @if let Some(ns) = notes.get(&p.person_id) { @for n in ns.iter().take(3) { br; span class="muted" { (n) } } }
+                                }
                                 td { (p.organisation.as_deref().unwrap_or("–")) }
                                 td {
                                     (t!(format!("rsvp.standing_short.{}", standing_code(p.standing())), locale = l))

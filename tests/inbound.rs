@@ -1,0 +1,345 @@
+//! Calendar replies and bounces through the app's doors (`POST /inbound/mail`, `salon mail
+//! ingest`), on both databases: an Accept / Maybe / Decline from Outlook (desktop and web),
+//! Gmail, Apple Calendar and Thunderbird, as each sends it (tests/fixtures/inbound), becomes
+//! the person's answer through the web's RSVP rules; every refusal (no token, unknown or revoked
+//! token, another person as ATTENDEE, another salon's event, a cancelled salon, a message too
+//! large) changes nothing; the same reply twice counts once; bounces mark the mail and the
+//! address; auto-replies are set aside.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::room::{LARS, ORGANISER};
+use common::*;
+
+const SECRET: &str = "a-long-shared-inbound-secret";
+
+async fn app_with_inbound(db: &TestDb) -> TestApp {
+    let mut settings = db.settings();
+    settings.inbound_secret = Some(SECRET.into());
+    let app = TestApp::spawn_with(settings).await;
+    app.load_demo().await;
+    app
+}
+
+/// The SEQUENCE of an invitation's calendar.
+fn sequence_of(mail: &Mail) -> i64 {
+    let raw = String::from_utf8_lossy(&mail.raw).to_string();
+    let text = mail.parsed().subparts.iter().flat_map(|p| p.subparts.iter()).filter(|p| p.ctype.mimetype == "text/calendar").filter_map(|p| p.get_body().ok()).next().unwrap_or(raw);
+    text.lines().find(|l| l.starts_with("SEQUENCE:")).and_then(|l| l["SEQUENCE:".len()..].trim().parse().ok()).unwrap()
+}
+
+/// The ORGANIZER address, the UID and the Message-ID (without brackets) of an invitation.
+fn calendar_of(mail: &Mail) -> (String, String, String) {
+    fn calendar(p: &mailparse::ParsedMail<'_>) -> Option<String> {
+        if p.ctype.mimetype == "text/calendar" {
+            return p.get_body().ok();
+        }
+        p.subparts.iter().find_map(calendar)
+    }
+    let ics = calendar(&mail.parsed()).expect("a calendar part").replace("\r\n ", "");
+    let organizer = ics.lines().find(|l| l.starts_with("ORGANIZER")).unwrap().rsplit_once("mailto:").unwrap().1.trim().to_string();
+    let uid = ics.lines().find(|l| l.starts_with("UID:")).unwrap()["UID:".len()..].trim().to_string();
+    let message_id = mail.header("Message-ID").unwrap().trim().trim_matches(['<', '>']).to_string();
+    (organizer, uid, message_id)
+}
+
+/// The same for the newest invitation to `email`.
+fn invitation_calendar(dir: &Path, email: &str) -> (String, String, String) {
+    calendar_of(mails_to(dir, email).last().expect("an invitation"))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).to_string()).collect::<Vec<_>>().join("\r\n")
+}
+
+/// Quoted-printable, with soft line breaks.
+fn quoted_printable(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split("\r\n") {
+        let mut width = 0;
+        for b in line.bytes() {
+            let piece = if (b == b' ' || b.is_ascii_graphic()) && b != b'=' { (b as char).to_string() } else { format!("={b:02X}") };
+            if width + piece.len() > 75 {
+                out.push_str("=\r\n");
+                width = 0;
+            }
+            width += piece.len();
+            out.push_str(&piece);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+struct ReplyTo<'a> {
+    to: &'a str,
+    from: &'a str,
+    uid: &'a str,
+    attendee: &'a str,
+    partstat: &'a str,
+    dtstamp: &'a str,
+    sequence: i64,
+}
+
+/// A reply as `client` sends it (fixture `client.eml` with `client.ics`).
+fn reply(client: &str, r: &ReplyTo<'_>) -> Vec<u8> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inbound");
+    let ics = std::fs::read_to_string(dir.join(format!("{client}.ics")))
+        .unwrap()
+        .replace("{UID}", r.uid)
+        .replace("{ATTENDEE}", r.attendee)
+        .replace("{PARTSTAT}", r.partstat)
+        .replace("{DTSTAMP}", r.dtstamp)
+        .replace("{SEQUENCE}", &r.sequence.to_string())
+        .replace('\n', "\r\n");
+    let eml = std::fs::read_to_string(dir.join(format!("{client}.eml"))).unwrap();
+    eml.replace("{TO}", r.to)
+        .replace("{FROM}", r.from)
+        .replace("{MESSAGE_ID}", &format!("<{}@mail.example>", uuid()))
+        .replace("{CALENDAR_B64}", &base64(ics.as_bytes()))
+        .replace("{CALENDAR_QP}", &quoted_printable(&ics))
+        .replace("{CALENDAR}", &ics)
+        .replace('\n', "\r\n")
+        .replace("\r\r\n", "\r\n")
+        .into_bytes()
+}
+
+fn uuid() -> String {
+    format!("{:x}{:x}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+}
+
+async fn post(app: &TestApp, raw: Vec<u8>) -> (u16, serde_json::Value) {
+    let r = reqwest::Client::new().post(app.client().url("/inbound/mail")).header("X-Salon-Inbound-Secret", SECRET).body(raw).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+async fn answer_of(db: &TestDb, salon: i64, email: &str) -> String {
+    let n = |r: &str| format!("select count(*) from rsvp r join person p on p.id = r.person_id where r.salon_id = {salon} and p.email = '{email}' and r.response = '{r}'");
+    for r in ["yes", "maybe", "no"] {
+        if db.count(&n(r)).await == 1 {
+            return r.to_string();
+        }
+    }
+    "none".to_string()
+}
+
+/// A published salon with Lars invited (his invitation in the outbox folder).
+async fn invited(db: &TestDb, org: &Client, overrides: &[(&str, &str)]) -> i64 {
+    let salon = new_salon(org, overrides, true).await;
+    assert_eq!(org.post_form(&format!("/salons/{salon}/invite"), &[("pasted", LARS)]).await.status(), 303);
+    wait_for_mails_to(&db.outbox_dir(), LARS, 1).await;
+    salon
+}
+
+async fn each_calendar_client_answers_through_its_reply(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = invited(&db, &org, &[]).await;
+    let (to, uid, _) = invitation_calendar(&db.outbox_dir(), LARS);
+    let sequence = sequence_of(mails_to(&db.outbox_dir(), LARS).last().unwrap());
+    assert!(to.starts_with("salon+i-") && to.len() > "salon+i-".len() + 26, "the ORGANIZER is the personal reply address: {to}");
+    let upper = LARS.to_uppercase();
+    for (i, (client, partstat, attendee, expected)) in [
+        ("outlook-desktop", "ACCEPTED", "Lars.Brandt@KB.example", "yes"),
+        ("outlook-web", "TENTATIVE", LARS, "maybe"),
+        ("gmail", "DECLINED", LARS, "no"),
+        ("apple", "ACCEPTED", LARS, "yes"),
+        ("thunderbird", "DECLINED", upper.as_str(), "no"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dtstamp = format!("20261130T09{:02}00Z", 10 + i);
+        let raw = reply(client, &ReplyTo { to: &to, from: LARS, uid: &uid, attendee, partstat, dtstamp: &dtstamp, sequence });
+        let (status, body) = post(&app, raw).await;
+        assert_eq!(status, 200, "{client}: {body}");
+        assert_eq!(body["outcome"], "applied", "{client}: {body}");
+        assert_eq!(answer_of(&db, salon, LARS).await, expected, "{client}'s {partstat}");
+    }
+    // The Outlook comment reached the organiser by mail and shows on the participants page.
+    let notes = wait_for_mails_to(&db.outbox_dir(), ORGANISER, 1).await;
+    assert!(notes.iter().any(|m| m.text().contains("tager en kollega med")), "the comment mailed to the organiser");
+    let (_, page) = org.get_text(&format!("/salons/{salon}/participants")).await;
+    assert!(main_text(&page).contains("tager en kollega med"), "the comment on the participants page: {}", main_text(&page));
+    // The inbox lists what was done.
+    let (_, inbox) = org.get_text("/admin/inbox").await;
+    assert_eq!(inbox.matches("data-outcome=\"applied\"").count(), 5);
+    assert!(!main_text(&page).contains("tidligere tidspunkt"), "answers to the current time are not flagged");
+    app.stop().await;
+}
+
+async fn refused_replies_change_nothing(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = invited(&db, &org, &[]).await;
+    let other = new_salon(&org, &[("title", "En anden salon")], true).await;
+    assert_eq!(org.post_form(&format!("/salons/{other}/invite"), &[("pasted", LARS)]).await.status(), 303);
+    let both = wait_for_mails_to(&db.outbox_dir(), LARS, 2).await;
+    let (first_to, first_uid, _) = calendar_of(&both[0]);
+    let (other_to, other_uid, _) = calendar_of(&both[1]);
+    assert_ne!(first_to, other_to, "one reply address per salon");
+    let good = |to: &str, uid: &str, attendee: &str, stamp: &str| reply("gmail", &ReplyTo { to, from: LARS, uid, attendee, partstat: "ACCEPTED", dtstamp: stamp, sequence: 0 });
+    let jens = "jens.riis@kombit.example";
+    for (raw, reason) in [
+        (good("salon@localhost.localdomain", &other_uid, LARS, "20261130T100000Z"), "no_token"),
+        (good("salon+i-aaaaaaaaaaaaaaaaaaaaaaaaaa@localhost.localdomain", &other_uid, LARS, "20261130T100000Z"), "unknown_token"),
+        (good(&other_to, &other_uid, jens, "20261130T100000Z"), "attendee_mismatch"),
+        (good(&other_to, &first_uid, LARS, "20261130T100000Z"), "other_event"),
+    ] {
+        let (status, body) = post(&app, raw).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["detail"], reason, "{body}");
+        assert_eq!(answer_of(&db, other, LARS).await, "none", "{reason} changed nothing");
+    }
+    // Too large: refused with 413 at the door, or set aside when it fits the door but not the rules.
+    let big = vec![b'x'; 5 * 1024 * 1024 + 10];
+    let (status, body) = post(&app, big).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["detail"], "too_large");
+    // A wrong secret, and none at all.
+    let r = reqwest::Client::new().post(app.client().url("/inbound/mail")).header("X-Salon-Inbound-Secret", "wrong").body("x").send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    // Revoked with the answer links: the reply changes nothing.
+    let lars_id = app.person_id(LARS).await;
+    assert_eq!(org.post_form(&format!("/salons/{other}/participants/{lars_id}/revoke-links"), &[]).await.status(), 303);
+    let (_, body) = post(&app, good(&other_to, &other_uid, LARS, "20261130T100500Z")).await;
+    assert_eq!(body["detail"], "revoked");
+    assert_eq!(answer_of(&db, other, LARS).await, "none");
+    // A cancelled salon takes no answers.
+    assert_eq!(org.post_form(&format!("/salons/{salon}/cancel"), &[]).await.status(), 303);
+    let (_, body) = post(&app, good(&first_to, &first_uid, LARS, "20261130T101000Z")).await;
+    assert_eq!(body["detail"], "salon_cancelled", "{body}");
+    assert_eq!(answer_of(&db, salon, LARS).await, "none");
+    app.stop().await;
+}
+
+async fn the_same_reply_twice_counts_once_and_auto_replies_are_set_aside(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = invited(&db, &org, &[]).await;
+    let (to, uid, _) = invitation_calendar(&db.outbox_dir(), LARS);
+    let seq = sequence_of(mails_to(&db.outbox_dir(), LARS).last().unwrap());
+    let raw = reply("thunderbird", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T090000Z", sequence: seq });
+    let (_, first) = post(&app, raw.clone()).await;
+    assert_eq!(first["outcome"], "applied");
+    assert!(!first["detail"].as_str().unwrap().contains("old_time"), "{first}");
+    assert_eq!(post(&app, raw).await.1["detail"], "duplicate", "the same message again");
+    // The same reply in a new message (a client resending it), then an older one arriving late.
+    let again = reply("thunderbird", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T090000Z", sequence: 0 });
+    assert_eq!(post(&app, again).await.1["detail"], "duplicate");
+    let older = reply("gmail", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "DECLINED", dtstamp: "20261130T080000Z", sequence: 0 });
+    assert_eq!(post(&app, older).await.1["detail"], "older_reply");
+    assert_eq!(answer_of(&db, salon, LARS).await, "yes");
+    // An out-of-office reply to the reply address: set aside, and nothing is sent back.
+    let before = all_mails(&db.outbox_dir());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inbound");
+    let ooo = std::fs::read_to_string(dir.join("out-of-office.eml")).unwrap().replace("{TO}", &to).replace("{FROM}", LARS).replace("{MESSAGE_ID}", "<ooo-1@mail.example>");
+    assert_eq!(post(&app, ooo.into_bytes()).await.1["detail"], "auto_reply");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(all_mails(&db.outbox_dir()), before, "no mail answers an auto-reply");
+    // A reply for the time before a change is applied, and the organisers see that.
+    let (starts, ends) = ("2027-03-10T10:00", "2027-03-10T13:00");
+    let form = salon_form(&[("starts_at", starts), ("ends_at", ends)]);
+    assert_eq!(org.post_form(&format!("/salons/{salon}/edit"), &form).await.status(), 303);
+    let late = reply("outlook-web", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "TENTATIVE", dtstamp: "20261130T110000Z", sequence: seq });
+    let (_, body) = post(&app, late).await;
+    assert_eq!(body["outcome"], "applied");
+    assert!(body["detail"].as_str().unwrap().contains("old_time"), "{body}");
+    let (_, page) = org.get_text(&format!("/salons/{salon}/participants")).await;
+    assert!(main_text(&page).contains("tidligere tidspunkt"), "the participants page says it answered the old time");
+    app.stop().await;
+}
+
+async fn bounces_mark_the_mail_and_the_address(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = invited(&db, &org, &[]).await;
+    let (to, _, original) = invitation_calendar(&db.outbox_dir(), LARS);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inbound");
+    let fill = |name: &str, id: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .unwrap()
+            .replace("{TO}", "salon@localhost.localdomain")
+            .replace("{RCPT}", LARS)
+            .replace("{ORIGINAL_ID}", id)
+            .replace("{MESSAGE_ID}", &format!("<{}@mx.example>", uuid()))
+            .replace('\n', "\r\n")
+            .into_bytes()
+    };
+    // A bounce of a mail Salon never sent changes nothing.
+    let (_, body) = post(&app, fill("bounce-rfc3464.eml", "not-ours@elsewhere.example")).await;
+    assert_eq!(body["detail"], "bounce_unknown");
+    assert_eq!(db.count("select count(*) from outbox where bounced_at is not null").await, 0);
+    for fixture in ["bounce-rfc3464.eml", "bounce-qmail.eml"] {
+        let (_, body) = post(&app, fill(fixture, &original)).await;
+        assert_eq!(body["outcome"], "applied", "{fixture}: {body}");
+        assert!(body["detail"].as_str().unwrap().starts_with("bounced 5."), "{fixture}: {body}");
+    }
+    assert_eq!(db.count(&format!("select count(*) from outbox where bounced_at is not null and message_id = '<{original}>'")).await, 1);
+    assert_eq!(db.count(&format!("select count(*) from person where mail_failing_at is not null and email = '{LARS}'")).await, 1);
+    let (_, outbox) = org.get_text("/admin/outbox").await;
+    assert!(main_text(&outbox).contains("5.1.1"), "the bounce on /admin/outbox");
+    let (_, participants) = org.get_text(&format!("/salons/{salon}/participants")).await;
+    assert!(participants.contains("data-mail-failing"), "the failing address on the participants page");
+    let _ = to;
+    app.stop().await;
+}
+
+/// `salon mail ingest` reads one message from stdin: exit 0 when handled, 75 when the database
+/// cannot be reached (so the MTA tries again).
+async fn the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = invited(&db, &org, &[]).await;
+    let (to, uid, _) = invitation_calendar(&db.outbox_dir(), LARS);
+    let raw = reply("outlook-desktop", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T090000Z", sequence: 0 });
+    let run = |url: String, raw: Vec<u8>| async move {
+        use tokio::io::AsyncWriteExt;
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"))
+            .args(["mail", "ingest"])
+            .env("DATABASE_URL", url)
+            .env("SALON_OUTBOX_DIR", std::env::temp_dir())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&raw).await.unwrap();
+        drop(stdin);
+        child.wait_with_output().await.unwrap()
+    };
+    // The pipe shares the installation's secret through the database, so the token checks out.
+    let out = run(db.url.clone(), raw.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(answer_of(&db, salon, LARS).await, "yes");
+    let out = run("postgres://salon@127.0.0.1:1/nowhere".into(), raw).await;
+    assert_eq!(out.status.code(), Some(75), "{}", String::from_utf8_lossy(&out.stderr));
+    app.stop().await;
+}
+
+both_backends!(
+    each_calendar_client_answers_through_its_reply,
+    refused_replies_change_nothing,
+    the_same_reply_twice_counts_once_and_auto_replies_are_set_aside,
+    bounces_mark_the_mail_and_the_address,
+    the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database,
+);
