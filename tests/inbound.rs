@@ -303,6 +303,32 @@ async fn bounces_mark_the_mail_and_the_address(db: TestDb) {
     app.stop().await;
 }
 
+async fn a_calendar_answer_that_cannot_be_taken_is_explained_by_mail(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    // Full: Jens has the only seat, so Lars's Accept puts him on the waitlist, and he is told.
+    let full = invited(&db, &org, &[("capacity", "1")]).await;
+    app.answer_for(full, app.person_id("jens.riis@kombit.example").await, salon::domain::rsvp::Response::Yes).await;
+    let mail = mails_to(&db.outbox_dir(), LARS).pop().unwrap();
+    let (to, uid, _) = calendar_of(&mail);
+    let seq = sequence_of(&mail);
+    let (_, body) = post(&app, reply("outlook-desktop", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T090000Z", sequence: seq })).await;
+    assert_eq!(body["outcome"], "applied", "{body}");
+    let told = wait_for_mails_to(&db.outbox_dir(), LARS, 2).await;
+    assert!(told.last().unwrap().text().contains("ventelisten som nummer 1"), "{}", told.last().unwrap().text());
+    assert_eq!(db.count(&format!("select count(*) from rsvp where salon_id = {full} and response = 'yes' and waitlist_seq is not null")).await, 1);
+    // Past the answer deadline: nothing changes, and he is told why.
+    let closed = invited(&db, &org, &[("title", "Lukket for svar"), ("rsvp_deadline", "2026-01-01T09:00")]).await;
+    let mails = wait_for_mails_to(&db.outbox_dir(), LARS, 3).await;
+    let (to, uid, _) = calendar_of(mails.last().unwrap());
+    let (_, body) = post(&app, reply("gmail", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T091000Z", sequence: seq })).await;
+    assert_eq!(body["detail"], "deadline_passed", "{body}");
+    assert_eq!(answer_of(&db, closed, LARS).await, "none");
+    let told = wait_for_mails_to(&db.outbox_dir(), LARS, 4).await;
+    assert!(told.last().unwrap().text().contains("Svarfristen er overskredet"), "{}", told.last().unwrap().text());
+    app.stop().await;
+}
+
 /// `salon mail ingest` reads one message from stdin: exit 0 when handled, 75 when the database
 /// cannot be reached (so the MTA tries again).
 async fn the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database(db: TestDb) {
@@ -342,4 +368,5 @@ both_backends!(
     the_same_reply_twice_counts_once_and_auto_replies_are_set_aside,
     bounces_mark_the_mail_and_the_address,
     the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database,
+    a_calendar_answer_that_cannot_be_taken_is_explained_by_mail,
 );
