@@ -299,6 +299,9 @@ async fn bounces_mark_the_mail_and_the_address(db: TestDb) {
     assert!(main_text(&outbox).contains("5.1.1"), "the bounce on /admin/outbox");
     let (_, participants) = org.get_text(&format!("/salons/{salon}/participants")).await;
     assert!(participants.contains("data-mail-failing"), "the failing address on the participants page");
+    let admin = app.signed_in(salon::demo::ADMIN_EMAIL).await;
+    let (_, people) = admin.get_text("/admin/people").await;
+    assert_eq!(people.matches("data-mail-failing").count(), 1, "and on /admin/people");
     let _ = to;
     app.stop().await;
 }

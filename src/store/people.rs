@@ -46,6 +46,8 @@ pub struct PersonListed {
     pub name: String,
     pub role: String,
     pub organisation: Option<String>,
+    /// A permanent bounce came back for mail to this address.
+    pub mail_failing_at: Option<DateTime<Utc>>,
 }
 
 pub struct NewPerson<'a> {
@@ -134,7 +136,7 @@ pub async fn list(c: impl Into<Conn<'_>>) -> Result<Vec<PersonListed>, sqlx::Err
     rows!(
         c,
         fetch_all,
-        "select p.id, p.email, p.name, p.role, o.short_name as organisation
+        "select p.id, p.email, p.name, p.role, o.short_name as organisation, p.mail_failing_at
          from person p left join organisation o on o.id = p.organisation_id
          order by p.name, p.id"
     )

@@ -203,7 +203,7 @@ fn people_table(l: &str, everyone: &[people::PersonListed]) -> Markup {
                         @for p in everyone {
                             tr {
                                 td { (p.name) }
-                                td { (p.email) }
+                                td { (p.email) @if p.mail_failing_at.is_some() { " " span class="badge badge-cancelled" data-mail-failing { (t!("participants.mail_failing", locale = l)) } } }
                                 td { (t!(format!("role.{}", p.role), locale = l)) }
                                 td { (p.organisation.as_deref().unwrap_or("–")) }
                             }
