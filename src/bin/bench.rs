@@ -41,6 +41,20 @@ enum Command {
         #[arg(long, default_value = "300")]
         actions: usize,
     },
+    /// A published salon with N invited people, and in DIR one calendar reply per person (an
+    /// Outlook-style ACCEPTED to their own reply address), for `scripts/bench-inbound`.
+    SeedReplies {
+        #[arg(long, default_value = "1000")]
+        replies: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Take in every .eml in DIR through the ingest path, in this process, one after another;
+    /// prints the rate and the latency percentiles.
+    IngestDir {
+        #[arg(long)]
+        dir: std::path::PathBuf,
+    },
     /// Post N messages into one room, one after another, through the store (what every room
     /// message costs before it is broadcast); prints the latency percentiles.
     RoomPost {
@@ -101,6 +115,33 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("seeded {n} published salons");
         }
         Command::SeedBoard { themes, rounds, actions } => seed_board(&db, themes, rounds, actions).await?,
+        Command::SeedReplies { replies, out } => seed_replies(&db, &config, replies, &out).await?,
+        Command::IngestDir { dir } => {
+            db.close().await;
+            let app = salon::build(config.clone()).await?;
+            let mut files: Vec<_> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect();
+            files.sort();
+            let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+            let mut applied = 0;
+            let started = std::time::Instant::now();
+            for f in &files {
+                let raw = std::fs::read(f)?;
+                let t = std::time::Instant::now();
+                if let salon::usecases::inbound::Outcome::Applied(_) = salon::usecases::inbound::ingest(&app, &raw, salon::usecases::inbound::Source::Http).await? {
+                    applied += 1;
+                }
+                h.record(t.elapsed().as_micros().max(1) as u64)?;
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "{} messages ({applied} applied) in {secs:.2} s: {:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                files.len(),
+                files.len() as f64 / secs,
+                h.value_at_quantile(0.5) as f64 / 1000.0,
+                h.value_at_quantile(0.99) as f64 / 1000.0,
+                h.max() as f64 / 1000.0
+            );
+        }
         Command::RoomPost { messages } => {
             salon::demo::load_directory(&db).await?;
             let author = salon::store::people::by_email(&db, &salon::domain::Email::parse("lars.brandt@kb.example").map_err(|e| anyhow::anyhow!("{e}"))?).await?.ok_or_else(|| anyhow::anyhow!("demo person missing"))?.id;
@@ -214,5 +255,62 @@ async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_a
     }
     let cookie = sessions::create(db, member).await?;
     println!("series={series_id} cookie=salon_session={cookie}");
+    Ok(())
+}
+
+/// N people invited to a published salon (rows as an invitation makes them, reply addresses
+/// registered), and one ACCEPTED reply per person written to `out` as Outlook would send it.
+async fn seed_replies(db: &salon::store::Db, config: &Config, n: usize, out: &std::path::Path) -> anyhow::Result<()> {
+    use salon::domain::{Email, Role};
+    use salon::store::{people, reply_addresses, rsvps};
+    std::fs::create_dir_all(out)?;
+    let key = salon::store::settings::get_or_init(db, "csrf_key", || salon::domain::token::generate().secret).await?;
+    let tz = chrono_tz::Europe::Copenhagen;
+    let starts = Utc::now() + Duration::days(30);
+    let input = SalonInput {
+        title: "Svar fra kalenderen".into(),
+        starts_at: to_local_input(&starts, tz),
+        ends_at: to_local_input(&(starts + Duration::hours(3)), tz),
+        time_zone: tz.name().into(),
+        mode: "online".into(),
+        meeting_url: "https://meet.example.org/bench".into(),
+        registration: "invitation".into(),
+        ..Default::default()
+    };
+    let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let mut tx = db.begin().await?;
+    let salon_id = salons::create(&mut tx, &valid, None).await?;
+    if let Some(s) = salons::lock(&mut tx, salon_id).await? {
+        salons::set_status(&mut tx, &s, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
+    }
+    let salon = salons::lock(&mut tx, salon_id).await?.ok_or_else(|| anyhow::anyhow!("the salon vanished"))?;
+    let host = config.base_url.host_str().unwrap_or("salon").to_string();
+    let uid = salon::calendar::event::uid(salon_id, &host);
+    let from = config.mail.from.email.to_string();
+    for i in 0..n {
+        let address = format!("svar{i}@replies.example");
+        let email = Email::parse(&address).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let person = people::create(&mut tx, &people::NewPerson { email: &email, name: &format!("Deltager {i}"), title: None, role: Role::Member, locale: salon::i18n::Locale::Da, organisation_id: None })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        rsvps::invite(&mut tx, salon_id, person).await?;
+        let token = salon::mail::reply_address::token(key.as_bytes(), salon_id, person);
+        reply_addresses::register(&mut tx, &token, salon_id, person).await?;
+        let to = salon::mail::reply_address::address(&from, &token);
+        let ics = format!(
+            "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n\
+             ATTENDEE;PARTSTAT=ACCEPTED;CN=Deltager {i}:mailto:{address}\r\nUID:{uid}\r\nSEQUENCE:{}\r\n\
+             DTSTAMP:20261130T090000Z\r\nSUMMARY:Accepteret\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            salon.revision
+        );
+        let eml = format!(
+            "From: Deltager {i} <{address}>\r\nTo: Salon <{to}>\r\nSubject: Accepted: Svar fra kalenderen\r\nMessage-ID: <reply-{i}@replies.example>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nJa tak.\r\n\
+             --b\r\nContent-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\n{ics}--b--\r\n"
+        );
+        std::fs::write(out.join(format!("{i:05}.eml")), eml)?;
+    }
+    tx.commit().await?;
+    println!("salon={salon_id} replies={n}");
     Ok(())
 }
