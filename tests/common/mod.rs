@@ -9,6 +9,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod browser;
+pub mod inbound;
 mod processes;
 pub mod room;
 mod salons;
