@@ -69,6 +69,18 @@ pub struct Settings {
     /// characters; without it the endpoint does not exist.
     #[arg(long, env = "SALON_INBOUND_SECRET", global = true, hide_env_values = true)]
     pub inbound_secret: Option<String>,
+    /// The reply mailbox to read calendar replies and bounces from:
+    /// `imaps://USER:PASS@HOST:993/INBOX`, or `imap://...?tls=starttls` (`tls=none` only on
+    /// loopback). Without it, no mailbox is read.
+    #[arg(long, env = "SALON_IMAP_URL", global = true, hide_env_values = true)]
+    pub imap_url: Option<String>,
+    /// A command that prints a fresh OAuth2 access token (Microsoft 365, Google): IMAP then
+    /// signs in with XOAUTH2 as the URL's user instead of its password.
+    #[arg(long, env = "SALON_IMAP_OAUTH2_TOKEN_CMD", global = true)]
+    pub imap_oauth2_token_cmd: Option<String>,
+    /// Seconds between looks at the mailbox when the server does not offer IDLE.
+    #[arg(long, env = "SALON_IMAP_POLL_SECS", default_value = "30", global = true)]
+    pub imap_poll_secs: String,
 }
 
 impl Default for Settings {
@@ -91,6 +103,9 @@ impl Default for Settings {
             room_rate: "2".into(),
             room_buffer: "256".into(),
             inbound_secret: None,
+            imap_url: None,
+            imap_oauth2_token_cmd: None,
+            imap_poll_secs: "30".into(),
         }
     }
 }
@@ -147,6 +162,8 @@ pub struct Config {
     pub room_buffer: usize,
     /// The secret `POST /inbound/mail` requires (the endpoint is off without one).
     pub inbound_secret: Option<String>,
+    /// The reply mailbox read over IMAP, if any.
+    pub imap: Option<crate::mail::imap::ImapConfig>,
 }
 
 /// One problem with one setting.
@@ -229,6 +246,14 @@ impl Config {
             Some(v) => Some(v.to_string()),
             None => None,
         };
+        let imap_poll: u64 = number("SALON_IMAP_POLL_SECS", &s.imap_poll_secs, "a whole number of seconds")?;
+        let imap = match s.imap_url.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            Some(url) => Some(
+                crate::mail::imap::ImapConfig::parse(url, s.imap_oauth2_token_cmd.clone(), Duration::from_secs(imap_poll.max(1)))
+                    .map_err(|problem| bad("SALON_IMAP_URL", problem))?,
+            ),
+            None => None,
+        };
         Ok(Config {
             database,
             addr,
@@ -247,6 +272,7 @@ impl Config {
             room_rate,
             room_buffer,
             inbound_secret,
+            imap,
         })
     }
 

@@ -167,6 +167,8 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
         bridge.push(rooms::bridge::start_listener(app.db.clone(), pool.clone(), app.hub.clone(), shutdown.clone()));
     }
     let reminders = tokio::spawn(reminders(app.clone(), shutdown.clone()));
+    // Calendar replies and bounces from the reply mailbox, if one is configured.
+    let imap = app.config.imap.clone().map(|c| mail::imap::start(app.clone(), c, shutdown.clone()));
 
     let router = web::router(app.clone());
     let server_shutdown = shutdown.clone();
@@ -185,6 +187,9 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     background::join("outbox", worker).await;
     background::join("housekeeping", housekeeping).await;
     background::join("reminders", reminders).await;
+    if let Some(imap) = imap {
+        background::join("imap", imap).await;
+    }
     for task in bridge {
         background::join("rooms bridge", task).await;
     }

@@ -31,3 +31,9 @@ create index inbound_recent on inbound_message (received_at);
 alter table outbox add column bounced_at timestamptz;
 alter table outbox add column bounce text;
 alter table person add column mail_failing_at timestamptz;
+
+create table lease (
+    name       text primary key,
+    holder     text not null,
+    expires_at timestamptz not null
+);

@@ -37,3 +37,11 @@ create index inbound_recent on inbound_message (received_at);
 alter table outbox add column bounced_at text;
 alter table outbox add column bounce text;
 alter table person add column mail_failing_at text;
+
+-- A lease: which instance reads the IMAP mailbox now (renewed while it reads; another takes
+-- over once it runs out), so two instances never take the same message.
+create table lease (
+    name       text primary key,
+    holder     text not null,
+    expires_at text not null
+);

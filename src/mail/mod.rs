@@ -3,6 +3,7 @@
 //! transaction as the change that causes it (`queue`); only the worker talks to the transport.
 
 pub mod compose;
+pub mod imap;
 pub mod inbound;
 pub mod notices;
 pub mod reply_address;

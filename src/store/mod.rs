@@ -30,6 +30,7 @@ pub mod people;
 pub mod reminders;
 pub mod reply_addresses;
 pub mod inbound;
+pub mod leases;
 pub mod rsvp_tokens;
 pub mod registrations;
 pub mod rooms;

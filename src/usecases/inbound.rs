@@ -79,6 +79,7 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Fa
     if let Some(id) = &envelope.message_id
         && taken::seen(&app.db, id).await?
     {
+        metrics::counter!("salon_inbound_total", "outcome" => "duplicate").increment(1);
         return Ok(Outcome::Ignored("duplicate"));
     }
     let acted = match what {

@@ -105,3 +105,35 @@ pub fn uuid() -> String {
     format!("{:x}{:x}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
 }
 
+
+/// The throwaway Dovecot's port (scripts/test starts it); None lets a test skip, except under
+/// `CI=true`, where a missing IMAP server is a failure.
+pub fn imap_port() -> Option<u16> {
+    match std::env::var("SALON_TEST_IMAP_PORT").ok().and_then(|p| p.parse().ok()) {
+        Some(p) => Some(p),
+        None if std::env::var("CI").as_deref() == Ok("true") => panic!("SALON_TEST_IMAP_PORT is not set (CI=true: the IMAP server is required)"),
+        None => {
+            eprintln!("skipped: no IMAP server (run scripts/test)");
+            None
+        }
+    }
+}
+
+/// An IMAP URL for a mailbox of this test's own (any user name signs in).
+pub fn imap_url(port: u16, user: &str) -> String {
+    format!("imap://{user}:secret@127.0.0.1:{port}/INBOX?tls=none")
+}
+
+/// A session as `user`, through the app's own IMAP client.
+pub async fn imap_session(port: u16, user: &str) -> async_imap::Session<salon::mail::imap::Stream> {
+    let config = salon::mail::imap::ImapConfig::parse(&imap_url(port, user), None, std::time::Duration::from_secs(1)).unwrap();
+    salon::mail::imap::connect(&config).await.unwrap()
+}
+
+/// How many messages a folder holds (0 when it does not exist yet).
+pub async fn imap_count(port: u16, user: &str, folder: &str) -> u32 {
+    let mut s = imap_session(port, user).await;
+    let n = s.select(folder).await.map(|m| m.exists).unwrap_or(0);
+    let _ = s.logout().await;
+    n
+}

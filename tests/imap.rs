@@ -1,0 +1,93 @@
+//! Reading the reply mailbox over IMAP, against a real Dovecot (scripts/test starts one), on
+//! both databases: a calendar reply delivered into the mailbox (IMAP APPEND) becomes the
+//! person's answer and the message moves to `Processed`; with two instances on one PostgreSQL
+//! database, each message is taken in exactly once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::inbound::{ReplyTo, calendar_of, imap_count, imap_port, imap_session, imap_url, reply, sequence_of, uuid};
+use common::room::{LARS, ORGANISER};
+use common::*;
+
+async fn app_reading(db: &TestDb, port: u16, user: &str) -> TestApp {
+    let mut settings = db.settings();
+    settings.imap_url = Some(imap_url(port, user));
+    settings.imap_poll_secs = "1".into();
+    let app = TestApp::spawn_with(settings).await;
+    app.load_demo().await;
+    app
+}
+
+async fn answer_of(db: &TestDb, salon: i64, email: &str) -> String {
+    let q = |r: &str| format!("select count(*) from rsvp r join person p on p.id = r.person_id where r.salon_id = {salon} and p.email = '{email}' and r.response = '{r}'");
+    for r in ["yes", "maybe", "no"] {
+        if db.count(&q(r)).await == 1 {
+            return r.to_string();
+        }
+    }
+    "none".into()
+}
+
+async fn a_reply_in_the_mailbox_becomes_an_answer_and_moves_to_processed(db: TestDb) {
+    let Some(port) = imap_port() else { return };
+    let user = format!("salon-{}", uuid());
+    let app = app_reading(&db, port, &user).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = new_salon(&org, &[], true).await;
+    assert_eq!(org.post_form(&format!("/salons/{salon}/invite"), &[("pasted", LARS)]).await.status(), 303);
+    let invitation = wait_for_mails_to(&db.outbox_dir(), LARS, 1).await.pop().unwrap();
+    let (to, uid, _) = calendar_of(&invitation);
+    let raw = reply("gmail", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T090000Z", sequence: sequence_of(&invitation) });
+
+    // Delivered into the mailbox, as the mail server would.
+    let mut session = imap_session(port, &user).await;
+    session.append("INBOX", None, None, &raw).await.unwrap();
+    let _ = session.logout().await;
+
+    eventually("the answer from the mailbox", || async { answer_of(&db, salon, LARS).await == "yes" }).await;
+    eventually("the message moved to Processed", || async { imap_count(port, &user, "INBOX").await == 0 && imap_count(port, &user, "Processed").await == 1 }).await;
+    assert_eq!(db.count("select count(*) from inbound_message where source = 'imap' and outcome = 'applied'").await, 1);
+    app.stop().await;
+}
+
+/// The `salon_inbound_total` counters of an instance's /metrics, summed.
+async fn inbound_counted(base: &str) -> (u64, u64) {
+    let text = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
+    let (mut all, mut duplicates) = (0, 0);
+    for line in text.lines().filter(|l| l.starts_with("salon_inbound_total")) {
+        let n: u64 = line.rsplit(' ').next().unwrap().parse::<f64>().unwrap() as u64;
+        all += n;
+        if line.contains("duplicate") {
+            duplicates += n;
+        }
+    }
+    (all, duplicates)
+}
+
+/// Two instances read the same mailbox: a lease lets one read at a time, so each of 20
+/// messages is taken in once (no instance even sees one as a duplicate).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_take_each_message_once() {
+    let Some(db) = TestDb::postgres().await else { return };
+    let Some(port) = imap_port() else { return };
+    let user = format!("salon-{}", uuid());
+    let app = app_reading(&db, port, &user).await;
+    let other = ServeProcess::start(&db, &[], &[("SALON_IMAP_URL", &imap_url(port, &user)), ("SALON_IMAP_POLL_SECS", "1")]).await;
+    let mut session = imap_session(port, &user).await;
+    for i in 0..20 {
+        let raw = format!("From: someone{i}@example.org\r\nTo: salon+i-aaaaaaaaaaaaaaaaaaaaaaaaaa@salon.example\r\nSubject: note {i}\r\nMessage-ID: <two-{i}-{}@example.org>\r\n\r\nHello\r\n", uuid());
+        session.append("INBOX", None, None, raw.as_bytes()).await.unwrap();
+    }
+    let _ = session.logout().await;
+    eventually("all 20 taken in", || async { db.count("select count(*) from inbound_message").await == 20 && imap_count(port, &user, "INBOX").await == 0 }).await;
+    let (a, a_dup) = inbound_counted(&app.base).await;
+    let (b, b_dup) = inbound_counted(&other.base).await;
+    assert_eq!((a + b, a_dup + b_dup), (20, 0), "taken in once each: {a} + {b}");
+    assert_eq!(imap_count(port, &user, "Processed").await, 20);
+    other.stop().await;
+    app.stop().await;
+}
+
+both_backends!(a_reply_in_the_mailbox_becomes_an_answer_and_moves_to_processed);
