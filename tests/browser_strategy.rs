@@ -156,7 +156,7 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     organiser.goto(&format!("/salons/{next}/room")).await;
     organiser.wait_until("Sofie's message", || async { bodies(&organiser).await.iter().any(|t| t == proposal) }).await;
     let record = format!("//li[contains(@class,'message')][.//p[contains(@class,'body') and .='{proposal}']]//form[contains(@action,'/decision')]//button");
-    organiser.client.find(fantoccini::Locator::XPath(&record)).await.unwrap().click().await.unwrap();
+    organiser.click_xpath(&record).await;
     lars.wait_until("the decision", || async { lars.texts("#decision-list li").await.iter().any(|t| t == proposal) }).await;
     organiser.goto(&format!("/salons/{next}/outcomes")).await;
     organiser.fill("#what", "Oplæg om fælles lånerdata").await;

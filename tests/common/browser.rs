@@ -141,6 +141,24 @@ impl Browser {
         self.find(css).await.click().await.unwrap_or_else(|e| panic!("{} clicks {css}: {e}", self.name));
     }
 
+    /// Click what an XPath finds, again if the page changed under it (a live update can replace
+    /// the element between finding and clicking it, or briefly cover it).
+    pub async fn click_xpath(&self, xpath: &str) {
+        let mut last = String::new();
+        for _ in 0..50 {
+            match self.client.find(Locator::XPath(xpath)).await {
+                Ok(e) => match e.click().await {
+                    Ok(()) => return,
+                    Err(err) => last = err.to_string(),
+                },
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        self.screenshot("click-failed").await;
+        panic!("{} clicks {xpath}: {last}", self.name)
+    }
+
     /// Choose an option of a select by its value.
     pub async fn select(&self, css: &str, value: &str) {
         self.find(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("{} selects {value} in {css}: {e}", self.name));
