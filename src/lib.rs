@@ -15,8 +15,8 @@
 //! - [`ids`]: typed ids (`SalonId`, `PersonId`, `RoomId`, ...), so swapped ids do not compile.
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
 //!   register, sign in, reminders, open/close a round and cast a ballot, record decisions and
-//!   actions, send a summary) that owns its transaction, the mail it queues and the live
-//!   announcement it makes in the rooms.
+//!   actions, send a summary, take in an inbound mail) that owns its transaction, the mail it
+//!   queues and the live announcement it makes in the rooms.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
 //!   valid salon is and its `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
 //!   strategy work: `theme`, `round` (dot voting), `outcome` (decisions and actions)).
@@ -26,7 +26,9 @@
 //!   feeds), and the `.ics` import.
 //! - [`mail`]: composing mail (`compose`: invitations with calendar parts; `notices`: sign-in,
 //!   reminders, promotion, summary, ...), the
-//!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports.
+//!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports; inbound mail:
+//!   `reply_address` (each invitation's own ORGANIZER address), `inbound` (what a message is:
+//!   a calendar reply, a bounce, an auto-reply) and `imap` (reading the reply mailbox).
 //! - [`rooms`]: live rooms: the hub (per-room fan-out, coalesced presence), the recent messages
 //!   and changes a connection that fell behind catches up from, the websocket protocol and
 //!   endpoint, access rules (at the door and again for every action), connection slots per

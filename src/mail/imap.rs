@@ -149,24 +149,49 @@ async fn read_until_shutdown(app: &SharedApp, config: &ImapConfig, holder: &str,
     }
 }
 
-/// Take in every message in the selected mailbox, oldest first, and move each one handled.
+/// How many messages are fetched, and then moved, with one command each.
+const BATCH: usize = 50;
+
+/// Take in every message in the selected mailbox, oldest first, a batch at a time, and move
+/// the ones handled. A failure moves the ones handled before it and stops (they are retried).
 async fn take_all(app: &SharedApp, session: &mut ImapSession, moves: bool) -> anyhow::Result<()> {
     let mut uids: Vec<u32> = session.uid_search("ALL").await?.into_iter().collect();
     uids.sort_unstable();
-    for uid in uids {
-        let raw = {
-            let fetches: Vec<_> = session.uid_fetch(uid.to_string(), "BODY.PEEK[]").await?.try_collect().await?;
-            fetches.first().and_then(|f| f.body().map(<[u8]>::to_vec))
-        };
-        let Some(raw) = raw else { continue };
-        // A database failure leaves the message where it is: the next look takes it again.
-        inbound::ingest(app, &raw, Source::Imap).await?;
-        if moves {
-            session.uid_mv(uid.to_string(), PROCESSED).await?;
-        } else {
-            session.uid_copy(uid.to_string(), PROCESSED).await?;
-            let _: Vec<_> = session.uid_store(uid.to_string(), "+FLAGS.SILENT (\\Deleted)").await?.try_collect().await?;
-            let _: Vec<_> = session.expunge().await?.try_collect().await?;
+    for batch in uids.chunks(BATCH) {
+        let set = batch.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let mut fetched: Vec<(u32, Vec<u8>)> = session
+            .uid_fetch(&set, "BODY.PEEK[]")
+            .await?
+            .try_collect::<Vec<_>>()
+            .await?
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.body()?.to_vec())))
+            .collect();
+        fetched.sort_by_key(|(uid, _)| *uid);
+        let mut done = Vec::with_capacity(fetched.len());
+        let mut failure = None;
+        for (uid, raw) in &fetched {
+            // A database failure leaves the message where it is: the next look takes it again.
+            match inbound::ingest(app, raw, Source::Imap).await {
+                Ok(_) => done.push(uid.to_string()),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        if !done.is_empty() {
+            let handled = done.join(",");
+            if moves {
+                session.uid_mv(&handled, PROCESSED).await?;
+            } else {
+                session.uid_copy(&handled, PROCESSED).await?;
+                let _: Vec<_> = session.uid_store(&handled, "+FLAGS.SILENT (\\Deleted)").await?.try_collect().await?;
+                let _: Vec<_> = session.expunge().await?.try_collect().await?;
+            }
+        }
+        if let Some(e) = failure {
+            return Err(e.into());
         }
     }
     Ok(())
