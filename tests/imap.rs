@@ -49,6 +49,9 @@ async fn a_reply_in_the_mailbox_becomes_an_answer_and_moves_to_processed(db: Tes
     eventually("the answer from the mailbox", || async { answer_of(&db, salon, LARS).await == "yes" }).await;
     eventually("the message moved to Processed", || async { imap_count(port, &user, "INBOX").await == 0 && imap_count(port, &user, "Processed").await == 1 }).await;
     assert_eq!(db.count("select count(*) from inbound_message where source = 'imap' and outcome = 'applied'").await, 1);
+    // And the organiser sees the yes on the participants page.
+    let (_, page) = org.get_text(&format!("/salons/{salon}/participants")).await;
+    assert!(page.contains("data-standing=\"yes\""), "Lars's yes on the participants page");
     app.stop().await;
 }
 

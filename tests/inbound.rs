@@ -233,6 +233,53 @@ async fn a_calendar_answer_that_cannot_be_taken_is_explained_by_mail(db: TestDb)
     app.stop().await;
 }
 
+async fn a_proposed_new_time_and_a_temporary_bounce_are_noted_not_acted_on(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = invited(&db, &org, &[]).await;
+    let invitation = mails_to(&db.outbox_dir(), LARS).pop().unwrap();
+    let (to, uid, original) = calendar_of(&invitation);
+    // A COUNTER (Outlook's "Propose new time"): no answer recorded; the organiser hears of it.
+    let counter = String::from_utf8(reply("gmail", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "TENTATIVE", dtstamp: "20261130T090000Z", sequence: sequence_of(&invitation) }))
+        .unwrap()
+        .replace("METHOD=REPLY", "METHOD=COUNTER");
+    let ics = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inbound/thunderbird.ics"))
+        .unwrap()
+        .replace("METHOD:REPLY", "METHOD:COUNTER")
+        .replace("DTSTART:20270310T080000Z", "DTSTART:20270311T080000Z")
+        .replace("{UID}", &uid)
+        .replace("{ATTENDEE}", LARS)
+        .replace("{PARTSTAT}", "TENTATIVE")
+        .replace("{DTSTAMP}", "20261130T090000Z")
+        .replace("{SEQUENCE}", &sequence_of(&invitation).to_string())
+        .replace('\n', "\r\n");
+    let message = format!("From: {LARS}\r\nTo: {to}\r\nSubject: New time proposed\r\nMessage-ID: <counter-{}@mail.example>\r\nContent-Type: text/calendar; method=COUNTER; charset=utf-8\r\n\r\n{ics}", uuid());
+    let _ = counter;
+    let (_, body) = post(&app, message.into_bytes()).await;
+    assert_eq!(body["outcome"], "applied", "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("20270311T080000Z"), "{body}");
+    assert_eq!(answer_of(&db, salon, LARS).await, "none", "a proposal is not an answer");
+    let (_, page) = org.get_text(&format!("/salons/{salon}/participants")).await;
+    assert!(main_text(&page).contains("Foreslog et andet tidspunkt"), "on the participants page");
+    wait_for_mails_to(&db.outbox_dir(), ORGANISER, 1).await;
+    // A temporary failure (4.x.x) is noted; the mail and the address are not marked.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inbound");
+    let delayed = std::fs::read_to_string(dir.join("bounce-rfc3464.eml"))
+        .unwrap()
+        .replace("Status: 5.1.1", "Status: 4.4.1")
+        .replace("550 5.1.1", "451 4.4.1")
+        .replace("{TO}", "salon@salon.example")
+        .replace("{RCPT}", LARS)
+        .replace("{ORIGINAL_ID}", &original)
+        .replace("{MESSAGE_ID}", &format!("<{}@mx.example>", uuid()))
+        .replace('\n', "\r\n");
+    let (_, body) = post(&app, delayed.into_bytes()).await;
+    assert!(body["detail"].as_str().unwrap().starts_with("temporary 4.4.1"), "{body}");
+    assert_eq!(db.count("select count(*) from outbox where bounced_at is not null").await, 0);
+    assert_eq!(db.count("select count(*) from person where mail_failing_at is not null").await, 0);
+    app.stop().await;
+}
+
 /// `salon mail ingest` reads one message from stdin: exit 0 when handled, 75 when the database
 /// cannot be reached (so the MTA tries again).
 async fn the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database(db: TestDb) {
@@ -273,4 +320,5 @@ both_backends!(
     bounces_mark_the_mail_and_the_address,
     the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database,
     a_calendar_answer_that_cannot_be_taken_is_explained_by_mail,
+    a_proposed_new_time_and_a_temporary_bounce_are_noted_not_acted_on,
 );

@@ -178,6 +178,50 @@ async fn random_ics_uploads_are_imported_or_refused_never_a_500(db: TestDb) {
     app.stop().await;
 }
 
+/// Inbound mail (issue 11): a real reply to a real invitation (its token and UID), mutated, and
+/// random bytes, through `POST /inbound/mail` and the whole ingest path: never a 5xx.
+async fn random_inbound_mail_is_taken_in_or_set_aside_never_a_500(db: TestDb) {
+    let mut settings = db.settings();
+    settings.inbound_secret = Some("outside-input-inbound-secret".into());
+    let app = TestApp::spawn_with(settings).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = new_salon(&org, &[], true).await;
+    assert_eq!(org.post_form(&format!("/salons/{salon}/invite"), &[("pasted", LARS)]).await.status(), 303);
+    let invitation = wait_for_mails_to(&db.outbox_dir(), LARS, 1).await.pop().unwrap();
+    let (to, uid, _) = common::inbound::calendar_of(&invitation);
+    let sequence = common::inbound::sequence_of(&invitation);
+    let clients = ["outlook-desktop", "outlook-web", "gmail", "apple", "thunderbird"];
+    let replies: Vec<Vec<u8>> = clients
+        .iter()
+        .map(|c| common::inbound::reply(c, &common::inbound::ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T090000Z", sequence }))
+        .collect();
+    let mutated = (0..replies.len(), proptest::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..12)).prop_map(move |(which, edits)| {
+        let mut bytes = replies[which].clone();
+        for (at, byte, kind) in edits {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = at % bytes.len();
+            match kind {
+                0 => bytes[at] = byte,
+                1 => bytes.truncate(at),
+                _ => bytes.insert(at, byte),
+            }
+        }
+        bytes
+    });
+    let http = reqwest::Client::new();
+    run_cases(prop_oneof![mutated, proptest::collection::vec(any::<u8>(), 0..600)], |bytes| {
+        let (http, app) = (&http, &app);
+        async move {
+            let r = http.post(app.client().url("/inbound/mail")).header("X-Salon-Inbound-Secret", "outside-input-inbound-secret").body(bytes).send().await.unwrap();
+            acceptable(r.status().as_u16())
+        }
+    });
+    app.stop().await;
+}
+
 async fn random_websocket_frames_get_an_error_and_the_socket_lives_on(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;
     let mut socket = connect(&app, salon, Some(LARS), None, None).await.unwrap();
@@ -217,4 +261,5 @@ both_backends!(
     random_cookies_and_headers_never_break_a_page,
     random_ics_uploads_are_imported_or_refused_never_a_500,
     random_websocket_frames_get_an_error_and_the_socket_lives_on,
+    random_inbound_mail_is_taken_in_or_set_aside_never_a_500,
 );

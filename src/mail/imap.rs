@@ -25,8 +25,11 @@ pub const PROCESSED: &str = "Processed";
 /// The lease's name, and how long it lasts without renewal.
 const LEASE: &str = "imap";
 const LEASE_TTL: Duration = Duration::from_secs(90);
-/// How long one IDLE lasts before the lease is renewed and the mailbox looked at again.
-const IDLE_FOR: Duration = Duration::from_secs(30);
+/// How long one IDLE lasts before the lease is renewed and the mailbox looked at again. Short,
+/// because a message that arrives between a look and the start of IDLE may be announced while
+/// the IDLE command is being set up, where the client library does not pass it on: such a
+/// message waits at most this long.
+const IDLE_FOR: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tls {
