@@ -160,7 +160,7 @@ pub fn invitation(
     let l = locale.code();
     let when = salon_when(salon, l);
     let url = config.url(&format!("/salons/{}", salon.id));
-    let (method, ics) = invite_calendar(config, kind, person, salon, agenda, response, &url, personal.reply_address);
+    let (method, ics) = invite_calendar(config, kind, person, salon, agenda, response, personal.reply_address);
 
     let code = kind.code();
     let subject = t!(format!("mail.{code}.subject"), locale = l, title = salon.title).to_string();
@@ -257,9 +257,9 @@ fn invite_calendar(
     salon: &crate::store::salons::Salon,
     agenda: &[crate::domain::salon::AgendaItem],
     response: Option<&str>,
-    url: &str,
     reply_address: Option<&str>,
 ) -> (crate::calendar::event::Method, String) {
+    let url = config.url(&format!("/salons/{}", salon.id));
     use crate::calendar::event::{self, Attendee, CalendarHeader, Event, Method};
     let method = if kind == InviteKind::Cancellation { Method::Cancel } else { Method::Request };
     let organiser_name = config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());

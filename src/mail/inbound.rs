@@ -266,7 +266,7 @@ fn bounce(m: &Message<'_>) -> Option<Bounce> {
     for line in text.lines() {
         let lower = line.to_ascii_lowercase();
         if let Some(rest) = lower.strip_prefix("status:") {
-            let code = rest.trim().split_whitespace().next().unwrap_or("").to_string();
+            let code = rest.split_whitespace().next().unwrap_or("").to_string();
             permanent |= code.starts_with('5');
             if status.is_empty() {
                 status = code;

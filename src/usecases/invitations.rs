@@ -92,7 +92,7 @@ async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Fail
 async fn reply_address(app: &App, tx: &mut Tx, salon: crate::ids::SalonId, person: PersonId) -> Result<String, Failure> {
     let token = crate::mail::reply_address::token(&app.csrf_key, salon, person);
     crate::store::reply_addresses::register(&mut *tx, &token, salon, person).await?;
-    Ok(crate::mail::reply_address::address(&app.config.mail.from.email.to_string(), &token))
+    Ok(crate::mail::reply_address::address(app.config.mail.from.email.as_ref(), &token))
 }
 
 async fn compose_all(app: &App, salon: &Salon, agenda: &[AgendaItem], kind: InviteKind, recipients: Vec<(Person, String, String)>) -> Result<Vec<Composed>, Failure> {
