@@ -78,6 +78,9 @@ pub struct Settings {
     /// signs in with XOAUTH2 as the URL's user instead of its password.
     #[arg(long, env = "SALON_IMAP_OAUTH2_TOKEN_CMD", global = true)]
     pub imap_oauth2_token_cmd: Option<String>,
+    /// A PEM file of certificates to trust for IMAP besides the public roots (a private CA).
+    #[arg(long, env = "SALON_IMAP_CA_FILE", global = true)]
+    pub imap_ca_file: Option<String>,
     /// Seconds between looks at the mailbox when the server does not offer IDLE.
     #[arg(long, env = "SALON_IMAP_POLL_SECS", default_value = "30", global = true)]
     pub imap_poll_secs: String,
@@ -105,6 +108,7 @@ impl Default for Settings {
             inbound_secret: None,
             imap_url: None,
             imap_oauth2_token_cmd: None,
+            imap_ca_file: None,
             imap_poll_secs: "30".into(),
         }
     }
@@ -249,8 +253,15 @@ impl Config {
         let imap_poll: u64 = number("SALON_IMAP_POLL_SECS", &s.imap_poll_secs, "a whole number of seconds")?;
         let imap = match s.imap_url.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             Some(url) => Some(
-                crate::mail::imap::ImapConfig::parse(url, s.imap_oauth2_token_cmd.clone(), Duration::from_secs(imap_poll.max(1)))
-                    .map_err(|problem| bad("SALON_IMAP_URL", problem))?,
+                crate::mail::imap::ImapConfig {
+                    ca_file: match s.imap_ca_file.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                        Some(f) if std::path::Path::new(f).is_file() => Some(f.into()),
+                        Some(f) => return Err(bad("SALON_IMAP_CA_FILE", format!("'{f}' is not a file"))),
+                        None => None,
+                    },
+                    ..crate::mail::imap::ImapConfig::parse(url, s.imap_oauth2_token_cmd.clone(), Duration::from_secs(imap_poll.max(1)))
+                        .map_err(|problem| bad("SALON_IMAP_URL", problem))?
+                },
             ),
             None => None,
         };

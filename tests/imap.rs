@@ -93,4 +93,23 @@ async fn two_instances_take_each_message_once() {
     app.stop().await;
 }
 
+/// imaps:// and STARTTLS against Dovecot with a certificate from a private CA: both connect
+/// and sign in when the CA is trusted (`SALON_IMAP_CA_FILE`), and neither does without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_and_starttls_check_the_servers_certificate() {
+    let Some(port) = imap_port() else { return };
+    let tls_port: u16 = std::env::var("SALON_TEST_IMAPS_PORT").unwrap().parse().unwrap();
+    let ca = std::path::PathBuf::from(std::env::var("SALON_TEST_IMAP_CA").unwrap());
+    let user = format!("tls-{}", uuid());
+    for url in [format!("imaps://{user}:x@127.0.0.1:{tls_port}/INBOX"), format!("imap://{user}:x@127.0.0.1:{port}/INBOX?tls=starttls")] {
+        let config = salon::mail::imap::ImapConfig::parse(&url, None, std::time::Duration::from_secs(1)).unwrap();
+        let refused = salon::mail::imap::connect(&config).await;
+        assert!(refused.is_err(), "{url}: an unknown CA is refused");
+        let trusted = salon::mail::imap::ImapConfig { ca_file: Some(ca.clone()), ..config };
+        let mut session = salon::mail::imap::connect(&trusted).await.unwrap_or_else(|e| panic!("{url}: {e:#}"));
+        assert_eq!(session.select("INBOX").await.unwrap().exists, 0, "{url}");
+        session.logout().await.unwrap();
+    }
+}
+
 both_backends!(a_reply_in_the_mailbox_becomes_an_answer_and_moves_to_processed);

@@ -51,6 +51,8 @@ pub struct ImapConfig {
     pub mailbox: String,
     pub oauth2_token_cmd: Option<String>,
     pub poll: Duration,
+    /// Certificates (PEM) trusted besides the public roots: a private CA's.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl ImapConfig {
@@ -79,7 +81,7 @@ impl ImapConfig {
         }
         let mailbox = decode(url.path().trim_start_matches('/'));
         let mailbox = if mailbox.is_empty() { "INBOX".to_string() } else { mailbox };
-        Ok(ImapConfig { host, port: url.port().unwrap_or(default_port), tls, user, password, mailbox, oauth2_token_cmd, poll })
+        Ok(ImapConfig { host, port: url.port().unwrap_or(default_port), tls, user, password, mailbox, oauth2_token_cmd, poll, ca_file: None })
     }
 }
 
@@ -223,14 +225,14 @@ async fn oauth2_token(cmd: &str) -> anyhow::Result<String> {
 pub async fn connect(config: &ImapConfig) -> anyhow::Result<ImapSession> {
     let tcp = tokio::time::timeout(Duration::from_secs(15), TcpStream::connect((config.host.as_str(), config.port))).await??;
     let stream = match config.tls {
-        Tls::Implicit => Stream::Tls(Box::new(tls(&config.host, tcp).await?)),
+        Tls::Implicit => Stream::Tls(Box::new(tls(config, tcp).await?)),
         Tls::None => Stream::Plain(tcp),
         Tls::StartTls => {
             let mut client = async_imap::Client::new(Stream::Plain(tcp));
             client.read_response().await?.ok_or_else(|| anyhow::anyhow!("no IMAP greeting"))?;
             client.run_command_and_check_ok("STARTTLS", None).await?;
             let Stream::Plain(tcp) = client.into_inner() else { anyhow::bail!("STARTTLS on a TLS stream") };
-            Stream::Tls(Box::new(tls(&config.host, tcp).await?))
+            Stream::Tls(Box::new(tls(config, tcp).await?))
         }
     };
     let mut client = async_imap::Client::new(stream);
@@ -247,8 +249,15 @@ pub async fn connect(config: &ImapConfig) -> anyhow::Result<ImapSession> {
     Ok(session)
 }
 
-async fn tls(host: &str, tcp: TcpStream) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
-    let roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+async fn tls(config: &ImapConfig, tcp: TcpStream) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+    use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    if let Some(path) = &config.ca_file {
+        for cert in CertificateDer::pem_file_iter(path)? {
+            roots.add(cert?)?;
+        }
+    }
+    let host = config.host.as_str();
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let tls_config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
