@@ -101,7 +101,7 @@ async fn tls_and_starttls_check_the_servers_certificate() {
     let tls_port: u16 = std::env::var("SALON_TEST_IMAPS_PORT").unwrap().parse().unwrap();
     let ca = std::path::PathBuf::from(std::env::var("SALON_TEST_IMAP_CA").unwrap());
     let user = format!("tls-{}", uuid());
-    for url in [format!("imaps://{user}:x@127.0.0.1:{tls_port}/INBOX"), format!("imap://{user}:x@127.0.0.1:{port}/INBOX?tls=starttls")] {
+    for url in [format!("imaps://{user}:secret@127.0.0.1:{tls_port}/INBOX"), format!("imap://{user}:secret@127.0.0.1:{port}/INBOX?tls=starttls")] {
         let config = salon::mail::imap::ImapConfig::parse(&url, None, std::time::Duration::from_secs(1)).unwrap();
         let refused = salon::mail::imap::connect(&config).await;
         assert!(refused.is_err(), "{url}: an unknown CA is refused");
@@ -109,6 +109,19 @@ async fn tls_and_starttls_check_the_servers_certificate() {
         let mut session = salon::mail::imap::connect(&trusted).await.unwrap_or_else(|e| panic!("{url}: {e:#}"));
         assert_eq!(session.select("INBOX").await.unwrap().exists, 0, "{url}");
         session.logout().await.unwrap();
+    }
+}
+
+/// XOAUTH2 (Microsoft 365, Google): the token comes from `SALON_IMAP_OAUTH2_TOKEN_CMD` and is
+/// sent in the SASL form those servers take; the test Dovecot checks it like a password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xoauth2_signs_in_with_the_token_the_command_prints() {
+    let Some(port) = imap_port() else { return };
+    let url = format!("imap://oauth-{}@127.0.0.1:{port}/INBOX?tls=none", uuid());
+    for (cmd, works) in [("printf 'secret\\n'", true), ("echo expired-token", false), ("exit 3", false)] {
+        let config = salon::mail::imap::ImapConfig::parse(&url, Some(cmd.into()), std::time::Duration::from_secs(1)).unwrap();
+        let result = salon::mail::imap::connect(&config).await;
+        assert_eq!(result.is_ok(), works, "{cmd}: {:?}", result.err());
     }
 }
 
