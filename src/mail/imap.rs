@@ -41,7 +41,7 @@ pub enum Tls {
     None,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ImapConfig {
     pub host: String,
     pub port: u16,
@@ -53,6 +53,20 @@ pub struct ImapConfig {
     pub poll: Duration,
     /// Certificates (PEM) trusted besides the public roots: a private CA's.
     pub ca_file: Option<std::path::PathBuf>,
+}
+
+/// Without the password, so a logged configuration never shows it.
+impl std::fmt::Debug for ImapConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("mailbox", &self.mailbox)
+            .field("oauth2", &self.oauth2_token_cmd.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ImapConfig {
@@ -307,6 +321,12 @@ impl AsyncWrite for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_password_is_not_in_the_debug_output() {
+        let c = ImapConfig::parse("imaps://u:hunter2-secret@mail.example/INBOX", None, Duration::from_secs(30)).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
 
     #[test]
     fn urls_say_how_to_connect_and_refuse_clear_text_passwords_over_the_network() {
