@@ -153,6 +153,9 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     let proposal = "Vi samler lånerdata i én fælles løsning fra 2028.";
     sofie.fill("#body", proposal).await;
     sofie.click("#post button[type=submit]").await;
+    // Stored and sent before the organiser opens the room, so the page renders it with the
+    // organiser's buttons (a message arriving live has none until the page is loaded again).
+    lars.wait_until("Sofie's message", || async { bodies(&lars).await.iter().any(|t| t == proposal) }).await;
     organiser.goto(&format!("/salons/{next}/room")).await;
     organiser.wait_until("Sofie's message", || async { bodies(&organiser).await.iter().any(|t| t == proposal) }).await;
     let record = format!("//li[contains(@class,'message')][.//p[contains(@class,'body') and .='{proposal}']]//form[contains(@action,'/decision')]//button");
