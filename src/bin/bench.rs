@@ -146,16 +146,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             salon::demo::load_directory(&db).await?;
             let author = salon::store::people::by_email(&db, &salon::domain::Email::parse("lars.brandt@kb.example").map_err(|e| anyhow::anyhow!("{e}"))?).await?.ok_or_else(|| anyhow::anyhow!("demo person missing"))?.id;
             let mut tx = db.begin().await?;
-            let input = SalonInput {
-                title: "Rumtest".into(),
-                starts_at: to_local_input(&Utc::now(), chrono_tz::Europe::Copenhagen),
-                ends_at: to_local_input(&(Utc::now() + Duration::hours(2)), chrono_tz::Europe::Copenhagen),
-                time_zone: "Europe/Copenhagen".into(),
-                mode: "online".into(),
-                meeting_url: "https://meet.example.org/bench".into(),
-                registration: "open".into(),
-                ..Default::default()
-            };
+            let input = online_salon("Rumtest".into(), Utc::now(), 2);
             let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let salon_id = salons::create(&mut tx, &valid, None).await?;
             tx.commit().await?;
@@ -196,21 +187,10 @@ async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_a
     let member = everyone.first().ok_or_else(|| anyhow::anyhow!("no people"))?.id;
     let mut tx = db.begin().await?;
     let series_id = series::create(&mut tx, "Strategitavle-test", "Belastningstest af strategitavlen.").await?;
-    let tz = chrono_tz::Europe::Copenhagen;
     let mut salon_ids = Vec::new();
     for i in 0..n_rounds.max(1) {
         let starts = Utc::now() - Duration::days(7 * (n_rounds as i64 - i as i64));
-        let input = SalonInput {
-            title: format!("Salon {i} om fælles prioriteter"),
-            series_id: series_id.to_string(),
-            starts_at: to_local_input(&starts, tz),
-            ends_at: to_local_input(&(starts + Duration::hours(3)), tz),
-            time_zone: tz.name().into(),
-            mode: "online".into(),
-            meeting_url: "https://meet.example.org/bench".into(),
-            registration: "open".into(),
-            ..Default::default()
-        };
+        let input = SalonInput { series_id: series_id.to_string(), ..online_salon(format!("Salon {i} om fælles prioriteter"), starts, 3) };
         let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         salon_ids.push(salons::create(&mut tx, &valid, None).await?);
     }
@@ -265,18 +245,8 @@ async fn seed_replies(db: &salon::store::Db, config: &Config, n: usize, out: &st
     use salon::store::{people, reply_addresses, rsvps};
     std::fs::create_dir_all(out)?;
     let key = salon::store::settings::get_or_init(db, "csrf_key", || salon::domain::token::generate().secret).await?;
-    let tz = chrono_tz::Europe::Copenhagen;
     let starts = Utc::now() + Duration::days(30);
-    let input = SalonInput {
-        title: "Svar fra kalenderen".into(),
-        starts_at: to_local_input(&starts, tz),
-        ends_at: to_local_input(&(starts + Duration::hours(3)), tz),
-        time_zone: tz.name().into(),
-        mode: "online".into(),
-        meeting_url: "https://meet.example.org/bench".into(),
-        registration: "invitation".into(),
-        ..Default::default()
-    };
+    let input = SalonInput { registration: "invitation".into(), ..online_salon("Svar fra kalenderen".into(), starts, 3) };
     let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut tx = db.begin().await?;
     let salon_id = salons::create(&mut tx, &valid, None).await?;
@@ -313,4 +283,19 @@ async fn seed_replies(db: &salon::store::Db, config: &Config, n: usize, out: &st
     tx.commit().await?;
     println!("salon={salon_id} replies={n}");
     Ok(())
+}
+
+/// An online salon in Copenhagen time starting at `starts`, `hours` long, open for registration.
+fn online_salon(title: String, starts: chrono::DateTime<Utc>, hours: i64) -> SalonInput {
+    let tz = chrono_tz::Europe::Copenhagen;
+    SalonInput {
+        title,
+        starts_at: to_local_input(&starts, tz),
+        ends_at: to_local_input(&(starts + Duration::hours(hours)), tz),
+        time_zone: tz.name().into(),
+        mode: "online".into(),
+        meeting_url: "https://meet.example.org/bench".into(),
+        registration: "open".into(),
+        ..Default::default()
+    }
 }
