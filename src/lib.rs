@@ -229,27 +229,29 @@ async fn reminders(app: SharedApp, shutdown: CancellationToken) {
     }
 }
 
-/// Hourly clean-up: expired sessions, sign-in links and registrations, idle rate-limit keys.
+/// Hourly: the retention job (on one instance at a time, through a lease that outlives a
+/// crashed holder by at most two hours) and idle rate-limit keys (every instance has its own).
 async fn housekeeping(app: SharedApp, shutdown: CancellationToken) {
+    const LEASE: &str = "retention";
+    const EVERY: Duration = Duration::from_secs(3600);
+    let holder = app.hub.instance().to_string();
     loop {
         let round_app = app.clone();
+        let holder = holder.clone();
         background::round("housekeeping", async move {
-            let db = &round_app.db;
-            if let Err(e) = store::sessions::purge_expired(db).await {
-                background::row_failed("housekeeping", "sessions", e);
-            }
-            if let Err(e) = store::login_tokens::purge_expired(db).await {
-                background::row_failed("housekeeping", "sign-in links", e);
-            }
-            if let Err(e) = store::registrations::purge_expired(db).await {
-                background::row_failed("housekeeping", "registrations", e);
+            match store::leases::take(&round_app.db, LEASE, &holder, EVERY * 2).await {
+                Ok(true) => {
+                    usecases::retention::run(&round_app.db, &round_app.config.privacy.retention, domain::time::now()).await;
+                }
+                Ok(false) => {}
+                Err(e) => background::row_failed("housekeeping", "retention lease", e),
             }
             round_app.limits.shrink();
         })
         .await;
         tokio::select! {
             _ = shutdown.cancelled() => break,
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = tokio::time::sleep(EVERY) => {}
         }
     }
 }

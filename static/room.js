@@ -67,7 +67,8 @@
     var meta = document.createElement("p");
     meta.className = "meta";
     var who = document.createElement("strong");
-    who.textContent = msg.author.name;
+    // A deleted account's messages stay, without a name (the server sends it empty).
+    who.textContent = msg.author.name || root.dataset.former || "";
     meta.appendChild(who);
     if (msg.author.org) meta.appendChild(document.createTextNode(" · " + msg.author.org));
     var time = document.createElement("time");

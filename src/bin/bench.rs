@@ -233,7 +233,7 @@ async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_a
         let new = outcomes::NewDecision { salon: *salon, body: &format!("Beslutning {i}: vi går videre med mulighed {}", i % 5), theme: None, round: Some(round), message: None, by: member };
         outcomes::decide(db, &new).await?;
     }
-    let cookie = sessions::create(db, member).await?;
+    let cookie = sessions::create(db, member, Default::default()).await?;
     println!("series={series_id} cookie=salon_session={cookie}");
     Ok(())
 }

@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
         let email = Email::parse(&format!("load{i}@load.example")).map_err(|e| anyhow::anyhow!("{e}"))?;
         let id = people::create(&mut tx, &people::NewPerson { email: &email, name: &format!("Deltager {i}"), title: None, role: Role::Member, locale: salon::i18n::Locale::Da, organisation_id: None }).await?;
         rsvps::record(&mut tx, salon_id, id, Response::Yes, false, Rules::OnBehalf).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        cookies.push(format!("salon_session={}", sessions::create(&mut tx, id).await?));
+        cookies.push(format!("salon_session={}", sessions::create(&mut tx, id, Default::default()).await?));
     }
     tx.commit().await?;
     let round = if args.ballots { Some(open_round(&db, salon_id, args.live).await?) } else { None };

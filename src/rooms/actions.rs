@@ -8,6 +8,8 @@ use crate::domain::text::TextError;
 use crate::rooms::access::{Access, Phase};
 use crate::rooms::hub::{Change, Event};
 use crate::rooms::protocol;
+use crate::domain::audit::Kind;
+use crate::store::audit;
 use crate::store::rooms::{self, Message, Posted, Room};
 
 /// The longest message, in characters.
@@ -129,14 +131,42 @@ pub async fn vote(app: &App, room: &Room, access: Access, person: PersonId, id: 
     }
 }
 
-pub async fn hide(app: &App, room: &Room, access: Access, id: MessageId) -> Result<Outcome<()>, sqlx::Error> {
+/// Hide a message (organisers), on the audit trail with its author as the subject.
+pub async fn hide(app: &App, room: &Room, access: Access, by: audit::Named<'_>, id: MessageId) -> Result<Outcome<()>, sqlx::Error> {
     if !access.organiser {
         return Ok(Outcome::Refused(Refused::NotOrganiser));
     }
-    if !rooms::set_hidden(&app.db, room.id, id, true).await? {
+    let mut tx = app.db.begin().await?;
+    if !rooms::set_hidden(&mut tx, room.id, id, true).await? {
         return Ok(Outcome::Refused(Refused::NoSuchMessage));
     }
+    let author = rooms::author(&mut tx, room.id, id).await?;
+    let event = audit::Event {
+        actor: by,
+        kind: Kind::MessageHidden,
+        subject: author.as_ref().map(|(id, name)| audit::Named { id: *id, name }),
+        salon: Some(room.salon_id),
+        detail: &format!("room {} message {}", room.id, id),
+    };
+    audit::record(&mut tx, &event).await?;
+    tx.commit().await?;
     app.hub.publish(room.id, Event::Change { id, kind: Change::Hidden, json: protocol::hide(id).into() });
+    Ok(Outcome::Done(()))
+}
+
+/// Mute a person in a room (organisers), on the audit trail.
+pub async fn mute(app: &App, room: &Room, access: Access, by: audit::Named<'_>, person: PersonId) -> Result<Outcome<()>, sqlx::Error> {
+    if !access.organiser {
+        return Ok(Outcome::Refused(Refused::NotOrganiser));
+    }
+    let mut tx = app.db.begin().await?;
+    let Some(subject) = crate::store::people::by_id(&mut tx, person).await? else {
+        return Ok(Outcome::Refused(Refused::NoSuchMessage));
+    };
+    rooms::mute(&mut tx, room.id, person).await?;
+    let event = audit::Event { actor: by, kind: Kind::PersonMuted, subject: Some((&subject).into()), salon: Some(room.salon_id), detail: &format!("room {}", room.id) };
+    audit::record(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(Outcome::Done(()))
 }
 

@@ -395,7 +395,7 @@ impl Connection {
                 }
             }
             ClientFrame::Vote { id } => actions::vote(app, &self.room, self.access, self.me.id, id).await.map(|o| o.refusal()),
-            ClientFrame::Hide { id } => actions::hide(app, &self.room, self.access, id).await.map(|o| o.refusal()),
+            ClientFrame::Hide { id } => actions::hide(app, &self.room, self.access, crate::store::audit::Named { id: self.me.id, name: &self.me.name }, id).await.map(|o| o.refusal()),
             ClientFrame::Answer { id } => actions::answer(app, &self.room, self.access, id).await.map(|o| o.refusal()),
             ClientFrame::Ballot { round, points } => return Box::pin(self.ballot(round, points)).await,
         };

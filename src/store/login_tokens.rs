@@ -43,8 +43,3 @@ pub async fn peek(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Pending
 pub async fn consume(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Pending>, sqlx::Error> {
     LINKS.consume(c, secret).await
 }
-
-/// Remove links that expired more than a day ago (called by housekeeping).
-pub async fn purge_expired(c: impl Into<Conn<'_>>) -> Result<u64, sqlx::Error> {
-    LINKS.purge(c, now() - Duration::days(1), false).await
-}

@@ -20,6 +20,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
+pub mod audit;
 pub mod conn;
 pub mod login_tokens;
 pub mod organisations;
@@ -27,12 +28,14 @@ pub mod outcomes;
 pub mod outbox;
 pub mod feed_tokens;
 pub mod people;
+pub mod privacy;
 pub mod reminders;
 pub mod reply_addresses;
 pub mod inbound;
 pub mod leases;
 pub mod rsvp_tokens;
 pub mod registrations;
+pub mod retention;
 pub mod rooms;
 pub mod rounds;
 pub mod rsvps;

@@ -122,6 +122,11 @@ pub async fn in_organisation(c: impl Into<Conn<'_>>, short_name: &str) -> Result
     )
 }
 
+pub async fn set_role(c: impl Into<Conn<'_>>, id: PersonId, role: Role) -> Result<(), sqlx::Error> {
+    execute!(c, "update person set role = $1 where id = $2", role.as_str(), id)?;
+    Ok(())
+}
+
 pub async fn set_locale(c: impl Into<Conn<'_>>, id: PersonId, locale: Locale) -> Result<(), sqlx::Error> {
     execute!(c, "update person set locale = $1 where id = $2", locale.code(), id)?;
     Ok(())

@@ -59,9 +59,3 @@ pub async fn peek(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Pending
 pub async fn consume(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Pending>, sqlx::Error> {
     LINKS.consume(c, secret).await
 }
-
-/// Remove links that can no longer be used (confirmed, or past their 48 hours): the pending
-/// name and address are kept no longer than the link lives. Called by housekeeping.
-pub async fn purge_expired(c: impl Into<Conn<'_>>) -> Result<u64, sqlx::Error> {
-    LINKS.purge(c, now(), true).await
-}

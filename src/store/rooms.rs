@@ -217,3 +217,14 @@ pub async fn is_muted(c: impl Into<Conn<'_>>, room_id: RoomId, person_id: Person
     let n: i64 = values!(c, fetch_one, "select count(*) from room_mute where room_id = $1 and person_id = $2", room_id, person_id)?;
     Ok(n > 0)
 }
+
+/// Who wrote a message (None when the author's account was deleted).
+pub async fn author(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId) -> Result<Option<(PersonId, String)>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select p.id, p.name from message m join person p on p.id = m.author_id where m.room_id = $1 and m.id = $2",
+        room_id,
+        id
+    )
+}

@@ -280,3 +280,16 @@ pub async fn shown(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<(Str
         salon_id
     )
 }
+
+/// Salons not yet over where the person holds a seat or a waitlist place (an account deletion
+/// gives them up, as a decline would).
+pub async fn holding_upcoming(c: impl Into<Conn<'_>>, person_id: PersonId) -> Result<Vec<SalonId>, sqlx::Error> {
+    values!(
+        c,
+        fetch_all,
+        "select r.salon_id from rsvp r join salon s on s.id = r.salon_id
+         where r.person_id = $1 and r.response = 'yes' and s.ends_at > $2 order by s.starts_at",
+        person_id,
+        now()
+    )
+}

@@ -3,11 +3,10 @@
 //! presented secret is shape-checked before any query and looked up by its hash; single-use
 //! links are used by one atomic `update ... returning`, so two clicks cannot both succeed.
 
-use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
-use super::{Conn, execute, rows};
+use super::{Conn, rows};
 use crate::domain::time::now;
 use crate::domain::token::{self, NewToken};
 
@@ -49,11 +48,5 @@ impl OnceLinks {
             self.table, self.columns
         );
         rows!(c, fetch_optional, sqlx::AssertSqlSafe(sql), now(), &hash)
-    }
-
-    /// Remove links that expired before `before`, or (with `used_too`) were used.
-    pub async fn purge(&self, c: impl Into<Conn<'_>>, before: DateTime<Utc>, used_too: bool) -> Result<u64, sqlx::Error> {
-        let sql = format!("delete from {} where expires_at <= $1 or ($2 and used_at is not null)", self.table);
-        execute!(c, sqlx::AssertSqlSafe(sql), before, used_too)
     }
 }

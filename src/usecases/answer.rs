@@ -69,6 +69,28 @@ pub async fn answer(app: &App, salon: SalonId, person: PersonId, response: Respo
     Ok(done)
 }
 
+/// An organiser records someone's answer for them (a phone call, a note at the door): the
+/// deadline does not apply, the waitlist does, and the audit trail names who did it.
+pub async fn on_behalf(app: &App, salon: SalonId, person: &crate::store::people::Person, response: Response, by: &crate::store::people::Person) -> Result<Answered, AnswerError> {
+    let mut tx = app.db.begin().await?;
+    // Whether they are shown on the public list stays their own choice.
+    let shown = rsvps::of(&mut tx, salon, person.id).await?.is_some_and(|r| r.show_in_list);
+    let done = answer_in(&mut tx, &app.config, salon, person.id, response, shown, Rules::OnBehalf).await?;
+    let event = crate::store::audit::Event {
+        actor: by.into(),
+        kind: crate::domain::audit::Kind::AnswerSet,
+        subject: Some(person.into()),
+        salon: Some(salon),
+        detail: response.as_str(),
+    };
+    crate::store::audit::record(&mut tx, &event).await?;
+    tx.commit().await?;
+    if done.promoted > 0 {
+        app.mail_wake.notify_one();
+    }
+    Ok(done)
+}
+
 /// The same inside the caller's transaction (which also does other things; the caller commits
 /// and wakes the outbox).
 pub async fn answer_in(

@@ -16,7 +16,8 @@ use crate::ids::PersonId;
 use crate::mail::compose::{self, Composed, InviteKind};
 use crate::store::people::{self, Person};
 use crate::store::salons::{self, Salon};
-use crate::store::{Tx, rsvp_tokens, rsvps};
+use crate::domain::audit::Kind;
+use crate::store::{Tx, audit, rsvp_tokens, rsvps};
 
 /// Who to invite: chosen people, whole organisations (by short name), pasted addresses (with
 /// the name typed beside them, if any; new addresses become people in `new_people_locale`).
@@ -28,9 +29,9 @@ pub struct Invitees {
     pub new_people_locale: Locale,
 }
 
-/// Invite; returns how many were newly invited (and mailed). People invited before get no
+/// Invite (each on the audit trail as sent by `by`); returns how many were newly invited (and mailed). People invited before get no
 /// second mail.
-pub async fn invite(app: &App, salon: &Salon, who: &Invitees) -> Result<usize, Failure> {
+pub async fn invite(app: &App, salon: &Salon, who: &Invitees, by: &Person) -> Result<usize, Failure> {
     let agenda = salons::agenda(&app.db, salon.id).await?;
     let mut tx = app.db.begin().await?;
     let ids = resolve(&mut tx, who).await?;
@@ -42,6 +43,8 @@ pub async fn invite(app: &App, salon: &Salon, who: &Invitees) -> Result<usize, F
             continue; // already invited: no second mail
         }
         let Some(person) = people::by_id(&mut tx, person_id).await? else { continue };
+        let event = audit::Event { actor: by.into(), kind: Kind::InvitationsSent, subject: Some((&person).into()), salon: Some(salon.id), detail: "" };
+        audit::record(&mut tx, &event).await?;
         let secret = rsvp_tokens::create(&mut tx, salon.id, person.id).await?;
         let reply = reply_address(app, &mut tx, salon.id, person.id).await?;
         recipients.push((person, app.config.url(&format!("/rsvp/{secret}")), reply));
@@ -55,6 +58,20 @@ pub async fn invite(app: &App, salon: &Salon, who: &Invitees) -> Result<usize, F
     app.mail_wake.notify_one();
     metrics::counter!("salon_invitations_total").increment(mails.len() as u64);
     Ok(mails.len())
+}
+
+/// Revoke a person's answer links and calendar reply address for a salon (a forwarded
+/// invitation, a lost phone), on the audit trail; how many links were live.
+pub async fn revoke_links(app: &App, salon: crate::ids::SalonId, person: PersonId, by: &Person) -> Result<u64, Failure> {
+    let mut tx = app.db.begin().await?;
+    let n = rsvp_tokens::revoke(&mut tx, salon, person).await?;
+    crate::store::reply_addresses::revoke(&mut tx, salon, person).await?;
+    if let Some(subject) = people::by_id(&mut tx, person).await? {
+        let event = audit::Event { actor: by.into(), kind: Kind::LinksRevoked, subject: Some((&subject).into()), salon: Some(salon), detail: "" };
+        audit::record(&mut tx, &event).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// Everyone meant: the chosen, the organisations' people, and the pasted (created if new).

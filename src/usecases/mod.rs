@@ -11,6 +11,9 @@
 //!   address; everything else is set aside; each is recorded for `/admin/inbox`.
 //! - [`outcomes`]: record decisions (also from a room message) and actions, mark actions done.
 //! - [`rounds`]: open and close a priority round, cast a ballot (pages and websocket alike).
+//! - [`people`]: admins add people and change roles (on the audit trail).
+//! - [`privacy`]: a person's data export, and the deletion of their account.
+//! - [`retention`]: the daily job that deletes what is kept no longer (one instance at a time).
 //! - [`reminders`]: the reminders that are due, once per person and salon.
 //! - [`sign_in`]: mail a sign-in link; use it once for a new session.
 //! - [`summary`]: a salon's summary, sent once to everyone who had a seat.
@@ -20,7 +23,10 @@ pub mod inbound;
 pub mod invitations;
 pub mod registration;
 pub mod outcomes;
+pub mod people;
+pub mod privacy;
 pub mod reminders;
+pub mod retention;
 pub mod rounds;
 pub mod salons;
 pub mod sign_in;

@@ -104,7 +104,7 @@ pub async fn confirm(app: &App, token: &str, old_session: Option<&str>) -> Resul
             if let Some(old) = old_session {
                 sessions::delete(&mut tx, old).await?;
             }
-            Some(sessions::create(&mut tx, person_id).await?)
+            Some(sessions::create(&mut tx, person_id, app.config.privacy.retention.sessions()).await?)
         }
     };
     tx.commit().await?;

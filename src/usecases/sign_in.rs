@@ -36,7 +36,7 @@ pub async fn sign_in(app: &App, token: &str, old_session: Option<&str>) -> Resul
     if let Some(old) = old_session {
         sessions::delete(&mut tx, old).await?;
     }
-    let session = sessions::create(&mut tx, pending.person_id).await?;
+    let session = sessions::create(&mut tx, pending.person_id, app.config.privacy.retention.sessions()).await?;
     tx.commit().await?;
     metrics::counter!("salon_sign_ins_total").increment(1);
     Ok(Some(SignedIn { person: pending.person_id, session, next_path: pending.next_path }))

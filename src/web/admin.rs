@@ -1,6 +1,6 @@
 //! Organiser and admin pages of the foundation: the mail outbox and the people register.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -13,7 +13,7 @@ use super::extract::Form;
 use super::views::{csrf_field, described_by, field_error, page, utc_time};
 use crate::app::SharedApp;
 use crate::domain::{Email, Role};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::store::{organisations, outbox, people};
 
 /// The outbox: what was sent, what waits, what failed and why. Organisers see it because a
@@ -108,14 +108,25 @@ impl PersonErrors {
 #[derive(Deserialize)]
 pub struct AddedQuery {
     added: Option<String>,
+    role_changed: Option<String>,
+    deleted: Option<String>,
 }
 
 pub async fn people_page(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Query(q): Query<AddedQuery>) -> AppResult<Markup> {
     let form = PersonForm { role: "member".into(), ..Default::default() };
-    render_people(&app, &ctx, &form, &PersonErrors::default(), q.added.is_some()).await
+    let flash = if q.added.is_some() {
+        Some("people.added")
+    } else if q.role_changed.is_some() {
+        Some("people.role_changed")
+    } else if q.deleted.is_some() {
+        Some("people.deleted")
+    } else {
+        None
+    };
+    render_people(&app, &ctx, &form, &PersonErrors::default(), flash).await
 }
 
-async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &PersonErrors, added: bool) -> AppResult<Markup> {
+async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &PersonErrors, flash: Option<&str>) -> AppResult<Markup> {
     let l = ctx.lang();
     let everyone = people::list(&app.db).await?;
     let orgs = organisations::all(&app.db).await?;
@@ -124,7 +135,7 @@ async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &P
         &t!("people.title", locale = l),
         html! {
             h1 { (t!("people.title", locale = l)) }
-            @if added { p class="notice" role="status" { (t!("people.added", locale = l)) } }
+            @if let Some(key) = flash { p class="notice" role="status" { (t!(key, locale = l)) } }
             section aria-labelledby="add-person" class="panel" {
                 h2 id="add-person" { (t!("people.add_title", locale = l)) }
                 @if errors.any() {
@@ -181,13 +192,14 @@ async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &P
                     div { button type="submit" { (t!("people.add_submit", locale = l)) } }
                 }
             }
-            (people_table(l, &everyone))
+            (people_table(ctx, &everyone))
         },
     ))
 }
 
-/// Everyone, with role and organisation.
-fn people_table(l: &str, everyone: &[people::PersonListed]) -> Markup {
+/// Everyone, with role (changed in place) and organisation, and links to their data.
+fn people_table(ctx: &Ctx, everyone: &[people::PersonListed]) -> Markup {
+    let l = ctx.lang();
     html! {
             h2 { (t!("people.list_title", locale = l)) }
             div class="table-wrap" {
@@ -198,14 +210,32 @@ fn people_table(l: &str, everyone: &[people::PersonListed]) -> Markup {
                         th scope="col" { (t!("people.email", locale = l)) }
                         th scope="col" { (t!("people.role", locale = l)) }
                         th scope="col" { (t!("people.organisation", locale = l)) }
+                        th scope="col" { (t!("people.actions", locale = l)) }
                     } }
                     tbody {
                         @for p in everyone {
                             tr {
                                 td { (p.name) }
                                 td { (p.email) @if p.mail_failing_at.is_some() { " " span class="badge badge-cancelled" data-mail-failing { (t!("participants.mail_failing", locale = l)) } } }
-                                td { (t!(format!("role.{}", p.role), locale = l)) }
+                                td {
+                                    form method="post" action=(format!("/admin/people/{}/role", p.id)) class="inline" {
+                                        (csrf_field(ctx))
+                                        label for=(format!("role-{}", p.id)) class="visually-hidden" { (t!("people.role_for", locale = l, name = p.name)) }
+                                        select id=(format!("role-{}", p.id)) name="role" {
+                                            @for role in [Role::Member, Role::Organiser, Role::Admin] {
+                                                option value=(role.as_str()) selected[p.role == role.as_str()] { (t!(format!("role.{}", role.as_str()), locale = l)) }
+                                            }
+                                        }
+                                        " "
+                                        button type="submit" class="secondary" aria-label=(t!("people.role_for", locale = l, name = p.name)) { (t!("people.save_role", locale = l)) }
+                                    }
+                                }
                                 td { (p.organisation.as_deref().unwrap_or("–")) }
+                                td {
+                                    a href=(format!("/admin/people/{}/export.json", p.id)) aria-label=(t!("people.export_for", locale = l, name = p.name)) download { (t!("people.export", locale = l)) }
+                                    " · "
+                                    a href=(format!("/admin/people/{}/delete", p.id)) aria-label=(t!("people.delete_for", locale = l, name = p.name)) { (t!("people.delete", locale = l)) }
+                                }
                             }
                         }
                     }
@@ -214,7 +244,23 @@ fn people_table(l: &str, everyone: &[people::PersonListed]) -> Markup {
     }
 }
 
-pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Form(form): Form<PersonForm>) -> AppResult<Response> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    role: String,
+}
+
+/// `POST /admin/people/{id}/role`
+pub async fn set_role(State(app): State<SharedApp>, Admin(admin): Admin, Path(id): Path<String>, Form(f): Form<RoleForm>) -> AppResult<Response> {
+    let id: crate::ids::PersonId = super::extract::parse_id(&id)?;
+    let role: Role = f.role.parse().map_err(|_| AppError::BadRequest("error.role_unknown"))?;
+    if !crate::usecases::people::set_role(&app, id, role, &admin).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/admin/people?role_changed=1").into_response())
+}
+
+pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, Admin(admin): Admin, Form(form): Form<PersonForm>) -> AppResult<Response> {
     let l = ctx.lang();
     let mut errors = PersonErrors::default();
     let email = match Email::parse(&form.email) {
@@ -240,14 +286,11 @@ pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, For
     }
     if let (Some(email), Some(role), false) = (&email, role, errors.any()) {
         let new = people::NewPerson { email, name: &name, title: None, role, locale: ctx.locale, organisation_id };
-        match people::create(&app.db, &new).await {
-            Ok(_) => return Ok(Redirect::to("/admin/people?added=1").into_response()),
-            Err(people::CreateError::EmailTaken) => {
-                errors.email = Some(t!("error.email_taken", locale = l).to_string());
-            }
-            Err(people::CreateError::Db(e)) => return Err(e.into()),
+        match crate::usecases::people::add(&app, &new, &admin).await? {
+            Some(_) => return Ok(Redirect::to("/admin/people?added=1").into_response()),
+            None => errors.email = Some(t!("error.email_taken", locale = l).to_string()),
         }
     }
-    let body = render_people(&app, &ctx, &form, &errors, false).await?;
+    let body = render_people(&app, &ctx, &form, &errors, None).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }

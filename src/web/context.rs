@@ -29,6 +29,9 @@ pub struct Ctx {
     pub csrf: String,
     /// Path and query of this request, for "come back here" links.
     pub path: String,
+    /// When this browser signed in (None for visitors): deleting an account asks for a fresh
+    /// sign-in.
+    pub signed_in_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Ctx {
@@ -50,15 +53,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 }
 
 pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, next: Next) -> Response {
-    let user = match jar.get(cookies::SESSION) {
-        Some(c) => match sessions::person(&app.db, c.value()).await {
-            Ok(p) => p.map(Arc::new),
+    let (user, signed_in_at) = match jar.get(cookies::SESSION) {
+        Some(c) => match sessions::signed_in(&app.db, c.value()).await {
+            Ok(Some(s)) => {
+                touch_if_stale(&app, c.value(), &s).await;
+                (Some(Arc::new(s.person)), Some(s.signed_in_at))
+            }
+            Ok(None) => (None, None),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed; treating the request as anonymous");
-                None
+                (None, None)
             }
         },
-        None => None,
+        None => (None, None),
     };
     let locale = user
         .as_ref()
@@ -74,7 +81,7 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
     };
     let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let is_api = req.uri().path().starts_with("/api/");
-    let ctx = Ctx { user, locale, csrf: csrf::token_for(&app.csrf_key, &csrf_cookie), path };
+    let ctx = Ctx { user, locale, csrf: csrf::token_for(&app.csrf_key, &csrf_cookie), path, signed_in_at };
 
     let mut req = req;
     // Mail providers post inbound mail with a shared secret, not from a browser session.
@@ -117,6 +124,18 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
         }
     }
     response
+}
+
+/// Move the session's idle end on, at most once every five minutes per session: one write per
+/// active browser now and then, not one per request.
+async fn touch_if_stale(app: &SharedApp, secret: &str, s: &sessions::Signed) {
+    let seen = s.last_seen_at.unwrap_or(s.signed_in_at);
+    if crate::domain::time::now() - seen < chrono::Duration::minutes(5) {
+        return;
+    }
+    if let Err(e) = sessions::touch(&app.db, secret, s.signed_in_at, app.config.privacy.retention.sessions()).await {
+        tracing::warn!(error = %e, "could not note the session's activity");
+    }
 }
 
 /// The first path segment only: paths can hold tokens, which must not reach the logs.

@@ -9,9 +9,10 @@ fn base(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
     Cookie::build((name, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).build()
 }
 
-pub fn session(value: String, secure: bool) -> Cookie<'static> {
+/// The session cookie lives as long as the session can (`SALON_SESSION_DAYS`).
+pub fn session(value: String, secure: bool, lifetime: chrono::Duration) -> Cookie<'static> {
     let mut c = base(SESSION, value, secure);
-    c.set_max_age(time_duration(crate::store::sessions::LIFETIME.num_seconds()));
+    c.set_max_age(time_duration(lifetime.num_seconds()));
     c
 }
 

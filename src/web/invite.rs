@@ -192,7 +192,7 @@ pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organis
     }
 
     let who = Invitees { people: sel.people.clone(), organisations: sel.organisations.clone(), pasted, new_people_locale: ctx.locale };
-    let sent = invitations::invite(&app, &salon, &who).await?;
+    let sent = invitations::invite(&app, &salon, &who, &me).await?;
     Ok(Redirect::to(&format!("/salons/{}/participants?invited={sent}", salon.id)).into_response())
 }
 

@@ -133,7 +133,7 @@ pub async fn sign_in(State(app): State<SharedApp>, jar: CookieJar, Path(token): 
     // A session id that existed before sign-in is never reused (session fixation).
     let old = jar.get(cookies::SESSION).map(|c| c.value().to_string());
     let done = usecases::sign_in::sign_in(&app, &token, old.as_deref()).await?.ok_or(AppError::Gone("error.login_link_invalid"))?;
-    let jar = jar.add(cookies::session(done.session, app.config.secure_cookies()));
+    let jar = jar.add(cookies::session(done.session, app.config.secure_cookies(), app.config.privacy.retention.session));
     let next = safe_next(&app.config.base_url, done.next_path.as_deref());
     Ok((jar, Redirect::to(&next)).into_response())
 }

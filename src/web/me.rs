@@ -63,8 +63,35 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &people::Person, new_feed: Optio
                     button type="submit" class="secondary" { (t!(if has_feed { "me.feed_renew" } else { "me.feed_create" }, locale = l)) }
                 }
             }
+            (own_data(app, ctx))
         },
     ))
+}
+
+/// The person's data rights: download, sign out everywhere, delete.
+fn own_data(app: &SharedApp, ctx: &Ctx) -> Markup {
+    let l = ctx.lang();
+    let r = &app.config.privacy.retention;
+    html! {
+        section aria-labelledby="my-data" class="panel" {
+            h2 id="my-data" { (t!("me.data_title", locale = l)) }
+            p { (t!("me.data_lead", locale = l)) }
+            p { a class="button secondary" href="/me/export.json" download { (t!("me.export", locale = l)) } }
+        }
+        section aria-labelledby="my-sessions" class="panel" {
+            h2 id="my-sessions" { (t!("me.sessions_title", locale = l)) }
+            p { (t!("me.sessions_lead", locale = l, idle = r.session_idle.num_days(), days = r.session.num_days())) }
+            form method="post" action="/me/sessions/end" {
+                (csrf_field(ctx))
+                button type="submit" class="secondary" { (t!("me.sign_out_everywhere", locale = l)) }
+            }
+        }
+        section aria-labelledby="my-account" class="panel" {
+            h2 id="my-account" { (t!("me.delete_title", locale = l)) }
+            p { (t!("me.delete_lead", locale = l)) }
+            p { a href="/me/delete" { (t!("me.delete_link", locale = l)) } }
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]

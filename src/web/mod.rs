@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod assets;
 pub mod auth;
 pub mod board;
@@ -21,6 +22,7 @@ pub mod lang;
 pub mod login;
 pub mod me;
 pub mod metrics;
+pub mod my_data;
 pub mod organise;
 pub mod outcomes;
 pub mod participants;
@@ -31,6 +33,7 @@ pub mod rsvp;
 pub mod rsvp_link;
 pub mod salon_page;
 pub mod security;
+pub mod statements;
 pub mod summary;
 pub mod themes;
 pub mod transcript;

@@ -16,25 +16,44 @@ use super::extract::{SalonPath, parse_id};
 use super::salon_page::standing_code;
 use super::views::{csrf_field, page, utc_time};
 use crate::app::SharedApp;
-use crate::domain::rsvp::Standing;
+use crate::domain::audit::Kind;
+use crate::domain::rsvp::{Response as Answer, Standing};
+use crate::error::AppError;
+use crate::store::audit;
+use super::extract::Form;
 use crate::error::AppResult;
 use crate::store::rsvps::{self, Participant};
-use crate::store::{organisations, rsvp_tokens};
+use crate::store::organisations;
 
 #[derive(Deserialize, Default)]
 pub struct Flash {
     invited: Option<u64>,
     revoked: Option<u64>,
+    answered: Option<u64>,
 }
 
 /// Revoke a person's answer links for this salon (a forwarded invitation, a lost phone).
-pub async fn revoke_links(State(app): State<SharedApp>, _o: Organiser, Path((id, person)): Path<(String, String)>) -> AppResult<Response> {
+pub async fn revoke_links(State(app): State<SharedApp>, Organiser(me): Organiser, Path((id, person)): Path<(String, String)>) -> AppResult<Response> {
     let id: crate::ids::SalonId = parse_id(&id)?;
     let person: crate::ids::PersonId = parse_id(&person)?;
-    let n = rsvp_tokens::revoke(&app.db, id, person).await?;
     // The calendar's reply address goes with the answer links.
-    crate::store::reply_addresses::revoke(&app.db, id, person).await?;
+    let n = crate::usecases::invitations::revoke_links(&app, id, person, &me).await?;
     Ok(Redirect::to(&format!("/salons/{id}/participants?revoked={n}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OnBehalfForm {
+    response: String,
+}
+
+/// Record someone's answer for them (they phoned, or said so at the door).
+pub async fn answer_for(State(app): State<SharedApp>, Organiser(me): Organiser, SalonPath(salon): SalonPath, Path(params): Path<std::collections::HashMap<String, String>>, Form(f): Form<OnBehalfForm>) -> AppResult<Response> {
+    let person: crate::ids::PersonId = parse_id(params.get("person").map(String::as_str).unwrap_or(""))?;
+    let response = Answer::parse(&f.response).ok_or(AppError::BadRequest("rsvp.error.choose"))?;
+    let Some(person) = crate::store::people::by_id(&app.db, person).await? else { return Err(AppError::NotFound) };
+    crate::usecases::answer::on_behalf(&app, salon.id, &person, response, &me).await?;
+    Ok(Redirect::to(&format!("/salons/{}/participants?answered=1", salon.id)).into_response())
 }
 
 pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Query(flash): Query<Flash>) -> AppResult<Markup> {
@@ -73,6 +92,7 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPa
             h1 { (title) }
             @if let Some(n) = flash.invited { p class="notice" role="status" { (t!("participants.invited", locale = l, n = n)) } }
             @if let Some(n) = flash.revoked { p class="notice" role="status" { (t!("participants.revoked", locale = l, n = n)) } }
+            @if flash.answered.is_some() { p class="notice" role="status" { (t!("participants.answer_saved", locale = l)) } }
             p { a href=(format!("/salons/{}", salon.id)) { (t!("participants.back", locale = l)) } " · "
                 a href=(format!("/salons/{}/participants.csv", salon.id)) download { (t!("participants.csv", locale = l)) } }
             ul class="counts" aria-label=(t!("participants.counts", locale = l)) {
@@ -112,6 +132,7 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPa
                                 td { @if let Some(at) = &p.answered_at { (utc_time(at)) } }
                                 td { (if p.show_in_list { t!("participants.yes", locale = l) } else { t!("participants.no", locale = l) }) }
                                 td {
+                                    (answer_form(&ctx, salon.id, p))
                                     form method="post" action=(format!("/salons/{}/participants/{}/revoke-links", salon.id, p.person_id)) {
                                         (csrf_field(&ctx))
                                         button type="submit" class="link" aria-label=(t!("participants.revoke_for", locale = l, name = p.name)) { (t!("participants.revoke", locale = l)) }
@@ -143,9 +164,11 @@ fn waitlist_place(list: &[Participant], index: usize) -> usize {
 }
 
 /// CSV for Excel: UTF-8 with a BOM (so Excel reads æøå right), CRLF lines, every field quoted.
-pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
     let l = ctx.lang();
     let list = rsvps::participants(&app.db, salon.id).await?;
+    let event = audit::Event { actor: (&*me).into(), kind: Kind::ParticipantsExported, subject: None, salon: Some(salon.id), detail: &format!("{} rows", list.len()) };
+    audit::record(&app.db, &event).await?;
     let mut out = String::from("\u{feff}");
     let header_row = ["people.name", "people.email", "people.organisation", "register.job_title", "participants.answer", "participants.waitlist_place", "participants.answered_at", "participants.shown"]
         .map(|k| t!(k, locale = l).to_string());
@@ -180,13 +203,32 @@ pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPat
         .into_response())
 }
 
-fn push_row(out: &mut String, fields: &[String]) {
+pub(super) fn push_row(out: &mut String, fields: &[String]) {
     let cells: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
     out.push_str(&cells.join(","));
     out.push_str("\r\n");
 }
 
 /// Quote a field; neutralise spreadsheet formulas (a name starting with "=" must not run).
+/// The organiser's small form to record an answer on someone's behalf.
+fn answer_form(ctx: &Ctx, salon: crate::ids::SalonId, p: &Participant) -> Markup {
+    let l = ctx.lang();
+    let id = format!("answer-{}", p.person_id);
+    html! {
+        form method="post" action=(format!("/salons/{}/participants/{}/answer", salon, p.person_id)) class="inline" {
+            (csrf_field(ctx))
+            label for=(id) class="visually-hidden" { (t!("participants.set_answer_for", locale = l, name = p.name)) }
+            select id=(id) name="response" {
+                @for r in [Answer::Yes, Answer::Maybe, Answer::No] {
+                    option value=(r.as_str()) { (t!(format!("rsvp.answer.{}", r.as_str()), locale = l)) }
+                }
+            }
+            " "
+            button type="submit" class="secondary" aria-label=(t!("participants.set_answer_for", locale = l, name = p.name)) { (t!("participants.set_answer", locale = l)) }
+        }
+    }
+}
+
 pub(super) fn csv_field(value: &str) -> String {
     let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
     format!("\"{}\"", safe.replace('"', "\"\""))

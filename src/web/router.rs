@@ -18,8 +18,8 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, board, context, feeds, health, home, import, inbound, invite, lang, login, me, metrics, organise, outcomes, participants, room, rounds, rsvp,
-    rsvp_link, salon_page, security, summary, themes, transcript,
+    admin, api, assets, audit, board, context, feeds, health, home, import, inbound, invite, lang, login, me, metrics, my_data, organise, outcomes, participants, room, rounds, rsvp,
+    rsvp_link, salon_page, security, statements, summary, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -89,6 +89,7 @@ fn pages() -> Router<SharedApp> {
         .route("/salons/{id}/participants", get(participants::show))
         .route("/salons/{id}/participants.csv", get(participants::csv))
         .route("/salons/{id}/participants/{person}/revoke-links", post(participants::revoke_links))
+        .route("/salons/{id}/participants/{person}/answer", post(participants::answer_for))
         // Live rooms (room, rooms::ws, transcript): registered people and organisers.
         .route("/salons/{id}/room", get(room::show))
         .route("/salons/{id}/room/ws", get(crate::rooms::ws::upgrade))
@@ -109,12 +110,25 @@ fn pages() -> Router<SharedApp> {
         .route("/lang", post(lang::switch))
         .route("/me", get(me::show).post(me::save))
         .route("/me/feed", post(me::renew_feed))
+        // A person's own data (my_data): export, deletion, signing out everywhere.
+        .route("/me/export.json", get(my_data::export_mine))
+        .route("/me/delete", get(my_data::confirm_mine).post(my_data::delete_mine))
+        .route("/me/sessions/end", post(my_data::sign_out_everywhere))
+        // The statements the law asks for (statements), linked from every footer.
+        .route("/privacy", get(statements::privacy))
+        .route("/accessibility", get(statements::accessibility))
         // Administration (admin): the outbox for organisers, people for admins.
         .route("/admin/outbox", get(admin::outbox_page))
         .route("/admin/inbox", get(inbound::inbox_page))
         // Inbound mail from a provider (a shared secret, not a session; no CSRF).
         .route("/inbound/mail", post(inbound::mail).layer(inbound::body_limit()))
         .route("/admin/people", get(admin::people_page).post(admin::add_person))
+        .route("/admin/people/{id}/role", post(admin::set_role))
+        .route("/admin/people/{id}/export.json", get(my_data::export_for))
+        .route("/admin/people/{id}/delete", get(my_data::confirm_for).post(my_data::delete_for))
+        // The audit trail (audit): admins only.
+        .route("/admin/audit", get(audit::page_for_admins))
+        .route("/admin/audit.csv", get(audit::csv))
         // JSON API (api): public data of published salons.
         .route("/api/v1/salons", get(api::list))
         .route("/api/v1/salons/{id}", get(api::one))
@@ -135,7 +149,7 @@ pub fn router(app: SharedApp) -> Router {
         .merge(pages)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(app.clone(), security::headers))
         .layer(middleware::from_fn(metrics::track))
         .layer(
             // Spans name the route pattern, never the raw path: paths can hold secret tokens.

@@ -116,7 +116,7 @@ pub async fn confirm(State(app): State<SharedApp>, jar: CookieJar, Path(token): 
     let done = registration::confirm(&app, &token, old.as_deref()).await?.ok_or(AppError::Gone("error.registration_link_invalid"))?;
     let target = if done.answered { format!("/salons/{}?done=registered#rsvp", done.salon_id) } else { format!("/salons/{}", done.salon_id) };
     let jar = match done.session {
-        Some(secret) => jar.add(cookies::session(secret, app.config.secure_cookies())),
+        Some(secret) => jar.add(cookies::session(secret, app.config.secure_cookies(), app.config.privacy.retention.session)),
         None => jar,
     };
     Ok((jar, Redirect::to(&target)).into_response())

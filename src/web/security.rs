@@ -1,6 +1,6 @@
 //! Security headers on every response.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -10,8 +10,16 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
                    form-action 'self'; frame-ancestors 'none'";
 
-pub async fn headers(req: Request, next: Next) -> Response {
+/// Browsers that once saw the https site refuse plain http to it for a year. Sent only when
+/// the public URL is https (over http a browser ignores it, and a test install must not pin it);
+/// without includeSubDomains, as other services may share the domain.
+const HSTS: &str = "max-age=31536000";
+
+pub async fn headers(State(app): State<crate::app::SharedApp>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
+    if app.config.secure_cookies() {
+        response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     let h = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));

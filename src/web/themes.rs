@@ -204,7 +204,7 @@ async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<Stri
                 h2 id="comments" { (t!("theme.comments", locale = l)) }
                 @if comments.is_empty() { p class="muted" { (t!("theme.no_comments", locale = l)) } }
                 ol class="comments" {
-                    @for c in &comments { li { strong { (c.author.as_deref().unwrap_or("–")) } ": " (c.body) } }
+                    @for c in &comments { li { strong { (c.author.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) } ": " (c.body) } }
                 }
                 @if ctx.user.is_some() {
                     form method="post" action=(format!("/themes/{}/comments", th.id)) class="stacked" {

@@ -22,6 +22,15 @@ async fn transcript(app: &SharedApp, e: Entered) -> Result<(Salon, Room, Vec<Mes
     if !e.access.organiser {
         return Err(AppError::Forbidden.into_response());
     }
+    let by = crate::store::audit::Named { id: e.user.id, name: &e.user.name };
+    let event = crate::store::audit::Event {
+        actor: by,
+        kind: crate::domain::audit::Kind::TranscriptDownloaded,
+        subject: None,
+        salon: Some(e.salon.id),
+        detail: &format!("room {}", e.room.id),
+    };
+    crate::store::audit::record(&app.db, &event).await.map_err(|err| AppError::from(err).into_response())?;
     let messages = rooms::history(&app.db, e.room.id, Some(MessageId(0)), 100_000, false).await.map_err(|err| AppError::from(err).into_response())?;
     let questions = rooms::questions(&app.db, e.room.id, false).await.map_err(|err| AppError::from(err).into_response())?;
     Ok((e.salon, e.room, messages, questions))
@@ -38,7 +47,7 @@ pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -
     md.push_str(&format!("{}\n\n", timefmt::date(&salon.starts_at.with_timezone(&tz), l)));
     md.push_str(&format!("## {}\n\n", t!("room.messages", locale = l)));
     for m in &messages {
-        let who = m.author_name.as_deref().unwrap_or("–");
+        let who = m.author_name.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string());
         let org = m.author_org.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
         let at = timefmt::clock(&m.created_at.with_timezone(&tz), l);
         let q = if m.is_question { format!(" [{}]", t!("room.question", locale = l)) } else { String::new() };
@@ -74,7 +83,7 @@ pub async fn transcript_html(State(app): State<SharedApp>, ctx: Ctx, e: Entered)
             ol class="transcript" {
                 @for m in &messages {
                     li {
-                        strong { (m.author_name.as_deref().unwrap_or("–")) }
+                        strong { (m.author_name.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) }
                         @if let Some(o) = &m.author_org { " (" (o) ")" }
                         ", " time datetime=(m.created_at.to_rfc3339()) { (timefmt::clock(&m.created_at.with_timezone(&tz), l)) }
                         @if m.is_question { " [" (t!("room.question", locale = l)) "]" }

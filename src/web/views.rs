@@ -41,6 +41,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     }
                                     @if user.role().at_least(Role::Admin) {
                                         li { a href="/admin/people" { (t!("nav.people", locale = l)) } }
+                                        li { a href="/admin/audit" { (t!("nav.audit", locale = l)) } }
                                     }
                                 }
                             }
@@ -64,6 +65,12 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                 }
                 footer class="site-footer" {
                     p { (t!("footer.text", locale = l)) }
+                    nav aria-label=(t!("footer.links", locale = l)) {
+                        ul class="footer-links" {
+                            li { a href="/privacy" { (t!("footer.privacy", locale = l)) } }
+                            li { a href="/accessibility" { (t!("footer.accessibility", locale = l)) } }
+                        }
+                    }
                 }
             }
         }

@@ -397,7 +397,7 @@ impl TestApp {
         let db = &self.app.db;
         let person = salon::store::people::by_email(db, &salon::domain::Email::parse(email).unwrap()).await.unwrap().expect("person exists");
         let mut tx = db.begin().await.unwrap();
-        let secret = salon::store::sessions::create(&mut tx, person.id).await.unwrap();
+        let secret = salon::store::sessions::create(&mut tx, person.id, self.app.config.privacy.retention.sessions()).await.unwrap();
         tx.commit().await.unwrap();
         secret
     }

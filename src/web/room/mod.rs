@@ -47,6 +47,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>, 
         agenda: crate::store::salons::agenda(&app.db, e.salon.id).await?,
         strategy: strategy_data(app, e, cast).await?,
         recorder,
+        retention: app.config.privacy.retention.room,
     };
     Ok(view::room_page(ctx, &data))
 }
@@ -112,7 +113,7 @@ pub async fn message_action(State(app): State<SharedApp>, e: Entered, Path(param
     }
     let refusal = match params.get("action").map(String::as_str) {
         Some("vote") => actions::vote(&app, &e.room, e.access, e.user.id, mid).await?.refusal(),
-        Some("hide") => actions::hide(&app, &e.room, e.access, mid).await?.refusal(),
+        Some("hide") => actions::hide(&app, &e.room, e.access, (&*e.user).into(), mid).await?.refusal(),
         Some("answered") => actions::answer(&app, &e.room, e.access, mid).await?.refusal(),
         _ => return Err(AppError::NotFound),
     };
@@ -129,7 +130,9 @@ pub async fn mute(State(app): State<SharedApp>, e: Entered, Path(params): Path<s
         return Err(AppError::Forbidden);
     }
     let person: PersonId = parse_id(params.get("person").map(String::as_str).unwrap_or(""))?;
-    rooms::mute(&app.db, e.room.id, person).await?;
+    if actions::mute(&app, &e.room, e.access, (&*e.user).into(), person).await?.refusal().is_some() {
+        return Err(AppError::NotFound);
+    }
     Ok(Redirect::to(&format!("/salons/{}/room?room={}", e.salon.id, e.room.id)).into_response())
 }
 

@@ -28,6 +28,8 @@ pub struct RoomData<'a> {
     pub strategy: super::strategy::StrategyData,
     /// The viewer may record decisions (an organiser or a note-taker of the salon).
     pub recorder: bool,
+    /// How long after the salon its messages are kept (`SALON_RETENTION_ROOM_DAYS`).
+    pub retention: chrono::Duration,
 }
 
 fn room_name(r: &Room, l: &str) -> String {
@@ -62,6 +64,10 @@ pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                     Phase::Archived => { (t!("room.archived", locale = l)) }
                 }
             }
+            p class="muted room-retention" {
+                (t!("room.retention", locale = l, date = crate::i18n::timefmt::date(&(salon.ends_at + d.retention).with_timezone(&salon.tz()), l), days = d.retention.num_days()))
+                @if access.organiser { " " (t!("room.retention_organiser", locale = l)) }
+            }
             @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
             (live_room(ctx, d))
             script src=(crate::web::assets::ROOM_JS_URL.as_str()) defer {}
@@ -78,7 +84,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     html! {
             div class="room"
                 data-room-ws=(format!("/salons/{}/room/ws?room={}", salon.id, room.id))
-                data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name())
+                data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name()) data-former=(t!("people.former", locale = l))
                 data-csrf=(ctx.csrf)
                 data-label-sending=(t!("room.sending", locale = l))
                 data-label-sent=(t!("room.sent", locale = l))
@@ -237,7 +243,7 @@ pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: 
     html! {
         li id=(format!("m{}", m.id)) data-id=(m.id) data-client-id=(m.client_id) class=(if m.hidden { "message hidden" } else { "message" }) {
             p class="meta" {
-                strong { (m.author_name.as_deref().unwrap_or("–")) }
+                strong { (m.author_name.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) }
                 @if let Some(o) = &m.author_org { span class="muted" { " · " (o) } }
                 " · " time datetime=(m.created_at.to_rfc3339()) { (timefmt::clock(&m.created_at.with_timezone(&salon.tz()), l)) }
                 @if m.is_question { " · " span class="badge" { (t!("room.question", locale = l)) } }

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
+
+pub mod privacy;
+pub use privacy::{PrivacyConfig, PrivacySettings};
 use url::Url;
 
 /// Raw settings as given on the command line or in the environment.
@@ -84,6 +87,9 @@ pub struct Settings {
     /// Seconds between looks at the mailbox when the server does not offer IDLE.
     #[arg(long, env = "SALON_IMAP_POLL_SECS", default_value = "30", global = true)]
     pub imap_poll_secs: String,
+    /// Sessions, retention periods and the facts of the privacy and accessibility statements.
+    #[command(flatten)]
+    pub privacy: PrivacySettings,
 }
 
 impl Default for Settings {
@@ -110,6 +116,7 @@ impl Default for Settings {
             imap_oauth2_token_cmd: None,
             imap_ca_file: None,
             imap_poll_secs: "30".into(),
+            privacy: PrivacySettings::default(),
         }
     }
 }
@@ -168,6 +175,8 @@ pub struct Config {
     pub inbound_secret: Option<String>,
     /// The reply mailbox read over IMAP, if any.
     pub imap: Option<crate::mail::imap::ImapConfig>,
+    /// Session lifetimes, retention periods and the statements' facts.
+    pub privacy: PrivacyConfig,
 }
 
 /// One problem with one setting.
@@ -265,6 +274,7 @@ impl Config {
             ),
             None => None,
         };
+        let privacy = PrivacyConfig::from_settings(&s.privacy, &from.email.to_string())?;
         Ok(Config {
             database,
             addr,
@@ -284,6 +294,7 @@ impl Config {
             room_buffer,
             inbound_secret,
             imap,
+            privacy,
         })
     }
 

@@ -1,0 +1,79 @@
+//! What the audit trail records: every organiser and admin action on people's data or on the
+//! record, and each person's own export and deletion. The codes are stored; the names shown
+//! are translated (`audit.kind.<code>`).
+
+/// One kind of audited action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An admin added a person.
+    PersonAdded,
+    /// An admin changed someone's role.
+    RoleChanged,
+    /// An organiser downloaded a salon's participant list (CSV).
+    ParticipantsExported,
+    /// An organiser sent invitations (detail: how many).
+    InvitationsSent,
+    /// An organiser recorded an answer on someone's behalf.
+    AnswerSet,
+    /// An organiser revoked someone's answer links.
+    LinksRevoked,
+    /// An organiser hid a room message.
+    MessageHidden,
+    /// An organiser muted someone in a room.
+    PersonMuted,
+    /// Someone downloaded a room transcript.
+    TranscriptDownloaded,
+    /// A person's data was exported (by themselves or an admin).
+    DataExported,
+    /// A person's account was deleted (by themselves or an admin).
+    AccountDeleted,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 11] = [
+        Kind::PersonAdded,
+        Kind::RoleChanged,
+        Kind::ParticipantsExported,
+        Kind::InvitationsSent,
+        Kind::AnswerSet,
+        Kind::LinksRevoked,
+        Kind::MessageHidden,
+        Kind::PersonMuted,
+        Kind::TranscriptDownloaded,
+        Kind::DataExported,
+        Kind::AccountDeleted,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::PersonAdded => "person_added",
+            Kind::RoleChanged => "role_changed",
+            Kind::ParticipantsExported => "participants_exported",
+            Kind::InvitationsSent => "invitations_sent",
+            Kind::AnswerSet => "answer_set",
+            Kind::LinksRevoked => "links_revoked",
+            Kind::MessageHidden => "message_hidden",
+            Kind::PersonMuted => "person_muted",
+            Kind::TranscriptDownloaded => "transcript_downloaded",
+            Kind::DataExported => "data_exported",
+            Kind::AccountDeleted => "account_deleted",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(Kind::from_code("nope"), None);
+    }
+}
