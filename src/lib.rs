@@ -7,7 +7,8 @@
 //! ## Layout
 //!
 //! - `main.rs`: the CLI (`serve`, `migrate`, `demo`, `admin ...`); nothing else.
-//! - [`config`]: every setting, from flags and environment, validated into [`config::Config`].
+//! - [`config`]: every setting, from flags and environment, validated into [`config::Config`];
+//!   `config::privacy`: session lifetimes, retention periods and the statements' facts.
 //! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics.
 //! - [`store`]: all SQL, one module per aggregate, over SQLite or PostgreSQL ([`store::Db`]).
 //!   Every function takes a [`store::Conn`] (the pool or an open transaction); the
@@ -15,11 +16,13 @@
 //! - [`ids`]: typed ids (`SalonId`, `PersonId`, `RoomId`, ...), so swapped ids do not compile.
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
 //!   register, sign in, reminders, open/close a round and cast a ballot, record decisions and
-//!   actions, send a summary, take in an inbound mail) that owns its transaction, the mail it
-//!   queues and the live announcement it makes in the rooms.
+//!   actions, send a summary, take in an inbound mail, export or delete a person's data, the
+//!   retention job) that owns its transaction, the mail it queues, its audit row and the live
+//!   announcement it makes in the rooms.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
 //!   valid salon is and its `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
-//!   strategy work: `theme`, `round` (dot voting), `outcome` (decisions and actions)).
+//!   strategy work: `theme`, `round` (dot voting), `outcome` (decisions and actions); `audit`:
+//!   the kinds of action the audit trail records).
 //! - [`background`]: what every background loop shares: a failing row is logged, counted and
 //!   skipped; a round runs in its own task so a panic ends only that round.
 //! - [`calendar`]: our RFC 5545 serialiser, the salon VEVENT (invitations, cancellations,
@@ -37,7 +40,9 @@
 //! - [`web`]: the router (`web/router.rs` registers every route, grouped by area: it is the
 //!   route table), page context and CSRF, extractors (`SalonPath` for the salon in the path
 //!   and its visibility), handlers and maud views per area (`salon_page/` and `room/` split
-//!   into handlers and `view`; the room's strategy panel is `room/strategy.rs`).
+//!   into handlers and `view`; the room's strategy panel is `room/strategy.rs`); data
+//!   protection: `my_data` (export, deletion, sign out everywhere), `audit` (the trail for
+//!   admins), `statements` (`/privacy`, `/accessibility`).
 //! - [`i18n`]: languages; the texts are in `locales/app.yml`; `timefmt` writes dates and times
 //!   for pages and mails alike.
 //! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), with its series'
@@ -54,7 +59,7 @@
 //!
 //! [`build`] connects and migrates the database and prepares the services; [`run`] serves a
 //! bound listener until the shutdown token is cancelled, with the outbox worker, the reminder
-//! loop and housekeeping beside it. Tests call both with a listener on port 0.
+//! loop and housekeeping (the retention job) beside it. Tests call both with a listener on port 0.
 //!
 //! Data flows one way: handler (parse) -> use case (domain rules, then store, inside one
 //! transaction that also queues any mail in the outbox) -> response. A lower layer never
@@ -253,6 +258,10 @@ async fn housekeeping(app: SharedApp, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => break,
             _ = tokio::time::sleep(EVERY) => {}
         }
+    }
+    // Stopping cleanly: another instance (or this one restarted) need not wait for the lease.
+    if let Err(e) = store::leases::release(&app.db, LEASE, &holder).await {
+        tracing::warn!(error = %e, "could not release the retention lease");
     }
 }
 

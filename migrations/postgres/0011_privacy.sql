@@ -5,13 +5,13 @@
 alter table session add column last_seen_at timestamptz;
 
 -- What organisers and admins did with people's data or the record: who, when, what, on what.
--- Names are copies as they were (the audit outlives renames); the subject is an id without a
--- foreign key, so the row stays, pseudonymous, after the person's account is deleted (their
+-- Names are copies as they were (the audit outlives renames); actor and subject are ids without
+-- a foreign key, so the row stays, pseudonymous, after a person's account is deleted (their
 -- copied name is cleared then). Never holds an e-mail address or a secret.
 create table audit_event (
     id                bigserial primary key,
     at                timestamptz not null,
-    actor_id          bigint references person (id) on delete set null,
+    actor_id          bigint,
     actor_name        text not null default '',
     kind              text not null,
     subject_person_id bigint,

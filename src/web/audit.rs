@@ -56,6 +56,17 @@ fn who(l: &str, id: Option<PersonId>, name: &str) -> String {
     }
 }
 
+/// The stored detail in words where it is a code (an answer, roles, who deleted).
+fn detail_text(l: &str, kind: &str, detail: &str) -> String {
+    match Kind::from_code(kind) {
+        Some(Kind::AnswerSet) => t!(format!("rsvp.standing_short.{detail}"), locale = l).to_string(),
+        Some(Kind::RoleChanged) => detail.split(" -> ").map(|r| t!(format!("role.{r}"), locale = l).to_string()).collect::<Vec<_>>().join(" → "),
+        Some(Kind::PersonAdded) => t!(format!("role.{detail}"), locale = l).to_string(),
+        Some(Kind::AccountDeleted) => t!(format!("audit.detail.{detail}"), locale = l).to_string(),
+        _ => detail.to_string(),
+    }
+}
+
 fn kind_name(l: &str, code: &str) -> String {
     t!(format!("audit.kind.{code}"), locale = l).to_string()
 }
@@ -118,7 +129,7 @@ pub async fn page_for_admins(State(app): State<SharedApp>, ctx: Ctx, _a: Admin, 
                                     td { (kind_name(l, &r.kind)) }
                                     td { (who(l, r.subject_person_id, &r.subject_name)) }
                                     td { @if let Some(s) = r.salon_id { a href=(format!("/salons/{s}")) { "#" (s) } } }
-                                    td { (r.detail) }
+                                    td { (detail_text(l, &r.kind, &r.detail)) }
                                 }
                             }
                         }
@@ -144,7 +155,7 @@ pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, _a: Admin, Query(q): Qu
                 kind_name(l, &r.kind),
                 who(l, r.subject_person_id, &r.subject_name),
                 r.salon_id.map(|s| s.to_string()).unwrap_or_default(),
-                r.detail.clone(),
+                detail_text(l, &r.kind, &r.detail),
             ],
         );
     }
