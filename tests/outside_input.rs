@@ -100,6 +100,7 @@ async fn random_form_fields_never_break_a_handler(db: TestDb) {
     // Every other form, with any text in every field, as someone allowed to use it.
     let admin = app.signed_in("admin@salon.example").await;
     let member = app.signed_in(LARS).await;
+    let lars = app.person_id(LARS).await;
     let forms: Vec<(&Client, String, Vec<&str>)> = vec![
         (&member, "/me".into(), vec!["locale", "time_zone"]),
         (&member, "/lang".into(), vec!["lang", "next"]),
@@ -110,12 +111,24 @@ async fn random_form_fields_never_break_a_handler(db: TestDb) {
         (&org, "/series/new".into(), vec!["title", "description"]),
         (&org, format!("/salons/{id}/rooms"), vec!["name"]),
         (&admin, "/admin/people".into(), vec!["email", "name", "role", "organisation"]),
+        (&admin, format!("/admin/people/{lars}/role"), vec!["role"]),
+        (&org, format!("/salons/{id}/participants/{lars}/answer"), vec!["response"]),
     ];
     run_cases((0..forms.len(), proptest::collection::vec(nasty_text(), 5)), |(which, values)| {
         let (client, path, names) = &forms[which];
         async move {
             let fields: Vec<(&str, &str)> = names.iter().copied().zip(values.iter().map(String::as_str)).collect();
             acceptable(client.post_form(path, &fields).await.status().as_u16())
+        }
+    });
+
+    // The audit trail's filters, with anything in them.
+    run_cases((nasty_text(), nasty_text()), |(person, kind)| {
+        let admin = &admin;
+        async move {
+            let query = url::form_urlencoded::Serializer::new(String::new()).append_pair("person", &person).append_pair("kind", &kind).finish();
+            acceptable(admin.get(&format!("/admin/audit?{query}")).await.status().as_u16())?;
+            acceptable(admin.get(&format!("/admin/audit.csv?{query}")).await.status().as_u16())
         }
     });
 
