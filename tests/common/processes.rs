@@ -22,11 +22,26 @@ pub struct SmtpSink {
 }
 
 impl SmtpSink {
+    /// On a free port. A port found free can be taken by another test before the sink binds it,
+    /// so a sink that cannot start is tried again on another port.
     pub async fn start(dir: &Path) -> SmtpSink {
+        for _ in 0..4 {
+            if let Some(sink) = Self::try_start_on(free_port(), dir).await {
+                return sink;
+            }
+        }
         Self::start_on(free_port(), dir).await
     }
 
+    /// On this port (a test that restarts the server on the same port).
     pub async fn start_on(port: u16, dir: &Path) -> SmtpSink {
+        match Self::try_start_on(port, dir).await {
+            Some(sink) => sink,
+            None => panic!("the SMTP sink did not start on port {port}; it needs Python's aiosmtpd: pip install aiosmtpd (scripts/test installs it)"),
+        }
+    }
+
+    async fn try_start_on(port: u16, dir: &Path) -> Option<SmtpSink> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/smtp_sink.py");
         let mut child = tokio::process::Command::new(std::env::var("SALON_TEST_PYTHON").unwrap_or_else(|_| "python3".into()))
             .arg(&script)
@@ -43,12 +58,12 @@ impl SmtpSink {
         let mut lines = BufReader::new(stdout).lines();
         let ready = tokio::time::timeout(DEADLINE, lines.next_line()).await;
         match ready {
-            Ok(Ok(Some(line))) if line.starts_with("ready") => {}
-            other => panic!(
-                "the SMTP sink did not start ({other:?}); it needs Python's aiosmtpd: pip install aiosmtpd (scripts/test installs it)"
-            ),
+            Ok(Ok(Some(line))) if line.starts_with("ready") => Some(SmtpSink { port, dir: dir.to_path_buf(), child }),
+            other => {
+                eprintln!("the SMTP sink did not start on port {port} ({other:?})");
+                None
+            }
         }
-        SmtpSink { port, dir: dir.to_path_buf(), child }
     }
 
     pub fn url(&self) -> String {
