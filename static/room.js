@@ -23,7 +23,8 @@
 
   function label(name) { return root.dataset["label" + name.charAt(0).toUpperCase() + name.slice(1)] || name; }
 
-  // The time as the server writes it: in the salon's zone, "09.05" in Danish, "09:05" otherwise.
+  // The time as the server writes it, in the salon's zone and the page's language: the page
+  // carries the language's clock pattern ("%H.%M": "09.05", "%-H.%M": "9.05", "%H:%M": "09:05").
   function clock(at) {
     var parts = {};
     try {
@@ -33,7 +34,9 @@
       var d = new Date(at);
       parts = { hour: ("0" + d.getHours()).slice(-2), minute: ("0" + d.getMinutes()).slice(-2) };
     }
-    return parts.hour + (document.documentElement.lang === "da" ? "." : ":") + parts.minute;
+    var pattern = root.dataset.clock || "%H:%M";
+    var hour = pattern.indexOf("%-H") === 0 ? String(parseInt(parts.hour, 10)) : parts.hour;
+    return hour + (pattern.indexOf(".") >= 0 ? "." : ":") + parts.minute;
   }
 
   function uuid() {

@@ -13,7 +13,7 @@ mod common;
 
 use std::path::Path;
 
-use common::browser::{self, Browser, Setup, audit_in_both_languages, backend, bodies, link_in_mail, local_in, mark_page, page_was_not_reloaded, set_datetime, sign_in};
+use common::browser::{self, Browser, Setup, audit_in_every_language, backend, bodies, link_in_mail, local_in, mark_page, page_was_not_reloaded, set_datetime, sign_in};
 use common::*;
 use fantoccini::key::Key;
 
@@ -34,7 +34,7 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
 
     // The organiser signs in with the link from the mail that arrived.
     organiser.goto("/login").await;
-    audit_in_both_languages(&organiser, "sign-in").await;
+    audit_in_every_language(&organiser, "sign-in").await;
     sign_in(&organiser, ORGANISER, &mail_dir).await;
     organiser.screenshot("01-signed-in").await;
 
@@ -75,28 +75,28 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     organiser.click(&format!("form[action='/salons/{salon}/publish'] button[type=submit]")).await;
     organiser.wait_until("published", || async { organiser.path().await.contains("done=published") }).await;
     organiser.screenshot("03-published").await;
-    audit_in_both_languages(&organiser, "salon page (organiser)").await;
+    audit_in_every_language(&organiser, "salon page (organiser)").await;
 
     // ... and invites two leaders.
     organiser.goto(&format!("/salons/{salon}/invite")).await;
-    audit_in_both_languages(&organiser, "invitation form").await;
+    audit_in_every_language(&organiser, "invitation form").await;
     organiser.fill("#pasted", &format!("{LARS}\n{JENS}")).await;
     organiser.click(&format!("main form[action='/salons/{salon}/invite'] button[type=submit]")).await;
     organiser.wait_until("the participants page", || async { organiser.path().await.contains("invited=2") }).await;
     organiser.screenshot("04-invited").await;
-    audit_in_both_languages(&organiser, "participants").await;
+    audit_in_every_language(&organiser, "participants").await;
     organiser.goto("/admin/outbox").await;
-    audit_in_both_languages(&organiser, "outbox").await;
+    audit_in_every_language(&organiser, "outbox").await;
     // Themes of the demo series: the list with its form, then a theme with the organiser's tools.
     organiser.goto("/series/1/themes").await;
-    audit_in_both_languages(&organiser, "themes of a series").await;
+    audit_in_every_language(&organiser, "themes of a series").await;
     organiser.fill("#title", "Fælles digitalt indhold").await;
     organiser.click("main form[action='/series/1/themes'] button[type=submit]").await;
     organiser.wait_until("the new theme's page", || async { organiser.path().await.starts_with("/themes/") }).await;
-    audit_in_both_languages(&organiser, "theme (organiser)").await;
+    audit_in_every_language(&organiser, "theme (organiser)").await;
     // A priority round on the new salon: the form, the ballot while open, the results after.
     organiser.goto(&format!("/salons/{salon}/rounds")).await;
-    audit_in_both_languages(&organiser, "priority rounds").await;
+    audit_in_every_language(&organiser, "priority rounds").await;
     organiser.fill("#question", "Hvad prioriterer vi?").await;
     organiser.fill("#options", "Fælles e-bøger\nKompetencer").await;
     organiser.click(&format!("main form[action='/salons/{salon}/rounds'] button[type=submit]")).await;
@@ -104,37 +104,37 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     let round_path = organiser.path().await;
     organiser.click(&format!("form[action='{round_path}/open'] button[type=submit]")).await;
     organiser.find("form.ballot").await;
-    audit_in_both_languages(&organiser, "priority round (ballot)").await;
+    audit_in_every_language(&organiser, "priority round (ballot)").await;
     organiser.fill("form.ballot input[type=number]", "2").await;
     organiser.click("form.ballot button[type=submit]").await;
     organiser.wait_until("the ballot cast", || async { organiser.path().await.contains("done=cast") }).await;
     organiser.click(&format!("form[action='{round_path}/close'] button[type=submit]")).await;
     organiser.find("table.results").await;
-    audit_in_both_languages(&organiser, "priority round (results)").await;
+    audit_in_every_language(&organiser, "priority round (results)").await;
     organiser.screenshot("04b-round-results").await;
     organiser.goto(&format!("/salons/{salon}/outcomes")).await;
     organiser.fill("#body", "Vi køber e-bøger ind sammen.").await;
     organiser.click(&format!("form[action='/salons/{salon}/outcomes/decisions'] button[type=submit]")).await;
     organiser.find("#decisions + ol li").await;
-    audit_in_both_languages(&organiser, "decisions and actions").await;
+    audit_in_every_language(&organiser, "decisions and actions").await;
     organiser.goto(&format!("/salons/{salon}/summary")).await;
-    audit_in_both_languages(&organiser, "summary preview").await;
+    audit_in_every_language(&organiser, "summary preview").await;
     organiser.goto("/series/1/board").await;
-    audit_in_both_languages(&organiser, "strategy board").await;
+    audit_in_every_language(&organiser, "strategy board").await;
 
     // Each leader opens the answer link from their invitation and says yes.
     let lars = Browser::start("2-lars", &server.base, &shots, Setup::default()).await;
     let jens = Browser::start("3-jens", &server.base, &shots, Setup::default()).await;
     lars.goto("/").await;
-    audit_in_both_languages(&lars, "front page").await;
+    audit_in_every_language(&lars, "front page").await;
     lars.goto(&format!("/salons/{salon}")).await;
-    audit_in_both_languages(&lars, "salon page (not signed in)").await;
+    audit_in_every_language(&lars, "salon page (not signed in)").await;
     for (b, email) in [(&lars, LARS), (&jens, JENS)] {
         wait_for_mails_to(&mail_dir, email, 1).await;
         b.goto(&link_in_mail(&mail_dir, email, "/rsvp/")).await;
         if email == LARS {
             b.screenshot("05-rsvp-page").await;
-            audit_in_both_languages(b, "answer page from the mail").await;
+            audit_in_every_language(b, "answer page from the mail").await;
         }
         b.click("form.answer-buttons button[value='yes']").await;
         b.find("[data-standing='yes']").await;
@@ -252,11 +252,11 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
 
     // The room with messages and a question, for a participant and for the organiser (moderation buttons, the
     // hidden message marked), audited in both languages.
-    audit_in_both_languages(&jens, "room (participant)").await;
+    audit_in_every_language(&jens, "room (participant)").await;
     organiser.goto(&format!("/salons/{salon}/room")).await;
     organiser.find("#messages li.message.hidden").await;
     organiser.screenshot("10-room-organiser").await;
-    audit_in_both_languages(&organiser, "room (organiser)").await;
+    audit_in_every_language(&organiser, "room (organiser)").await;
 
     for b in [organiser, lars, jens] {
         b.close().await;

@@ -2,14 +2,14 @@
 //! process and a real SMTP server, on both databases: Lars writes in a running salon's room,
 //! downloads his data from /me, and deletes his account by keyboard after confirming; Jens then
 //! sees Lars's message as "Tidligere deltager"; an admin reads the audit trail. Audited with
-//! axe-core in Danish and English: /me, both deletion pages (fresh and not), the goodbye page,
+//! axe-core in all five languages: /me, both deletion pages (fresh and not), the goodbye page,
 //! /admin/audit, /privacy and /accessibility.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::browser::{self, Browser, Setup, audit_in_both_languages, backend, bodies, sign_in};
+use common::browser::{self, Browser, Setup, audit_in_every_language, backend, bodies, sign_in};
 use common::*;
 
 const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
@@ -48,7 +48,7 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
     // His data, fetched by the browser from the link on /me.
     lars.goto("/me").await;
     lars.screenshot("01-me").await;
-    audit_in_both_languages(&lars, "/me with my data").await;
+    audit_in_every_language(&lars, "/me with my data").await;
     let href = lars.find("a[href='/me/export.json']").await.attr("href").await.unwrap().unwrap();
     let fetched = lars
         .client
@@ -65,7 +65,7 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
     lars.click("a[href='/me/delete']").await;
     lars.find("#confirm").await;
     lars.screenshot("02-delete").await;
-    audit_in_both_languages(&lars, "account deletion").await;
+    audit_in_every_language(&lars, "account deletion").await;
     let submit = lars.find("main form[action='/me/delete'] button[type=submit]").await;
     submit.click().await.unwrap();
     lars.find("#confirm-error").await; // not ticked: the form says so and nothing happens
@@ -90,7 +90,7 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
     db.set_time("session", "created_at", chrono::Utc::now() - chrono::Duration::minutes(30), "true").await;
     jens.goto("/me/delete").await;
     assert!(jens.main_text().await.contains("logge ind igen"));
-    audit_in_both_languages(&jens, "deletion asking for a fresh sign-in").await;
+    audit_in_every_language(&jens, "deletion asking for a fresh sign-in").await;
 
     // The admin reads the trail; the statements are there for everyone.
     let admin = Browser::start("3-admin", &server.base, &shots, Setup::default()).await;
@@ -98,11 +98,11 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
     admin.goto("/admin/audit").await;
     admin.find("tr[data-kind='account_deleted']").await;
     admin.screenshot("05-audit").await;
-    audit_in_both_languages(&admin, "audit trail").await;
+    audit_in_every_language(&admin, "audit trail").await;
     for path in ["/privacy", "/accessibility"] {
         admin.click(&format!("footer a[href='{path}']")).await;
         admin.wait_until(path, || async { admin.path().await == path }).await;
-        audit_in_both_languages(&admin, path).await;
+        audit_in_every_language(&admin, path).await;
     }
     assert!(admin.main_text().await.contains("Bibliotekernes Alliance"));
 

@@ -6,7 +6,7 @@
 //! results appear live when the round closes; a room message is recorded as a decision and an
 //! action is given to a leader, both appearing live; when the salon has ended the summary is
 //! sent and arrives by mail; the salon after it shows the open action. Every new page is audited
-//! with axe-core in Danish and English.
+//! with axe-core in all five languages.
 //!
 //! Screenshots go to `target/browser/strategy-<backend>/`.
 
@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::browser::{self, Browser, Setup, audit_in_both_languages, backend, bodies, local_in, mark_page, page_was_not_reloaded, sign_in};
+use common::browser::{self, Browser, Setup, audit_in_every_language, backend, bodies, local_in, mark_page, page_was_not_reloaded, sign_in};
 use common::*;
 use fantoccini::key::Key;
 
@@ -53,7 +53,7 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     lars.click("main form[action='/series/1/themes'] button[type=submit]").await;
     lars.wait_until("the new theme's page", || async { lars.path().await.starts_with("/themes/") }).await;
     let theme_path = lars.path().await;
-    audit_in_both_languages(&lars, "theme (leader)").await;
+    audit_in_every_language(&lars, "theme (leader)").await;
     sofie.goto(&theme_path).await;
     sofie.click(&format!("form[action='{theme_path}/support'] button[type=submit]")).await;
     sofie.find(&format!("form[action='{theme_path}/withdraw']")).await;
@@ -128,7 +128,7 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     focused.send_keys(&Key::Enter).await.unwrap();
     sofie.wait_until("the ballot saved", || async { sofie.texts(&format!("{ballot} .ballot-status")).await.first().is_some_and(|t| t.starts_with("Dine point er gemt")) }).await;
     assert!(page_was_not_reloaded(&sofie).await, "the ballot went over the websocket");
-    audit_in_both_languages(&sofie, "room with a ballot").await;
+    audit_in_every_language(&sofie, "room with a ballot").await;
     sofie.goto(&format!("/salons/{next}/room")).await;
     mark_page(&sofie).await;
     assert_eq!(db.count(&format!("select cast(sum(points) as bigint) from ballot_point where round_id = {round}")).await, 10);
@@ -145,7 +145,7 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     assert_eq!(labels, [THEME, "Fælles e-bøger", "Kompetencer"]);
     assert_eq!(points, ["4", "3", "3"], "the totals of both ballots");
     lars.screenshot("02-results-in-room").await;
-    audit_in_both_languages(&lars, "room with results").await;
+    audit_in_every_language(&lars, "room with results").await;
     lars.goto(&format!("/salons/{next}/room")).await;
     mark_page(&lars).await;
 
@@ -182,10 +182,10 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     assert!(summary.contains(proposal) && summary.contains("Oplæg om fælles lånerdata") && summary.contains("Hvad prioriterer vi først?"), "{summary}");
     wait_for_mails_to(&mail_dir, SOFIE, 1).await;
     organiser.goto(&format!("/salons/{next}/summary")).await;
-    audit_in_both_languages(&organiser, "summary (sent)").await;
+    audit_in_every_language(&organiser, "summary (sent)").await;
     organiser.goto("/series/1/board").await;
     assert!(organiser.main_text().await.contains("Oplæg om fælles lånerdata"), "the action on the strategy board");
-    audit_in_both_languages(&organiser, "strategy board").await;
+    audit_in_every_language(&organiser, "strategy board").await;
 
     // The series' salon after it shows what is still open from last time.
     let upcoming: Vec<serde_json::Value> = setup.get("/api/v1/salons").await.json().await.unwrap();
@@ -199,7 +199,7 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     sofie.goto(&format!("/salons/{following}")).await;
     let section = sofie.find("section[aria-labelledby='last-time']").await.text().await.unwrap();
     assert!(section.contains("Oplæg om fælles lånerdata"), "the open action from last time: {section}");
-    audit_in_both_languages(&sofie, "salon page with last time").await;
+    audit_in_every_language(&sofie, "salon page with last time").await;
     sofie.screenshot("04-from-last-time").await;
 
     for b in [organiser, lars, sofie] {

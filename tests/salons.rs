@@ -287,13 +287,18 @@ async fn times_show_in_the_salons_zone_across_a_dst_change_and_in_the_readers(db
     let summer = create_salon(&org, &[("starts_at", "2027-03-28T10:00"), ("ends_at", "2027-03-28T13:00")], true).await;
     let (_, w) = app.client().get_text(&format!("/salons/{winter}")).await;
     let (_, s) = app.client().get_text(&format!("/salons/{summer}")).await;
-    assert!(w.contains("datetime=\"2027-03-27T09:00:00+00:00\"") && w.contains("lørdag 27. marts 2027, 10.00"), "{w}");
-    assert!(s.contains("datetime=\"2027-03-28T08:00:00+00:00\"") && s.contains("søndag 28. marts 2027, 10.00"), "{s}");
+    assert!(w.contains("datetime=\"2027-03-27T09:00:00+00:00\"") && w.contains("lørdag 27. marts 2027 kl. 10.00"), "{w}");
+    assert!(s.contains("datetime=\"2027-03-28T08:00:00+00:00\"") && s.contains("søndag 28. marts 2027 kl. 10.00"), "{s}");
     assert!(!s.contains("I din tidszone"));
 
-    // Aino reads in Helsinki time (an hour ahead all year).
+    // Aino reads Finnish, in Helsinki time (an hour ahead all year); in English it reads the
+    // English way.
     db.execute("update person set time_zone = 'Europe/Helsinki' where email = 'aino.virtanen@kirjastot.example'").await;
     let aino = app.signed_in("aino.virtanen@kirjastot.example").await;
+    let (_, s) = aino.get_text(&format!("/salons/{summer}")).await;
+    assert!(s.contains("Omalla aikavyöhykkeelläsi (Helsinki):"), "{s}");
+    assert!(s.contains("sunnuntaina 28. maaliskuuta 2027 klo 11.00") && s.contains("<span class=\"agenda-time\">9.00</span>"), "{s}");
+    db.execute("update person set locale = 'en' where email = 'aino.virtanen@kirjastot.example'").await;
     let (_, s) = aino.get_text(&format!("/salons/{summer}")).await;
     assert!(s.contains("In your time zone (Helsinki):"), "{s}");
     assert!(s.contains("Sunday 28 March 2027, 11:00"));

@@ -56,7 +56,7 @@ pub const PEOPLE: &[DemoPerson] = &[
     DemoPerson { email: "jens.riis@kombit.example", name: "Jens Riis", title: "Programchef", role: Role::Member, locale: Locale::Da, org: "KOMBIT" },
     DemoPerson { email: "sofie.aa@ddf.example", name: "Sofie Aagaard", title: "Leder", role: Role::Member, locale: Locale::Da, org: "DDF" },
     DemoPerson { email: "ingrid.solberg@bibliotek24.example", name: "Ingrid Solberg", title: "Daglig leder", role: Role::Member, locale: Locale::Nb, org: "B24" },
-    DemoPerson { email: "aino.virtanen@kirjastot.example", name: "Aino Virtanen", title: "Consortium director", role: Role::Member, locale: Locale::En, org: "FI-PL" },
+    DemoPerson { email: "aino.virtanen@kirjastot.example", name: "Aino Virtanen", title: "Konsortion johtaja", role: Role::Member, locale: Locale::Fi, org: "FI-PL" },
 ];
 
 pub const SERIES_TITLE: &str = "Samtalesaloner: bibliotekernes digitale fremtid";

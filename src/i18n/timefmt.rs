@@ -8,34 +8,54 @@ use chrono_tz::Tz;
 use maud::{Markup, html};
 use rust_i18n::t;
 
+use super::Locale;
+
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// A language's day and month names and date pattern, read from the translations once: the
-/// front page formats hundreds of dates, and a lookup per name showed in the benchmark.
+/// A language's day and month names, date pattern and clock format, read from the
+/// translations once: the front page formats hundreds of dates, and a lookup per name showed in
+/// the benchmark.
 struct Names {
     weekdays: Vec<String>,
     months: Vec<String>,
     pattern: String,
+    /// A strftime pattern: "%H.%M" (Danish, Norwegian, Swedish), "%-H.%M" (Finnish), "%H:%M".
+    clock: Vec<chrono::format::Item<'static>>,
+    /// Between a date and its time: ", " or " kl. " / " klo ".
+    at: String,
 }
 
 impl Names {
     fn load(l: &str) -> Names {
+        // A clock pattern that is not strftime falls back to 24-hour "09:00" (and a test fails).
+        let pattern = t!("time.clock", locale = l).to_string();
+        let items: Vec<_> = chrono::format::StrftimeItems::new(&pattern).parse_to_owned().unwrap_or_default();
+        let clock = if items.is_empty() { chrono::format::StrftimeItems::new("%H:%M").parse_to_owned().unwrap_or_default() } else { items };
         Names {
             weekdays: WEEKDAYS.iter().map(|d| t!(format!("time.weekday.{d}"), locale = l).to_string()).collect(),
             months: (1..=12).map(|m| t!(format!("time.month.{m}"), locale = l).to_string()).collect(),
             pattern: t!("time.date", locale = l).to_string(),
+            clock,
+            at: t!("time.at", locale = l).to_string(),
         }
     }
 }
 
-static DA: LazyLock<Names> = LazyLock::new(|| Names::load("da"));
-static EN: LazyLock<Names> = LazyLock::new(|| Names::load("en"));
+static NAMES: LazyLock<Vec<(&'static str, Names)>> =
+    LazyLock::new(|| Locale::OFFERED.into_iter().map(|l| (l.code(), Names::load(l.code()))).collect());
 
 fn names(l: &str) -> &'static Names {
-    if l == "da" { &DA } else { &EN }
+    let all = &*NAMES;
+    all.iter().find(|(code, _)| *code == l).or_else(|| all.first()).map(|(_, n)| n).unwrap_or_else(|| unreachable_names())
 }
 
-/// "tirsdag 10. marts 2027" / "Tuesday 10 March 2027".
+/// Never reached: OFFERED is not empty. A fixed English set keeps the signature total.
+fn unreachable_names() -> &'static Names {
+    static EMPTY: LazyLock<Names> = LazyLock::new(|| Names::load("en"));
+    &EMPTY
+}
+
+/// "tirsdag 10. marts 2027" / "tisdag 10 mars 2027" / "tiistaina 10. maaliskuuta 2027".
 pub fn date(at: &DateTime<Tz>, l: &str) -> String {
     let n = names(l);
     let weekday = n.weekdays.get(at.weekday().num_days_from_monday() as usize).map(String::as_str).unwrap_or("");
@@ -47,9 +67,22 @@ pub fn date(at: &DateTime<Tz>, l: &str) -> String {
         .replace("%{year}", &at.year().to_string())
 }
 
-/// "09.00" in Danish, "09:00" in English.
+/// "09.00" in Danish, "9.00" in Finnish, "09:00" in English.
 pub fn clock(at: &DateTime<Tz>, l: &str) -> String {
-    at.format(if l == "da" { "%H.%M" } else { "%H:%M" }).to_string()
+    at.format_with_items(names(l).clock.iter()).to_string()
+}
+
+/// A time of day written "HH:MM" (an agenda item's start) as the language writes it.
+pub fn hhmm(value: &str, l: &str) -> String {
+    match chrono::NaiveTime::parse_from_str(value, "%H:%M") {
+        Ok(t) => t.format_with_items(names(l).clock.iter()).to_string(),
+        Err(_) => value.to_string(),
+    }
+}
+
+/// A date and its time: "mandag 14. desember 2026 kl. 09.00".
+pub fn date_and_clock(at: &DateTime<Tz>, l: &str) -> String {
+    format!("{}{}{}", date(at, l), names(l).at, clock(at, l))
 }
 
 /// A start and an end in one zone: "tirsdag 10. marts 2027, 09.00–12.30", or both dates when
@@ -59,11 +92,10 @@ pub fn span(starts: &DateTime<Utc>, ends: &DateTime<Utc>, tz: Tz, l: &str) -> Ma
     let e = ends.with_timezone(&tz);
     let same_day = s.date_naive() == e.date_naive();
     html! {
-        time datetime=(starts.to_rfc3339()) { (date(&s, l)) ", " (clock(&s, l)) }
+        time datetime=(starts.to_rfc3339()) { (date_and_clock(&s, l)) }
         "–"
         time datetime=(ends.to_rfc3339()) {
-            @if !same_day { (date(&e, l)) ", " }
-            (clock(&e, l))
+            @if same_day { (clock(&e, l)) } @else { (date_and_clock(&e, l)) }
         }
     }
 }

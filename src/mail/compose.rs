@@ -286,15 +286,10 @@ fn invite_calendar(
 
 
 
-/// "tirsdag 10. marts 2027 kl. 09.00 (Copenhagen)" for mail text.
+/// "mandag 14. desember 2026 kl. 09.00 (Oslo)" for mail text, in the reader's language.
 pub(super) fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
     let tz = salon.tz();
     let start = salon.starts_at.with_timezone(&tz);
-    format!(
-        "{}, {} ({})",
-        crate::i18n::timefmt::date(&start, l),
-        crate::i18n::timefmt::clock(&start, l),
-        crate::i18n::timefmt::zone_label(tz)
-    )
+    format!("{} ({})", crate::i18n::timefmt::date_and_clock(&start, l), crate::i18n::timefmt::zone_label(tz))
 }
 

@@ -20,6 +20,7 @@ use super::views::{csrf_field, page};
 use crate::app::SharedApp;
 use crate::domain::salon::Status;
 use crate::domain::Email;
+use crate::i18n::Locale;
 use crate::ids::PersonId;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::{self, InviteKind};
@@ -69,6 +70,8 @@ struct Selection {
     people: BTreeSet<PersonId>,
     organisations: BTreeSet<String>,
     pasted: String,
+    /// The language of people created from pasted addresses (None: the organiser's).
+    new_locale: Option<Locale>,
 }
 
 async fn render(app: &SharedApp, ctx: &Ctx, me: &Person, salon: &Salon, sel: &Selection, error: Option<String>) -> AppResult<Markup> {
@@ -116,6 +119,15 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &Person, salon: &Salon, sel: &Se
                     label for="pasted" { (t!("invite.pasted", locale = l)) }
                     p class="hint" id="pasted-hint" { (t!("invite.pasted_hint", locale = l)) }
                     textarea id="pasted" name="pasted" rows="5" aria-describedby="pasted-hint" aria-invalid=[error.as_ref().map(|_| "true")] { (sel.pasted) }
+                }
+                div class="field" {
+                    label for="new_locale" { (t!("invite.new_locale", locale = l)) }
+                    p class="hint" id="new_locale-hint" { (t!("invite.new_locale_hint", locale = l)) }
+                    select id="new_locale" name="new_locale" aria-describedby="new_locale-hint" {
+                        @for lang in Locale::OFFERED {
+                            option value=(lang.code()) lang=(lang.code()) selected[sel.new_locale.unwrap_or(ctx.locale) == lang] { (lang.native_name()) }
+                        }
+                    }
                 }
                 div { button type="submit" { (t!("invite.send", locale = l)) } }
             }
@@ -175,6 +187,8 @@ pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organis
                 sel.organisations.insert(v.into_owned());
             }
             "pasted" => sel.pasted = v.into_owned(),
+            // An unknown language keeps the default: the organiser's own.
+            "new_locale" => sel.new_locale = Locale::from_code(&v),
             _ => {}
         }
     }
@@ -191,7 +205,7 @@ pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organis
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&app, &ctx, &me, &salon, &sel, Some(message)).await?).into_response());
     }
 
-    let who = Invitees { people: sel.people.clone(), organisations: sel.organisations.clone(), pasted, new_people_locale: ctx.locale };
+    let who = Invitees { people: sel.people.clone(), organisations: sel.organisations.clone(), pasted, new_people_locale: sel.new_locale.unwrap_or(ctx.locale) };
     let sent = invitations::invite(&app, &salon, &who, &me).await?;
     Ok(Redirect::to(&format!("/salons/{}/participants?invited={sent}", salon.id)).into_response())
 }

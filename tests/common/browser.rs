@@ -249,9 +249,18 @@ impl Browser {
         assert!(result["passes"].as_u64().unwrap_or(0) > 0, "axe-core ran its rules on {page}");
     }
 
-    /// Switch the page's language with the language buttons in the page header.
+    /// Switch the page's language with the language buttons in the page header, by keyboard:
+    /// the button gets the focus and Enter presses it (the form posts; no JavaScript needed).
     pub async fn switch_language(&self, lang: &str) {
-        self.click(&format!("form.lang-switch button[value='{lang}']")).await;
+        let selector = format!("form.lang-switch button[value='{lang}']");
+        self.find(&selector).await;
+        self.client
+            .execute("document.querySelector(arguments[0]).focus(); return true;", vec![selector.clone().into()])
+            .await
+            .unwrap();
+        let focused = self.client.active_element().await.unwrap();
+        assert_eq!(focused.attr("value").await.unwrap().as_deref(), Some(lang), "the {lang} button has the focus");
+        focused.send_keys("\u{E007}").await.unwrap(); // Enter
         self.wait_until("the page in the new language", || async {
             let l: Value = self.client.execute("return document.documentElement.lang;", vec![]).await.unwrap();
             l == lang
@@ -310,11 +319,14 @@ pub fn local_in(minutes: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::minutes(minutes)).with_timezone(&chrono_tz::Europe::Copenhagen).format("%Y-%m-%dT%H:%M").to_string()
 }
 
-/// Audit the page in Danish, then switch to English, audit the same page again, and switch back.
-pub async fn audit_in_both_languages(b: &Browser, page: &str) {
+/// Audit the page in every interface language: Danish first, then each other language by the
+/// switch in the page header (by keyboard), and back to Danish.
+pub async fn audit_in_every_language(b: &Browser, page: &str) {
     b.audit(&format!("{page} (da)")).await;
-    b.switch_language("en").await;
-    b.audit(&format!("{page} (en)")).await;
+    for lang in ["nb", "sv", "fi", "en"] {
+        b.switch_language(lang).await;
+        b.audit(&format!("{page} ({lang})")).await;
+    }
     b.switch_language("da").await;
 }
 

@@ -84,7 +84,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     html! {
             div class="room"
                 data-room-ws=(format!("/salons/{}/room/ws?room={}", salon.id, room.id))
-                data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name()) data-former=(t!("people.former", locale = l))
+                data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name()) data-former=(t!("people.former", locale = l)) data-clock=(t!("time.clock", locale = l))
                 data-csrf=(ctx.csrf)
                 data-label-sending=(t!("room.sending", locale = l))
                 data-label-sent=(t!("room.sent", locale = l))
@@ -160,7 +160,7 @@ fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                 ol {
                     @for (i, item) in d.agenda.iter().enumerate() {
                         li class=(if Some(i) == current { "current" } else { "" }) aria-current=[(Some(i) == current).then_some("true")] {
-                            @if let Some(tm) = &item.start_time { span class="agenda-time" { (if l == "da" { tm.replace(':', ".") } else { tm.clone() }) } " " }
+                            @if let Some(tm) = &item.start_time { span class="agenda-time" { (crate::i18n::timefmt::hhmm(tm, l)) } " " }
                             (item.title)
                             @if Some(i) == current { " " span class="badge" { (t!("room.now", locale = l)) } }
                         }

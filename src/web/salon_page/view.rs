@@ -28,7 +28,8 @@ pub fn salon(app: &SharedApp, ctx: &Ctx, data: &SalonData, panel: &Panel) -> Mar
             @if let Some(n) = &panel.notice { p class="notice" role="status" { (n) } }
             @if let Some(e) = &panel.error { div class="error-summary" role="alert" { p { (e) } } }
             @if let Some(s) = &data.series { p class="kicker" { a href=(format!("/series/{}", s.id)) { (s.title) } } }
-            h1 { (salon.title) }
+            // The salon's own words are in its organiser's language: marked where it differs.
+            h1 lang=[text_lang(ctx, data)] { (salon.title) }
             @match salon.status() {
                 Status::Cancelled => { p class="banner banner-cancelled" role="note" { strong { (t!("salon.cancelled_banner", locale = l)) } } }
                 Status::Draft => { p class="banner" role="note" { (t!("salon.draft_banner", locale = l)) } }
@@ -106,18 +107,24 @@ fn facts(ctx: &Ctx, data: &SalonData, may_see_link: bool) -> Markup {
                 dt { (t!("salon.deadline", locale = l)) }
                 dd {
                     @let local = d.with_timezone(&tz);
-                    time datetime=(d.to_rfc3339()) { (timefmt::date(&local, l)) ", " (timefmt::clock(&local, l)) }
+                    time datetime=(d.to_rfc3339()) { (timefmt::date_and_clock(&local, l)) }
                 }
             }
         }
     }
 }
 
+/// The language of the salon's own title and description (its organiser's), when it is not the
+/// page's: screen readers then read them with the right voice.
+fn text_lang(ctx: &Ctx, data: &SalonData) -> Option<&'static str> {
+    data.organiser.as_ref().map(|o| o.locale()).filter(|l| *l != ctx.locale).map(|l| l.code())
+}
+
 fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
     let l = ctx.lang();
     html! {
         @if !data.salon.description.is_empty() {
-            section class="description" {
+            section class="description" lang=[text_lang(ctx, data)] {
                 @for para in data.salon.description.split("\n\n") { p { (para) } }
             }
         }
@@ -149,7 +156,7 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                     ol class="agenda" {
                         @for item in &data.agenda {
                             li {
-                                @if let Some(tm) = &item.start_time { span class="agenda-time" { (if l == "da" { tm.replace(':', ".") } else { tm.clone() }) } " " }
+                                @if let Some(tm) = &item.start_time { span class="agenda-time" { (timefmt::hhmm(tm, l)) } " " }
                                 strong { (item.title) }
                                 @if !item.note.is_empty() { span class="agenda-note" { " – " (item.note) } }
                             }
