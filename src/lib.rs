@@ -43,8 +43,9 @@
 //!   into handlers and `view`; the room's strategy panel is `room/strategy.rs`); data
 //!   protection: `my_data` (export, deletion, sign out everywhere), `audit` (the trail for
 //!   admins), `statements` (`/privacy`, `/accessibility`).
-//! - [`i18n`]: languages; the texts are in `locales/app.yml`; `timefmt` writes dates and times
-//!   for pages and mails alike.
+//! - [`i18n`]: the five languages (`Locale`); the texts are in `locales/` (`app.yml`: Danish
+//!   and English side by side; `nb.yml`, `sv.yml`, `fi.yml`: one file per other language);
+//!   `timefmt` writes dates and times as each language does, for pages and mails alike.
 //! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), with its series'
 //!   strategy work (`demo/strategy.rs`).
 //! - `bin/bench.rs`, `bin/roomload.rs`, `benches/`: benchmark helpers and load generators
