@@ -10,6 +10,10 @@ use salon::i18n::Locale;
 use salon::store::{login_tokens, organisations, people};
 use tokio_util::sync::CancellationToken;
 
+/// See Cargo.toml: memory freed after a burst of connections goes back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "salon", version, about = "Conversation salons for library leaders")]
 struct Cli {
