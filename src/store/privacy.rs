@@ -9,7 +9,9 @@ use super::{Conn, execute, on_conn, rows};
 use crate::domain::time::now;
 use crate::ids::{MessageId, PersonId, SalonId};
 
-/// The query for one section of the export, and the type of its rows.
+/// The query for one section of the export, and the type of its rows. Every query takes both
+/// the person's id ($1) and address ($2); one that needs only one still names the other
+/// (`$2 <> ''`, `$1 > 0`), so both binds always belong to the statement on both backends.
 macro_rules! section {
     ($(#[$doc:meta])* $fn:ident -> $row:ident { $($field:ident: $ty:ty),* $(,)? } = $sql:expr) => {
         $(#[$doc])*
