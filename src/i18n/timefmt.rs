@@ -85,6 +85,15 @@ pub fn date_and_clock(at: &DateTime<Tz>, l: &str) -> String {
     format!("{}{}{}", date(at, l), names(l).at, clock(at, l))
 }
 
+/// A list as the language writes it: "A, B og C", "A, B och C", "A, B ja C", "A, B and C".
+pub fn list(items: &[String], l: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), t!("list.and", locale = l)),
+    }
+}
+
 /// A start and an end in one zone: "tirsdag 10. marts 2027, 09.00–12.30", or both dates when
 /// the salon runs over midnight.
 pub fn span(starts: &DateTime<Utc>, ends: &DateTime<Utc>, tz: Tz, l: &str) -> Markup {
@@ -103,4 +112,19 @@ pub fn span(starts: &DateTime<Utc>, ends: &DateTime<Utc>, tz: Tz, l: &str) -> Ma
 /// The zone's name as shown: "Europe/Copenhagen" -> "Copenhagen".
 pub fn zone_label(tz: Tz) -> String {
     tz.name().rsplit('/').next().unwrap_or(tz.name()).replace('_', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list;
+
+    #[test]
+    fn lists_end_with_each_languages_and() {
+        let three: Vec<String> = ["KB", "DDF", "KOMBIT"].map(String::from).to_vec();
+        assert_eq!(list(&three, "da"), "KB, DDF og KOMBIT");
+        assert_eq!(list(&three, "sv"), "KB, DDF och KOMBIT");
+        assert_eq!(list(&three, "fi"), "KB, DDF ja KOMBIT");
+        assert_eq!(list(&three[..1], "en"), "KB");
+        assert_eq!(list(&[], "nb"), "");
+    }
 }

@@ -70,7 +70,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
         html! {
             p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
             h1 { (t!("outcome.heading", locale = l)) }
-            @if !takers.is_empty() { p { (t!("outcome.note_takers", locale = l)) " " (takers.join(", ")) } }
+            @if !takers.is_empty() { p { (t!("outcome.note_takers", locale = l)) " " (crate::i18n::timefmt::list(&takers, l)) } }
             (form::summary(errors, l))
             section aria-labelledby="decisions" {
                 h2 id="decisions" { (t!("outcome.decisions", locale = l)) }

@@ -149,7 +149,7 @@ async fn render_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, r: &Round, orga
                 (results(l, r, &options, voters))
                 @if !organisations.is_empty() {
                     p { (t!("round.organisations", locale = l)) " "
-                        @for (i, (_, name, country)) in organisations.iter().enumerate() { @if i > 0 { ", " } (name) " (" (country) ")" } }
+                        (crate::i18n::timefmt::list(&organisations.iter().map(|(_, name, country)| format!("{name} ({country})")).collect::<Vec<_>>(), l)) }
                 }
             } @else {
                 p { (t!("round.results_hidden", locale = l, n = voters)) }
