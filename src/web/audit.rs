@@ -1,15 +1,14 @@
 //! The audit trail for admins (`/admin/audit`): filter by person and by kind, download as CSV.
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::{Markup, html};
 use rust_i18n::t;
 use serde::Deserialize;
 
 use super::auth::Admin;
 use super::context::Ctx;
-use super::participants::push_row;
+use super::participants::{csv_download, push_row};
 use super::views::{page, utc_time};
 use crate::app::SharedApp;
 use crate::domain::audit::Kind;
@@ -159,12 +158,5 @@ pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, _a: Admin, Query(q): Qu
             ],
         );
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"salon-audit.csv\"".to_string()),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(csv_download("salon-audit.csv", out))
 }

@@ -192,15 +192,13 @@ pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organise
             ],
         );
     }
-    let filename = format!("participants-salon-{}.csv", salon.id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(csv_download(&format!("participants-salon-{}.csv", salon.id), out))
+}
+
+/// A CSV file to download (Excel reads the UTF-8 byte-order mark the callers start with).
+pub(super) fn csv_download(filename: &str, body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\""))], body)
+        .into_response()
 }
 
 pub(super) fn push_row(out: &mut String, fields: &[String]) {
@@ -209,7 +207,6 @@ pub(super) fn push_row(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
-/// Quote a field; neutralise spreadsheet formulas (a name starting with "=" must not run).
 /// The organiser's small form to record an answer on someone's behalf.
 fn answer_form(ctx: &Ctx, salon: crate::ids::SalonId, p: &Participant) -> Markup {
     let l = ctx.lang();
@@ -229,6 +226,7 @@ fn answer_form(ctx: &Ctx, salon: crate::ids::SalonId, p: &Participant) -> Markup
     }
 }
 
+/// Quote a field; neutralise spreadsheet formulas (a name starting with "=" must not run).
 pub(super) fn csv_field(value: &str) -> String {
     let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
     format!("\"{}\"", safe.replace('"', "\"\""))

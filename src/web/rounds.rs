@@ -288,13 +288,5 @@ pub async fn csv(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): 
     for o in rounds::options(&app.db, r.id).await? {
         out.push_str(&format!("{},{}\r\n", super::participants::csv_field(&o.label), o.points));
     }
-    let name = format!("round-{}-{}.csv", salon.id, r.id);
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(super::participants::csv_download(&format!("round-{}-{}.csv", salon.id, r.id), out))
 }
