@@ -77,11 +77,11 @@ pub mod i18n;
 pub mod ids;
 pub mod mail;
 pub mod rooms;
+pub mod server;
 pub mod store;
 pub mod usecases;
 pub mod web;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -135,7 +135,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
     let depth = store::outbox::depth(&db).await.context("could not read the outbox")?;
     let metrics = metrics_handle()?;
     metrics::gauge!("salon_outbox_depth").set(depth as f64);
-    let (room_rate, room_buffer) = (config.room_rate, config.room_buffer);
+    let room_rate = config.room_rate;
     Ok(Arc::new(App {
         config,
         db,
@@ -145,7 +145,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         metrics,
         front_page_cache: Default::default(),
         board_cache: Default::default(),
-        hub: Arc::new(rooms::Hub::new(room_buffer, std::time::Duration::from_secs(1))),
+        hub: Arc::new(rooms::Hub::new(std::time::Duration::from_secs(1))),
         results_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),
         shutdown: CancellationToken::new(),
@@ -187,9 +187,7 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
         linked.cancelled().await;
         app_shutdown.cancel();
     });
-    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move { server_shutdown.cancelled().await })
-        .await;
+    let served = server::serve(listener, router, server_shutdown).await;
     // However the server ended, stop the background services too.
     shutdown.cancel();
     background::join("outbox", worker).await;

@@ -59,7 +59,8 @@ pub struct Settings {
     /// Room messages a person may post per second (bursts of four times that).
     #[arg(long, env = "SALON_ROOM_RATE", default_value = "2", global = true)]
     pub room_rate: String,
-    /// Events a slow room connection may fall behind before it resynchronises from the database.
+    /// Frames a slow room connection may have waiting (beyond what its kernel buffer holds)
+    /// before it is left to catch up from the recent messages or the database.
     #[arg(long, env = "SALON_ROOM_BUFFER", default_value = "256", global = true)]
     pub room_buffer: String,
     /// Trust X-Forwarded-For from a reverse proxy for client addresses (rate limits, logs).

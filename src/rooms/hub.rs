@@ -13,11 +13,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 
 use super::bridge::{Note, What};
 use super::protocol::{self, Person};
 use super::recent::Recent;
+use super::socket::Socket;
+use super::writer::{self, Out};
 pub use super::recent::Change;
 
 /// How many people a presence frame names; the others are only counted.
@@ -47,7 +49,14 @@ pub struct Online {
 }
 
 struct Room {
-    tx: broadcast::Sender<Event>,
+    /// To the room's writer (`rooms::writer`), which writes each event to every socket here.
+    out: mpsc::UnboundedSender<Out>,
+    /// The writer's end, until the first connection starts the writer: before that, events
+    /// are not sent (nobody would read them).
+    inbox: Option<mpsc::UnboundedReceiver<Out>>,
+    /// How many events were published here: a connection that catches up reads until this
+    /// stops moving (see `Socket::go_live`).
+    published: u64,
     /// Who is here on this instance: person -> (who, open connections).
     online: HashMap<PersonId, (Person, usize)>,
     /// Who is here on other instances, by instance id.
@@ -81,7 +90,6 @@ enum Presence {
 /// The rooms of this process. The std `Mutex` guards only map updates and is never held across
 /// an `.await`.
 pub struct Hub {
-    capacity: usize,
     presence_every: Duration,
     instance: String,
     rooms: Mutex<HashMap<RoomId, Room>>,
@@ -90,12 +98,10 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// `capacity`: how many events a slow receiver may fall behind before it must resync.
     /// `presence_every`: the shortest gap between two presence frames in a small room (larger
     /// rooms wait longer: one more interval per thousand people, at most ten seconds).
-    pub fn new(capacity: usize, presence_every: Duration) -> Hub {
+    pub fn new(presence_every: Duration) -> Hub {
         Hub {
-            capacity: capacity.max(1),
             presence_every,
             instance: uuid::Uuid::new_v4().simple().to_string(),
             rooms: Mutex::new(HashMap::new()),
@@ -114,14 +120,18 @@ impl Hub {
 
     fn with_room<T>(&self, room: RoomId, f: impl FnOnce(&mut Room) -> T) -> T {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        let capacity = self.capacity;
-        let entry = rooms.entry(room).or_insert_with(|| Room {
-            tx: broadcast::channel(capacity).0,
+        let entry = rooms.entry(room).or_insert_with(|| {
+            let (out, inbox) = mpsc::unbounded_channel();
+            Room {
+                out,
+                inbox: Some(inbox),
+                published: 0,
             online: HashMap::new(),
             remote: HashMap::new(),
             presence: PresenceState::default(),
-            recent: Recent::default(),
-            posting: Arc::new(tokio::sync::Mutex::new(())),
+                recent: Recent::default(),
+                posting: Arc::new(tokio::sync::Mutex::new(())),
+            }
         });
         f(entry)
     }
@@ -134,8 +144,20 @@ impl Hub {
         self.with_room(room, |r| r.posting.clone())
     }
 
-    pub fn subscribe(&self, room: RoomId) -> broadcast::Receiver<Event> {
-        self.with_room(room, |r| r.tx.subscribe())
+    /// A connection's socket joins the room's writer (started with the first). The socket is
+    /// behind until its task has sent the history and calls `Socket::go_live`.
+    pub fn attach(&self, room: RoomId, socket: &Arc<Socket>) {
+        self.with_room(room, |r| {
+            if let Some(inbox) = r.inbox.take() {
+                tokio::spawn(writer::run(inbox));
+            }
+            let _ = r.out.send(Out::Join(Arc::downgrade(socket)));
+        });
+    }
+
+    /// How many events this room has published (see `Room::published`).
+    pub fn published(&self, room: RoomId) -> u64 {
+        self.with_room(room, |r| r.published)
     }
 
     /// Publish to this instance's connections and relay to the others.
@@ -164,8 +186,11 @@ impl Hub {
                 Event::Presence(json) => r.recent.presence(json),
                 Event::Notice { key, json } => r.recent.notice(key, json),
             }
-            // No receivers is fine: nobody is connected here.
-            let _ = r.tx.send(event);
+            r.published += 1;
+            // Sent under the lock, so the writer gets events in the order they were published.
+            if r.inbox.is_none() {
+                let _ = r.out.send(Out::Event(event));
+            }
         });
     }
 
@@ -173,7 +198,7 @@ impl Hub {
     /// rooms (a series has many rooms, few of them live), without making an entry for the rest.
     pub fn is_live(&self, room: RoomId) -> bool {
         let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        rooms.get(&room).is_some_and(|r| r.tx.receiver_count() > 0)
+        rooms.get(&room).is_some_and(|r| !r.online.is_empty())
     }
 
     /// Tell the other instances (if any) about something that happened in a room.
@@ -341,17 +366,18 @@ mod tests {
 
     #[tokio::test]
     async fn joins_close_together_make_one_presence_frame_with_everyone() {
-        let hub = Arc::new(Hub::new(64, Duration::from_millis(200)));
-        let mut rx = hub.subscribe(RoomId(1));
+        let hub = Arc::new(Hub::new(Duration::from_millis(200)));
+        // The room's events as its writer would get them.
+        let mut rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
         for id in 0..100 {
             hub.join(RoomId(1), person(id));
         }
         // The first join's frame at once, then one more with all hundred.
         let first = rx.recv().await.unwrap();
         let second = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.unwrap().unwrap();
-        assert!(matches!(rx.try_recv(), Err(broadcast::error::TryRecvError::Empty)));
-        let count = |e: Event| match e {
-            Event::Presence(json) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
+        assert!(matches!(rx.try_recv(), Err(mpsc::error::TryRecvError::Empty)));
+        let count = |e: Out| match e {
+            Out::Event(Event::Presence(json)) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
             _ => panic!("not a presence frame"),
         };
         assert_eq!(count(first), 1);

@@ -14,7 +14,10 @@ pub mod hub;
 pub mod protocol;
 pub mod recent;
 pub mod slots;
+pub mod socket;
 pub mod strategy;
+pub mod wire;
+pub mod writer;
 pub mod ws;
 
 pub use hub::Hub;

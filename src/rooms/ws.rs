@@ -9,24 +9,27 @@
 
 use crate::ids::{MessageId, RoomId, RoundId};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::ws::Utf8Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use futures_util::SinkExt;
+use bytes::Bytes;
+use hyper_util::rt::TokioIo;
 use serde::Deserialize;
-use tokio::sync::broadcast;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::{self, protocol::Role, protocol::WebSocketConfig, protocol::frame::coding::CloseCode};
 
 use super::access::{self, Access, Denied};
 use super::actions::{self, Outcome, Refused};
-use super::hub::Event;
 use super::protocol::{self, ClientFrame, Person};
 use super::slots::Slot;
+use super::socket::{Socket, Wire};
 use super::strategy;
+use super::wire;
 use crate::usecases::{self, rounds::Cast};
 use crate::app::SharedApp;
 use crate::domain::time::now;
@@ -55,13 +58,16 @@ const SESSION_COOKIE: &str = "salon_session";
 pub async fn upgrade(
     State(app): State<SharedApp>,
     jar: CookieJar,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<WsQuery>,
-    ws: WebSocketUpgrade,
+    mut request: Request,
 ) -> Response {
+    let accept = match wire::accept_key(request.method(), request.headers()) {
+        Ok(key) => key,
+        Err(refusal) => return refusal.into_response(),
+    };
     // Browsers always send Origin on a websocket handshake; another site's is refused.
-    if let Some(origin) = headers.get(header::ORIGIN)
+    if let Some(origin) = request.headers().get(header::ORIGIN)
         && origin.to_str().ok() != Some(app.config.origin().as_str())
     {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
@@ -81,6 +87,9 @@ pub async fn upgrade(
         Ok(Err(Denied::NotFound)) => return (StatusCode::NOT_FOUND, "no such room").into_response(),
         Err(e) => return crate::error::AppError::from(e).into_response(),
     };
+    let Some(upgrading) = request.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
+        return (StatusCode::UPGRADE_REQUIRED, "this connection cannot be upgraded").into_response();
+    };
     let Some(slot) = app.room_slots.take(user.id) else {
         return (StatusCode::TOO_MANY_REQUESTS, "too many open room connections").into_response();
     };
@@ -94,85 +103,106 @@ pub async fn upgrade(
         room,
         access,
         me,
-        last: q.after.unwrap_or_default(),
         session,
         locale: user.locale().code(),
         checked_at: Instant::now(),
-        behind: false,
         _slot: slot,
     };
-    // Small buffers: a room connection carries short frames, and tungstenite's defaults
-    // (128 KiB each way) would cost a quarter of a megabyte per person. The read buffer is
-    // also zero-filled up to its size before every read attempt, so small is cheaper too.
-    ws.max_message_size(16 * 1024)
-        .read_buffer_size(1024)
-        .write_buffer_size(4 * 1024)
-        .on_upgrade(move |socket| run(socket, connection, q.after))
+    tokio::spawn(async move {
+        let upgraded = match upgrading.await {
+            Ok(u) => u,
+            Err(e) => return tracing::debug!(error = %e, "websocket upgrade failed"),
+        };
+        // The socket itself (`server::serve` serves plain TCP connections): the room writer
+        // writes to it directly.
+        match upgraded.downcast::<TokioIo<TcpStream>>() {
+            Ok(parts) => run(parts.io.into_inner(), parts.read_buf, connection, q.after).await,
+            Err(_) => tracing::error!("a websocket upgrade on a connection that is not a TCP stream"),
+        }
+    });
+    Response::builder()
+        .status(StatusCode::SWITCHING_PROTOCOLS)
+        .header(header::CONNECTION, "upgrade")
+        .header(header::UPGRADE, "websocket")
+        .header(header::SEC_WEBSOCKET_ACCEPT, accept)
+        .body(axum::body::Body::empty())
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-async fn run(mut socket: WebSocket, mut connection: Connection, after: Option<MessageId>) {
+/// Client frames are short: a message is at most a few kilobytes of text.
+fn read_config() -> WebSocketConfig {
+    // Small buffers: tungstenite's defaults (128 KiB each way) would cost a quarter of a
+    // megabyte per person; the read buffer is also allocated up front. It writes only pongs
+    // and the answer to a close (to the socket's queue, at once).
+    WebSocketConfig::default().read_buffer_size(1024).write_buffer_size(0).max_message_size(Some(16 * 1024)).max_frame_size(Some(16 * 1024))
+}
+
+async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Option<MessageId>) {
     let app = connection.app.clone();
     let room_id = connection.room.id;
     let me = connection.me.clone();
-    // Subscribe before reading the history, so nothing falls between the two.
-    let mut events = app.hub.subscribe(room_id);
+    let socket = Arc::new(Socket::new(stream, app.config.room_buffer));
+    let mut client = tungstenite::WebSocket::from_raw_socket(Wire { socket: socket.clone(), early }, Role::Server, Some(read_config()));
+    // Into the room's writer first (it leaves the socket alone until it goes live), so nothing
+    // published falls between the history read and the live frames.
+    app.hub.attach(room_id, &socket);
     let online = app.hub.join(room_id, me.clone());
     metrics::gauge!("salon_room_connections").increment(1.0);
+    let mut live = Live { connection, socket: socket.clone() };
 
-    let mut ok = socket.send(WsMessage::Text(protocol::hello(room_id, &me, &online).into())).await.is_ok();
+    let hello = wire::text(&protocol::hello(room_id, &me, &online));
+    let mut ok = socket.send([hello]).await.is_ok();
     if ok {
         ok = match after {
-            Some(_) => Box::pin(connection.send_stored(&mut socket)).await,
-            None => Box::pin(connection.send_latest(&mut socket)).await,
+            Some(after) => Box::pin(live.send_stored(after)).await,
+            None => Box::pin(live.send_latest()).await,
         };
+    }
+    if ok {
+        ok = Box::pin(live.catch_up()).await;
     }
     let mut ping = tokio::time::interval(Duration::from_secs(25));
     ping.tick().await;
     // Made once: a fresh `cancelled()` per turn of the loop would lock the token's shared
-    // waiter list twice per delivery, for every connection.
+    // waiter list twice per turn.
     let shutdown = app.shutdown.cancelled();
     tokio::pin!(shutdown);
-    // One socket, not split into halves: only the `recv` branch borrows it while waiting, and
-    // each branch's body runs after the others are dropped (no lock per poll, as split needs).
     while ok {
+        let queued = socket.has_queued();
         tokio::select! {
-            frame = socket.recv() => match frame {
-                Some(Ok(WsMessage::Text(text))) => {
-                    // Boxed, like every database call here: an async fn's state is as large as its
-                    // largest await, and sqlx's futures are kilobytes; kept inline, they would
-                    // make every idle connection's task that large.
-                    let reply = Box::pin(connection.handle(&text)).await;
-                    for frame in reply.frames {
-                        if socket.send(WsMessage::Text(frame)).await.is_err() {
-                            ok = false;
-                        }
-                    }
-                    if let Some(denied) = reply.close {
-                        close(&mut socket, denied).await;
+            ready = socket.readable() => {
+                if ready.is_err() {
+                    break;
+                }
+                match Box::pin(live.read_frames(&mut client)).await {
+                    Read::More => {}
+                    Read::Closed => {
+                        let _ = socket.drain().await;
                         break;
                     }
                 }
-                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => break,
-                Some(Ok(_)) => {} // pings are answered by axum; binary frames are ignored
-            },
-            event = events.recv() => {
-                ok = Box::pin(connection.deliver(&mut socket, &mut events, event)).await;
+            }
+            ready = socket.writable(), if queued => {
+                ok = ready.is_ok() && socket.write_queued().is_ok();
+            }
+            _ = socket.woken() => {
+                if socket.is_behind() {
+                    ok = Box::pin(live.catch_up()).await;
+                }
             }
             _ = ping.tick() => {
-                if connection.checked_at.elapsed() >= RECHECK_IDLE
-                    && let Err(denied) = Box::pin(connection.recheck()).await
+                if live.connection.checked_at.elapsed() >= RECHECK_IDLE
+                    && let Err(denied) = Box::pin(live.connection.recheck()).await
                 {
-                    let frame = connection.error_frame(denied.code());
-                    let _ = socket.send(WsMessage::Text(frame)).await;
-                    close(&mut socket, denied).await;
+                    let frame = live.connection.error_frame(denied.code());
+                    let _ = socket.send([wire::text(&frame), wire::close(CloseCode::Policy, denied.code())]).await;
                     break;
                 }
-                if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() {
-                    break;
-                }
+                socket.push([wire::ping()]);
+                ok = socket.write_queued().is_ok();
             }
             _ = &mut shutdown => {
-                let _ = socket.send(WsMessage::Close(None)).await;
+                let _ = socket.send([wire::close(CloseCode::Away, "")]).await;
                 break;
             }
         }
@@ -181,11 +211,131 @@ async fn run(mut socket: WebSocket, mut connection: Connection, after: Option<Me
     metrics::gauge!("salon_room_connections").decrement(1.0);
 }
 
-/// Close a socket whose rights are gone (policy violation: the client should not reconnect
-/// blindly; room.js shows the error frame sent before it).
-async fn close(socket: &mut WebSocket, denied: Denied) {
-    let frame = CloseFrame { code: close_code::POLICY, reason: Utf8Bytes::from_static(denied.code()) };
-    let _ = socket.send(WsMessage::Close(Some(frame))).await;
+/// What reading the client's frames came to.
+enum Read {
+    More,
+    Closed,
+}
+
+/// A connection and its socket, once the socket is open.
+struct Live {
+    connection: Connection,
+    socket: Arc<Socket>,
+}
+
+impl Live {
+    /// Every frame the client has sent so far, each answered; then what tungstenite answers
+    /// itself (pongs) is written too.
+    async fn read_frames(&mut self, client: &mut tungstenite::WebSocket<Wire>) -> Read {
+        loop {
+            match client.read() {
+                Ok(tungstenite::Message::Text(text)) => {
+                    // Boxed, like every database call here: an async fn's state is as large as
+                    // its largest await, and sqlx's futures are kilobytes; kept inline, they
+                    // would make every idle connection's task that large.
+                    let reply = Box::pin(self.connection.handle(text.as_str(), self.socket.last())).await;
+                    self.socket.push(reply.frames.iter().map(|f| wire::text(f)));
+                    if let Some(denied) = reply.close {
+                        self.socket.push([wire::close(CloseCode::Policy, denied.code())]);
+                        return Read::Closed;
+                    }
+                }
+                Ok(tungstenite::Message::Close(_)) => {
+                    // tungstenite queued its answer; writing it is the caller's drain.
+                    let _ = client.flush();
+                    return Read::Closed;
+                }
+                Ok(_) => {} // pings are answered by tungstenite; pongs and binary frames are ignored
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(_) => return Read::Closed, // gone, or not speaking the protocol
+            }
+        }
+        let _ = client.flush();
+        if self.socket.write_queued().is_err() {
+            return Read::Closed;
+        }
+        Read::More
+    }
+
+    /// The latest messages (a first connection without `after`).
+    async fn send_latest(&mut self) -> bool {
+        let c = &self.connection;
+        match rooms::history(&c.app.db, c.room.id, None, LATEST, c.access.organiser).await {
+            Ok(messages) => {
+                for m in messages {
+                    self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
+                }
+                self.socket.drain().await.is_ok()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, room = %c.room.id, "room history failed");
+                false
+            }
+        }
+    }
+
+    /// Every stored message after `after`, in order, a page at a time.
+    async fn send_stored(&mut self, mut after: MessageId) -> bool {
+        let c = &self.connection;
+        loop {
+            metrics::counter!("salon_room_history_reads_total").increment(1);
+            let page = match rooms::history(&c.app.db, c.room.id, Some(after), PAGE, c.access.organiser).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(error = %e, room = %c.room.id, "room history failed");
+                    return false;
+                }
+            };
+            let full = page.len() as i64 == PAGE;
+            for m in page {
+                after = after.max(m.id);
+                self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
+            }
+            if self.socket.drain().await.is_err() {
+                return false;
+            }
+            if !full {
+                return true;
+            }
+        }
+    }
+
+    /// The socket is behind (new, or it fell behind): send what the room published meanwhile,
+    /// from the hub's recent messages or the database, and the changes, presence and notices
+    /// again if the room skipped any; repeat until nothing new was published, then go live.
+    async fn catch_up(&mut self) -> bool {
+        let app = self.connection.app.clone();
+        let hub = &app.hub;
+        let room = self.connection.room.id;
+        loop {
+            if self.socket.drain().await.is_err() {
+                return false;
+            }
+            let seen = hub.published(room);
+            let (last, missed) = self.socket.behind();
+            match hub.messages_after(room, last) {
+                Some(kept) => {
+                    for (id, json) in kept {
+                        self.socket.push_message(id, wire::text(&json));
+                    }
+                }
+                None => {
+                    if !Box::pin(self.send_stored(last)).await {
+                        return false;
+                    }
+                }
+            }
+            if missed {
+                self.socket.push(hub.replay(room).iter().map(|json| wire::text(json)));
+            }
+            if self.socket.drain().await.is_err() {
+                return false;
+            }
+            if self.socket.go_live(seen, || hub.published(room)) {
+                return true;
+            }
+        }
+    }
 }
 
 /// What to send back to the client after one of its frames, and whether to close.
@@ -200,152 +350,17 @@ struct Connection {
     room: Room,
     access: Access,
     me: Person,
-    /// The highest message id this client has.
-    last: MessageId,
     /// The session cookie this socket was opened with: signing out ends the socket's rights too.
     session: String,
     /// The person's language, for error frames.
     locale: &'static str,
     /// When the rights were last read from the database.
     checked_at: Instant,
-    /// Behind by more than the hub keeps: the next step is to send from the database.
-    behind: bool,
     /// This connection's place among the person's connections.
     _slot: Slot,
 }
 
 impl Connection {
-    /// Write one hub event and everything already waiting behind it, with one flush; then, if
-    /// the connection fell further behind than the hub keeps, the rest from the database.
-    /// False when the socket is gone or the room closed.
-    async fn deliver(&mut self, socket: &mut WebSocket, events: &mut broadcast::Receiver<Event>, first: Result<Event, RecvError>) -> bool {
-        let Some(mut frames) = self.frames_for(first).await else { return false };
-        loop {
-            let more = match events.try_recv() {
-                Ok(e) => Ok(e),
-                Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Closed) => Err(RecvError::Closed),
-            };
-            match self.frames_for(more).await {
-                Some(f) => frames.extend(f),
-                None => return false,
-            }
-            if frames.len() >= 256 {
-                break;
-            }
-        }
-        for json in frames {
-            if socket.feed(WsMessage::Text(json)).await.is_err() {
-                return false;
-            }
-        }
-        if socket.flush().await.is_err() {
-            return false;
-        }
-        // Older messages than the hub keeps: from the database, page by page.
-        if self.behind {
-            return Box::pin(self.send_stored(socket)).await;
-        }
-        true
-    }
-
-    /// The latest messages (a first connection without `after`).
-    async fn send_latest(&mut self, socket: &mut WebSocket) -> bool {
-        match rooms::history(&self.app.db, self.room.id, None, LATEST, self.access.organiser).await {
-            Ok(messages) => {
-                for m in messages {
-                    if socket.feed(WsMessage::Text(protocol::message(&m).into())).await.is_err() {
-                        return false;
-                    }
-                    self.last = self.last.max(m.id);
-                }
-                socket.flush().await.is_ok()
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, room = %self.room.id, "room history failed");
-                false
-            }
-        }
-    }
-
-    /// Every stored message after `last`, in order, a page at a time.
-    async fn send_stored(&mut self, socket: &mut WebSocket) -> bool {
-        self.behind = false;
-        loop {
-            metrics::counter!("salon_room_history_reads_total").increment(1);
-            let page = match rooms::history(&self.app.db, self.room.id, Some(self.last), PAGE, self.access.organiser).await {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::warn!(error = %e, room = %self.room.id, "room history failed");
-                    return false;
-                }
-            };
-            let full = page.len() as i64 == PAGE;
-            for m in page {
-                if socket.feed(WsMessage::Text(protocol::message(&m).into())).await.is_err() {
-                    return false;
-                }
-                self.last = self.last.max(m.id);
-            }
-            if socket.flush().await.is_err() {
-                return false;
-            }
-            if !full {
-                return true;
-            }
-        }
-    }
-
-    /// The frames one hub event means for this connection; None when the room is gone.
-    async fn frames_for(&mut self, event: Result<Event, RecvError>) -> Option<Vec<Utf8Bytes>> {
-        Some(match event {
-            // Behind: the database pass after this batch sends it, in order.
-            Ok(Event::Message { .. }) if self.behind => Vec::new(),
-            Ok(Event::Message { id, json }) => {
-                if id <= self.last {
-                    Vec::new()
-                } else if id == self.last.next() {
-                    self.last = id;
-                    vec![json]
-                } else {
-                    // A gap: an earlier message was published after this one (by another
-                    // instance). Both are committed (ids are allocated under the room lock).
-                    self.catch_up()
-                }
-            }
-            Ok(Event::Change { json, .. }) | Ok(Event::Presence(json)) | Ok(Event::Notice { json, .. }) => vec![json],
-            // Too slow to keep up: catch up rather than skip. The missed messages, then every
-            // change and the presence again (they are not in the message history).
-            Err(RecvError::Lagged(missed)) => {
-                metrics::counter!("salon_room_resyncs_total").increment(1);
-                tracing::debug!(missed, "room receiver lagged; catching up");
-                let mut frames = self.catch_up();
-                frames.extend(self.app.hub.replay(self.room.id));
-                frames
-            }
-            Err(RecvError::Closed) => return None,
-        })
-    }
-
-    /// Every message after `last`, in order, from the hub's recent messages if it still has
-    /// them all; otherwise none now and `behind` set, so the database pass sends them.
-    fn catch_up(&mut self) -> Vec<Utf8Bytes> {
-        match self.app.hub.messages_after(self.room.id, self.last) {
-            Some(kept) => kept
-                .into_iter()
-                .map(|(id, json)| {
-                    self.last = self.last.max(id);
-                    json
-                })
-                .collect(),
-            None => {
-                self.behind = true;
-                Vec::new()
-            }
-        }
-    }
-
     fn error_frame(&self, code: &str) -> Utf8Bytes {
         let message = rust_i18n::t!(format!("room.error.{code}"), locale = self.locale);
         protocol::error(code, &message).into()
@@ -370,7 +385,8 @@ impl Connection {
     }
 
     /// The reply to one client frame (errors, and a duplicate's stored copy).
-    async fn handle(&mut self, text: &str) -> Reply {
+    /// `delivered`: the highest message id the client has been sent.
+    async fn handle(&mut self, text: &str, delivered: MessageId) -> Reply {
         // Every frame counts, understood or not, before any database work.
         if !actions::within_limit(&self.app, self.me.id) {
             return self.refused(Refused::RateLimited);
@@ -386,7 +402,7 @@ impl Connection {
         let result = match frame {
             ClientFrame::Send { body, client_id, question } => {
                 match actions::post(app, &self.room, self.access, self.me.id, &client_id, &body, question).await {
-                    Ok(Outcome::Done(m)) if m.id <= self.last => {
+                    Ok(Outcome::Done(m)) if m.id <= delivered => {
                         // Already delivered (a resend): send the stored copy so the sender sees it.
                         return Reply { frames: vec![protocol::message(&m).into()], close: None };
                     }

@@ -1,0 +1,313 @@
+//! One room connection's socket, shared by two writers: the room's writer (`rooms::writer`),
+//! which writes the room's frames to every socket in a loop without waiting, and the
+//! connection's own task (`rooms::ws`), which reads the client's frames, writes its replies and
+//! the stored messages, and waits for a full socket to drain.
+//!
+//! Both write whole frames under one small lock, straight to the kernel (`try_write`); what the
+//! kernel does not take waits in this socket's queue, and only the connection's task waits for
+//! the socket to become writable again. A socket that falls further behind than its queue holds
+//! (a reader that stopped reading) is no longer written to by the room: it is *behind*, and its
+//! task catches up from the hub's recent messages or the database once the socket drains, as
+//! a connection that joins does. So a slow reader never holds up the others, and loses nothing.
+
+use std::collections::VecDeque;
+use std::io::{self, IoSlice, Read, Write};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+
+use crate::ids::MessageId;
+
+/// One encoded frame as the room writer offers it to each socket.
+#[derive(Debug, Clone)]
+pub enum Frame {
+    /// A stored message: written only in id order.
+    Message { id: MessageId, wire: Bytes },
+    /// Anything else (a change, presence, a strategy notice): written as it comes.
+    Other(Bytes),
+}
+
+pub struct Socket {
+    stream: TcpStream,
+    state: Mutex<State>,
+    /// The connection's task: there is queued output to drain, or the socket fell behind.
+    wake: Notify,
+    /// Frames the room may queue behind a full socket before it is left to catch up.
+    limit: usize,
+}
+
+struct State {
+    /// Output the kernel has not taken yet, in order; the first may be the tail of a frame.
+    queue: VecDeque<Bytes>,
+    /// The highest message id written or queued.
+    last: MessageId,
+    /// The room writer writes to this socket; false while the connection's task catches up.
+    live: bool,
+    /// The room writer skipped a frame other than a message while the socket was behind: the
+    /// catch-up sends the changes, presence and notices again.
+    missed: bool,
+    /// A write failed: the peer is gone.
+    broken: bool,
+}
+
+/// What the room writer's offer did.
+pub enum Offered {
+    Written,
+    /// The socket went behind just now (its queue overflowed, or a message id was skipped).
+    WentBehind,
+    Gone,
+}
+
+impl Socket {
+    /// A socket that starts behind: its task sends the history first, then lets the room in.
+    pub fn new(stream: TcpStream, limit: usize) -> Socket {
+        Socket {
+            stream,
+            state: Mutex::new(State { queue: VecDeque::new(), last: MessageId::default(), live: false, missed: false, broken: false }),
+            wake: Notify::new(),
+            limit: limit.max(1),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The room writer's turn: the frames of `batch` this socket should get, written now.
+    /// Never waits.
+    pub fn offer(&self, batch: &[Frame]) -> Offered {
+        let mut s = self.lock();
+        if s.broken {
+            return Offered::Gone;
+        }
+        let was_live = s.live;
+        let mut picked: Vec<&Bytes> = Vec::new();
+        for frame in batch {
+            match frame {
+                _ if !s.live => {
+                    if matches!(frame, Frame::Other(_)) {
+                        s.missed = true;
+                    }
+                }
+                Frame::Message { id, wire } => {
+                    if *id <= s.last {
+                        // Already sent (the history read reached it first).
+                    } else if *id == s.last.next() {
+                        s.last = *id;
+                        picked.push(wire);
+                    } else {
+                        // A gap: an earlier message was published after this one (another
+                        // instance). The catch-up reads them in order.
+                        s.live = false;
+                    }
+                }
+                Frame::Other(wire) => picked.push(wire),
+            }
+        }
+        if !picked.is_empty() {
+            if s.queue.is_empty() {
+                match write_now(&self.stream, &picked) {
+                    Ok(n) => queue_rest(&mut s.queue, &picked, n),
+                    Err(_) => {
+                        s.broken = true;
+                        self.wake.notify_one();
+                        return Offered::Gone;
+                    }
+                }
+            } else {
+                s.queue.extend(picked.into_iter().cloned());
+            }
+            if !s.queue.is_empty() {
+                if s.queue.len() > self.limit {
+                    // Falling further behind than the queue holds: stop here and catch up later.
+                    s.live = false;
+                }
+                self.wake.notify_one();
+            }
+        }
+        if was_live && !s.live {
+            self.wake.notify_one();
+            return Offered::WentBehind;
+        }
+        Offered::Written
+    }
+
+    /// Queue frames of the connection's own (replies, history); [`Socket::drain`] writes them.
+    pub fn push(&self, frames: impl IntoIterator<Item = Bytes>) {
+        self.lock().queue.extend(frames);
+    }
+
+    /// Queue frames and wait until the kernel has taken everything queued.
+    pub async fn send(&self, frames: impl IntoIterator<Item = Bytes>) -> io::Result<()> {
+        self.push(frames);
+        self.drain().await
+    }
+
+    /// Write what is queued, waiting for the socket when it is full.
+    pub async fn drain(&self) -> io::Result<()> {
+        loop {
+            if self.write_queued()? {
+                return Ok(());
+            }
+            self.stream.writable().await?;
+        }
+    }
+
+    /// Write what the kernel takes now; true when the queue is empty.
+    pub fn write_queued(&self) -> io::Result<bool> {
+        let mut s = self.lock();
+        if s.broken {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        while !s.queue.is_empty() {
+            let written = {
+                let slices: Vec<IoSlice<'_>> = s.queue.iter().take(64).map(|b| IoSlice::new(b)).collect();
+                self.stream.try_write_vectored(&slices)
+            };
+            match written {
+                Ok(0) => {
+                    s.broken = true;
+                    return Err(io::ErrorKind::WriteZero.into());
+                }
+                Ok(mut n) => {
+                    while n > 0 {
+                        let Some(front) = s.queue.front_mut() else { break };
+                        if n >= front.len() {
+                            n -= front.len();
+                            s.queue.pop_front();
+                        } else {
+                            let rest = front.slice(n..);
+                            *front = rest;
+                            n = 0;
+                        }
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) => {
+                    s.broken = true;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    pub fn has_queued(&self) -> bool {
+        !self.lock().queue.is_empty()
+    }
+
+    pub async fn writable(&self) -> io::Result<()> {
+        self.stream.writable().await
+    }
+
+    pub async fn readable(&self) -> io::Result<()> {
+        self.stream.readable().await
+    }
+
+    /// Woken by the room writer: output queued behind a full socket, or the socket fell behind.
+    pub async fn woken(&self) {
+        self.wake.notified().await
+    }
+
+    /// The room no longer writes here: the connection's task must catch up.
+    pub fn is_behind(&self) -> bool {
+        !self.lock().live
+    }
+
+    /// The highest message id written or queued to this socket.
+    pub fn last(&self) -> MessageId {
+        self.lock().last
+    }
+
+    /// The highest message id this socket has, and (taken) whether frames other than messages
+    /// were skipped meanwhile.
+    pub fn behind(&self) -> (MessageId, bool) {
+        let mut s = self.lock();
+        (s.last, std::mem::take(&mut s.missed))
+    }
+
+    /// Queue one message frame of the catch-up (the socket is behind: the room does not write).
+    pub fn push_message(&self, id: MessageId, wire: Bytes) {
+        let mut s = self.lock();
+        if id > s.last {
+            s.last = id;
+            s.queue.push_back(wire);
+        }
+    }
+
+    /// Let the room write again if nothing was published since `seen` (read with
+    /// `published()`), decided under this socket's lock so that no frame falls between: a
+    /// frame published after the check finds the socket live; one before it was in what the
+    /// catch-up read. False: read again.
+    pub fn go_live(&self, seen: u64, published: impl FnOnce() -> u64) -> bool {
+        let mut s = self.lock();
+        if s.missed || published() != seen {
+            return false;
+        }
+        s.live = true;
+        true
+    }
+}
+
+/// One write of the picked frames; how many bytes the kernel took (0 when full).
+fn write_now(stream: &TcpStream, picked: &[&Bytes]) -> io::Result<usize> {
+    let result = match picked {
+        [one] => stream.try_write(one),
+        many => {
+            let slices: Vec<IoSlice<'_>> = many.iter().map(|b| IoSlice::new(b)).collect();
+            stream.try_write_vectored(&slices)
+        }
+    };
+    match result {
+        Ok(0) if !picked.iter().all(|b| b.is_empty()) => Err(io::ErrorKind::WriteZero.into()),
+        Ok(n) => Ok(n),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+/// Queue what the kernel did not take of `picked` after `written` bytes.
+fn queue_rest(queue: &mut VecDeque<Bytes>, picked: &[&Bytes], mut written: usize) {
+    for frame in picked {
+        if written >= frame.len() {
+            written -= frame.len();
+        } else {
+            queue.push_back(frame.slice(written..));
+            written = 0;
+        }
+    }
+}
+
+/// The byte stream tungstenite reads the client's frames from: the bytes hyper read past the
+/// handshake first, then the socket, without waiting (`WouldBlock` when nothing is there; the
+/// task waits for readability). What tungstenite writes (pongs, the answer to a close) goes to
+/// the socket's queue, behind whole frames.
+pub struct Wire {
+    pub socket: std::sync::Arc<Socket>,
+    pub early: Bytes,
+}
+
+impl Read for Wire {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.early.is_empty() {
+            let n = buf.len().min(self.early.len());
+            buf[..n].copy_from_slice(&self.early[..n]);
+            self.early = self.early.slice(n..);
+            return Ok(n);
+        }
+        self.socket.stream.try_read(buf)
+    }
+}
+
+impl Write for Wire {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.socket.push([Bytes::copy_from_slice(buf)]);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
