@@ -32,7 +32,11 @@
 //!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports; inbound mail:
 //!   `reply_address` (each invitation's own ORGANIZER address), `inbound` (what a message is:
 //!   a calendar reply, a bounce, an auto-reply) and `imap` (reading the reply mailbox).
-//! - [`rooms`]: live rooms: the hub (per-room fan-out, coalesced presence), the recent messages
+//! - [`server`]: the HTTP server: hyper's HTTP/1.1 connections with the router, graceful end
+//!   (not `axum::serve`, so an upgraded websocket is the plain `TcpStream` again).
+//! - [`rooms`]: live rooms: the hub (per-room events, coalesced presence), the room writer that
+//!   encodes each frame once and writes it to every socket without waiting (`writer`, `socket`,
+//!   `wire`), the recent messages
 //!   and changes a connection that fell behind catches up from, the websocket protocol and
 //!   endpoint, access rules (at the door and again for every action), connection slots per
 //!   person, the PostgreSQL LISTEN/NOTIFY bridge between instances, and `strategy`: the JSON

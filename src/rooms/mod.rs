@@ -1,11 +1,14 @@
-//! Live rooms: the hub (per-room fan-out and presence), the websocket protocol, access rules.
+//! Live rooms: the hub (per-room events and presence), the room writer, the websocket protocol,
+//! access rules.
 //!
-//! A message is stored before it is broadcast, and each instance publishes a room's messages in
-//! id order; each message is encoded to JSON once and shared (reference-counted bytes) by every
-//! receiver. A receiver that falls behind (`Lagged`) or sees a gap in the ids catches up from the
-//! hub's recent messages (`recent`) or the database, and is sent the changes (hidden, votes,
-//! answered) and presence again, so nobody silently loses a message or a moderation. Priority
-//! rounds, themes, decisions and actions are shown live through the same hub (`strategy`).
+//! A message is stored before it is published, and each instance publishes a room's messages in
+//! id order. Each live room has one writer (`writer`) that encodes every frame once (`wire`)
+//! and writes it to each socket (`socket`) straight to the kernel, never waiting; a socket that
+//! falls behind (its queue full, or a gap in the ids) is left to its connection's task (`ws`),
+//! which catches up from the hub's recent messages (`recent`) or the database and sends the
+//! changes (hidden, votes, answered), presence and notices again, so nobody silently loses a
+//! message or a moderation, and nobody waits for a slow reader. Priority rounds, themes,
+//! decisions and actions are shown live through the same hub (`strategy`).
 
 pub mod access;
 pub mod actions;
