@@ -38,7 +38,10 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: Cancellation
             },
             _ = shutdown.cancelled() => break,
         };
-        // Room frames are small and must not wait for the peer's ACK of the previous one.
+        // Room frames are small and must not wait for the peer's ACK of the previous one (as
+        // Socket.IO's `ws` does too). Nagle's coalescing would halve the kernel's work per
+        // delivery at 100 messages a second per socket, but a frame could then wait for a
+        // delayed ACK (40 ms on Linux, 200 ms on Windows): see BENCHMARKS.md, issue 15.
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {

@@ -43,6 +43,9 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
         if batch.is_empty() {
             continue;
         }
+        // From taking the batch to the last socket written: the server's own part of every
+        // delivery's latency (the rest is the network and the reader).
+        let started = std::time::Instant::now();
         let mut written = 0u64;
         sockets.retain(|weak| {
             let Some(socket) = weak.upgrade() else { return false };
@@ -59,6 +62,7 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
             }
         });
         metrics::counter!("salon_room_writes_total").increment(written);
+        metrics::histogram!("salon_room_fanout_duration_seconds").record(started.elapsed().as_secs_f64());
         batch.clear();
     }
 }

@@ -116,7 +116,14 @@ pub async fn upgrade(
         // The socket itself (`server::serve` serves plain TCP connections): the room writer
         // writes to it directly.
         match upgraded.downcast::<TokioIo<TcpStream>>() {
-            Ok(parts) => run(parts.io.into_inner(), parts.read_buf, connection, q.after).await,
+            Ok(parts) => {
+                // A copy of what the client sent past the handshake (usually nothing): the
+                // original is a view into hyper's read buffer, and would keep all of it alive
+                // for as long as the socket is open.
+                let early = Bytes::copy_from_slice(&parts.read_buf);
+                drop(parts.read_buf);
+                run(parts.io.into_inner(), early, connection, q.after).await
+            }
             Err(_) => tracing::error!("a websocket upgrade on a connection that is not a TCP stream"),
         }
     });
