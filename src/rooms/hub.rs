@@ -8,7 +8,7 @@
 //! and count the rest, so a frame stays a few kilobytes in a room of ten thousand.
 
 use crate::ids::{MessageId, PersonId, RoomId};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,10 @@ pub use super::recent::Change;
 
 /// How many people a presence frame names; the others are only counted.
 pub const PRESENCE_NAMES: usize = 50;
+
+/// How long a message waits for an earlier one still on its way from another instance (see
+/// [`Order`]) before it goes out anyway.
+const HOLD: Duration = Duration::from_millis(500);
 
 /// What goes out to a room's connections. Frames are encoded once; `Utf8Bytes` is
 /// reference-counted, so every connection sends the same bytes without a copy.
@@ -66,6 +70,66 @@ struct Room {
     recent: Recent,
     /// Held from storing a message until it is published; see [`Hub::posting`].
     posting: Arc<tokio::sync::Mutex<()>>,
+    order: Order,
+}
+
+/// Messages go out in id order, also across instances. A message posted here can be
+/// published before an earlier one posted on another instance has been relayed here (its
+/// NOTIFY, then its read from the database, take a few milliseconds). Sent on at once, every
+/// connection in the room would see a gap and read the missing message from the database: a
+/// thousand reads per message, which made PostgreSQL the limit with two instances. So such a
+/// message is held here until the earlier one arrives, and then both go out in order; if it
+/// does not come within [`HOLD`] (a notification lost while the listener reconnected) the held
+/// messages go out anyway and the connections fill the gap from the database, as before.
+#[derive(Default)]
+struct Order {
+    /// The highest id published with every earlier one published too (None: none seen yet).
+    upto: Option<MessageId>,
+    held: BTreeMap<MessageId, Utf8Bytes>,
+    /// Counts holds, so a timer releases only the hold it was started for.
+    hold: u64,
+}
+
+impl Order {
+    /// The messages that may go out now, in order, and the hold to time out if this one
+    /// started one.
+    fn accept(&mut self, id: MessageId, json: Utf8Bytes) -> (Vec<(MessageId, Utf8Bytes)>, Option<u64>) {
+        let upto = match self.upto {
+            // The first message seen, or an old one again: connections skip what they have.
+            None => id,
+            Some(upto) if id <= upto => return (vec![(id, json)], None),
+            Some(upto) if id == upto.next() => id,
+            Some(_) => {
+                let starts = self.held.is_empty();
+                self.held.insert(id, json);
+                if starts {
+                    self.hold += 1;
+                    return (Vec::new(), Some(self.hold));
+                }
+                return (Vec::new(), None);
+            }
+        };
+        let mut ready = vec![(id, json)];
+        let mut upto = upto;
+        while let Some(next) = self.held.remove(&upto.next()) {
+            upto = upto.next();
+            ready.push((upto, next));
+        }
+        self.upto = Some(upto);
+        (ready, None)
+    }
+
+    /// The hold timed out: everything held goes out, in order, gaps and all.
+    fn release(&mut self, hold: u64) -> Vec<(MessageId, Utf8Bytes)> {
+        if hold != self.hold {
+            return Vec::new();
+        }
+        let held: Vec<_> = std::mem::take(&mut self.held).into_iter().collect();
+        if let Some((last, _)) = held.last() {
+            self.upto = Some(*last);
+        }
+        held
+    }
 }
 
 #[derive(Default)]
@@ -131,6 +195,7 @@ impl Hub {
             presence: PresenceState::default(),
                 recent: Recent::default(),
                 posting: Arc::new(tokio::sync::Mutex::new(())),
+                order: Order::default(),
             }
         });
         f(entry)
@@ -161,7 +226,7 @@ impl Hub {
     }
 
     /// Publish to this instance's connections and relay to the others.
-    pub fn publish(&self, room: RoomId, event: Event) {
+    pub fn publish(self: &Arc<Self>, room: RoomId, event: Event) {
         if let Some(relay) = self.relay.get() {
             let what = match &event {
                 Event::Message { id, .. } => Some(What::Message { id: *id }),
@@ -177,21 +242,52 @@ impl Hub {
         self.publish_local(room, event);
     }
 
-    /// Publish to this instance's connections only (events relayed from elsewhere).
-    pub fn publish_local(&self, room: RoomId, event: Event) {
-        self.with_room(room, |r| {
-            match &event {
-                Event::Message { id, json } => r.recent.message(*id, json),
-                Event::Change { id, kind, json } => r.recent.change(*id, *kind, json),
-                Event::Presence(json) => r.recent.presence(json),
-                Event::Notice { key, json } => r.recent.notice(key, json),
+    /// Publish to this instance's connections only (events relayed from elsewhere). A message
+    /// whose predecessor has not been published yet waits for it (see [`Order`]).
+    pub fn publish_local(self: &Arc<Self>, room: RoomId, event: Event) {
+        let hold = self.with_room(room, |r| match event {
+            Event::Message { id, json } => {
+                let (ready, hold) = r.order.accept(id, json);
+                for (id, json) in ready {
+                    Self::send(r, Event::Message { id, json });
+                }
+                hold
             }
-            r.published += 1;
-            // Sent under the lock, so the writer gets events in the order they were published.
-            if r.inbox.is_none() {
-                let _ = r.out.send(Out::Event(event));
+            other => {
+                Self::send(r, other);
+                None
             }
         });
+        if let Some(hold) = hold {
+            let hub = Arc::clone(self);
+            tokio::spawn(async move {
+                tokio::time::sleep(HOLD).await;
+                hub.with_room(room, |r| {
+                    let held = r.order.release(hold);
+                    if !held.is_empty() {
+                        tracing::debug!(%room, held = held.len(), "an earlier message did not arrive; sending the later ones");
+                    }
+                    for (id, json) in held {
+                        Self::send(r, Event::Message { id, json });
+                    }
+                });
+            });
+        }
+    }
+
+    /// Under the room's lock: remember the event for catching up, count it, and hand it to the
+    /// room's writer (under the lock, so the writer gets events in the order they were published).
+    fn send(r: &mut Room, event: Event) {
+        match &event {
+            Event::Message { id, json } => r.recent.message(*id, json),
+            Event::Change { id, kind, json } => r.recent.change(*id, *kind, json),
+            Event::Presence(json) => r.recent.presence(json),
+            Event::Notice { key, json } => r.recent.notice(key, json),
+        }
+        r.published += 1;
+        if r.inbox.is_none() {
+            let _ = r.out.send(Out::Event(event));
+        }
     }
 
     /// Someone is connected to the room on this instance. Strategy notices go only to such
@@ -362,6 +458,48 @@ mod tests {
         assert_eq!(online.people.len(), PRESENCE_NAMES);
         assert_eq!(online.people[0].id, PersonId(0));
         assert_eq!(online.people[PRESENCE_NAMES - 1].id, PersonId(PRESENCE_NAMES as i64 - 1));
+    }
+
+    fn message(hub: &Arc<Hub>, id: i64) {
+        hub.publish_local(RoomId(1), Event::Message { id: MessageId(id), json: format!("m{id}").into() });
+    }
+
+    fn ids(rx: &mut mpsc::UnboundedReceiver<Out>) -> Vec<i64> {
+        let mut ids = Vec::new();
+        while let Ok(Out::Event(Event::Message { id, .. })) = rx.try_recv() {
+            ids.push(id.0);
+        }
+        ids
+    }
+
+    #[tokio::test]
+    async fn a_message_waits_for_an_earlier_one_from_another_instance() {
+        let hub = Arc::new(Hub::new(Duration::from_secs(1)));
+        let mut rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
+        message(&hub, 1);
+        // 3 posted here before 2 arrived from elsewhere: 3 waits, then both go out in order.
+        message(&hub, 3);
+        assert_eq!(ids(&mut rx), vec![1]);
+        message(&hub, 2);
+        assert_eq!(ids(&mut rx), vec![2, 3]);
+        // A repeat of an old one passes (connections skip what they have).
+        message(&hub, 2);
+        assert_eq!(ids(&mut rx), vec![2]);
+    }
+
+    #[tokio::test]
+    async fn a_message_whose_predecessor_never_comes_goes_out_after_the_hold() {
+        let hub = Arc::new(Hub::new(Duration::from_secs(1)));
+        let mut rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
+        message(&hub, 1);
+        message(&hub, 3);
+        message(&hub, 4);
+        assert_eq!(ids(&mut rx), vec![1]);
+        tokio::time::sleep(HOLD + Duration::from_millis(10)).await;
+        assert_eq!(ids(&mut rx), vec![3, 4]);
+        // The room goes on from there.
+        message(&hub, 5);
+        assert_eq!(ids(&mut rx), vec![5]);
     }
 
     #[tokio::test]

@@ -220,7 +220,7 @@ pub async fn announce(app: &SharedApp, about: About) {
 }
 
 /// Build the frame and publish it to the live rooms it concerns on this instance.
-pub async fn publish_here(db: &Db, hub: &Hub, about: About) {
+pub async fn publish_here(db: &Db, hub: &Arc<Hub>, about: About) {
     // New totals of an open round change nothing outside the rooms.
     if !matches!(about, About::Results(_)) {
         CHANGES.fetch_add(1, Ordering::Relaxed);
