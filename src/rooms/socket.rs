@@ -20,6 +20,13 @@ use tokio::sync::Notify;
 
 use crate::ids::MessageId;
 
+/// The most frames one offer takes (the room writer's batch): the frames picked for a socket
+/// are gathered on the stack, not in an allocation per socket per batch.
+pub const MAX_BATCH: usize = 64;
+
+/// No frame (fills the unused places of the gathering array).
+static NONE: Bytes = Bytes::new();
+
 /// One encoded frame as the room writer offers it to each socket.
 #[derive(Debug, Clone)]
 pub enum Frame {
@@ -75,16 +82,21 @@ impl Socket {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The room writer's turn: the frames of `batch` this socket should get, written now.
-    /// Never waits.
+    /// The room writer's turn: the frames of `batch` (at most [`MAX_BATCH`]; more are not
+    /// looked at) this socket should get, written now. Never waits.
     pub fn offer(&self, batch: &[Frame]) -> Offered {
         let mut s = self.lock();
         if s.broken {
             return Offered::Gone;
         }
         let was_live = s.live;
-        let mut picked: Vec<&Bytes> = Vec::new();
-        for frame in batch {
+        let mut gathered = [&NONE; MAX_BATCH];
+        let mut n = 0;
+        let mut pick = |wire| {
+            gathered[n] = wire;
+            n += 1;
+        };
+        for frame in batch.iter().take(MAX_BATCH) {
             match frame {
                 _ if !s.live => {
                     if matches!(frame, Frame::Other(_)) {
@@ -96,20 +108,21 @@ impl Socket {
                         // Already sent (the history read reached it first).
                     } else if *id == s.last.next() {
                         s.last = *id;
-                        picked.push(wire);
+                        pick(wire);
                     } else {
                         // A gap: an earlier message was published after this one (another
                         // instance). The catch-up reads them in order.
                         s.live = false;
                     }
                 }
-                Frame::Other(wire) => picked.push(wire),
+                Frame::Other(wire) => pick(wire),
             }
         }
+        let picked = &gathered[..n];
         if !picked.is_empty() {
             if s.queue.is_empty() {
-                match write_now(&self.stream, &picked) {
-                    Ok(n) => queue_rest(&mut s.queue, &picked, n),
+                match write_now(&self.stream, picked) {
+                    Ok(written) => queue_rest(&mut s.queue, picked, written),
                     Err(_) => {
                         s.broken = true;
                         self.wake.notify_one();
@@ -117,7 +130,7 @@ impl Socket {
                     }
                 }
             } else {
-                s.queue.extend(picked.into_iter().cloned());
+                s.queue.extend(picked.iter().map(|b| (*b).clone()));
             }
             if !s.queue.is_empty() {
                 if s.queue.len() > self.limit {

@@ -25,7 +25,7 @@ pub enum Out {
 }
 
 /// At most this many events are written together (each socket gets them in one write).
-const BATCH: usize = 64;
+const BATCH: usize = super::socket::MAX_BATCH;
 
 pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
     let mut sockets: Vec<Weak<Socket>> = Vec::new();
