@@ -8,7 +8,7 @@
 //! and count the rest, so a frame stays a few kilobytes in a room of ten thousand.
 
 use crate::ids::{MessageId, PersonId, RoomId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 
 use super::bridge::{Note, What};
 use super::protocol::{self, Person};
+use super::order::{HOLD, Order};
 use super::recent::Recent;
 use super::socket::Socket;
 use super::writer::{self, Out};
@@ -25,9 +26,6 @@ pub use super::recent::Change;
 /// How many people a presence frame names; the others are only counted.
 pub const PRESENCE_NAMES: usize = 50;
 
-/// How long a message waits for an earlier one still on its way from another instance (see
-/// [`Order`]) before it goes out anyway.
-const HOLD: Duration = Duration::from_millis(500);
 
 /// What goes out to a room's connections. Frames are encoded once; `Utf8Bytes` is
 /// reference-counted, so every connection sends the same bytes without a copy.
@@ -71,65 +69,6 @@ struct Room {
     /// Held from storing a message until it is published; see [`Hub::posting`].
     posting: Arc<tokio::sync::Mutex<()>>,
     order: Order,
-}
-
-/// Messages go out in id order, also across instances. A message posted here can be
-/// published before an earlier one posted on another instance has been relayed here (its
-/// NOTIFY, then its read from the database, take a few milliseconds). Sent on at once, every
-/// connection in the room would see a gap and read the missing message from the database: a
-/// thousand reads per message, which made PostgreSQL the limit with two instances. So such a
-/// message is held here until the earlier one arrives, and then both go out in order; if it
-/// does not come within [`HOLD`] (a notification lost while the listener reconnected) the held
-/// messages go out anyway and the connections fill the gap from the database, as before.
-#[derive(Default)]
-struct Order {
-    /// The highest id published with every earlier one published too (None: none seen yet).
-    upto: Option<MessageId>,
-    held: BTreeMap<MessageId, Utf8Bytes>,
-    /// Counts holds, so a timer releases only the hold it was started for.
-    hold: u64,
-}
-
-impl Order {
-    /// The messages that may go out now, in order, and the hold to time out if this one
-    /// started one.
-    fn accept(&mut self, id: MessageId, json: Utf8Bytes) -> (Vec<(MessageId, Utf8Bytes)>, Option<u64>) {
-        let upto = match self.upto {
-            // The first message seen, or an old one again: connections skip what they have.
-            None => id,
-            Some(upto) if id <= upto => return (vec![(id, json)], None),
-            Some(upto) if id == upto.next() => id,
-            Some(_) => {
-                let starts = self.held.is_empty();
-                self.held.insert(id, json);
-                if starts {
-                    self.hold += 1;
-                    return (Vec::new(), Some(self.hold));
-                }
-                return (Vec::new(), None);
-            }
-        };
-        let mut ready = vec![(id, json)];
-        let mut upto = upto;
-        while let Some(next) = self.held.remove(&upto.next()) {
-            upto = upto.next();
-            ready.push((upto, next));
-        }
-        self.upto = Some(upto);
-        (ready, None)
-    }
-
-    /// The hold timed out: everything held goes out, in order, gaps and all.
-    fn release(&mut self, hold: u64) -> Vec<(MessageId, Utf8Bytes)> {
-        if hold != self.hold {
-            return Vec::new();
-        }
-        let held: Vec<_> = std::mem::take(&mut self.held).into_iter().collect();
-        if let Some((last, _)) = held.last() {
-            self.upto = Some(*last);
-        }
-        held
-    }
 }
 
 #[derive(Default)]
@@ -216,6 +155,9 @@ impl Hub {
             if let Some(inbox) = r.inbox.take() {
                 tokio::spawn(writer::run(inbox));
             }
+            // What was published before is in the history and the page; what comes after
+            // reaches the socket, live or in its catch-up.
+            socket.sent_up_to(r.published);
             let _ = r.out.send(Out::Join(Arc::downgrade(socket)));
         });
     }
@@ -278,15 +220,16 @@ impl Hub {
     /// Under the room's lock: remember the event for catching up, count it, and hand it to the
     /// room's writer (under the lock, so the writer gets events in the order they were published).
     fn send(r: &mut Room, event: Event) {
+        r.published += 1;
+        let seq = r.published;
         match &event {
             Event::Message { id, json } => r.recent.message(*id, json),
-            Event::Change { id, kind, json } => r.recent.change(*id, *kind, json),
-            Event::Presence(json) => r.recent.presence(json),
-            Event::Notice { key, json } => r.recent.notice(key, json),
+            Event::Change { id, kind, json } => r.recent.change(seq, *id, *kind, json),
+            Event::Presence(json) => r.recent.presence(seq, json),
+            Event::Notice { key, json } => r.recent.notice(seq, key, json),
         }
-        r.published += 1;
         if r.inbox.is_none() {
-            let _ = r.out.send(Out::Event(event));
+            let _ = r.out.send(Out::Event(r.published, event));
         }
     }
 
@@ -310,8 +253,10 @@ impl Hub {
     }
 
     /// The changes and the last presence frame, for a connection that fell behind.
-    pub fn replay(&self, room: RoomId) -> Vec<Utf8Bytes> {
-        self.with_room(room, |r| r.recent.replay())
+    /// The changes, notices and presence published after `since` (a publish count), and the
+    /// count now: the frames hold everything up to it.
+    pub fn replay_since(&self, room: RoomId, since: u64) -> (u64, Vec<Utf8Bytes>) {
+        self.with_room(room, |r| (r.published, r.recent.replay_since(since)))
     }
 
     /// Someone connected; returns who is online (for the hello) and announces the change.
@@ -466,7 +411,7 @@ mod tests {
 
     fn ids(rx: &mut mpsc::UnboundedReceiver<Out>) -> Vec<i64> {
         let mut ids = Vec::new();
-        while let Ok(Out::Event(Event::Message { id, .. })) = rx.try_recv() {
+        while let Ok(Out::Event(_, Event::Message { id, .. })) = rx.try_recv() {
             ids.push(id.0);
         }
         ids
@@ -515,7 +460,7 @@ mod tests {
         let second = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.unwrap().unwrap();
         assert!(matches!(rx.try_recv(), Err(mpsc::error::TryRecvError::Empty)));
         let count = |e: Out| match e {
-            Out::Event(Event::Presence(json)) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
+            Out::Event(_, Event::Presence(json)) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
             _ => panic!("not a presence frame"),
         };
         assert_eq!(count(first), 1);

@@ -7,13 +7,15 @@
 //! falls behind (its queue full, or a gap in the ids) is left to its connection's task (`ws`),
 //! which catches up from the hub's recent messages (`recent`) or the database and sends the
 //! changes (hidden, votes, answered), presence and notices again, so nobody silently loses a
-//! message or a moderation, and nobody waits for a slow reader. Priority rounds, themes,
+//! message or a moderation, and nobody waits for a slow reader. Messages relayed from another
+//! instance are put back in id order first (`order`). Priority rounds, themes,
 //! decisions and actions are shown live through the same hub (`strategy`).
 
 pub mod access;
 pub mod actions;
 pub mod bridge;
 pub mod hub;
+pub mod order;
 pub mod protocol;
 pub mod recent;
 pub mod slots;

@@ -30,12 +30,14 @@ pub enum Change {
 pub struct Recent {
     /// The latest messages, with consecutive ids (never a hidden one: a hide empties it).
     messages: VecDeque<(MessageId, Utf8Bytes)>,
-    /// The latest frame of each kind of change, per message.
-    changes: BTreeMap<(MessageId, Change), Utf8Bytes>,
-    presence: Option<Utf8Bytes>,
+    /// The latest frame of each kind of change, per message. Each frame kept here carries the
+    /// room's publish count when it was published (`seq`), so a catch-up sends only what is
+    /// newer than what the connection has.
+    changes: BTreeMap<(MessageId, Change), (u64, Utf8Bytes)>,
+    presence: Option<(u64, Utf8Bytes)>,
     /// The latest frame about each strategy item (a round, a theme, a decision, an action),
     /// by key: each frame carries the item's whole state, so the latest one is enough.
-    notices: BTreeMap<String, Utf8Bytes>,
+    notices: BTreeMap<String, (u64, Utf8Bytes)>,
 }
 
 impl Recent {
@@ -51,20 +53,20 @@ impl Recent {
         }
     }
 
-    pub fn change(&mut self, id: MessageId, kind: Change, json: &Utf8Bytes) {
+    pub fn change(&mut self, seq: u64, id: MessageId, kind: Change, json: &Utf8Bytes) {
         if kind == Change::Hidden {
             // Members must not be sent a hidden message again; the database knows who may.
             self.messages.clear();
         }
-        self.changes.insert((id, kind), json.clone());
+        self.changes.insert((id, kind), (seq, json.clone()));
     }
 
-    pub fn presence(&mut self, json: &Utf8Bytes) {
-        self.presence = Some(json.clone());
+    pub fn presence(&mut self, seq: u64, json: &Utf8Bytes) {
+        self.presence = Some((seq, json.clone()));
     }
 
-    pub fn notice(&mut self, key: &str, json: &Utf8Bytes) {
-        self.notices.insert(key.to_string(), json.clone());
+    pub fn notice(&mut self, seq: u64, key: &str, json: &Utf8Bytes) {
+        self.notices.insert(key.to_string(), (seq, json.clone()));
     }
 
     /// Every message after `after`, in order; None when some of them are no longer kept.
@@ -74,10 +76,14 @@ impl Recent {
         (*first <= after.next()).then(|| self.messages.iter().filter(|(id, _)| *id > after).cloned().collect())
     }
 
-    /// The changes, the strategy notices and the last presence frame, to send again after a
-    /// connection fell behind.
-    pub fn replay(&self) -> Vec<Utf8Bytes> {
-        self.changes.values().chain(self.notices.values()).cloned().chain(self.presence.clone()).collect()
+    /// The changes, the strategy notices and the last presence frame published after `since`
+    /// (a publish count), in the order they were published: what a connection that fell behind
+    /// has not been sent.
+    pub fn replay_since(&self, since: u64) -> Vec<Utf8Bytes> {
+        let mut newer: Vec<&(u64, Utf8Bytes)> =
+            self.changes.values().chain(self.notices.values()).chain(self.presence.as_ref()).filter(|(seq, _)| *seq > since).collect();
+        newer.sort_by_key(|(seq, _)| *seq);
+        newer.into_iter().map(|(_, json)| json.clone()).collect()
     }
 }
 
@@ -115,14 +121,17 @@ mod tests {
         r.message(MessageId(4), &frame(4));
         assert_eq!(ids(r.messages_after(MessageId(1))), None);
         assert_eq!(ids(r.messages_after(MessageId(3))), Some(vec![4]));
-        r.change(MessageId(4), Change::Hidden, &"h4".into());
+        r.change(1, MessageId(4), Change::Hidden, &"h4".into());
         assert_eq!(ids(r.messages_after(MessageId(3))), None);
-        r.change(MessageId(4), Change::Votes, &"v4=1".into());
-        r.change(MessageId(4), Change::Votes, &"v4=2".into());
-        r.presence(&"p".into());
-        r.notice("round:1", &"opened".into());
-        r.notice("round:1", &"closed".into());
-        let replay: Vec<String> = r.replay().iter().map(|f| f.as_str().to_string()).collect();
-        assert_eq!(replay, vec!["h4", "v4=2", "closed", "p"]);
+        r.change(2, MessageId(4), Change::Votes, &"v4=1".into());
+        r.change(4, MessageId(4), Change::Votes, &"v4=2".into());
+        r.presence(3, &"p".into());
+        r.notice(5, "round:1", &"opened".into());
+        r.notice(6, "round:1", &"closed".into());
+        let replay = |since| r.replay_since(since).iter().map(|f| f.as_str().to_string()).collect::<Vec<_>>();
+        // The latest of each, in the order published; only what is newer than `since`.
+        assert_eq!(replay(0), vec!["h4", "p", "v4=2", "closed"]);
+        assert_eq!(replay(3), vec!["v4=2", "closed"]);
+        assert_eq!(replay(6), Vec::<String>::new());
     }
 }

@@ -32,8 +32,9 @@ static NONE: Bytes = Bytes::new();
 pub enum Frame {
     /// A stored message: written only in id order.
     Message { id: MessageId, wire: Bytes },
-    /// Anything else (a change, presence, a strategy notice): written as it comes.
-    Other(Bytes),
+    /// Anything else (a change, presence, a strategy notice): written as it comes, unless the
+    /// socket's catch-up already sent it again (`seq`: the room's publish count).
+    Other { seq: u64, wire: Bytes },
 }
 
 pub struct Socket {
@@ -55,6 +56,9 @@ struct State {
     /// The room writer skipped a frame other than a message while the socket was behind: the
     /// catch-up sends the changes, presence and notices again.
     missed: bool,
+    /// Every change, presence and notice published up to this count has been written or
+    /// queued (by the room writer, or by the catch-up): neither sends those again.
+    upto: u64,
     /// A write failed: the peer is gone.
     broken: bool,
 }
@@ -72,7 +76,7 @@ impl Socket {
     pub fn new(stream: TcpStream, limit: usize) -> Socket {
         Socket {
             stream,
-            state: Mutex::new(State { queue: VecDeque::new(), last: MessageId::default(), live: false, missed: false, broken: false }),
+            state: Mutex::new(State { queue: VecDeque::new(), last: MessageId::default(), live: false, missed: false, upto: 0, broken: false }),
             wake: Notify::new(),
             limit: limit.max(1),
         }
@@ -99,7 +103,7 @@ impl Socket {
         for frame in batch.iter().take(MAX_BATCH) {
             match frame {
                 _ if !s.live => {
-                    if matches!(frame, Frame::Other(_)) {
+                    if matches!(frame, Frame::Other { .. }) {
                         s.missed = true;
                     }
                 }
@@ -115,7 +119,11 @@ impl Socket {
                         s.live = false;
                     }
                 }
-                Frame::Other(wire) => pick(wire),
+                Frame::Other { seq, .. } if *seq <= s.upto => {}
+                Frame::Other { seq, wire } => {
+                    s.upto = *seq;
+                    pick(wire);
+                }
             }
         }
         let picked = &gathered[..n];
@@ -211,6 +219,11 @@ impl Socket {
         !self.lock().queue.is_empty()
     }
 
+    /// More waits than the room may queue: read no more of the client's frames until it drains.
+    pub fn backlogged(&self) -> bool {
+        self.lock().queue.len() > self.limit
+    }
+
     pub async fn writable(&self) -> io::Result<()> {
         self.stream.writable().await
     }
@@ -239,6 +252,23 @@ impl Socket {
     pub fn behind(&self) -> (MessageId, bool) {
         let mut s = self.lock();
         (s.last, std::mem::take(&mut s.missed))
+    }
+
+    /// Set where this socket starts (the room's publish count when it joined).
+    pub fn sent_up_to(&self, seq: u64) {
+        self.lock().upto = seq;
+    }
+
+    /// What the socket has of the room's changes, presence and notices (a publish count).
+    pub fn upto(&self) -> u64 {
+        self.lock().upto
+    }
+
+    /// Queue the catch-up's changes, presence and notices: everything published up to `seq`.
+    pub fn push_replay(&self, seq: u64, frames: impl IntoIterator<Item = Bytes>) {
+        let mut s = self.lock();
+        s.upto = s.upto.max(seq);
+        s.queue.extend(frames);
     }
 
     /// Queue one message frame of the catch-up (the socket is behind: the room does not write).

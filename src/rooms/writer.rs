@@ -19,7 +19,8 @@ use super::wire;
 
 /// What a room's writer is sent, in order.
 pub enum Out {
-    Event(Event),
+    /// An event, numbered by the room's publish count (see `Socket::push_replay`).
+    Event(u64, Event),
     /// A connection joined; it starts behind (its task sends the history, then goes live).
     Join(Weak<Socket>),
 }
@@ -36,8 +37,8 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
             match out {
                 Out::Join(socket) => sockets.push(socket),
                 // Nobody here (yet): nothing to encode.
-                Out::Event(_) if sockets.is_empty() => {}
-                Out::Event(event) => batch.push(encode(&event)),
+                Out::Event(..) if sockets.is_empty() => {}
+                Out::Event(seq, event) => batch.push(encode(seq, &event)),
             }
         }
         if batch.is_empty() {
@@ -67,9 +68,9 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
     }
 }
 
-fn encode(event: &Event) -> Frame {
+fn encode(seq: u64, event: &Event) -> Frame {
     match event {
         Event::Message { id, json } => Frame::Message { id: *id, wire: wire::text(json) },
-        Event::Change { json, .. } | Event::Presence(json) | Event::Notice { json, .. } => Frame::Other(wire::text(json)),
+        Event::Change { json, .. } | Event::Presence(json) | Event::Notice { json, .. } => Frame::Other { seq, wire: wire::text(json) },
     }
 }

@@ -176,8 +176,11 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
     tokio::pin!(shutdown);
     while ok {
         let queued = socket.has_queued();
+        // A client that sends without reading would make its own replies pile up here: its
+        // frames wait (in the kernel) until the socket has drained.
+        let backlogged = socket.backlogged();
         tokio::select! {
-            ready = socket.readable() => {
+            ready = socket.readable(), if !backlogged => {
                 if ready.is_err() {
                     break;
                 }
@@ -245,6 +248,11 @@ impl Live {
                     if let Some(denied) = reply.close {
                         self.socket.push([wire::close(CloseCode::Policy, denied.code())]);
                         return Read::Closed;
+                    }
+                    if self.socket.backlogged() {
+                        // The rest waits until the socket drains (the socket stays readable:
+                        // what is unread has not been asked for yet).
+                        break;
                     }
                 }
                 Ok(tungstenite::Message::Close(_)) => {
@@ -333,7 +341,8 @@ impl Live {
                 }
             }
             if missed {
-                self.socket.push(hub.replay(room).iter().map(|json| wire::text(json)));
+                let (seq, frames) = hub.replay_since(room, self.socket.upto());
+                self.socket.push_replay(seq, frames.iter().map(|json| wire::text(json)));
             }
             if self.socket.drain().await.is_err() {
                 return false;
