@@ -176,7 +176,14 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
         let (notes, queue) = tokio::sync::mpsc::unbounded_channel();
         app.hub.relay_to(notes);
         bridge.push(rooms::bridge::start_sender(pool.clone(), queue, shutdown.clone()));
-        bridge.push(rooms::bridge::start_listener(app.db.clone(), pool.clone(), app.hub.clone(), shutdown.clone()));
+        let (listening, heard) = tokio::sync::oneshot::channel();
+        bridge.push(rooms::bridge::start_listener(app.db.clone(), pool.clone(), app.hub.clone(), shutdown.clone(), listening));
+        // Serve once this instance hears the others (a failed LISTEN is logged and drops the
+        // sender: serve then, rooms local); a round opened elsewhere a moment after someone
+        // entered a room here would otherwise not reach them.
+        if tokio::time::timeout(std::time::Duration::from_secs(10), heard).await.is_err() {
+            tracing::warn!("room LISTEN not ready after 10 s; serving anyway");
+        }
     }
     let reminders = tokio::spawn(reminders(app.clone(), shutdown.clone()));
     // Calendar replies and bounces from the reply mailbox, if one is configured.

@@ -70,8 +70,16 @@ pub fn start_sender(pool: PgPool, mut notes: mpsc::UnboundedReceiver<Note>, shut
     })
 }
 
-/// Receives the other instances' notes and republishes them locally.
-pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+/// Receives the other instances' notes and republishes them locally. `listening` is told once
+/// the LISTEN is in place (or has failed), so the server can wait for it before it lets people
+/// into rooms: a note sent before would not reach them.
+pub fn start_listener(
+    db: Db,
+    pool: PgPool,
+    hub: Arc<Hub>,
+    shutdown: CancellationToken,
+    listening: tokio::sync::oneshot::Sender<()>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut listener = match PgListener::connect_with(&pool).await {
             Ok(l) => l,
@@ -84,6 +92,7 @@ pub fn start_listener(db: Db, pool: PgPool, hub: Arc<Hub>, shutdown: Cancellatio
             tracing::error!(error = %e, "room LISTEN failed; rooms stay local to this instance");
             return;
         }
+        let _ = listening.send(());
         loop {
             let notification = tokio::select! {
                 n = listener.recv() => n,

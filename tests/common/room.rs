@@ -81,7 +81,7 @@ pub async fn next_of(socket: &mut Socket, kind: &str) -> Value {
         }
     })
     .await
-    .expect("a frame in time")
+    .unwrap_or_else(|_| panic!("a {kind} frame in time"))
 }
 
 /// Collect message frames until `n` distinct ids have arrived; fails on a duplicate.
