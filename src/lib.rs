@@ -36,7 +36,7 @@
 //!   (not `axum::serve`, so an upgraded websocket is the plain `TcpStream` again).
 //! - [`rooms`]: live rooms: the hub (per-room events, coalesced presence), the room writer that
 //!   encodes each frame once and writes it to every socket without waiting (`writer`, `socket`,
-//!   `wire`), the recent messages
+//!   `wire`), the history and catch-up a socket is sent from the store (`catchup`), the recent messages
 //!   and changes a connection that fell behind catches up from, the websocket protocol and
 //!   endpoint, access rules (at the door and again for every action), connection slots per
 //!   person, the PostgreSQL LISTEN/NOTIFY bridge between instances, and `strategy`: the JSON

@@ -5,7 +5,7 @@
 //! id order. Each live room has one writer (`writer`) that encodes every frame once (`wire`)
 //! and writes it to each socket (`socket`) straight to the kernel, never waiting; a socket that
 //! falls behind (its queue full, or a gap in the ids) is left to its connection's task (`ws`),
-//! which catches up from the hub's recent messages (`recent`) or the database and sends the
+//! which catches up (`catchup`) from the hub's recent messages (`recent`) or the database and sends the
 //! changes (hidden, votes, answered), presence and notices again, so nobody silently loses a
 //! message or a moderation, and nobody waits for a slow reader. Messages relayed from another
 //! instance are put back in id order first (`order`). Priority rounds, themes,
@@ -14,6 +14,7 @@
 pub mod access;
 pub mod actions;
 pub mod bridge;
+pub mod catchup;
 pub mod hub;
 pub mod order;
 pub mod protocol;

@@ -27,13 +27,14 @@ use super::access::{self, Access, Denied};
 use super::actions::{self, Outcome, Refused};
 use super::protocol::{self, ClientFrame, Person};
 use super::slots::Slot;
+use super::catchup::Feed;
 use super::socket::{Socket, Wire};
 use super::strategy;
 use super::wire;
 use crate::usecases::{self, rounds::Cast};
 use crate::app::SharedApp;
 use crate::domain::time::now;
-use crate::store::rooms::{self, Room};
+use crate::store::rooms::Room;
 use crate::store::{organisations, sessions};
 
 #[derive(Deserialize, Default)]
@@ -41,13 +42,6 @@ pub struct WsQuery {
     after: Option<MessageId>,
     room: Option<RoomId>,
 }
-
-/// How many messages a connection without `after` gets first.
-const LATEST: i64 = 50;
-
-/// Stored messages are read and sent in pages of this many: a client asking for everything
-/// (`after=0`) in a long room gets it all, without the server holding it all at once.
-const PAGE: i64 = 200;
 
 /// An idle socket's rights are checked again after this long (every action checks at once).
 const RECHECK_IDLE: Duration = Duration::from_secs(60);
@@ -161,12 +155,12 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
     let mut ok = socket.send([hello]).await.is_ok();
     if ok {
         ok = match after {
-            Some(after) => Box::pin(live.send_stored(after)).await,
-            None => Box::pin(live.send_latest()).await,
+            Some(after) => Box::pin(live.feed().stored(after)).await,
+            None => Box::pin(live.feed().latest()).await,
         };
     }
     if ok {
-        ok = Box::pin(live.catch_up()).await;
+        ok = Box::pin(live.feed().catch_up()).await;
     }
     let mut ping = tokio::time::interval(Duration::from_secs(25));
     ping.tick().await;
@@ -197,7 +191,7 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
             }
             _ = socket.woken() => {
                 if socket.is_behind() {
-                    ok = Box::pin(live.catch_up()).await;
+                    ok = Box::pin(live.feed().catch_up()).await;
                 }
             }
             _ = ping.tick() => {
@@ -272,85 +266,9 @@ impl Live {
         Read::More
     }
 
-    /// The latest messages (a first connection without `after`).
-    async fn send_latest(&mut self) -> bool {
+    fn feed(&self) -> Feed<'_> {
         let c = &self.connection;
-        match rooms::history(&c.app.db, c.room.id, None, LATEST, c.access.organiser).await {
-            Ok(messages) => {
-                for m in messages {
-                    self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
-                }
-                self.socket.drain().await.is_ok()
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, room = %c.room.id, "room history failed");
-                false
-            }
-        }
-    }
-
-    /// Every stored message after `after`, in order, a page at a time.
-    async fn send_stored(&mut self, mut after: MessageId) -> bool {
-        let c = &self.connection;
-        loop {
-            metrics::counter!("salon_room_history_reads_total").increment(1);
-            let page = match rooms::history(&c.app.db, c.room.id, Some(after), PAGE, c.access.organiser).await {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::warn!(error = %e, room = %c.room.id, "room history failed");
-                    return false;
-                }
-            };
-            let full = page.len() as i64 == PAGE;
-            for m in page {
-                after = after.max(m.id);
-                self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
-            }
-            if self.socket.drain().await.is_err() {
-                return false;
-            }
-            if !full {
-                return true;
-            }
-        }
-    }
-
-    /// The socket is behind (new, or it fell behind): send what the room published meanwhile,
-    /// from the hub's recent messages or the database, and the changes, presence and notices
-    /// again if the room skipped any; repeat until nothing new was published, then go live.
-    async fn catch_up(&mut self) -> bool {
-        let app = self.connection.app.clone();
-        let hub = &app.hub;
-        let room = self.connection.room.id;
-        loop {
-            if self.socket.drain().await.is_err() {
-                return false;
-            }
-            let seen = hub.published(room);
-            let (last, missed) = self.socket.behind();
-            match hub.messages_after(room, last) {
-                Some(kept) => {
-                    for (id, json) in kept {
-                        self.socket.push_message(id, wire::text(&json));
-                    }
-                }
-                None => {
-                    if !Box::pin(self.send_stored(last)).await {
-                        return false;
-                    }
-                }
-            }
-            if missed {
-                let (seq, frames) = hub.replay_since(room, self.socket.upto());
-                self.socket.push_replay(seq, frames.iter().map(|json| wire::text(json)));
-            }
-            if self.socket.drain().await.is_err() {
-                return false;
-            }
-            if self.socket.go_live(seen, || hub.published(room)) {
-                return true;
-            }
-        }
+        Feed { app: &c.app, socket: &self.socket, room: c.room.id, organiser: c.access.organiser }
     }
 }
 

@@ -1,0 +1,108 @@
+//! What a room socket is sent from the store and the hub rather than live: the history when
+//! it opens, and the catch-up when it is behind (new, or it fell behind), after which the room's
+//! writer takes over (`Socket::go_live`).
+
+use crate::app::SharedApp;
+use crate::ids::{MessageId, RoomId};
+use crate::store::rooms;
+
+use super::protocol;
+use super::socket::Socket;
+use super::wire;
+
+/// How many messages a connection without `after` gets first.
+const LATEST: i64 = 50;
+
+/// Stored messages are read and sent in pages of this many: a client asking for everything
+/// (`after=0`) in a long room gets it all, without the server holding it all at once.
+const PAGE: i64 = 200;
+
+/// One socket's feed from the store: false from each step when the socket or the database
+/// failed (the connection then ends).
+pub struct Feed<'a> {
+    pub app: &'a SharedApp,
+    pub socket: &'a Socket,
+    pub room: RoomId,
+    /// Organisers are sent hidden messages too (marked).
+    pub organiser: bool,
+}
+
+impl Feed<'_> {
+    /// The latest messages (a first connection without `after`).
+    pub async fn latest(&self) -> bool {
+        match rooms::history(&self.app.db, self.room, None, LATEST, self.organiser).await {
+            Ok(messages) => {
+                for m in messages {
+                    self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
+                }
+                self.socket.drain().await.is_ok()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, room = %self.room, "room history failed");
+                false
+            }
+        }
+    }
+
+    /// Every stored message after `after`, in order, a page at a time.
+    pub async fn stored(&self, mut after: MessageId) -> bool {
+        loop {
+            metrics::counter!("salon_room_history_reads_total").increment(1);
+            let page = match rooms::history(&self.app.db, self.room, Some(after), PAGE, self.organiser).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(error = %e, room = %self.room, "room history failed");
+                    return false;
+                }
+            };
+            let full = page.len() as i64 == PAGE;
+            for m in page {
+                after = after.max(m.id);
+                self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
+            }
+            if self.socket.drain().await.is_err() {
+                return false;
+            }
+            if !full {
+                return true;
+            }
+        }
+    }
+
+    /// The socket is behind (new, or it fell behind): send what the room published meanwhile,
+    /// from the hub's recent messages or the database, and the changes, presence and notices
+    /// again if the room skipped any; repeat until nothing new was published, then go live.
+    pub async fn catch_up(&self) -> bool {
+        let hub = &self.app.hub;
+        let room = self.room;
+        loop {
+            if self.socket.drain().await.is_err() {
+                return false;
+            }
+            let seen = hub.published(room);
+            let (last, missed) = self.socket.behind();
+            match hub.messages_after(room, last) {
+                Some(kept) => {
+                    for (id, json) in kept {
+                        self.socket.push_message(id, wire::text(&json));
+                    }
+                }
+                None => {
+                    if !Box::pin(self.stored(last)).await {
+                        return false;
+                    }
+                }
+            }
+            if missed {
+                let (seq, frames) = hub.replay_since(room, self.socket.upto());
+                self.socket.push_replay(seq, frames.iter().map(|json| wire::text(json)));
+            }
+            if self.socket.drain().await.is_err() {
+                return false;
+            }
+            if self.socket.go_live(seen, || hub.published(room)) {
+                return true;
+            }
+        }
+    }
+}
