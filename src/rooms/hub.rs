@@ -405,6 +405,13 @@ mod tests {
         assert_eq!(online.people[PRESENCE_NAMES - 1].id, PersonId(PRESENCE_NAMES as i64 - 1));
     }
 
+    /// A hub, and room 1's events as its writer would get them.
+    fn hub_and_events(presence_every: Duration) -> (Arc<Hub>, mpsc::UnboundedReceiver<Out>) {
+        let hub = Arc::new(Hub::new(presence_every));
+        let rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
+        (hub, rx)
+    }
+
     fn message(hub: &Arc<Hub>, id: i64) {
         hub.publish_local(RoomId(1), Event::Message { id: MessageId(id), json: format!("m{id}").into() });
     }
@@ -419,8 +426,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_message_waits_for_an_earlier_one_from_another_instance() {
-        let hub = Arc::new(Hub::new(Duration::from_secs(1)));
-        let mut rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
+        let (hub, mut rx) = hub_and_events(Duration::from_secs(1));
         message(&hub, 1);
         // 3 posted here before 2 arrived from elsewhere: 3 waits, then both go out in order.
         message(&hub, 3);
@@ -434,8 +440,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_message_whose_predecessor_never_comes_goes_out_after_the_hold() {
-        let hub = Arc::new(Hub::new(Duration::from_secs(1)));
-        let mut rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
+        let (hub, mut rx) = hub_and_events(Duration::from_secs(1));
         message(&hub, 1);
         message(&hub, 3);
         message(&hub, 4);
@@ -449,9 +454,7 @@ mod tests {
 
     #[tokio::test]
     async fn joins_close_together_make_one_presence_frame_with_everyone() {
-        let hub = Arc::new(Hub::new(Duration::from_millis(200)));
-        // The room's events as its writer would get them.
-        let mut rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
+        let (hub, mut rx) = hub_and_events(Duration::from_millis(200));
         for id in 0..100 {
             hub.join(RoomId(1), person(id));
         }
