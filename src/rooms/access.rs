@@ -20,7 +20,8 @@ use crate::domain::salon::Status;
 use crate::store::people::Person;
 use crate::store::rooms::{self, Room};
 use crate::store::salons::{self, Salon};
-use crate::store::{Db, rsvps, sessions};
+use crate::domain::rsvp::Standing;
+use crate::store::{Db, rsvps};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Denied {
@@ -56,6 +57,8 @@ pub enum Phase {
 pub struct Access {
     pub organiser: bool,
     pub phase: Phase,
+    /// Muted in this room by an organiser (never for organisers: they may always write).
+    pub muted: bool,
 }
 
 pub fn phase(salon: &Salon, room: &Room, now: DateTime<Utc>) -> Phase {
@@ -71,18 +74,29 @@ pub fn phase(salon: &Salon, room: &Room, now: DateTime<Utc>) -> Phase {
 /// May `user` enter the salon's rooms at all? Returns whether they enter as an organiser.
 /// People registered for the salon (yes with a seat, or maybe) and organisers may.
 pub async fn admitted(db: &Db, user: Option<&Person>, salon: &Salon) -> Result<Result<bool, Denied>, sqlx::Error> {
-    let organiser = user.is_some_and(|u| u.role().at_least(Role::Organiser));
+    let Some(user) = user else { return Ok(decide(None, salon, None)) };
+    let standing = if user.role().at_least(Role::Organiser) {
+        None
+    } else {
+        rsvps::of(db, salon.id, user.id).await?.map(|r| r.standing())
+    };
+    Ok(decide(Some(user.role()), salon, standing))
+}
+
+/// The rule behind [`admitted`] and [`recheck`]: the role of the person (None: not signed in)
+/// and their answer to the salon decide; Ok(whether they enter as an organiser).
+fn decide(role: Option<Role>, salon: &Salon, standing: Option<Standing>) -> Result<bool, Denied> {
+    let organiser = role.is_some_and(|r| r.at_least(Role::Organiser));
     if salon.status() == Status::Draft && !organiser {
-        return Ok(Err(Denied::NotFound));
+        return Err(Denied::NotFound);
     }
-    let Some(user) = user else { return Ok(Err(Denied::NotSignedIn)) };
-    if !organiser {
-        let registered = rsvps::of(db, salon.id, user.id).await?.is_some_and(|r| r.standing().is_registered());
-        if !registered {
-            return Ok(Err(Denied::NotRegistered));
-        }
+    if role.is_none() {
+        return Err(Denied::NotSignedIn);
     }
-    Ok(Ok(organiser))
+    if !organiser && !standing.is_some_and(Standing::is_registered) {
+        return Err(Denied::NotRegistered);
+    }
+    Ok(organiser)
 }
 
 /// The salon (its id as typed in the URL), the requested room (the main room by default) and
@@ -106,25 +120,34 @@ pub async fn enter(
         None => all.into_iter().next(),
     };
     let Some(room) = found else { return Ok(Err(Denied::NotFound)) };
-    let access = Access { organiser, phase: phase(&salon, &room, now) };
+    let muted = match (organiser, user) {
+        (false, Some(user)) => rooms::is_muted(db, room.id, user.id).await?,
+        _ => false,
+    };
+    let access = Access { organiser, phase: phase(&salon, &room, now), muted };
     Ok(Ok((salon, room, access)))
 }
 
 /// The rights of an open socket now: its session still live, the person still admitted (role
-/// and answer as they are now), the salon and room still there, and the room's phase. Rights
-/// change while a socket is open (sign-out, a withdrawn answer, a cancelled salon), so every
-/// action is checked against this, not against what held at the upgrade.
+/// and answer as they are now), the salon and room still there, the room's phase, and whether
+/// the person is muted. Rights change while a socket is open (sign-out, a withdrawn answer, a
+/// cancelled salon, a mute), so every action is checked against this, not against what held at
+/// the upgrade: one query (`rooms::rights`), as it runs for every frame a client sends.
 pub async fn recheck(db: &Db, session_secret: &str, person_id: PersonId, room: &Room, now: DateTime<Utc>) -> Result<Result<Access, Denied>, sqlx::Error> {
-    let Some(user) = sessions::person(db, session_secret).await?.filter(|p| p.id == person_id) else {
-        return Ok(Err(Denied::NotSignedIn));
+    let Some(rights) = rooms::rights(db, session_secret, person_id, room.salon_id, room.id).await? else {
+        return Ok(Err(Denied::NotFound));
     };
-    let Some(salon) = salons::get(db, room.salon_id).await? else { return Ok(Err(Denied::NotFound)) };
-    let organiser = match admitted(db, Some(&user), &salon).await? {
+    // A session ended (or someone else's) is "signed out" first, whatever else holds.
+    let Some(role) = rights.viewer_role.as_deref() else { return Ok(Err(Denied::NotSignedIn)) };
+    let role = Some(role.parse().unwrap_or(Role::Member));
+    let standing = rights.rsvp_response.is_some().then(|| Standing::from_row(rights.rsvp_response.as_deref(), rights.rsvp_waitlist_seq));
+    let organiser = match decide(role, &rights.salon, standing) {
         Ok(o) => o,
         Err(d) => return Ok(Err(d)),
     };
-    let Some(room) = rooms::get(db, salon.id, room.id).await? else { return Ok(Err(Denied::NotFound)) };
-    Ok(Ok(Access { organiser, phase: phase(&salon, &room, now) }))
+    let Some(opens_before_minutes) = rights.room_opens_before else { return Ok(Err(Denied::NotFound)) };
+    let room = Room { opens_before_minutes, ..room.clone() };
+    Ok(Ok(Access { organiser, phase: phase(&rights.salon, &room, now), muted: rights.muted && !organiser }))
 }
 
 /// The room a page or form is about (`/salons/{id}/...?room=R`), entered: the salon, the room

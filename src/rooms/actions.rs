@@ -92,7 +92,7 @@ pub async fn post(app: &App, room: &Room, access: Access, author: PersonId, clie
     if access.phase != Phase::Open {
         return Ok(Outcome::Refused(Refused::NotOpen));
     }
-    if !access.organiser && rooms::is_muted(&app.db, room.id, author).await? {
+    if access.muted {
         return Ok(Outcome::Refused(Refused::Muted));
     }
     let turn = app.hub.posting(room.id);

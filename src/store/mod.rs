@@ -77,13 +77,28 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true);
-                let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+                // No ping before each use (sqlx's default): an SQLite connection is a file handle
+                // in this process and cannot have been dropped by a peer, and the ping is a round
+                // trip to the connection's thread before every query (measured: a room message
+                // paid five of them; BENCHMARKS.md, issue 15).
+                let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
                 Ok(Db::Sqlite(pool))
             }
             DatabaseUrl::Postgres(url) => {
+                // Ping a connection before use only when it has been idle a while (a server restart
+                // or a firewall may have dropped it), not before every query: a round trip each.
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for > Duration::from_secs(30) {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect(url)
                     .await?;
                 Ok(Db::Postgres(pool))

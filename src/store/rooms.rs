@@ -95,30 +95,21 @@ pub enum Posted {
     Existing(Message),
 }
 
-/// Store a message (or find the earlier one with the same client_id).
+/// Store a message (or find the earlier one with the same client_id). Four statements in one
+/// transaction (each a round trip to the database, which for SQLite is a hop to its thread): the
+/// room row takes the next id (the update locks it: ids commit in order), the insert stands
+/// back for an earlier message with the same client_id (then nothing is kept), and the message
+/// is read back as shown (author, organisation) before the commit.
 pub async fn post(db: &Db, room_id: RoomId, author_id: PersonId, client_id: &str, body: &str, is_question: bool) -> Result<Posted, sqlx::Error> {
     let mut tx = db.begin().await?;
-    // Lock the room row first: everything after this is serialised per room.
-    let last: MessageId = values!(&mut tx, fetch_one, for_update "select last_message_id from room where id = $1", room_id)?;
-    let earlier: Option<MessageId> = values!(
+    let id: MessageId = values!(&mut tx, fetch_one, "update room set last_message_id = last_message_id + 1 where id = $1 returning last_message_id", room_id)?;
+    let stored: Option<MessageId> = values!(
         &mut tx,
         fetch_optional,
-        "select id from message where room_id = $1 and author_id = $2 and client_id = $3",
-        room_id,
-        author_id,
-        client_id
-    )?;
-    if let Some(id) = earlier {
-        drop(tx);
-        let m = message(db, room_id, id).await?.ok_or(sqlx::Error::RowNotFound)?;
-        return Ok(Posted::Existing(m));
-    }
-    let id = last.next();
-    execute!(&mut tx, "update room set last_message_id = $1 where id = $2", id, room_id)?;
-    execute!(
-        &mut tx,
         "insert into message (room_id, id, author_id, client_id, body, is_question, answered, hidden, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+         values ($1, $2, $3, $4, $5, $6, $7, $7, $8)
+         on conflict (room_id, author_id, client_id) do nothing
+         returning id",
         room_id,
         id,
         author_id,
@@ -128,8 +119,22 @@ pub async fn post(db: &Db, room_id: RoomId, author_id: PersonId, client_id: &str
         false,
         now()
     )?;
+    if stored.is_none() {
+        // A resend: dropping the transaction rolls it back, and the id taken above with it.
+        drop(tx);
+        let earlier: MessageId = values!(
+            db,
+            fetch_one,
+            "select id from message where room_id = $1 and author_id = $2 and client_id = $3",
+            room_id,
+            author_id,
+            client_id
+        )?;
+        let m = message(db, room_id, earlier).await?.ok_or(sqlx::Error::RowNotFound)?;
+        return Ok(Posted::Existing(m));
+    }
+    let m = message(&mut tx, room_id, id).await?.ok_or(sqlx::Error::RowNotFound)?;
     tx.commit().await?;
-    let m = message(db, room_id, id).await?.ok_or(sqlx::Error::RowNotFound)?;
     Ok(Posted::New(m))
 }
 
@@ -216,6 +221,51 @@ pub async fn mute(c: impl Into<Conn<'_>>, room_id: RoomId, person_id: PersonId) 
 pub async fn is_muted(c: impl Into<Conn<'_>>, room_id: RoomId, person_id: PersonId) -> Result<bool, sqlx::Error> {
     let n: i64 = values!(c, fetch_one, "select count(*) from room_mute where room_id = $1 and person_id = $2", room_id, person_id)?;
     Ok(n > 0)
+}
+
+/// What the rights of an open room socket rest on, read in one query, since every action on a
+/// socket is checked against the rights as they are now: the salon as it is, and for the person
+/// behind the session their role (None when the session has ended or is someone else's), their
+/// answer, whether the room is still there (its opening time) and whether they are muted in it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Rights {
+    #[sqlx(flatten)]
+    pub salon: super::salons::Salon,
+    pub viewer_role: Option<String>,
+    pub rsvp_response: Option<String>,
+    pub rsvp_waitlist_seq: Option<i64>,
+    pub room_opens_before: Option<i64>,
+    pub muted: bool,
+}
+
+/// The [`Rights`] of the session with cookie `session_secret` held by `person_id` in a room of
+/// a salon; None when the salon is gone.
+pub async fn rights(
+    c: impl Into<Conn<'_>>,
+    session_secret: &str,
+    person_id: PersonId,
+    salon_id: SalonId,
+    room_id: RoomId,
+) -> Result<Option<Rights>, sqlx::Error> {
+    // Not a well-formed secret: no session has this (empty) hash.
+    let session_hash = super::tokens::lookup(session_secret).unwrap_or_default();
+    rows!(
+        c,
+        fetch_optional,
+        "select s.*,
+                (select p.role from session x join person p on p.id = x.person_id
+                 where x.id_hash = $1 and x.expires_at > $2 and p.id = $3) as viewer_role,
+                r.response as rsvp_response, r.waitlist_seq as rsvp_waitlist_seq,
+                (select m.opens_before_minutes from room m where m.id = $4 and m.salon_id = s.id) as room_opens_before,
+                exists (select 1 from room_mute u where u.room_id = $4 and u.person_id = $3) as muted
+         from salon s left join rsvp r on r.salon_id = s.id and r.person_id = $3
+         where s.id = $5",
+        &session_hash,
+        now(),
+        person_id,
+        room_id,
+        salon_id
+    )
 }
 
 /// Who wrote a message (None when the author's account was deleted).
