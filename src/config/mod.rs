@@ -275,7 +275,7 @@ impl Config {
             ),
             None => None,
         };
-        let privacy = PrivacyConfig::from_settings(&s.privacy, &from.email.to_string())?;
+        let privacy = PrivacyConfig::from_settings(&s.privacy, from.email.as_ref())?;
         Ok(Config {
             database,
             addr,

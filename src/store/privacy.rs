@@ -165,19 +165,18 @@ pub struct Erased {
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
 /// support, ballots, links and sessions go with the person row (cascade).
 pub async fn erase(tx: &mut super::Tx, person: PersonId, email: &str) -> Result<Erased, sqlx::Error> {
-    let mut e = Erased::default();
-    // Mail to them, queued or sent: the rows hold their address.
-    e.mails = execute!(&mut *tx, "delete from outbox where recipient = $1", email)?;
-    // Mail to others that names their address (an organiser's notice of a calendar comment).
     let at = now();
-    e.bodies_cleared = on_conn!(&mut *tx, |c|
+    // Mail to them, queued or sent: the rows hold their address.
+    let mails = execute!(&mut *tx, "delete from outbox where recipient = $1", email)?;
+    // Mail to others that names their address (an organiser's notice of a calendar comment).
+    let bodies_cleared = on_conn!(&mut *tx, |c|
         sqlx::query("update outbox set body = $1, body_cleared_at = $2 where instr(body, $3) > 0")
             .bind(Vec::<u8>::new()).bind(at).bind(email.as_bytes()).execute(c).await.map(|r| r.rows_affected()),
         sqlx::query("update outbox set body = $1, body_cleared_at = $2 where position($3 in body) > 0")
             .bind(Vec::<u8>::new()).bind(at).bind(email.as_bytes()).execute(c).await.map(|r| r.rows_affected())
     )?;
-    e.registrations = execute!(&mut *tx, "delete from registration where email = $1", email)?;
-    e.received = execute!(
+    let registrations = execute!(&mut *tx, "delete from registration where email = $1", email)?;
+    let received = execute!(
         &mut *tx,
         "update inbound_message set sender = '', subject = '', comment = '', person_id = null
          where person_id = $1 or replace(lower(sender), $2, '') <> lower(sender)",
@@ -185,5 +184,5 @@ pub async fn erase(tx: &mut super::Tx, person: PersonId, email: &str) -> Result<
         email
     )?;
     execute!(&mut *tx, "delete from person where id = $1", person)?;
-    Ok(e)
+    Ok(Erased { mails, bodies_cleared, registrations, received })
 }

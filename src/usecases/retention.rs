@@ -42,16 +42,17 @@ impl Counts {
 /// Delete everything due at `at`. Each kind is its own statement: one that fails is logged and
 /// counted, and the others still run.
 pub async fn run(db: &Db, r: &Retention, at: DateTime<Utc>) -> Counts {
-    let mut n = Counts::default();
-    n.room_messages = step("room_messages", retention::room_messages(db, at, r.room).await);
-    n.mail_bodies = step("mail_bodies", retention::mail_bodies(db, at, r.mail_body).await);
-    n.sessions = step("sessions", sessions::purge_expired(db, at).await);
-    n.sign_in_links = step("sign_in_links", retention::sign_in_links(db, at).await);
-    n.registrations = step("registrations", retention::registrations(db, at, r.registration).await);
-    n.answer_links = step("answer_links", retention::answer_links(db, at).await);
-    n.reply_addresses = step("reply_addresses", retention::reply_addresses(db, at).await);
-    n.feed_links = step("feed_links", retention::feed_links(db).await);
-    n.audit_events = step("audit_events", audit::purge_before(db, at - r.audit).await);
+    let n = Counts {
+        room_messages: step("room_messages", retention::room_messages(db, at, r.room).await),
+        mail_bodies: step("mail_bodies", retention::mail_bodies(db, at, r.mail_body).await),
+        sessions: step("sessions", sessions::purge_expired(db, at).await),
+        sign_in_links: step("sign_in_links", retention::sign_in_links(db, at).await),
+        registrations: step("registrations", retention::registrations(db, at, r.registration).await),
+        answer_links: step("answer_links", retention::answer_links(db, at).await),
+        reply_addresses: step("reply_addresses", retention::reply_addresses(db, at).await),
+        feed_links: step("feed_links", retention::feed_links(db).await),
+        audit_events: step("audit_events", audit::purge_before(db, at - r.audit).await),
+    };
     for (what, count) in n.each() {
         // Incremented by zero too, so every series is on /metrics from the first run.
         metrics::counter!("salon_retention_deleted_total", "what" => what).increment(count);
