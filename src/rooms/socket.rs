@@ -65,7 +65,10 @@ struct State {
 
 /// What the room writer's offer did.
 pub enum Offered {
+    /// Written (or queued behind what the kernel has not taken yet).
     Written,
+    /// Nothing in the offer was new to this socket (or it is behind).
+    Nothing,
     /// The socket went behind just now (its queue overflowed, or a message id was skipped).
     WentBehind,
     Gone,
@@ -152,7 +155,7 @@ impl Socket {
             self.wake.notify_one();
             return Offered::WentBehind;
         }
-        Offered::Written
+        if n == 0 { Offered::Nothing } else { Offered::Written }
     }
 
     /// Queue frames of the connection's own (replies, history); [`Socket::drain`] writes them.

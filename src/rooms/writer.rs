@@ -28,11 +28,33 @@ pub enum Out {
 /// At most this many events are written together (each socket gets them in one write).
 const BATCH: usize = super::socket::MAX_BATCH;
 
+/// How many sockets the writer writes between looks for events that arrived meanwhile.
+const LOOK_EVERY: usize = 32;
+
+/// How many sockets the writer writes before it lets other tasks run (a multiple of LOOK_EVERY).
+const YIELD_EVERY: usize = 128;
+
 pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
     let mut sockets: Vec<Weak<Socket>> = Vec::new();
     let mut batch: Vec<Frame> = Vec::with_capacity(BATCH);
     let mut taken: Vec<Out> = Vec::with_capacity(BATCH);
-    while inbox.recv_many(&mut taken, BATCH).await > 0 {
+    // A join that arrived in the middle of a round: it opens the next one.
+    let mut held: Option<Out> = None;
+    loop {
+        match held.take() {
+            Some(join) => {
+                taken.push(join);
+                while taken.len() < BATCH {
+                    let Ok(out) = inbox.try_recv() else { break };
+                    taken.push(out);
+                }
+            }
+            None => {
+                if inbox.recv_many(&mut taken, BATCH).await == 0 {
+                    break;
+                }
+            }
+        }
         for out in taken.drain(..) {
             match out {
                 Out::Join(socket) => sockets.push(socket),
@@ -48,23 +70,85 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
         // delivery's latency (the rest is the network and the reader).
         let started = std::time::Instant::now();
         let mut written = 0u64;
-        sockets.retain(|weak| {
-            let Some(socket) = weak.upgrade() else { return false };
-            match socket.offer(&batch) {
-                Offered::Written => {
-                    written += 1;
-                    true
+        // Events that arrive while the round is under way join it at once for the sockets still
+        // to come (in the same write as the rest: under load, fewer writes per delivery, and no
+        // wait for the next round); the sockets already written get them just after.
+        let mut joined: Option<(usize, usize)> = None;
+        let mut i = 0;
+        while i < sockets.len() {
+            if i > 0 && i.is_multiple_of(LOOK_EVERY) {
+                if i.is_multiple_of(YIELD_EVERY) {
+                    // Let the room's other tasks run (the next post's database replies): the
+                    // events they publish can then join this round.
+                    tokio::task::yield_now().await;
                 }
-                Offered::WentBehind => {
-                    metrics::counter!("salon_room_resyncs_total").increment(1);
-                    true
+                if held.is_none() {
+                    let before = batch.len();
+                    take_arrived(&mut inbox, &mut batch, &mut held);
+                    if batch.len() > before {
+                        // Everything from the first event that joined, for every socket written
+                        // before the last look that found some.
+                        let from = joined.map_or(before, |(_, from)| from);
+                        joined = Some((i, from));
+                    }
                 }
-                Offered::Gone => false,
             }
-        });
+            if offer(&sockets[i], &batch, &mut written) {
+                i += 1;
+            } else {
+                // The last socket (not yet written) takes its place: those before `i` stay put.
+                sockets.swap_remove(i);
+            }
+        }
+        if let Some((before, from)) = joined {
+            // The sockets written before events joined get them now. A socket skips what it
+            // already has (message ids, publish counts), so those written between two looks
+            // that found events are offered some frames twice, harmlessly.
+            let added = &batch[from..];
+            let mut i = 0;
+            while i < before.min(sockets.len()) {
+                if offer(&sockets[i], added, &mut written) {
+                    i += 1;
+                } else {
+                    sockets.swap_remove(i);
+                }
+            }
+        }
         metrics::counter!("salon_room_writes_total").increment(written);
         metrics::histogram!("salon_room_fanout_duration_seconds").record(started.elapsed().as_secs_f64());
         batch.clear();
+    }
+}
+
+/// Add the events waiting in the inbox to the batch (while it has room); a join stops the
+/// taking and is held for the next round, as the events after it must reach the new socket.
+fn take_arrived(inbox: &mut mpsc::UnboundedReceiver<Out>, batch: &mut Vec<Frame>, held: &mut Option<Out>) {
+    while batch.len() < BATCH {
+        match inbox.try_recv() {
+            Ok(Out::Event(seq, event)) => batch.push(encode(seq, &event)),
+            Ok(join) => {
+                *held = Some(join);
+                return;
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+/// Offer the frames to one socket; false when it is gone (the writer drops it).
+fn offer(weak: &Weak<Socket>, frames: &[Frame], written: &mut u64) -> bool {
+    let Some(socket) = weak.upgrade() else { return false };
+    match socket.offer(frames) {
+        Offered::Written => {
+            *written += 1;
+            true
+        }
+        Offered::Nothing => true,
+        Offered::WentBehind => {
+            metrics::counter!("salon_room_resyncs_total").increment(1);
+            true
+        }
+        Offered::Gone => false,
     }
 }
 
@@ -72,5 +156,73 @@ fn encode(seq: u64, event: &Event) -> Frame {
     match event {
         Event::Message { id, json } => Frame::Message { id: *id, wire: wire::text(json) },
         Event::Change { json, .. } | Event::Presence(json) | Event::Notice { json, .. } => Frame::Other { seq, wire: wire::text(json) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tokio::io::AsyncReadExt;
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::*;
+    use crate::ids::MessageId;
+
+    /// Text frames from the server (unmasked, short) as their payloads.
+    fn payloads(mut bytes: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        while bytes.len() >= 2 {
+            assert_eq!(bytes[0], 0x81, "a final text frame");
+            let len = usize::from(bytes[1]);
+            assert!(len < 126, "short frames only in this test");
+            out.push(String::from_utf8(bytes[2..2 + len].to_vec()).unwrap());
+            bytes = &bytes[2 + len..];
+        }
+        out
+    }
+
+    /// Events arrive while the writer is in the middle of a round (it lets this task run every
+    /// YIELD_EVERY sockets, and this task publishes one event each time it runs): they join the
+    /// round, and still every socket gets every message once, in order, and none falls behind
+    /// (a socket written between two looks that found events must get the later ones too).
+    #[tokio::test(flavor = "current_thread")]
+    async fn events_joining_a_round_reach_every_socket_once_in_order() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut sockets = Vec::new();
+        let mut clients = Vec::new();
+        for _ in 0..3 * YIELD_EVERY + 7 {
+            let client = TcpStream::connect(addr).await.unwrap();
+            let (server, _) = listener.accept().await.unwrap();
+            let socket = Arc::new(Socket::new(server, 1000));
+            assert!(socket.go_live(0, || 0));
+            tx.send(Out::Join(Arc::downgrade(&socket))).unwrap();
+            sockets.push(socket);
+            clients.push(client);
+        }
+        let writer = tokio::spawn(run(rx));
+        let n: i64 = 60;
+        for id in 1..=n {
+            let json = format!("m{id}");
+            tx.send(Out::Event(id as u64, Event::Message { id: MessageId(id), json: json.into() })).unwrap();
+            tokio::task::yield_now().await;
+        }
+        drop(tx);
+        writer.await.unwrap();
+        let expected: Vec<String> = (1..=n).map(|id| format!("m{id}")).collect();
+        for (socket, client) in sockets.iter().zip(&mut clients) {
+            assert!(!socket.is_behind(), "no socket fell behind");
+            assert!(!socket.has_queued());
+            let mut got = Vec::new();
+            while payloads(&got).len() < expected.len() {
+                let mut buf = [0u8; 4096];
+                let read = client.read(&mut buf).await.unwrap();
+                assert!(read > 0);
+                got.extend_from_slice(&buf[..read]);
+            }
+            assert_eq!(payloads(&got), expected);
+        }
     }
 }
