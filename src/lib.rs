@@ -118,6 +118,13 @@ fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
         return Ok(h.clone());
     }
     let handle = PrometheusBuilder::new()
+        // The rooms' latencies are milliseconds: finer buckets there (this matcher wins over
+        // the suffix one below: prefixes are matched first).
+        .set_buckets_for_metric(
+            metrics_exporter_prometheus::Matcher::Prefix("salon_room_".into()),
+            &[0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 10.0],
+        )
+        .context("metrics buckets")?
         .set_buckets_for_metric(
             metrics_exporter_prometheus::Matcher::Suffix("duration_seconds".into()),
             &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0],

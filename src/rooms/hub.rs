@@ -229,7 +229,7 @@ impl Hub {
             Event::Notice { key, json } => r.recent.notice(seq, key, json),
         }
         if r.inbox.is_none() {
-            let _ = r.out.send(Out::Event(r.published, event));
+            let _ = r.out.send(Out::Event { seq: r.published, event, at: std::time::Instant::now() });
         }
     }
 
@@ -418,7 +418,7 @@ mod tests {
 
     fn ids(rx: &mut mpsc::UnboundedReceiver<Out>) -> Vec<i64> {
         let mut ids = Vec::new();
-        while let Ok(Out::Event(_, Event::Message { id, .. })) = rx.try_recv() {
+        while let Ok(Out::Event { event: Event::Message { id, .. }, .. }) = rx.try_recv() {
             ids.push(id.0);
         }
         ids
@@ -463,7 +463,7 @@ mod tests {
         let second = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.unwrap().unwrap();
         assert!(matches!(rx.try_recv(), Err(mpsc::error::TryRecvError::Empty)));
         let count = |e: Out| match e {
-            Out::Event(_, Event::Presence(json)) => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
+            Out::Event { event: Event::Presence(json), .. } => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
             _ => panic!("not a presence frame"),
         };
         assert_eq!(count(first), 1);

@@ -10,6 +10,7 @@
 //! (`rooms::socket`), so no socket holds up the room.
 
 use std::sync::Weak;
+use std::time::Instant;
 
 use tokio::sync::mpsc;
 
@@ -19,8 +20,9 @@ use super::wire;
 
 /// What a room's writer is sent, in order.
 pub enum Out {
-    /// An event, numbered by the room's publish count (see `Socket::push_replay`).
-    Event(u64, Event),
+    /// An event, numbered by the room's publish count (see `Socket::push_replay`), and when it
+    /// was published (the fan-out's latency is measured from there).
+    Event { seq: u64, event: Event, at: Instant },
     /// A connection joined; it starts behind (its task sends the history, then goes live).
     Join(Weak<Socket>),
 }
@@ -37,6 +39,8 @@ const YIELD_EVERY: usize = 128;
 pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
     let mut sockets: Vec<Weak<Socket>> = Vec::new();
     let mut batch: Vec<Frame> = Vec::with_capacity(BATCH);
+    // When each event of the batch was published.
+    let mut published: Vec<Instant> = Vec::with_capacity(BATCH);
     let mut taken: Vec<Out> = Vec::with_capacity(BATCH);
     // A join that arrived in the middle of a round: it opens the next one.
     let mut held: Option<Out> = None;
@@ -59,16 +63,16 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
             match out {
                 Out::Join(socket) => sockets.push(socket),
                 // Nobody here (yet): nothing to encode.
-                Out::Event(..) if sockets.is_empty() => {}
-                Out::Event(seq, event) => batch.push(encode(seq, &event)),
+                Out::Event { .. } if sockets.is_empty() => {}
+                Out::Event { seq, event, at } => {
+                    batch.push(encode(seq, &event));
+                    published.push(at);
+                }
             }
         }
         if batch.is_empty() {
             continue;
         }
-        // From taking the batch to the last socket written: the server's own part of every
-        // delivery's latency (the rest is the network and the reader).
-        let started = std::time::Instant::now();
         let mut written = 0u64;
         // Events that arrive while the round is under way join it at once for the sockets still
         // to come (in the same write as the rest: under load, fewer writes per delivery, and no
@@ -84,7 +88,7 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
                 }
                 if held.is_none() {
                     let before = batch.len();
-                    take_arrived(&mut inbox, &mut batch, &mut held);
+                    take_arrived(&mut inbox, &mut batch, &mut published, &mut held);
                     if batch.len() > before {
                         // Everything from the first event that joined, for every socket written
                         // before the last look that found some.
@@ -100,6 +104,8 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
                 sockets.swap_remove(i);
             }
         }
+        let first = joined.map_or(batch.len(), |(_, from)| from);
+        fanned_out(&published[..first]);
         if let Some((before, from)) = joined {
             // The sockets written before events joined get them now. A socket skips what it
             // already has (message ids, publish counts), so those written between two looks
@@ -114,24 +120,38 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
                 }
             }
         }
+        fanned_out(&published[first..]);
         metrics::counter!("salon_room_writes_total").increment(written);
-        metrics::histogram!("salon_room_fanout_duration_seconds").record(started.elapsed().as_secs_f64());
         batch.clear();
+        published.clear();
     }
 }
 
 /// Add the events waiting in the inbox to the batch (while it has room); a join stops the
 /// taking and is held for the next round, as the events after it must reach the new socket.
-fn take_arrived(inbox: &mut mpsc::UnboundedReceiver<Out>, batch: &mut Vec<Frame>, held: &mut Option<Out>) {
+fn take_arrived(inbox: &mut mpsc::UnboundedReceiver<Out>, batch: &mut Vec<Frame>, published: &mut Vec<Instant>, held: &mut Option<Out>) {
     while batch.len() < BATCH {
         match inbox.try_recv() {
-            Ok(Out::Event(seq, event)) => batch.push(encode(seq, &event)),
+            Ok(Out::Event { seq, event, at }) => {
+                batch.push(encode(seq, &event));
+                published.push(at);
+            }
             Ok(join) => {
                 *held = Some(join);
                 return;
             }
             Err(_) => return,
         }
+    }
+}
+
+/// These events have been written to every socket that takes them: from each one's publishing
+/// to here (its wait behind an earlier round, and the round) is the server's own part of the
+/// latency of its slowest delivery (the rest is the network and the reader).
+fn fanned_out(published: &[Instant]) {
+    let now = Instant::now();
+    for at in published {
+        metrics::histogram!("salon_room_fanout_duration_seconds").record(now.duration_since(*at).as_secs_f64());
     }
 }
 
@@ -206,7 +226,8 @@ mod tests {
         let n: i64 = 60;
         for id in 1..=n {
             let json = format!("m{id}");
-            tx.send(Out::Event(id as u64, Event::Message { id: MessageId(id), json: json.into() })).unwrap();
+            let event = Event::Message { id: MessageId(id), json: json.into() };
+            tx.send(Out::Event { seq: id as u64, event, at: Instant::now() }).unwrap();
             tokio::task::yield_now().await;
         }
         drop(tx);

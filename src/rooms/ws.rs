@@ -321,6 +321,7 @@ impl Connection {
     /// The reply to one client frame (errors, and a duplicate's stored copy).
     /// `delivered`: the highest message id the client has been sent.
     async fn handle(&mut self, text: &str, delivered: MessageId) -> Reply {
+        let read_at = Instant::now();
         // Every frame counts, understood or not, before any database work.
         if !actions::within_limit(&self.app, self.me.id) {
             return self.refused(Refused::RateLimited);
@@ -340,7 +341,14 @@ impl Connection {
                         // Already delivered (a resend): send the stored copy so the sender sees it.
                         return Reply { frames: vec![protocol::message(&m).into()], close: None };
                     }
-                    Ok(o) => Ok(o.refusal()),
+                    Ok(o) => {
+                        if o.refusal().is_none() {
+                            // Read, checked, stored and published: the server's part before the
+                            // room's writer (salon_room_fanout_duration_seconds) takes over.
+                            metrics::histogram!("salon_room_post_duration_seconds").record(read_at.elapsed().as_secs_f64());
+                        }
+                        Ok(o.refusal())
+                    }
                     Err(e) => Err(e),
                 }
             }
