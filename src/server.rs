@@ -15,14 +15,27 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
+/// How long a client may take to send a request's headers (the first request, and each next
+/// one on a kept-alive connection), so a client that sends a few bytes and goes quiet does not
+/// hold a connection (and its memory) for ever. hyper's default, which it applies only with a
+/// timer (axum::serve before us set none).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Serve `router` on `listener` until `shutdown` is cancelled, then wait for open connections.
 pub async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+    serve_with(listener, router, shutdown, HEADER_READ_TIMEOUT).await
+}
+
+/// [`serve`] with another header timeout (the tests' short one).
+pub async fn serve_with(listener: TcpListener, router: Router, shutdown: CancellationToken, header_read_timeout: Duration) -> std::io::Result<()> {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     let connections = TaskTracker::new();
     loop {
         let (stream, peer) = tokio::select! {
@@ -49,7 +62,7 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: Cancellation
             let router = router.clone();
             async move { Ok::<_, Infallible>(router.oneshot(request).await.unwrap_or_else(|never| match never {})) }
         });
-        let connection = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).with_upgrades();
+        let connection = http.serve_connection(TokioIo::new(stream), service).with_upgrades();
         let shutdown = shutdown.clone();
         connections.spawn(async move {
             tokio::pin!(connection);
@@ -71,4 +84,42 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: Cancellation
     connections.close();
     connections.wait().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    use super::*;
+
+    /// A client that sends part of a request and goes quiet is let go after the header timeout
+    /// (before: held for as long as the client liked); a whole request is still answered.
+    #[tokio::test]
+    async fn a_client_that_stops_mid_headers_is_disconnected() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let shutdown = CancellationToken::new();
+        let server = tokio::spawn(serve_with(listener, router, shutdown.clone(), Duration::from_millis(300)));
+
+        let mut whole = TcpStream::connect(addr).await.unwrap();
+        whole.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+        let mut answer = String::new();
+        whole.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+        let mut slow = TcpStream::connect(addr).await.unwrap();
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        let started = std::time::Instant::now();
+        let mut rest = Vec::new();
+        // The server closes the connection (with a 408 or nothing); never an answer to the request.
+        let read = tokio::time::timeout(Duration::from_secs(10), slow.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "the connection was still open after 10 s");
+        assert!(started.elapsed() >= Duration::from_millis(250));
+        assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+
+        shutdown.cancel();
+        server.await.unwrap().unwrap();
+    }
 }
