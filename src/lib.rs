@@ -32,8 +32,9 @@
 //!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports; inbound mail:
 //!   `reply_address` (each invitation's own ORGANIZER address), `inbound` (what a message is:
 //!   a calendar reply, a bounce, an auto-reply) and `imap` (reading the reply mailbox).
-//! - [`server`]: the HTTP server: hyper's HTTP/1.1 connections with the router, graceful end
-//!   (not `axum::serve`, so an upgraded websocket is the plain `TcpStream` again).
+//! - [`server`]: the HTTP server: hyper's HTTP/1.1 connections with the router, a header read
+//!   timeout, graceful end (not `axum::serve`, so an upgraded websocket is the plain `TcpStream`
+//!   again).
 //! - [`rooms`]: live rooms: the hub (per-room events, coalesced presence), the room writer that
 //!   encodes each frame once and writes it to every socket without waiting (`writer`, `socket`,
 //!   `wire`), the history and catch-up a socket is sent from the store (`catchup`), the recent messages
