@@ -2,6 +2,8 @@
 //! (its receive window shrunk to a few kilobytes, so the server's writes to it back up), the
 //! others in the room still get every message as it is sent; when the stalled client reads
 //! again it gets every message once, in order (from the catch-up path when it fell behind).
+//! And a client that sends without reading its answers: the server stops reading it once its
+//! answers back up, so they cannot pile up in the server's memory, and the room goes on.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -19,10 +21,18 @@ const MESSAGES: usize = 4000;
 /// A client whose TCP receive buffer is a few kilobytes: when it stops reading, the server
 /// cannot write to it for long.
 async fn connect_small_window(app: &TestApp, salon: i64, email: &str) -> Socket {
+    connect_small_buffers(app, salon, email, None).await
+}
+
+/// As [`connect_small_window`], and with a send buffer of `send` bytes.
+async fn connect_small_buffers(app: &TestApp, salon: i64, email: &str, send: Option<u32>) -> Socket {
     let session = app.session_for(email).await;
     let addr: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
     let tcp = tokio::net::TcpSocket::new_v4().unwrap();
     tcp.set_recv_buffer_size(4096).unwrap();
+    if let Some(send) = send {
+        tcp.set_send_buffer_size(send).unwrap();
+    }
     let stream = tcp.connect(addr).await.unwrap();
     let mut request = format!("ws://{addr}/salons/{salon}/room/ws").into_client_request().unwrap();
     request.headers_mut().insert("cookie", format!("salon_session={session}").parse().unwrap());
@@ -74,3 +84,77 @@ async fn a_stalled_socket_delays_nobody_and_still_gets_everything(db: TestDb) {
 }
 
 both_backends!(a_stalled_socket_delays_nobody_and_still_gets_everything);
+
+/// Frames the flooding client tries to send: far more than the kernel's buffers between it and
+/// the server hold once the server stops reading (its answers are ~2 KiB each).
+const RESENDS: usize = 6_000;
+
+async fn a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nobody(db: TestDb) {
+    let (app, salon) = common::room::running_salon_with(&db, "16", "1000000").await;
+    let flooder = connect_small_buffers(&app, salon, JENS, Some(4096)).await;
+    let mut reader = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    let (mut out, mut answers) = futures_util::StreamExt::split(flooder);
+    // One long message of its own, then the same client_id again and again: each resend of a
+    // message it has already been sent is answered with the stored copy (~2 KiB).
+    let first = serde_json::json!({"type": "send", "body": "x".repeat(1900), "client_id": "flood"}).to_string();
+    futures_util::SinkExt::send(&mut out, Message::Text(first.clone().into())).await.unwrap();
+    assert_eq!(ids(&collect(&mut reader, 1).await), vec![1]);
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = sent.clone();
+    let flooding = tokio::spawn(async move {
+        for _ in 0..RESENDS {
+            futures_util::SinkExt::send(&mut out, Message::Text(first.clone().into())).await.unwrap();
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        out
+    });
+    // The flooding stops: the server reads no more of its frames once the answers back up, and
+    // the kernel's buffers between them fill. (Were the server still reading, all 6,000 would
+    // go, with 12 MB of answers queued in the server.)
+    let mut last = usize::MAX;
+    let settled = tokio::time::timeout(std::time::Duration::from_secs(90), async {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            let now = sent.load(std::sync::atomic::Ordering::Relaxed);
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+    })
+    .await
+    .expect("the flooding client was stopped");
+    eprintln!("flooding stopped after {settled} frames");
+    assert!(settled < RESENDS / 2, "the server stopped reading the flooding client after {settled} of {RESENDS} frames");
+    // Meanwhile the room goes on: Lars's message reaches the organiser.
+    common::room::send(&mut lars, "still here", "lars-1").await;
+    let got = collect(&mut reader, 1).await;
+    assert_eq!(got[0]["body"], "still here");
+    assert_eq!(got[0]["id"], 2);
+    // Once the flooding client reads, it gets its answers, and the server reads it again: every
+    // frame is answered, each with the stored message.
+    // (One more: the live frame of its own message.)
+    let mut copies = 0;
+    tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        while copies < RESENDS + 1 {
+            match futures_util::StreamExt::next(&mut answers).await {
+                Some(Ok(Message::Text(text))) => {
+                    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    if m["type"] == "message" && m["client_id"] == "flood" {
+                        assert_eq!(m["id"], 1, "a resend is answered with the stored message");
+                        copies += 1;
+                    }
+                }
+                Some(Ok(_)) => {}
+                other => panic!("the flooding client's socket ended: {other:?}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("every frame answered: {copies} of {}", RESENDS + 1));
+    let _out = tokio::time::timeout(std::time::Duration::from_secs(60), flooding).await.expect("all frames sent once it reads").unwrap();
+    app.stop().await;
+}
+
+both_backends!(a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nobody);
