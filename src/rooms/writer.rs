@@ -113,6 +113,9 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
             let added = &batch[from..];
             let mut i = 0;
             while i < before.min(sockets.len()) {
+                if i.is_multiple_of(YIELD_EVERY) {
+                    tokio::task::yield_now().await;
+                }
                 if offer(&sockets[i], added, &mut written) {
                     i += 1;
                 } else {
