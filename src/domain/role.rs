@@ -19,6 +19,11 @@ impl Role {
         }
     }
 
+    /// A role as stored in the database; one the program does not know grants the least.
+    pub fn stored(s: &str) -> Role {
+        s.parse().unwrap_or(Role::Member)
+    }
+
     /// True when this role includes everything `needed` may do.
     pub fn at_least(self, needed: Role) -> bool {
         self >= needed

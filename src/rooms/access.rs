@@ -138,8 +138,8 @@ pub async fn recheck(db: &Db, session_secret: &str, person_id: PersonId, room: &
         return Ok(Err(Denied::NotFound));
     };
     // A session ended (or someone else's) is "signed out" first, whatever else holds.
-    let Some(role) = rights.viewer_role.as_deref() else { return Ok(Err(Denied::NotSignedIn)) };
-    let role = Some(role.parse().unwrap_or(Role::Member));
+    let Some(role) = rights.viewer_role.as_deref().map(Role::stored) else { return Ok(Err(Denied::NotSignedIn)) };
+    let role = Some(role);
     let standing = rights.rsvp_response.is_some().then(|| Standing::from_row(rights.rsvp_response.as_deref(), rights.rsvp_waitlist_seq));
     let organiser = match decide(role, &rights.salon, standing) {
         Ok(o) => o,

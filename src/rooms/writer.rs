@@ -97,12 +97,7 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
                     }
                 }
             }
-            if offer(&sockets[i], &batch, &mut written) {
-                i += 1;
-            } else {
-                // The last socket (not yet written) takes its place: those before `i` stay put.
-                sockets.swap_remove(i);
-            }
+            i = offer_at(&mut sockets, i, &batch, &mut written);
         }
         let first = joined.map_or(batch.len(), |(_, from)| from);
         fanned_out(&published[..first]);
@@ -116,11 +111,7 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
                 if i.is_multiple_of(YIELD_EVERY) {
                     tokio::task::yield_now().await;
                 }
-                if offer(&sockets[i], added, &mut written) {
-                    i += 1;
-                } else {
-                    sockets.swap_remove(i);
-                }
+                i = offer_at(&mut sockets, i, added, &mut written);
             }
         }
         fanned_out(&published[first..]);
@@ -155,6 +146,18 @@ fn fanned_out(published: &[Instant]) {
     let now = Instant::now();
     for at in published {
         metrics::histogram!("salon_room_fanout_duration_seconds").record(now.duration_since(*at).as_secs_f64());
+    }
+}
+
+/// Offer the frames to socket `i`; the index of the next socket to offer to. A socket that is
+/// gone is dropped and the last one (not yet offered to in this pass) takes its place, so
+/// those before `i` stay where they are.
+fn offer_at(sockets: &mut Vec<Weak<Socket>>, i: usize, frames: &[Frame], written: &mut u64) -> usize {
+    if offer(&sockets[i], frames, written) {
+        i + 1
+    } else {
+        sockets.swap_remove(i);
+        i
     }
 }
 

@@ -30,7 +30,7 @@ impl Person {
     /// The check constraint guarantees one of the three; an unknown value (a newer schema)
     /// gets the least power.
     pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Member)
+        Role::stored(&self.role)
     }
 
     pub fn locale(&self) -> Locale {
