@@ -24,11 +24,11 @@ pub struct App {
     /// The front page's rendered salon list; see `web::home`.
     pub front_page_cache: FragmentCache,
     /// Rendered strategy boards; see `web::board`.
-    pub board_cache: RenderCache<(crate::ids::SeriesId, &'static str, String), (String, String)>,
+    pub board_cache: RenderCache<(crate::ids::SeriesId, &'static str, String, crate::store::Drafts), (String, String)>,
     /// Live rooms in this process.
     pub hub: Arc<crate::rooms::Hub>,
-    /// Priority rounds with live results whose new totals are due in the rooms.
-    pub results_due: crate::rooms::strategy::ResultsDue,
+    /// Changes whose coalesced announcement in the rooms is due (live round totals, support).
+    pub announcements_due: crate::rooms::strategy::Due,
     /// Room connections per person (a cap against socket floods).
     pub room_slots: Arc<crate::rooms::slots::Slots>,
     /// Cancelled when the server stops: websocket connections close on it.

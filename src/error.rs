@@ -24,13 +24,34 @@ pub enum AppError {
     TooLarge,
     #[error("gone: {0}")]
     Gone(&'static str),
+    /// The database's disk is full: nothing was saved; reads go on, and writes work again as
+    /// soon as there is space (no restart needed).
+    #[error("the database's disk is full: {0:#}")]
+    StorageFull(anyhow::Error),
+    /// The database cannot be reached just now (stopped, restarting, a connection cut off):
+    /// the request is answered "try again" rather than as an error in Salon.
+    #[error("the database is unavailable: {0:#}")]
+    Unavailable(anyhow::Error),
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        let db_errors = || e.chain().filter_map(|cause| cause.downcast_ref::<sqlx::Error>());
+        if db_errors().any(crate::store::is_storage_full) {
+            AppError::StorageFull(e)
+        } else if db_errors().any(crate::store::is_unavailable) {
+            AppError::Unavailable(e)
+        } else {
+            AppError::Internal(e)
+        }
+    }
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(e.into())
+        anyhow::Error::from(e).into()
     }
 }
 
@@ -57,6 +78,7 @@ impl AppError {
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::StorageFull(_) | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +93,8 @@ impl AppError {
             AppError::TooManyRequests => ("too_many_requests", "error.too_many_requests"),
             AppError::TooLarge => ("too_large", "error.too_large"),
             AppError::Gone(key) => ("gone", *key),
+            AppError::StorageFull(_) => ("storage_full", "error.storage_full"),
+            AppError::Unavailable(_) => ("unavailable", "error.unavailable"),
             AppError::Internal(_) => ("internal", "error.internal"),
         };
         ErrorInfo { code, message_key }
@@ -79,9 +103,12 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self {
+        match &self {
             // `{:#}` keeps the whole cause chain in the log; the user sees a calm page.
-            tracing::error!(error = format!("{e:#}"), "internal error");
+            AppError::Internal(e) => tracing::error!(error = format!("{e:#}"), "internal error"),
+            AppError::StorageFull(e) => tracing::error!(error = format!("{e:#}"), "the database's disk is full: a write was refused"),
+            AppError::Unavailable(e) => tracing::warn!(error = format!("{e:#}"), "the database is unavailable"),
+            _ => {}
         }
         let mut response = (self.status(), self.info().code).into_response();
         response.extensions_mut().insert(self.info());

@@ -158,7 +158,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         front_page_cache: Default::default(),
         board_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(std::time::Duration::from_secs(1))),
-        results_due: Default::default(),
+        announcements_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),
         shutdown: CancellationToken::new(),
     }))

@@ -169,6 +169,25 @@ async fn the_same_reply_twice_counts_once_and_auto_replies_are_set_aside(db: Tes
     app.stop().await;
 }
 
+async fn a_reply_dated_in_the_far_future_does_not_freeze_later_answers(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let salon = invited(&db, &org, &[]).await;
+    let (to, uid, _) = invitation_calendar(&db.outbox_dir(), LARS);
+    let seq = sequence_of(mails_to(&db.outbox_dir(), LARS).last().unwrap());
+    let future = reply("gmail", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "DECLINED", dtstamp: "99991231T235959Z", sequence: seq });
+    assert_eq!(post(&app, future).await.1["outcome"], "applied");
+    assert_eq!(answer_of(&db, salon, LARS).await, "no");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Lars changes his mind a moment later, from a calendar with a right clock.
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let later = reply("outlook-web", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: &stamp, sequence: seq });
+    let (_, body) = post(&app, later).await;
+    assert_eq!(body["outcome"], "applied", "{body}");
+    assert_eq!(answer_of(&db, salon, LARS).await, "yes");
+    app.stop().await;
+}
+
 async fn bounces_mark_the_mail_and_the_address(db: TestDb) {
     let app = app_with_inbound(&db).await;
     let org = app.signed_in(ORGANISER).await;
@@ -314,6 +333,7 @@ async fn the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database(db: Test
 }
 
 both_backends!(
+    a_reply_dated_in_the_far_future_does_not_freeze_later_answers,
     each_calendar_client_answers_through_its_reply,
     refused_replies_change_nothing,
     the_same_reply_twice_counts_once_and_auto_replies_are_set_aside,

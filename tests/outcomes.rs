@@ -152,7 +152,39 @@ async fn the_summary_goes_once_to_everyone_with_a_seat_after_the_salon(db: TestD
     sink.stop().await;
 }
 
+async fn a_hidden_message_never_becomes_a_decision_or_a_theme(db: TestDb) {
+    let (app, salon) = common::room::running_salon(&db, "256").await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org.post_form("/series/new", &[("title", "Samtalesaloner 2027")]).await;
+    let series = location(&r).trim_start_matches("/series/").to_string();
+    db.execute(&format!("update salon set series_id = {series} where id = {salon}")).await;
+    assert_eq!(org.post_form(&format!("/salons/{salon}/outcomes/note-takers"), &[("email", LARS)]).await.status(), 303);
+    let jens = app.signed_in(JENS).await;
+    let lars = app.signed_in(LARS).await;
+    let room = format!("/salons/{salon}/room/messages");
+    assert_eq!(jens.post_form(&room, &[("body", "Skjult forslag"), ("client_id", "j-1")]).await.status(), 303);
+    assert_eq!(jens.post_form(&room, &[("body", "Synligt forslag"), ("client_id", "j-2")]).await.status(), 303);
+    let hidden = db.count("select id from message where client_id = 'j-1'").await;
+    let shown = db.count("select id from message where client_id = 'j-2'").await;
+    assert_eq!(org.post_form(&format!("{room}/{hidden}/hide"), &[]).await.status(), 303);
+    // The note-taker may not publish what the organiser hid, nor may the organiser by mistake.
+    let r = lars.post_form(&format!("{room}/{hidden}/decision"), &[]).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("En skjult besked kan ikke blive"), "the refusal says why");
+    assert_eq!(org.post_form(&format!("{room}/{hidden}/decision"), &[]).await.status(), 400);
+    assert_eq!(org.post_form(&format!("{room}/{hidden}/theme"), &[]).await.status(), 400);
+    assert_eq!(db.count("select count(*) from decision").await, 0);
+    assert_eq!(db.count("select count(*) from theme").await, 0);
+    // A message that is not hidden becomes one, so the refusal above was about hiding.
+    assert_eq!(lars.post_form(&format!("{room}/{shown}/decision"), &[]).await.status(), 303);
+    assert_eq!(db.count("select count(*) from decision").await, 1);
+    let (_, outcomes) = app.client().get_text(&format!("/salons/{salon}/outcomes")).await;
+    assert!(outcomes.contains("Synligt forslag") && !outcomes.contains("Skjult forslag"));
+    app.stop().await;
+}
+
 both_backends!(
+    a_hidden_message_never_becomes_a_decision_or_a_theme,
     note_takers_and_organisers_record_decisions_and_actions,
     an_action_owner_is_reminded_once_before_the_due_date,
     the_summary_goes_once_to_everyone_with_a_seat_after_the_salon,

@@ -158,3 +158,74 @@ async fn a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nob
 }
 
 both_backends!(a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nobody);
+
+/// Control and binary frames the flooding client tries to send (6 to 22 bytes each): far more
+/// than the kernel's buffers between it and the server hold once the server stops reading.
+const PINGS: usize = 300_000;
+
+async fn a_client_that_pings_without_reading_is_held_to_the_limit_and_has_one_pong_waiting(db: TestDb) {
+    // Two frames a second (bursts of eight): pings, pongs and binary frames count like messages.
+    let (app, salon) = common::room::running_salon_with(&db, "16", "2").await;
+    let flooder = connect_small_buffers(&app, salon, JENS, Some(4096)).await;
+    let mut reader = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    let (mut out, mut answers) = futures_util::StreamExt::split(flooder);
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = sent.clone();
+    let flooding = tokio::spawn(async move {
+        for i in 0..PINGS {
+            let frame = match i % 3 {
+                0 => Message::Ping(Vec::new().into()),
+                1 => Message::Pong(Vec::new().into()),
+                _ => Message::Binary(vec![7u8; 16].into()),
+            };
+            if futures_util::SinkExt::send(&mut out, frame).await.is_err() {
+                break;
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    // The flooding (all but) stops: the server reads a few frames a second, and the kernel's
+    // buffers between them fill. (Were it reading every frame, all 300,000 would go, and as many
+    // pongs would wait in the server's memory.)
+    let mut last = 0;
+    let settled = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            let now = sent.load(std::sync::atomic::Ordering::Relaxed);
+            if now - last < PINGS / 100 {
+                return now;
+            }
+            last = now;
+        }
+    })
+    .await
+    .expect("the flooding client was slowed to a trickle");
+    eprintln!("flooding slowed after {settled} frames");
+    assert!(settled < PINGS / 2, "the server stopped reading the flooding client after {settled} of {PINGS} frames");
+    // Meanwhile the room goes on.
+    common::room::send(&mut lars, "still here", "lars-1").await;
+    let got = collect(&mut reader, 1).await;
+    assert_eq!(got[0]["body"], "still here");
+    // What waits for the flooding client: its hello, presence, the room's message, and at most
+    // a pong per ping the limit let through (a few a second), never one per ping sent.
+    let mut pongs = 0;
+    let mut message = false;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+        while let Some(Ok(frame)) = futures_util::StreamExt::next(&mut answers).await {
+            match frame {
+                Message::Pong(_) => pongs += 1,
+                Message::Text(text) => message |= text.contains("still here"),
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert!(message, "the flooding client still gets the room's messages");
+    eprintln!("pongs received: {pongs} for {settled} frames sent");
+    assert!(pongs < 100, "{pongs} pongs for {settled} frames: one per ping let through at most");
+    flooding.abort();
+    app.stop().await;
+}
+
+both_backends!(a_client_that_pings_without_reading_is_held_to_the_limit_and_has_one_pong_waiting);

@@ -320,7 +320,58 @@ async fn organisers_add_rooms_with_their_own_messages(db: TestDb) {
     app.stop().await;
 }
 
+/// The first message a reconnecting client is sent, after its hello, once Jens posts `probe`:
+/// whatever comes first is what the server sent from the history.
+async fn first_message_after(app: &TestApp, salon: i64, after: i64, jens: &mut Socket, probe: &str) -> Value {
+    let mut lars = connect(app, salon, Some(LARS), Some(after), None).await.unwrap();
+    next_of(&mut lars, "hello").await;
+    send(jens, probe, probe).await;
+    let first = next_of(&mut lars, "message").await;
+    // The probe stored and delivered before the next connection looks at the room.
+    let mut last = first.clone();
+    while last["client_id"] != probe {
+        last = next_of(&mut lars, "message").await;
+    }
+    lars.close(None).await.unwrap();
+    first
+}
+
+async fn a_client_that_has_seen_everything_is_sent_only_what_is_new(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    for i in 1..=5 {
+        send(&mut jens, &format!("besked {i}"), &format!("m-{i}")).await;
+    }
+    collect(&mut jens, 5).await;
+    // Seen everything (after = the last id): the next message is the first one sent.
+    assert_eq!(first_message_after(&app, salon, 5, &mut jens, "p-6").await["id"], 6);
+    // One behind: that one, then the new.
+    assert_eq!(first_message_after(&app, salon, 5, &mut jens, "p-7").await["id"], 6);
+    assert_eq!(first_message_after(&app, salon, 6, &mut jens, "p-8").await["id"], 7);
+    // Beyond the last id (a client that claims more): nothing old, and the room's next one.
+    assert_eq!(first_message_after(&app, salon, 500, &mut jens, "p-9").await["id"], 9);
+    jens.close(None).await.unwrap();
+    app.stop().await;
+
+    // The same after a restart, when the server has nothing of the room in memory.
+    let mut settings = db.settings();
+    settings.room_rate = "1000".into();
+    let app = TestApp::spawn_with(settings).await;
+    let mut jens = connect(&app, salon, Some(JENS), Some(9), None).await.unwrap();
+    next_of(&mut jens, "hello").await;
+    assert_eq!(first_message_after(&app, salon, 9, &mut jens, "p-10").await["id"], 10);
+    assert_eq!(first_message_after(&app, salon, 9, &mut jens, "p-11").await["id"], 10);
+    assert_eq!(first_message_after(&app, salon, 1000, &mut jens, "p-12").await["id"], 12);
+    // From 0: everything, once each, in order.
+    let mut all = connect(&app, salon, Some(LARS), Some(0), None).await.unwrap();
+    assert_eq!(ids(&collect(&mut all, 12).await), (1..=12).collect::<Vec<i64>>());
+    send(&mut jens, "sidste", "p-13").await;
+    assert_eq!(next_of(&mut all, "message").await["id"], 13, "then live, nothing twice");
+    app.stop().await;
+}
+
 both_backends!(
+    a_client_that_has_seen_everything_is_sent_only_what_is_new,
     organisers_add_rooms_with_their_own_messages,
     several_senders_and_everyone_gets_every_message_in_order,
     a_reconnect_with_after_gets_exactly_the_missed_messages,

@@ -114,6 +114,20 @@ async fn next_after_sign_in_never_leaves_the_site(db: TestDb) {
     app.stop().await;
 }
 
+async fn dot_segments_in_next_never_make_a_protocol_relative_redirect(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let c = app.client();
+    for next in ["/.//evil.example/x", "/..//evil.example/x", "/%2e//evil.example/x", "/a/../..//evil.example/x", "/%2E%2E//evil.example"] {
+        let r = c.post_form("/lang", &[("lang", "en"), ("next", next)]).await;
+        assert_eq!(r.status(), 303, "{next}");
+        assert_eq!(location(&r), "/", "{next}");
+    }
+    // A path with dot segments that stays on the site is kept, resolved.
+    let r = c.post_form("/lang", &[("lang", "en"), ("next", "/a/../past")]).await;
+    assert_eq!(location(&r), "/past");
+    app.stop().await;
+}
+
 async fn invented_http_methods_share_one_metrics_label(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     let c = app.client();
@@ -174,6 +188,7 @@ both_backends!(
     line_breaks_in_names_and_titles_are_refused_at_every_door,
     a_bad_stored_row_does_not_stop_the_reminders,
     next_after_sign_in_never_leaves_the_site,
+    dot_segments_in_next_never_make_a_protocol_relative_redirect,
     invented_http_methods_share_one_metrics_label,
     a_registration_link_for_a_known_address_answers_but_does_not_sign_in,
     absurd_durations_in_an_import_get_a_line_numbered_error,

@@ -172,7 +172,53 @@ async fn an_organiser_turns_a_room_message_into_a_theme(db: TestDb) {
     app.stop().await;
 }
 
+async fn a_draft_salons_strategy_work_is_seen_by_organisers_only(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let s = series(&org).await;
+    let salon = new_salon(&org, &[("series_id", &s.to_string()), ("title", "Hemmelig forberedelse")], true).await;
+    let lars = app.signed_in(LARS).await;
+    let theme = propose(&lars, s, "Fælles licenser").await;
+    assert_eq!(org.post_form(&format!("/themes/{theme}/schedule"), &[("salon", &salon.to_string())]).await.status(), 303);
+    let outcomes = format!("/salons/{salon}/outcomes");
+    assert_eq!(org.post_form(&format!("{outcomes}/decisions"), &[("body", "Kladdebeslutning om licenser")]).await.status(), 303);
+    assert_eq!(org.post_form(&format!("{outcomes}/actions"), &[("what", "Kladdeopgave om licenser")]).await.status(), 303);
+    let r = org.post_form(&format!("/salons/{salon}/rounds"), &[("question", "Kladderunde om licenser"), ("options", "A\nB"), ("points_per_person", "3"), ("max_per_option", "3")]).await;
+    assert_eq!(r.status(), 303);
+    let round = location(&r);
+    assert_eq!(org.post_form(&format!("{round}/open"), &[]).await.status(), 303);
+    assert_eq!(org.post_form(&format!("{round}/close"), &[]).await.status(), 303);
+    // The salon is a draft again (an organiser's preparation; the board is first shown to Lars
+    // after this, so no cached page of the published salon is in the way).
+    db.execute(&format!("update salon set status = 'draft' where id = {salon}")).await;
+    assert_eq!(lars.get(&format!("/salons/{salon}")).await.status(), 404);
+    let secrets = ["Hemmelig forberedelse", "Kladdebeslutning", "Kladdeopgave", "Kladderunde"];
+    let pages = [format!("/themes/{theme}"), format!("/series/{s}/board"), format!("/series/{s}/board.md"), format!("/api/v1/series/{s}/outcomes")];
+    for path in &pages {
+        let (status, body) = lars.get_text(path).await;
+        assert_eq!(status, 200, "{path}");
+        for secret in secrets {
+            assert!(!body.contains(secret), "{path} shows {secret} of a draft to a member");
+        }
+        assert!(!body.contains(&format!("/salons/{salon}\"")), "{path} links the draft");
+    }
+    let api: serde_json::Value = lars.get(&format!("/api/v1/series/{s}/themes")).await.json().await.unwrap();
+    assert_eq!(api[0]["salons"], serde_json::json!([]), "the themes API lists no draft: {api}");
+    let (_, anonymous) = app.client().get_text(&format!("/themes/{theme}")).await;
+    assert!(!anonymous.contains("Hemmelig forberedelse"));
+    // Organisers still see their draft's work where the series is shown.
+    let (_, board) = org.get_text(&format!("/series/{s}/board")).await;
+    assert!(board.contains("Kladdebeslutning om licenser") && board.contains("Kladderunde om licenser"));
+    let api: serde_json::Value = org.get(&format!("/api/v1/series/{s}/themes")).await.json().await.unwrap();
+    assert_eq!(api[0]["salons"], serde_json::json!([salon]));
+    let (_, theme_page) = org.get_text(&format!("/themes/{theme}")).await;
+    assert!(theme_page.contains("Hemmelig forberedelse"));
+    app.stop().await;
+}
+
 both_backends!(
+    a_draft_salons_strategy_work_is_seen_by_organisers_only,
     an_organiser_turns_a_room_message_into_a_theme,
     support_is_once_per_person_and_can_be_withdrawn,
     merging_keeps_supporters_and_comments,

@@ -30,11 +30,18 @@ pub struct Feed<'a> {
 impl Feed<'_> {
     /// The latest messages (a first connection without `after`).
     pub async fn latest(&self) -> bool {
-        match rooms::history(&self.app.db, self.room, None, LATEST, self.organiser).await {
-            Ok(messages) => {
+        let read = async {
+            let covered = rooms::last_id(&self.app.db, self.room).await?;
+            Ok::<_, sqlx::Error>((covered, rooms::history(&self.app.db, self.room, None, LATEST, self.organiser).await?))
+        };
+        match read.await {
+            Ok((covered, messages)) => {
                 for m in messages {
                     self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
                 }
+                // What is older than the latest was not asked for; what is newer up to the
+                // room's last id is hidden from this person.
+                self.socket.read_up_to(covered);
                 self.socket.drain().await.is_ok()
             }
             Err(e) => {
@@ -44,8 +51,18 @@ impl Feed<'_> {
         }
     }
 
-    /// Every stored message after `after`, in order, a page at a time.
+    /// Every stored message after `after`, in order, a page at a time. The socket then stands at
+    /// the room's last id as it was before the first page was read (never beyond it, even when
+    /// the client claims more, so that the room's next message reaches it): a client that has
+    /// seen everything is sent nothing again, here or by the catch-up after.
     pub async fn stored(&self, mut after: MessageId) -> bool {
+        let covered = match rooms::last_id(&self.app.db, self.room).await {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::warn!(error = %e, room = %self.room, "room history failed");
+                return false;
+            }
+        };
         loop {
             metrics::counter!("salon_room_history_reads_total").increment(1);
             let page = match rooms::history(&self.app.db, self.room, Some(after), PAGE, self.organiser).await {
@@ -64,6 +81,7 @@ impl Feed<'_> {
                 return false;
             }
             if !full {
+                self.socket.read_up_to(covered);
                 return true;
             }
         }

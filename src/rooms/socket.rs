@@ -61,6 +61,12 @@ struct State {
     upto: u64,
     /// A write failed: the peer is gone.
     broken: bool,
+    /// How many frames (or frame tails) have left the queue's front since the socket opened:
+    /// with the queue's length, it places a queued frame for good.
+    popped: u64,
+    /// Where the answer to the client's latest ping waits in the queue (a place as `popped`
+    /// counts), so that a client pinging without reading has one pong waiting, not millions.
+    pong: Option<u64>,
 }
 
 /// What the room writer's offer did.
@@ -79,7 +85,7 @@ impl Socket {
     pub fn new(stream: TcpStream, limit: usize) -> Socket {
         Socket {
             stream,
-            state: Mutex::new(State { queue: VecDeque::new(), last: MessageId::default(), live: false, missed: false, upto: 0, broken: false }),
+            state: Mutex::new(State { queue: VecDeque::new(), last: MessageId::default(), live: false, missed: false, upto: 0, broken: false, popped: 0, pong: None }),
             wake: Notify::new(),
             limit: limit.max(1),
         }
@@ -201,6 +207,7 @@ impl Socket {
                         if n >= front.len() {
                             n -= front.len();
                             s.queue.pop_front();
+                            s.popped += 1;
                         } else {
                             let rest = front.slice(n..);
                             *front = rest;
@@ -216,6 +223,27 @@ impl Socket {
             }
         }
         Ok(true)
+    }
+
+    /// Queue the answer to a ping. While an earlier pong still waits untouched in the queue, the
+    /// new one takes its place (RFC 6455 5.5.3: answering only the latest ping is allowed); one
+    /// already being written stands, and the new one is not needed.
+    pub fn push_pong(&self, pong: Bytes) {
+        let mut s = self.lock();
+        let end = s.popped + s.queue.len() as u64;
+        if let Some(at) = s.pong
+            && at >= s.popped
+            && at < end
+        {
+            if at > s.popped {
+                // Not at the front, so not one byte of it written yet.
+                let i = (at - s.popped) as usize;
+                s.queue[i] = pong;
+            }
+            return;
+        }
+        s.pong = Some(end);
+        s.queue.push_back(pong);
     }
 
     pub fn has_queued(&self) -> bool {
@@ -283,6 +311,14 @@ impl Socket {
         }
     }
 
+    /// The store has been read up to `id` for this socket: everything up to it was sent, is
+    /// hidden from this person, or was already the client's (`after=`). The room writer and the
+    /// catch-up then start after it, not at the room's first message.
+    pub fn read_up_to(&self, id: MessageId) {
+        let mut s = self.lock();
+        s.last = s.last.max(id);
+    }
+
     /// Let the room write again if nothing was published since `seen` (read with
     /// `published()`), decided under this socket's lock so that no frame falls between: a
     /// frame published after the check finds the socket live; one before it was in what the
@@ -326,6 +362,9 @@ fn queue_rest(queue: &mut VecDeque<Bytes>, picked: &[&Bytes], mut written: usize
     }
 }
 
+/// The opcode of a pong frame (RFC 6455 5.5.3), in the low bits of a frame's first byte.
+const OPCODE_PONG: u8 = 0xA;
+
 /// The byte stream tungstenite reads the client's frames from: the bytes hyper read past the
 /// handshake first, then the socket, without waiting (`WouldBlock` when nothing is there; the
 /// task waits for readability). What tungstenite writes (pongs, the answer to a close) goes to
@@ -348,8 +387,14 @@ impl Read for Wire {
 }
 
 impl Write for Wire {
+    /// tungstenite writes one whole frame per call (its write buffer is 0, `ws::read_config`).
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.socket.push([Bytes::copy_from_slice(buf)]);
+        let frame = Bytes::copy_from_slice(buf);
+        if buf.first().is_some_and(|b| b & 0x0F == OPCODE_PONG) {
+            self.socket.push_pong(frame);
+        } else {
+            self.socket.push([frame]);
+        }
         Ok(buf.len())
     }
 

@@ -15,7 +15,7 @@
 //! Frames (server to client), beside those of `protocol`:
 //! ```text
 //! {"type":"round_opened","round":ROUND}    {"type":"round_closed","round":ROUND}
-//! {"type":"round_results","round":ROUND}   live results, at most every RESULTS_EVERY
+//! {"type":"round_results","round":ROUND}   live results, at most every COALESCE_EVERY
 //! {"type":"ballot_accepted","round":ID,"points":{"OPTION_ID":N,...}}   to the voter only
 //! {"type":"theme","theme":THEME}  {"type":"decision","decision":DECISION}  {"type":"action","action":ACTION}
 //! ```
@@ -36,15 +36,17 @@ use crate::ids::{ActionId, DecisionId, OptionId, RoomId, RoundId, SalonId, Serie
 use crate::store::outcomes::{self, Action, Decision};
 use crate::store::rounds::{self, Round};
 use crate::store::themes::{self, Theme};
-use crate::store::{Db, rooms};
+use crate::store::{Db, Drafts, rooms};
 
 /// Strategy changes seen by this process (its own and, with PostgreSQL, other instances'):
 /// pages rendered from the strategy work (the board) are reused until it moves.
 pub static CHANGES: AtomicU64 = AtomicU64::new(0);
 
 /// Live results go out at most this often per round (a thousand ballots in ten seconds would
-/// otherwise be a thousand result frames to each of a thousand people).
-pub const RESULTS_EVERY: Duration = Duration::from_millis(500);
+/// otherwise be a thousand result frames to each of a thousand people), and a theme's support
+/// at most this often per theme (support and withdraw in a loop would otherwise be a frame to
+/// every listener in every room of the series for each click).
+pub const COALESCE_EVERY: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionJson {
@@ -121,14 +123,15 @@ pub struct ThemeJson {
 }
 
 impl ThemeJson {
-    pub async fn load(db: &Db, t: &Theme) -> Result<ThemeJson, sqlx::Error> {
+    /// `drafts`: whether the salons it is scheduled into include drafts (organisers only).
+    pub async fn load(db: &Db, t: &Theme, drafts: Drafts) -> Result<ThemeJson, sqlx::Error> {
         Ok(ThemeJson {
             id: t.id,
             title: t.title.clone(),
             why: t.why.clone(),
             state: t.state().as_str(),
             support: t.support,
-            salons: themes::salons_of(db, t.id).await?,
+            salons: themes::salons_of(db, t.id, drafts).await?,
             merged_into: t.merged_into,
         })
     }
@@ -153,7 +156,7 @@ impl From<Action> for ActionJson {
 }
 
 /// What changed, as other instances are told it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "t", content = "id", rename_all = "lowercase")]
 pub enum About {
     /// Opened or closed.
@@ -195,7 +198,8 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
         }
         About::Theme(id) => {
             let Some(t) = themes::get(db, id).await? else { return Ok(None) };
-            let theme = ThemeJson::load(db, &t).await?;
+            // Sent to everyone in the series' rooms, members too.
+            let theme = ThemeJson::load(db, &t, Drafts::LeftOut).await?;
             (format!("theme:{id}"), serde_json::json!({"type": "theme", "theme": theme}), Target::Series(t.series_id))
         }
         About::Decision(id) => {
@@ -243,23 +247,24 @@ pub async fn publish_here(db: &Db, hub: &Arc<Hub>, about: About) {
     }
 }
 
-/// Rounds whose new live totals are waiting to be announced.
+/// Changes whose announcement is waiting to go out once for all of them ([`announce_soon`]).
 #[derive(Default)]
-pub struct ResultsDue(Mutex<HashSet<RoundId>>);
+pub struct Due(Mutex<HashSet<About>>);
 
-/// A ballot changed a round with live results: announce its totals within [`RESULTS_EVERY`],
-/// once for all the ballots cast meanwhile. The totals are read after the round leaves the
-/// set, so a ballot committed later schedules the next announcement: none is left out.
-pub fn results_changed(app: &SharedApp, round: RoundId) {
-    let first = app.results_due.0.lock().unwrap_or_else(|e| e.into_inner()).insert(round);
+/// A change that may come in bursts (new totals of a round with live results, a theme's
+/// support): announce it within [`COALESCE_EVERY`], once for every change made meanwhile. The
+/// state is read after the item leaves the set, so a change committed later schedules the next
+/// announcement: none is left out.
+pub fn announce_soon(app: &SharedApp, about: About) {
+    let first = app.announcements_due.0.lock().unwrap_or_else(|e| e.into_inner()).insert(about);
     if !first {
         return;
     }
     let app = app.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(RESULTS_EVERY).await;
-        app.results_due.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&round);
-        announce(&app, About::Results(round)).await;
+        tokio::time::sleep(COALESCE_EVERY).await;
+        app.announcements_due.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&about);
+        announce(&app, about).await;
     });
 }
 

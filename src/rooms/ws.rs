@@ -168,23 +168,33 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
     // waiter list twice per turn.
     let shutdown = app.shutdown.cancelled();
     tokio::pin!(shutdown);
+    let paused = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(paused);
+    let mut pausing = false;
     while ok {
         let queued = socket.has_queued();
         // A client that sends without reading would make its own replies pile up here: its
         // frames wait (in the kernel) until the socket has drained.
         let backlogged = socket.backlogged();
         tokio::select! {
-            ready = socket.readable(), if !backlogged => {
+            ready = socket.readable(), if !backlogged && !pausing => {
                 if ready.is_err() {
                     break;
                 }
                 match Box::pin(live.read_frames(&mut client)).await {
                     Read::More => {}
+                    Read::Paused => {
+                        paused.as_mut().reset(tokio::time::Instant::now() + PAUSE);
+                        pausing = true;
+                    }
                     Read::Closed => {
                         let _ = socket.drain().await;
                         break;
                     }
                 }
+            }
+            _ = &mut paused, if pausing => {
+                pausing = false;
             }
             ready = socket.writable(), if queued => {
                 ok = ready.is_ok() && socket.write_queued().is_ok();
@@ -218,8 +228,14 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
 /// What reading the client's frames came to.
 enum Read {
     More,
+    /// Over the rate limit: read nothing more for a while ([`PAUSE`]).
+    Paused,
     Closed,
 }
+
+/// How long a socket over its rate limit is not read from (a frame over the limit that is not
+/// a message has no answer to carry the refusal).
+const PAUSE: Duration = Duration::from_millis(250);
 
 /// A connection and its socket, once the socket is open.
 struct Live {
@@ -254,7 +270,18 @@ impl Live {
                     let _ = client.flush();
                     return Read::Closed;
                 }
-                Ok(_) => {} // pings are answered by tungstenite; pongs and binary frames are ignored
+                Ok(_) => {
+                    // Pings (tungstenite queues the pong; one waits at most, `Socket::push_pong`),
+                    // pongs and binary frames count against the person's limit like a message:
+                    // past it, the rest waits in the kernel (and the client's own buffers).
+                    if !actions::within_limit(&self.connection.app, self.connection.me.id) {
+                        let _ = client.flush();
+                        return if self.socket.write_queued().is_err() { Read::Closed } else { Read::Paused };
+                    }
+                    if self.socket.backlogged() {
+                        break;
+                    }
+                }
                 Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                 Err(_) => return Read::Closed, // gone, or not speaking the protocol
             }

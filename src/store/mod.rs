@@ -81,7 +81,12 @@ impl Db {
                 // in this process and cannot have been dropped by a peer, and the ping is a round
                 // trip to the connection's thread before every query (measured: a room message
                 // paid five of them; BENCHMARKS.md, issue 15).
-                let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .test_before_acquire(false)
+                    .after_release(|conn, _| Box::pin(still_usable(conn)))
+                    .connect_with(options)
+                    .await?;
                 Ok(Db::Sqlite(pool))
             }
             DatabaseUrl::Postgres(url) => {
@@ -99,6 +104,7 @@ impl Db {
                             Ok(true)
                         })
                     })
+                    .after_release(|conn, _| Box::pin(still_usable(conn)))
                     .connect(url)
                     .await?;
                 Ok(Db::Postgres(pool))
@@ -152,11 +158,76 @@ impl Tx {
     }
 }
 
+/// Whether a connection coming back to the pool may be handed out again: not while it is still
+/// inside a transaction. A COMMIT or ROLLBACK that failed (a full disk, an I/O error; SQLite may
+/// also have rolled back by itself, so that sqlx's later ROLLBACK fails) leaves sqlx counting an
+/// open transaction, and every later `BEGIN` on that connection would fail ("non-zero
+/// transaction depth") until a restart. Such a connection is closed instead, and the pool opens
+/// a fresh one. Costs nothing in the usual case: a round trip only when a transaction was
+/// dropped unfinished (its ROLLBACK is queued; the ping waits for it to run).
+async fn still_usable<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection is left inside a transaction it could not end; closing it");
+        metrics::counter!("salon_db_connections_discarded_total").increment(1);
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Whether a series-level read (the board, a theme's salons, the series' outcomes) includes what
+/// belongs to draft salons: only organisers see drafts, so for everyone else a draft's rounds,
+/// decisions and actions are not there at all, just as `/salons/{draft}` is not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Drafts {
+    Included,
+    LeftOut,
+}
+
+impl Drafts {
+    /// Organisers see drafts; everyone else does not.
+    pub fn for_organiser(organiser: bool) -> Drafts {
+        if organiser { Drafts::Included } else { Drafts::LeftOut }
+    }
+
+    /// The value bound to `(s.status <> 'draft' or $N)`.
+    fn included(self) -> bool {
+        self == Drafts::Included
+    }
+}
+
 /// Send a PostgreSQL notification (the rooms bridge between instances; LISTEN is in
 /// `rooms::bridge`, which holds its own connection for it).
 pub async fn pg_notify(pool: &PgPool, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
     sqlx::query("select pg_notify($1, $2)").bind(channel).bind(payload).execute(pool).await?;
     Ok(())
+}
+
+/// True when `err` says the database's disk is full: SQLite's SQLITE_FULL (13, with any
+/// extended code) or PostgreSQL's `disk_full` (53100). Such a write changed nothing.
+pub fn is_storage_full(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("53100") => true,
+            Some(code) => code.parse::<i32>().is_ok_and(|c| c & 0xff == 13) && db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some(),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// True when `err` says the database cannot be reached just now, through no fault of the
+/// request: no connection to be had, a connection cut off, or PostgreSQL shutting down or
+/// terminating the backend (class 57P) or a connection exception (class 08).
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        _ => false,
+    }
 }
 
 /// True when `err` is a violation of the named unique constraint (same names on both backends;

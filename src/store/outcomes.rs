@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Conn, execute, rows, values};
+use super::{Conn, Drafts, execute, rows, values};
 use crate::domain::outcome::Status;
 use crate::domain::time::now;
 use crate::ids::{ActionId, DecisionId, MessageId, OrganisationId, RoomId, PersonId, RoundId, SalonId, SeriesId, ThemeId};
@@ -77,9 +77,9 @@ pub async fn decisions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Resul
     rows!(c, fetch_all, sqlx::AssertSqlSafe(format!("{DECISION} where d.salon_id = $1 order by d.id")), salon)
 }
 
-pub async fn decisions_of_series(c: impl Into<Conn<'_>>, series: SeriesId) -> Result<Vec<Decision>, sqlx::Error> {
-    let sql = format!("{DECISION} join salon s on s.id = d.salon_id where s.series_id = $1 order by d.id");
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series)
+pub async fn decisions_of_series(c: impl Into<Conn<'_>>, series: SeriesId, drafts: Drafts) -> Result<Vec<Decision>, sqlx::Error> {
+    let sql = format!("{DECISION} join salon s on s.id = d.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2) order by d.id");
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series, drafts.included())
 }
 
 /// An action with its owner's and organisation's names.
@@ -140,9 +140,12 @@ pub async fn actions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<
     rows!(c, fetch_all, sqlx::AssertSqlSafe(format!("{ACTION} where a.salon_id = $1 order by a.id")), salon)
 }
 
-pub async fn actions_of_series(c: impl Into<Conn<'_>>, series: SeriesId) -> Result<Vec<Action>, sqlx::Error> {
-    let sql = format!("{ACTION} join salon s on s.id = a.salon_id where s.series_id = $1 order by a.status desc, a.due, a.id");
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series)
+pub async fn actions_of_series(c: impl Into<Conn<'_>>, series: SeriesId, drafts: Drafts) -> Result<Vec<Action>, sqlx::Error> {
+    let sql = format!(
+        "{ACTION} join salon s on s.id = a.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2)
+         order by a.status desc, a.due, a.id"
+    );
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series, drafts.included())
 }
 
 /// A person's open actions: their own, and their organisation's without a named owner.

@@ -146,11 +146,13 @@ pub async fn organisations(c: impl Into<Conn<'_>>, id: RoundId) -> Result<Vec<(O
 }
 
 /// The closed rounds of a series' salons, in the order they closed.
-pub async fn closed_of_series(c: impl Into<Conn<'_>>, series: crate::ids::SeriesId) -> Result<Vec<Round>, sqlx::Error> {
+pub async fn closed_of_series(c: impl Into<Conn<'_>>, series: crate::ids::SeriesId, drafts: super::Drafts) -> Result<Vec<Round>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
-        "select r.* from round r join salon s on s.id = r.salon_id where s.series_id = $1 and r.state = 'closed' order by r.closed_at, r.id",
-        series
+        "select r.* from round r join salon s on s.id = r.salon_id
+         where s.series_id = $1 and r.state = 'closed' and (s.status <> 'draft' or $2) order by r.closed_at, r.id",
+        series,
+        drafts.included()
     )
 }

@@ -135,8 +135,15 @@ pub async fn schedule(db: &Db, id: ThemeId, salon: SalonId) -> Result<(), sqlx::
 }
 
 /// The salons a theme is scheduled into.
-pub async fn salons_of(c: impl Into<Conn<'_>>, id: ThemeId) -> Result<Vec<SalonId>, sqlx::Error> {
-    values!(c, fetch_all, "select salon_id from theme_salon where theme_id = $1 order by salon_id", id)
+pub async fn salons_of(c: impl Into<Conn<'_>>, id: ThemeId, drafts: super::Drafts) -> Result<Vec<SalonId>, sqlx::Error> {
+    values!(
+        c,
+        fetch_all,
+        "select ts.salon_id from theme_salon ts join salon s on s.id = ts.salon_id
+         where ts.theme_id = $1 and (s.status <> 'draft' or $2) order by ts.salon_id",
+        id,
+        drafts.included()
+    )
 }
 
 /// Merge `from` into `into` (a duplicate): supporters and comments move over (a person who

@@ -106,11 +106,15 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Fa
     Ok(acted.outcome)
 }
 
-/// The reply's DTSTAMP as a time (`YYYYMMDDTHHMMSSZ`); a reply without one sorts first.
-fn dtstamp(raw: &str) -> DateTime<Utc> {
+/// The reply's DTSTAMP as a time (`YYYYMMDDTHHMMSSZ`); a reply without one sorts first. A
+/// stamp later than the moment the reply arrives counts as that moment: a reply dated in the
+/// year 9999 would otherwise make every later genuine answer look older and be ignored (and a
+/// sender's clock running fast would put its reply ahead of a truly later one).
+fn dtstamp(raw: &str, arrived: DateTime<Utc>) -> DateTime<Utc> {
     NaiveDateTime::parse_from_str(raw.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
         .map(|t| Utc.from_utc_datetime(&t))
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+        .min(arrived)
 }
 
 async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<Acted, Failure> {
@@ -146,7 +150,7 @@ async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<A
         acted.outcome = Outcome::Ignored("salon_cancelled");
         return Ok(acted);
     }
-    let stamp = dtstamp(&reply.dtstamp);
+    let stamp = dtstamp(&reply.dtstamp, crate::domain::time::now());
     if let Some(last) = address.last_dtstamp
         && (stamp < last || (stamp == last && address.last_partstat.as_deref() == Some(reply.partstat.as_str())))
     {
@@ -243,4 +247,19 @@ async fn act_on_bounce(app: &App, bounce: &Bounce) -> Result<Acted, Failure> {
     }
     let recipients = taken::bounced(&app.db, &ours, &bounce.status).await?;
     Ok(Acted { outcome: Outcome::Applied(format!("bounced {} {}", bounce.status, recipients.join(", "))), salon: None, person: None, comment: String::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_stamp_in_the_future_counts_as_the_moment_it_arrived() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 5, 9, 0, 0).unwrap();
+        assert_eq!(dtstamp("20261205T085900Z", now), Utc.with_ymd_and_hms(2026, 12, 5, 8, 59, 0).unwrap());
+        assert_eq!(dtstamp("20261205T090400Z", now), now);
+        assert_eq!(dtstamp("99991231T235959Z", now), now);
+        assert_eq!(dtstamp("nonsense", now), DateTime::<Utc>::UNIX_EPOCH);
+    }
 }

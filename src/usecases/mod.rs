@@ -50,6 +50,6 @@ pub enum Failure {
 
 impl From<Failure> for crate::error::AppError {
     fn from(e: Failure) -> Self {
-        crate::error::AppError::Internal(e.into())
+        anyhow::Error::from(e).into()
     }
 }

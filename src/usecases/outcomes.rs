@@ -58,16 +58,27 @@ pub async fn decide(app: &SharedApp, salon: &Salon, by: PersonId, d: &NewDecisio
     Ok(Ok(id))
 }
 
-/// Record what was said in a room message as a decision, linked to the message. None when the
-/// room has no such message.
-pub async fn decide_from_message(app: &SharedApp, salon: &Salon, room: RoomId, message: MessageId, by: PersonId) -> Result<Option<DecisionId>, sqlx::Error> {
-    let Some(m) = rooms::message(&app.db, room, message).await? else { return Ok(None) };
+/// Why a room message could not become a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromMessage {
+    /// The room has no such message.
+    NoSuchMessage,
+    /// An organiser hid it: what was taken out of the room is not published as a decision.
+    Hidden,
+}
+
+/// Record what was said in a room message as a decision, linked to the message.
+pub async fn decide_from_message(app: &SharedApp, salon: &Salon, room: RoomId, message: MessageId, by: PersonId) -> Result<Result<DecisionId, FromMessage>, sqlx::Error> {
+    let Some(m) = rooms::message(&app.db, room, message).await? else { return Ok(Err(FromMessage::NoSuchMessage)) };
+    if m.hidden {
+        return Ok(Err(FromMessage::Hidden));
+    }
     // A stored message was checked when it was posted, and is shorter than a decision may be.
     let body: String = m.body.chars().take(outcome::DECISION_MAX).collect();
     let new = outcomes::NewDecision { salon: salon.id, body: &body, theme: None, round: None, message: Some((room, m.id)), by };
     let id = outcomes::decide(&app.db, &new).await?;
     strategy::announce(app, About::Decision(id)).await;
-    Ok(Some(id))
+    Ok(Ok(id))
 }
 
 /// An action as typed: what, the owner (a known person) and organisation as found, due date.

@@ -38,7 +38,7 @@ pub async fn cast(app: &SharedApp, salon: SalonId, id: RoundId, person: PersonId
         return Ok(Cast::Refused("not_open"));
     }
     if r.live_results {
-        strategy::results_changed(app, r.id);
+        strategy::announce_soon(app, strategy::About::Results(r.id));
     }
     Ok(Cast::Accepted(points))
 }

@@ -10,6 +10,7 @@ use super::extract::parse_id;
 use crate::app::SharedApp;
 use crate::domain::salon::Status;
 use crate::error::{AppError, AppResult};
+use crate::store::Drafts;
 use crate::store::salons::{self, Listed};
 
 #[derive(Serialize)]
@@ -102,7 +103,7 @@ pub async fn series_themes(State(app): State<SharedApp>, ctx: super::context::Ct
     let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let mut out = Vec::new();
     for th in crate::store::themes::of_series(&app.db, series.id, None).await? {
-        out.push(ThemeJson::load(&app.db, &th).await?);
+        out.push(ThemeJson::load(&app.db, &th, Drafts::for_organiser(super::salon_page::is_organiser(&ctx))).await?);
     }
     Ok(Json(out))
 }
@@ -138,7 +139,8 @@ pub async fn series_outcomes(State(app): State<SharedApp>, ctx: super::context::
         return Err(AppError::Unauthorized);
     }
     let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let decisions = crate::store::outcomes::decisions_of_series(&app.db, series.id).await?;
-    let actions = crate::store::outcomes::actions_of_series(&app.db, series.id).await?.into_iter().map(ActionJson::from).collect();
+    let drafts = Drafts::for_organiser(super::salon_page::is_organiser(&ctx));
+    let decisions = crate::store::outcomes::decisions_of_series(&app.db, series.id, drafts).await?;
+    let actions = crate::store::outcomes::actions_of_series(&app.db, series.id, drafts).await?.into_iter().map(ActionJson::from).collect();
     Ok(Json(OutcomesJson { decisions, actions }))
 }

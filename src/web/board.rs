@@ -25,7 +25,7 @@ use crate::store::outcomes::{self, Action, Decision};
 use crate::store::rounds::{self, Round, RoundOption};
 use crate::store::series::{self, Series};
 use crate::store::themes::{self, Theme};
-use crate::store::organisations;
+use crate::store::{Drafts, organisations};
 use crate::ids::SeriesId;
 use crate::rooms::strategy;
 
@@ -43,21 +43,21 @@ struct Board {
     actions: Vec<Action>,
 }
 
-async fn load(app: &SharedApp, id: SeriesId, org: Option<&str>) -> AppResult<Board> {
+async fn load(app: &SharedApp, id: SeriesId, org: Option<&str>, drafts: Drafts) -> AppResult<Board> {
     let series = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let mut rounds_with = Vec::new();
-    for r in rounds::closed_of_series(&app.db, series.id).await? {
+    for r in rounds::closed_of_series(&app.db, series.id, drafts).await? {
         let options = rounds::options(&app.db, r.id).await?;
         rounds_with.push((r, options));
     }
-    let mut actions = outcomes::actions_of_series(&app.db, series.id).await?;
+    let mut actions = outcomes::actions_of_series(&app.db, series.id, drafts).await?;
     if let Some(short) = org.filter(|s| !s.is_empty()) {
         let id = organisations::by_short_name(&app.db, short).await?.map(|o| o.id);
         actions.retain(|a| a.organisation_id.is_some() && a.organisation_id == id);
     }
     Ok(Board {
         themes: themes::of_series(&app.db, series.id, None).await?,
-        decisions: outcomes::decisions_of_series(&app.db, series.id).await?,
+        decisions: outcomes::decisions_of_series(&app.db, series.id, drafts).await?,
         rounds: rounds_with,
         actions,
         series,
@@ -73,11 +73,13 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id
     let series_id: SeriesId = parse_id(&id)?;
     let org = q.org.unwrap_or_default();
     let generation = (strategy::CHANGES.load(Ordering::Relaxed), crate::domain::time::now().timestamp() / 10);
-    let key = (series_id, l, org.clone());
+    // Organisers see what belongs to draft salons; everyone else a board without it.
+    let drafts = Drafts::for_organiser(super::salon_page::is_organiser(&ctx));
+    let key = (series_id, l, org.clone(), drafts);
     let rendered = app
         .board_cache
         .get_or_render(&key, generation, || async {
-            let b = load(&app, series_id, Some(org.as_str())).await?;
+            let b = load(&app, series_id, Some(org.as_str()), drafts).await?;
             Ok::<_, AppError>((b.series.title.clone(), content(&app, &ctx, &b, &org).await?.into_string()))
         })
         .await?;
@@ -139,7 +141,7 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
 pub async fn markdown(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     let l = ctx.lang();
     let raw = id.strip_suffix(".md").unwrap_or(&id);
-    let b = load(&app, parse_id(raw)?, None).await?;
+    let b = load(&app, parse_id(raw)?, None, Drafts::for_organiser(super::salon_page::is_organiser(&ctx))).await?;
     let mut md = format!("# {}\n\n## {}\n\n", t!("board.title", locale = l, series = b.series.title), t!("theme.title", locale = l));
     for th in &b.themes {
         let _ = writeln!(md, "- {} ({}, {})", th.title, t!(format!("theme.state.{}", th.state().as_str()), locale = l), t!("theme.supporters", locale = l, n = th.support));

@@ -53,6 +53,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 }
 
 pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, next: Next) -> Response {
+    let mut lookup_failed = false;
     let (user, signed_in_at) = match jar.get(cookies::SESSION) {
         Some(c) => match sessions::signed_in(&app.db, c.value()).await {
             Ok(Some(s)) => {
@@ -62,6 +63,7 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
             Ok(None) => (None, None),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed; treating the request as anonymous");
+                lookup_failed = true;
                 (None, None)
             }
         },
@@ -83,6 +85,12 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
     let is_api = req.uri().path().starts_with("/api/");
     let ctx = Ctx { user, locale, csrf: csrf::token_for(&app.csrf_key, &csrf_cookie), path, signed_in_at };
 
+    // Reading a page without the session is harmless (it shows what anyone sees); acting on it
+    // is not: a signed-in person's post would be taken for a stranger's and turned away to the
+    // sign-in page, and what they wrote lost. They are told to try again instead.
+    if lookup_failed && csrf::is_unsafe(req.method()) {
+        return render_error(&ctx, StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable(anyhow::anyhow!("session lookup failed")).info(), is_api);
+    }
     let mut req = req;
     // Mail providers post inbound mail with a shared secret, not from a browser session.
     let machine = req.uri().path() == "/inbound/mail";

@@ -101,6 +101,11 @@ pub fn safe_next(base: &url::Url, next: Option<&str>) -> String {
         return home;
     }
     let mut path = resolved.path().to_string();
+    // Dot segments can leave an empty first segment (`/.//evil.example/x` resolves to the path
+    // `//evil.example/x`), which a browser reads as another host.
+    if path.starts_with("//") {
+        return home;
+    }
     if let Some(q) = resolved.query() {
         path.push('?');
         path.push_str(q);
@@ -128,6 +133,10 @@ mod tests {
         assert_eq!(next(Some("https://evil.example")), "/");
         assert_eq!(next(Some("/\t/evil.example/x")), "/");
         assert_eq!(next(Some("/\n/evil.example/x")), "/");
+        for dotted in ["/.//evil.example/x", "/..//evil.example/x", "/%2e//evil.example/x", "/a/../..//evil.example/x", "/././/evil.example"] {
+            assert_eq!(next(Some(dotted)), "/", "{dotted}");
+        }
+        assert_eq!(next(Some("/a/../salons/2")), "/salons/2");
         assert_eq!(next(Some("/a\u{7f}b")), "/");
         assert_eq!(next(Some("/a\u{85}b")), "/");
         assert_eq!(next(Some("/%2F%2Fevil.example")), "/%2F%2Fevil.example");

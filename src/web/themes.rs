@@ -165,7 +165,7 @@ async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<Stri
         Some(u) => themes::supports(&app.db, th.id, u.id).await?,
         None => false,
     };
-    let scheduled = themes::salons_of(&app.db, th.id).await?;
+    let scheduled = themes::salons_of(&app.db, th.id, crate::store::Drafts::for_organiser(is_organiser(ctx))).await?;
     let mut in_salons = Vec::new();
     for sid in &scheduled {
         if let Some(salon) = salons::get(&app.db, *sid).await? {

@@ -162,6 +162,9 @@ async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppRe
     }
     let series = e.salon.series_id.ok_or(AppError::BadRequest("theme.error.no_series"))?;
     let m = rooms::message(&app.db, e.room.id, mid).await?.ok_or(AppError::NotFound)?;
+    if m.hidden {
+        return Err(AppError::BadRequest("room.error.hidden_message"));
+    }
     let first = m.body.lines().next().unwrap_or("");
     let title: String = crate::domain::text::defang(first).chars().take(crate::domain::theme::TITLE_MAX).collect();
     let why: String = m.body.chars().take(crate::domain::theme::WHY_MAX).collect();
@@ -180,8 +183,10 @@ async fn message_to_decision(app: &SharedApp, e: &Entered, mid: MessageId) -> Ap
     if !e.access.organiser && !crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await? {
         return Err(AppError::Forbidden);
     }
+    use crate::usecases::outcomes::FromMessage;
     match crate::usecases::outcomes::decide_from_message(app, &e.salon, e.room.id, mid, e.user.id).await? {
-        Some(id) => Ok(Redirect::to(&format!("/salons/{}/room?room={}#decision-{id}", e.salon.id, e.room.id)).into_response()),
-        None => Err(AppError::NotFound),
+        Ok(id) => Ok(Redirect::to(&format!("/salons/{}/room?room={}#decision-{id}", e.salon.id, e.room.id)).into_response()),
+        Err(FromMessage::NoSuchMessage) => Err(AppError::NotFound),
+        Err(FromMessage::Hidden) => Err(AppError::BadRequest("room.error.hidden_message")),
     }
 }
