@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::Notify;
 
@@ -122,6 +122,20 @@ pub struct RateLimits {
     pub sign_in_per_client: DefaultKeyedRateLimiter<IpAddr>,
     /// Room messages per person (`SALON_ROOM_RATE` per second, bursts of four times that).
     pub room_messages: DefaultKeyedRateLimiter<crate::ids::PersonId>,
+    /// Clicks a member can repeat on the pages (support and withdraw a theme, cast a ballot by
+    /// form, vote a question up): a burst of 30, then one a second. Far above what a person
+    /// clicks; a loop of them would otherwise fill every room of a series with frames.
+    pub member_clicks: DefaultKeyedRateLimiter<crate::ids::PersonId>,
+    /// Things a member writes that stay (a theme proposed, a comment): a burst of 10, then one
+    /// every 20 seconds, so a script cannot bury a series' themes in text.
+    pub member_writings: DefaultKeyedRateLimiter<crate::ids::PersonId>,
+    /// Registrations for open salons per client network (an IPv6 client's /64, an IPv4
+    /// address): a burst of 10, then one every 10 seconds.
+    pub registrations_per_network: DefaultKeyedRateLimiter<IpAddr>,
+    /// Mail to addresses nobody has confirmed yet (registration confirmations), over the whole
+    /// installation: a burst of 50, then one every 10 seconds (360 an hour). Beyond it no such
+    /// mail goes, so Salon cannot be made to send strangers' text to anyone at volume.
+    pub unconfirmed_mail: DefaultDirectRateLimiter,
 }
 
 fn quota(period: Duration, burst: u32) -> Quota {
@@ -136,6 +150,10 @@ impl RateLimits {
             sign_in_per_address: RateLimiter::keyed(quota(Duration::from_secs(300), 3)),
             sign_in_per_client: RateLimiter::keyed(quota(Duration::from_secs(10), 10)),
             room_messages: RateLimiter::keyed(quota(per_message, room_rate_per_second.saturating_mul(4).max(1))),
+            member_clicks: RateLimiter::keyed(quota(Duration::from_secs(1), 30)),
+            member_writings: RateLimiter::keyed(quota(Duration::from_secs(20), 10)),
+            registrations_per_network: RateLimiter::keyed(quota(Duration::from_secs(10), 10)),
+            unconfirmed_mail: RateLimiter::direct(quota(Duration::from_secs(10), 50)),
         }
     }
 
@@ -144,6 +162,9 @@ impl RateLimits {
         self.sign_in_per_address.retain_recent();
         self.sign_in_per_client.retain_recent();
         self.room_messages.retain_recent();
+        self.member_clicks.retain_recent();
+        self.member_writings.retain_recent();
+        self.registrations_per_network.retain_recent();
     }
 }
 

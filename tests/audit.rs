@@ -49,6 +49,23 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     assert_eq!(org.post_form(&format!("/salons/{running}/room/mute/{sofie_id}"), &[]).await.status(), 303);
     assert_eq!(org.get(&format!("/salons/{running}/room/transcript.md")).await.status(), 200);
 
+    // Themes: reword, move on, schedule into a salon, merge a duplicate.
+    let r = org.post_form("/series/new", &[("title", "Revideret række"), ("description", "")]).await;
+    let series = location(&r).trim_start_matches("/series/").to_string();
+    let in_series = new_salon(&org, &[("title", "Salon i rækken"), ("series_id", &series)], true).await;
+    let mut themes = Vec::new();
+    for title in ["Fælles licenser", "Licenser i fællesskab"] {
+        let r = org.post_form(&format!("/series/{series}/themes"), &[("title", title), ("why", "")]).await;
+        themes.push(location(&r).trim_start_matches("/themes/").to_string());
+    }
+    let (a, b) = (&themes[0], &themes[1]);
+    assert_eq!(org.post_form(&format!("/themes/{a}/reword"), &[("reword-title", "Fælles licensaftaler"), ("reword-why", "")]).await.status(), 303);
+    assert_eq!(org.post_form(&format!("/themes/{a}/schedule"), &[("salon", &in_series.to_string())]).await.status(), 303);
+    assert_eq!(org.post_form(&format!("/themes/{a}/state"), &[("state", "discussed"), ("conclusion", "")]).await.status(), 303);
+    assert_eq!(org.post_form(&format!("/themes/{b}/merge"), &[("into", a)]).await.status(), 303);
+    assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'theme_scheduled' and actor_id = {} and salon_id = {in_series}", app.person_id(ORGANISER).await)).await, 1);
+    assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'themes_merged' and detail = 'theme {b} into {a}'")).await, 1);
+
     // A person's data: exported by themselves, deleted by an admin.
     assert_eq!(sofie.get("/me/export.json").await.status(), 200);
     assert_eq!(admin.post_form(&format!("/admin/people/{sofie_id}/delete"), &[("confirm", "yes")]).await.status(), 303);
@@ -68,7 +85,7 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     // Admins read it; the filters work; the CSV has the same rows.
     let (status, page) = admin.get_text("/admin/audit").await;
     assert_eq!(status, 200);
-    for name in ["Rolle ændret", "Deltagerliste hentet", "Invitation sendt", "Svar registreret på andres vegne", "Svarlinks tilbagekaldt", "Besked skjult", "Deltager gjort tavs", "Referat hentet", "Persondata hentet", "Konto slettet", "Person oprettet"] {
+    for name in ["Rolle ændret", "Deltagerliste hentet", "Invitation sendt", "Svar registreret på andres vegne", "Svarlinks tilbagekaldt", "Besked skjult", "Deltager gjort tavs", "Referat hentet", "Persondata hentet", "Konto slettet", "Person oprettet", "Tema omformuleret", "Temaets status ændret", "Tema sat på en salon", "Temaer lagt sammen"] {
         assert!(page.contains(name), "{name} on /admin/audit");
     }
     assert!(page.contains(&format!("slettet person (#{sofie_id})")), "a deleted person is named by id only");

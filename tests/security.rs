@@ -128,6 +128,51 @@ async fn dot_segments_in_next_never_make_a_protocol_relative_redirect(db: TestDb
     app.stop().await;
 }
 
+/// Register for salon `id` as a browser at `ip` (behind the trusted proxy).
+async fn register_from(c: &Client, ip: &str, id: i64, name: &str, email: &str) -> u16 {
+    let csrf = c.csrf().await;
+    let fields = [("name", name), ("email", email), ("csrf", csrf.as_str())];
+    let r = c.http.post(c.url(&format!("/salons/{id}/register"))).header("x-forwarded-for", ip).form(&fields).send().await.unwrap();
+    r.status().as_u16()
+}
+
+async fn registration_mail_names_nobody_and_strangers_cannot_be_mailed_at_volume(db: TestDb) {
+    let mut settings = db.settings();
+    settings.trust_proxy = "true".into();
+    let app = TestApp::spawn_with(settings).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let id = published(&org, &[("registration", "open")]).await;
+    let visitor = app.client();
+    // A phishing sentence as the name, a victim's address: the victim's mail does not carry it.
+    let bait = "Din konto er spærret – log ind på https://evil.example/kb straks";
+    assert_eq!(register_from(&visitor, "192.0.2.1", id, bait, "offer@bibliotek.example").await, 303);
+    let mail = wait_for_mails_to(&db.outbox_dir(), "offer@bibliotek.example", 1).await.pop().unwrap();
+    let raw = String::from_utf8_lossy(&mail.raw).to_string();
+    assert!(!raw.contains("evil.example") && !mail.text().contains("spærret"), "the typed name is nowhere in the mail");
+    assert!(mail.text().starts_with("Goddag"), "{}", mail.text());
+    assert_eq!(mail.header("To").unwrap().trim(), "offer@bibliotek.example");
+    // One IPv6 subscriber (a /64) with many addresses: limited as one client.
+    let mut limited = 0;
+    for n in 1..=14 {
+        if register_from(&visitor, &format!("2001:db8:7:7::{n:x}"), id, "Ny Leder", &format!("v6-{n}@bibliotek.example")).await == 429 {
+            limited += 1;
+        }
+    }
+    assert!((4..=5).contains(&limited), "{limited} of 14 refused: a burst of 10 per /64");
+    // Many networks: mail to unconfirmed addresses is capped for the whole installation.
+    let mut capped = 0;
+    for n in 1..=60 {
+        if register_from(&visitor, &format!("2001:db8:{n:x}::1"), id, "Ny Leder", &format!("net-{n}@bibliotek.example")).await == 429 {
+            capped += 1;
+        }
+    }
+    let sent = db.count("select count(*) from outbox where kind = 'confirm_registration'").await;
+    assert!(capped > 0 && (50..=52).contains(&sent), "{sent} confirmation mails, {capped} registrations held back");
+    assert!(app.client().get_text("/metrics").await.1.contains("salon_registration_mail_capped_total"));
+    app.stop().await;
+}
+
 async fn invented_http_methods_share_one_metrics_label(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     let c = app.client();
@@ -189,6 +234,7 @@ both_backends!(
     a_bad_stored_row_does_not_stop_the_reminders,
     next_after_sign_in_never_leaves_the_site,
     dot_segments_in_next_never_make_a_protocol_relative_redirect,
+    registration_mail_names_nobody_and_strangers_cannot_be_mailed_at_volume,
     invented_http_methods_share_one_metrics_label,
     a_registration_link_for_a_known_address_answers_but_does_not_sign_in,
     absurd_durations_in_an_import_get_a_line_numbered_error,

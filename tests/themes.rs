@@ -217,7 +217,112 @@ async fn a_draft_salons_strategy_work_is_seen_by_organisers_only(db: TestDb) {
     app.stop().await;
 }
 
+async fn clicks_and_writings_on_themes_are_limited_per_person_and_the_rooms_get_few_frames(db: TestDb) {
+    let (app, salon) = common::room::running_salon(&db, "256").await;
+    let org = app.signed_in(ORGANISER).await;
+    let s = series(&org).await;
+    db.execute(&format!("update salon set series_id = {s} where id = {salon}")).await;
+    let sofie = app.signed_in(SOFIE).await;
+    let theme = propose(&sofie, s, "Fælles licenser").await;
+    // Lars listens in the salon's room (the series' rooms get every theme's frames).
+    let mut lars = common::room::connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    common::room::next_of(&mut lars, "hello").await;
+    // Jens clicks support and withdraw 21 times in a row: 21 changes, each stored.
+    let jens = app.signed_in(JENS).await;
+    for i in 0..21 {
+        let action = if i % 2 == 0 { "support" } else { "withdraw" };
+        assert_eq!(jens.post_form(&format!("/themes/{theme}/{action}"), &[]).await.status(), 303, "click {i}");
+    }
+    assert_eq!(support_count(&db, theme).await, 2, "Sofie and Jens");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    // A reword is announced at once: once its frame is there, every support frame is too.
+    assert_eq!(org.post_form(&format!("/themes/{theme}/reword"), &[("reword-title", "Fælles licensaftaler"), ("reword-why", "")]).await.status(), 303);
+    let mut support_frames = Vec::new();
+    loop {
+        let frame = common::room::next_of(&mut lars, "theme").await;
+        if frame["theme"]["title"] == "Fælles licensaftaler" {
+            assert_eq!(frame["theme"]["support"], 2);
+            break;
+        }
+        support_frames.push(frame["theme"]["support"].as_i64().unwrap());
+    }
+    assert!(!support_frames.is_empty() && support_frames.len() <= 4, "21 clicks came as {} frames: {support_frames:?}", support_frames.len());
+    assert_eq!(support_frames.last(), Some(&2), "the last one carries the state after every click");
+
+    // Past the limit (a burst of 30 clicks), a click is refused in the person's language and
+    // changes nothing.
+    let mut refused = 0;
+    for i in 0..30 {
+        let action = if i % 2 == 0 { "withdraw" } else { "support" };
+        let r = jens.post_form(&format!("/themes/{theme}/{action}"), &[]).await;
+        if r.status() == 429 {
+            refused += 1;
+            assert!(r.text().await.unwrap().contains("Du har prøvet mange gange"));
+        }
+    }
+    assert!(refused >= 15, "{refused} of 30 clicks refused after 21 (a burst of 30, then one a second)");
+    // Writings: ten comments and proposals in a burst, then one every 20 seconds.
+    let mut accepted = 0;
+    for i in 0..14 {
+        let r = sofie.post_form(&format!("/themes/{theme}/comments"), &[("body", &format!("Kommentar {i}"))]).await;
+        match r.status().as_u16() {
+            303 => accepted += 1,
+            429 => {}
+            other => panic!("comment {i}: {other}"),
+        }
+    }
+    assert_eq!(accepted, 9, "ten writings in a burst: her theme and nine comments");
+    assert_eq!(db.count("select count(*) from theme_comment").await, 9);
+    let r = sofie.post_form(&format!("/series/{s}/themes"), &[("title", "Endnu et tema"), ("why", "")]).await;
+    assert_eq!(r.status(), 429, "proposals share the allowance");
+    app.stop().await;
+}
+
+async fn long_lists_of_themes_and_comments_come_in_pages(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let s = series(&org).await;
+    let lars = app.signed_in(LARS).await;
+    let theme = propose(&lars, s, "Fælles licenser").await;
+    // Made long directly (the limits above keep a person from doing it through the pages).
+    let lars_id = app.person_id(LARS).await;
+    for i in 0..120 {
+        db.execute(&format!("insert into theme_comment (theme_id, author_id, body, created_at) values ({theme}, {lars_id}, 'Kommentar nummer {i:03}', '2026-12-01 10:00:00+00:00')")).await;
+    }
+    for i in 0..130 {
+        db.execute(&format!("insert into theme (series_id, title, why, organisation_id, proposed_by, state, conclusion, created_at) values ({s}, 'Tema nummer {i:03}', '', null, {lars_id}, 'proposed', '', '2026-12-01 10:00:00+00:00')")).await;
+    }
+    let visitor = app.client();
+    let (status, first) = visitor.get_text(&format!("/themes/{theme}")).await;
+    assert_eq!(status, 200);
+    assert!(first.contains("Kommentar nummer 000") && first.contains("Kommentar nummer 049") && !first.contains("Kommentar nummer 050"));
+    assert!(first.contains("Side 1 af 3") && first.contains(&format!("/themes/{theme}?page=2#comments")));
+    let (_, last) = visitor.get_text(&format!("/themes/{theme}?page=3")).await;
+    assert!(last.contains("Kommentar nummer 119") && !last.contains("Kommentar nummer 099") && last.contains("Side 3 af 3"));
+    let (status, beyond) = visitor.get_text(&format!("/themes/{theme}?page=999999999999999999999")).await;
+    assert_eq!(status, 200, "a page number past anything shows the first page");
+    assert!(beyond.contains("Kommentar nummer 000"));
+    // The series' list: 131 themes, 50 to a page.
+    let (_, list) = visitor.get_text(&format!("/series/{s}/themes")).await;
+    assert_eq!(list.matches("href=\"/themes/").count(), 50);
+    assert!(list.contains("Side 1 af 3"));
+    let (_, list3) = visitor.get_text(&format!("/series/{s}/themes?page=3")).await;
+    assert_eq!(list3.matches("href=\"/themes/").count(), 31);
+    // The API: 100 to a page, the next page in a Link header.
+    let r = lars.get(&format!("/api/v1/series/{s}/themes")).await;
+    let link = r.headers().get("link").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let page1: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(page1.as_array().unwrap().len(), 100);
+    assert!(link.contains(&format!("/api/v1/series/{s}/themes?page=2>; rel=\"next\"")), "{link}");
+    let page2: serde_json::Value = lars.get(&format!("/api/v1/series/{s}/themes?page=2")).await.json().await.unwrap();
+    assert_eq!(page2.as_array().unwrap().len(), 31);
+    app.stop().await;
+}
+
 both_backends!(
+    clicks_and_writings_on_themes_are_limited_per_person_and_the_rooms_get_few_frames,
+    long_lists_of_themes_and_comments_come_in_pages,
     a_draft_salons_strategy_work_is_seen_by_organisers_only,
     an_organiser_turns_a_room_message_into_a_theme,
     support_is_once_per_person_and_can_be_withdrawn,

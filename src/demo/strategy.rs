@@ -44,7 +44,7 @@ async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
 
 /// `salons` are the series' salons in the order of `SALONS`; `running` is the one running now.
 pub async fn load(db: &Db, series_id: SeriesId, salons_in_order: &[SalonId], running: SalonId) -> anyhow::Result<()> {
-    if !themes::of_series(db, series_id, None).await?.is_empty() {
+    if !themes::of_series(db, series_id, None, crate::store::Window::first(1)).await?.is_empty() {
         return Ok(());
     }
     for (title, why, proposer, supporters, salon) in THEMES {

@@ -27,10 +27,18 @@ pub enum Kind {
     DataExported,
     /// A person's account was deleted (by themselves or an admin).
     AccountDeleted,
+    /// An organiser reworded a theme (detail: the theme).
+    ThemeReworded,
+    /// An organiser moved a theme on (detail: the theme and its new state).
+    ThemeMovedOn,
+    /// An organiser scheduled a theme into a salon.
+    ThemeScheduled,
+    /// An organiser merged a duplicate theme into another (detail: both themes).
+    ThemesMerged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 15] = [
         Kind::PersonAdded,
         Kind::RoleChanged,
         Kind::ParticipantsExported,
@@ -42,6 +50,10 @@ impl Kind {
         Kind::TranscriptDownloaded,
         Kind::DataExported,
         Kind::AccountDeleted,
+        Kind::ThemeReworded,
+        Kind::ThemeMovedOn,
+        Kind::ThemeScheduled,
+        Kind::ThemesMerged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +69,10 @@ impl Kind {
             Kind::TranscriptDownloaded => "transcript_downloaded",
             Kind::DataExported => "data_exported",
             Kind::AccountDeleted => "account_deleted",
+            Kind::ThemeReworded => "theme_reworded",
+            Kind::ThemeMovedOn => "theme_moved_on",
+            Kind::ThemeScheduled => "theme_scheduled",
+            Kind::ThemesMerged => "themes_merged",
         }
     }
 

@@ -34,6 +34,15 @@ impl State {
     pub fn needs_conclusion(self) -> bool {
         self == State::Concluded
     }
+
+    /// The state after the theme is scheduled into a salon: a proposed theme is now scheduled;
+    /// one that has got further (discussed, concluded) stays where it is.
+    pub fn after_scheduling(self) -> State {
+        match self {
+            State::Proposed => State::Scheduled,
+            other => other,
+        }
+    }
 }
 
 pub const TITLE_MAX: usize = 200;

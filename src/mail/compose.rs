@@ -40,7 +40,7 @@ pub fn new_message_id(from: &Mailbox) -> String {
 /// check (or by hand) must still not reach lettre: its header writer panics on a line break.
 fn mailbox(name: &str, email: &str) -> Result<Mailbox, ComposeError> {
     let address = email.parse().map_err(|_| ComposeError::Address(email.to_string()))?;
-    Ok(Mailbox::new(Some(defang(name)), address))
+    Ok(Mailbox::new((!name.is_empty()).then(|| defang(name)), address))
 }
 
 /// A subject line made of stored text (a salon's title) and our own words: one line, always.
@@ -79,7 +79,12 @@ pub(super) struct Simple<'a> {
 
 pub(super) fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, ComposeError> {
     let l = m.locale.code();
-    let greeting = t!("mail.greeting", locale = l, name = m.name).to_string();
+    // An address nobody has confirmed is greeted without a name: the name came from whoever
+    // typed it, and could be any sentence at all.
+    let greeting = match m.name {
+        "" => t!("mail.greeting_unnamed", locale = l).to_string(),
+        name => t!("mail.greeting", locale = l, name = name).to_string(),
+    };
     let mut text = format!("{greeting}\n\n");
     for p in &m.paragraphs {
         text.push_str(p);

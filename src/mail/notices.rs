@@ -71,9 +71,11 @@ pub fn calendar_note(config: &Config, organiser: &crate::store::people::Person, 
 }
 
 /// The double opt-in mail for someone registering for an open salon.
+/// The confirmation of a registration, to an address nobody has confirmed yet: it names no
+/// one (the name was typed by whoever registered, who may not own the address), neither in
+/// the greeting nor in the To header.
 pub fn confirm_registration(
     config: &Config,
-    name: &str,
     email: &str,
     locale: Locale,
     salon: &crate::store::salons::Salon,
@@ -86,7 +88,7 @@ pub fn confirm_registration(
         Simple {
             kind: "confirm_registration",
             locale,
-            name,
+            name: "",
             email,
             subject: t!("mail.confirm.subject", locale = l, title = salon.title).to_string(),
             paragraphs: vec![

@@ -178,6 +178,24 @@ async fn still_usable<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::E
     Ok(true)
 }
 
+/// A window onto a long list: at most `limit` rows after skipping `offset` (pages of themes and
+/// comments, which anyone can make long).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Window {
+    /// Everything (lists only organisers see whole, or that are short by nature).
+    pub const ALL: Window = Window { limit: i64::MAX, offset: 0 };
+
+    /// The first `n`.
+    pub fn first(n: i64) -> Window {
+        Window { limit: n, offset: 0 }
+    }
+}
+
 /// Whether a series-level read (the board, a theme's salons, the series' outcomes) includes what
 /// belongs to draft salons: only organisers see drafts, so for everyone else a draft's rounds,
 /// decisions and actions are not there at all, just as `/salons/{draft}` is not found.

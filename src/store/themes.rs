@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Db, execute, rows, values};
+use super::{Conn, Tx, Window, execute, rows, values};
 use crate::domain::theme::{State, ThemeText};
 use crate::domain::time::now;
 use crate::ids::{CommentId, OrganisationId, PersonId, SalonId, SeriesId, ThemeId};
@@ -62,13 +62,25 @@ pub async fn get(c: impl Into<Conn<'_>>, id: ThemeId) -> Result<Option<Theme>, s
     rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{THEME} where t.id = $1")), id)
 }
 
-/// A series' themes (merged ones left out), most supported first; only `state` if given.
-pub async fn of_series(c: impl Into<Conn<'_>>, series_id: SeriesId, state: Option<State>) -> Result<Vec<Theme>, sqlx::Error> {
+/// A series' themes (merged ones left out), most supported first; only `state` if given; the
+/// part of that list in `window`.
+pub async fn of_series(c: impl Into<Conn<'_>>, series_id: SeriesId, state: Option<State>, window: Window) -> Result<Vec<Theme>, sqlx::Error> {
     let sql = format!(
         "select * from ({THEME} where t.series_id = $1 and t.merged_into is null and ($2 is null or t.state = $2)) x
-         order by x.support desc, x.id"
+         order by x.support desc, x.id limit $3 offset $4"
     );
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series_id, state.map(State::as_str))
+    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series_id, state.map(State::as_str), window.limit, window.offset)
+}
+
+/// How many themes [`of_series`] lists in all.
+pub async fn count_of_series(c: impl Into<Conn<'_>>, series_id: SeriesId, state: Option<State>) -> Result<i64, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "select count(*) from theme where series_id = $1 and merged_into is null and ($2 is null or state = $2)",
+        series_id,
+        state.map(State::as_str)
+    )
 }
 
 /// The themes scheduled into a salon, most supported first.
@@ -108,14 +120,21 @@ pub async fn comment(c: impl Into<Conn<'_>>, id: ThemeId, author: PersonId, body
     values!(c, fetch_one, "insert into theme_comment (theme_id, author_id, body, created_at) values ($1, $2, $3, $4) returning id", id, author, body, now())
 }
 
-pub async fn comments(c: impl Into<Conn<'_>>, id: ThemeId) -> Result<Vec<Comment>, sqlx::Error> {
+/// A theme's comments, oldest first, the part in `window`.
+pub async fn comments(c: impl Into<Conn<'_>>, id: ThemeId, window: Window) -> Result<Vec<Comment>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
         "select c.id, p.name as author, c.body, c.created_at from theme_comment c left join person p on p.id = c.author_id
-         where c.theme_id = $1 order by c.id",
-        id
+         where c.theme_id = $1 order by c.id limit $2 offset $3",
+        id,
+        window.limit,
+        window.offset
     )
+}
+
+pub async fn comment_count(c: impl Into<Conn<'_>>, id: ThemeId) -> Result<i64, sqlx::Error> {
+    values!(c, fetch_one, "select count(*) from theme_comment where theme_id = $1", id)
 }
 
 pub async fn reword(c: impl Into<Conn<'_>>, id: ThemeId, text: &ThemeText) -> Result<bool, sqlx::Error> {
@@ -126,12 +145,10 @@ pub async fn set_state(c: impl Into<Conn<'_>>, id: ThemeId, state: State, conclu
     Ok(execute!(c, "update theme set state = $1, conclusion = $2 where id = $3", state.as_str(), conclusion, id)? == 1)
 }
 
-/// Schedule a theme into a salon (idempotent); a proposed theme becomes scheduled.
-pub async fn schedule(db: &Db, id: ThemeId, salon: SalonId) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    execute!(&mut tx, "insert into theme_salon (theme_id, salon_id) values ($1, $2) on conflict do nothing", id, salon)?;
-    execute!(&mut tx, "update theme set state = 'scheduled' where id = $1 and state = 'proposed'", id)?;
-    tx.commit().await
+/// Schedule a theme into a salon (idempotent); false when it already was. (What that does to
+/// the theme's state is a rule of `domain::theme`, applied by `usecases::themes`.)
+pub async fn schedule(c: impl Into<Conn<'_>>, id: ThemeId, salon: SalonId) -> Result<bool, sqlx::Error> {
+    Ok(execute!(c, "insert into theme_salon (theme_id, salon_id) values ($1, $2) on conflict do nothing", id, salon)? == 1)
 }
 
 /// The salons a theme is scheduled into.
@@ -148,25 +165,24 @@ pub async fn salons_of(c: impl Into<Conn<'_>>, id: ThemeId, drafts: super::Draft
 
 /// Merge `from` into `into` (a duplicate): supporters and comments move over (a person who
 /// supported both counts once), salons too, and `from` is no longer listed.
-pub async fn merge(db: &Db, from: ThemeId, into: ThemeId) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
+pub async fn merge(tx: &mut Tx, from: ThemeId, into: ThemeId) -> Result<(), sqlx::Error> {
     execute!(
-        &mut tx,
+        &mut *tx,
         "insert into theme_support (theme_id, person_id, created_at)
          select $1, person_id, created_at from theme_support where theme_id = $2
          on conflict do nothing",
         into,
         from
     )?;
-    execute!(&mut tx, "delete from theme_support where theme_id = $1", from)?;
-    execute!(&mut tx, "update theme_comment set theme_id = $1 where theme_id = $2", into, from)?;
+    execute!(&mut *tx, "delete from theme_support where theme_id = $1", from)?;
+    execute!(&mut *tx, "update theme_comment set theme_id = $1 where theme_id = $2", into, from)?;
     execute!(
-        &mut tx,
+        &mut *tx,
         "insert into theme_salon (theme_id, salon_id) select $1, salon_id from theme_salon where theme_id = $2 on conflict do nothing",
         into,
         from
     )?;
-    execute!(&mut tx, "delete from theme_salon where theme_id = $1", from)?;
-    execute!(&mut tx, "update theme set merged_into = $1 where id = $2", into, from)?;
-    tx.commit().await
+    execute!(&mut *tx, "delete from theme_salon where theme_id = $1", from)?;
+    execute!(&mut *tx, "update theme set merged_into = $1 where id = $2", into, from)?;
+    Ok(())
 }

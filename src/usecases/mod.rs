@@ -17,6 +17,7 @@
 //! - [`reminders`]: the reminders that are due, once per person and salon.
 //! - [`sign_in`]: mail a sign-in link; use it once for a new session.
 //! - [`summary`]: a salon's summary, sent once to everyone who had a seat.
+//! - [`themes`]: propose, support, comment; reword, move on, schedule and merge (audited).
 
 pub mod answer;
 pub mod inbound;
@@ -31,6 +32,7 @@ pub mod rounds;
 pub mod salons;
 pub mod sign_in;
 pub mod summary;
+pub mod themes;
 
 use crate::mail::compose::ComposeError;
 

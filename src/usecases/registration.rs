@@ -46,7 +46,7 @@ pub async fn request(
     )
     .await?;
     let link = app.config.url(&format!("/register/{secret}"));
-    let mail = crate::mail::compose::confirm_registration(&app.config, &who.name, email.as_str(), locale, salon, &link)?;
+    let mail = crate::mail::compose::confirm_registration(&app.config, email.as_str(), locale, salon, &link)?;
     crate::mail::queue(&mut tx, &mail).await?;
     tx.commit().await?;
     app.mail_wake.notify_one();

@@ -1,8 +1,9 @@
 //! The public JSON API (v1): published salons only, never meeting links or people.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
 use axum::Json;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rooms::strategy::{ActionJson, RoundJson, ThemeJson};
 
@@ -95,17 +96,45 @@ pub async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppRes
     }))
 }
 
-/// `GET /api/v1/series/{id}/themes`: the series' themes, most supported first (signed in).
-pub async fn series_themes(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<Vec<ThemeJson>>> {
+/// Themes in one page of the API's list.
+pub const THEMES_PER_PAGE: i64 = 100;
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+/// `GET /api/v1/series/{id}/themes[?page=N]`: the series' themes, most supported first (signed
+/// in), 100 to a page; a `Link` header (RFC 8288) points to the next and previous pages.
+pub async fn series_themes(
+    State(app): State<SharedApp>,
+    ctx: super::context::Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<axum::response::Response> {
     if ctx.user.is_none() {
         return Err(AppError::Unauthorized);
     }
     let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let total = crate::store::themes::count_of_series(&app.db, series.id, None).await?;
+    let pager = super::pager::Pager::new(q.page.as_deref(), THEMES_PER_PAGE, total);
+    let drafts = Drafts::for_organiser(super::salon_page::is_organiser(&ctx));
     let mut out = Vec::new();
-    for th in crate::store::themes::of_series(&app.db, series.id, None).await? {
-        out.push(ThemeJson::load(&app.db, &th, Drafts::for_organiser(super::salon_page::is_organiser(&ctx))).await?);
+    for th in crate::store::themes::of_series(&app.db, series.id, None, pager.window()).await? {
+        out.push(ThemeJson::load(&app.db, &th, drafts).await?);
     }
-    Ok(Json(out))
+    let page_url = |n: i64| app.config.url(&format!("/api/v1/series/{}/themes?page={n}", series.id));
+    let links: Vec<String> = [(pager.next(), "next"), (pager.previous(), "prev")]
+        .into_iter()
+        .filter_map(|(n, rel)| n.map(|n| format!("<{}>; rel=\"{rel}\"", page_url(n))))
+        .collect();
+    let mut response = Json(out).into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&links.join(", "))
+        && !links.is_empty()
+    {
+        response.headers_mut().insert(axum::http::header::LINK, value);
+    }
+    Ok(response)
 }
 
 /// `GET /api/v1/salons/{id}/rounds`: the salon's opened and closed rounds (signed in; a draft

@@ -56,7 +56,7 @@ async fn load(app: &SharedApp, id: SeriesId, org: Option<&str>, drafts: Drafts) 
         actions.retain(|a| a.organisation_id.is_some() && a.organisation_id == id);
     }
     Ok(Board {
-        themes: themes::of_series(&app.db, series.id, None).await?,
+        themes: themes::of_series(&app.db, series.id, None, crate::store::Window::ALL).await?,
         decisions: outcomes::decisions_of_series(&app.db, series.id, drafts).await?,
         rounds: rounds_with,
         actions,

@@ -59,6 +59,30 @@ impl FromRequestParts<SharedApp> for ClientIp {
     }
 }
 
+impl ClientIp {
+    /// The key for per-client limits: the address itself for IPv4, its /64 for IPv6 (one
+    /// subscriber is given a whole /64, so a limit per full IPv6 address limits nothing).
+    pub fn network(&self) -> IpAddr {
+        match self.0 {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let mut segments = v6.segments();
+                    segments[4..].fill(0);
+                    IpAddr::V6(segments.into())
+                }
+            },
+            v4 => v4,
+        }
+    }
+}
+
+/// One more of something a person may do only so often (`app::RateLimits`); beyond it, 429 in
+/// their language, and nothing is done.
+pub fn within_limit(limiter: &governor::DefaultKeyedRateLimiter<crate::ids::PersonId>, person: crate::ids::PersonId) -> Result<(), AppError> {
+    limiter.check_key(&person).map_err(|_| AppError::TooManyRequests)
+}
+
 /// An id from the path; anything that is not one is "not found" (not a 400: a mistyped URL).
 pub fn parse_id<T: FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
@@ -121,6 +145,19 @@ pub fn safe_next(base: &url::Url, next: Option<&str>) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::safe_next;
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_slash_64() {
+        use super::ClientIp;
+        let a = ClientIp("2001:db8:1:2:aaaa::1".parse().unwrap()).network();
+        let b = ClientIp("2001:db8:1:2:ffff:1:2:3".parse().unwrap()).network();
+        let c = ClientIp("2001:db8:1:3::1".parse().unwrap()).network();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.to_string(), "2001:db8:1:2::");
+        assert_eq!(ClientIp("192.0.2.7".parse().unwrap()).network().to_string(), "192.0.2.7");
+        assert_eq!(ClientIp("::ffff:192.0.2.7".parse().unwrap()).network().to_string(), "192.0.2.7");
+    }
 
     #[test]
     fn next_never_leaves_the_site() {

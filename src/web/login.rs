@@ -72,12 +72,12 @@ fn login_page(ctx: &Ctx, email: &str, next: &str, error: Option<&str>) -> Markup
 pub async fn request_link(
     State(app): State<SharedApp>,
     ctx: Ctx,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let l = ctx.lang();
     let next = safe_next(&app.config.base_url, f.next.as_deref());
-    if app.limits.sign_in_per_client.check_key(&ip).is_err() {
+    if app.limits.sign_in_per_client.check_key(&client.network()).is_err() {
         metrics::counter!("salon_sign_in_rate_limited_total", "by" => "client").increment(1);
         return Err(AppError::TooManyRequests);
     }

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod my_data;
 pub mod organise;
 pub mod outcomes;
+pub mod pager;
 pub mod participants;
 pub mod room;
 pub mod rounds;

@@ -52,7 +52,7 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
     let none = (String::new(), t!("outcome.none", locale = l).to_string());
     let mut theme_options = vec![none.clone()];
     if let Some(series) = salon.series_id {
-        theme_options.extend(crate::store::themes::of_series(&app.db, series, None).await?.into_iter().map(|t| (t.id.to_string(), t.title)));
+        theme_options.extend(crate::store::themes::of_series(&app.db, series, None, crate::store::Window::ALL).await?.into_iter().map(|t| (t.id.to_string(), t.title)));
     }
     let mut round_options = vec![none];
     round_options.extend(

@@ -44,7 +44,7 @@ pub async fn list(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPa
     if themes.is_empty()
         && let Some(series) = salon.series_id
     {
-        themes = crate::store::themes::of_series(&app.db, series, None).await?;
+        themes = crate::store::themes::of_series(&app.db, series, None, crate::store::Window::ALL).await?;
     }
     let options = themes.iter().take(round::MAX_OPTIONS).map(|t| t.title.as_str()).collect::<Vec<_>>().join("\n");
     render_list(&app, &ctx, &salon, &PlanForm { options, ..PlanForm::default() }, &Errors::default()).await
@@ -229,6 +229,9 @@ pub async fn ballot(
         Err(resp) => return resp,
     };
     let Some(user) = ctx.user.clone() else { return AppError::Forbidden.into_response() };
+    if let Err(limited) = super::extract::within_limit(&app.limits.member_clicks, user.id) {
+        return limited.into_response();
+    }
     // `option-{id}` = points; the room's copy of the form also says which room to go back to.
     let mut given = Vec::new();
     let mut back_to_room: Option<RoomId> = None;

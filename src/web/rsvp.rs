@@ -58,7 +58,7 @@ pub async fn answer(
 pub async fn register(
     State(app): State<SharedApp>,
     ctx: Ctx,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     SalonPath(salon): SalonPath,
     Form(f): Form<RegistrationForm>,
 ) -> AppResult<Response> {
@@ -81,11 +81,19 @@ pub async fn register(
         let panel = Panel { registration: f.clone(), registration_errors: errors, ..Panel::default() };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, salon_page::render(&app, &ctx, &salon, panel).await?).into_response());
     };
-    // Limited after the form is checked: a mistake costs no allowance, a mail does.
-    if app.limits.sign_in_per_client.check_key(&ip).is_err() {
+    // Limited after the form is checked: a mistake costs no allowance, a mail does. Per client
+    // network (an IPv6 client's whole /64), per address (beyond it the answer is the same and
+    // no mail goes), and for all unconfirmed addresses together, so that Salon cannot be made
+    // to mail strangers at volume whatever the number of addresses an attacker has.
+    if app.limits.registrations_per_network.check_key(&client.network()).is_err() {
         return Err(AppError::TooManyRequests);
     }
     if app.limits.sign_in_per_address.check_key(&email.as_str().to_string()).is_ok() {
+        if app.limits.unconfirmed_mail.check().is_err() {
+            tracing::warn!("registration mail held back: the cap on mail to unconfirmed addresses is reached");
+            metrics::counter!("salon_registration_mail_capped_total").increment(1);
+            return Err(AppError::TooManyRequests);
+        }
         registration::request(&app, &salon, &fields, &email, &f.organisation, ctx.locale).await?;
     }
     Ok(Redirect::to(&format!("/salons/{}?done=confirm_sent#rsvp", salon.id)).into_response())

@@ -12,22 +12,35 @@ use serde::Deserialize;
 
 use super::auth::{Organiser, SignedIn};
 use super::context::Ctx;
-use super::extract::{Form, parse_id};
+use super::extract::{Form, parse_id, within_limit};
 use super::form::{self, Errors, Kind};
+use super::pager::Pager;
 use super::salon_page::is_organiser;
 use super::views::{csrf_field, login_href, page};
 use crate::app::SharedApp;
-use crate::rooms::strategy::{self, About};
 use crate::domain::theme::{self, State as ThemeState};
 use crate::error::{AppError, AppResult};
 use crate::ids::{SalonId, SeriesId, ThemeId};
 use crate::store::series::{self, Series};
 use crate::store::themes::{self, Theme};
-use crate::store::salons;
+use crate::store::{Window, salons};
+use crate::usecases::themes as usecase;
 
 #[derive(Deserialize, Default)]
 pub struct StateFilter {
     state: Option<String>,
+    page: Option<String>,
+}
+
+/// Themes on one page of a series' list.
+pub const THEMES_PER_PAGE: i64 = 50;
+
+/// Comments on one page of a theme.
+pub const COMMENTS_PER_PAGE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -52,12 +65,18 @@ async fn series_of(app: &SharedApp, raw: &str) -> AppResult<Series> {
 
 pub async fn list(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<StateFilter>) -> AppResult<Markup> {
     let s = series_of(&app, &id).await?;
-    render_list(&app, &ctx, &s, q.state.as_deref().and_then(ThemeState::parse), &ProposeForm::default(), &Errors::default()).await
+    let filter = q.state.as_deref().and_then(ThemeState::parse);
+    render_list(&app, &ctx, &s, filter, q.page.as_deref(), &ProposeForm::default(), &Errors::default()).await
 }
 
-async fn render_list(app: &SharedApp, ctx: &Ctx, s: &Series, filter: Option<ThemeState>, f: &ProposeForm, errors: &Errors) -> AppResult<Markup> {
+async fn render_list(app: &SharedApp, ctx: &Ctx, s: &Series, filter: Option<ThemeState>, page_asked: Option<&str>, f: &ProposeForm, errors: &Errors) -> AppResult<Markup> {
     let l = ctx.lang();
-    let all = themes::of_series(&app.db, s.id, filter).await?;
+    let pager = Pager::new(page_asked, THEMES_PER_PAGE, themes::count_of_series(&app.db, s.id, filter).await?);
+    let all = themes::of_series(&app.db, s.id, filter, pager.window()).await?;
+    let page_href = |n: i64| match filter {
+        Some(st) => format!("/series/{}/themes?state={}&page={n}", s.id, st.as_str()),
+        None => format!("/series/{}/themes?page={n}", s.id),
+    };
     let title = t!("theme.list_title", locale = l, series = s.title).to_string();
     Ok(page(
         ctx,
@@ -74,9 +93,10 @@ async fn render_list(app: &SharedApp, ctx: &Ctx, s: &Series, filter: Option<Them
                 }
             }
             @if all.is_empty() { p { (t!("theme.empty", locale = l)) } }
-            ol class="themes" {
+            ol class="themes" start=(pager.window().offset + 1) {
                 @for th in &all { li { (theme_line(l, th)) } }
             }
+            (pager.nav(l, page_href))
             (propose_form(ctx, s, f, errors))
         },
     ))
@@ -122,16 +142,13 @@ pub async fn propose(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Signe
     let s = series_of(&app, &id).await?;
     match theme::validate(&f.title, &f.why) {
         Ok(text) => {
+            within_limit(&app.limits.member_writings, me.id)?;
             let organisation_id = me.organisation_id.filter(|_| f.on_behalf.is_some());
-            let new = themes::NewTheme { series_id: s.id, text: &text, organisation_id, proposed_by: me.id };
-            let theme = themes::create(&app.db, &new).await?;
-            // The one who proposes it supports it.
-            themes::support(&app.db, theme, me.id).await?;
-            strategy::announce(&app, About::Theme(theme)).await;
+            let theme = usecase::propose(&app, s.id, &text, organisation_id, me.id).await?;
             Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
         }
         Err(errors) => {
-            let body = render_list(&app, &ctx, &s, None, &f, &messages(&errors, ctx.lang())).await?;
+            let body = render_list(&app, &ctx, &s, None, None, &f, &messages(&errors, ctx.lang())).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
     }
@@ -146,7 +163,7 @@ async fn theme_of(app: &SharedApp, raw: &str) -> AppResult<Theme> {
     }
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
     let raw = parse_id::<ThemeId>(&id)?;
     if let Some(th) = themes::get(&app.db, raw).await?
         && let Some(into) = th.merged_into
@@ -154,13 +171,14 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>
         return Ok(Redirect::to(&format!("/themes/{into}")).into_response());
     }
     let th = theme_of(&app, &id).await?;
-    Ok(render_theme(&app, &ctx, &th, None).await?.into_response())
+    Ok(render_theme(&app, &ctx, &th, None, q.page.as_deref()).await?.into_response())
 }
 
-async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<String>) -> AppResult<Markup> {
+async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<String>, page_asked: Option<&str>) -> AppResult<Markup> {
     let l = ctx.lang();
     let s = series::get(&app.db, th.series_id).await?.ok_or(AppError::NotFound)?;
-    let comments = themes::comments(&app.db, th.id).await?;
+    let pager = Pager::new(page_asked, COMMENTS_PER_PAGE, themes::comment_count(&app.db, th.id).await?);
+    let comments = themes::comments(&app.db, th.id, pager.window()).await?;
     let mine = match &ctx.user {
         Some(u) => themes::supports(&app.db, th.id, u.id).await?,
         None => false,
@@ -203,9 +221,10 @@ async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<Stri
             section aria-labelledby="comments" {
                 h2 id="comments" { (t!("theme.comments", locale = l)) }
                 @if comments.is_empty() { p class="muted" { (t!("theme.no_comments", locale = l)) } }
-                ol class="comments" {
+                ol class="comments" start=(pager.window().offset + 1) {
                     @for c in &comments { li { strong { (c.author.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) } ": " (c.body) } }
                 }
+                (pager.nav(l, |n| format!("/themes/{}?page={n}#comments", th.id)))
                 @if ctx.user.is_some() {
                     form method="post" action=(format!("/themes/{}/comments", th.id)) class="stacked" {
                         (csrf_field(ctx))
@@ -227,7 +246,7 @@ async fn organiser_tools(app: &SharedApp, ctx: &Ctx, th: &Theme, s: &Series) -> 
     let l = ctx.lang();
     let salons: Vec<(String, String)> = salons::in_series(&app.db, s.id, true).await?.into_iter().map(|x| (x.id.to_string(), x.title)).collect();
     let others: Vec<(String, String)> =
-        themes::of_series(&app.db, s.id, None).await?.into_iter().filter(|o| o.id != th.id).map(|o| (o.id.to_string(), o.title)).collect();
+        themes::of_series(&app.db, s.id, None, Window::ALL).await?.into_iter().filter(|o| o.id != th.id).map(|o| (o.id.to_string(), o.title)).collect();
     let states: Vec<(String, String)> =
         ThemeState::ALL.iter().map(|st| (st.as_str().to_string(), t!(format!("theme.state.{}", st.as_str()), locale = l).to_string())).collect();
     let none = Errors::default();
@@ -267,17 +286,15 @@ async fn organiser_tools(app: &SharedApp, ctx: &Ctx, th: &Theme, s: &Series) -> 
 
 pub async fn support(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
-    if themes::support(&app.db, th.id, me.id).await? {
-        strategy::announce(&app, About::Theme(th.id)).await;
-    }
+    within_limit(&app.limits.member_clicks, me.id)?;
+    usecase::support(&app, th.id, me.id).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
 pub async fn withdraw(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
-    if themes::withdraw(&app.db, th.id, me.id).await? {
-        strategy::announce(&app, About::Theme(th.id)).await;
-    }
+    within_limit(&app.limits.member_clicks, me.id)?;
+    usecase::withdraw(&app, th.id, me.id).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
@@ -291,12 +308,13 @@ pub async fn comment(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Signe
     let th = theme_of(&app, &id).await?;
     match theme::comment(&f.body) {
         Ok(body) => {
-            themes::comment(&app.db, th.id, me.id, &body).await?;
+            within_limit(&app.limits.member_writings, me.id)?;
+            usecase::comment(&app, th.id, me.id, &body).await?;
             Ok(Redirect::to(&format!("/themes/{}#comments", th.id)).into_response())
         }
         Err(e) => {
             let message = t!(format!("theme.error.{}", e.code), locale = ctx.lang()).to_string();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(&app, &ctx, &th, Some(message)).await?).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(&app, &ctx, &th, Some(message), None).await?).into_response())
         }
     }
 }
@@ -310,12 +328,11 @@ pub struct RewordForm {
     why: String,
 }
 
-pub async fn reword(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(f): Form<RewordForm>) -> AppResult<Response> {
+pub async fn reword(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<RewordForm>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     match theme::validate(&f.title, &f.why) {
         Ok(text) => {
-            themes::reword(&app.db, th.id, &text).await?;
-            strategy::announce(&app, About::Theme(th.id)).await;
+            usecase::reword(&app, &th, &text, (&*me).into()).await?;
             Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
         }
         Err(errors) => refused(&app, &ctx, &th, errors[0]).await,
@@ -329,7 +346,7 @@ pub struct StateForm {
     conclusion: String,
 }
 
-pub async fn set_state(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(f): Form<StateForm>) -> AppResult<Response> {
+pub async fn set_state(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<StateForm>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     let state = ThemeState::parse(&f.state).ok_or(AppError::BadRequest("theme.error.state_unknown"))?;
     let conclusion = if state.needs_conclusion() {
@@ -340,14 +357,13 @@ pub async fn set_state(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Pa
     } else {
         crate::domain::text::multiline(&f.conclusion, theme::WHY_MAX, false).map_err(|_| AppError::BadRequest("theme.error.why_too_long"))?
     };
-    themes::set_state(&app.db, th.id, state, &conclusion).await?;
-    strategy::announce(&app, About::Theme(th.id)).await;
+    usecase::move_on(&app, &th, state, &conclusion, (&*me).into()).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
 async fn refused(app: &SharedApp, ctx: &Ctx, th: &Theme, e: theme::FieldError) -> AppResult<Response> {
     let message = t!(format!("theme.error.{}", e.code), locale = ctx.lang()).to_string();
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(app, ctx, th, Some(message)).await?).into_response())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(app, ctx, th, Some(message), None).await?).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -356,7 +372,7 @@ pub struct ScheduleForm {
     salon: String,
 }
 
-pub async fn schedule(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>, Form(f): Form<ScheduleForm>) -> AppResult<Response> {
+pub async fn schedule(State(app): State<SharedApp>, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<ScheduleForm>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     let salon_id: SalonId = f.salon.trim().parse().map_err(|_| AppError::BadRequest("theme.error.salon_unknown"))?;
     // Only a salon of the theme's own series.
@@ -364,8 +380,7 @@ pub async fn schedule(State(app): State<SharedApp>, _o: Organiser, Path(id): Pat
         Some(s) if s.series_id == Some(th.series_id) => {}
         _ => return Err(AppError::BadRequest("theme.error.salon_unknown")),
     }
-    themes::schedule(&app.db, th.id, salon_id).await?;
-    strategy::announce(&app, About::Theme(th.id)).await;
+    usecase::schedule(&app, &th, salon_id, (&*me).into()).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
@@ -375,15 +390,12 @@ pub struct MergeForm {
     into: String,
 }
 
-pub async fn merge(State(app): State<SharedApp>, _o: Organiser, Path(id): Path<String>, Form(f): Form<MergeForm>) -> AppResult<Response> {
+pub async fn merge(State(app): State<SharedApp>, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<MergeForm>) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     let into = theme_of(&app, f.into.trim()).await.map_err(|_| AppError::BadRequest("theme.error.theme_unknown"))?;
     if into.id == th.id || into.series_id != th.series_id {
         return Err(AppError::BadRequest("theme.error.theme_unknown"));
     }
-    themes::merge(&app.db, th.id, into.id).await?;
-    // The duplicate leaves the lists (its frame says where it went); the other gains its support.
-    strategy::announce(&app, About::Theme(th.id)).await;
-    strategy::announce(&app, About::Theme(into.id)).await;
+    usecase::merge(&app, &th, &into, (&*me).into()).await?;
     Ok(Redirect::to(&format!("/themes/{}", into.id)).into_response())
 }

@@ -52,6 +52,10 @@ async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>, 
     Ok(view::room_page(ctx, &data))
 }
 
+/// The most supported themes of the series shown in the room's panel (the whole list is a
+/// link away, paged).
+const ROOM_THEMES: i64 = 30;
+
 /// The salon's rounds (not drafts), the series' themes, the salon's decisions and actions.
 async fn strategy_data(app: &SharedApp, e: &Entered, cast: Option<RoundId>) -> AppResult<strategy::StrategyData> {
     let mut panel_rounds = Vec::new();
@@ -65,7 +69,7 @@ async fn strategy_data(app: &SharedApp, e: &Entered, cast: Option<RoundId>) -> A
         panel_rounds.push(strategy::PanelRound { round, options, mine, voters });
     }
     let themes = match e.salon.series_id {
-        Some(series) => crate::store::themes::of_series(&app.db, series, None).await?,
+        Some(series) => crate::store::themes::of_series(&app.db, series, None, crate::store::Window::first(ROOM_THEMES)).await?,
         None => Vec::new(),
     };
     Ok(strategy::StrategyData {
@@ -170,10 +174,7 @@ async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppRe
     let why: String = m.body.chars().take(crate::domain::theme::WHY_MAX).collect();
     let text = crate::domain::theme::validate(&title, &why).map_err(|_| AppError::BadRequest("theme.error.title_required"))?;
     let proposer = m.author_id.unwrap_or(e.user.id);
-    let new = crate::store::themes::NewTheme { series_id: series, text: &text, organisation_id: None, proposed_by: proposer };
-    let theme = crate::store::themes::create(&app.db, &new).await?;
-    crate::store::themes::support(&app.db, theme, proposer).await?;
-    crate::rooms::strategy::announce(app, crate::rooms::strategy::About::Theme(theme)).await;
+    let theme = crate::usecases::themes::propose(app, series, &text, None, proposer).await?;
     Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
 }
 
