@@ -133,8 +133,22 @@ async fn deleting_an_account_frees_the_seat_and_leaves_no_trace(db: TestDb) {
     assert_eq!(lars.post_form("/me/delete", &[("confirm", "yes")]).await.status(), 403);
     assert_eq!(db.count(&format!("select count(*) from person where id = {lars_id}")).await, 1);
 
+    // A bounce of a mail to him, as the inbox records it (its detail names the address).
+    let bounce = salon::store::inbound::Taken {
+        message_id: Some("<bounce-1@mail.example>"),
+        source: "http",
+        sender: "MAILER-DAEMON@mail.example",
+        subject: "Undelivered Mail Returned to Sender",
+        outcome: "applied",
+        detail: &format!("bounced 5.1.1 {LARS}"),
+        salon: None,
+        person: None,
+        comment: "",
+    };
+    salon::store::inbound::record(&app.app.db, &bounce).await.unwrap();
     let before = db.columns_holding(LARS).await;
     assert!(before.iter().any(|c| c.starts_with("person.email")) && before.iter().any(|c| c.starts_with("outbox.")), "{before:?}");
+    assert!(before.iter().any(|c| c.starts_with("inbound_message.detail")), "{before:?}");
     // Freshly signed in: the box must be ticked, then the account goes.
     let lars = app.signed_in(LARS).await;
     let (_, page) = lars.get_text("/me/delete").await;

@@ -59,6 +59,20 @@ async fn retention_deletes_exactly_what_is_due(db: TestDb) {
     let used_links = db.count("select count(*) from login_token where used_at is not null").await;
     assert!(used_links >= 3 && db.count("select count(*) from login_token where used_at is null").await == 1);
 
+    // A calendar reply taken in now (its record on /admin/inbox names the sender).
+    let taken = salon::store::inbound::Taken {
+        message_id: Some("<svar-1@mail.example>"),
+        source: "http",
+        sender: "lars.brandt@kb.example",
+        subject: "Accepteret: Gammel salon",
+        outcome: "applied",
+        detail: "yes (accepted)",
+        salon: None,
+        person: None,
+        comment: "",
+    };
+    salon::store::inbound::record(&app.app.db, &taken).await.unwrap();
+
     // Now: the old salon's message, the expired session, the used sign-in links go.
     let first = run(&app.app.db, &policy, Utc::now()).await;
     assert_eq!(first.room_messages, 1);
@@ -87,6 +101,10 @@ async fn retention_deletes_exactly_what_is_due(db: TestDb) {
     assert_eq!(db.count("select count(*) from session").await, 0);
     // 60 days on, the newer salon's 100 days are over too.
     assert_eq!(run(&app.app.db, &policy, Utc::now() + Duration::days(60)).await.room_messages, 1);
+    // 90 days on, the record of inbound mail goes.
+    assert_eq!(run(&app.app.db, &policy, Utc::now() + Duration::days(89)).await.inbound_messages, 0);
+    assert_eq!(run(&app.app.db, &policy, Utc::now() + Duration::days(91)).await.inbound_messages, 1);
+    assert_eq!(db.count("select count(*) from inbound_message").await, 0);
     // Two years on, the audit trail goes.
     let audit = db.count("select count(*) from audit_event").await;
     assert!(audit >= 1);
@@ -96,6 +114,9 @@ async fn retention_deletes_exactly_what_is_due(db: TestDb) {
     // The background job ran at start and counts in /metrics.
     let (_, metrics) = app.client().get_text("/metrics").await;
     assert!(metrics.contains("salon_retention_deleted_total{what=\"room_messages\"}"), "{metrics}");
+    assert!(metrics.contains("salon_retention_deleted_total{what=\"inbound_messages\"}"));
+    let (_, privacy) = app.client().get_text("/privacy").await;
+    assert!(privacy.contains("returmeldinger") && privacy.contains("90 dage"), "the privacy statement says how long");
     app.stop().await;
 }
 

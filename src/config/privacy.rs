@@ -23,6 +23,9 @@ pub struct PrivacySettings {
     /// Days after which registrations never confirmed are removed.
     #[arg(long, env = "SALON_RETENTION_REGISTRATION_DAYS", default_value = "7", global = true)]
     pub retention_registration_days: String,
+    /// Days the record of inbound mail taken in (calendar replies, bounces: `/admin/inbox`) is kept.
+    #[arg(long, env = "SALON_RETENTION_INBOUND_DAYS", default_value = "90", global = true)]
+    pub retention_inbound_days: String,
     /// Days the audit trail is kept.
     #[arg(long, env = "SALON_RETENTION_AUDIT_DAYS", default_value = "730", global = true)]
     pub retention_audit_days: String,
@@ -51,6 +54,7 @@ impl Default for PrivacySettings {
             retention_room_days: "365".into(),
             retention_mail_days: "30".into(),
             retention_registration_days: "7".into(),
+            retention_inbound_days: "90".into(),
             retention_audit_days: "730".into(),
             controller: None,
             privacy_contact: None,
@@ -69,6 +73,7 @@ pub struct Retention {
     pub room: Duration,
     pub mail_body: Duration,
     pub registration: Duration,
+    pub inbound: Duration,
     pub audit: Duration,
 }
 
@@ -144,6 +149,7 @@ impl PrivacyConfig {
             room: days("SALON_RETENTION_ROOM_DAYS", &s.retention_room_days, 1, 3650)?,
             mail_body: days("SALON_RETENTION_MAIL_DAYS", &s.retention_mail_days, 1, 3650)?,
             registration: days("SALON_RETENTION_REGISTRATION_DAYS", &s.retention_registration_days, 1, 365)?,
+            inbound: days("SALON_RETENTION_INBOUND_DAYS", &s.retention_inbound_days, 1, 3650)?,
             audit: days("SALON_RETENTION_AUDIT_DAYS", &s.retention_audit_days, 30, 3650)?,
         };
         let contact = one_line("SALON_PRIVACY_CONTACT", optional(&s.privacy_contact))?.unwrap_or_else(|| sender.to_string());

@@ -176,12 +176,19 @@ pub async fn erase(tx: &mut super::Tx, person: PersonId, email: &str) -> Result<
             .bind(Vec::<u8>::new()).bind(at).bind(email.as_bytes()).execute(c).await.map(|r| r.rows_affected())
     )?;
     let registrations = execute!(&mut *tx, "delete from registration where email = $1", email)?;
-    let received = execute!(
+    let lowered = email.to_lowercase();
+    let mut received = execute!(
         &mut *tx,
         "update inbound_message set sender = '', subject = '', comment = '', person_id = null
          where person_id = $1 or replace(lower(sender), $2, '') <> lower(sender)",
         person,
-        email
+        &lowered
+    )?;
+    // A bounce's record names the address in its detail ("bounced 5.1.1 name@org").
+    received += execute!(
+        &mut *tx,
+        "update inbound_message set detail = replace(lower(detail), $1, '') where replace(lower(detail), $1, '') <> lower(detail)",
+        &lowered
     )?;
     execute!(&mut *tx, "delete from person where id = $1", person)?;
     Ok(Erased { mails, bodies_cleared, registrations, received })

@@ -66,3 +66,8 @@ pub async fn reply_addresses(c: impl Into<Conn<'_>>, at: DateTime<Utc>) -> Resul
 pub async fn feed_links(c: impl Into<Conn<'_>>) -> Result<u64, sqlx::Error> {
     execute!(c, "delete from feed_token where revoked_at is not null")
 }
+
+/// The record of inbound mail taken in (senders, subjects, what was done) older than `keep`.
+pub async fn inbound_messages(c: impl Into<Conn<'_>>, at: DateTime<Utc>, keep: Duration) -> Result<u64, sqlx::Error> {
+    execute!(c, "delete from inbound_message where received_at < $1", at - keep)
+}

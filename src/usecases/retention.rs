@@ -20,11 +20,12 @@ pub struct Counts {
     pub answer_links: u64,
     pub reply_addresses: u64,
     pub feed_links: u64,
+    pub inbound_messages: u64,
     pub audit_events: u64,
 }
 
 impl Counts {
-    fn each(&self) -> [(&'static str, u64); 9] {
+    fn each(&self) -> [(&'static str, u64); 10] {
         [
             ("room_messages", self.room_messages),
             ("mail_bodies", self.mail_bodies),
@@ -34,6 +35,7 @@ impl Counts {
             ("answer_links", self.answer_links),
             ("reply_addresses", self.reply_addresses),
             ("feed_links", self.feed_links),
+            ("inbound_messages", self.inbound_messages),
             ("audit_events", self.audit_events),
         ]
     }
@@ -51,6 +53,7 @@ pub async fn run(db: &Db, r: &Retention, at: DateTime<Utc>) -> Counts {
         answer_links: step("answer_links", retention::answer_links(db, at).await),
         reply_addresses: step("reply_addresses", retention::reply_addresses(db, at).await),
         feed_links: step("feed_links", retention::feed_links(db).await),
+        inbound_messages: step("inbound_messages", retention::inbound_messages(db, at, r.inbound).await),
         audit_events: step("audit_events", audit::purge_before(db, at - r.audit).await),
     };
     for (what, count) in n.each() {

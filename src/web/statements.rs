@@ -54,6 +54,7 @@ pub async fn privacy(State(app): State<SharedApp>, ctx: Ctx) -> Markup {
                 li { (t!("privacy.retention_mail", locale = l, days = r.mail_body.num_days())) }
                 li { (t!("privacy.retention_registration", locale = l, days = r.registration.num_days())) }
                 li { (t!("privacy.retention_sessions", locale = l, days = r.session.num_days(), idle = r.session_idle.num_days())) }
+                li { (t!("privacy.retention_inbound", locale = l, days = r.inbound.num_days())) }
                 li { (t!("privacy.retention_audit", locale = l, days = r.audit.num_days())) }
                 li { (t!("privacy.retention_account", locale = l)) }
             }
