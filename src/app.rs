@@ -33,6 +33,9 @@ pub struct App {
     pub room_slots: Arc<crate::rooms::slots::Slots>,
     /// Cancelled when the server stops: websocket connections close on it.
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// The websocket connections' tasks (they outlive the HTTP connection they were upgraded
+    /// from): `run` waits for them to say goodbye before it closes the database.
+    pub socket_tasks: tokio_util::task::TaskTracker,
 }
 
 /// Key: (language, salon change counter, ten-second bucket).

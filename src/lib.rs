@@ -161,6 +161,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         announcements_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),
         shutdown: CancellationToken::new(),
+        socket_tasks: tokio_util::task::TaskTracker::new(),
     }))
 }
 
@@ -209,6 +210,14 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     let served = server::serve(listener, router, server_shutdown).await;
     // However the server ended, stop the background services too.
     shutdown.cancel();
+    app.shutdown.cancel();
+    // Every room socket is told the server is going away (close 1001) and leaves its room
+    // before the database closes under it; a client that reads nothing is given up on after a
+    // moment (`rooms::ws`), so this wait is bounded.
+    app.socket_tasks.close();
+    if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, app.socket_tasks.wait()).await.is_err() {
+        tracing::warn!(left = app.socket_tasks.len(), "room sockets still closing after {SOCKETS_CLOSE_WITHIN:?}; stopping anyway");
+    }
     background::join("outbox", worker).await;
     background::join("housekeeping", housekeeping).await;
     background::join("reminders", reminders).await;
@@ -221,6 +230,9 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     app.db.close().await;
     served.context("the HTTP server failed")
 }
+
+/// How long a graceful stop waits for the room sockets to close.
+const SOCKETS_CLOSE_WITHIN: Duration = Duration::from_secs(5);
 
 /// Reminders before salons, exactly once per person and salon (see `store::reminders`).
 async fn reminders(app: SharedApp, shutdown: CancellationToken) {

@@ -162,3 +162,68 @@ async fn killed_database_connections_are_replaced_and_nothing_stays_broken() {
     assert!(db.count("select count(*) from message where client_id like 'during-%'").await >= ok_during as i64);
     app.stop().await;
 }
+
+/// A graceful stop with people in a room: `salon serve` gets SIGTERM with 100 sockets open;
+/// every socket is told the server is going away (close 1001) before the process exits, which
+/// it does cleanly, with no error in its log (the database is closed only after the sockets).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_a_hundred_open_room_sockets_says_goodbye_to_each() {
+    let db = TestDb::sqlite().await;
+    let (setup, salon) = running_salon(&db, "256").await;
+    let mut sessions = Vec::new();
+    for n in 0..20 {
+        let email = format!("deltager{n}@bibliotek.example");
+        let id = setup.add_person(&email, &format!("Deltager {n}"), salon::domain::Role::Member).await;
+        setup.answer_for(salon, id, salon::domain::rsvp::Response::Yes).await;
+        sessions.push(setup.session_for(&email).await);
+    }
+    setup.stop().await;
+    let serve = ServeProcess::start(&db, &[], &[("RUST_LOG", "info"), ("SALON_ROOM_RATE", "100000")]).await;
+    let mut sockets = Vec::new();
+    for i in 0..100 {
+        let mut s = common::room::connect_to(&serve.base, salon, Some(&sessions[i % 20]), None, None).await.unwrap();
+        common::room::next_of(&mut s, "hello").await;
+        sockets.push(s);
+    }
+    let log = serve.log.clone();
+    // A fifth of them keep posting while the stop comes: their posts are in the database's
+    // hands when the signal arrives.
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            use futures_util::{SinkExt, StreamExt};
+            let (mut tx, mut rx) = s.split();
+            if i % 5 == 0 {
+                tokio::spawn(async move {
+                    for n in 0.. {
+                        let frame = serde_json::json!({"type": "send", "body": format!("sidste ord {n}"), "client_id": format!("c{i}-{n}")});
+                        if tx.send(tokio_tungstenite::tungstenite::Message::Text(frame.to_string().into())).await.is_err() {
+                            break;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    }
+                });
+            }
+            tokio::spawn(async move {
+                loop {
+                    match tokio::time::timeout(DEADLINE, rx.next()).await.expect("a close frame in time") {
+                        Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                        Some(Ok(_)) => continue,
+                        other => panic!("the socket ended without a close frame: {other:?}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    // Posting is under way (messages stored) before the signal.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(db.count("select count(*) from message").await > 0);
+    let status = serve.terminate().await;
+    for reader in readers {
+        assert_eq!(reader.await.unwrap(), Some(1001), "close 1001: going away");
+    }
+    assert!(status.success(), "exit {status:?}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("ERROR") && !text.contains("WARN"), "{text}");
+}

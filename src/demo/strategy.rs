@@ -59,6 +59,8 @@ pub async fn load(db: &Db, series_id: SeriesId, salons_in_order: &[SalonId], run
         }
         if let Some(salon) = salon.and_then(|i| salons_in_order.get(i)) {
             themes::schedule(db, id, *salon).await?;
+            // A new theme is proposed: scheduling moves it on (the rule `usecases::themes` follows).
+            themes::set_state(db, id, crate::domain::theme::State::Proposed.after_scheduling(), "").await?;
         }
     }
     load_rounds(db, running).await?;

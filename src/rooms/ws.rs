@@ -43,6 +43,9 @@ pub struct WsQuery {
     room: Option<RoomId>,
 }
 
+/// How long a socket is given to take its close frame when the server stops.
+const CLOSE_WITHIN: Duration = Duration::from_secs(2);
+
 /// An idle socket's rights are checked again after this long (every action checks at once).
 const RECHECK_IDLE: Duration = Duration::from_secs(60);
 
@@ -102,7 +105,8 @@ pub async fn upgrade(
         checked_at: Instant::now(),
         _slot: slot,
     };
-    tokio::spawn(async move {
+    // Tracked, not detached: a graceful stop waits for every socket to close (`crate::run`).
+    app.socket_tasks.spawn(async move {
         let upgraded = match upgrading.await {
             Ok(u) => u,
             Err(e) => return tracing::debug!(error = %e, "websocket upgrade failed"),
@@ -216,13 +220,30 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
                 ok = socket.write_queued().is_ok();
             }
             _ = &mut shutdown => {
-                let _ = socket.send([wire::close(CloseCode::Away, "")]).await;
+                // A client that reads nothing does not hold up the stop.
+                let _ = tokio::time::timeout(CLOSE_WITHIN, say_goodbye(&socket, &mut client)).await;
                 break;
             }
         }
     }
     app.hub.leave(room_id, me.id);
     metrics::gauge!("salon_room_connections").decrement(1.0);
+}
+
+/// The server is stopping: send close 1001 ("going away"), then read and drop what the client
+/// still sends until its own close frame (the close handshake). Closing the socket with the
+/// client's frames unread would make the kernel reset the connection, and a reset can reach
+/// the client before our close frame and destroy it.
+async fn say_goodbye(socket: &Socket, client: &mut tungstenite::WebSocket<Wire>) -> std::io::Result<()> {
+    socket.send([wire::close(CloseCode::Away, "")]).await?;
+    loop {
+        match client.read() {
+            Ok(tungstenite::Message::Close(_)) => return Ok(()),
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => socket.readable().await?,
+            Err(_) => return Ok(()),
+        }
+    }
 }
 
 /// What reading the client's frames came to.
@@ -248,6 +269,10 @@ impl Live {
     /// itself (pongs) is written too.
     async fn read_frames(&mut self, client: &mut tungstenite::WebSocket<Wire>) -> Read {
         loop {
+            // A client that never stops sending would keep this loop from the stop signal.
+            if self.connection.app.shutdown.is_cancelled() {
+                break;
+            }
             match client.read() {
                 Ok(tungstenite::Message::Text(text)) => {
                     // Boxed, like every database call here: an async fn's state is as large as

@@ -79,6 +79,8 @@ impl SmtpSink {
 /// its own; `extra_env` adds settings (e.g. `SALON_SMTP_URL`).
 pub struct ServeProcess {
     pub base: String,
+    /// Where its log (stderr) goes.
+    pub log: PathBuf,
     port: u16,
     dir: std::ffi::OsString,
     args: Vec<String>,
@@ -100,13 +102,15 @@ impl ServeProcess {
         ];
         env.extend(extra_env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let dir = db.dir.path().as_os_str().to_owned();
-        let child = Self::spawn(&dir, &all_args, &env).await;
-        ServeProcess { base, port, dir, args: all_args, env, child }
+        let log = db.dir.path().join(format!("serve-{port}.log"));
+        let child = Self::spawn(&dir, &log, &all_args, &env).await;
+        ServeProcess { base, log, port, dir, args: all_args, env, child }
     }
 
-    async fn spawn(dir: &std::ffi::OsStr, args: &[String], env: &[(String, String)]) -> tokio::process::Child {
+    async fn spawn(dir: &std::ffi::OsStr, log: &Path, args: &[String], env: &[(String, String)]) -> tokio::process::Child {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"));
-        command.args(args).envs(env.iter().cloned()).current_dir(dir).stdout(Stdio::piped()).kill_on_drop(true);
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+        command.args(args).envs(env.iter().cloned()).current_dir(dir).stdout(Stdio::piped()).stderr(log).kill_on_drop(true);
         let mut child = command.spawn().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         loop {
@@ -129,7 +133,20 @@ impl ServeProcess {
             assert!(started.elapsed() < DEADLINE, "port {} still taken", self.port);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.child = Self::spawn(&self.dir, &self.args, &self.env).await;
+        self.child = Self::spawn(&self.dir, &self.log, &self.args, &self.env).await;
+    }
+
+    /// What the process has logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stop it as a service manager does (SIGTERM) and wait for it to exit.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("running");
+        let sent = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+        assert!(sent.success());
+        tokio::time::timeout(DEADLINE, self.child.wait()).await.expect("salon serve stopped after SIGTERM").unwrap()
     }
 
     pub async fn stop(mut self) {
