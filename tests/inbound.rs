@@ -252,6 +252,44 @@ async fn a_calendar_answer_that_cannot_be_taken_is_explained_by_mail(db: TestDb)
     app.stop().await;
 }
 
+/// A failure at the last step of taking a reply in (recording the message): everything before
+/// it (the answer, the reply's stamp, the waitlist mail) is undone with it, and the same message
+/// delivered again is taken in once, with each mail queued once.
+async fn a_reply_is_taken_in_whole_or_not_at_all(db: TestDb) {
+    let app = app_with_inbound(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let full = invited(&db, &org, &[("capacity", "1")]).await;
+    app.answer_for(full, app.person_id("jens.riis@kombit.example").await, salon::domain::rsvp::Response::Yes).await;
+    let mail = mails_to(&db.outbox_dir(), LARS).pop().unwrap();
+    let (to, uid, _) = calendar_of(&mail);
+    let raw = reply("outlook-desktop", &ReplyTo { to: &to, from: LARS, uid: &uid, attendee: LARS, partstat: "ACCEPTED", dtstamp: "20261130T090000Z", sequence: sequence_of(&mail) });
+    let outbox_before = db.count("select count(*) from outbox").await;
+    // The database refuses the record of the message (the step after the answer and its mail).
+    if db.postgres {
+        db.execute("create function refuse_inbound() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$").await;
+        db.execute("create trigger refuse_inbound before insert on inbound_message for each row execute function refuse_inbound()").await;
+    } else {
+        db.execute("create trigger refuse_inbound before insert on inbound_message begin select raise(abort, 'refused for the test'); end").await;
+    }
+    let (status, _) = post(&app, raw.clone()).await;
+    assert_eq!(status, 503, "the provider is told to deliver it again");
+    assert_eq!(answer_of(&db, full, LARS).await, "none", "no answer without its record");
+    assert_eq!(db.count("select count(*) from outbox").await, outbox_before, "no mail without the answer (nor the note of its comment)");
+    assert_eq!(db.count("select count(*) from reply_address where last_dtstamp is not null").await, 0);
+    // The fault goes; the provider delivers the same message again, and again.
+    db.execute(if db.postgres { "drop trigger refuse_inbound on inbound_message" } else { "drop trigger refuse_inbound" }).await;
+    let (_, body) = post(&app, raw.clone()).await;
+    assert_eq!(body["outcome"], "applied", "{body}");
+    assert_eq!(post(&app, raw).await.1["detail"], "duplicate");
+    assert_eq!(db.count(&format!("select count(*) from rsvp where salon_id = {full} and response = 'yes' and waitlist_seq is not null")).await, 1);
+    // The waitlist mail to Lars and the note of his comment to the organiser, once each.
+    assert_eq!(db.count("select count(*) from outbox where kind = 'calendar_answer'").await, 1);
+    assert_eq!(db.count("select count(*) from outbox where kind = 'calendar_note'").await, 1);
+    assert_eq!(db.count("select count(*) from outbox").await, outbox_before + 2);
+    assert_eq!(db.count("select count(*) from inbound_message where outcome = 'applied'").await, 1);
+    app.stop().await;
+}
+
 async fn a_proposed_new_time_and_a_temporary_bounce_are_noted_not_acted_on(db: TestDb) {
     let app = app_with_inbound(&db).await;
     let org = app.signed_in(ORGANISER).await;
@@ -333,6 +371,7 @@ async fn the_pipe_takes_a_reply_and_asks_for_a_retry_without_a_database(db: Test
 }
 
 both_backends!(
+    a_reply_is_taken_in_whole_or_not_at_all,
     a_reply_dated_in_the_far_future_does_not_freeze_later_answers,
     each_calendar_client_answers_through_its_reply,
     refused_replies_change_nothing,

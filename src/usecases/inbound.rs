@@ -20,7 +20,7 @@ use crate::ids::{PersonId, SalonId};
 use crate::mail::inbound::{self, Bounce, Envelope, Inbound, Reply};
 use crate::store::inbound::Taken;
 use crate::store::rsvps::Rules;
-use crate::store::{inbound as taken, people, reply_addresses, salons};
+use crate::store::{Tx, inbound as taken, people, reply_addresses, salons};
 
 /// Where a message came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,19 +72,23 @@ impl Acted {
     }
 }
 
-/// Take in one raw message. Errors are the database's (the caller retries later: the pipe
-/// exits 75, IMAP leaves the message where it is).
+/// Take in one raw message, in one transaction: the answer, the reply's stamp, the mails it
+/// causes and the record of the message commit together or not at all, so a crash or a failed
+/// commit anywhere leaves nothing behind and the message, delivered again, is taken in once.
+/// Errors are the database's (the caller retries later: the pipe exits 75, IMAP leaves the
+/// message where it is, HTTP answers 503).
 pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Failure> {
     let (envelope, what) = inbound::read(raw);
+    let mut tx = app.db.begin().await?;
     if let Some(id) = &envelope.message_id
-        && taken::seen(&app.db, id).await?
+        && taken::seen(&mut tx, id).await?
     {
         metrics::counter!("salon_inbound_total", "outcome" => "duplicate").increment(1);
         return Ok(Outcome::Ignored("duplicate"));
     }
     let acted = match what {
-        Inbound::Reply(reply) => act_on_reply(app, &envelope, &reply).await?,
-        Inbound::Bounce(bounce) => act_on_bounce(app, &bounce).await?,
+        Inbound::Reply(reply) => act_on_reply(&mut tx, app, &envelope, &reply).await?,
+        Inbound::Bounce(bounce) => act_on_bounce(&mut tx, &bounce).await?,
         Inbound::AutoReply => Acted::ignored("auto_reply"),
         Inbound::Other(why) => Acted::ignored(why),
     };
@@ -100,7 +104,14 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Fa
         person: acted.person,
         comment: &acted.comment,
     };
-    taken::record(&app.db, &record).await?;
+    if !taken::record(&mut tx, &record).await? {
+        // Another instance took the same message in meanwhile: what was done here is undone.
+        drop(tx);
+        metrics::counter!("salon_inbound_total", "outcome" => "duplicate").increment(1);
+        return Ok(Outcome::Ignored("duplicate"));
+    }
+    tx.commit().await?;
+    app.mail_wake.notify_one();
     metrics::counter!("salon_inbound_total", "outcome" => outcome).increment(1);
     tracing::info!(source = source.as_str(), outcome, detail = %detail, "inbound mail");
     Ok(acted.outcome)
@@ -117,10 +128,10 @@ fn dtstamp(raw: &str, arrived: DateTime<Utc>) -> DateTime<Utc> {
         .min(arrived)
 }
 
-async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<Acted, Failure> {
+async fn act_on_reply(tx: &mut Tx, app: &App, envelope: &Envelope, reply: &Reply) -> Result<Acted, Failure> {
     let mut found = None;
     for token in &envelope.tokens {
-        if let Some(a) = reply_addresses::find(&app.db, token).await? {
+        if let Some(a) = reply_addresses::find(&mut *tx, token).await? {
             found = Some(a);
             break;
         }
@@ -132,7 +143,7 @@ async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<A
     if address.revoked_at.is_some() {
         return Ok(acted);
     }
-    let (Some(person), Some(salon)) = (people::by_id(&app.db, address.person_id).await?, salons::get(&app.db, address.salon_id).await?) else {
+    let (Some(person), Some(salon)) = (people::by_id(&mut *tx, address.person_id).await?, salons::get(&mut *tx, address.salon_id).await?) else {
         acted.outcome = Outcome::Ignored("unknown_token");
         return Ok(acted);
     };
@@ -160,7 +171,7 @@ async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<A
     if reply.counter {
         let proposed = reply.proposed_start.clone().unwrap_or_default();
         acted.outcome = Outcome::Applied(format!("note:counter {proposed}"));
-        notify_organiser(app, &salon, &person.name, &format!("{proposed} {}", reply.comment)).await?;
+        notify_organiser(tx, app, &salon, &person.name, &format!("{proposed} {}", reply.comment)).await?;
         return Ok(acted);
     }
     let response = match reply.partstat.as_str() {
@@ -173,11 +184,11 @@ async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<A
         }
     };
     let old_time = reply.sequence < salon.revision;
-    let result = answer::answer(app, salon.id, person.id, response, false, Rules::Enforce).await;
+    let result = answer::answer_in(tx, &app.config, salon.id, person.id, response, false, Rules::Enforce).await;
     let standing = match result {
         Ok(done) => done.standing,
         Err(AnswerError::Refused(refusal)) => {
-            tell_person(app, &person, &salon, Told::Refused(refusal)).await?;
+            tell_person(tx, app, &person, &salon, Told::Refused(refusal)).await?;
             acted.outcome = Outcome::Ignored(match refusal {
                 Refusal::DeadlinePassed => "deadline_passed",
                 Refusal::NotOpen => "not_open",
@@ -191,12 +202,12 @@ async fn act_on_reply(app: &App, envelope: &Envelope, reply: &Reply) -> Result<A
         }
         Err(AnswerError::Failure(f)) => return Err(f),
     };
-    reply_addresses::applied(&app.db, salon.id, person.id, stamp, &reply.partstat).await?;
+    reply_addresses::applied(&mut *tx, salon.id, person.id, stamp, &reply.partstat).await?;
     if let Standing::Waitlisted(place) = standing {
-        tell_person(app, &person, &salon, Told::Waitlisted(place)).await?;
+        tell_person(tx, app, &person, &salon, Told::Waitlisted(place)).await?;
     }
     if !reply.comment.is_empty() {
-        notify_organiser(app, &salon, &person.name, &reply.comment).await?;
+        notify_organiser(tx, app, &salon, &person.name, &reply.comment).await?;
     }
     let mut detail = format!("{} ({})", response.as_str(), reply.partstat.to_ascii_lowercase());
     if old_time {
@@ -214,38 +225,36 @@ enum Told {
 
 /// A short mail to someone whose calendar answer could not simply be taken: past the deadline,
 /// or onto the waitlist (the calendar said "accepted", the seat is not theirs yet).
-async fn tell_person(app: &App, person: &people::Person, salon: &salons::Salon, told: Told) -> Result<(), Failure> {
+async fn tell_person(tx: &mut Tx, app: &App, person: &people::Person, salon: &salons::Salon, told: Told) -> Result<(), Failure> {
     let l = person.locale().code();
     let paragraph = match told {
         Told::Refused(r) => rust_i18n::t!(r.message_key(), locale = l).to_string(),
         Told::Waitlisted(place) => rust_i18n::t!("mail.calendar_answer.waitlisted", locale = l, n = place).to_string(),
     };
     let mail = crate::mail::notices::calendar_answer(&app.config, person, salon, paragraph)?;
-    crate::mail::queue(&app.db, &mail).await?;
-    app.mail_wake.notify_one();
+    crate::mail::queue(&mut *tx, &mail).await?;
     Ok(())
 }
 
 /// Tell the salon's organiser about a comment or a proposed new time from a calendar.
-async fn notify_organiser(app: &App, salon: &salons::Salon, who: &str, note: &str) -> Result<(), Failure> {
+async fn notify_organiser(tx: &mut Tx, app: &App, salon: &salons::Salon, who: &str, note: &str) -> Result<(), Failure> {
     let Some(organiser_id) = salon.organiser_id else { return Ok(()) };
-    let Some(organiser) = people::by_id(&app.db, organiser_id).await? else { return Ok(()) };
+    let Some(organiser) = people::by_id(&mut *tx, organiser_id).await? else { return Ok(()) };
     let mail = crate::mail::notices::calendar_note(&app.config, &organiser, salon, who, note)?;
-    crate::mail::queue(&app.db, &mail).await?;
-    app.mail_wake.notify_one();
+    crate::mail::queue(&mut *tx, &mail).await?;
     Ok(())
 }
 
-async fn act_on_bounce(app: &App, bounce: &Bounce) -> Result<Acted, Failure> {
+async fn act_on_bounce(tx: &mut Tx, bounce: &Bounce) -> Result<Acted, Failure> {
     let bracketed: Vec<String> = bounce.original_ids.iter().map(|id| format!("<{id}>")).collect();
-    let ours = taken::known_ids(&app.db, &bracketed).await?;
+    let ours = taken::known_ids(&mut *tx, &bracketed).await?;
     if ours.is_empty() {
         return Ok(Acted::ignored("bounce_unknown"));
     }
     if !bounce.permanent {
         return Ok(Acted { outcome: Outcome::Applied(format!("temporary {}", bounce.status)), salon: None, person: None, comment: String::new() });
     }
-    let recipients = taken::bounced(&app.db, &ours, &bounce.status).await?;
+    let recipients = taken::bounced(&mut *tx, &ours, &bounce.status).await?;
     Ok(Acted { outcome: Outcome::Applied(format!("bounced {} {}", bounce.status, recipients.join(", "))), salon: None, person: None, comment: String::new() })
 }
 
