@@ -168,31 +168,45 @@ async fn read_until_shutdown(app: &SharedApp, config: &ImapConfig, holder: &str,
     }
 }
 
-/// How many messages are fetched, and then moved, with one command each.
+/// How many messages are looked at (their sizes), and then moved, with one command each.
 const BATCH: usize = 50;
 
 /// Take in every message in the selected mailbox, oldest first, a batch at a time, and move
 /// the ones handled. A failure moves the ones handled before it and stops (they are retried).
+///
+/// Only one message is held in memory at a time, and never one larger than
+/// `inbound::MAX_BYTES`: the batch's sizes (RFC822.SIZE) are asked for first; a message too
+/// large is recorded as such and moved aside unread, the others are fetched one by one.
 async fn take_all(app: &SharedApp, session: &mut ImapSession, moves: bool) -> anyhow::Result<()> {
     let mut uids: Vec<u32> = session.uid_search("ALL").await?.into_iter().collect();
     uids.sort_unstable();
     for batch in uids.chunks(BATCH) {
         let set = batch.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-        let mut fetched: Vec<(u32, Vec<u8>)> = session
-            .uid_fetch(&set, "BODY.PEEK[]")
+        let mut sizes: Vec<(u32, u32)> = session
+            .uid_fetch(&set, "RFC822.SIZE")
             .await?
             .try_collect::<Vec<_>>()
             .await?
             .iter()
-            .filter_map(|f| Some((f.uid?, f.body()?.to_vec())))
+            .filter_map(|f| Some((f.uid?, f.size?)))
             .collect();
-        fetched.sort_by_key(|(uid, _)| *uid);
-        let mut done = Vec::with_capacity(fetched.len());
+        sizes.sort_by_key(|(uid, _)| *uid);
+        let mut done = Vec::with_capacity(sizes.len());
         let mut failure = None;
-        for (uid, raw) in &fetched {
+        for (uid, size) in sizes {
+            let taken = if size as usize > crate::mail::inbound::MAX_BYTES {
+                inbound::too_large(app, size as usize, Source::Imap).await
+            } else {
+                let fetched = session.uid_fetch(uid.to_string(), "BODY.PEEK[]").await?.try_collect::<Vec<_>>().await?;
+                let Some(raw) = fetched.iter().find(|f| f.uid == Some(uid)).and_then(|f| f.body()) else {
+                    // Gone meanwhile (another client moved it): nothing to take in or move.
+                    continue;
+                };
+                inbound::ingest(app, raw, Source::Imap).await.map(|_| ())
+            };
             // A database failure leaves the message where it is: the next look takes it again.
-            match inbound::ingest(app, raw, Source::Imap).await {
-                Ok(_) => done.push(uid.to_string()),
+            match taken {
+                Ok(()) => done.push(uid.to_string()),
                 Err(e) => {
                     failure = Some(e);
                     break;

@@ -117,6 +117,26 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Fa
     Ok(acted.outcome)
 }
 
+/// A message too large to be read (its size as the mailbox reports it): recorded as such,
+/// without being fetched.
+pub async fn too_large(app: &App, size: usize, source: Source) -> Result<(), Failure> {
+    let record = Taken {
+        message_id: None,
+        source: source.as_str(),
+        sender: "",
+        subject: "",
+        outcome: "ignored",
+        detail: "too_large",
+        salon: None,
+        person: None,
+        comment: "",
+    };
+    taken::record(&app.db, &record).await?;
+    metrics::counter!("salon_inbound_total", "outcome" => "ignored").increment(1);
+    tracing::info!(source = source.as_str(), size, "inbound mail too large; set aside unread");
+    Ok(())
+}
+
 /// The reply's DTSTAMP as a time (`YYYYMMDDTHHMMSSZ`); a reply without one sorts first. A
 /// stamp later than the moment the reply arrives counts as that moment: a reply dated in the
 /// year 9999 would otherwise make every later genuine answer look older and be ignored (and a
