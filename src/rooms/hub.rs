@@ -6,9 +6,23 @@
 //! changed meanwhile. Without that, N people joining cost N frames to N people (O(N²): ten
 //! thousand joins were fifty million frames). Frames name at most [`PRESENCE_NAMES`] people
 //! and count the rest, so a frame stays a few kilobytes in a room of ten thousand.
+//!
+//! Each room has its own lock: the map of rooms is locked only to find (or add) a room, so a
+//! busy room never holds up another. A room lives while anything is in it (a socket, someone
+//! present here or on another instance, a presence frame due, a message held for order): when
+//! it is idle it is let go, with its writer task (`salon_rooms_live` counts those in memory).
+//!
+//! What a room's writer has not taken yet is bounded ([`MAX_QUEUED`]): past it, events are not
+//! queued (each is still counted and kept in `recent`), and the writer, seeing the gap in the
+//! publish counts, sends every socket in the room to catch up (as a slow socket does), so
+//! nothing is lost and memory stays bounded however fast a room is written to.
+//!
+//! Lock order (see also `rooms::socket`): a socket's lock, then a room's lock, then the map.
+//! Nothing takes a socket's lock while it holds a room's, nor a room's while it holds the map.
 
 use crate::ids::{MessageId, PersonId, RoomId};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -25,6 +39,9 @@ pub use super::recent::Change;
 
 /// How many people a presence frame names; the others are only counted.
 pub const PRESENCE_NAMES: usize = 50;
+
+/// The most events waiting for a room's writer; see the module doc.
+pub const MAX_QUEUED: usize = 4096;
 
 
 /// What goes out to a room's connections. Frames are encoded once; `Utf8Bytes` is
@@ -51,6 +68,12 @@ pub struct Online {
 }
 
 struct Room {
+    /// Let go (idle): whoever finds it after that looks the room up again.
+    gone: bool,
+    /// Sockets attached to the room's writer (and not yet left).
+    attached: usize,
+    /// Events sent to the writer that it has not taken yet (shared with it).
+    queued: Arc<AtomicUsize>,
     /// To the room's writer (`rooms::writer`), which writes each event to every socket here.
     out: mpsc::UnboundedSender<Out>,
     /// The writer's end, until the first connection starts the writer: before that, events
@@ -69,6 +92,31 @@ struct Room {
     /// Held from storing a message until it is published; see [`Hub::posting`].
     posting: Arc<tokio::sync::Mutex<()>>,
     order: Order,
+}
+
+impl Room {
+    fn new() -> Room {
+        let (out, inbox) = mpsc::unbounded_channel();
+        Room {
+            gone: false,
+            attached: 0,
+            queued: Arc::new(AtomicUsize::new(0)),
+            out,
+            inbox: Some(inbox),
+            published: 0,
+            online: HashMap::new(),
+            remote: HashMap::new(),
+            presence: PresenceState::default(),
+            recent: Recent::default(),
+            posting: Arc::new(tokio::sync::Mutex::new(())),
+            order: Order::default(),
+        }
+    }
+
+    /// Nothing in it and nothing due: it can be let go (its writer ends with its channel).
+    fn is_idle(&self) -> bool {
+        self.attached == 0 && self.online.is_empty() && self.remote.is_empty() && !self.presence.scheduled && self.order.is_empty()
+    }
 }
 
 #[derive(Default)]
@@ -90,12 +138,12 @@ enum Presence {
     Nothing,
 }
 
-/// The rooms of this process. The std `Mutex` guards only map updates and is never held across
+/// The rooms of this process. The std `Mutex`es (the map's, each room's) are never held across
 /// an `.await`.
 pub struct Hub {
     presence_every: Duration,
     instance: String,
-    rooms: Mutex<HashMap<RoomId, Room>>,
+    rooms: Mutex<HashMap<RoomId, Arc<Mutex<Room>>>>,
     /// Set when rooms are relayed between instances (PostgreSQL).
     relay: OnceLock<mpsc::UnboundedSender<Note>>,
 }
@@ -121,23 +169,40 @@ impl Hub {
         let _ = self.relay.set(notes);
     }
 
+    /// Run `f` under the room's own lock (the room is made if needed); afterwards an idle room
+    /// is let go.
     fn with_room<T>(&self, room: RoomId, f: impl FnOnce(&mut Room) -> T) -> T {
-        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = rooms.entry(room).or_insert_with(|| {
-            let (out, inbox) = mpsc::unbounded_channel();
-            Room {
-                out,
-                inbox: Some(inbox),
-                published: 0,
-            online: HashMap::new(),
-            remote: HashMap::new(),
-            presence: PresenceState::default(),
-                recent: Recent::default(),
-                posting: Arc::new(tokio::sync::Mutex::new(())),
-                order: Order::default(),
+        let mut f = Some(f);
+        loop {
+            let cell = {
+                let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+                let cell = rooms.entry(room).or_insert_with(|| Arc::new(Mutex::new(Room::new()))).clone();
+                metrics::gauge!("salon_rooms_live").set(rooms.len() as f64);
+                cell
+            };
+            let mut r = cell.lock().unwrap_or_else(|e| e.into_inner());
+            if r.gone {
+                // Let go between the lookup and the lock: look it up again (a fresh room).
+                continue;
             }
-        });
-        f(entry)
+            let Some(f) = f.take() else { unreachable!("f is taken once, on the pass that returns") };
+            let out = f(&mut r);
+            if r.is_idle() {
+                r.gone = true;
+                // Room, then map: the lock order (see the module doc).
+                let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+                if rooms.get(&room).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                    rooms.remove(&room);
+                }
+                metrics::gauge!("salon_rooms_live").set(rooms.len() as f64);
+            }
+            return out;
+        }
+    }
+
+    /// How many rooms this process holds in memory.
+    pub fn live_rooms(&self) -> usize {
+        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// This instance's turn to post in a room: taken before a message's id is allocated and
@@ -151,15 +216,19 @@ impl Hub {
     /// A connection's socket joins the room's writer (started with the first). The socket is
     /// behind until its task has sent the history and calls `Socket::go_live`.
     pub fn attach(&self, room: RoomId, socket: &Arc<Socket>) {
-        self.with_room(room, |r| {
+        let published = self.with_room(room, |r| {
             if let Some(inbox) = r.inbox.take() {
-                tokio::spawn(writer::run(inbox));
+                tokio::spawn(writer::run(inbox, r.queued.clone()));
             }
-            // What was published before is in the history and the page; what comes after
-            // reaches the socket, live or in its catch-up.
-            socket.sent_up_to(r.published);
+            r.attached += 1;
             let _ = r.out.send(Out::Join(Arc::downgrade(socket)));
+            r.published
         });
+        // What was published before is in the history and the page; what comes after reaches
+        // the socket, live or in its catch-up. Set outside the room's lock (the lock order): the
+        // socket is behind until its task, this one, lets it go live, so nothing is written to
+        // it meanwhile.
+        socket.sent_up_to(published);
     }
 
     /// How many events this room has published (see `Room::published`).
@@ -229,6 +298,13 @@ impl Hub {
             Event::Notice { key, json } => r.recent.notice(seq, key, json),
         }
         if r.inbox.is_none() {
+            if r.queued.load(Ordering::Relaxed) >= MAX_QUEUED {
+                // The writer is this far behind: the event is kept (`recent`) and counted, not
+                // queued; the writer sees the gap and sends the sockets to catch up.
+                metrics::counter!("salon_room_events_not_queued_total").increment(1);
+                return;
+            }
+            r.queued.fetch_add(1, Ordering::Relaxed);
             let _ = r.out.send(Out::Event { seq: r.published, event, at: std::time::Instant::now() });
         }
     }
@@ -236,8 +312,8 @@ impl Hub {
     /// Someone is connected to the room on this instance. Strategy notices go only to such
     /// rooms (a series has many rooms, few of them live), without making an entry for the rest.
     pub fn is_live(&self, room: RoomId) -> bool {
-        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        rooms.get(&room).is_some_and(|r| !r.online.is_empty())
+        let cell = self.rooms.lock().unwrap_or_else(|e| e.into_inner()).get(&room).cloned();
+        cell.is_some_and(|c| !c.lock().unwrap_or_else(|e| e.into_inner()).online.is_empty())
     }
 
     /// Tell the other instances (if any) about something that happened in a room.
@@ -278,8 +354,10 @@ impl Hub {
         seen
     }
 
+    /// A connection that attached and joined has gone.
     pub fn leave(self: &Arc<Self>, room: RoomId, person: PersonId) {
         let decision = self.with_room(room, |r| {
+            r.attached = r.attached.saturating_sub(1);
             if let Some(entry) = r.online.get_mut(&person) {
                 entry.1 -= 1;
                 if entry.1 == 0 {
@@ -408,7 +486,13 @@ mod tests {
     /// A hub, and room 1's events as its writer would get them.
     fn hub_and_events(presence_every: Duration) -> (Arc<Hub>, mpsc::UnboundedReceiver<Out>) {
         let hub = Arc::new(Hub::new(presence_every));
-        let rx = hub.with_room(RoomId(1), |r| r.inbox.take()).unwrap();
+        // Someone attached (so the room stays), and the writer's end taken by the test.
+        let rx = hub
+            .with_room(RoomId(1), |r| {
+                r.attached += 1;
+                r.inbox.take()
+            })
+            .unwrap();
         (hub, rx)
     }
 
@@ -450,6 +534,34 @@ mod tests {
         // The room goes on from there.
         message(&hub, 5);
         assert_eq!(ids(&mut rx), vec![5]);
+    }
+
+    #[tokio::test]
+    async fn a_writer_too_far_behind_is_sent_no_more_until_it_catches_up() {
+        let (hub, mut rx) = hub_and_events(Duration::from_secs(1));
+        for id in 1..=(MAX_QUEUED as i64 + 100) {
+            message(&hub, id);
+        }
+        // Every event counted (the catch-up reads up to there), only MAX_QUEUED queued.
+        assert_eq!(hub.published(RoomId(1)), MAX_QUEUED as u64 + 100);
+        let mut queued = 0;
+        while rx.try_recv().is_ok() {
+            queued += 1;
+        }
+        assert_eq!(queued, MAX_QUEUED);
+    }
+
+    #[tokio::test]
+    async fn an_idle_room_is_let_go_and_a_busy_one_is_kept() {
+        let hub = Arc::new(Hub::new(Duration::from_millis(10)));
+        hub.publish_local(RoomId(7), Event::Message { id: MessageId(1), json: "m1".into() });
+        assert_eq!(hub.live_rooms(), 0, "nobody there: nothing kept");
+        hub.join(RoomId(8), person(1));
+        assert_eq!(hub.live_rooms(), 1);
+        hub.leave(RoomId(8), PersonId(1));
+        // The presence frame saying so may be due a moment later; then the room goes.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(hub.live_rooms(), 0);
     }
 
     #[tokio::test]

@@ -57,6 +57,11 @@ impl Order {
         (ready, None)
     }
 
+    /// Nothing is held (a room with nothing held may be let go).
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+
     /// The hold timed out: everything held goes out, in order, gaps and all.
     pub fn release(&mut self, hold: u64) -> Vec<(MessageId, Utf8Bytes)> {
         if hold != self.hold {

@@ -9,6 +9,10 @@
 //! (a reader that stopped reading) is no longer written to by the room: it is *behind*, and its
 //! task catches up from the hub's recent messages or the database once the socket drains, as
 //! a connection that joins does. So a slow reader never holds up the others, and loses nothing.
+//!
+//! Lock order: a socket's lock is taken before a room's (`go_live` reads the room's publish
+//! count under it) and never while a room's lock is held (`Hub::attach` sets where a socket
+//! starts after it has let go of the room). The writer holds no room lock while it offers.
 
 use std::collections::VecDeque;
 use std::io::{self, IoSlice, Read, Write};
@@ -308,6 +312,17 @@ impl Socket {
         if id > s.last {
             s.last = id;
             s.queue.push_back(wire);
+        }
+    }
+
+    /// The room's writer left events out for this room (it was too far behind): stop writing
+    /// here and let the connection's task catch up, messages and the rest alike.
+    pub fn fall_behind(&self) {
+        let mut s = self.lock();
+        if s.live {
+            s.live = false;
+            s.missed = true;
+            self.wake.notify_one();
         }
     }
 

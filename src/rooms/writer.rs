@@ -9,7 +9,8 @@
 //! own queue, drained by its own task; one that falls further behind is left to catch up
 //! (`rooms::socket`), so no socket holds up the room.
 
-use std::sync::Weak;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Instant;
 
 use tokio::sync::mpsc;
@@ -36,8 +37,13 @@ const LOOK_EVERY: usize = 32;
 /// How many sockets the writer writes before it lets other tasks run (a multiple of LOOK_EVERY).
 const YIELD_EVERY: usize = 128;
 
-pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
+/// Runs until the room is let go (its sender dropped). `queued`: events sent and not yet taken,
+/// shared with the hub, which stops queueing past `hub::MAX_QUEUED`; a gap in the publish
+/// counts then tells this writer that events were left out, and every socket catches up.
+pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>, queued: Arc<AtomicUsize>) {
     let mut sockets: Vec<Weak<Socket>> = Vec::new();
+    // The publish count of the last event taken (None before the first).
+    let mut last_seq: Option<u64> = None;
     let mut batch: Vec<Frame> = Vec::with_capacity(BATCH);
     // When each event of the batch was published.
     let mut published: Vec<Instant> = Vec::with_capacity(BATCH);
@@ -60,6 +66,13 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
             }
         }
         for out in taken.drain(..) {
+            if let Out::Event { seq, .. } = &out {
+                queued.fetch_sub(1, Ordering::Relaxed);
+                if last_seq.is_some_and(|last| *seq > last + 1) {
+                    left_out(&sockets);
+                }
+                last_seq = Some(*seq);
+            }
             match out {
                 Out::Join(socket) => sockets.push(socket),
                 // Nobody here (yet): nothing to encode.
@@ -88,7 +101,7 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
                 }
                 if held.is_none() {
                     let before = batch.len();
-                    take_arrived(&mut inbox, &mut batch, &mut published, &mut held);
+                    take_arrived(&mut inbox, &queued, &mut last_seq, &sockets, &mut batch, &mut published, &mut held);
                     if batch.len() > before {
                         // Everything from the first event that joined, for every socket written
                         // before the last look that found some.
@@ -121,12 +134,34 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>) {
     }
 }
 
+/// Events were not queued for this writer (it was too far behind): every socket catches up
+/// from the hub's recent messages or the database, as one that fell behind does.
+fn left_out(sockets: &[Weak<Socket>]) {
+    metrics::counter!("salon_room_resyncs_total").increment(sockets.len() as u64);
+    for socket in sockets.iter().filter_map(Weak::upgrade) {
+        socket.fall_behind();
+    }
+}
+
 /// Add the events waiting in the inbox to the batch (while it has room); a join stops the
 /// taking and is held for the next round, as the events after it must reach the new socket.
-fn take_arrived(inbox: &mut mpsc::UnboundedReceiver<Out>, batch: &mut Vec<Frame>, published: &mut Vec<Instant>, held: &mut Option<Out>) {
+fn take_arrived(
+    inbox: &mut mpsc::UnboundedReceiver<Out>,
+    queued: &AtomicUsize,
+    last_seq: &mut Option<u64>,
+    sockets: &[Weak<Socket>],
+    batch: &mut Vec<Frame>,
+    published: &mut Vec<Instant>,
+    held: &mut Option<Out>,
+) {
     while batch.len() < BATCH {
         match inbox.try_recv() {
             Ok(Out::Event { seq, event, at }) => {
+                queued.fetch_sub(1, Ordering::Relaxed);
+                if last_seq.is_some_and(|last| seq > last + 1) {
+                    left_out(sockets);
+                }
+                *last_seq = Some(seq);
                 batch.push(encode(seq, &event));
                 published.push(at);
             }
@@ -187,8 +222,6 @@ fn encode(seq: u64, event: &Event) -> Frame {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use tokio::io::AsyncReadExt;
     use tokio::net::{TcpListener, TcpStream};
 
@@ -228,7 +261,7 @@ mod tests {
             sockets.push(socket);
             clients.push(client);
         }
-        let writer = tokio::spawn(run(rx));
+        let writer = tokio::spawn(run(rx, Arc::new(AtomicUsize::new(60))));
         let n: i64 = 60;
         for id in 1..=n {
             let json = format!("m{id}");
@@ -251,5 +284,30 @@ mod tests {
             }
             assert_eq!(payloads(&got), expected);
         }
+    }
+
+    /// Events the hub did not queue (the writer was too far behind) leave a gap in the publish
+    /// counts: every socket is sent to catch up.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_gap_in_the_publish_counts_sends_every_socket_to_catch_up() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let socket = Arc::new(Socket::new(server, 1000));
+        assert!(socket.go_live(0, || 0));
+        let (tx, rx) = mpsc::unbounded_channel();
+        tx.send(Out::Join(Arc::downgrade(&socket))).unwrap();
+        let message = |id: i64| Out::Event { seq: id as u64, event: Event::Message { id: MessageId(id), json: format!("m{id}").into() }, at: Instant::now() };
+        tx.send(message(1)).unwrap();
+        tx.send(message(2)).unwrap();
+        let writer = tokio::spawn(run(rx, Arc::new(AtomicUsize::new(4))));
+        tokio::task::yield_now().await;
+        assert!(!socket.is_behind());
+        // 3 and 4 were not queued.
+        tx.send(message(5)).unwrap();
+        drop(tx);
+        writer.await.unwrap();
+        assert!(socket.is_behind(), "sent to catch up");
+        assert_eq!(socket.last(), MessageId(2), "and not written past the gap");
     }
 }

@@ -136,6 +136,10 @@ impl ServeProcess {
         self.child = Self::spawn(&self.dir, &self.log, &self.args, &self.env).await;
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
     /// What the process has logged so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

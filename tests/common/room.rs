@@ -47,11 +47,17 @@ pub async fn connect(app: &TestApp, salon: i64, email: Option<&str>, after: Opti
 
 /// Connect to the room at `base` with a session id (or none).
 pub async fn connect_to(base: &str, salon: i64, session: Option<&str>, after: Option<i64>, origin: Option<&str>) -> Result<Socket, u16> {
-    let url = format!(
-        "{}/salons/{salon}/room/ws{}",
-        base.replace("http://", "ws://"),
-        after.map(|a| format!("?after={a}")).unwrap_or_default()
-    );
+    let query = after.map(|a| format!("?after={a}")).unwrap_or_default();
+    connect_url(base, &format!("/salons/{salon}/room/ws{query}"), session, origin).await
+}
+
+/// Connect to one of a salon's rooms (`?room=`) at `base`.
+pub async fn connect_room(base: &str, salon: i64, room: i64, session: &str) -> Result<Socket, u16> {
+    connect_url(base, &format!("/salons/{salon}/room/ws?room={room}"), Some(session), None).await
+}
+
+async fn connect_url(base: &str, path: &str, session: Option<&str>, origin: Option<&str>) -> Result<Socket, u16> {
+    let url = format!("{}{path}", base.replace("http://", "ws://"));
     let mut request = url.into_client_request().unwrap();
     if let Some(session) = session {
         request.headers_mut().insert("cookie", format!("salon_session={session}").parse().unwrap());
