@@ -1,7 +1,8 @@
 //! What every background loop (outbox, reminders, housekeeping, the rooms bridge) shares: one
 //! failing row is logged with its id, counted in `/metrics`
 //! (`salon_background_failures_total{task=...}`), and skipped; the loop goes on. A round runs in
-//! a task of its own, so even a panic ends that round only, never the loop.
+//! a task of its own, so even a panic ends that round only, never the loop. Rounds are counted
+//! (`salon_background_rounds_total{task=...}`).
 
 use std::fmt::Display;
 use std::future::Future;
@@ -22,6 +23,9 @@ where
         metrics::counter!("salon_background_failures_total", "task" => task).increment(1);
         tracing::error!(task, error = %e, "background round panicked; the loop goes on");
     }
+    // Rounds done (also those that failed): shows a loop is alive, and lets a test know that a
+    // round ran after something it expects not to have been acted on.
+    metrics::counter!("salon_background_rounds_total", "task" => task).increment(1);
 }
 
 /// Wait for a background task at shutdown; one that panicked is logged, not swallowed.
