@@ -269,7 +269,102 @@ async fn random_websocket_frames_get_an_error_and_the_socket_lives_on(db: TestDb
     app.stop().await;
 }
 
+/// Random acts on a series' themes by one member, far more than the per-person limits allow:
+/// each is done (303), refused for its text (422) or for its rate (429); a refusal stores
+/// nothing, and the limits do refuse.
+async fn random_theme_acts_are_limited_and_refusals_store_nothing(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org.post_form("/series/new", &[("title", "Række"), ("description", "")]).await;
+    let series = location(&r).trim_start_matches("/series/").to_string();
+    let r = org.post_form(&format!("/series/{series}/themes"), &[("title", "Et tema"), ("why", "")]).await;
+    let theme = location(&r).trim_start_matches("/themes/").to_string();
+    let member = app.signed_in(LARS).await;
+    // Acts done, by kind: writings (proposals, comments) and clicks (support, withdraw).
+    let done = [std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0)];
+    let started = std::time::Instant::now();
+    let acts = (0..4usize, nasty_text(), nasty_text());
+    run_cases(acts, |(act, a, b)| {
+        let (member, db, series, theme, done) = (&member, &db, &series, &theme, &done);
+        async move {
+            let stored = "select (select count(*) from theme) + (select count(*) from theme_comment)";
+            let before = db.count(stored).await;
+            let r = match act {
+                0 => member.post_form(&format!("/series/{series}/themes"), &[("title", &a), ("why", &b)]).await,
+                1 => member.post_form(&format!("/themes/{theme}/comments"), &[("body", &a)]).await,
+                2 => member.post_form(&format!("/themes/{theme}/support"), &[]).await,
+                _ => member.post_form(&format!("/themes/{theme}/withdraw"), &[]).await,
+            };
+            let status = r.status().as_u16();
+            prop_assert!(matches!(status, 303 | 422 | 429), "status {}", status);
+            if status == 303 {
+                done[act / 2].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            if status != 303 {
+                prop_assert_eq!(db.count(stored).await, before, "a refusal stores nothing");
+            }
+            Ok(())
+        }
+    });
+    // The limits held: a burst of 10 writings and 30 clicks, then one per 20 s and one per s.
+    let secs = started.elapsed().as_secs() + 1;
+    let [writings, clicks] = done.map(|n| n.into_inner());
+    assert!(writings <= 10 + secs / 20 + 1, "{writings} writings in {secs} s");
+    assert!(clicks <= 30 + secs, "{clicks} clicks in {secs} s");
+    app.stop().await;
+}
+
+/// Control and binary frames in any order and size, with text between them, on a room whose
+/// limit is two frames a second: the server never fails, a socket is closed only with a close
+/// frame of its own or the client's, and the room goes on for everyone.
+async fn random_control_frames_never_break_a_room(db: TestDb) {
+    let (app, salon) = common::room::running_salon_with(&db, "16", "2").await;
+    let frame = prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..=125).prop_map(|p| Ws::Ping(p.into())),
+        proptest::collection::vec(any::<u8>(), 0..=125).prop_map(|p| Ws::Pong(p.into())),
+        proptest::collection::vec(any::<u8>(), 0..20_000).prop_map(|p| Ws::Binary(p.into())),
+        nasty_text().prop_map(|t| Ws::Text(t.into())),
+        (1000u16..5000, "[a-z ]{0,40}").prop_map(|(code, reason)| Ws::Close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame { code: code.into(), reason: reason.into() }))),
+    ];
+    run_cases(proptest::collection::vec(frame, 1..40), |frames| {
+        let app = &app;
+        async move {
+            // (Eight connections a person: one closed a moment ago may still hold its place.)
+            let mut tries = 0;
+            let mut s = loop {
+                match connect(app, salon, Some(LARS), None, None).await {
+                    Ok(s) => break s,
+                    Err(429) if tries < 100 => {
+                        tries += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                    Err(status) => return Err(TestCaseError::fail(format!("connect: {status}"))),
+                }
+            };
+            next_of(&mut s, "hello").await;
+            for f in frames {
+                if s.send(f).await.is_err() {
+                    break; // the socket was closed (by either side): what follows is not sent
+                }
+            }
+            // Whatever it got, the socket ends cleanly from here on.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), s.close(None)).await;
+            Ok(())
+        }
+    });
+    // The room goes on: a message from someone else (a limit of their own) is stored and
+    // comes back.
+    let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
+    next_of(&mut jens, "hello").await;
+    send(&mut jens, "stadig her", "still-here").await;
+    while next_of(&mut jens, "message").await["client_id"] != "still-here" {}
+    app.stop().await;
+}
+
 both_backends!(
+    random_theme_acts_are_limited_and_refusals_store_nothing,
+    random_control_frames_never_break_a_room,
     random_form_fields_never_break_a_handler,
     random_cookies_and_headers_never_break_a_page,
     random_ics_uploads_are_imported_or_refused_never_a_500,
