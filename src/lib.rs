@@ -15,9 +15,9 @@
 //!   `rows!`/`values!`/`execute!` macros write each query once for both backends.
 //! - [`ids`]: typed ids (`SalonId`, `PersonId`, `RoomId`, ...), so swapped ids do not compile.
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
-//!   register, sign in, reminders, open/close a round and cast a ballot, record decisions and
-//!   actions, send a summary, take in an inbound mail, export or delete a person's data, the
-//!   retention job) that owns its transaction, the mail it queues, its audit row and the live
+//!   register, sign in, reminders, open/close a round and cast a ballot, propose, support and
+//!   move on themes, record decisions and actions, send a summary, take in an inbound mail (one
+//!   transaction), export or delete a person's data, the retention job) that owns its transaction, the mail it queues, its audit row and the live
 //!   announcement it makes in the rooms.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
 //!   valid salon is and its `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
@@ -35,7 +35,8 @@
 //! - [`server`]: the HTTP server: hyper's HTTP/1.1 connections with the router, a header read
 //!   timeout, graceful end (not `axum::serve`, so an upgraded websocket is the plain `TcpStream`
 //!   again).
-//! - [`rooms`]: live rooms: the hub (per-room events, coalesced presence), the room writer that
+//! - [`rooms`]: live rooms: the hub (per-room events under each room's own lock, coalesced
+//!   presence, a room let go when idle, a bounded queue to its writer), the room writer that
 //!   encodes each frame once and writes it to every socket without waiting (`writer`, `socket`,
 //!   `wire`), the history and catch-up a socket is sent from the store (`catchup`), the recent messages
 //!   and changes a connection that fell behind catches up from, the websocket protocol and
@@ -44,7 +45,8 @@
 //!   of rounds, themes, decisions and actions (shared with the API) and their live frames.
 //! - [`web`]: the router (`web/router.rs` registers every route, grouped by area: it is the
 //!   route table), page context and CSRF, extractors (`SalonPath` for the salon in the path
-//!   and its visibility), handlers and maud views per area (`salon_page/` and `room/` split
+//!   and its visibility; `within_limit` for the per-person limits), `pager` (pages of long
+//!   lists), handlers and maud views per area (`salon_page/` and `room/` split
 //!   into handlers and `view`; the room's strategy panel is `room/strategy.rs`); data
 //!   protection: `my_data` (export, deletion, sign out everywhere), `audit` (the trail for
 //!   admins), `statements` (`/privacy`, `/accessibility`).
@@ -66,6 +68,8 @@
 //! [`build`] connects and migrates the database and prepares the services; [`run`] serves a
 //! bound listener until the shutdown token is cancelled, with the outbox worker, the reminder
 //! loop and housekeeping (the retention job) beside it. Tests call both with a listener on port 0.
+//! A graceful stop finishes in-flight requests, says goodbye to every room socket (close 1001),
+//! then stops the background loops and closes the database.
 //!
 //! Data flows one way: handler (parse) -> use case (domain rules, then store, inside one
 //! transaction that also queues any mail in the outbox) -> response. A lower layer never
