@@ -294,3 +294,129 @@ async fn rooms_opened_and_closed_are_let_go() {
     assert!(after < warm + 8 * 1024 * 1024, "memory grew by {} KiB over 1,800 more rooms", (after.saturating_sub(warm)) / 1024);
     serve.stop().await;
 }
+
+/// One client of the reconnect load test: reads every message frame, reconnects with
+/// `after=` its last id whenever the connection drops, and (a sender) posts its own messages,
+/// sending again on each reconnect whatever it has not seen come back, as room.js does.
+/// The first half of its messages go at once, the rest once `second_half` is set; `progress`
+/// shows the last id it has. Returns the ids it received, in the order received.
+struct Shared {
+    done: std::sync::atomic::AtomicI64,
+    second_half: std::sync::atomic::AtomicBool,
+    progress: Vec<std::sync::atomic::AtomicI64>,
+}
+
+async fn reconnecting_client(base: String, salon: i64, session: String, to_send: usize, me: usize, shared: std::sync::Arc<Shared>) -> Vec<i64> {
+    use futures_util::{SinkExt, StreamExt};
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut received: Vec<i64> = Vec::new();
+    let mut unconfirmed: Vec<String> = Vec::new();
+    let mut next = 0;
+    let started = std::time::Instant::now();
+    'connection: loop {
+        assert!(started.elapsed() < std::time::Duration::from_secs(120), "client {me} gave up");
+        let last = received.last().copied().unwrap_or(0);
+        let mut s = match common::room::connect_to(&base, salon, Some(&session), Some(last), None).await {
+            Ok(s) => s,
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        for client_id in &unconfirmed {
+            let frame = serde_json::json!({"type": "send", "body": format!("fra {me}"), "client_id": client_id});
+            if s.send(tokio_tungstenite::tungstenite::Message::Text(frame.to_string().into())).await.is_err() {
+                continue 'connection;
+            }
+        }
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(25));
+        loop {
+            let target = shared.done.load(Relaxed);
+            if target > 0 && received.last().copied().unwrap_or(0) >= target {
+                return received;
+            }
+            let may_send = if shared.second_half.load(Relaxed) { to_send } else { to_send / 2 };
+            tokio::select! {
+                frame = s.next() => match frame {
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => {
+                        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                        if v["type"] == "message" {
+                            received.push(v["id"].as_i64().unwrap());
+                            shared.progress[me].store(v["id"].as_i64().unwrap(), Relaxed);
+                            let id = v["client_id"].as_str().unwrap_or("");
+                            unconfirmed.retain(|c| c != id);
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                    _ => continue 'connection,
+                },
+                _ = tick.tick(), if next < may_send => {
+                    let client_id = format!("c{me}-{next}");
+                    next += 1;
+                    unconfirmed.push(client_id.clone());
+                    let frame = serde_json::json!({"type": "send", "body": format!("fra {me}"), "client_id": client_id});
+                    if s.send(tokio_tungstenite::tungstenite::Message::Text(frame.to_string().into())).await.is_err() {
+                        continue 'connection;
+                    }
+                }
+                _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+            }
+        }
+    }
+}
+
+/// 150 people in one room, 15 of them posting, when `salon serve` is killed (SIGKILL) and
+/// started again, twice: once while they post (senders send again what they have not seen come
+/// back), once when everyone has everything (each reconnects with `after=` the room's last id).
+/// Every client reconnects by itself and ends with every stored message exactly once, in id
+/// order, and every message a sender sent again with its client id is stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_and_fifty_clients_reconnect_after_a_crash_with_every_message_once() {
+    const CLIENTS: usize = 150;
+    const SENDERS: usize = 15;
+    const EACH: usize = 40;
+    let db = TestDb::sqlite().await;
+    let (setup, salon) = running_salon(&db, "256").await;
+    let mut sessions = Vec::new();
+    for n in 0..CLIENTS {
+        let email = format!("deltager{n}@bibliotek.example");
+        let id = setup.add_person(&email, &format!("Deltager {n}"), salon::domain::Role::Member).await;
+        setup.answer_for(salon, id, salon::domain::rsvp::Response::Yes).await;
+        sessions.push(setup.session_for(&email).await);
+    }
+    setup.stop().await;
+    let mut serve = ServeProcess::start(&db, &[], &[("SALON_ROOM_RATE", "100000")]).await;
+    use std::sync::atomic::Ordering::Relaxed;
+    let shared = std::sync::Arc::new(Shared {
+        done: std::sync::atomic::AtomicI64::new(0),
+        second_half: std::sync::atomic::AtomicBool::new(false),
+        progress: (0..CLIENTS).map(|_| std::sync::atomic::AtomicI64::new(0)).collect(),
+    });
+    let clients: Vec<_> = sessions
+        .into_iter()
+        .enumerate()
+        .map(|(me, session)| tokio::spawn(reconnecting_client(serve.base.clone(), salon, session, if me < SENDERS { EACH } else { 0 }, me, shared.clone())))
+        .collect();
+    // Posting is under way (some messages stored) when the server is killed.
+    eventually("posting under way", || async { db.count("select count(*) from message").await >= 100 }).await;
+    serve.crash_and_restart().await;
+    // The first halves all stored, and everyone has everything: killed again.
+    let half = (SENDERS * EACH / 2) as i64;
+    eventually("the first halves stored", || async { db.count("select count(distinct client_id) from message").await == half }).await;
+    let everyone_has = |upto: i64| shared.progress.iter().all(|p| p.load(Relaxed) >= upto);
+    eventually("everyone has the first halves", || async { everyone_has(db.count("select max(id) from message").await) }).await;
+    serve.crash_and_restart().await;
+    shared.second_half.store(true, Relaxed);
+    // Every sender's every message stored (each once: checked below), then everyone reads to the end.
+    eventually("every message stored", || async { db.count("select count(distinct client_id) from message").await == (SENDERS * EACH) as i64 }).await;
+    let last = db.count("select max(id) from message").await;
+    shared.done.store(last, Relaxed);
+    let stored = db.count("select count(*) from message").await;
+    assert_eq!(stored, (SENDERS * EACH) as i64, "every message a sender sent again is stored once");
+    assert_eq!(last, stored, "ids without gaps");
+    for (me, client) in clients.into_iter().enumerate() {
+        let received = client.await.unwrap();
+        assert_eq!(received, (1..=last).collect::<Vec<i64>>(), "client {me}: every message once, in id order");
+    }
+    serve.stop().await;
+}

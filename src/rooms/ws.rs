@@ -389,10 +389,10 @@ impl Connection {
         let result = match frame {
             ClientFrame::Send { body, client_id, question } => {
                 match actions::post(app, &self.room, self.access, self.me.id, &client_id, &body, question).await {
-                    Ok(Outcome::Done(m)) if m.id <= delivered => {
-                        // Already delivered (a resend): send the stored copy so the sender sees it.
-                        return Reply { frames: vec![protocol::message(&m).into()], close: None };
-                    }
+                    // A resend of a message this socket has been sent already (room.js sends what
+                    // was not confirmed again on reconnect, before the catch-up has arrived):
+                    // nothing more to send; a copy would reach the client twice.
+                    Ok(Outcome::Done(m)) if m.id <= delivered => return Reply::default(),
                     Ok(o) => {
                         if o.refusal().is_none() {
                             // Read, checked, stored and published: the server's part before the

@@ -66,7 +66,11 @@ async fn connect_url(base: &str, path: &str, session: Option<&str>, origin: Opti
     match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => Ok(socket),
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
-        Err(e) => panic!("{e}"),
+        // No HTTP answer at all (the server is down or restarting): 0.
+        Err(e) => {
+            eprintln!("no websocket connection: {e}");
+            Err(0)
+        }
     }
 }
 
