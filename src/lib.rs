@@ -186,6 +186,11 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     // With PostgreSQL, rooms are relayed between instances (LISTEN/NOTIFY).
     let mut bridge = Vec::new();
     if let store::Db::Postgres(pool) = &app.db {
+        // Unbounded on purpose: every note comes from something limited at its source (posts,
+        // votes and moderation by the per-person room limit, presence coalesced to a frame a
+        // second per room, strategy notes by the per-person click and writing limits), and when
+        // the database is away no message is stored, so none is announced. Dropping notes
+        // instead would lose moderation on the other instances, which cannot catch it up.
         let (notes, queue) = tokio::sync::mpsc::unbounded_channel();
         app.hub.relay_to(notes);
         bridge.push(rooms::bridge::start_sender(pool.clone(), queue, shutdown.clone()));
