@@ -28,19 +28,15 @@ pub struct Feed<'a> {
 }
 
 impl Feed<'_> {
-    /// The latest messages (a first connection without `after`).
-    pub async fn latest(&self) -> bool {
-        let read = async {
-            let covered = rooms::last_id(&self.app.db, self.room).await?;
-            Ok::<_, sqlx::Error>((covered, rooms::history(&self.app.db, self.room, None, LATEST, self.organiser).await?))
-        };
-        match read.await {
-            Ok((covered, messages)) => {
+    /// The latest messages (a first connection without `after`). `covered`: the room's last
+    /// message id as read before this (at the door): what is newer than the latest up to it is
+    /// hidden from this person, and the socket stands there afterwards.
+    pub async fn latest(&self, covered: MessageId) -> bool {
+        match rooms::history(&self.app.db, self.room, None, LATEST, self.organiser).await {
+            Ok(messages) => {
                 for m in messages {
                     self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
                 }
-                // What is older than the latest was not asked for; what is newer up to the
-                // room's last id is hidden from this person.
                 self.socket.read_up_to(covered);
                 self.socket.drain().await.is_ok()
             }
@@ -51,18 +47,13 @@ impl Feed<'_> {
         }
     }
 
-    /// Every stored message after `after`, in order, a page at a time. The socket then stands at
-    /// the room's last id as it was before the first page was read (never beyond it, even when
-    /// the client claims more, so that the room's next message reaches it): a client that has
-    /// seen everything is sent nothing again, here or by the catch-up after.
-    pub async fn stored(&self, mut after: MessageId) -> bool {
-        let covered = match rooms::last_id(&self.app.db, self.room).await {
-            Ok(id) => id,
-            Err(e) => {
-                tracing::warn!(error = %e, room = %self.room, "room history failed");
-                return false;
-            }
-        };
+    /// Every stored message after `after`, in order, a page at a time. `covered`: the room's last
+    /// message id as read before the first page (at the door, for a connection): the socket then
+    /// stands at least there (never beyond it, even when the client claims more, so that the
+    /// room's next message reaches it). So a client that has seen everything is sent nothing
+    /// again, here or by the catch-up after; and no extra query is needed for it (a connect
+    /// burst of thousands is thousands of history reads already).
+    pub async fn stored(&self, mut after: MessageId, covered: MessageId) -> bool {
         loop {
             metrics::counter!("salon_room_history_reads_total").increment(1);
             let page = match rooms::history(&self.app.db, self.room, Some(after), PAGE, self.organiser).await {
@@ -106,7 +97,8 @@ impl Feed<'_> {
                     }
                 }
                 None => {
-                    if !Box::pin(self.stored(last)).await {
+                    // What the socket has is as far as this read is known to cover.
+                    if !Box::pin(self.stored(last, last)).await {
                         return false;
                     }
                 }

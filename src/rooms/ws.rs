@@ -159,8 +159,9 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
     let mut ok = socket.send([hello]).await.is_ok();
     if ok {
         ok = match after {
-            Some(after) => Box::pin(live.feed().stored(after)).await,
-            None => Box::pin(live.feed().latest()).await,
+            // The room as read at the door: every message up to its last id was committed then.
+            Some(after) => Box::pin(live.feed().stored(after, live.connection.room.last_message_id)).await,
+            None => Box::pin(live.feed().latest(live.connection.room.last_message_id)).await,
         };
     }
     if ok {

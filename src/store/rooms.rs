@@ -142,13 +142,6 @@ pub async fn message(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId) -> 
     rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{MESSAGE} where m.room_id = $1 and m.id = $2")), room_id, id)
 }
 
-/// The room's highest message id given so far. Read before a history query, it says how far
-/// that query covers the room: every id up to it is committed (ids are taken under the room
-/// row's lock, in the transaction that stores the message).
-pub async fn last_id(c: impl Into<Conn<'_>>, room_id: RoomId) -> Result<MessageId, sqlx::Error> {
-    values!(c, fetch_one, "select last_message_id from room where id = $1", room_id)
-}
-
 /// Messages after `after` in id order (at most `limit`), or the latest `limit` when `after` is
 /// None. Hidden messages only when `with_hidden` (organisers).
 pub async fn history(c: impl Into<Conn<'_>>, room_id: RoomId, after: Option<MessageId>, limit: i64, with_hidden: bool) -> Result<Vec<Message>, sqlx::Error> {
