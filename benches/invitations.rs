@@ -21,9 +21,21 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let counts: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let counts = if counts.is_empty() { vec![1_000, 10_000] } else { counts };
-    println!("machine: {} cores; sink: in-process minimal SMTP on loopback", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    let counts: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let counts = if counts.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        counts
+    };
+    println!(
+        "machine: {} cores; sink: in-process minimal SMTP on loopback",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
     for n in counts {
         run(n).await?;
     }
@@ -33,7 +45,9 @@ async fn main() -> anyhow::Result<()> {
 /// A minimal SMTP server: accepts everything, counts messages.
 async fn sink(listener: tokio::net::TcpListener, accepted: Arc<AtomicU64>) {
     loop {
-        let Ok((socket, _)) = listener.accept().await else { return };
+        let Ok((socket, _)) = listener.accept().await else {
+            return;
+        };
         let accepted = accepted.clone();
         tokio::spawn(async move {
             let (read, mut write) = socket.into_split();
@@ -87,7 +101,8 @@ async fn run(n: usize) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let settings = Settings {
-        database_url: std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display())),
+        database_url: std::env::var("BENCH_DATABASE_URL")
+            .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display())),
         addr: addr.to_string(),
         base_url: Some(format!("http://{addr}")),
         smtp_url: Some(format!("smtp://127.0.0.1:{smtp_port}")),
@@ -102,12 +117,36 @@ async fn run(n: usize) -> anyhow::Result<()> {
     // Set-up (not timed): the organiser, an organisation of N people, a published salon.
     salon::demo::load_directory(&db).await?;
     let mut tx = db.begin().await?;
-    let org_id = organisations::upsert(&mut tx, &NewOrganisation { short_name: "BENCH", name: "Benchmark", country: "DK", is_member: true }).await?;
+    let org_id = organisations::upsert(
+        &mut tx,
+        &NewOrganisation {
+            short_name: "BENCH",
+            name: "Benchmark",
+            country: "DK",
+            is_member: true,
+        },
+    )
+    .await?;
     for i in 0..n {
-        let email = Email::parse(&format!("leder{i}@bench.example")).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let locale = if i % 2 == 0 { salon::i18n::Locale::Da } else { salon::i18n::Locale::En };
-        people::create(&mut tx, &people::NewPerson { email: &email, name: &format!("Leder {i}"), title: None, role: Role::Member, locale, organisation_id: Some(org_id) })
-            .await?;
+        let email =
+            Email::parse(&format!("leder{i}@bench.example")).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let locale = if i % 2 == 0 {
+            salon::i18n::Locale::Da
+        } else {
+            salon::i18n::Locale::En
+        };
+        people::create(
+            &mut tx,
+            &people::NewPerson {
+                email: &email,
+                name: &format!("Leder {i}"),
+                title: None,
+                role: Role::Member,
+                locale,
+                organisation_id: Some(org_id),
+            },
+        )
+        .await?;
     }
     let input = SalonInput {
         title: "Benchmark-salon: digitalt indhold".into(),
@@ -124,19 +163,43 @@ async fn run(n: usize) -> anyhow::Result<()> {
     let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let salon_id = salons::create(&mut tx, &valid, None).await?;
     if let Some(s) = salons::lock(&mut tx, salon_id).await? {
-        salons::set_status(&mut tx, &s, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
+        salons::set_status(&mut tx, &s, Status::Published)
+            .await?
+            .map_err(|e| anyhow::anyhow!("{}", e.code()))?;
     }
-    let organiser = people::by_email(&db, &Email::parse(salon::demo::ORGANISER_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?).await?.ok_or_else(|| anyhow::anyhow!("organiser"))?;
+    let organiser = people::by_email(
+        &db,
+        &Email::parse(salon::demo::ORGANISER_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("organiser"))?;
     let secret = login_tokens::create(&mut tx, organiser.id, None).await?;
     tx.commit().await?;
 
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(salon::run(app.clone(), listener, shutdown.clone()));
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
-    let page = client.get(format!("{base}/login")).send().await?.text().await?;
-    let csrf = page.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
-    client.post(format!("{base}/login/{secret}")).form(&[("csrf", csrf.as_str())]).send().await?;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("")
+        .to_string();
+    client
+        .post(format!("{base}/login/{secret}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await?;
 
     let started = Instant::now();
     let r = client
@@ -148,7 +211,11 @@ async fn run(n: usize) -> anyhow::Result<()> {
     anyhow::ensure!(r.status() == 303, "invite answered {}", r.status());
     let deadline = Instant::now() + Duration::from_secs(600);
     while accepted.load(Ordering::Relaxed) < n as u64 {
-        anyhow::ensure!(Instant::now() < deadline, "only {} of {n} accepted", accepted.load(Ordering::Relaxed));
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "only {} of {n} accepted",
+            accepted.load(Ordering::Relaxed)
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let total = started.elapsed();

@@ -24,7 +24,15 @@ pub struct App {
     /// The front page's rendered salon list; see `web::home`.
     pub front_page_cache: FragmentCache,
     /// Rendered strategy boards; see `web::board`.
-    pub board_cache: RenderCache<(crate::ids::SeriesId, &'static str, String, crate::store::Drafts), (String, String)>,
+    pub board_cache: RenderCache<
+        (
+            crate::ids::SeriesId,
+            &'static str,
+            String,
+            crate::store::Drafts,
+        ),
+        (String, String),
+    >,
     /// Live rooms in this process.
     pub hub: Arc<crate::rooms::Hub>,
     /// Changes whose coalesced announcement in the rooms is due (live round totals, support).
@@ -52,7 +60,10 @@ impl FragmentCache {
     /// `Some(fragment)` on a hit (the fragment itself may be None: "nothing to list").
     pub fn get(&self, key: &FragmentKey) -> Option<Option<Arc<String>>> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 
     pub fn put(&self, key: FragmentKey, value: Option<Arc<String>>) {
@@ -79,7 +90,10 @@ pub struct RenderCache<K, V> {
 
 impl<K, V> Default for RenderCache<K, V> {
     fn default() -> Self {
-        RenderCache { entries: std::sync::Mutex::new(std::collections::HashMap::new()), filling: tokio::sync::Mutex::new(()) }
+        RenderCache {
+            entries: std::sync::Mutex::new(std::collections::HashMap::new()),
+            filling: tokio::sync::Mutex::new(()),
+        }
     }
 }
 
@@ -87,7 +101,12 @@ impl<K: std::hash::Hash + Eq + Clone, V> RenderCache<K, V> {
     pub const MAX: usize = 256;
 
     /// The entry for `key` in `generation`, rendered by `render` if there is none yet.
-    pub async fn get_or_render<E, F: Future<Output = Result<V, E>>>(&self, key: &K, generation: (u64, i64), render: impl FnOnce() -> F) -> Result<Arc<V>, E> {
+    pub async fn get_or_render<E, F: Future<Output = Result<V, E>>>(
+        &self,
+        key: &K,
+        generation: (u64, i64),
+        render: impl FnOnce() -> F,
+    ) -> Result<Arc<V>, E> {
         if let Some(hit) = self.get(key, generation) {
             return Ok(hit);
         }
@@ -103,7 +122,10 @@ impl<K: std::hash::Hash + Eq + Clone, V> RenderCache<K, V> {
     /// The entry for `key` rendered in `generation`, if there is one.
     pub fn get(&self, key: &K, generation: (u64, i64)) -> Option<Arc<V>> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(key).filter(|(g, _)| *g == generation).map(|(_, v)| v.clone())
+        entries
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, v)| v.clone())
     }
 
     pub fn put(&self, key: K, generation: (u64, i64), value: Arc<V>) {
@@ -143,7 +165,9 @@ pub struct RateLimits {
 
 fn quota(period: Duration, burst: u32) -> Quota {
     let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(period).unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN)).allow_burst(burst)
+    Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(burst)
 }
 
 impl RateLimits {
@@ -152,7 +176,10 @@ impl RateLimits {
         RateLimits {
             sign_in_per_address: RateLimiter::keyed(quota(Duration::from_secs(300), 3)),
             sign_in_per_client: RateLimiter::keyed(quota(Duration::from_secs(10), 10)),
-            room_messages: RateLimiter::keyed(quota(per_message, room_rate_per_second.saturating_mul(4).max(1))),
+            room_messages: RateLimiter::keyed(quota(
+                per_message,
+                room_rate_per_second.saturating_mul(4).max(1),
+            )),
             member_clicks: RateLimiter::keyed(quota(Duration::from_secs(1), 30)),
             member_writings: RateLimiter::keyed(quota(Duration::from_secs(20), 10)),
             registrations_per_network: RateLimiter::keyed(quota(Duration::from_secs(10), 10)),
@@ -190,6 +217,9 @@ pub fn login_href(next: &str) -> String {
     if next == "/" || next.starts_with("/login") {
         "/login".to_string()
     } else {
-        format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+        format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
     }
 }

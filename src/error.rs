@@ -38,7 +38,10 @@ pub enum AppError {
 
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
-        let db_errors = || e.chain().filter_map(|cause| cause.downcast_ref::<sqlx::Error>());
+        let db_errors = || {
+            e.chain()
+                .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+        };
         if db_errors().any(crate::store::is_storage_full) {
             AppError::StorageFull(e)
         } else if db_errors().any(crate::store::is_unavailable) {
@@ -106,8 +109,13 @@ impl IntoResponse for AppError {
         match &self {
             // `{:#}` keeps the whole cause chain in the log; the user sees a calm page.
             AppError::Internal(e) => tracing::error!(error = format!("{e:#}"), "internal error"),
-            AppError::StorageFull(e) => tracing::error!(error = format!("{e:#}"), "the database's disk is full: a write was refused"),
-            AppError::Unavailable(e) => tracing::warn!(error = format!("{e:#}"), "the database is unavailable"),
+            AppError::StorageFull(e) => tracing::error!(
+                error = format!("{e:#}"),
+                "the database's disk is full: a write was refused"
+            ),
+            AppError::Unavailable(e) => {
+                tracing::warn!(error = format!("{e:#}"), "the database is unavailable")
+            }
             _ => {}
         }
         let mut response = (self.status(), self.info().code).into_response();

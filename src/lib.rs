@@ -110,8 +110,12 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 /// Connect to the database and apply migrations.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(&config.database).await.context("could not open the database (DATABASE_URL)")?;
-    db.migrate().await.context("could not apply database migrations")?;
+    let db = Db::connect(&config.database)
+        .await
+        .context("could not open the database (DATABASE_URL)")?;
+    db.migrate()
+        .await
+        .context("could not apply database migrations")?;
     Ok(db)
 }
 
@@ -127,12 +131,17 @@ fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
         // the suffix one below: prefixes are matched first).
         .set_buckets_for_metric(
             metrics_exporter_prometheus::Matcher::Prefix("salon_room_".into()),
-            &[0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 10.0],
+            &[
+                0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05,
+                0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 10.0,
+            ],
         )
         .context("metrics buckets")?
         .set_buckets_for_metric(
             metrics_exporter_prometheus::Matcher::Suffix("duration_seconds".into()),
-            &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0],
+            &[
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+            ],
         )
         .context("metrics buckets")?
         .install_recorder()
@@ -144,11 +153,14 @@ fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
 /// Everything `run` needs, built from a validated config.
 pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
     let db = open_database(&config).await?;
-    let csrf_key = store::settings::get_or_init(&db, "csrf_key", || domain::token::generate().secret)
-        .await
-        .context("could not read the installation secret")?;
+    let csrf_key =
+        store::settings::get_or_init(&db, "csrf_key", || domain::token::generate().secret)
+            .await
+            .context("could not read the installation secret")?;
     // Publish the outbox depth before the first request, so /metrics always has it.
-    let depth = store::outbox::depth(&db).await.context("could not read the outbox")?;
+    let depth = store::outbox::depth(&db)
+        .await
+        .context("could not read the outbox")?;
     let metrics = metrics_handle()?;
     metrics::gauge!("salon_outbox_depth").set(depth as f64);
     let room_rate = config.room_rate;
@@ -171,8 +183,13 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
 
 /// Serve on `listener` until `shutdown` is cancelled; then finish in-flight requests, stop the
 /// outbox worker after its current send, and close the database.
-pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
-    let transport = Transport::from_config(&app.config.mail).context("could not set up the mail transport")?;
+pub async fn run(
+    app: SharedApp,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let transport =
+        Transport::from_config(&app.config.mail).context("could not set up the mail transport")?;
     let worker = Worker {
         db: app.db.clone(),
         transport,
@@ -193,19 +210,36 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
         // instead would lose moderation on the other instances, which cannot catch it up.
         let (notes, queue) = tokio::sync::mpsc::unbounded_channel();
         app.hub.relay_to(notes);
-        bridge.push(rooms::bridge::start_sender(pool.clone(), queue, shutdown.clone()));
+        bridge.push(rooms::bridge::start_sender(
+            pool.clone(),
+            queue,
+            shutdown.clone(),
+        ));
         let (listening, heard) = tokio::sync::oneshot::channel();
-        bridge.push(rooms::bridge::start_listener(app.db.clone(), pool.clone(), app.hub.clone(), shutdown.clone(), listening));
+        bridge.push(rooms::bridge::start_listener(
+            app.db.clone(),
+            pool.clone(),
+            app.hub.clone(),
+            shutdown.clone(),
+            listening,
+        ));
         // Serve once this instance hears the others (a failed LISTEN is logged and drops the
         // sender: serve then, rooms local); a round opened elsewhere a moment after someone
         // entered a room here would otherwise not reach them.
-        if tokio::time::timeout(std::time::Duration::from_secs(10), heard).await.is_err() {
+        if tokio::time::timeout(std::time::Duration::from_secs(10), heard)
+            .await
+            .is_err()
+        {
             tracing::warn!("room LISTEN not ready after 10 s; serving anyway");
         }
     }
     let reminders = tokio::spawn(reminders(app.clone(), shutdown.clone()));
     // Calendar replies and bounces from the reply mailbox, if one is configured.
-    let imap = app.config.imap.clone().map(|c| mail::imap::start(app.clone(), c, shutdown.clone()));
+    let imap = app
+        .config
+        .imap
+        .clone()
+        .map(|c| mail::imap::start(app.clone(), c, shutdown.clone()));
 
     let router = web::router(app.clone());
     let server_shutdown = shutdown.clone();
@@ -224,8 +258,14 @@ pub async fn run(app: SharedApp, listener: TcpListener, shutdown: CancellationTo
     // before the database closes under it; a client that reads nothing is given up on after a
     // moment (`rooms::ws`), so this wait is bounded.
     app.socket_tasks.close();
-    if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, app.socket_tasks.wait()).await.is_err() {
-        tracing::warn!(left = app.socket_tasks.len(), "room sockets still closing after {SOCKETS_CLOSE_WITHIN:?}; stopping anyway");
+    if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, app.socket_tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            left = app.socket_tasks.len(),
+            "room sockets still closing after {SOCKETS_CLOSE_WITHIN:?}; stopping anyway"
+        );
     }
     background::join("outbox", worker).await;
     background::join("housekeeping", housekeeping).await;
@@ -254,7 +294,10 @@ async fn reminders(app: SharedApp, shutdown: CancellationToken) {
                     tracing::info!(count = n, "action reminders queued");
                     round_app.mail_wake.notify_one();
                 }
-                Err(e) => tracing::warn!(error = format!("{e:#}"), "action reminder round failed; will retry"),
+                Err(e) => tracing::warn!(
+                    error = format!("{e:#}"),
+                    "action reminder round failed; will retry"
+                ),
             }
             match usecases::reminders::send_due(&round_app).await {
                 Ok(0) => {}
@@ -262,7 +305,10 @@ async fn reminders(app: SharedApp, shutdown: CancellationToken) {
                     tracing::info!(count = n, "reminders queued");
                     round_app.mail_wake.notify_one();
                 }
-                Err(e) => tracing::warn!(error = format!("{e:#}"), "reminder round failed; will retry"),
+                Err(e) => tracing::warn!(
+                    error = format!("{e:#}"),
+                    "reminder round failed; will retry"
+                ),
             }
         })
         .await;
@@ -285,7 +331,12 @@ async fn housekeeping(app: SharedApp, shutdown: CancellationToken) {
         background::round("housekeeping", async move {
             match store::leases::take(&round_app.db, LEASE, &holder, EVERY * 2).await {
                 Ok(true) => {
-                    usecases::retention::run(&round_app.db, &round_app.config.privacy.retention, domain::time::now()).await;
+                    usecases::retention::run(
+                        &round_app.db,
+                        &round_app.config.privacy.retention,
+                        domain::time::now(),
+                    )
+                    .await;
                 }
                 Ok(false) => {}
                 Err(e) => background::row_failed("housekeeping", "retention lease", e),

@@ -15,7 +15,11 @@ use tokio_util::sync::CancellationToken;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "salon", version, about = "Conversation salons for library leaders")]
+#[command(
+    name = "salon",
+    version,
+    about = "Conversation salons for library leaders"
+)]
 struct Cli {
     #[command(flatten)]
     settings: Settings,
@@ -115,7 +119,9 @@ fn main() -> ExitCode {
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
@@ -133,14 +139,29 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         Command::Demo => {
             let db = salon::open_database(&config).await?;
             let loaded = salon::demo::load(&db).await?;
-            println!("Demo loaded: {} organisations, {} people, {} salons.", loaded.organisations, loaded.people, loaded.salons);
+            println!(
+                "Demo loaded: {} organisations, {} people, {} salons.",
+                loaded.organisations, loaded.people, loaded.salons
+            );
             print_demo_hints(&config);
             Ok(())
         }
-        Command::Admin { command: AdminCommand::Add { email, name, role, org } } => {
-            let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
-            let role: Role = role.parse().map_err(|e| Failure(2, format!("--role: {e}")))?;
-            let name = salon::domain::person::name(&name).map_err(|e| Failure(2, format!("--name: the name is refused ({})", e.error)))?;
+        Command::Admin {
+            command:
+                AdminCommand::Add {
+                    email,
+                    name,
+                    role,
+                    org,
+                },
+        } => {
+            let email =
+                Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
+            let role: Role = role
+                .parse()
+                .map_err(|e| Failure(2, format!("--role: {e}")))?;
+            let name = salon::domain::person::name(&name)
+                .map_err(|e| Failure(2, format!("--name: the name is refused ({})", e.error)))?;
             let name = name.as_str();
             let db = salon::open_database(&config).await?;
             let organisation_id = match org {
@@ -149,30 +170,52 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
                     organisations::by_short_name(&db, &short)
                         .await
                         .map_err(anyhow::Error::from)?
-                        .ok_or_else(|| Failure(2, format!("--org: no organisation with the short name '{short}'")))?
+                        .ok_or_else(|| {
+                            Failure(
+                                2,
+                                format!("--org: no organisation with the short name '{short}'"),
+                            )
+                        })?
                         .id,
                 ),
             };
             let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
-            let new = people::NewPerson { email: &email, name, title: None, role, locale: Locale::Da, organisation_id };
+            let new = people::NewPerson {
+                email: &email,
+                name,
+                title: None,
+                role,
+                locale: Locale::Da,
+                organisation_id,
+            };
             let id = people::create(&mut tx, &new).await.map_err(|e| match e {
-                people::CreateError::EmailTaken => Failure(1, format!("a person with the address {email} already exists")),
+                people::CreateError::EmailTaken => Failure(
+                    1,
+                    format!("a person with the address {email} already exists"),
+                ),
                 people::CreateError::Db(e) => Failure(1, format!("database error: {e}")),
             })?;
             tx.commit().await.map_err(anyhow::Error::from)?;
             println!("Added {name} <{email}> as {role} (id {id}).");
             Ok(())
         }
-        Command::Mail { command: MailCommand::Ingest } => ingest_stdin(config).await,
-        Command::Admin { command: AdminCommand::LoginLink { email } } => {
-            let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
+        Command::Mail {
+            command: MailCommand::Ingest,
+        } => ingest_stdin(config).await,
+        Command::Admin {
+            command: AdminCommand::LoginLink { email },
+        } => {
+            let email =
+                Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
             let db = salon::open_database(&config).await?;
             let person = people::by_email(&db, &email)
                 .await
                 .map_err(anyhow::Error::from)?
                 .ok_or_else(|| Failure(1, format!("no person with the address {email}")))?;
             let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
-            let secret = login_tokens::create(&mut tx, person.id, None).await.map_err(anyhow::Error::from)?;
+            let secret = login_tokens::create(&mut tx, person.id, None)
+                .await
+                .map_err(anyhow::Error::from)?;
             tx.commit().await.map_err(anyhow::Error::from)?;
             println!("{}", config.url(&format!("/login/{secret}")));
             Ok(())
@@ -188,9 +231,16 @@ async fn ingest_stdin(config: Config) -> Result<(), Failure> {
     let mut raw = Vec::new();
     // One byte over the limit is enough to know the message is too large.
     let limit = (salon::mail::inbound::MAX_BYTES + 1) as u64;
-    tokio::io::stdin().take(limit).read_to_end(&mut raw).await.map_err(|e| Failure(EX_TEMPFAIL, format!("reading stdin: {e}")))?;
-    let app = salon::build(config).await.map_err(|e| Failure(EX_TEMPFAIL, format!("{e:#}")))?;
-    match salon::usecases::inbound::ingest(&app, &raw, salon::usecases::inbound::Source::Pipe).await {
+    tokio::io::stdin()
+        .take(limit)
+        .read_to_end(&mut raw)
+        .await
+        .map_err(|e| Failure(EX_TEMPFAIL, format!("reading stdin: {e}")))?;
+    let app = salon::build(config)
+        .await
+        .map_err(|e| Failure(EX_TEMPFAIL, format!("{e:#}")))?;
+    match salon::usecases::inbound::ingest(&app, &raw, salon::usecases::inbound::Source::Pipe).await
+    {
         Ok(outcome) => {
             println!("{outcome:?}");
             Ok(())
@@ -203,7 +253,12 @@ async fn ingest_stdin(config: Config) -> Result<(), Failure> {
 async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
-        .map_err(|e| Failure(1, format!("cannot listen on {} (SALON_ADDR): {e}", config.addr)))?;
+        .map_err(|e| {
+            Failure(
+                1,
+                format!("cannot listen on {} (SALON_ADDR): {e}", config.addr),
+            )
+        })?;
     // With --addr HOST:0 the system picks the port; links and the printed URL must use it.
     if config.base_url.port() == Some(0) {
         let port = listener.local_addr().map_err(anyhow::Error::from)?.port();
@@ -212,7 +267,10 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {
     let app = salon::build(config.clone()).await?;
     if demo {
         let loaded = salon::demo::load(&app.db).await?;
-        println!("Demo loaded: {} organisations, {} people, {} salons.", loaded.organisations, loaded.people, loaded.salons);
+        println!(
+            "Demo loaded: {} organisations, {} people, {} salons.",
+            loaded.organisations, loaded.people, loaded.salons
+        );
         print_demo_hints(&config);
     }
     println!("Salon is running at {}", config.base_url);
@@ -229,9 +287,20 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {
 
 fn print_demo_hints(config: &Config) {
     let mail = match &config.mail.transport {
-        salon::config::MailTransportConfig::Files { dir } => format!("mail is written as .eml files to {}", dir.display()),
-        salon::config::MailTransportConfig::Smtp { .. } => "mail goes to the SMTP server".to_string(),
+        salon::config::MailTransportConfig::Files { dir } => {
+            format!("mail is written as .eml files to {}", dir.display())
+        }
+        salon::config::MailTransportConfig::Smtp { .. } => {
+            "mail goes to the SMTP server".to_string()
+        }
     };
-    println!("Sign in as the organiser: {} (or the admin: {}); {mail}.", salon::demo::ORGANISER_EMAIL, salon::demo::ADMIN_EMAIL);
-    println!("Or print a sign-in link: salon admin login-link --email {}", salon::demo::ORGANISER_EMAIL);
+    println!(
+        "Sign in as the organiser: {} (or the admin: {}); {mail}.",
+        salon::demo::ORGANISER_EMAIL,
+        salon::demo::ADMIN_EMAIL
+    );
+    println!(
+        "Or print a sign-in link: salon admin login-link --email {}",
+        salon::demo::ORGANISER_EMAIL
+    );
 }

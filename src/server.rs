@@ -28,14 +28,24 @@ use tower::ServiceExt;
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Serve `router` on `listener` until `shutdown` is cancelled, then wait for open connections.
-pub async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
     serve_with(listener, router, shutdown, HEADER_READ_TIMEOUT).await
 }
 
 /// [`serve`] with another header timeout (the tests' short one).
-pub async fn serve_with(listener: TcpListener, router: Router, shutdown: CancellationToken, header_read_timeout: Duration) -> std::io::Result<()> {
+pub async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    shutdown: CancellationToken,
+    header_read_timeout: Duration,
+) -> std::io::Result<()> {
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
     let connections = TaskTracker::new();
     loop {
         let (stream, peer) = tokio::select! {
@@ -60,9 +70,18 @@ pub async fn serve_with(listener: TcpListener, router: Router, shutdown: Cancell
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
             let router = router.clone();
-            async move { Ok::<_, Infallible>(router.oneshot(request).await.unwrap_or_else(|never| match never {})) }
+            async move {
+                Ok::<_, Infallible>(
+                    router
+                        .oneshot(request)
+                        .await
+                        .unwrap_or_else(|never| match never {}),
+                )
+            }
         });
-        let connection = http.serve_connection(TokioIo::new(stream), service).with_upgrades();
+        let connection = http
+            .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades();
         let shutdown = shutdown.clone();
         connections.spawn(async move {
             tokio::pin!(connection);
@@ -101,16 +120,26 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let router = Router::new().route("/", axum::routing::get(|| async { "ok" }));
         let shutdown = CancellationToken::new();
-        let server = tokio::spawn(serve_with(listener, router, shutdown.clone(), Duration::from_millis(300)));
+        let server = tokio::spawn(serve_with(
+            listener,
+            router,
+            shutdown.clone(),
+            Duration::from_millis(300),
+        ));
 
         let mut whole = TcpStream::connect(addr).await.unwrap();
-        whole.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+        whole
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
         let mut answer = String::new();
         whole.read_to_string(&mut answer).await.unwrap();
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
         let mut slow = TcpStream::connect(addr).await.unwrap();
-        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
         let started = std::time::Instant::now();
         let mut rest = Vec::new();
         // The server closes the connection (with a 408 or nothing); never an answer to the request.

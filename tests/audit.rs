@@ -19,59 +19,240 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     app.load_demo().await;
     let admin = app.signed_in(ADMIN).await;
     let org = app.signed_in(ORGANISER).await;
-    let (lars_id, jens_id, sofie_id) = (app.person_id(LARS).await, app.person_id(JENS).await, app.person_id(SOFIE).await);
+    let (lars_id, jens_id, sofie_id) = (
+        app.person_id(LARS).await,
+        app.person_id(JENS).await,
+        app.person_id(SOFIE).await,
+    );
 
     // Admin: add a person, change a role (a bad role is refused and recorded nowhere).
-    let r = admin.post_form("/admin/people", &[("name", "Nina Ny"), ("email", "nina.ny@bib.example"), ("role", "member"), ("organisation", "")]).await;
+    let r = admin
+        .post_form(
+            "/admin/people",
+            &[
+                ("name", "Nina Ny"),
+                ("email", "nina.ny@bib.example"),
+                ("role", "member"),
+                ("organisation", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(admin.post_form(&format!("/admin/people/{jens_id}/role"), &[("role", "emperor")]).await.status(), 400);
-    assert_eq!(org.post_form(&format!("/admin/people/{jens_id}/role"), &[("role", "admin")]).await.status(), 403);
-    assert_eq!(admin.post_form(&format!("/admin/people/{jens_id}/role"), &[("role", "organiser")]).await.status(), 303);
-    assert_eq!(db.count(&format!("select count(*) from person where id = {jens_id} and role = 'organiser'")).await, 1);
+    assert_eq!(
+        admin
+            .post_form(
+                &format!("/admin/people/{jens_id}/role"),
+                &[("role", "emperor")]
+            )
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        org.post_form(
+            &format!("/admin/people/{jens_id}/role"),
+            &[("role", "admin")]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        admin
+            .post_form(
+                &format!("/admin/people/{jens_id}/role"),
+                &[("role", "organiser")]
+            )
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from person where id = {jens_id} and role = 'organiser'"
+        ))
+        .await,
+        1
+    );
 
     // Organiser: invite, record an answer for someone, revoke links, export participants.
-    let salon = new_salon(&org, &[("title", "Revideret salon"), ("registration", "invitation")], true).await;
-    assert_eq!(org.post_form(&format!("/salons/{salon}/invite"), &[("person", &lars_id.to_string())]).await.status(), 303);
-    assert_eq!(org.post_form(&format!("/salons/{salon}/participants/{lars_id}/answer"), &[("response", "nope")]).await.status(), 400);
-    assert_eq!(org.post_form(&format!("/salons/{salon}/participants/{lars_id}/answer"), &[("response", "maybe")]).await.status(), 303);
+    let salon = new_salon(
+        &org,
+        &[("title", "Revideret salon"), ("registration", "invitation")],
+        true,
+    )
+    .await;
+    assert_eq!(
+        org.post_form(
+            &format!("/salons/{salon}/invite"),
+            &[("person", &lars_id.to_string())]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(
+            &format!("/salons/{salon}/participants/{lars_id}/answer"),
+            &[("response", "nope")]
+        )
+        .await
+        .status(),
+        400
+    );
+    assert_eq!(
+        org.post_form(
+            &format!("/salons/{salon}/participants/{lars_id}/answer"),
+            &[("response", "maybe")]
+        )
+        .await
+        .status(),
+        303
+    );
     assert_eq!(db.count(&format!("select count(*) from rsvp where salon_id = {salon} and person_id = {lars_id} and response = 'maybe'")).await, 1);
-    assert_eq!(org.post_form(&format!("/salons/{salon}/participants/{lars_id}/revoke-links"), &[]).await.status(), 303);
-    assert_eq!(org.get(&format!("/salons/{salon}/participants.csv")).await.status(), 200);
+    assert_eq!(
+        org.post_form(
+            &format!("/salons/{salon}/participants/{lars_id}/revoke-links"),
+            &[]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        org.get(&format!("/salons/{salon}/participants.csv"))
+            .await
+            .status(),
+        200
+    );
 
     // In a room: hide a message, mute a person, download the transcript.
     let (starts, ends) = from_now(-10);
-    let running = new_salon(&org, &[("title", "Rum i gang"), ("starts_at", &starts), ("ends_at", &ends)], true).await;
+    let running = new_salon(
+        &org,
+        &[
+            ("title", "Rum i gang"),
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+        ],
+        true,
+    )
+    .await;
     app.answer_for(running, sofie_id, Yes).await;
     let sofie = app.signed_in(SOFIE).await;
-    assert_eq!(sofie.post_form(&format!("/salons/{running}/room/messages"), &[("body", "Noget der skal skjules"), ("client_id", "s-1")]).await.status(), 303);
-    let mid = db.count("select id from message where client_id = 's-1'").await;
-    assert_eq!(org.post_form(&format!("/salons/{running}/room/messages/{mid}/hide"), &[]).await.status(), 303);
-    assert_eq!(org.post_form(&format!("/salons/{running}/room/mute/{sofie_id}"), &[]).await.status(), 303);
-    assert_eq!(org.get(&format!("/salons/{running}/room/transcript.md")).await.status(), 200);
+    assert_eq!(
+        sofie
+            .post_form(
+                &format!("/salons/{running}/room/messages"),
+                &[("body", "Noget der skal skjules"), ("client_id", "s-1")]
+            )
+            .await
+            .status(),
+        303
+    );
+    let mid = db
+        .count("select id from message where client_id = 's-1'")
+        .await;
+    assert_eq!(
+        org.post_form(&format!("/salons/{running}/room/messages/{mid}/hide"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(&format!("/salons/{running}/room/mute/{sofie_id}"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        org.get(&format!("/salons/{running}/room/transcript.md"))
+            .await
+            .status(),
+        200
+    );
 
     // Themes: reword, move on, schedule into a salon, merge a duplicate.
-    let r = org.post_form("/series/new", &[("title", "Revideret række"), ("description", "")]).await;
+    let r = org
+        .post_form(
+            "/series/new",
+            &[("title", "Revideret række"), ("description", "")],
+        )
+        .await;
     let series = location(&r).trim_start_matches("/series/").to_string();
-    let in_series = new_salon(&org, &[("title", "Salon i rækken"), ("series_id", &series)], true).await;
+    let in_series = new_salon(
+        &org,
+        &[("title", "Salon i rækken"), ("series_id", &series)],
+        true,
+    )
+    .await;
     let mut themes = Vec::new();
     for title in ["Fælles licenser", "Licenser i fællesskab"] {
-        let r = org.post_form(&format!("/series/{series}/themes"), &[("title", title), ("why", "")]).await;
+        let r = org
+            .post_form(
+                &format!("/series/{series}/themes"),
+                &[("title", title), ("why", "")],
+            )
+            .await;
         themes.push(location(&r).trim_start_matches("/themes/").to_string());
     }
     let (a, b) = (&themes[0], &themes[1]);
-    assert_eq!(org.post_form(&format!("/themes/{a}/reword"), &[("reword-title", "Fælles licensaftaler"), ("reword-why", "")]).await.status(), 303);
-    assert_eq!(org.post_form(&format!("/themes/{a}/schedule"), &[("salon", &in_series.to_string())]).await.status(), 303);
-    assert_eq!(org.post_form(&format!("/themes/{a}/state"), &[("state", "discussed"), ("conclusion", "")]).await.status(), 303);
-    assert_eq!(org.post_form(&format!("/themes/{b}/merge"), &[("into", a)]).await.status(), 303);
+    assert_eq!(
+        org.post_form(
+            &format!("/themes/{a}/reword"),
+            &[("reword-title", "Fælles licensaftaler"), ("reword-why", "")]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(
+            &format!("/themes/{a}/schedule"),
+            &[("salon", &in_series.to_string())]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(
+            &format!("/themes/{a}/state"),
+            &[("state", "discussed"), ("conclusion", "")]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(&format!("/themes/{b}/merge"), &[("into", a)])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'theme_scheduled' and actor_id = {} and salon_id = {in_series}", app.person_id(ORGANISER).await)).await, 1);
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'themes_merged' and detail = 'theme {b} into {a}'")).await, 1);
 
     // A person's data: exported by themselves, deleted by an admin.
     assert_eq!(sofie.get("/me/export.json").await.status(), 200);
-    assert_eq!(admin.post_form(&format!("/admin/people/{sofie_id}/delete"), &[("confirm", "yes")]).await.status(), 303);
+    assert_eq!(
+        admin
+            .post_form(
+                &format!("/admin/people/{sofie_id}/delete"),
+                &[("confirm", "yes")]
+            )
+            .await
+            .status(),
+        303
+    );
 
     for kind in Kind::ALL {
-        let n = db.count(&format!("select count(*) from audit_event where kind = '{}'", kind.code())).await;
+        let n = db
+            .count(&format!(
+                "select count(*) from audit_event where kind = '{}'",
+                kind.code()
+            ))
+            .await;
         assert!(n >= 1, "no audit row for {}", kind.code());
     }
     // Who did what on whom, as the rows say it.
@@ -80,30 +261,71 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'role_changed' and actor_id = {admin_id} and subject_person_id = {jens_id} and detail = 'member -> organiser'")).await, 1);
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'answer_set' and actor_id = {org_id} and subject_person_id = {lars_id} and salon_id = {salon} and detail = 'maybe'")).await, 1);
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'invitations_sent' and subject_person_id = {lars_id}")).await, 1);
-    assert_eq!(db.count("select count(*) from audit_event where detail like '%@%'").await, 0, "no addresses on the trail");
+    assert_eq!(
+        db.count("select count(*) from audit_event where detail like '%@%'")
+            .await,
+        0,
+        "no addresses on the trail"
+    );
 
     // Admins read it; the filters work; the CSV has the same rows.
     let (status, page) = admin.get_text("/admin/audit").await;
     assert_eq!(status, 200);
-    for name in ["Rolle ændret", "Deltagerliste hentet", "Invitation sendt", "Svar registreret på andres vegne", "Svarlinks tilbagekaldt", "Besked skjult", "Deltager gjort tavs", "Referat hentet", "Persondata hentet", "Konto slettet", "Person oprettet", "Tema omformuleret", "Temaets status ændret", "Tema sat på en salon", "Temaer lagt sammen"] {
+    for name in [
+        "Rolle ændret",
+        "Deltagerliste hentet",
+        "Invitation sendt",
+        "Svar registreret på andres vegne",
+        "Svarlinks tilbagekaldt",
+        "Besked skjult",
+        "Deltager gjort tavs",
+        "Referat hentet",
+        "Persondata hentet",
+        "Konto slettet",
+        "Person oprettet",
+        "Tema omformuleret",
+        "Temaets status ændret",
+        "Tema sat på en salon",
+        "Temaer lagt sammen",
+    ] {
         assert!(page.contains(name), "{name} on /admin/audit");
     }
-    assert!(page.contains(&format!("slettet person (#{sofie_id})")), "a deleted person is named by id only");
+    assert!(
+        page.contains(&format!("slettet person (#{sofie_id})")),
+        "a deleted person is named by id only"
+    );
     let (_, filtered) = admin.get_text("/admin/audit?kind=role_changed").await;
     assert_eq!(filtered.matches("data-kind=\"role_changed\"").count(), 1);
     assert_eq!(filtered.matches("data-kind=").count(), 1);
-    let (_, by_person) = admin.get_text(&format!("/admin/audit?person={lars_id}")).await;
-    assert!(by_person.contains("data-kind=\"answer_set\"") && !by_person.contains("data-kind=\"role_changed\""));
-    let r = admin.get(&format!("/admin/audit.csv?person={lars_id}")).await;
+    let (_, by_person) = admin
+        .get_text(&format!("/admin/audit?person={lars_id}"))
+        .await;
+    assert!(
+        by_person.contains("data-kind=\"answer_set\"")
+            && !by_person.contains("data-kind=\"role_changed\"")
+    );
+    let r = admin
+        .get(&format!("/admin/audit.csv?person={lars_id}"))
+        .await;
     assert_eq!(r.status(), 200);
     let csv = r.text().await.unwrap();
-    assert!(csv.contains("Svar registreret på andres vegne") && csv.contains("Lars Brandt") && csv.contains("Måske") && !csv.contains("Rolle ændret"), "{csv}");
+    assert!(
+        csv.contains("Svar registreret på andres vegne")
+            && csv.contains("Lars Brandt")
+            && csv.contains("Måske")
+            && !csv.contains("Rolle ændret"),
+        "{csv}"
+    );
     // Nobody else reads it.
     for who in [&org, &app.signed_in(LARS).await] {
         assert_eq!(who.get("/admin/audit").await.status(), 403);
         assert_eq!(who.get("/admin/audit.csv").await.status(), 403);
     }
-    assert_eq!(app.client().get("/admin/audit").await.status(), 303, "visitors are sent to sign in");
+    assert_eq!(
+        app.client().get("/admin/audit").await.status(),
+        303,
+        "visitors are sent to sign in"
+    );
     app.stop().await;
 }
 

@@ -24,15 +24,39 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
     let mail_dir = db.dir.path().join("mail");
     std::fs::create_dir_all(&mail_dir).unwrap();
     let smtp = SmtpSink::start(&mail_dir).await;
-    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url()), ("SALON_CONTROLLER", "Bibliotekernes Alliance, Aarhus")]).await;
+    let server = ServeProcess::start(
+        &db,
+        &["--demo"],
+        &[
+            ("SALON_SMTP_URL", &smtp.url()),
+            ("SALON_CONTROLLER", "Bibliotekernes Alliance, Aarhus"),
+        ],
+    )
+    .await;
     let shots = browser::screenshot_dir(&format!("privacy-{}", backend(&db)));
     let setup = Client::new(&server.base);
     setup.sign_in(ORGANISER, &mail_dir).await;
     let (starts, ends) = from_now(-10);
-    let salon = new_salon(&setup, &[("title", "Salon om data"), ("starts_at", &starts), ("ends_at", &ends)], true).await;
+    let salon = new_salon(
+        &setup,
+        &[
+            ("title", "Salon om data"),
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+        ],
+        true,
+    )
+    .await;
     for email in [LARS, JENS] {
-        let id = db.count(&format!("select id from person where email = '{email}'")).await;
-        let r = setup.post_form(&format!("/salons/{salon}/participants/{id}/answer"), &[("response", "yes")]).await;
+        let id = db
+            .count(&format!("select id from person where email = '{email}'"))
+            .await;
+        let r = setup
+            .post_form(
+                &format!("/salons/{salon}/participants/{id}/answer"),
+                &[("response", "yes")],
+            )
+            .await;
         assert_eq!(r.status(), 303, "the organiser records the answer");
     }
 
@@ -43,13 +67,22 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
     let said = "Mine data skal kunne hentes og slettes.";
     lars.fill("#body", said).await;
     lars.click("#post button[type=submit]").await;
-    lars.wait_until("Lars's message", || async { bodies(&lars).await.iter().any(|t| t == said) }).await;
+    lars.wait_until("Lars's message", || async {
+        bodies(&lars).await.iter().any(|t| t == said)
+    })
+    .await;
 
     // His data, fetched by the browser from the link on /me.
     lars.goto("/me").await;
     lars.screenshot("01-me").await;
     audit_in_every_language(&lars, "/me with my data").await;
-    let href = lars.find("a[href='/me/export.json']").await.attr("href").await.unwrap().unwrap();
+    let href = lars
+        .find("a[href='/me/export.json']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
     let fetched = lars
         .client
         .execute_async(
@@ -59,35 +92,79 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
         )
         .await
         .unwrap();
-    assert_eq!(fetched, serde_json::json!([said, LARS]), "the export holds his message and profile");
+    assert_eq!(
+        fetched,
+        serde_json::json!([said, LARS]),
+        "the export holds his message and profile"
+    );
 
     // Deleting: the link on /me, the page that says what happens, the box ticked by keyboard.
     lars.click("a[href='/me/delete']").await;
     lars.find("#confirm").await;
     lars.screenshot("02-delete").await;
     audit_in_every_language(&lars, "account deletion").await;
-    let submit = lars.find("main form[action='/me/delete'] button[type=submit]").await;
+    let submit = lars
+        .find("main form[action='/me/delete'] button[type=submit]")
+        .await;
     submit.click().await.unwrap();
     lars.find("#confirm-error").await; // not ticked: the form says so and nothing happens
     lars.client
-        .execute("document.getElementById('confirm').focus(); return true;", vec![])
+        .execute(
+            "document.getElementById('confirm').focus(); return true;",
+            vec![],
+        )
         .await
         .unwrap();
-    lars.client.active_element().await.unwrap().send_keys(" ").await.unwrap();
-    lars.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap(); // Enter submits the form
-    lars.wait_until("the goodbye page", || async { lars.main_text().await.contains("Kontoen er slettet") }).await;
+    lars.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(" ")
+        .await
+        .unwrap();
+    lars.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap(); // Enter submits the form
+    lars.wait_until("the goodbye page", || async {
+        lars.main_text().await.contains("Kontoen er slettet")
+    })
+    .await;
     lars.screenshot("03-deleted").await;
     lars.audit("goodbye page (da)").await;
-    assert_eq!(db.count(&format!("select count(*) from person where email = '{LARS}'")).await, 0);
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from person where email = '{LARS}'"
+        ))
+        .await,
+        0
+    );
 
     // Jens sees the message, without a name; his own deletion asks for a fresh sign-in first.
     let jens = Browser::start("2-jens", &server.base, &shots, Setup::default()).await;
     sign_in(&jens, JENS, &mail_dir).await;
     jens.goto(&format!("/salons/{salon}/room")).await;
-    let row = jens.texts("#messages li.message").await.into_iter().find(|t| t.contains(said)).unwrap();
-    assert!(row.contains("Tidligere deltager") && !row.contains("Lars"), "{row}");
+    let row = jens
+        .texts("#messages li.message")
+        .await
+        .into_iter()
+        .find(|t| t.contains(said))
+        .unwrap();
+    assert!(
+        row.contains("Tidligere deltager") && !row.contains("Lars"),
+        "{row}"
+    );
     jens.screenshot("04-former-participant").await;
-    db.set_time("session", "created_at", chrono::Utc::now() - chrono::Duration::minutes(30), "true").await;
+    db.set_time(
+        "session",
+        "created_at",
+        chrono::Utc::now() - chrono::Duration::minutes(30),
+        "true",
+    )
+    .await;
     jens.goto("/me/delete").await;
     assert!(jens.main_text().await.contains("logge ind igen"));
     audit_in_every_language(&jens, "deletion asking for a fresh sign-in").await;
@@ -101,7 +178,9 @@ async fn a_leader_downloads_their_data_and_deletes_their_account(db: TestDb) {
     audit_in_every_language(&admin, "audit trail").await;
     for path in ["/privacy", "/accessibility"] {
         admin.click(&format!("footer a[href='{path}']")).await;
-        admin.wait_until(path, || async { admin.path().await == path }).await;
+        admin
+            .wait_until(path, || async { admin.path().await == path })
+            .await;
         audit_in_every_language(&admin, path).await;
     }
     assert!(admin.main_text().await.contains("Bibliotekernes Alliance"));

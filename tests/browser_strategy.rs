@@ -14,7 +14,10 @@
 
 mod common;
 
-use common::browser::{self, Browser, Setup, audit_in_every_language, backend, bodies, local_in, mark_page, page_was_not_reloaded, sign_in};
+use common::browser::{
+    self, Browser, Setup, audit_in_every_language, backend, bodies, local_in, mark_page,
+    page_was_not_reloaded, sign_in,
+};
 use common::*;
 use fantoccini::key::Key;
 
@@ -44,63 +47,147 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     let setup = Client::new(&server.base);
     setup.sign_in(ORGANISER, &mail_dir).await;
     let (starts, ends) = (local_in(5), local_in(120));
-    let next = new_salon(&setup, &[("title", "Digital salon: fælles data"), ("series_id", "1"), ("starts_at", &starts), ("ends_at", &ends)], true).await;
+    let next = new_salon(
+        &setup,
+        &[
+            ("title", "Digital salon: fælles data"),
+            ("series_id", "1"),
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+        ],
+        true,
+    )
+    .await;
 
     // Lars proposes a theme for the series; Sofie supports it.
     lars.goto("/series/1/themes").await;
     lars.fill("#title", THEME).await;
-    lars.fill("#why", "Så vi kan se, hvad borgerne låner, uden at hver kommune bygger sit eget.").await;
-    lars.click("main form[action='/series/1/themes'] button[type=submit]").await;
-    lars.wait_until("the new theme's page", || async { lars.path().await.starts_with("/themes/") }).await;
+    lars.fill(
+        "#why",
+        "Så vi kan se, hvad borgerne låner, uden at hver kommune bygger sit eget.",
+    )
+    .await;
+    lars.click("main form[action='/series/1/themes'] button[type=submit]")
+        .await;
+    lars.wait_until("the new theme's page", || async {
+        lars.path().await.starts_with("/themes/")
+    })
+    .await;
     let theme_path = lars.path().await;
     audit_in_every_language(&lars, "theme (leader)").await;
     sofie.goto(&theme_path).await;
-    sofie.click(&format!("form[action='{theme_path}/support'] button[type=submit]")).await;
-    sofie.find(&format!("form[action='{theme_path}/withdraw']")).await;
-    assert!(sofie.main_text().await.contains("2 støtter"), "two supporters now");
+    sofie
+        .click(&format!(
+            "form[action='{theme_path}/support'] button[type=submit]"
+        ))
+        .await;
+    sofie
+        .find(&format!("form[action='{theme_path}/withdraw']"))
+        .await;
+    assert!(
+        sofie.main_text().await.contains("2 støtter"),
+        "two supporters now"
+    );
 
     // The organiser schedules it into the next salon.
     organiser.goto(&theme_path).await;
     organiser.select("#salon", &next.to_string()).await;
-    organiser.click(&format!("form[action='{theme_path}/schedule'] button[type=submit]")).await;
-    organiser.wait_until("scheduled", || async { organiser.main_text().await.contains("Digital salon: fælles data") }).await;
+    organiser
+        .click(&format!(
+            "form[action='{theme_path}/schedule'] button[type=submit]"
+        ))
+        .await;
+    organiser
+        .wait_until("scheduled", || async {
+            organiser
+                .main_text()
+                .await
+                .contains("Digital salon: fælles data")
+        })
+        .await;
 
     // Both leaders take a seat at the next salon and open its room.
     for b in [&lars, &sofie] {
         b.goto(&format!("/salons/{next}")).await;
         b.click("#response-yes").await;
-        b.click(&format!("form[action='/salons/{next}/rsvp'] button[type=submit]")).await;
+        b.click(&format!(
+            "form[action='/salons/{next}/rsvp'] button[type=submit]"
+        ))
+        .await;
         b.find("[data-standing='yes']").await;
         b.goto(&format!("/salons/{next}/room")).await;
-        b.wait_until("the room's connection", || async { b.texts("#connection").await.first().is_some_and(|t| t == CONNECTED) }).await;
-        assert!(b.main_text().await.contains(THEME), "{}: the series' themes in the room's panel", b.name);
+        b.wait_until("the room's connection", || async {
+            b.texts("#connection")
+                .await
+                .first()
+                .is_some_and(|t| t == CONNECTED)
+        })
+        .await;
+        assert!(
+            b.main_text().await.contains(THEME),
+            "{}: the series' themes in the room's panel",
+            b.name
+        );
         mark_page(b).await;
     }
 
     // The organiser prepares a round (the scheduled theme is among the suggested options) and opens it.
     organiser.goto(&format!("/salons/{next}/rounds")).await;
-    let suggested = organiser.find("#options").await.prop("value").await.unwrap().unwrap_or_default();
-    assert!(suggested.contains(THEME), "the scheduled theme is suggested: {suggested}");
-    organiser.fill("#question", "Hvad prioriterer vi først?").await;
-    organiser.fill("#options", &format!("{THEME}\nFælles e-bøger\nKompetencer")).await;
-    organiser.click(&format!("main form[action='/salons/{next}/rounds'] button[type=submit]")).await;
-    organiser.wait_until("the round's page", || async { organiser.path().await.contains("/rounds/") }).await;
+    let suggested = organiser
+        .find("#options")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        suggested.contains(THEME),
+        "the scheduled theme is suggested: {suggested}"
+    );
+    organiser
+        .fill("#question", "Hvad prioriterer vi først?")
+        .await;
+    organiser
+        .fill("#options", &format!("{THEME}\nFælles e-bøger\nKompetencer"))
+        .await;
+    organiser
+        .click(&format!(
+            "main form[action='/salons/{next}/rounds'] button[type=submit]"
+        ))
+        .await;
+    organiser
+        .wait_until("the round's page", || async {
+            organiser.path().await.contains("/rounds/")
+        })
+        .await;
     let round_path = organiser.path().await;
     let round: i64 = round_path.rsplit('/').next().unwrap().parse().unwrap();
-    organiser.click(&format!("form[action='{round_path}/open'] button[type=submit]")).await;
+    organiser
+        .click(&format!(
+            "form[action='{round_path}/open'] button[type=submit]"
+        ))
+        .await;
     organiser.find("form.ballot").await;
 
     // The ballot appears in both rooms without a reload.
     let ballot = format!("#round-{round} form.ballot");
     for b in [&lars, &sofie] {
         b.find(&format!("{ballot} fieldset legend")).await;
-        assert!(page_was_not_reloaded(b).await, "{}: the ballot arrived live", b.name);
+        assert!(
+            page_was_not_reloaded(b).await,
+            "{}: the ballot arrived live",
+            b.name
+        );
     }
     lars.screenshot("01-ballot-in-room").await;
     let inputs = format!("{ballot} input[type=number]");
 
     // Lars votes with the mouse: click each field, type, click the button.
-    let fields = lars.client.find_all(fantoccini::Locator::Css(&inputs)).await.unwrap();
+    let fields = lars
+        .client
+        .find_all(fantoccini::Locator::Css(&inputs))
+        .await
+        .unwrap();
     assert_eq!(fields.len(), 3);
     for (field, points) in fields.iter().zip(["3", "2", "0"]) {
         field.click().await.unwrap();
@@ -108,7 +195,13 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
         field.send_keys(points).await.unwrap();
     }
     lars.click(&format!("{ballot} button[type=submit]")).await;
-    lars.wait_until("the ballot saved", || async { lars.texts(&format!("{ballot} .ballot-status")).await.first().is_some_and(|t| t.starts_with("Dine point er gemt")) }).await;
+    lars.wait_until("the ballot saved", || async {
+        lars.texts(&format!("{ballot} .ballot-status"))
+            .await
+            .first()
+            .is_some_and(|t| t.starts_with("Dine point er gemt"))
+    })
+    .await;
 
     // Sofie votes with the keyboard alone: into the first field, Tab on, Enter on the button.
     let first = sofie.find(&inputs).await;
@@ -124,24 +217,66 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     }
     focused.send_keys(&Key::Tab).await.unwrap();
     focused = sofie.client.active_element().await.unwrap();
-    assert_eq!(focused.attr("type").await.unwrap().as_deref(), Some("submit"), "Tab reaches the button");
+    assert_eq!(
+        focused.attr("type").await.unwrap().as_deref(),
+        Some("submit"),
+        "Tab reaches the button"
+    );
     focused.send_keys(&Key::Enter).await.unwrap();
-    sofie.wait_until("the ballot saved", || async { sofie.texts(&format!("{ballot} .ballot-status")).await.first().is_some_and(|t| t.starts_with("Dine point er gemt")) }).await;
-    assert!(page_was_not_reloaded(&sofie).await, "the ballot went over the websocket");
+    sofie
+        .wait_until("the ballot saved", || async {
+            sofie
+                .texts(&format!("{ballot} .ballot-status"))
+                .await
+                .first()
+                .is_some_and(|t| t.starts_with("Dine point er gemt"))
+        })
+        .await;
+    assert!(
+        page_was_not_reloaded(&sofie).await,
+        "the ballot went over the websocket"
+    );
     audit_in_every_language(&sofie, "room with a ballot").await;
     sofie.goto(&format!("/salons/{next}/room")).await;
     mark_page(&sofie).await;
-    assert_eq!(db.count(&format!("select cast(sum(points) as bigint) from ballot_point where round_id = {round}")).await, 10);
+    assert_eq!(
+        db.count(&format!(
+            "select cast(sum(points) as bigint) from ballot_point where round_id = {round}"
+        ))
+        .await,
+        10
+    );
 
     // Closed: the results appear in both rooms, live.
-    organiser.click(&format!("form[action='{round_path}/close'] button[type=submit]")).await;
+    organiser
+        .click(&format!(
+            "form[action='{round_path}/close'] button[type=submit]"
+        ))
+        .await;
     for b in [&lars, &sofie] {
-        b.wait_until("the results", || async { !b.texts(&format!("#round-{round} table.results")).await.is_empty() }).await;
-        assert!(page_was_not_reloaded(b).await, "{}: the results arrived live", b.name);
-        assert!(b.texts(&ballot).await.is_empty(), "{}: the ballot is gone", b.name);
+        b.wait_until("the results", || async {
+            !b.texts(&format!("#round-{round} table.results"))
+                .await
+                .is_empty()
+        })
+        .await;
+        assert!(
+            page_was_not_reloaded(b).await,
+            "{}: the results arrived live",
+            b.name
+        );
+        assert!(
+            b.texts(&ballot).await.is_empty(),
+            "{}: the ballot is gone",
+            b.name
+        );
     }
-    let labels = lars.texts(&format!("#round-{round} table.results tbody th")).await;
-    let points = lars.texts(&format!("#round-{round} table.results tbody .points")).await;
+    let labels = lars
+        .texts(&format!("#round-{round} table.results tbody th"))
+        .await;
+    let points = lars
+        .texts(&format!("#round-{round} table.results tbody .points"))
+        .await;
     assert_eq!(labels, [THEME, "Fælles e-bøger", "Kompetencer"]);
     assert_eq!(points, ["4", "3", "3"], "the totals of both ballots");
     lars.screenshot("02-results-in-room").await;
@@ -155,36 +290,91 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     sofie.click("#post button[type=submit]").await;
     // Stored and sent before the organiser opens the room, so the page renders it with the
     // organiser's buttons (a message arriving live has none until the page is loaded again).
-    lars.wait_until("Sofie's message", || async { bodies(&lars).await.iter().any(|t| t == proposal) }).await;
+    lars.wait_until("Sofie's message", || async {
+        bodies(&lars).await.iter().any(|t| t == proposal)
+    })
+    .await;
     organiser.goto(&format!("/salons/{next}/room")).await;
-    organiser.wait_until("Sofie's message", || async { bodies(&organiser).await.iter().any(|t| t == proposal) }).await;
-    let record = format!("//li[contains(@class,'message')][.//p[contains(@class,'body') and .='{proposal}']]//form[contains(@action,'/decision')]//button");
+    organiser
+        .wait_until("Sofie's message", || async {
+            bodies(&organiser).await.iter().any(|t| t == proposal)
+        })
+        .await;
+    let record = format!(
+        "//li[contains(@class,'message')][.//p[contains(@class,'body') and .='{proposal}']]//form[contains(@action,'/decision')]//button"
+    );
     organiser.click_xpath(&record).await;
-    lars.wait_until("the decision", || async { lars.texts("#decision-list li").await.iter().any(|t| t == proposal) }).await;
+    lars.wait_until("the decision", || async {
+        lars.texts("#decision-list li")
+            .await
+            .iter()
+            .any(|t| t == proposal)
+    })
+    .await;
     organiser.goto(&format!("/salons/{next}/outcomes")).await;
     organiser.fill("#what", "Oplæg om fælles lånerdata").await;
     organiser.fill("#owner", SOFIE).await;
-    organiser.fill("#due", &(chrono::Utc::now() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string()).await;
-    organiser.click(&format!("form[action='/salons/{next}/outcomes/actions'] button[type=submit]")).await;
+    organiser
+        .fill(
+            "#due",
+            &(chrono::Utc::now() + chrono::Duration::days(30))
+                .format("%Y-%m-%d")
+                .to_string(),
+        )
+        .await;
+    organiser
+        .click(&format!(
+            "form[action='/salons/{next}/outcomes/actions'] button[type=submit]"
+        ))
+        .await;
     organiser.find("ul.actions-list li").await;
-    lars.wait_until("the action", || async { lars.texts("#action-list li").await.iter().any(|t| t.contains("Oplæg om fælles lånerdata") && t.contains("Sofie Aagaard")) }).await;
-    assert!(page_was_not_reloaded(&lars).await, "decision and action arrived live");
+    lars.wait_until("the action", || async {
+        lars.texts("#action-list li")
+            .await
+            .iter()
+            .any(|t| t.contains("Oplæg om fælles lånerdata") && t.contains("Sofie Aagaard"))
+    })
+    .await;
+    assert!(
+        page_was_not_reloaded(&lars).await,
+        "decision and action arrived live"
+    );
     lars.screenshot("03-outcomes-in-room").await;
 
     // The salon ends; the organiser sends its summary, which arrives by mail.
     let now = chrono::Utc::now();
-    db.move_salon(next, now - chrono::Duration::minutes(20), now - chrono::Duration::minutes(1)).await;
+    db.move_salon(
+        next,
+        now - chrono::Duration::minutes(20),
+        now - chrono::Duration::minutes(1),
+    )
+    .await;
     let before = mails_to(&mail_dir, LARS).len();
     organiser.goto(&format!("/salons/{next}/summary")).await;
-    organiser.click(&format!("form[action='/salons/{next}/summary'] button[type=submit]")).await;
+    organiser
+        .click(&format!(
+            "form[action='/salons/{next}/summary'] button[type=submit]"
+        ))
+        .await;
     let mails = wait_for_mails_to(&mail_dir, LARS, before + 1).await;
     let summary = mails.last().unwrap().text();
-    assert!(summary.contains(proposal) && summary.contains("Oplæg om fælles lånerdata") && summary.contains("Hvad prioriterer vi først?"), "{summary}");
+    assert!(
+        summary.contains(proposal)
+            && summary.contains("Oplæg om fælles lånerdata")
+            && summary.contains("Hvad prioriterer vi først?"),
+        "{summary}"
+    );
     wait_for_mails_to(&mail_dir, SOFIE, 1).await;
     organiser.goto(&format!("/salons/{next}/summary")).await;
     audit_in_every_language(&organiser, "summary (sent)").await;
     organiser.goto("/series/1/board").await;
-    assert!(organiser.main_text().await.contains("Oplæg om fælles lånerdata"), "the action on the strategy board");
+    assert!(
+        organiser
+            .main_text()
+            .await
+            .contains("Oplæg om fælles lånerdata"),
+        "the action on the strategy board"
+    );
     audit_in_every_language(&organiser, "strategy board").await;
 
     // The series' salon after it shows what is still open from last time.
@@ -197,8 +387,16 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
         .as_i64()
         .unwrap();
     sofie.goto(&format!("/salons/{following}")).await;
-    let section = sofie.find("section[aria-labelledby='last-time']").await.text().await.unwrap();
-    assert!(section.contains("Oplæg om fælles lånerdata"), "the open action from last time: {section}");
+    let section = sofie
+        .find("section[aria-labelledby='last-time']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        section.contains("Oplæg om fælles lånerdata"),
+        "the open action from last time: {section}"
+    );
     audit_in_every_language(&sofie, "salon page with last time").await;
     sofie.screenshot("04-from-last-time").await;
 

@@ -16,7 +16,10 @@ const BIRGITTE: &str = "birgitte.noergaard@cb.example";
 fn fields<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
         ("title", "Digitalt indhold, tjenester; og borgerne"),
-        ("description", "Første afsnit.\n\nAndet afsnit, med komma; og semikolon."),
+        (
+            "description",
+            "Første afsnit.\n\nAndet afsnit, med komma; og semikolon.",
+        ),
         ("series_id", ""),
         ("time_zone", "Europe/Copenhagen"),
         ("starts_at", "2027-03-10T09:00"),
@@ -49,8 +52,19 @@ async fn app_with_sink(db: &TestDb) -> (TestApp, SmtpSink) {
 async fn published(org: &Client, overrides: &[(&str, &str)]) -> i64 {
     let r = org.post_form("/salons/new", &fields(overrides)).await;
     assert_eq!(r.status(), 303);
-    let id: i64 = location(&r).trim_start_matches("/salons/").split('?').next().unwrap().parse().unwrap();
-    assert_eq!(org.post_form(&format!("/salons/{id}/publish"), &[]).await.status(), 303);
+    let id: i64 = location(&r)
+        .trim_start_matches("/salons/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        org.post_form(&format!("/salons/{id}/publish"), &[])
+            .await
+            .status(),
+        303
+    );
     id
 }
 
@@ -63,15 +77,24 @@ fn calendar_of(mail: &Mail) -> (String, ical::parser::ical::component::IcalCalen
         p.subparts.iter().find_map(find)
     }
     let text = find(&mail.parsed()).expect("a text/calendar part");
-    let cal = ical::IcalParser::new(text.as_bytes()).next().unwrap().unwrap();
+    let cal = ical::IcalParser::new(text.as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
     (text, cal)
 }
 
 fn prop(props: &[ical::property::Property], name: &str) -> Option<String> {
-    props.iter().find(|p| p.name == name).and_then(|p| p.value.clone())
+    props
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.clone())
 }
 
-fn props<'a>(props: &'a [ical::property::Property], name: &str) -> Vec<&'a ical::property::Property> {
+fn props<'a>(
+    props: &'a [ical::property::Property],
+    name: &str,
+) -> Vec<&'a ical::property::Property> {
     props.iter().filter(|p| p.name == name).collect()
 }
 
@@ -81,23 +104,51 @@ async fn the_invitation_is_a_real_meeting_request(db: TestDb) {
     let id = published(&org, &[]).await;
 
     // Bad pasted addresses are listed back, and nothing is sent.
-    let r = org.post_form(&format!("/salons/{id}/invite"), &[("person", "3"), ("pasted", "ny@bibliotek.example\nikke en adresse")]).await;
+    let r = org
+        .post_form(
+            &format!("/salons/{id}/invite"),
+            &[
+                ("person", "3"),
+                ("pasted", "ny@bibliotek.example\nikke en adresse"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("ikke en adresse") && page.contains("nothing has been sent") || page.contains("sendes intet"), "{page}");
+    assert!(
+        page.contains("ikke en adresse") && page.contains("nothing has been sent")
+            || page.contains("sendes intet"),
+        "{page}"
+    );
     assert_eq!(db.count("select count(*) from outbox").await, 0);
     assert_eq!(db.count("select count(*) from rsvp").await, 0);
 
     // Lars by name, all of Centralbibliotekerne (Birgitte), and a new address.
-    let lars_id = db.count(&format!("select id from person where email = '{LARS}'")).await.to_string();
+    let lars_id = db
+        .count(&format!("select id from person where email = '{LARS}'"))
+        .await
+        .to_string();
     let r = org
-        .post_form(&format!("/salons/{id}/invite"), &[("person", &lars_id), ("organisation", "CB"), ("pasted", "Ny Leder <ny@bibliotek.example>")])
+        .post_form(
+            &format!("/salons/{id}/invite"),
+            &[
+                ("person", &lars_id),
+                ("organisation", "CB"),
+                ("pasted", "Ny Leder <ny@bibliotek.example>"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let mail = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
     wait_for_mails_to(&sink.dir, BIRGITTE, 1).await;
     wait_for_mails_to(&sink.dir, "ny@bibliotek.example", 1).await;
-    assert_eq!(db.count("select count(*) from person where email = 'ny@bibliotek.example' and name = 'Ny Leder'").await, 1);
+    assert_eq!(
+        db.count(
+            "select count(*) from person where email = 'ny@bibliotek.example' and name = 'Ny Leder'"
+        )
+        .await,
+        1
+    );
 
     // multipart/mixed [ multipart/alternative [ text/plain, text/html, text/calendar ], invite.ics ]
     let parsed = mail.parsed();
@@ -105,38 +156,95 @@ async fn the_invitation_is_a_real_meeting_request(db: TestDb) {
     assert_eq!(parsed.subparts.len(), 2);
     let alt = &parsed.subparts[0];
     assert_eq!(alt.ctype.mimetype, "multipart/alternative");
-    let types: Vec<_> = alt.subparts.iter().map(|p| p.ctype.mimetype.clone()).collect();
+    let types: Vec<_> = alt
+        .subparts
+        .iter()
+        .map(|p| p.ctype.mimetype.clone())
+        .collect();
     assert_eq!(types, ["text/plain", "text/html", "text/calendar"]);
-    assert_eq!(alt.subparts[2].ctype.params.get("method").map(String::as_str), Some("REQUEST"));
+    assert_eq!(
+        alt.subparts[2]
+            .ctype
+            .params
+            .get("method")
+            .map(String::as_str),
+        Some("REQUEST")
+    );
     let attachment = &parsed.subparts[1];
     assert_eq!(attachment.ctype.mimetype, "application/ics");
     let disposition = attachment.get_content_disposition();
-    assert_eq!(disposition.params.get("filename").map(String::as_str), Some("invite.ics"));
+    assert_eq!(
+        disposition.params.get("filename").map(String::as_str),
+        Some("invite.ics")
+    );
     assert_eq!(attachment.ctype.charset.to_lowercase(), "utf-8");
-    assert_eq!(attachment.get_body_raw().unwrap(), alt.subparts[2].get_body_raw().unwrap(), "the attachment is the same invite");
-    assert!(String::from_utf8(attachment.get_body_raw().unwrap()).unwrap().contains("København"));
+    assert_eq!(
+        attachment.get_body_raw().unwrap(),
+        alt.subparts[2].get_body_raw().unwrap(),
+        "the attachment is the same invite"
+    );
+    assert!(
+        String::from_utf8(attachment.get_body_raw().unwrap())
+            .unwrap()
+            .contains("København")
+    );
 
     let (text, cal) = calendar_of(&mail);
-    assert_eq!(prop(&cal.properties, "METHOD").as_deref(), Some("REQUEST"), "METHOD in VCALENDAR matches the MIME header");
+    assert_eq!(
+        prop(&cal.properties, "METHOD").as_deref(),
+        Some("REQUEST"),
+        "METHOD in VCALENDAR matches the MIME header"
+    );
     let event = &cal.events[0];
-    assert_eq!(prop(&event.properties, "UID"), Some(format!("salon-{id}@127.0.0.1")));
+    assert_eq!(
+        prop(&event.properties, "UID"),
+        Some(format!("salon-{id}@127.0.0.1"))
+    );
     assert_eq!(prop(&event.properties, "SEQUENCE").as_deref(), Some("1"));
-    assert_eq!(prop(&event.properties, "DTSTART").as_deref(), Some("20270310T080000Z"));
-    assert_eq!(prop(&event.properties, "DTEND").as_deref(), Some("20270310T113000Z"));
+    assert_eq!(
+        prop(&event.properties, "DTSTART").as_deref(),
+        Some("20270310T080000Z")
+    );
+    assert_eq!(
+        prop(&event.properties, "DTEND").as_deref(),
+        Some("20270310T113000Z")
+    );
     assert!(prop(&event.properties, "DTSTAMP").unwrap().ends_with('Z'));
-    assert_eq!(prop(&event.properties, "SUMMARY").as_deref(), Some("Digitalt indhold\\, tjenester\\; og borgerne"));
-    assert_eq!(prop(&event.properties, "STATUS").as_deref(), Some("CONFIRMED"));
+    assert_eq!(
+        prop(&event.properties, "SUMMARY").as_deref(),
+        Some("Digitalt indhold\\, tjenester\\; og borgerne")
+    );
+    assert_eq!(
+        prop(&event.properties, "STATUS").as_deref(),
+        Some("CONFIRMED")
+    );
     // The ORGANIZER is the recipient's own reply address (the sender's mailbox, sub-addressed),
     // so the calendar's own Accept comes back identifying them.
     let organizer = prop(&event.properties, "ORGANIZER").unwrap();
-    let token = organizer.strip_prefix("mailto:salon+i-").and_then(|t| t.strip_suffix("@salon.example")).unwrap_or_else(|| panic!("{organizer}"));
-    assert!(token.len() == 26 && token.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b)), "{organizer}");
+    let token = organizer
+        .strip_prefix("mailto:salon+i-")
+        .and_then(|t| t.strip_suffix("@salon.example"))
+        .unwrap_or_else(|| panic!("{organizer}"));
+    assert!(
+        token.len() == 26
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b)),
+        "{organizer}"
+    );
     let attendees = props(&event.properties, "ATTENDEE");
     assert_eq!(attendees.len(), 1, "the recipient alone");
-    assert_eq!(attendees[0].value.as_deref(), Some(format!("mailto:{LARS}").as_str()));
+    assert_eq!(
+        attendees[0].value.as_deref(),
+        Some(format!("mailto:{LARS}").as_str())
+    );
     let params = attendees[0].params.clone().unwrap();
     assert!(params.iter().any(|(k, v)| k == "RSVP" && v == &["TRUE"]));
-    assert!(params.iter().any(|(k, v)| k == "PARTSTAT" && v == &["NEEDS-ACTION"]));
+    assert!(
+        params
+            .iter()
+            .any(|(k, v)| k == "PARTSTAT" && v == &["NEEDS-ACTION"])
+    );
     for line in text.split("\r\n") {
         assert!(line.len() <= 75, "folded: {line}");
     }
@@ -146,9 +254,14 @@ async fn the_invitation_is_a_real_meeting_request(db: TestDb) {
     assert!(mail.text().contains("/rsvp/"), "personal answer links");
 
     // Inviting again sends no second mail to the already invited.
-    org.post_form(&format!("/salons/{id}/invite"), &[("person", &lars_id)]).await;
+    org.post_form(&format!("/salons/{id}/invite"), &[("person", &lars_id)])
+        .await;
     mail_marker(&app.client(), &sink.dir, LARS).await;
-    assert_eq!(mails_to(&sink.dir, LARS).len(), 2, "the invitation and the marker, no second invitation");
+    assert_eq!(
+        mails_to(&sink.dir, LARS).len(),
+        2,
+        "the invitation and the marker, no second invitation"
+    );
     app.stop().await;
     sink.stop().await;
 }
@@ -157,11 +270,19 @@ async fn answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing(db: 
     let (app, sink) = app_with_sink(&db).await;
     let org = app.signed_in(ORGANISER).await;
     let id = published(&org, &[]).await;
-    let lars_id = db.count(&format!("select id from person where email = '{LARS}'")).await.to_string();
-    org.post_form(&format!("/salons/{id}/invite"), &[("person", &lars_id)]).await;
+    let lars_id = db
+        .count(&format!("select id from person where email = '{LARS}'"))
+        .await
+        .to_string();
+    org.post_form(&format!("/salons/{id}/invite"), &[("person", &lars_id)])
+        .await;
     let mail = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
     let text = mail.text();
-    let yes = text.split_whitespace().find(|w| w.contains("/rsvp/") && w.ends_with("?answer=yes")).unwrap().to_string();
+    let yes = text
+        .split_whitespace()
+        .find(|w| w.contains("/rsvp/") && w.ends_with("?answer=yes"))
+        .unwrap()
+        .to_string();
     let path = yes.strip_prefix(&app.base).unwrap();
 
     let browser = app.client(); // no session at all
@@ -170,23 +291,67 @@ async fn answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing(db: 
         assert_eq!(status, 200);
         assert!(page.contains("Ja, jeg deltager"));
     }
-    assert_eq!(db.count("select count(*) from rsvp where response is not null").await, 0, "GET changes nothing");
+    assert_eq!(
+        db.count("select count(*) from rsvp where response is not null")
+            .await,
+        0,
+        "GET changes nothing"
+    );
     let form_path = path.split('?').next().unwrap();
     let r = browser.post_form(form_path, &[("response", "yes")]).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(db.count(&format!("select count(*) from rsvp where salon_id = {id} and response = 'yes'")).await, 1);
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from rsvp where salon_id = {id} and response = 'yes'"
+        ))
+        .await,
+        1
+    );
     let (_, page) = browser.get_text(&location(&r)).await;
     assert!(page.contains("data-standing=\"yes\""));
-    assert!(!page.contains("Logget ind som"), "answering did not sign anyone in");
+    assert!(
+        !page.contains("Logget ind som"),
+        "answering did not sign anyone in"
+    );
     // The organiser revokes Lars's links: the link stops working.
-    let r = org.post_form(&format!("/salons/{id}/participants/{lars_id}/revoke-links"), &[]).await;
+    let r = org
+        .post_form(
+            &format!("/salons/{id}/participants/{lars_id}/revoke-links"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(browser.get(path).await.status(), 410);
-    assert_eq!(browser.post_form(form_path, &[("response", "no")]).await.status(), 410);
-    assert_eq!(db.count(&format!("select count(*) from rsvp where salon_id = {id} and response = 'yes'")).await, 1, "unchanged");
+    assert_eq!(
+        browser
+            .post_form(form_path, &[("response", "no")])
+            .await
+            .status(),
+        410
+    );
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from rsvp where salon_id = {id} and response = 'yes'"
+        ))
+        .await,
+        1,
+        "unchanged"
+    );
     // A made-up link is refused.
-    assert_eq!(browser.get(&format!("/rsvp/{}", "0".repeat(64))).await.status(), 410);
-    assert_eq!(browser.post_form(&format!("/rsvp/{}", "0".repeat(64)), &[("response", "yes")]).await.status(), 410);
+    assert_eq!(
+        browser
+            .get(&format!("/rsvp/{}", "0".repeat(64)))
+            .await
+            .status(),
+        410
+    );
+    assert_eq!(
+        browser
+            .post_form(&format!("/rsvp/{}", "0".repeat(64)), &[("response", "yes")])
+            .await
+            .status(),
+        410
+    );
     app.stop().await;
     sink.stop().await;
 }
@@ -195,18 +360,37 @@ async fn an_update_keeps_the_uid_and_raises_sequence_and_a_cancellation_cancels(
     let (app, sink) = app_with_sink(&db).await;
     let org = app.signed_in(ORGANISER).await;
     let id = published(&org, &[]).await;
-    org.post_form(&format!("/salons/{id}/invite"), &[("organisation", "KB"), ("organisation", "CB")]).await;
+    org.post_form(
+        &format!("/salons/{id}/invite"),
+        &[("organisation", "KB"), ("organisation", "CB")],
+    )
+    .await;
     wait_for_mails_to(&sink.dir, LARS, 1).await;
     wait_for_mails_to(&sink.dir, BIRGITTE, 1).await;
     // Birgitte declines: she gets no update.
     let birgitte = app.signed_in(BIRGITTE).await;
-    birgitte.post_form(&format!("/salons/{id}/rsvp"), &[("response", "no")]).await;
+    birgitte
+        .post_form(&format!("/salons/{id}/rsvp"), &[("response", "no")])
+        .await;
 
-    let r = org.post_form(&format!("/salons/{id}/edit"), &fields(&[("starts_at", "2027-03-10T10:00"), ("ends_at", "2027-03-10T13:00")])).await;
+    let r = org
+        .post_form(
+            &format!("/salons/{id}/edit"),
+            &fields(&[
+                ("starts_at", "2027-03-10T10:00"),
+                ("ends_at", "2027-03-10T13:00"),
+            ]),
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, page) = org.get_text(&format!("/salons/{id}")).await;
     assert!(page.contains("Send opdatering til de inviterede"));
-    assert_eq!(org.post_form(&format!("/salons/{id}/notify"), &[]).await.status(), 303);
+    assert_eq!(
+        org.post_form(&format!("/salons/{id}/notify"), &[])
+            .await
+            .status(),
+        303
+    );
     let update = wait_for_mails_to(&sink.dir, LARS, 2).await.pop().unwrap();
     let (_, cal) = calendar_of(&update);
     assert_eq!(prop(&cal.properties, "METHOD").as_deref(), Some("REQUEST"));
@@ -216,13 +400,24 @@ async fn an_update_keeps_the_uid_and_raises_sequence_and_a_cancellation_cancels(
     assert_eq!(prop(e, "DTSTART").as_deref(), Some("20270310T090000Z"));
     assert!(update.header("Subject").unwrap().starts_with("Ændret"));
     mail_marker(&app.client(), &sink.dir, BIRGITTE).await;
-    assert_eq!(mails_to(&sink.dir, BIRGITTE).len(), 2, "who declined gets no update (the invitation and the marker)");
+    assert_eq!(
+        mails_to(&sink.dir, BIRGITTE).len(),
+        2,
+        "who declined gets no update (the invitation and the marker)"
+    );
 
     org.post_form(&format!("/salons/{id}/cancel"), &[]).await;
     org.post_form(&format!("/salons/{id}/notify"), &[]).await;
     let cancel = wait_for_mails_to(&sink.dir, LARS, 3).await.pop().unwrap();
     let parsed = cancel.parsed();
-    assert_eq!(parsed.subparts[0].subparts[2].ctype.params.get("method").map(String::as_str), Some("CANCEL"));
+    assert_eq!(
+        parsed.subparts[0].subparts[2]
+            .ctype
+            .params
+            .get("method")
+            .map(String::as_str),
+        Some("CANCEL")
+    );
     let (_, cal) = calendar_of(&cancel);
     assert_eq!(prop(&cal.properties, "METHOD").as_deref(), Some("CANCEL"));
     let e = &cal.events[0].properties;
@@ -240,15 +435,33 @@ async fn reminders_go_once_also_across_a_restart(db: TestDb) {
     let tz = chrono_tz::Europe::Copenhagen;
     let start = (chrono::Utc::now() + chrono::Duration::hours(3)).with_timezone(&tz);
     let starts = start.format("%Y-%m-%dT%H:%M").to_string();
-    let ends = (start + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M").to_string();
-    let id = published(&org, &[("starts_at", &starts), ("ends_at", &ends), ("registration", "open")]).await;
+    let ends = (start + chrono::Duration::hours(2))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let id = published(
+        &org,
+        &[
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+            ("registration", "open"),
+        ],
+    )
+    .await;
     let lars = app.signed_in(LARS).await;
-    lars.post_form(&format!("/salons/{id}/rsvp"), &[("response", "yes")]).await;
+    lars.post_form(&format!("/salons/{id}/rsvp"), &[("response", "yes")])
+        .await;
     let birgitte = app.signed_in(BIRGITTE).await;
-    birgitte.post_form(&format!("/salons/{id}/rsvp"), &[("response", "no")]).await;
+    birgitte
+        .post_form(&format!("/salons/{id}/rsvp"), &[("response", "no")])
+        .await;
 
     let reminder = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
-    assert!(reminder.header("Subject").unwrap().starts_with("Påmindelse"));
+    assert!(
+        reminder
+            .header("Subject")
+            .unwrap()
+            .starts_with("Påmindelse")
+    );
     assert!(reminder.text().contains("https://meet.example.org/salon"));
     rounds_pass(&app.client(), "reminders", 2).await;
     mail_marker(&app.client(), &sink.dir, "sekretariat@salon.example").await; // what the rounds queued is sent
@@ -260,8 +473,15 @@ async fn reminders_go_once_also_across_a_restart(db: TestDb) {
     let again = TestApp::spawn_with(settings).await;
     rounds_pass(&again.client(), "reminders", 2).await;
     mail_marker(&again.client(), &sink.dir, "sekretariat@salon.example").await;
-    assert_eq!(mails_to(&sink.dir, LARS).len(), 1, "no second reminder after a restart");
-    assert!(mails_to(&sink.dir, BIRGITTE).is_empty(), "no reminder for a no");
+    assert_eq!(
+        mails_to(&sink.dir, LARS).len(),
+        1,
+        "no second reminder after a restart"
+    );
+    assert!(
+        mails_to(&sink.dir, BIRGITTE).is_empty(),
+        "no reminder for a no"
+    );
     assert_eq!(db.count("select count(*) from reminder_sent").await, 1);
     again.stop().await;
     sink.stop().await;
@@ -274,26 +494,51 @@ async fn feeds_validate_and_answer_304_when_unchanged(db: TestDb) {
     let a = published(&org, &[("title", "Første")]).await;
     let b = published(&org, &[("title", "Anden"), ("registration", "open")]).await;
     let draft = {
-        let r = org.post_form("/salons/new", &fields(&[("title", "Kladde")])).await;
-        location(&r).trim_start_matches("/salons/").split('?').next().unwrap().to_string()
+        let r = org
+            .post_form("/salons/new", &fields(&[("title", "Kladde")]))
+            .await;
+        location(&r)
+            .trim_start_matches("/salons/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string()
     };
 
     let c = app.client();
     let r = c.get("/calendar.ics").await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
     let etag = r.headers()["etag"].to_str().unwrap().to_string();
     let body = r.text().await.unwrap();
-    let cal = ical::IcalParser::new(body.as_bytes()).next().unwrap().unwrap();
+    let cal = ical::IcalParser::new(body.as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
     assert_eq!(prop(&cal.properties, "METHOD").as_deref(), Some("PUBLISH"));
     assert!(prop(&cal.properties, "REFRESH-INTERVAL").is_some());
     assert_eq!(cal.events.len(), 2, "published only");
     assert!(!body.contains("ATTENDEE"), "no attendees in feeds");
     assert!(!body.contains("Kladde"));
-    let r = c.http.get(c.url("/calendar.ics")).header("if-none-match", &etag).send().await.unwrap();
+    let r = c
+        .http
+        .get(c.url("/calendar.ics"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 304);
     let r2 = c.get("/calendar.ics").await;
-    assert_eq!(r2.headers()["etag"].to_str().unwrap(), etag, "an unchanged feed has the same ETag");
+    assert_eq!(
+        r2.headers()["etag"].to_str().unwrap(),
+        etag,
+        "an unchanged feed has the same ETag"
+    );
 
     let one = c.get_text(&format!("/salons/{a}.ics")).await;
     assert_eq!(one.0, 200);
@@ -302,7 +547,8 @@ async fn feeds_validate_and_answer_304_when_unchanged(db: TestDb) {
 
     // A person's own feed: what they said yes or maybe to.
     let lars = app.signed_in(LARS).await;
-    lars.post_form(&format!("/salons/{b}/rsvp"), &[("response", "maybe")]).await;
+    lars.post_form(&format!("/salons/{b}/rsvp"), &[("response", "maybe")])
+        .await;
     let page = lars.post_form("/me/feed", &[]).await.text().await.unwrap();
     let start = page.find("/feeds/").unwrap();
     let feed_path = page[start..].split(['<', '"']).next().unwrap().to_string();
@@ -316,7 +562,11 @@ async fn feeds_validate_and_answer_304_when_unchanged(db: TestDb) {
     assert_eq!(c.get(&feed_path).await.status(), 404);
     // Add-to-calendar links on the salon page.
     let (_, page) = c.get_text(&format!("/salons/{a}")).await;
-    assert!(page.contains(&format!("/salons/{a}.ics")) && page.contains("webcal://") && page.contains("calendar.google.com"));
+    assert!(
+        page.contains(&format!("/salons/{a}.ics"))
+            && page.contains("webcal://")
+            && page.contains("calendar.google.com")
+    );
     app.stop().await;
 }
 
@@ -328,16 +578,30 @@ async fn an_ics_import_creates_drafts_or_explains_which_line_is_wrong(db: TestDb
     let upload = |bytes: Vec<u8>, token: String| {
         let part = reqwest::multipart::Part::bytes(bytes).file_name("salons.ics");
         let form = reqwest::multipart::Form::new().part("file", part);
-        org.http.post(org.url(&format!("/salons/import?csrf={token}"))).multipart(form).send()
+        org.http
+            .post(org.url(&format!("/salons/import?csrf={token}")))
+            .multipart(form)
+            .send()
     };
     let broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Salon\r\nDTSTART:2027-03-10 10:00\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-    let r = upload(broken.as_bytes().to_vec(), token.clone()).await.unwrap();
+    let r = upload(broken.as_bytes().to_vec(), token.clone())
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("Linje 5") && page.contains("tidspunktet kan ikke læses"), "{page}");
-    assert_eq!(db.count("select count(*) from salon").await, 0, "nothing created");
+    assert!(
+        page.contains("Linje 5") && page.contains("tidspunktet kan ikke læses"),
+        "{page}"
+    );
+    assert_eq!(
+        db.count("select count(*) from salon").await,
+        0,
+        "nothing created"
+    );
     // Without the CSRF token: refused.
-    let r = upload(broken.as_bytes().to_vec(), "nope".into()).await.unwrap();
+    let r = upload(broken.as_bytes().to_vec(), "nope".into())
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
 
     let good = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n\
@@ -346,9 +610,23 @@ async fn an_ics_import_creates_drafts_or_explains_which_line_is_wrong(db: TestDb
         END:VCALENDAR\r\n";
     let r = upload(good.as_bytes().to_vec(), token).await.unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(db.count("select count(*) from salon where status = 'draft'").await, 2);
-    assert_eq!(db.count("select count(*) from salon where address = 'Dokk1, Aarhus' and mode = 'in_person'").await, 1);
-    assert_eq!(db.count("select count(*) from salon where meeting_url = 'https://meet.example.org/x'").await, 1);
+    assert_eq!(
+        db.count("select count(*) from salon where status = 'draft'")
+            .await,
+        2
+    );
+    assert_eq!(
+        db.count(
+            "select count(*) from salon where address = 'Dokk1, Aarhus' and mode = 'in_person'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        db.count("select count(*) from salon where meeting_url = 'https://meet.example.org/x'")
+            .await,
+        1
+    );
     app.stop().await;
 }
 

@@ -28,7 +28,9 @@ impl SmallDisk {
         match status {
             Ok(s) if s.success() => Some(SmallDisk { dir }),
             // Failing, not passing quietly: the test needs root (as on CI).
-            other => panic!("could not mount a small tmpfs ({other:?}): the disk-full test runs as root"),
+            other => {
+                panic!("could not mount a small tmpfs ({other:?}): the disk-full test runs as root")
+            }
         }
     }
 
@@ -59,29 +61,54 @@ impl SmallDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_refuses_writes_calmly_and_salon_heals_when_space_returns() {
-    let Some(disk) = SmallDisk::mount(12) else { return };
+    let Some(disk) = SmallDisk::mount(12) else {
+        return;
+    };
     // The database on the small disk; mail (files) and everything else on the usual one.
-    let db = TestDb { url: format!("sqlite://{}", disk.path().join("salon.db").display()), postgres: false, dir: tempfile::tempdir().unwrap() };
+    let db = TestDb {
+        url: format!("sqlite://{}", disk.path().join("salon.db").display()),
+        postgres: false,
+        dir: tempfile::tempdir().unwrap(),
+    };
     let (app, salon) = running_salon(&db, "256").await;
     let lars = app.signed_in(LARS).await;
     let room = format!("/salons/{salon}/room/messages");
     let long = "Et langt indlæg om fælles licenser. ".repeat(50);
-    assert_eq!(lars.post_form(&room, &[("body", "Før disken blev fuld"), ("client_id", "before")]).await.status(), 303);
+    assert_eq!(
+        lars.post_form(
+            &room,
+            &[("body", "Før disken blev fuld"), ("client_id", "before")]
+        )
+        .await
+        .status(),
+        303
+    );
 
     disk.fill();
     // Writes go on until one needs space the disk no longer has: then a calm 503 that says
     // nothing was saved, never a 500.
     let mut refused = None;
     for i in 0..3000 {
-        let r = lars.post_form(&room, &[("body", &long), ("client_id", &format!("full-{i}"))]).await;
+        let r = lars
+            .post_form(
+                &room,
+                &[("body", &long), ("client_id", &format!("full-{i}"))],
+            )
+            .await;
         let status = r.status().as_u16();
-        assert!(status == 303 || status == 503, "post {i} while the disk is full answered {status}");
+        assert!(
+            status == 303 || status == 503,
+            "post {i} while the disk is full answered {status}"
+        );
         if status == 503 {
             eprintln!("the disk was full at post {i}");
             refused = Some(r.text().await.unwrap());
@@ -89,27 +116,53 @@ async fn a_full_disk_refuses_writes_calmly_and_salon_heals_when_space_returns() 
         }
     }
     let page = refused.expect("a write was refused once the disk was full");
-    assert!(page.contains("intet blev gemt"), "the page says nothing was saved: {}", main_text(&page));
+    assert!(
+        page.contains("intet blev gemt"),
+        "the page says nothing was saved: {}",
+        main_text(&page)
+    );
     // Reading goes on: the salon, and the room with its form.
     assert_eq!(lars.get(&format!("/salons/{salon}")).await.status(), 200);
     let (status, room_page) = lars.get_text(&format!("/salons/{salon}/room")).await;
     assert_eq!(status, 200);
-    assert!(input_value(&room_page, "client_id").is_some(), "the room page still has its form");
+    assert!(
+        input_value(&room_page, "client_id").is_some(),
+        "the room page still has its form"
+    );
     let stored_while_full = db.count("select count(*) from message").await;
 
     disk.free();
     // Healed without a restart: every write succeeds (no connection is left inside a
     // transaction it could not end), and mail is sent again.
     for i in 0..40 {
-        let r = lars.post_form(&room, &[("body", "Efter oprydningen"), ("client_id", &format!("after-{i}"))]).await;
+        let r = lars
+            .post_form(
+                &room,
+                &[
+                    ("body", "Efter oprydningen"),
+                    ("client_id", &format!("after-{i}")),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), 303, "post {i} after the disk was freed");
     }
-    assert_eq!(db.count("select count(*) from message").await, stored_while_full + 40, "each post stored once");
+    assert_eq!(
+        db.count("select count(*) from message").await,
+        stored_while_full + 40,
+        "each post stored once"
+    );
     let jens = app.client();
     jens.sign_in(JENS, &db.outbox_dir()).await;
-    assert_eq!(jens.get("/me").await.status(), 200, "Jens signed in by the mailed link");
+    assert_eq!(
+        jens.get("/me").await.status(),
+        200,
+        "Jens signed in by the mailed link"
+    );
     let metrics = app.client().get_text("/metrics").await.1;
-    assert!(metrics.contains("salon_db_connections_discarded_total"), "a poisoned connection was closed and counted");
+    assert!(
+        metrics.contains("salon_db_connections_discarded_total"),
+        "a poisoned connection was closed and counted"
+    );
     app.stop().await;
 }
 
@@ -117,7 +170,9 @@ async fn a_full_disk_refuses_writes_calmly_and_salon_heals_when_space_returns() 
 /// transaction). Requests may fail while it happens; afterwards every one succeeds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_database_connections_are_replaced_and_nothing_stays_broken() {
-    let Some(db) = TestDb::postgres().await else { return };
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
     let (app, salon) = running_salon(&db, "256").await;
     let lars = std::sync::Arc::new(app.signed_in(LARS).await);
     let room = format!("/salons/{salon}/room/messages");
@@ -126,7 +181,15 @@ async fn killed_database_connections_are_replaced_and_nothing_stays_broken() {
         tokio::spawn(async move {
             let mut statuses = Vec::new();
             for i in 0..200 {
-                let r = lars.post_form(&room, &[("body", "Under nedbruddet"), ("client_id", &format!("during-{i}"))]).await;
+                let r = lars
+                    .post_form(
+                        &room,
+                        &[
+                            ("body", "Under nedbruddet"),
+                            ("client_id", &format!("during-{i}")),
+                        ],
+                    )
+                    .await;
                 statuses.push((r.status().as_u16(), location(&r)));
             }
             statuses
@@ -144,17 +207,39 @@ async fn killed_database_connections_are_replaced_and_nothing_stays_broken() {
     for (status, location) in &statuses {
         // Never "signed out" by the fault (the post lost on the way to the sign-in page), and
         // a refusal is a calm "try again", not an error.
-        assert!(*status == 503 || (*status == 303 && location.contains("/room")), "{status} {location}");
+        assert!(
+            *status == 503 || (*status == 303 && location.contains("/room")),
+            "{status} {location}"
+        );
     }
     let ok_during = statuses.iter().filter(|(s, _)| *s == 303).count();
-    eprintln!("{killed} backends terminated; {ok_during} of {} posts went through meanwhile", statuses.len());
+    eprintln!(
+        "{killed} backends terminated; {ok_during} of {} posts went through meanwhile",
+        statuses.len()
+    );
     for i in 0..40 {
-        let r = lars.post_form(&room, &[("body", "Efter nedbruddet"), ("client_id", &format!("after-{i}"))]).await;
+        let r = lars
+            .post_form(
+                &room,
+                &[
+                    ("body", "Efter nedbruddet"),
+                    ("client_id", &format!("after-{i}")),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), 303, "post {i} after the backends were killed");
     }
-    assert_eq!(db.count("select count(*) from message where client_id like 'after-%'").await, 40);
+    assert_eq!(
+        db.count("select count(*) from message where client_id like 'after-%'")
+            .await,
+        40
+    );
     // Every post that answered 303 was stored (one whose COMMIT was cut off may be stored too).
-    assert!(db.count("select count(*) from message where client_id like 'during-%'").await >= ok_during as i64);
+    assert!(
+        db.count("select count(*) from message where client_id like 'during-%'")
+            .await
+            >= ok_during as i64
+    );
     app.stop().await;
 }
 
@@ -168,15 +253,31 @@ async fn sigterm_with_a_hundred_open_room_sockets_says_goodbye_to_each() {
     let mut sessions = Vec::new();
     for n in 0..20 {
         let email = format!("deltager{n}@bibliotek.example");
-        let id = setup.add_person(&email, &format!("Deltager {n}"), salon::domain::Role::Member).await;
-        setup.answer_for(salon, id, salon::domain::rsvp::Response::Yes).await;
+        let id = setup
+            .add_person(
+                &email,
+                &format!("Deltager {n}"),
+                salon::domain::Role::Member,
+            )
+            .await;
+        setup
+            .answer_for(salon, id, salon::domain::rsvp::Response::Yes)
+            .await;
         sessions.push(setup.session_for(&email).await);
     }
     setup.stop().await;
-    let serve = ServeProcess::start(&db, &[], &[("RUST_LOG", "info"), ("SALON_ROOM_RATE", "100000")]).await;
+    let serve = ServeProcess::start(
+        &db,
+        &[],
+        &[("RUST_LOG", "info"), ("SALON_ROOM_RATE", "100000")],
+    )
+    .await;
     let mut sockets = Vec::new();
     for i in 0..100 {
-        let mut s = common::room::connect_to(&serve.base, salon, Some(&sessions[i % 20]), None, None).await.unwrap();
+        let mut s =
+            common::room::connect_to(&serve.base, salon, Some(&sessions[i % 20]), None, None)
+                .await
+                .unwrap();
         common::room::next_of(&mut s, "hello").await;
         sockets.push(s);
     }
@@ -226,13 +327,30 @@ async fn sigterm_with_a_hundred_open_room_sockets_says_goodbye_to_each() {
 /// The resident memory of a process (VmRSS), in bytes.
 fn resident(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: u64 = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let kb: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     kb * 1024
 }
 
 async fn live_rooms(base: &str) -> i64 {
-    let text = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
-    text.lines().find(|l| l.starts_with("salon_rooms_live ")).map_or(-1, |l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap() as i64)
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find(|l| l.starts_with("salon_rooms_live "))
+        .map_or(-1, |l| {
+            l.rsplit(' ').next().unwrap().parse::<f64>().unwrap() as i64
+        })
 }
 
 /// Rooms are let go when their last socket leaves: 2,000 rooms opened and closed (eight at a
@@ -245,7 +363,17 @@ async fn rooms_opened_and_closed_are_let_go() {
     let session = setup.session_for(LARS).await;
     let mut rooms = Vec::new();
     for n in 0..2000 {
-        rooms.push(salon::store::rooms::create(&setup.app.db, salon::ids::SalonId(salon), &format!("Gruppe {n}"), n + 1).await.unwrap().0);
+        rooms.push(
+            salon::store::rooms::create(
+                &setup.app.db,
+                salon::ids::SalonId(salon),
+                &format!("Gruppe {n}"),
+                n + 1,
+            )
+            .await
+            .unwrap()
+            .0,
+        );
     }
     setup.stop().await;
     let serve = ServeProcess::start(&db, &[], &[("SALON_ROOM_RATE", "100000")]).await;
@@ -263,7 +391,9 @@ async fn rooms_opened_and_closed_are_let_go() {
                         let mut s = loop {
                             match common::room::connect_room(&base, salon, room, &session).await {
                                 Ok(s) => break s,
-                                Err(429) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                                Err(429) => {
+                                    tokio::time::sleep(std::time::Duration::from_millis(20)).await
+                                }
                                 Err(other) => panic!("room {room}: {other}"),
                             }
                         };
@@ -282,16 +412,30 @@ async fn rooms_opened_and_closed_are_let_go() {
     for chunk in rooms[..200].chunks(8) {
         visit(chunk.to_vec()).await;
     }
-    eventually("no room left in memory after the first 200", || async { live_rooms(&serve.base).await == 0 }).await;
+    eventually("no room left in memory after the first 200", || async {
+        live_rooms(&serve.base).await == 0
+    })
+    .await;
     let warm = resident(pid);
     for chunk in rooms[200..].chunks(8) {
         visit(chunk.to_vec()).await;
     }
-    eventually("no room left in memory after 2,000", || async { live_rooms(&serve.base).await == 0 }).await;
+    eventually("no room left in memory after 2,000", || async {
+        live_rooms(&serve.base).await == 0
+    })
+    .await;
     let after = resident(pid);
-    eprintln!("resident memory: {} KiB after 200 rooms, {} KiB after 2,000", warm / 1024, after / 1024);
+    eprintln!(
+        "resident memory: {} KiB after 200 rooms, {} KiB after 2,000",
+        warm / 1024,
+        after / 1024
+    );
     // (What does grow is mostly SQLite's page cache: 1,800 more rooms and messages stored.)
-    assert!(after < warm + 8 * 1024 * 1024, "memory grew by {} KiB over 1,800 more rooms", (after.saturating_sub(warm)) / 1024);
+    assert!(
+        after < warm + 8 * 1024 * 1024,
+        "memory grew by {} KiB over 1,800 more rooms",
+        (after.saturating_sub(warm)) / 1024
+    );
     serve.stop().await;
 }
 
@@ -306,7 +450,14 @@ struct Shared {
     progress: Vec<std::sync::atomic::AtomicI64>,
 }
 
-async fn reconnecting_client(base: String, salon: i64, session: String, to_send: usize, me: usize, shared: std::sync::Arc<Shared>) -> Vec<i64> {
+async fn reconnecting_client(
+    base: String,
+    salon: i64,
+    session: String,
+    to_send: usize,
+    me: usize,
+    shared: std::sync::Arc<Shared>,
+) -> Vec<i64> {
     use futures_util::{SinkExt, StreamExt};
     use std::sync::atomic::Ordering::Relaxed;
     let mut received: Vec<i64> = Vec::new();
@@ -314,18 +465,27 @@ async fn reconnecting_client(base: String, salon: i64, session: String, to_send:
     let mut next = 0;
     let started = std::time::Instant::now();
     'connection: loop {
-        assert!(started.elapsed() < std::time::Duration::from_secs(120), "client {me} gave up");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "client {me} gave up"
+        );
         let last = received.last().copied().unwrap_or(0);
-        let mut s = match common::room::connect_to(&base, salon, Some(&session), Some(last), None).await {
-            Ok(s) => s,
-            Err(_) => {
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                continue;
-            }
-        };
+        let mut s =
+            match common::room::connect_to(&base, salon, Some(&session), Some(last), None).await {
+                Ok(s) => s,
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
         for client_id in &unconfirmed {
             let frame = serde_json::json!({"type": "send", "body": format!("fra {me}"), "client_id": client_id});
-            if s.send(tokio_tungstenite::tungstenite::Message::Text(frame.to_string().into())).await.is_err() {
+            if s.send(tokio_tungstenite::tungstenite::Message::Text(
+                frame.to_string().into(),
+            ))
+            .await
+            .is_err()
+            {
                 continue 'connection;
             }
         }
@@ -335,7 +495,11 @@ async fn reconnecting_client(base: String, salon: i64, session: String, to_send:
             if target > 0 && received.last().copied().unwrap_or(0) >= target {
                 return received;
             }
-            let may_send = if shared.second_half.load(Relaxed) { to_send } else { to_send / 2 };
+            let may_send = if shared.second_half.load(Relaxed) {
+                to_send
+            } else {
+                to_send / 2
+            };
             tokio::select! {
                 frame = s.next() => match frame {
                     Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => {
@@ -380,8 +544,16 @@ async fn a_hundred_and_fifty_clients_reconnect_after_a_crash_with_every_message_
     let mut sessions = Vec::new();
     for n in 0..CLIENTS {
         let email = format!("deltager{n}@bibliotek.example");
-        let id = setup.add_person(&email, &format!("Deltager {n}"), salon::domain::Role::Member).await;
-        setup.answer_for(salon, id, salon::domain::rsvp::Response::Yes).await;
+        let id = setup
+            .add_person(
+                &email,
+                &format!("Deltager {n}"),
+                salon::domain::Role::Member,
+            )
+            .await;
+        setup
+            .answer_for(salon, id, salon::domain::rsvp::Response::Yes)
+            .await;
         sessions.push(setup.session_for(&email).await);
     }
     setup.stop().await;
@@ -390,33 +562,68 @@ async fn a_hundred_and_fifty_clients_reconnect_after_a_crash_with_every_message_
     let shared = std::sync::Arc::new(Shared {
         done: std::sync::atomic::AtomicI64::new(0),
         second_half: std::sync::atomic::AtomicBool::new(false),
-        progress: (0..CLIENTS).map(|_| std::sync::atomic::AtomicI64::new(0)).collect(),
+        progress: (0..CLIENTS)
+            .map(|_| std::sync::atomic::AtomicI64::new(0))
+            .collect(),
     });
     let clients: Vec<_> = sessions
         .into_iter()
         .enumerate()
-        .map(|(me, session)| tokio::spawn(reconnecting_client(serve.base.clone(), salon, session, if me < SENDERS { EACH } else { 0 }, me, shared.clone())))
+        .map(|(me, session)| {
+            tokio::spawn(reconnecting_client(
+                serve.base.clone(),
+                salon,
+                session,
+                if me < SENDERS { EACH } else { 0 },
+                me,
+                shared.clone(),
+            ))
+        })
         .collect();
     // Posting is under way (some messages stored) when the server is killed.
-    eventually("posting under way", || async { db.count("select count(*) from message").await >= 100 }).await;
+    eventually("posting under way", || async {
+        db.count("select count(*) from message").await >= 100
+    })
+    .await;
     serve.crash_and_restart().await;
     // The first halves all stored, and everyone has everything: killed again.
     let half = (SENDERS * EACH / 2) as i64;
-    eventually("the first halves stored", || async { db.count("select count(distinct client_id) from message").await == half }).await;
+    eventually("the first halves stored", || async {
+        db.count("select count(distinct client_id) from message")
+            .await
+            == half
+    })
+    .await;
     let everyone_has = |upto: i64| shared.progress.iter().all(|p| p.load(Relaxed) >= upto);
-    eventually("everyone has the first halves", || async { everyone_has(db.count("select max(id) from message").await) }).await;
+    eventually("everyone has the first halves", || async {
+        everyone_has(db.count("select max(id) from message").await)
+    })
+    .await;
     serve.crash_and_restart().await;
     shared.second_half.store(true, Relaxed);
     // Every sender's every message stored (each once: checked below), then everyone reads to the end.
-    eventually("every message stored", || async { db.count("select count(distinct client_id) from message").await == (SENDERS * EACH) as i64 }).await;
+    eventually("every message stored", || async {
+        db.count("select count(distinct client_id) from message")
+            .await
+            == (SENDERS * EACH) as i64
+    })
+    .await;
     let last = db.count("select max(id) from message").await;
     shared.done.store(last, Relaxed);
     let stored = db.count("select count(*) from message").await;
-    assert_eq!(stored, (SENDERS * EACH) as i64, "every message a sender sent again is stored once");
+    assert_eq!(
+        stored,
+        (SENDERS * EACH) as i64,
+        "every message a sender sent again is stored once"
+    );
     assert_eq!(last, stored, "ids without gaps");
     for (me, client) in clients.into_iter().enumerate() {
         let received = client.await.unwrap();
-        assert_eq!(received, (1..=last).collect::<Vec<i64>>(), "client {me}: every message once, in id order");
+        assert_eq!(
+            received,
+            (1..=last).collect::<Vec<i64>>(),
+            "client {me}: every message once, in id order"
+        );
     }
     serve.stop().await;
 }

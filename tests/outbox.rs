@@ -13,7 +13,13 @@ const MEMBER: &str = "lars.brandt@kb.example";
 async fn status_of(db: &TestDb, id: i64) -> String {
     // Counting by status keeps the helper on one integer query for both backends.
     for status in ["queued", "sending", "sent", "failed"] {
-        if db.count(&format!("select count(*) from outbox where id = {id} and status = '{status}'")).await == 1 {
+        if db
+            .count(&format!(
+                "select count(*) from outbox where id = {id} and status = '{status}'"
+            ))
+            .await
+            == 1
+        {
             return status.to_string();
         }
     }
@@ -28,16 +34,36 @@ async fn mail_is_delivered_to_the_smtp_server_with_a_stable_message_id(db: TestD
     app.load_demo().await;
     app.client().post_form("/login", &[("email", MEMBER)]).await;
     let mail = wait_for_mails_to(&sink.dir, MEMBER, 1).await.pop().unwrap();
-    eventually("row marked sent", || async { status_of(&db, 1).await == "sent" }).await;
+    eventually("row marked sent", || async {
+        status_of(&db, 1).await == "sent"
+    })
+    .await;
 
     let message_id = mail.header("Message-ID").unwrap();
-    assert!(message_id.starts_with('<') && message_id.ends_with("@salon.example>"), "{message_id}");
-    let stored = db.count(&format!("select count(*) from outbox where message_id = '{message_id}'")).await;
-    assert_eq!(stored, 1, "the Message-ID that arrived is the one stored with the row");
-    assert_eq!(mail.header("From").as_deref(), Some("Salon <salon@salon.example>"));
+    assert!(
+        message_id.starts_with('<') && message_id.ends_with("@salon.example>"),
+        "{message_id}"
+    );
+    let stored = db
+        .count(&format!(
+            "select count(*) from outbox where message_id = '{message_id}'"
+        ))
+        .await;
+    assert_eq!(
+        stored, 1,
+        "the Message-ID that arrived is the one stored with the row"
+    );
+    assert_eq!(
+        mail.header("From").as_deref(),
+        Some("Salon <salon@salon.example>")
+    );
     let parsed = mail.parsed();
     assert_eq!(parsed.ctype.mimetype, "multipart/alternative");
-    let types: Vec<_> = parsed.subparts.iter().map(|p| p.ctype.mimetype.clone()).collect();
+    let types: Vec<_> = parsed
+        .subparts
+        .iter()
+        .map(|p| p.ctype.mimetype.clone())
+        .collect();
     assert_eq!(types, ["text/plain", "text/html"]);
     // The envelope went to the recipient alone.
     let rcpt = std::fs::read_to_string(mail.path.with_extension("rcpt")).unwrap();
@@ -55,18 +81,31 @@ async fn mail_waits_while_the_server_is_down_and_goes_when_it_is_back(db: TestDb
     app.client().post_form("/login", &[("email", MEMBER)]).await;
 
     // Nobody listens: the worker retries with back-off and records why.
-    eventually("three attempts", || async { db.count("select cast(attempts as bigint) from outbox where id = 1").await >= 3 }).await;
+    eventually("three attempts", || async {
+        db.count("select cast(attempts as bigint) from outbox where id = 1")
+            .await
+            >= 3
+    })
+    .await;
     // Between attempts the row waits as 'queued' (during one it is briefly 'sending').
-    eventually("the row waits in the queue", || async { status_of(&db, 1).await == "queued" }).await;
+    eventually("the row waits in the queue", || async {
+        status_of(&db, 1).await == "queued"
+    })
+    .await;
     let organiser = app.client();
     // The organiser's view shows the error (signing in needs mail, so use a CLI-style link).
     let link = {
         let mut tx = app.app.db.begin().await.unwrap();
-        let person = salon::store::people::by_email(&app.app.db, &salon::domain::Email::parse(ORGANISER).unwrap())
+        let person = salon::store::people::by_email(
+            &app.app.db,
+            &salon::domain::Email::parse(ORGANISER).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let secret = salon::store::login_tokens::create(&mut tx, person.id, None)
             .await
-            .unwrap()
             .unwrap();
-        let secret = salon::store::login_tokens::create(&mut tx, person.id, None).await.unwrap();
         tx.commit().await.unwrap();
         format!("/login/{secret}")
     };
@@ -74,7 +113,10 @@ async fn mail_waits_while_the_server_is_down_and_goes_when_it_is_back(db: TestDb
     // The row is briefly 'sending' during each attempt; look when it waits in the queue.
     let started = tokio::time::Instant::now();
     let page = loop {
-        assert!(started.elapsed() < DEADLINE, "the outbox page never showed the row waiting");
+        assert!(
+            started.elapsed() < DEADLINE,
+            "the outbox page never showed the row waiting"
+        );
         let (_, page) = organiser.get_text("/admin/outbox").await;
         if page.contains("data-status=\"queued\"") {
             break page;
@@ -82,14 +124,24 @@ async fn mail_waits_while_the_server_is_down_and_goes_when_it_is_back(db: TestDb
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     assert!(page.contains("data-status=\"queued\""), "{page}");
-    assert!(page.to_lowercase().contains("connection refused"), "the reason is shown: {page}");
+    assert!(
+        page.to_lowercase().contains("connection refused"),
+        "the reason is shown: {page}"
+    );
 
     // The server comes up on that port: the mail goes, once.
     let sink = SmtpSink::start_on(port, &db.dir.path().join("smtp")).await;
     wait_for_mails_to(&sink.dir, MEMBER, 1).await;
-    eventually("row marked sent", || async { status_of(&db, 1).await == "sent" }).await;
+    eventually("row marked sent", || async {
+        status_of(&db, 1).await == "sent"
+    })
+    .await;
     mail_marker(&app.client(), &sink.dir, MEMBER).await;
-    assert_eq!(mails_to(&sink.dir, MEMBER).len(), 2, "delivered exactly once (and the marker after it)");
+    assert_eq!(
+        mails_to(&sink.dir, MEMBER).len(),
+        2,
+        "delivered exactly once (and the marker after it)"
+    );
     app.stop().await;
     sink.stop().await;
 }
@@ -117,9 +169,19 @@ async fn a_permanent_rejection_is_marked_failed_and_shown(db: TestDb) {
     .unwrap();
     tx.commit().await.unwrap();
 
-    app.client().post_form("/login", &[("email", "reject.me@kb.example")]).await;
-    eventually("row marked failed", || async { status_of(&db, 1).await == "failed" }).await;
-    assert_eq!(db.count("select cast(attempts as bigint) from outbox where id = 1").await, 1, "a 5xx is not retried");
+    app.client()
+        .post_form("/login", &[("email", "reject.me@kb.example")])
+        .await;
+    eventually("row marked failed", || async {
+        status_of(&db, 1).await == "failed"
+    })
+    .await;
+    assert_eq!(
+        db.count("select cast(attempts as bigint) from outbox where id = 1")
+            .await,
+        1,
+        "a 5xx is not retried"
+    );
 
     let organiser = app.client();
     organiser.sign_in(ORGANISER, &sink.dir).await;
@@ -148,9 +210,17 @@ async fn a_row_that_cannot_be_sent_does_not_hold_up_the_next(db: TestDb) {
     tx.commit().await.unwrap();
     app.client().post_form("/login", &[("email", MEMBER)]).await;
     wait_for_mails_to(&sink.dir, MEMBER, 1).await;
-    eventually("the bad row marked failed", || async { status_of(&db, bad_id.0).await == "failed" }).await;
+    eventually("the bad row marked failed", || async {
+        status_of(&db, bad_id.0).await == "failed"
+    })
+    .await;
     // The mail reaches the server a moment before its row is marked sent.
-    eventually("the sign-in mail marked sent", || async { db.count("select count(*) from outbox where status = 'sent'").await == 1 }).await;
+    eventually("the sign-in mail marked sent", || async {
+        db.count("select count(*) from outbox where status = 'sent'")
+            .await
+            == 1
+    })
+    .await;
     app.stop().await;
     sink.stop().await;
 }
@@ -161,10 +231,18 @@ async fn queued_mail_survives_a_restart(db: TestDb) {
     settings.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
     let first = TestApp::spawn_with(settings.clone()).await;
     first.load_demo().await;
-    first.client().post_form("/login", &[("email", MEMBER)]).await;
-    first.client().post_form("/login", &[("email", ORGANISER)]).await;
+    first
+        .client()
+        .post_form("/login", &[("email", MEMBER)])
+        .await;
+    first
+        .client()
+        .post_form("/login", &[("email", ORGANISER)])
+        .await;
     eventually("first attempts failed", || async {
-        db.count("select count(*) from outbox where attempts >= 1 and status = 'queued'").await == 2
+        db.count("select count(*) from outbox where attempts >= 1 and status = 'queued'")
+            .await
+            == 2
     })
     .await;
     first.stop().await;
@@ -174,7 +252,12 @@ async fn queued_mail_survives_a_restart(db: TestDb) {
     let second = TestApp::spawn_with(settings).await;
     wait_for_mails_to(&sink.dir, MEMBER, 1).await;
     wait_for_mails_to(&sink.dir, ORGANISER, 1).await;
-    eventually("both rows sent", || async { db.count("select count(*) from outbox where status = 'sent'").await == 2 }).await;
+    eventually("both rows sent", || async {
+        db.count("select count(*) from outbox where status = 'sent'")
+            .await
+            == 2
+    })
+    .await;
     assert_eq!(all_mails(&sink.dir), 2, "each mail exactly once");
     second.stop().await;
     sink.stop().await;
@@ -183,12 +266,20 @@ async fn queued_mail_survives_a_restart(db: TestDb) {
 async fn without_smtp_mail_is_written_as_eml_files(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     app.load_demo().await;
-    app.client().post_form("/login", &[("email", ORGANISER)]).await;
-    let mail = wait_for_mails_to(&db.outbox_dir(), ORGANISER, 1).await.pop().unwrap();
+    app.client()
+        .post_form("/login", &[("email", ORGANISER)])
+        .await;
+    let mail = wait_for_mails_to(&db.outbox_dir(), ORGANISER, 1)
+        .await
+        .pop()
+        .unwrap();
     let name = mail.path.file_name().unwrap().to_string_lossy().to_string();
     assert_eq!(name, format!("000001-sign_in-{ORGANISER}.eml"));
     assert!(sign_in_link(&mail).starts_with(&app.base));
-    eventually("row marked sent", || async { status_of(&db, 1).await == "sent" }).await;
+    eventually("row marked sent", || async {
+        status_of(&db, 1).await == "sent"
+    })
+    .await;
     app.stop().await;
 }
 

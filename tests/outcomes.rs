@@ -13,7 +13,9 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     app.load_demo().await;
     let org = app.signed_in(ORGANISER).await;
-    let r = org.post_form("/series/new", &[("title", "Samtalesaloner 2027")]).await;
+    let r = org
+        .post_form("/series/new", &[("title", "Samtalesaloner 2027")])
+        .await;
     let series: i64 = location(&r).trim_start_matches("/series/").parse().unwrap();
     let salon = new_salon(&org, &[("series_id", &series.to_string())], true).await;
     let base = format!("/salons/{salon}/outcomes");
@@ -21,76 +23,247 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
 
     // A member who is not a note-taker may read but not record.
     assert_eq!(lars.get(&base).await.status(), 200);
-    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Vi gør det")]).await.status(), 403);
+    assert_eq!(
+        lars.post_form(&format!("{base}/decisions"), &[("body", "Vi gør det")])
+            .await
+            .status(),
+        403
+    );
     // The organiser names Lars note-taker.
-    assert_eq!(org.post_form(&format!("{base}/note-takers"), &[("email", "ukendt@bibliotek.example")]).await.status(), 422);
-    assert_eq!(org.post_form(&format!("{base}/note-takers"), &[("email", LARS)]).await.status(), 303);
-    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Vi køber e-bøger ind sammen fra 2028.")]).await.status(), 303);
-    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", " ")]).await.status(), 422);
+    assert_eq!(
+        org.post_form(
+            &format!("{base}/note-takers"),
+            &[("email", "ukendt@bibliotek.example")]
+        )
+        .await
+        .status(),
+        422
+    );
+    assert_eq!(
+        org.post_form(&format!("{base}/note-takers"), &[("email", LARS)])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        lars.post_form(
+            &format!("{base}/decisions"),
+            &[("body", "Vi køber e-bøger ind sammen fra 2028.")]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        lars.post_form(&format!("{base}/decisions"), &[("body", " ")])
+            .await
+            .status(),
+        422
+    );
     // A decision may say which theme of the series it settles.
-    let r = lars.post_form(&format!("/series/{series}/themes"), &[("title", "Fælles indkøb")]).await;
+    let r = lars
+        .post_form(
+            &format!("/series/{series}/themes"),
+            &[("title", "Fælles indkøb")],
+        )
+        .await;
     let theme = location(&r).trim_start_matches("/themes/").to_string();
-    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Indkøb samles"), ("theme", "999999")]).await.status(), 400);
-    assert_eq!(lars.post_form(&format!("{base}/decisions"), &[("body", "Indkøb samles"), ("theme", &theme)]).await.status(), 303);
+    assert_eq!(
+        lars.post_form(
+            &format!("{base}/decisions"),
+            &[("body", "Indkøb samles"), ("theme", "999999")]
+        )
+        .await
+        .status(),
+        400
+    );
+    assert_eq!(
+        lars.post_form(
+            &format!("{base}/decisions"),
+            &[("body", "Indkøb samles"), ("theme", &theme)]
+        )
+        .await
+        .status(),
+        303
+    );
     let (_, page) = lars.get_text(&base).await;
-    assert!(page.contains(&format!("href=\"/themes/{theme}\"")), "the decision links its theme");
-    db.execute("delete from decision where body = 'Indkøb samles'").await;
+    assert!(
+        page.contains(&format!("href=\"/themes/{theme}\"")),
+        "the decision links its theme"
+    );
+    db.execute("delete from decision where body = 'Indkøb samles'")
+        .await;
 
     // Actions: mistakes first, nothing stored.
-    let r = lars.post_form(&format!("{base}/actions"), &[("what", ""), ("due", "1. maj")]).await;
+    let r = lars
+        .post_form(
+            &format!("{base}/actions"),
+            &[("what", ""), ("due", "1. maj")],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
     assert!(page.contains("Skriv opgaven") && page.contains("år-måned-dag"));
-    let r = lars.post_form(&format!("{base}/actions"), &[("what", "Udkast til indkøbsaftale"), ("owner", "ingen@bibliotek.example")]).await;
+    let r = lars
+        .post_form(
+            &format!("{base}/actions"),
+            &[
+                ("what", "Udkast til indkøbsaftale"),
+                ("owner", "ingen@bibliotek.example"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     assert_eq!(db.count("select count(*) from action").await, 0);
-    let fields = [("what", "Udkast til indkøbsaftale"), ("owner", JENS), ("organisation", "KOMBIT"), ("due", "2027-05-01")];
-    assert_eq!(lars.post_form(&format!("{base}/actions"), &fields).await.status(), 303);
-    assert_eq!(org.post_form(&format!("{base}/actions"), &[("what", "Kortlæg licenser"), ("organisation", "KOMBIT")]).await.status(), 303);
+    let fields = [
+        ("what", "Udkast til indkøbsaftale"),
+        ("owner", JENS),
+        ("organisation", "KOMBIT"),
+        ("due", "2027-05-01"),
+    ];
+    assert_eq!(
+        lars.post_form(&format!("{base}/actions"), &fields)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(
+            &format!("{base}/actions"),
+            &[("what", "Kortlæg licenser"), ("organisation", "KOMBIT")]
+        )
+        .await
+        .status(),
+        303
+    );
 
     // Jens (KOMBIT) sees both open actions on /me: his own and his organisation's.
     let jens = app.signed_in(JENS).await;
     let (_, me) = jens.get_text("/me").await;
-    assert!(me.contains("Udkast til indkøbsaftale") && me.contains("Kortlæg licenser"), "{}", main_text(&me));
+    assert!(
+        me.contains("Udkast til indkøbsaftale") && me.contains("Kortlæg licenser"),
+        "{}",
+        main_text(&me)
+    );
     assert!(me.contains("frist 01.05.2027"));
     // Done: no longer open.
-    let id = db.count("select id from action where what = 'Udkast til indkøbsaftale'").await;
-    assert_eq!(jens.post_form(&format!("{base}/actions/{id}/done"), &[]).await.status(), 403, "owners are not recorders");
-    assert_eq!(lars.post_form(&format!("{base}/actions/{id}/done"), &[]).await.status(), 303);
+    let id = db
+        .count("select id from action where what = 'Udkast til indkøbsaftale'")
+        .await;
+    assert_eq!(
+        jens.post_form(&format!("{base}/actions/{id}/done"), &[])
+            .await
+            .status(),
+        403,
+        "owners are not recorders"
+    );
+    assert_eq!(
+        lars.post_form(&format!("{base}/actions/{id}/done"), &[])
+            .await
+            .status(),
+        303
+    );
     let (_, me) = jens.get_text("/me").await;
     assert!(!me.contains("Udkast til indkøbsaftale"));
 
     // The series' outcomes as JSON, for signed-in members.
-    let json: serde_json::Value = jens.get(&format!("/api/v1/series/{series}/outcomes")).await.json().await.unwrap();
-    assert_eq!(json["decisions"][0]["body"], "Vi køber e-bøger ind sammen fra 2028.");
+    let json: serde_json::Value = jens
+        .get(&format!("/api/v1/series/{series}/outcomes"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        json["decisions"][0]["body"],
+        "Vi køber e-bøger ind sammen fra 2028."
+    );
     let actions = json["actions"].as_array().unwrap();
     assert_eq!(actions.len(), 2);
-    assert!(actions.iter().any(|a| a["what"] == "Udkast til indkøbsaftale" && a["status"] == "done" && a["due"] == "2027-05-01" && a["owner"] == "Jens Riis"));
-    assert_eq!(app.client().get(&format!("/api/v1/series/{series}/outcomes")).await.status(), 401);
+    assert!(
+        actions
+            .iter()
+            .any(|a| a["what"] == "Udkast til indkøbsaftale"
+                && a["status"] == "done"
+                && a["due"] == "2027-05-01"
+                && a["owner"] == "Jens Riis")
+    );
+    assert_eq!(
+        app.client()
+            .get(&format!("/api/v1/series/{series}/outcomes"))
+            .await
+            .status(),
+        401
+    );
 
     // The next salon of the series starts from the open actions of this one.
-    let next = new_salon(&org, &[("series_id", &series.to_string()), ("starts_at", "2027-04-10T09:00"), ("ends_at", "2027-04-10T12:00")], true).await;
+    let next = new_salon(
+        &org,
+        &[
+            ("series_id", &series.to_string()),
+            ("starts_at", "2027-04-10T09:00"),
+            ("ends_at", "2027-04-10T12:00"),
+        ],
+        true,
+    )
+    .await;
     let (_, page) = app.client().get_text(&format!("/salons/{next}")).await;
     let text = main_text(&page);
-    assert!(text.contains("Fra sidste gang") && text.contains("Kortlæg licenser") && !text.contains("Udkast til indkøbsaftale"), "{text}");
+    assert!(
+        text.contains("Fra sidste gang")
+            && text.contains("Kortlæg licenser")
+            && !text.contains("Udkast til indkøbsaftale"),
+        "{text}"
+    );
 
     // The strategy board: for signed-in members, filtered by organisation, and as Markdown.
-    assert_eq!(app.client().get(&format!("/series/{series}/board")).await.status(), 303, "sign in first");
+    assert_eq!(
+        app.client()
+            .get(&format!("/series/{series}/board"))
+            .await
+            .status(),
+        303,
+        "sign in first"
+    );
     let (status, board) = jens.get_text(&format!("/series/{series}/board")).await;
     assert_eq!(status, 200);
     let text = main_text(&board);
-    assert!(text.contains("Vi køber e-bøger ind sammen fra 2028.") && text.contains("Kortlæg licenser"), "{text}");
-    let (_, kb) = jens.get_text(&format!("/series/{series}/board?org=KB")).await;
-    assert!(!main_text(&kb).contains("Kortlæg licenser"), "filtered by organisation");
+    assert!(
+        text.contains("Vi køber e-bøger ind sammen fra 2028.") && text.contains("Kortlæg licenser"),
+        "{text}"
+    );
+    let (_, kb) = jens
+        .get_text(&format!("/series/{series}/board?org=KB"))
+        .await;
+    assert!(
+        !main_text(&kb).contains("Kortlæg licenser"),
+        "filtered by organisation"
+    );
     // The board is kept rendered, but a change shows at the next request.
-    let r = org.post_form(&format!("/salons/{salon}/outcomes/decisions"), &[("body", "Tavlen viser det straks.")]).await;
+    let r = org
+        .post_form(
+            &format!("/salons/{salon}/outcomes/decisions"),
+            &[("body", "Tavlen viser det straks.")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, board) = jens.get_text(&format!("/series/{series}/board")).await;
-    assert!(main_text(&board).contains("Tavlen viser det straks."), "a new decision on the board at once");
-    let (_, board) = jens.get_text(&format!("/series/{series}/board?org=nonsense")).await;
-    assert!(!main_text(&board).contains("Kortlæg licenser"), "an unknown organisation filters everything out");
+    assert!(
+        main_text(&board).contains("Tavlen viser det straks."),
+        "a new decision on the board at once"
+    );
+    let (_, board) = jens
+        .get_text(&format!("/series/{series}/board?org=nonsense"))
+        .await;
+    assert!(
+        !main_text(&board).contains("Kortlæg licenser"),
+        "an unknown organisation filters everything out"
+    );
     let (_, md) = jens.get_text(&format!("/series/{series}/board.md")).await;
-    assert!(md.contains("- [x] Udkast til indkøbsaftale (Jens Riis, Kombit") || md.contains("- [x] Udkast til indkøbsaftale (Jens Riis,"), "{md}");
+    assert!(
+        md.contains("- [x] Udkast til indkøbsaftale (Jens Riis, Kombit")
+            || md.contains("- [x] Udkast til indkøbsaftale (Jens Riis,"),
+        "{md}"
+    );
     assert!(md.contains("- [ ] Kortlæg licenser"));
     app.stop().await;
 }
@@ -101,14 +274,33 @@ async fn an_action_owner_is_reminded_once_before_the_due_date(db: TestDb) {
     let org = app.signed_in(ORGANISER).await;
     let salon = new_salon(&org, &[], true).await;
     let base = format!("/salons/{salon}/outcomes");
-    let soon = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    let later = (chrono::Utc::now() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
-    for (what, owner, due) in [("Udkast til aftale", JENS, soon.as_str()), ("Senere opgave", JENS, later.as_str()), ("Lars' opgave", LARS, "")] {
-        let r = org.post_form(&format!("{base}/actions"), &[("what", what), ("owner", owner), ("due", due)]).await;
+    let soon = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let later = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    for (what, owner, due) in [
+        ("Udkast til aftale", JENS, soon.as_str()),
+        ("Senere opgave", JENS, later.as_str()),
+        ("Lars' opgave", LARS, ""),
+    ] {
+        let r = org
+            .post_form(
+                &format!("{base}/actions"),
+                &[("what", what), ("owner", owner), ("due", due)],
+            )
+            .await;
         assert_eq!(r.status(), 303);
     }
     let mail = wait_for_mails_to(&sink.dir, JENS, 1).await.pop().unwrap();
-    assert!(mail.header("Subject").unwrap().contains("Udkast til aftale"), "{:?}", mail.header("Subject"));
+    assert!(
+        mail.header("Subject")
+            .unwrap()
+            .contains("Udkast til aftale"),
+        "{:?}",
+        mail.header("Subject")
+    );
     rounds_pass(&app.client(), "reminders", 2).await;
     app.stop().await;
     let mut settings = db.settings();
@@ -117,8 +309,16 @@ async fn an_action_owner_is_reminded_once_before_the_due_date(db: TestDb) {
     rounds_pass(&again.client(), "reminders", 2).await;
     mail_marker(&again.client(), &sink.dir, JENS).await;
     mail_marker(&again.client(), &sink.dir, LARS).await;
-    assert_eq!(mails_to(&sink.dir, JENS).len(), 2, "once (and the marker), also across a restart; not for the later action");
-    assert_eq!(mails_to(&sink.dir, LARS).len(), 1, "no due date, no reminder (the marker only)");
+    assert_eq!(
+        mails_to(&sink.dir, JENS).len(),
+        2,
+        "once (and the marker), also across a restart; not for the later action"
+    );
+    assert_eq!(
+        mails_to(&sink.dir, LARS).len(),
+        1,
+        "no due date, no reminder (the marker only)"
+    );
     again.stop().await;
     sink.stop().await;
 }
@@ -130,27 +330,88 @@ async fn the_summary_goes_once_to_everyone_with_a_seat_after_the_salon(db: TestD
     let (starts, ends) = from_now(60);
     let upcoming = new_salon(&org, &[("starts_at", &starts), ("ends_at", &ends)], true).await;
     let (starts, ends) = from_now(-180);
-    let ended = new_salon(&org, &[("title", "Salonen om indhold"), ("starts_at", &starts), ("ends_at", &ends)], true).await;
-    app.answer_for(ended, app.person_id(LARS).await, salon::domain::rsvp::Response::Yes).await;
-    app.answer_for(ended, app.person_id(JENS).await, salon::domain::rsvp::Response::No).await;
-    org.post_form(&format!("/salons/{ended}/outcomes/decisions"), &[("body", "Vi køber ind sammen.")]).await;
+    let ended = new_salon(
+        &org,
+        &[
+            ("title", "Salonen om indhold"),
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+        ],
+        true,
+    )
+    .await;
+    app.answer_for(
+        ended,
+        app.person_id(LARS).await,
+        salon::domain::rsvp::Response::Yes,
+    )
+    .await;
+    app.answer_for(
+        ended,
+        app.person_id(JENS).await,
+        salon::domain::rsvp::Response::No,
+    )
+    .await;
+    org.post_form(
+        &format!("/salons/{ended}/outcomes/decisions"),
+        &[("body", "Vi køber ind sammen.")],
+    )
+    .await;
 
-    assert_eq!(org.post_form(&format!("/salons/{upcoming}/summary"), &[]).await.status(), 409, "not before the end");
+    assert_eq!(
+        org.post_form(&format!("/salons/{upcoming}/summary"), &[])
+            .await
+            .status(),
+        409,
+        "not before the end"
+    );
     let lars = app.signed_in(LARS).await;
-    assert_eq!(lars.post_form(&format!("/salons/{ended}/summary"), &[]).await.status(), 403, "organisers only");
+    assert_eq!(
+        lars.post_form(&format!("/salons/{ended}/summary"), &[])
+            .await
+            .status(),
+        403,
+        "organisers only"
+    );
     let (_, preview) = org.get_text(&format!("/salons/{ended}/summary")).await;
     assert!(preview.contains("Vi køber ind sammen."));
-    assert_eq!(org.post_form(&format!("/salons/{ended}/summary"), &[]).await.status(), 303);
+    assert_eq!(
+        org.post_form(&format!("/salons/{ended}/summary"), &[])
+            .await
+            .status(),
+        303
+    );
     let mail = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
-    assert!(mail.header("Subject").unwrap().starts_with("Opsummering: Salonen om indhold"));
+    assert!(
+        mail.header("Subject")
+            .unwrap()
+            .starts_with("Opsummering: Salonen om indhold")
+    );
     assert!(mail.text().contains("Vi køber ind sammen."));
-    assert_eq!(org.post_form(&format!("/salons/{ended}/summary"), &[]).await.status(), 409, "once");
+    assert_eq!(
+        org.post_form(&format!("/salons/{ended}/summary"), &[])
+            .await
+            .status(),
+        409,
+        "once"
+    );
     mail_marker(&app.client(), &sink.dir, LARS).await;
     mail_marker(&app.client(), &sink.dir, JENS).await;
-    assert_eq!(mails_to(&sink.dir, LARS).len(), 2, "the summary once, and the marker");
-    assert_eq!(mails_to(&sink.dir, JENS).len(), 1, "only people with a seat (the marker only)");
+    assert_eq!(
+        mails_to(&sink.dir, LARS).len(),
+        2,
+        "the summary once, and the marker"
+    );
+    assert_eq!(
+        mails_to(&sink.dir, JENS).len(),
+        1,
+        "only people with a seat (the marker only)"
+    );
     let (_, page) = app.client().get_text(&format!("/salons/{ended}")).await;
-    assert!(page.contains("Opsummering") && page.contains("Vi køber ind sammen."), "it stays on the salon page");
+    assert!(
+        page.contains("Opsummering") && page.contains("Vi køber ind sammen."),
+        "it stays on the salon page"
+    );
     app.stop().await;
     sink.stop().await;
 }
@@ -158,30 +419,88 @@ async fn the_summary_goes_once_to_everyone_with_a_seat_after_the_salon(db: TestD
 async fn a_hidden_message_never_becomes_a_decision_or_a_theme(db: TestDb) {
     let (app, salon) = common::room::running_salon(&db, "256").await;
     let org = app.signed_in(ORGANISER).await;
-    let r = org.post_form("/series/new", &[("title", "Samtalesaloner 2027")]).await;
+    let r = org
+        .post_form("/series/new", &[("title", "Samtalesaloner 2027")])
+        .await;
     let series = location(&r).trim_start_matches("/series/").to_string();
-    db.execute(&format!("update salon set series_id = {series} where id = {salon}")).await;
-    assert_eq!(org.post_form(&format!("/salons/{salon}/outcomes/note-takers"), &[("email", LARS)]).await.status(), 303);
+    db.execute(&format!(
+        "update salon set series_id = {series} where id = {salon}"
+    ))
+    .await;
+    assert_eq!(
+        org.post_form(
+            &format!("/salons/{salon}/outcomes/note-takers"),
+            &[("email", LARS)]
+        )
+        .await
+        .status(),
+        303
+    );
     let jens = app.signed_in(JENS).await;
     let lars = app.signed_in(LARS).await;
     let room = format!("/salons/{salon}/room/messages");
-    assert_eq!(jens.post_form(&room, &[("body", "Skjult forslag"), ("client_id", "j-1")]).await.status(), 303);
-    assert_eq!(jens.post_form(&room, &[("body", "Synligt forslag"), ("client_id", "j-2")]).await.status(), 303);
-    let hidden = db.count("select id from message where client_id = 'j-1'").await;
-    let shown = db.count("select id from message where client_id = 'j-2'").await;
-    assert_eq!(org.post_form(&format!("{room}/{hidden}/hide"), &[]).await.status(), 303);
+    assert_eq!(
+        jens.post_form(&room, &[("body", "Skjult forslag"), ("client_id", "j-1")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        jens.post_form(&room, &[("body", "Synligt forslag"), ("client_id", "j-2")])
+            .await
+            .status(),
+        303
+    );
+    let hidden = db
+        .count("select id from message where client_id = 'j-1'")
+        .await;
+    let shown = db
+        .count("select id from message where client_id = 'j-2'")
+        .await;
+    assert_eq!(
+        org.post_form(&format!("{room}/{hidden}/hide"), &[])
+            .await
+            .status(),
+        303
+    );
     // The note-taker may not publish what the organiser hid, nor may the organiser by mistake.
-    let r = lars.post_form(&format!("{room}/{hidden}/decision"), &[]).await;
+    let r = lars
+        .post_form(&format!("{room}/{hidden}/decision"), &[])
+        .await;
     assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("En skjult besked kan ikke blive"), "the refusal says why");
-    assert_eq!(org.post_form(&format!("{room}/{hidden}/decision"), &[]).await.status(), 400);
-    assert_eq!(org.post_form(&format!("{room}/{hidden}/theme"), &[]).await.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("En skjult besked kan ikke blive"),
+        "the refusal says why"
+    );
+    assert_eq!(
+        org.post_form(&format!("{room}/{hidden}/decision"), &[])
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        org.post_form(&format!("{room}/{hidden}/theme"), &[])
+            .await
+            .status(),
+        400
+    );
     assert_eq!(db.count("select count(*) from decision").await, 0);
     assert_eq!(db.count("select count(*) from theme").await, 0);
     // A message that is not hidden becomes one, so the refusal above was about hiding.
-    assert_eq!(lars.post_form(&format!("{room}/{shown}/decision"), &[]).await.status(), 303);
+    assert_eq!(
+        lars.post_form(&format!("{room}/{shown}/decision"), &[])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(db.count("select count(*) from decision").await, 1);
-    let (_, outcomes) = app.client().get_text(&format!("/salons/{salon}/outcomes")).await;
+    let (_, outcomes) = app
+        .client()
+        .get_text(&format!("/salons/{salon}/outcomes"))
+        .await;
     assert!(outcomes.contains("Synligt forslag") && !outcomes.contains("Skjult forslag"));
     app.stop().await;
 }

@@ -16,7 +16,10 @@ use tokio_tungstenite::tungstenite::Message as Ws;
 
 /// The next error frame, skipping others.
 async fn next_error(socket: &mut Socket) -> String {
-    next_of(socket, "error").await["code"].as_str().unwrap().to_string()
+    next_of(socket, "error").await["code"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// True when the server closes the socket (with policy violation, 1008) within the deadline.
@@ -37,7 +40,9 @@ async fn closed_for_policy(socket: &mut Socket) -> bool {
 async fn signing_out_ends_the_rights_of_an_open_socket(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;
     let session = app.session_for(LARS).await;
-    let mut lars = connect_to(&app.base, salon, Some(&session), None, None).await.unwrap();
+    let mut lars = connect_to(&app.base, salon, Some(&session), None, None)
+        .await
+        .unwrap();
     next_of(&mut lars, "hello").await;
     send(&mut lars, "før", "before-1").await;
     next_of(&mut lars, "message").await;
@@ -48,8 +53,17 @@ async fn signing_out_ends_the_rights_of_an_open_socket(db: TestDb) {
     send(&mut lars, "efter", "after-1").await;
     assert_eq!(next_error(&mut lars).await, "signed_out");
     assert!(closed_for_policy(&mut lars).await, "the socket is closed");
-    assert_eq!(db.count("select count(*) from message").await, 1, "nothing posted after sign-out");
-    assert_eq!(connect_to(&app.base, salon, Some(&session), None, None).await.err(), Some(401));
+    assert_eq!(
+        db.count("select count(*) from message").await,
+        1,
+        "nothing posted after sign-out"
+    );
+    assert_eq!(
+        connect_to(&app.base, salon, Some(&session), None, None)
+            .await
+            .err(),
+        Some(401)
+    );
     app.stop().await;
 }
 
@@ -61,14 +75,24 @@ async fn a_withdrawn_answer_and_a_cancelled_salon_take_effect_at_once(db: TestDb
     next_of(&mut lars, "hello").await;
 
     // Jens's answer becomes "no" (the organiser records it for him): his socket may not post.
-    app.answer_for(salon, app.person_id(JENS).await, salon::domain::rsvp::Response::No).await;
+    app.answer_for(
+        salon,
+        app.person_id(JENS).await,
+        salon::domain::rsvp::Response::No,
+    )
+    .await;
     send(&mut jens, "stadig her?", "j-1").await;
     assert_eq!(next_error(&mut jens).await, "not_registered");
     assert!(closed_for_policy(&mut jens).await);
 
     // The salon is cancelled: the room is a read-only archive for the socket already open.
     let org = app.signed_in(ORGANISER).await;
-    assert_eq!(org.post_form(&format!("/salons/{salon}/cancel"), &[]).await.status(), 303);
+    assert_eq!(
+        org.post_form(&format!("/salons/{salon}/cancel"), &[])
+            .await
+            .status(),
+        303
+    );
     send(&mut lars, "efter aflysningen", "l-1").await;
     assert_eq!(next_error(&mut lars).await, "not_open");
     assert_eq!(db.count("select count(*) from message").await, 0);
@@ -77,23 +101,39 @@ async fn a_withdrawn_answer_and_a_cancelled_salon_take_effect_at_once(db: TestDb
 
 async fn a_repeated_vote_publishes_nothing(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;
-    let mut watcher = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
-    next_of(&mut watcher, "hello").await;
-    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
-    lars.send(Ws::Text(json!({"type": "send", "body": "Hvad koster det?", "client_id": "q-1", "question": true}).to_string().into()))
+    let mut watcher = connect(&app, salon, Some(ORGANISER), None, None)
         .await
         .unwrap();
-    let question = next_of(&mut watcher, "message").await["id"].as_i64().unwrap();
+    next_of(&mut watcher, "hello").await;
+    let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    lars.send(Ws::Text(
+        json!({"type": "send", "body": "Hvad koster det?", "client_id": "q-1", "question": true})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    let question = next_of(&mut watcher, "message").await["id"]
+        .as_i64()
+        .unwrap();
     let mut jens = connect(&app, salon, Some(JENS), None, None).await.unwrap();
     next_of(&mut jens, "hello").await;
     for _ in 0..15 {
-        jens.send(Ws::Text(json!({"type": "vote", "id": question}).to_string().into())).await.unwrap();
+        jens.send(Ws::Text(
+            json!({"type": "vote", "id": question}).to_string().into(),
+        ))
+        .await
+        .unwrap();
     }
     send(&mut jens, "færdig", "done-1").await;
     // Everything Jens did reaches the watcher in order: count the votes frames before "færdig".
     let mut votes_frames = 0;
     loop {
-        let frame = tokio::time::timeout(DEADLINE, watcher.next()).await.unwrap().unwrap().unwrap();
+        let frame = tokio::time::timeout(DEADLINE, watcher.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         let Ws::Text(text) = frame else { continue };
         let v: Value = serde_json::from_str(&text).unwrap();
         if v["type"] == "votes" {
@@ -114,30 +154,58 @@ async fn every_kind_of_frame_counts_against_the_rate_limit(db: TestDb) {
     next_of(&mut jens, "hello").await;
     // A burst of 4 (four times the rate), then refusals: votes and frames not understood alike.
     for i in 0..6 {
-        let frame = if i % 2 == 0 { json!({"type": "vote", "id": 999}).to_string() } else { "not json".to_string() };
+        let frame = if i % 2 == 0 {
+            json!({"type": "vote", "id": 999}).to_string()
+        } else {
+            "not json".to_string()
+        };
         jens.send(Ws::Text(frame.into())).await.unwrap();
     }
     let mut codes = Vec::new();
     for _ in 0..6 {
         codes.push(next_error(&mut jens).await);
     }
-    assert!(codes.iter().filter(|c| *c == "rate_limited").count() >= 2, "{codes:?}");
-    assert!(codes.contains(&"no_such_message".to_string()) && codes.contains(&"bad_frame".to_string()), "{codes:?}");
+    assert!(
+        codes.iter().filter(|c| *c == "rate_limited").count() >= 2,
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"no_such_message".to_string()) && codes.contains(&"bad_frame".to_string()),
+        "{codes:?}"
+    );
     app.stop().await;
 }
 
 async fn a_replay_from_the_start_is_complete_and_paged(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;
     // A long room: more messages than one page (200), stored directly.
-    let room = salon::store::rooms::of_salon(&app.app.db, salon::ids::SalonId(salon)).await.unwrap()[0].id;
+    let room = salon::store::rooms::of_salon(&app.app.db, salon::ids::SalonId(salon))
+        .await
+        .unwrap()[0]
+        .id;
     let lars = app.person_id(LARS).await;
     let n = 450;
     for i in 1..=n {
-        salon::store::rooms::post(&app.app.db, room, lars, &format!("seed-{i}"), &format!("besked {i}"), false).await.unwrap();
+        salon::store::rooms::post(
+            &app.app.db,
+            room,
+            lars,
+            &format!("seed-{i}"),
+            &format!("besked {i}"),
+            false,
+        )
+        .await
+        .unwrap();
     }
-    let mut replay = connect(&app, salon, Some(JENS), Some(0), None).await.unwrap();
+    let mut replay = connect(&app, salon, Some(JENS), Some(0), None)
+        .await
+        .unwrap();
     let got = collect(&mut replay, n as usize).await;
-    assert_eq!(ids(&got), (1..=n).collect::<Vec<i64>>(), "every message, in order, once");
+    assert_eq!(
+        ids(&got),
+        (1..=n).collect::<Vec<i64>>(),
+        "every message, in order, once"
+    );
     app.stop().await;
 }
 
@@ -146,18 +214,32 @@ async fn connections_per_person_are_capped(db: TestDb) {
     let session = app.session_for(LARS).await;
     let mut open = Vec::new();
     for _ in 0..salon::rooms::slots::PER_PERSON {
-        let mut s = connect_to(&app.base, salon, Some(&session), None, None).await.unwrap();
+        let mut s = connect_to(&app.base, salon, Some(&session), None, None)
+            .await
+            .unwrap();
         next_of(&mut s, "hello").await;
         open.push(s);
     }
-    assert_eq!(connect_to(&app.base, salon, Some(&session), None, None).await.err(), Some(429));
+    assert_eq!(
+        connect_to(&app.base, salon, Some(&session), None, None)
+            .await
+            .err(),
+        Some(429)
+    );
     // Someone else is not affected, and a closed connection gives its place back.
     assert!(connect(&app, salon, Some(JENS), None, None).await.is_ok());
     let mut first = open.remove(0);
     first.close(None).await.unwrap();
     drop(first);
-    eventually("a place given back", || async { app.app.room_slots.held_by(app.person_id(LARS).await) < salon::rooms::slots::PER_PERSON }).await;
-    assert!(connect_to(&app.base, salon, Some(&session), None, None).await.is_ok());
+    eventually("a place given back", || async {
+        app.app.room_slots.held_by(app.person_id(LARS).await) < salon::rooms::slots::PER_PERSON
+    })
+    .await;
+    assert!(
+        connect_to(&app.base, salon, Some(&session), None, None)
+            .await
+            .is_ok()
+    );
     app.stop().await;
 }
 
@@ -167,13 +249,36 @@ async fn a_drafts_room_is_not_found_and_not_created_for_a_visitor(db: TestDb) {
     let org = app.signed_in(ORGANISER).await;
     let draft = new_salon(&org, &[("title", "Kladde")], false).await;
     let visitor = app.client();
-    let missing = visitor.get(&format!("/salons/{}/room", draft + 1000)).await.status();
+    let missing = visitor
+        .get(&format!("/salons/{}/room", draft + 1000))
+        .await
+        .status();
     assert_eq!(missing, 404);
-    assert_eq!(visitor.get(&format!("/salons/{draft}/room")).await.status(), missing, "a draft answers as a missing salon");
-    assert_eq!(db.count(&format!("select count(*) from room where salon_id = {draft}")).await, 0, "no room row made");
+    assert_eq!(
+        visitor.get(&format!("/salons/{draft}/room")).await.status(),
+        missing,
+        "a draft answers as a missing salon"
+    );
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from room where salon_id = {draft}"
+        ))
+        .await,
+        0,
+        "no room row made"
+    );
     let lars = app.signed_in(LARS).await;
-    assert_eq!(lars.get(&format!("/salons/{draft}/room")).await.status(), 404);
-    assert_eq!(db.count(&format!("select count(*) from room where salon_id = {draft}")).await, 0);
+    assert_eq!(
+        lars.get(&format!("/salons/{draft}/room")).await.status(),
+        404
+    );
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from room where salon_id = {draft}"
+        ))
+        .await,
+        0
+    );
     app.stop().await;
 }
 

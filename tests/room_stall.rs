@@ -11,8 +11,8 @@
 mod common;
 
 use common::room::{JENS, LARS, ORGANISER, Socket, collect, connect, ids};
-use tokio_tungstenite::tungstenite::Message;
 use common::*;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// Messages sent while one client is stalled (about 2 KiB each): far more than a 4 KiB receive
@@ -26,7 +26,12 @@ async fn connect_small_window(app: &TestApp, salon: i64, email: &str) -> Socket 
 }
 
 /// As [`connect_small_window`], and with a send buffer of `send` bytes.
-async fn connect_small_buffers(app: &TestApp, salon: i64, email: &str, send: Option<u32>) -> Socket {
+async fn connect_small_buffers(
+    app: &TestApp,
+    salon: i64,
+    email: &str,
+    send: Option<u32>,
+) -> Socket {
     let session = app.session_for(email).await;
     let addr: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
     let tcp = tokio::net::TcpSocket::new_v4().unwrap();
@@ -35,17 +40,29 @@ async fn connect_small_buffers(app: &TestApp, salon: i64, email: &str, send: Opt
         tcp.set_send_buffer_size(send).unwrap();
     }
     let stream = tcp.connect(addr).await.unwrap();
-    let mut request = format!("ws://{addr}/salons/{salon}/room/ws").into_client_request().unwrap();
-    request.headers_mut().insert("cookie", format!("salon_session={session}").parse().unwrap());
-    request.headers_mut().insert("origin", app.base.parse().unwrap());
-    let (socket, _) = tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream)).await.unwrap();
+    let mut request = format!("ws://{addr}/salons/{salon}/room/ws")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "cookie",
+        format!("salon_session={session}").parse().unwrap(),
+    );
+    request
+        .headers_mut()
+        .insert("origin", app.base.parse().unwrap());
+    let (socket, _) =
+        tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream))
+            .await
+            .unwrap();
     socket
 }
 
 async fn a_stalled_socket_delays_nobody_and_still_gets_everything(db: TestDb) {
     let (app, salon) = common::room::running_salon_with(&db, "256", "100000").await;
     let mut stalled = connect_small_window(&app, salon, JENS).await;
-    let mut reader = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    let mut reader = connect(&app, salon, Some(ORGANISER), None, None)
+        .await
+        .unwrap();
     let sender = connect(&app, salon, Some(LARS), None, None).await.unwrap();
     // Each message ~2 KiB: 8 MB in all, more than a 4 KiB receive window and the largest send
     // buffer the kernel grows to (4 MiB by default) hold.
@@ -53,24 +70,41 @@ async fn a_stalled_socket_delays_nobody_and_still_gets_everything(db: TestDb) {
     // The sender reads its own socket too (a client that reads nothing cannot send either:
     // its connection's task is busy writing to it).
     let (mut out, mut inbox) = futures_util::StreamExt::split(sender);
-    let draining = tokio::spawn(async move { while futures_util::StreamExt::next(&mut inbox).await.is_some() {} });
+    let draining =
+        tokio::spawn(
+            async move { while futures_util::StreamExt::next(&mut inbox).await.is_some() {} },
+        );
     let sending = tokio::spawn(async move {
         for i in 0..MESSAGES {
             let frame = serde_json::json!({"type": "send", "body": format!("{i} {padding}"), "client_id": format!("m-{i}")}).to_string();
-            futures_util::SinkExt::send(&mut out, Message::Text(frame.into())).await.unwrap();
+            futures_util::SinkExt::send(&mut out, Message::Text(frame.into()))
+                .await
+                .unwrap();
         }
         out
     });
     // The reader gets all of them while Jens's client reads nothing at all.
     let got = collect(&mut reader, MESSAGES).await;
     let expected: Vec<i64> = (1..=MESSAGES as i64).collect();
-    assert_eq!(ids(&got), expected, "the reader gets every message, in order, while another socket is stalled");
+    assert_eq!(
+        ids(&got),
+        expected,
+        "the reader gets every message, in order, while another socket is stalled"
+    );
     let _out = sending.await.unwrap();
     // Now the stalled client reads: every message, once, in order.
     let late = collect(&mut stalled, MESSAGES).await;
-    assert_eq!(ids(&late), expected, "the stalled socket ends with every message once, in order");
+    assert_eq!(
+        ids(&late),
+        expected,
+        "the stalled socket ends with every message once, in order"
+    );
     for (i, m) in late.iter().enumerate() {
-        assert!(m["body"].as_str().unwrap().starts_with(&format!("{i} ")), "message {} holds its own body", m["id"]);
+        assert!(
+            m["body"].as_str().unwrap().starts_with(&format!("{i} ")),
+            "message {} holds its own body",
+            m["id"]
+        );
     }
     // It really was held up: its connection fell behind the room's buffer and caught up.
     let (_, metrics) = app.client().get_text("/metrics").await;
@@ -79,7 +113,10 @@ async fn a_stalled_socket_delays_nobody_and_still_gets_everything(db: TestDb) {
         .find_map(|l| l.strip_prefix("salon_room_resyncs_total "))
         .map(|v| v.trim().parse().unwrap())
         .unwrap_or(0.0);
-    assert!(resyncs >= 1.0, "the stalled connection caught up from the database: {metrics}");
+    assert!(
+        resyncs >= 1.0,
+        "the stalled connection caught up from the database: {metrics}"
+    );
     draining.abort();
     app.stop().await;
 }
@@ -113,7 +150,9 @@ const FLOOD: usize = 100_000;
 async fn a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nobody(db: TestDb) {
     let (app, salon) = common::room::running_salon_with(&db, "16", "1000000").await;
     let flooder = connect_small_buffers(&app, salon, JENS, Some(4096)).await;
-    let mut reader = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    let mut reader = connect(&app, salon, Some(ORGANISER), None, None)
+        .await
+        .unwrap();
     let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
     let (mut out, mut answers) = futures_util::StreamExt::split(flooder);
     // A frame the server does not understand, again and again: each is answered with an error
@@ -123,7 +162,9 @@ async fn a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nob
     let counter = sent.clone();
     let flooding = tokio::spawn(async move {
         for _ in 0..FLOOD {
-            futures_util::SinkExt::send(&mut out, Message::Text(frame.clone().into())).await.unwrap();
+            futures_util::SinkExt::send(&mut out, Message::Text(frame.clone().into()))
+                .await
+                .unwrap();
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         out
@@ -133,7 +174,10 @@ async fn a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nob
     // go, and as many answers would wait in the server's memory.)
     let settled = slowed_to(&sent, 0).await;
     eprintln!("flooding stopped after {settled} frames");
-    assert!(settled < FLOOD / 2, "the server stopped reading the flooding client after {settled} of {FLOOD} frames");
+    assert!(
+        settled < FLOOD / 2,
+        "the server stopped reading the flooding client after {settled} of {FLOOD} frames"
+    );
     // Meanwhile the room goes on: Lars's message reaches the organiser.
     common::room::send(&mut lars, "still here", "lars-1").await;
     let got = collect(&mut reader, 1).await;
@@ -158,7 +202,10 @@ async fn a_client_that_sends_without_reading_is_read_no_further_and_holds_up_nob
     })
     .await
     .unwrap_or_else(|_| panic!("every frame answered: {errors} of {FLOOD}"));
-    let _out = tokio::time::timeout(std::time::Duration::from_secs(60), flooding).await.expect("all frames sent once it reads").unwrap();
+    let _out = tokio::time::timeout(std::time::Duration::from_secs(60), flooding)
+        .await
+        .expect("all frames sent once it reads")
+        .unwrap();
     app.stop().await;
 }
 
@@ -168,11 +215,15 @@ both_backends!(a_client_that_sends_without_reading_is_read_no_further_and_holds_
 /// than the kernel's buffers between it and the server hold once the server stops reading.
 const PINGS: usize = 300_000;
 
-async fn a_client_that_pings_without_reading_is_held_to_the_limit_and_has_one_pong_waiting(db: TestDb) {
+async fn a_client_that_pings_without_reading_is_held_to_the_limit_and_has_one_pong_waiting(
+    db: TestDb,
+) {
     // Two frames a second (bursts of eight): pings, pongs and binary frames count like messages.
     let (app, salon) = common::room::running_salon_with(&db, "16", "2").await;
     let flooder = connect_small_buffers(&app, salon, JENS, Some(4096)).await;
-    let mut reader = connect(&app, salon, Some(ORGANISER), None, None).await.unwrap();
+    let mut reader = connect(&app, salon, Some(ORGANISER), None, None)
+        .await
+        .unwrap();
     let mut lars = connect(&app, salon, Some(LARS), None, None).await.unwrap();
     let (mut out, mut answers) = futures_util::StreamExt::split(flooder);
     let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -195,7 +246,10 @@ async fn a_client_that_pings_without_reading_is_held_to_the_limit_and_has_one_po
     // pongs would wait in the server's memory.)
     let settled = slowed_to(&sent, PINGS / 100).await;
     eprintln!("flooding slowed after {settled} frames");
-    assert!(settled < PINGS / 2, "the server stopped reading the flooding client after {settled} of {PINGS} frames");
+    assert!(
+        settled < PINGS / 2,
+        "the server stopped reading the flooding client after {settled} of {PINGS} frames"
+    );
     // Meanwhile the room goes on.
     common::room::send(&mut lars, "still here", "lars-1").await;
     let got = collect(&mut reader, 1).await;
@@ -214,9 +268,15 @@ async fn a_client_that_pings_without_reading_is_held_to_the_limit_and_has_one_po
         }
     })
     .await;
-    assert!(message, "the flooding client still gets the room's messages");
+    assert!(
+        message,
+        "the flooding client still gets the room's messages"
+    );
     eprintln!("pongs received: {pongs} for {settled} frames sent");
-    assert!(pongs < 100, "{pongs} pongs for {settled} frames: one per ping let through at most");
+    assert!(
+        pongs < 100,
+        "{pongs} pongs for {settled} frames: one per ping let through at most"
+    );
     flooding.abort();
     app.stop().await;
 }

@@ -88,7 +88,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::SeedFrontPage { salons: n } => {
             salon::demo::load_directory(&db).await?;
             let mut tx = db.begin().await?;
-            let series_id = series::create(&mut tx, "Benchmark-række", "Saloner til belastningstest.").await?;
+            let series_id =
+                series::create(&mut tx, "Benchmark-række", "Saloner til belastningstest.").await?;
             let tz = chrono_tz::Europe::Copenhagen;
             for i in 0..n {
                 let starts = Utc::now() + Duration::hours(24 + 6 * i as i64);
@@ -108,18 +109,27 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
                 let id = salons::create(&mut tx, &valid, None).await?;
                 if let Some(current) = salons::lock(&mut tx, id).await? {
-                    salons::set_status(&mut tx, &current, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
+                    salons::set_status(&mut tx, &current, Status::Published)
+                        .await?
+                        .map_err(|e| anyhow::anyhow!("{}", e.code()))?;
                 }
             }
             tx.commit().await?;
             println!("seeded {n} published salons");
         }
-        Command::SeedBoard { themes, rounds, actions } => seed_board(&db, themes, rounds, actions).await?,
+        Command::SeedBoard {
+            themes,
+            rounds,
+            actions,
+        } => seed_board(&db, themes, rounds, actions).await?,
         Command::SeedReplies { replies, out } => seed_replies(&db, &config, replies, &out).await?,
         Command::IngestDir { dir } => {
             db.close().await;
             let app = salon::build(config.clone()).await?;
-            let mut files: Vec<_> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect();
+            let mut files: Vec<_> = std::fs::read_dir(&dir)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect();
             files.sort();
             let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
             let mut applied = 0;
@@ -127,7 +137,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             for f in &files {
                 let raw = std::fs::read(f)?;
                 let t = std::time::Instant::now();
-                if let salon::usecases::inbound::Outcome::Applied(_) = salon::usecases::inbound::ingest(&app, &raw, salon::usecases::inbound::Source::Http).await? {
+                if let salon::usecases::inbound::Outcome::Applied(_) =
+                    salon::usecases::inbound::ingest(
+                        &app,
+                        &raw,
+                        salon::usecases::inbound::Source::Http,
+                    )
+                    .await?
+                {
                     applied += 1;
                 }
                 h.record(t.elapsed().as_micros().max(1) as u64)?;
@@ -144,18 +161,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::RoomPost { messages } => {
             salon::demo::load_directory(&db).await?;
-            let author = salon::store::people::by_email(&db, &salon::domain::Email::parse("lars.brandt@kb.example").map_err(|e| anyhow::anyhow!("{e}"))?).await?.ok_or_else(|| anyhow::anyhow!("demo person missing"))?.id;
+            let author = salon::store::people::by_email(
+                &db,
+                &salon::domain::Email::parse("lars.brandt@kb.example")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            )
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo person missing"))?
+            .id;
             let mut tx = db.begin().await?;
             let input = online_salon("Rumtest".into(), Utc::now(), 2);
             let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let salon_id = salons::create(&mut tx, &valid, None).await?;
             tx.commit().await?;
-            let room = rooms::of_salon(&db, salon_id).await?.into_iter().next().ok_or_else(|| anyhow::anyhow!("no main room"))?;
+            let room = rooms::of_salon(&db, salon_id)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("no main room"))?;
             let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 10_000_000, 3)?;
             let started = std::time::Instant::now();
             for i in 0..messages {
                 let t = std::time::Instant::now();
-                rooms::post(&db, room.id, author, &format!("b-{i}"), "Et indlæg i debatten", false).await?;
+                rooms::post(
+                    &db,
+                    room.id,
+                    author,
+                    &format!("b-{i}"),
+                    "Et indlæg i debatten",
+                    false,
+                )
+                .await?;
                 h.record(t.elapsed().as_micros().max(1) as u64)?;
             }
             let secs = started.elapsed().as_secs_f64();
@@ -174,7 +210,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 /// The strategy board's benchmark data: one series, a salon per round (each closed round has
 /// five options and a ballot from every demo person), themes supported by up to eight people,
 /// one decision per round, and actions spread over the demo people and organisations.
-async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_actions: usize) -> anyhow::Result<()> {
+async fn seed_board(
+    db: &salon::store::Db,
+    n_themes: usize,
+    n_rounds: usize,
+    n_actions: usize,
+) -> anyhow::Result<()> {
     use salon::domain::round::{RoundPlan, State};
     use salon::domain::theme::ThemeText;
     use salon::ids::OptionId;
@@ -184,19 +225,42 @@ async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_a
     for p in people::list(db).await? {
         everyone.extend(people::by_id(db, p.id).await?);
     }
-    let member = everyone.first().ok_or_else(|| anyhow::anyhow!("no people"))?.id;
+    let member = everyone
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no people"))?
+        .id;
     let mut tx = db.begin().await?;
-    let series_id = series::create(&mut tx, "Strategitavle-test", "Belastningstest af strategitavlen.").await?;
+    let series_id = series::create(
+        &mut tx,
+        "Strategitavle-test",
+        "Belastningstest af strategitavlen.",
+    )
+    .await?;
     let mut salon_ids = Vec::new();
     for i in 0..n_rounds.max(1) {
         let starts = Utc::now() - Duration::days(7 * (n_rounds as i64 - i as i64));
-        let input = SalonInput { series_id: series_id.to_string(), ..online_salon(format!("Salon {i} om fælles prioriteter"), starts, 3) };
+        let input = SalonInput {
+            series_id: series_id.to_string(),
+            ..online_salon(format!("Salon {i} om fælles prioriteter"), starts, 3)
+        };
         let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         salon_ids.push(salons::create(&mut tx, &valid, None).await?);
     }
     for i in 0..n_themes {
-        let text = ThemeText { title: format!("Tema {i}: fælles digitale tilbud til borgerne"), why: "Fordi vi deler budgettet og borgerne.".into() };
-        let id = themes::create(&mut tx, &themes::NewTheme { series_id, text: &text, organisation_id: None, proposed_by: member }).await?;
+        let text = ThemeText {
+            title: format!("Tema {i}: fælles digitale tilbud til borgerne"),
+            why: "Fordi vi deler budgettet og borgerne.".into(),
+        };
+        let id = themes::create(
+            &mut tx,
+            &themes::NewTheme {
+                series_id,
+                text: &text,
+                organisation_id: None,
+                proposed_by: member,
+            },
+        )
+        .await?;
         for p in everyone.iter().take(i % 9) {
             themes::support(&mut tx, id, p.id).await?;
         }
@@ -224,13 +288,24 @@ async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_a
         };
         let round = rounds::create(db, *salon, &plan).await?;
         rounds::advance(db, round, State::Draft, State::Open).await?;
-        let options: Vec<OptionId> = rounds::options(db, round).await?.iter().map(|o| o.id).collect();
+        let options: Vec<OptionId> = rounds::options(db, round)
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .collect();
         for (n, p) in everyone.iter().enumerate() {
             let ballot = [(options[n % 5], 3), (options[(n + 1) % 5], 2)];
             rounds::cast(db, round, p.id, &ballot).await?;
         }
         rounds::advance(db, round, State::Open, State::Closed).await?;
-        let new = outcomes::NewDecision { salon: *salon, body: &format!("Beslutning {i}: vi går videre med mulighed {}", i % 5), theme: None, round: Some(round), message: None, by: member };
+        let new = outcomes::NewDecision {
+            salon: *salon,
+            body: &format!("Beslutning {i}: vi går videre med mulighed {}", i % 5),
+            theme: None,
+            round: Some(round),
+            message: None,
+            by: member,
+        };
         outcomes::decide(db, &new).await?;
     }
     let cookie = sessions::create(db, member, Default::default()).await?;
@@ -240,29 +315,54 @@ async fn seed_board(db: &salon::store::Db, n_themes: usize, n_rounds: usize, n_a
 
 /// N people invited to a published salon (rows as an invitation makes them, reply addresses
 /// registered), and one ACCEPTED reply per person written to `out` as Outlook would send it.
-async fn seed_replies(db: &salon::store::Db, config: &Config, n: usize, out: &std::path::Path) -> anyhow::Result<()> {
+async fn seed_replies(
+    db: &salon::store::Db,
+    config: &Config,
+    n: usize,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
     use salon::domain::{Email, Role};
     use salon::store::{people, reply_addresses, rsvps};
     std::fs::create_dir_all(out)?;
-    let key = salon::store::settings::get_or_init(db, "csrf_key", || salon::domain::token::generate().secret).await?;
+    let key = salon::store::settings::get_or_init(db, "csrf_key", || {
+        salon::domain::token::generate().secret
+    })
+    .await?;
     let starts = Utc::now() + Duration::days(30);
-    let input = SalonInput { registration: "invitation".into(), ..online_salon("Svar fra kalenderen".into(), starts, 3) };
+    let input = SalonInput {
+        registration: "invitation".into(),
+        ..online_salon("Svar fra kalenderen".into(), starts, 3)
+    };
     let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut tx = db.begin().await?;
     let salon_id = salons::create(&mut tx, &valid, None).await?;
     if let Some(s) = salons::lock(&mut tx, salon_id).await? {
-        salons::set_status(&mut tx, &s, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
+        salons::set_status(&mut tx, &s, Status::Published)
+            .await?
+            .map_err(|e| anyhow::anyhow!("{}", e.code()))?;
     }
-    let salon = salons::lock(&mut tx, salon_id).await?.ok_or_else(|| anyhow::anyhow!("the salon vanished"))?;
+    let salon = salons::lock(&mut tx, salon_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the salon vanished"))?;
     let host = config.base_url.host_str().unwrap_or("salon").to_string();
     let uid = salon::calendar::event::uid(salon_id, &host);
     let from = config.mail.from.email.to_string();
     for i in 0..n {
         let address = format!("svar{i}@replies.example");
         let email = Email::parse(&address).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let person = people::create(&mut tx, &people::NewPerson { email: &email, name: &format!("Deltager {i}"), title: None, role: Role::Member, locale: salon::i18n::Locale::Da, organisation_id: None })
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let person = people::create(
+            &mut tx,
+            &people::NewPerson {
+                email: &email,
+                name: &format!("Deltager {i}"),
+                title: None,
+                role: Role::Member,
+                locale: salon::i18n::Locale::Da,
+                organisation_id: None,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         rsvps::invite(&mut tx, salon_id, person).await?;
         let token = salon::mail::reply_address::token(key.as_bytes(), salon_id, person);
         reply_addresses::register(&mut tx, &token, salon_id, person).await?;

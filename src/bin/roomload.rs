@@ -56,16 +56,36 @@ struct Args {
 }
 
 fn micros_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
 }
 
 /// (utime + stime in clock ticks, resident set in KiB) of a process.
 fn proc_usage(pid: u32) -> (u64, u64) {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks = fields.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + fields.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = fields
+        .get(11)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss = status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     (ticks, rss)
 }
 
@@ -73,12 +93,21 @@ fn proc_usage(pid: u32) -> (u64, u64) {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let dir = tempfile_dir()?;
-    let database_url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{dir}/roomload.db"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let database_url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{dir}/roomload.db"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let base = format!("http://127.0.0.1:{port}");
 
     // Set-up through the library: people, a salon running now, answers, sessions.
-    let settings = Settings { database_url: database_url.clone(), addr: format!("127.0.0.1:{port}"), ..Settings::default() };
+    let settings = Settings {
+        database_url: database_url.clone(),
+        addr: format!("127.0.0.1:{port}"),
+        ..Settings::default()
+    };
     let config = Config::from_settings(&settings)?;
     let db = salon::open_database(&config).await?;
     salon::demo::load_directory(&db).await?;
@@ -87,7 +116,9 @@ async fn main() -> anyhow::Result<()> {
     let input = SalonInput {
         title: "Belastningstest".into(),
         starts_at: start.format("%Y-%m-%dT%H:%M").to_string(),
-        ends_at: (start + chrono::Duration::hours(3)).format("%Y-%m-%dT%H:%M").to_string(),
+        ends_at: (start + chrono::Duration::hours(3))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
         time_zone: tz.name().into(),
         mode: "online".into(),
         meeting_url: "https://meet.example.org/load".into(),
@@ -98,17 +129,40 @@ async fn main() -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     let salon_id = salons::create(&mut tx, &valid, None).await?;
     if let Some(s) = salons::lock(&mut tx, salon_id).await? {
-        salons::set_status(&mut tx, &s, Status::Published).await?.map_err(|e| anyhow::anyhow!("{}", e.code()))?;
+        salons::set_status(&mut tx, &s, Status::Published)
+            .await?
+            .map_err(|e| anyhow::anyhow!("{}", e.code()))?;
     }
     let mut cookies = Vec::with_capacity(args.clients);
     for i in 0..args.clients {
-        let email = Email::parse(&format!("load{i}@load.example")).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let id = people::create(&mut tx, &people::NewPerson { email: &email, name: &format!("Deltager {i}"), title: None, role: Role::Member, locale: salon::i18n::Locale::Da, organisation_id: None }).await?;
-        rsvps::record(&mut tx, salon_id, id, Response::Yes, false, Rules::OnBehalf).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        cookies.push(format!("salon_session={}", sessions::create(&mut tx, id, Default::default()).await?));
+        let email =
+            Email::parse(&format!("load{i}@load.example")).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id = people::create(
+            &mut tx,
+            &people::NewPerson {
+                email: &email,
+                name: &format!("Deltager {i}"),
+                title: None,
+                role: Role::Member,
+                locale: salon::i18n::Locale::Da,
+                organisation_id: None,
+            },
+        )
+        .await?;
+        rsvps::record(&mut tx, salon_id, id, Response::Yes, false, Rules::OnBehalf)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        cookies.push(format!(
+            "salon_session={}",
+            sessions::create(&mut tx, id, Default::default()).await?
+        ));
     }
     tx.commit().await?;
-    let round = if args.ballots { Some(open_round(&db, salon_id, args.live).await?) } else { None };
+    let round = if args.ballots {
+        Some(open_round(&db, salon_id, args.live).await?)
+    } else {
+        None
+    };
     db.close().await;
 
     // The server, as its own process, so its CPU and memory can be read.
@@ -132,7 +186,10 @@ async fn main() -> anyhow::Result<()> {
         .spawn()?;
     let pid = server.id().unwrap_or(0);
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -140,7 +197,10 @@ async fn main() -> anyhow::Result<()> {
     let (_, rss_idle) = proc_usage(pid);
 
     // Connect everyone (a few hundred handshakes at a time).
-    let url = format!("{}/salons/{salon_id}/room/ws?after=0", base.replace("http://", "ws://"));
+    let url = format!(
+        "{}/salons/{salon_id}/room/ws?after=0",
+        base.replace("http://", "ws://")
+    );
     let connected = Arc::new(AtomicU64::new(0));
     let deliveries = Arc::new(AtomicU64::new(0));
     let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -157,8 +217,13 @@ async fn main() -> anyhow::Result<()> {
                 request.headers_mut().insert("origin", base.parse().ok()?);
                 // tungstenite zero-fills its read buffer before each read: its 128 KiB default
                 // would make the generator measure memset rather than the server.
-                let config = WebSocketConfig::default().read_buffer_size(16 * 1024).write_buffer_size(4 * 1024);
-                tokio_tungstenite::connect_async_with_config(request, Some(config), true).await.ok().map(|(s, _)| s)
+                let config = WebSocketConfig::default()
+                    .read_buffer_size(16 * 1024)
+                    .write_buffer_size(4 * 1024);
+                tokio_tungstenite::connect_async_with_config(request, Some(config), true)
+                    .await
+                    .ok()
+                    .map(|(s, _)| s)
             }
         }))
         .await;
@@ -166,7 +231,11 @@ async fn main() -> anyhow::Result<()> {
     }
     let held = sockets.len();
     connected.store(held as u64, Ordering::Relaxed);
-    println!("connected {held} of {} clients in {:.1} s", args.clients, connect_started.elapsed().as_secs_f64());
+    println!(
+        "connected {held} of {} clients in {:.1} s",
+        args.clients,
+        connect_started.elapsed().as_secs_f64()
+    );
     tokio::time::sleep(Duration::from_secs(2)).await; // let presence settle
     let (cpu_before, rss_connected) = proc_usage(pid);
     let (own_before, _) = proc_usage(std::process::id());
@@ -181,7 +250,11 @@ async fn main() -> anyhow::Result<()> {
         let db = salon::open_database(&config).await?;
         let stored = salon::store::rounds::options(&db, round).await?;
         let voters = salon::store::rounds::voters(&db, round).await?;
-        let correct = stored.iter().zip(&report.expected).all(|(o, e)| o.points == *e) && voters == report.accepted as i64;
+        let correct = stored
+            .iter()
+            .zip(&report.expected)
+            .all(|(o, e)| o.points == *e)
+            && voters == report.accepted as i64;
         println!(
             "ballots: {} accepted of {held} sent over {} s ({} refused, {} unanswered); stored voters {voters}; totals stored {:?} expected {:?}: {}",
             report.accepted,
@@ -221,17 +294,23 @@ async fn main() -> anyhow::Result<()> {
         let deliveries = deliveries.clone();
         let measuring = measuring.clone();
         receivers.push(tokio::spawn(async move {
-            let mut h = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()));
+            let mut h = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)
+                .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()));
             while let Some(Ok(frame)) = read.next().await {
                 if let Ws::Text(text) = frame
-                    && let Some(pos) = text.find("\"body\":\"t=") {
-                        let rest = &text[pos + 10..];
-                        let sent: u64 = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|v| v.parse().ok()).unwrap_or(0);
-                        if measuring.load(Ordering::Relaxed) && sent > 0 {
-                            let _ = h.record(micros_now().saturating_sub(sent).max(1));
-                            deliveries.fetch_add(1, Ordering::Relaxed);
-                        }
+                    && let Some(pos) = text.find("\"body\":\"t=")
+                {
+                    let rest = &text[pos + 10..];
+                    let sent: u64 = rest
+                        .split(|c: char| !c.is_ascii_digit())
+                        .next()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    if measuring.load(Ordering::Relaxed) && sent > 0 {
+                        let _ = h.record(micros_now().saturating_sub(sent).max(1));
+                        deliveries.fetch_add(1, Ordering::Relaxed);
                     }
+                }
             }
             h
         }));
@@ -306,23 +385,42 @@ async fn main() -> anyhow::Result<()> {
         (rss_connected.saturating_sub(rss_idle)) as f64 / held.max(1) as f64,
         rss_end / 1024
     );
-    println!("load generator (this process): CPU {own_cpu:.0} % of one core, memory {} MiB", own_rss / 1024);
+    println!(
+        "load generator (this process): CPU {own_cpu:.0} % of one core, memory {} MiB",
+        own_rss / 1024
+    );
     Ok(())
 }
 
 /// A priority round on the salon, opened: its id and option ids.
-async fn open_round(db: &salon::store::Db, salon_id: salon::ids::SalonId, live: bool) -> anyhow::Result<(salon::ids::RoundId, Vec<salon::ids::OptionId>)> {
+async fn open_round(
+    db: &salon::store::Db,
+    salon_id: salon::ids::SalonId,
+    live: bool,
+) -> anyhow::Result<(salon::ids::RoundId, Vec<salon::ids::OptionId>)> {
     use salon::domain::round::{RoundPlan, State};
     let plan = RoundPlan {
         question: "Hvad prioriterer vi i den fælles investering?".into(),
-        options: ["Fælles e-bøger", "Kompetencer", "Data", "Formidling", "Infrastruktur"].map(String::from).to_vec(),
+        options: [
+            "Fælles e-bøger",
+            "Kompetencer",
+            "Data",
+            "Formidling",
+            "Infrastruktur",
+        ]
+        .map(String::from)
+        .to_vec(),
         points_per_person: 5,
         max_per_option: 3,
         live_results: live,
     };
     let round = salon::store::rounds::create(db, salon_id, &plan).await?;
     salon::store::rounds::advance(db, round, State::Draft, State::Open).await?;
-    let options = salon::store::rounds::options(db, round).await?.iter().map(|o| o.id).collect();
+    let options = salon::store::rounds::options(db, round)
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
     Ok((round, options))
 }
 
@@ -338,7 +436,12 @@ struct BallotReport {
 
 /// Every client casts one ballot (3 points on one option, 2 on another, by its number), at
 /// evenly spread moments over `seconds`, and waits for its `ballot_accepted`.
-async fn cast_ballots(sockets: Vec<Socket>, round: salon::ids::RoundId, options: &[salon::ids::OptionId], seconds: u64) -> BallotReport {
+async fn cast_ballots(
+    sockets: Vec<Socket>,
+    round: salon::ids::RoundId,
+    options: &[salon::ids::OptionId],
+    seconds: u64,
+) -> BallotReport {
     let n = sockets.len().max(1);
     let start = tokio::time::Instant::now() + Duration::from_millis(200);
     let tasks: Vec<_> = sockets
@@ -396,10 +499,13 @@ async fn cast_ballots(sockets: Vec<Socket>, round: salon::ids::RoundId, options:
         unanswered: 0,
         results_frames: 0,
         expected: vec![0; options.len()],
-        latency: Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!())),
+        latency: Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)
+            .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!())),
     };
     for t in tasks {
-        let Ok((answer, results, (a, b))) = t.await else { continue };
+        let Ok((answer, results, (a, b))) = t.await else {
+            continue;
+        };
         report.results_frames += results;
         match answer {
             Some((true, took)) => {
@@ -418,7 +524,8 @@ async fn cast_ballots(sockets: Vec<Socket>, round: salon::ids::RoundId, options:
     report
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 fn tempfile_dir() -> anyhow::Result<String> {
     let dir = std::env::temp_dir().join(format!("salon-roomload-{}", std::process::id()));

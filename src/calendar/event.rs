@@ -109,14 +109,35 @@ fn vevent(w: &mut Writer, method: Option<Method>, e: &Event<'_>) {
     w.text("DESCRIPTION", &[], &description(e));
     w.text("LOCATION", &[], &location(s, e.locale));
     w.raw("URL", &[], &e.url);
-    let status = if cancelled { "CANCELLED" } else { e.status_override.unwrap_or("CONFIRMED") };
+    let status = if cancelled {
+        "CANCELLED"
+    } else {
+        e.status_override.unwrap_or("CONFIRMED")
+    };
     w.raw("STATUS", &[], status);
-    w.raw("TRANSP", &[], if status == "TENTATIVE" { "TRANSPARENT" } else { "OPAQUE" });
-    w.raw("ORGANIZER", &[("CN", e.organiser_name)], &format!("mailto:{}", e.organiser_email));
+    w.raw(
+        "TRANSP",
+        &[],
+        if status == "TENTATIVE" {
+            "TRANSPARENT"
+        } else {
+            "OPAQUE"
+        },
+    );
+    w.raw(
+        "ORGANIZER",
+        &[("CN", e.organiser_name)],
+        &format!("mailto:{}", e.organiser_email),
+    );
     if let Some(a) = &e.attendee {
         w.raw(
             "ATTENDEE",
-            &[("CN", a.name), ("ROLE", "REQ-PARTICIPANT"), ("PARTSTAT", a.partstat), ("RSVP", "TRUE")],
+            &[
+                ("CN", a.name),
+                ("ROLE", "REQ-PARTICIPANT"),
+                ("PARTSTAT", a.partstat),
+                ("RSVP", "TRUE"),
+            ],
             &format!("mailto:{}", a.email),
         );
     }

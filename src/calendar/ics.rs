@@ -106,7 +106,11 @@ fn head(name: &str, params: &[Param<'_>]) -> String {
 }
 
 fn param_value(v: &str) -> String {
-    let clean: String = v.chars().filter(|c| !c.is_control()).map(|c| if c == '"' { '\'' } else { c }).collect();
+    let clean: String = v
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '"' { '\'' } else { c })
+        .collect();
     if clean.contains([':', ';', ',']) || clean.contains(char::is_whitespace) || !clean.is_ascii() {
         format!("\"{clean}\"")
     } else {
@@ -129,7 +133,11 @@ fn fold_into(out: &mut String, line: &str) {
         let len = c.len_utf8();
         if used + len > LIMIT {
             let keep = segment.trim_end_matches([' ', '\t']).len();
-            let carried = if keep == 0 { String::new() } else { segment.split_off(keep) };
+            let carried = if keep == 0 {
+                String::new()
+            } else {
+                segment.split_off(keep)
+            };
             if !first {
                 out.push(' ');
             }
@@ -174,13 +182,26 @@ mod tests {
     fn escapes_text_and_quotes_parameters() {
         let mut w = Writer::new();
         w.text("DESCRIPTION", &[], "a, b; c\\d\nnew line");
-        w.raw("ORGANIZER", &[("CN", "Nørgaard, Bibi \"B\"")], "mailto:b@kb.example");
+        w.raw(
+            "ORGANIZER",
+            &[("CN", "Nørgaard, Bibi \"B\"")],
+            "mailto:b@kb.example",
+        );
         w.raw("ATTENDEE", &[("RSVP", "TRUE")], "mailto:x@kb.example");
         let out = w.finish();
-        assert!(out.contains("DESCRIPTION:a\\, b\\; c\\\\d\\nnew line\r\n"), "{out}");
-        assert!(out.contains("ORGANIZER;CN=\"Nørgaard, Bibi 'B'\":mailto:b@kb.example\r\n"), "{out}");
+        assert!(
+            out.contains("DESCRIPTION:a\\, b\\; c\\\\d\\nnew line\r\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("ORGANIZER;CN=\"Nørgaard, Bibi 'B'\":mailto:b@kb.example\r\n"),
+            "{out}"
+        );
         assert!(out.contains("ATTENDEE;RSVP=TRUE:mailto:x@kb.example\r\n"));
-        assert_eq!(unescape_text(&escape_text("a, b; c\\d\nx")), "a, b; c\\d\nx");
+        assert_eq!(
+            unescape_text(&escape_text("a, b; c\\d\nx")),
+            "a, b; c\\d\nx"
+        );
     }
 }
 
@@ -194,8 +215,46 @@ mod property_tests {
     /// Nordic letters, punctuation that needs escaping, emoji, spaces and newlines.
     fn nordic_text() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "æ", "ø", "å", "Æ", "Ø", "Å", "ä", "ö", "Ä", "Ö", "é", "ü", "ß", "a", "b", "z", "Z", "0", "9", " ", ",", ";", ":",
-            "\\", "\"", "\n", "\r\n", "'", "–", "—", "€", "📚", "🇩🇰", "👩‍💻", "ﬁ", "\t", "<", ">", "=", "#",
+            "æ",
+            "ø",
+            "å",
+            "Æ",
+            "Ø",
+            "Å",
+            "ä",
+            "ö",
+            "Ä",
+            "Ö",
+            "é",
+            "ü",
+            "ß",
+            "a",
+            "b",
+            "z",
+            "Z",
+            "0",
+            "9",
+            " ",
+            ",",
+            ";",
+            ":",
+            "\\",
+            "\"",
+            "\n",
+            "\r\n",
+            "'",
+            "–",
+            "—",
+            "€",
+            "📚",
+            "🇩🇰",
+            "👩‍💻",
+            "ﬁ",
+            "\t",
+            "<",
+            ">",
+            "=",
+            "#",
         ]);
         prop::collection::vec(pieces, 0..200).prop_map(|v| v.concat())
     }

@@ -35,7 +35,11 @@ pub struct ImportError {
 }
 
 fn fail(line: usize, code: &'static str, detail: impl Into<String>) -> ImportError {
-    ImportError { line, code, detail: detail.into() }
+    ImportError {
+        line,
+        code,
+        detail: detail.into(),
+    }
 }
 
 #[derive(Default)]
@@ -55,10 +59,17 @@ struct Pending {
 fn property_of(line: &str, number: usize, seen_any: bool) -> Result<Option<Property>, ImportError> {
     match PropertyParser::from_reader(line.as_bytes()).next() {
         Some(Ok(p)) => Ok(Some(p)),
-        Some(Err(_)) if !seen_any => Err(fail(number, "not_calendar", line.chars().take(60).collect::<String>())),
+        Some(Err(_)) if !seen_any => Err(fail(
+            number,
+            "not_calendar",
+            line.chars().take(60).collect::<String>(),
+        )),
         Some(Err(e)) => {
             let reason = e.to_string();
-            let reason = reason.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or(reason);
+            let reason = reason
+                .split_once(": ")
+                .map(|(_, r)| r.to_string())
+                .unwrap_or(reason);
             Err(fail(number, "bad_line", reason))
         }
         None => Ok(None),
@@ -71,7 +82,11 @@ fn utf8_text(bytes: &[u8]) -> Result<&str, ImportError> {
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok(t.strip_prefix('\u{feff}').unwrap_or(t)),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
             Err(fail(line, "not_utf8", ""))
         }
     }
@@ -92,20 +107,31 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
         if line.as_str().trim().is_empty() {
             continue;
         }
-        let Some(property) = property_of(line.as_str(), number, seen_any)? else { continue };
+        let Some(property) = property_of(line.as_str(), number, seen_any)? else {
+            continue;
+        };
         let name = property.name.to_ascii_uppercase();
         let value = property.value.clone().unwrap_or_default();
         if !seen_any {
             seen_any = true;
             if name != "BEGIN" || !value.eq_ignore_ascii_case("VCALENDAR") {
-                return Err(fail(number, "not_calendar", line.as_str().chars().take(60).collect::<String>()));
+                return Err(fail(
+                    number,
+                    "not_calendar",
+                    line.as_str().chars().take(60).collect::<String>(),
+                ));
             }
         }
         match name.as_str() {
             "BEGIN" => {
                 let component = value.to_ascii_uppercase();
-                if component == "VEVENT" && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR") {
-                    pending = Some(Pending { begin_line: number, ..Pending::default() });
+                if component == "VEVENT"
+                    && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR")
+                {
+                    pending = Some(Pending {
+                        begin_line: number,
+                        ..Pending::default()
+                    });
                 }
                 stack.push((component, number));
             }
@@ -113,20 +139,29 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
                 let component = value.to_ascii_uppercase();
                 match stack.pop() {
                     Some((open, _)) if open == component => {}
-                    Some((open, _)) => return Err(fail(number, "mismatched_end", format!("END:{component} / BEGIN:{open}"))),
+                    Some((open, _)) => {
+                        return Err(fail(
+                            number,
+                            "mismatched_end",
+                            format!("END:{component} / BEGIN:{open}"),
+                        ));
+                    }
                     None => return Err(fail(number, "unexpected_end", format!("END:{component}"))),
                 }
-                if component == "VEVENT" && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR")
-                    && let Some(p) = pending.take() {
-                        events.push(finish(p, default_tz)?);
-                        if events.len() > MAX_EVENTS {
-                            return Err(fail(number, "too_many_events", MAX_EVENTS.to_string()));
-                        }
+                if component == "VEVENT"
+                    && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR")
+                    && let Some(p) = pending.take()
+                {
+                    events.push(finish(p, default_tz)?);
+                    if events.len() > MAX_EVENTS {
+                        return Err(fail(number, "too_many_events", MAX_EVENTS.to_string()));
                     }
+                }
             }
             _ => {
                 // Properties of the event itself (not of a VALARM inside it).
-                let in_event = stack.last().map(|(c, _)| c.as_str()) == Some("VEVENT") && stack.len() == 2;
+                let in_event =
+                    stack.last().map(|(c, _)| c.as_str()) == Some("VEVENT") && stack.len() == 2;
                 if let (true, Some(p)) = (in_event, pending.as_mut()) {
                     match name.as_str() {
                         "SUMMARY" => p.summary = Some(unescape_text(&value)),
@@ -155,14 +190,25 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
 }
 
 fn finish(p: Pending, default_tz: Tz) -> Result<ImportedEvent, ImportError> {
-    let title = p.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).ok_or_else(|| fail(p.begin_line, "missing_summary", ""))?;
-    let (start_line, start) = p.dtstart.ok_or_else(|| fail(p.begin_line, "missing_dtstart", ""))?;
+    let title = p
+        .summary
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| fail(p.begin_line, "missing_summary", ""))?;
+    let (start_line, start) = p
+        .dtstart
+        .ok_or_else(|| fail(p.begin_line, "missing_dtstart", ""))?;
     let (starts_at, all_day) = when(&start, start_line, default_tz)?;
     let ends_at = match (p.dtend, p.duration) {
         (Some((line, end)), _) => {
             let (t, end_all_day) = when(&end, line, default_tz)?;
             // An all-day DTEND is the exclusive next day; end at the working day's end before it.
-            if end_all_day { t.checked_sub_signed(Duration::hours(16)).ok_or_else(|| fail(line, "bad_time", String::new()))? } else { t }
+            if end_all_day {
+                t.checked_sub_signed(Duration::hours(16))
+                    .ok_or_else(|| fail(line, "bad_time", String::new()))?
+            } else {
+                t
+            }
         }
         (None, Some((line, d))) => parse_duration(&d)
             .and_then(|d| starts_at.checked_add_signed(d))
@@ -179,17 +225,27 @@ fn finish(p: Pending, default_tz: Tz) -> Result<ImportedEvent, ImportError> {
     }
     Ok(ImportedEvent {
         line: p.begin_line,
-        title: title.chars().take(crate::domain::salon::TITLE_MAX).collect(),
+        title: title
+            .chars()
+            .take(crate::domain::salon::TITLE_MAX)
+            .collect(),
         description: p.description.unwrap_or_default(),
         starts_at,
         ends_at,
         location: p.location.filter(|l| !l.trim().is_empty()),
-        url: p.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        url: p
+            .url
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
     })
 }
 
 fn param<'a>(p: &'a Property, name: &str) -> Option<&'a str> {
-    p.params.as_ref()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.first()).map(|v| v.trim_matches('"'))
+    p.params
+        .as_ref()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.first())
+        .map(|v| v.trim_matches('"'))
 }
 
 /// A DTSTART/DTEND value as UTC, and whether it was a whole day (all-day events start at 09:00
@@ -198,8 +254,15 @@ fn when(p: &Property, line: usize, default_tz: Tz) -> Result<(DateTime<Utc>, boo
     let value = p.value.as_deref().unwrap_or("").trim();
     let bad = || fail(line, "bad_time", value.to_string());
     // Salons happen in this world: a year far outside it is a broken file.
-    let plausible = |at: DateTime<Utc>| if (1900..=2200).contains(&at.year()) { Ok(at) } else { Err(bad()) };
-    let is_date = param(p, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE")) || value.len() == 8;
+    let plausible = |at: DateTime<Utc>| {
+        if (1900..=2200).contains(&at.year()) {
+            Ok(at)
+        } else {
+            Err(bad())
+        }
+    };
+    let is_date =
+        param(p, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE")) || value.len() == 8;
     if is_date {
         let date = NaiveDate::parse_from_str(value, "%Y%m%d").map_err(|_| bad())?;
         let tz = zone(p, line, default_tz)?;
@@ -238,7 +301,10 @@ fn parse_duration(s: &str) -> Option<Duration> {
     let (date, time) = s.split_once('T').unwrap_or((s, ""));
     let mut total = Duration::zero();
     let mut number = String::new();
-    let units = date.chars().map(|c| (c, false)).chain(time.chars().map(|c| (c, true)));
+    let units = date
+        .chars()
+        .map(|c| (c, false))
+        .chain(time.chars().map(|c| (c, true)));
     for (c, in_time) in units {
         if c.is_ascii_digit() {
             number.push(c);
@@ -283,11 +349,23 @@ mod tests {
         assert_eq!(events.len(), 4);
         assert_eq!(events[0].title, "Kickoff, dag 1");
         assert_eq!(events[0].location.as_deref(), Some("KB"));
-        assert_eq!(events[1].starts_at.to_rfc3339(), "2027-07-01T08:00:00+00:00");
+        assert_eq!(
+            events[1].starts_at.to_rfc3339(),
+            "2027-07-01T08:00:00+00:00"
+        );
         assert_eq!(events[1].ends_at.to_rfc3339(), "2027-07-01T11:00:00+00:00");
-        assert_eq!(events[1].description, "", "the alarm's description is not the event's");
-        assert_eq!(events[2].starts_at.to_rfc3339(), "2027-01-10T09:00:00+00:00");
-        assert_eq!(events[3].starts_at.to_rfc3339(), "2027-01-15T08:00:00+00:00");
+        assert_eq!(
+            events[1].description, "",
+            "the alarm's description is not the event's"
+        );
+        assert_eq!(
+            events[2].starts_at.to_rfc3339(),
+            "2027-01-10T09:00:00+00:00"
+        );
+        assert_eq!(
+            events[3].starts_at.to_rfc3339(),
+            "2027-01-15T08:00:00+00:00"
+        );
         assert_eq!(events[3].ends_at.to_rfc3339(), "2027-01-15T16:00:00+00:00");
     }
 
@@ -296,17 +374,49 @@ mod tests {
         let err = |text: &str| parse(text.as_bytes(), CPH).err().map(|e| (e.line, e.code));
         assert_eq!(err("hello"), Some((1, "not_calendar")));
         assert_eq!(err(""), Some((1, "empty")));
-        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n")), Some((4, "missing_dtstart")));
-        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:2027-03-10\r\nEND:VEVENT\r\n")), Some((6, "bad_time")));
-        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART;TZID=Mars/Base:20270310T100000\r\nEND:VEVENT\r\n")), Some((6, "unknown_tzid")));
-        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY x\r\nEND:VEVENT\r\n")), Some((5, "bad_line")));
-        assert_eq!(err("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\n"), Some((2, "unclosed")));
-        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\nEND:VTODO\r\n")), Some((7, "mismatched_end")));
+        assert_eq!(
+            err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n")),
+            Some((4, "missing_dtstart"))
+        );
+        assert_eq!(
+            err(&ics(
+                "BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:2027-03-10\r\nEND:VEVENT\r\n"
+            )),
+            Some((6, "bad_time"))
+        );
+        assert_eq!(
+            err(&ics(
+                "BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART;TZID=Mars/Base:20270310T100000\r\nEND:VEVENT\r\n"
+            )),
+            Some((6, "unknown_tzid"))
+        );
+        assert_eq!(
+            err(&ics("BEGIN:VEVENT\r\nSUMMARY x\r\nEND:VEVENT\r\n")),
+            Some((5, "bad_line"))
+        );
+        assert_eq!(
+            err("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\n"),
+            Some((2, "unclosed"))
+        );
+        assert_eq!(
+            err(&ics(
+                "BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\nEND:VTODO\r\n"
+            )),
+            Some((7, "mismatched_end"))
+        );
         assert_eq!(err(&ics("")), Some((1, "no_events")));
-        assert_eq!(err(&ics("BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\nDTEND:20270310T090000Z\r\nEND:VEVENT\r\n")), Some((6, "end_before_start")));
+        assert_eq!(
+            err(&ics(
+                "BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270310T100000Z\r\nDTEND:20270310T090000Z\r\nEND:VEVENT\r\n"
+            )),
+            Some((6, "end_before_start"))
+        );
         let mut bytes = ics("BEGIN:VEVENT\r\nSUMMARY:x\r\n").into_bytes();
         bytes.extend_from_slice(b"DESCRIPTION:\xff\xfe\r\n");
-        assert_eq!(parse(&bytes, CPH).err().map(|e| (e.line, e.code)), Some((7, "not_utf8")));
+        assert_eq!(
+            parse(&bytes, CPH).err().map(|e| (e.line, e.code)),
+            Some((7, "not_utf8"))
+        );
     }
 
     #[test]
@@ -320,13 +430,29 @@ mod tests {
 
     #[test]
     fn absurd_durations_are_refused_not_overflowed() {
-        for d in ["P9999999999999W", "P99999999D", "PT99999999999999999999H", "P1W1W1W1W1W", "P32D", "P5W", "PT-1H", "P1H"] {
+        for d in [
+            "P9999999999999W",
+            "P99999999D",
+            "PT99999999999999999999H",
+            "P1W1W1W1W1W",
+            "P32D",
+            "P5W",
+            "PT-1H",
+            "P1H",
+        ] {
             assert_eq!(parse_duration(d), None, "{d}");
         }
         let file = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:X\r\nDTSTART:20270310T090000Z\r\nDURATION:P9999999999999W\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        let e = parse(file.as_bytes(), chrono_tz::Europe::Copenhagen).err().map(|e| (e.line, e.code));
+        let e = parse(file.as_bytes(), chrono_tz::Europe::Copenhagen)
+            .err()
+            .map(|e| (e.line, e.code));
         assert_eq!(e, Some((5, "bad_duration")));
         let file = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:X\r\nDTSTART:99991231T230000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        assert_eq!(parse(file.as_bytes(), chrono_tz::Europe::Copenhagen).err().map(|e| (e.line, e.code)), Some((4, "bad_time")));
+        assert_eq!(
+            parse(file.as_bytes(), chrono_tz::Europe::Copenhagen)
+                .err()
+                .map(|e| (e.line, e.code)),
+            Some((4, "bad_time"))
+        );
     }
 }

@@ -12,22 +12,52 @@ pub struct PrivacySettings {
     #[arg(long, env = "SALON_SESSION_DAYS", default_value = "30", global = true)]
     pub session_days: String,
     /// Days without a request after which a session ends.
-    #[arg(long, env = "SALON_SESSION_IDLE_DAYS", default_value = "7", global = true)]
+    #[arg(
+        long,
+        env = "SALON_SESSION_IDLE_DAYS",
+        default_value = "7",
+        global = true
+    )]
     pub session_idle_days: String,
     /// Days after a salon ends before its room messages are deleted.
-    #[arg(long, env = "SALON_RETENTION_ROOM_DAYS", default_value = "365", global = true)]
+    #[arg(
+        long,
+        env = "SALON_RETENTION_ROOM_DAYS",
+        default_value = "365",
+        global = true
+    )]
     pub retention_room_days: String,
     /// Days after which a sent mail's body is cleared (the row and its state stay).
-    #[arg(long, env = "SALON_RETENTION_MAIL_DAYS", default_value = "30", global = true)]
+    #[arg(
+        long,
+        env = "SALON_RETENTION_MAIL_DAYS",
+        default_value = "30",
+        global = true
+    )]
     pub retention_mail_days: String,
     /// Days after which registrations never confirmed are removed.
-    #[arg(long, env = "SALON_RETENTION_REGISTRATION_DAYS", default_value = "7", global = true)]
+    #[arg(
+        long,
+        env = "SALON_RETENTION_REGISTRATION_DAYS",
+        default_value = "7",
+        global = true
+    )]
     pub retention_registration_days: String,
     /// Days the record of inbound mail taken in (calendar replies, bounces: `/admin/inbox`) is kept.
-    #[arg(long, env = "SALON_RETENTION_INBOUND_DAYS", default_value = "90", global = true)]
+    #[arg(
+        long,
+        env = "SALON_RETENTION_INBOUND_DAYS",
+        default_value = "90",
+        global = true
+    )]
     pub retention_inbound_days: String,
     /// Days the audit trail is kept.
-    #[arg(long, env = "SALON_RETENTION_AUDIT_DAYS", default_value = "730", global = true)]
+    #[arg(
+        long,
+        env = "SALON_RETENTION_AUDIT_DAYS",
+        default_value = "730",
+        global = true
+    )]
     pub retention_audit_days: String,
     /// The data controller, as the privacy notice names it ("Name, address").
     #[arg(long, env = "SALON_CONTROLLER", global = true)]
@@ -79,7 +109,10 @@ pub struct Retention {
 
 impl Retention {
     pub fn sessions(&self) -> Lifetimes {
-        Lifetimes { absolute: self.session, idle: self.session_idle }
+        Lifetimes {
+            absolute: self.session,
+            idle: self.session_idle,
+        }
     }
 }
 
@@ -93,13 +126,20 @@ pub struct Lifetimes {
 /// The defaults (30 days, 7 idle), for tools that make sessions without a configuration.
 impl Default for Lifetimes {
     fn default() -> Self {
-        Lifetimes { absolute: Duration::days(30), idle: Duration::days(7) }
+        Lifetimes {
+            absolute: Duration::days(30),
+            idle: Duration::days(7),
+        }
     }
 }
 
 impl Lifetimes {
     /// When a session started at `created` and last seen at `seen` ends.
-    pub fn end(&self, created: chrono::DateTime<chrono::Utc>, seen: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    pub fn end(
+        &self,
+        created: chrono::DateTime<chrono::Utc>,
+        seen: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
         (created + self.absolute).min(seen + self.idle)
     }
 }
@@ -130,13 +170,18 @@ fn days(setting: &'static str, raw: &str, min: i64, max: i64) -> Result<Duration
 }
 
 fn optional(raw: &Option<String>) -> Option<String> {
-    raw.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+    raw.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 /// A statement fact is shown on a page: one line, no control characters.
 fn one_line(setting: &'static str, raw: Option<String>) -> Result<Option<String>, ConfigError> {
     match raw {
-        Some(v) if v.chars().any(char::is_control) => Err(bad(setting, "must be one line without control characters")),
+        Some(v) if v.chars().any(char::is_control) => {
+            Err(bad(setting, "must be one line without control characters"))
+        }
         other => Ok(other),
     }
 }
@@ -148,21 +193,49 @@ impl PrivacyConfig {
             session_idle: days("SALON_SESSION_IDLE_DAYS", &s.session_idle_days, 1, 365)?,
             room: days("SALON_RETENTION_ROOM_DAYS", &s.retention_room_days, 1, 3650)?,
             mail_body: days("SALON_RETENTION_MAIL_DAYS", &s.retention_mail_days, 1, 3650)?,
-            registration: days("SALON_RETENTION_REGISTRATION_DAYS", &s.retention_registration_days, 1, 365)?,
-            inbound: days("SALON_RETENTION_INBOUND_DAYS", &s.retention_inbound_days, 1, 3650)?,
-            audit: days("SALON_RETENTION_AUDIT_DAYS", &s.retention_audit_days, 30, 3650)?,
+            registration: days(
+                "SALON_RETENTION_REGISTRATION_DAYS",
+                &s.retention_registration_days,
+                1,
+                365,
+            )?,
+            inbound: days(
+                "SALON_RETENTION_INBOUND_DAYS",
+                &s.retention_inbound_days,
+                1,
+                3650,
+            )?,
+            audit: days(
+                "SALON_RETENTION_AUDIT_DAYS",
+                &s.retention_audit_days,
+                30,
+                3650,
+            )?,
         };
-        let contact = one_line("SALON_PRIVACY_CONTACT", optional(&s.privacy_contact))?.unwrap_or_else(|| sender.to_string());
+        let contact = one_line("SALON_PRIVACY_CONTACT", optional(&s.privacy_contact))?
+            .unwrap_or_else(|| sender.to_string());
         let statements = Statements {
             controller: one_line("SALON_CONTROLLER", optional(&s.controller))?,
-            accessibility_contact: one_line("SALON_ACCESSIBILITY_CONTACT", optional(&s.accessibility_contact))?
-                .unwrap_or_else(|| contact.clone()),
+            accessibility_contact: one_line(
+                "SALON_ACCESSIBILITY_CONTACT",
+                optional(&s.accessibility_contact),
+            )?
+            .unwrap_or_else(|| contact.clone()),
             contact,
             dpo: one_line("SALON_DPO", optional(&s.dpo))?,
             processors: one_line("SALON_PROCESSORS", optional(&s.processors))?
-                .map(|p| p.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect())
+                .map(|p| {
+                    p.split(';')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
         };
-        Ok(PrivacyConfig { retention, statements })
+        Ok(PrivacyConfig {
+            retention,
+            statements,
+        })
     }
 }

@@ -16,10 +16,10 @@ use crate::domain::salon::{self, SalonInput};
 use crate::domain::time::to_local_input;
 use crate::domain::{Email, Role};
 use crate::i18n::Locale;
+use crate::ids::{PersonId, SalonId, SeriesId};
 use crate::store::organisations::{self, NewOrganisation};
 use crate::store::people::{self, NewPerson};
 use crate::store::rsvps::{self, Rules};
-use crate::ids::{PersonId, SalonId, SeriesId};
 use crate::store::{Db, salons, series};
 
 /// (short name, name, country)
@@ -49,14 +49,70 @@ pub const ADMIN_EMAIL: &str = "admin@salon.example";
 pub const ORGANISER_EMAIL: &str = "sekretariat@salon.example";
 
 pub const PEOPLE: &[DemoPerson] = &[
-    DemoPerson { email: ADMIN_EMAIL, name: "Astrid Holm", title: "Systemadministrator", role: Role::Admin, locale: Locale::Da, org: "BCF" },
-    DemoPerson { email: ORGANISER_EMAIL, name: "Mette Sekretariat", title: "Sekretariatsleder", role: Role::Organiser, locale: Locale::Da, org: "BCF" },
-    DemoPerson { email: "lars.brandt@kb.example", name: "Lars Brandt", title: "Direktør", role: Role::Member, locale: Locale::Da, org: "KB" },
-    DemoPerson { email: "birgitte.noergaard@cb.example", name: "Birgitte Nørgaard", title: "Centralbibliotekschef", role: Role::Member, locale: Locale::Da, org: "CB" },
-    DemoPerson { email: "jens.riis@kombit.example", name: "Jens Riis", title: "Programchef", role: Role::Member, locale: Locale::Da, org: "KOMBIT" },
-    DemoPerson { email: "sofie.aa@ddf.example", name: "Sofie Aagaard", title: "Leder", role: Role::Member, locale: Locale::Da, org: "DDF" },
-    DemoPerson { email: "ingrid.solberg@bibliotek24.example", name: "Ingrid Solberg", title: "Daglig leder", role: Role::Member, locale: Locale::Nb, org: "B24" },
-    DemoPerson { email: "aino.virtanen@kirjastot.example", name: "Aino Virtanen", title: "Konsortion johtaja", role: Role::Member, locale: Locale::Fi, org: "FI-PL" },
+    DemoPerson {
+        email: ADMIN_EMAIL,
+        name: "Astrid Holm",
+        title: "Systemadministrator",
+        role: Role::Admin,
+        locale: Locale::Da,
+        org: "BCF",
+    },
+    DemoPerson {
+        email: ORGANISER_EMAIL,
+        name: "Mette Sekretariat",
+        title: "Sekretariatsleder",
+        role: Role::Organiser,
+        locale: Locale::Da,
+        org: "BCF",
+    },
+    DemoPerson {
+        email: "lars.brandt@kb.example",
+        name: "Lars Brandt",
+        title: "Direktør",
+        role: Role::Member,
+        locale: Locale::Da,
+        org: "KB",
+    },
+    DemoPerson {
+        email: "birgitte.noergaard@cb.example",
+        name: "Birgitte Nørgaard",
+        title: "Centralbibliotekschef",
+        role: Role::Member,
+        locale: Locale::Da,
+        org: "CB",
+    },
+    DemoPerson {
+        email: "jens.riis@kombit.example",
+        name: "Jens Riis",
+        title: "Programchef",
+        role: Role::Member,
+        locale: Locale::Da,
+        org: "KOMBIT",
+    },
+    DemoPerson {
+        email: "sofie.aa@ddf.example",
+        name: "Sofie Aagaard",
+        title: "Leder",
+        role: Role::Member,
+        locale: Locale::Da,
+        org: "DDF",
+    },
+    DemoPerson {
+        email: "ingrid.solberg@bibliotek24.example",
+        name: "Ingrid Solberg",
+        title: "Daglig leder",
+        role: Role::Member,
+        locale: Locale::Nb,
+        org: "B24",
+    },
+    DemoPerson {
+        email: "aino.virtanen@kirjastot.example",
+        name: "Aino Virtanen",
+        title: "Konsortion johtaja",
+        role: Role::Member,
+        locale: Locale::Fi,
+        org: "FI-PL",
+    },
 ];
 
 pub const SERIES_TITLE: &str = "Samtalesaloner: bibliotekernes digitale fremtid";
@@ -171,18 +227,35 @@ pub async fn load_directory(db: &Db) -> anyhow::Result<Loaded> {
     let mut tx = db.begin().await?;
     let mut loaded = Loaded::default();
     for (short_name, name, country) in ORGANISATIONS {
-        organisations::upsert(&mut tx, &NewOrganisation { short_name, name, country, is_member: true }).await?;
+        organisations::upsert(
+            &mut tx,
+            &NewOrganisation {
+                short_name,
+                name,
+                country,
+                is_member: true,
+            },
+        )
+        .await?;
         loaded.organisations += 1;
     }
     tx.commit().await?;
 
     let mut tx = db.begin().await?;
     for p in PEOPLE {
-        let email = Email::parse(p.email).map_err(|e| anyhow::anyhow!("demo address {}: {e}", p.email))?;
+        let email =
+            Email::parse(p.email).map_err(|e| anyhow::anyhow!("demo address {}: {e}", p.email))?;
         let org = organisations::by_short_name(db, p.org).await?.map(|o| o.id);
         people::upsert(
             &mut tx,
-            &NewPerson { email: &email, name: p.name, title: Some(p.title), role: p.role, locale: p.locale, organisation_id: org },
+            &NewPerson {
+                email: &email,
+                name: p.name,
+                title: Some(p.title),
+                role: p.role,
+                locale: p.locale,
+                organisation_id: org,
+            },
         )
         .await?;
         loaded.people += 1;
@@ -207,7 +280,11 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
             id
         }
     };
-    let organiser = people::by_email(db, &Email::parse(ORGANISER_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+    let organiser = people::by_email(
+        db,
+        &Email::parse(ORGANISER_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?,
+    )
+    .await?;
     let mut ids = Vec::new();
     let mut running = None;
     for demo in SALONS {
@@ -223,14 +300,24 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
     Ok(SALONS.len())
 }
 
-async fn load_salon(db: &Db, demo: &DemoSalon, series_id: SeriesId, organiser_id: Option<PersonId>) -> anyhow::Result<SalonId> {
+async fn load_salon(
+    db: &Db,
+    demo: &DemoSalon,
+    series_id: SeriesId,
+    organiser_id: Option<PersonId>,
+) -> anyhow::Result<SalonId> {
     let tz = chrono_tz::Europe::Copenhagen;
-    let now = Utc::now().with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or_else(Utc::now);
+    let now = Utc::now()
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or_else(Utc::now);
     let starts = match demo.days_ahead {
         None => now - Duration::minutes(30),
         Some(days) => {
             let day = (now.with_timezone(&tz) + Duration::days(days)).date_naive();
-            let local = day.and_hms_opt(demo.local_start.0, demo.local_start.1, 0).unwrap_or_default();
+            let local = day
+                .and_hms_opt(demo.local_start.0, demo.local_start.1, 0)
+                .unwrap_or_default();
             crate::domain::time::local_to_utc(&local.format("%Y-%m-%dT%H:%M").to_string(), tz)
                 .unwrap_or(now + Duration::days(days))
         }
@@ -251,7 +338,8 @@ async fn load_salon(db: &Db, demo: &DemoSalon, series_id: SeriesId, organiser_id
         registration: demo.registration.into(),
         agenda: demo.agenda.into(),
     };
-    let valid = salon::validate(&input, 0).map_err(|e| anyhow::anyhow!("demo salon {} is invalid: {e:?}", demo.title))?;
+    let valid = salon::validate(&input, 0)
+        .map_err(|e| anyhow::anyhow!("demo salon {} is invalid: {e:?}", demo.title))?;
     let existing = salons::by_title_in_series(db, demo.title, series_id).await?;
     let mut tx = db.begin().await?;
     let id = match existing {
@@ -269,8 +357,12 @@ async fn load_salon(db: &Db, demo: &DemoSalon, series_id: SeriesId, organiser_id
             .map_err(|e| anyhow::anyhow!("demo salon {}: {}", demo.title, e.code()))?;
     }
     for (email, response, shown) in demo.answers {
-        let Ok(email) = Email::parse(email) else { continue };
-        let Some(person) = people::by_email(db, &email).await? else { continue };
+        let Ok(email) = Email::parse(email) else {
+            continue;
+        };
+        let Some(person) = people::by_email(db, &email).await? else {
+            continue;
+        };
         rsvps::invite(&mut tx, id, person.id).await?;
         rsvps::record(&mut tx, id, person.id, *response, *shown, Rules::OnBehalf)
             .await

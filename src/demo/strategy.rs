@@ -3,28 +3,42 @@
 //! the salon running now, and an open round there that nobody has voted in yet. Loaded once:
 //! a series that has themes already is left as it is.
 
+use crate::domain::Email;
 use crate::domain::round::{RoundPlan, State};
 use crate::domain::theme::ThemeText;
-use crate::domain::Email;
 use crate::ids::{OptionId, PersonId, SalonId, SeriesId};
 use crate::store::{Db, outcomes, people, rounds, salons, themes};
 
 /// (title, why, proposer, supporters, index of the salon it is scheduled into)
-type DemoTheme = (&'static str, &'static str, &'static str, &'static [&'static str], Option<usize>);
+type DemoTheme = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<usize>,
+);
 
 const THEMES: &[DemoTheme] = &[
     (
         "Fælles digitalt indhold: e-bøger, lydbøger og streaming",
         "Borgerne møder det samme tilbud, uanset kommune, og vi forhandler med leverandørerne som én.",
         "lars.brandt@kb.example",
-        &["birgitte.noergaard@cb.example", "jens.riis@kombit.example", "sofie.aa@ddf.example", "aino.virtanen@kirjastot.example"],
+        &[
+            "birgitte.noergaard@cb.example",
+            "jens.riis@kombit.example",
+            "sofie.aa@ddf.example",
+            "aino.virtanen@kirjastot.example",
+        ],
         Some(1),
     ),
     (
         "En fælles investeringsplan for det digitale",
         "Hvem betaler for hvad, og i hvilken rækkefølge? Så vi ikke bygger det samme to gange.",
         "jens.riis@kombit.example",
-        &["lars.brandt@kb.example", "ingrid.solberg@bibliotek24.example"],
+        &[
+            "lars.brandt@kb.example",
+            "ingrid.solberg@bibliotek24.example",
+        ],
         Some(2),
     ),
     (
@@ -34,7 +48,13 @@ const THEMES: &[DemoTheme] = &[
         &["birgitte.noergaard@cb.example"],
         None,
     ),
-    ("Data om brugerne på tværs af kommuner", "", "ingrid.solberg@bibliotek24.example", &[], None),
+    (
+        "Data om brugerne på tværs af kommuner",
+        "",
+        "ingrid.solberg@bibliotek24.example",
+        &[],
+        None,
+    ),
 ];
 
 async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
@@ -43,14 +63,36 @@ async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
 }
 
 /// `salons` are the series' salons in the order of `SALONS`; `running` is the one running now.
-pub async fn load(db: &Db, series_id: SeriesId, salons_in_order: &[SalonId], running: SalonId) -> anyhow::Result<()> {
-    if !themes::of_series(db, series_id, None, crate::store::Window::first(1)).await?.is_empty() {
+pub async fn load(
+    db: &Db,
+    series_id: SeriesId,
+    salons_in_order: &[SalonId],
+    running: SalonId,
+) -> anyhow::Result<()> {
+    if !themes::of_series(db, series_id, None, crate::store::Window::first(1))
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
     for (title, why, proposer, supporters, salon) in THEMES {
-        let Some(proposer) = person(db, proposer).await? else { continue };
-        let text = ThemeText { title: title.to_string(), why: why.to_string() };
-        let id = themes::create(db, &themes::NewTheme { series_id, text: &text, organisation_id: None, proposed_by: proposer }).await?;
+        let Some(proposer) = person(db, proposer).await? else {
+            continue;
+        };
+        let text = ThemeText {
+            title: title.to_string(),
+            why: why.to_string(),
+        };
+        let id = themes::create(
+            db,
+            &themes::NewTheme {
+                series_id,
+                text: &text,
+                organisation_id: None,
+                proposed_by: proposer,
+            },
+        )
+        .await?;
         themes::support(db, id, proposer).await?;
         for s in *supporters {
             if let Some(p) = person(db, s).await? {
@@ -60,7 +102,13 @@ pub async fn load(db: &Db, series_id: SeriesId, salons_in_order: &[SalonId], run
         if let Some(salon) = salon.and_then(|i| salons_in_order.get(i)) {
             themes::schedule(db, id, *salon).await?;
             // A new theme is proposed: scheduling moves it on (the rule `usecases::themes` follows).
-            themes::set_state(db, id, crate::domain::theme::State::Proposed.after_scheduling(), "").await?;
+            themes::set_state(
+                db,
+                id,
+                crate::domain::theme::State::Proposed.after_scheduling(),
+                "",
+            )
+            .await?;
         }
     }
     load_rounds(db, running).await?;
@@ -69,23 +117,56 @@ pub async fn load(db: &Db, series_id: SeriesId, salons_in_order: &[SalonId], run
 
 /// Two decisions and three actions (one done), recorded in the salon running now.
 async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
-    let Some(organiser) = person(db, super::ORGANISER_EMAIL).await? else { return Ok(()) };
+    let Some(organiser) = person(db, super::ORGANISER_EMAIL).await? else {
+        return Ok(());
+    };
     for body in [
         "Vi forhandler e-bøger og lydbøger i fællesskab fra 2028.",
         "Den fælles investeringsplan tages op på salonen om prioritering.",
     ] {
-        let new = outcomes::NewDecision { salon: running, body, theme: None, round: None, message: None, by: organiser };
+        let new = outcomes::NewDecision {
+            salon: running,
+            body,
+            theme: None,
+            round: None,
+            message: None,
+            by: organiser,
+        };
         outcomes::decide(db, &new).await?;
     }
     let today = crate::domain::time::now().date_naive();
     let actions: [(&str, &str, i64, bool); 3] = [
-        ("Udkast til fælles indkøbsaftale", "jens.riis@kombit.example", 30, false),
-        ("Kortlægning af nuværende licenser", "lars.brandt@kb.example", 14, true),
-        ("Oplæg om kompetencer til næste salon", "sofie.aa@ddf.example", 21, false),
+        (
+            "Udkast til fælles indkøbsaftale",
+            "jens.riis@kombit.example",
+            30,
+            false,
+        ),
+        (
+            "Kortlægning af nuværende licenser",
+            "lars.brandt@kb.example",
+            14,
+            true,
+        ),
+        (
+            "Oplæg om kompetencer til næste salon",
+            "sofie.aa@ddf.example",
+            21,
+            false,
+        ),
     ];
     for (what, owner, days, done) in actions {
-        let Some(owner) = person(db, owner).await? else { continue };
-        let new = outcomes::NewAction { salon: running, what, owner: Some(owner), organisation: None, due: Some(today + chrono::Duration::days(days)), by: organiser };
+        let Some(owner) = person(db, owner).await? else {
+            continue;
+        };
+        let new = outcomes::NewAction {
+            salon: running,
+            what,
+            owner: Some(owner),
+            organisation: None,
+            due: Some(today + chrono::Duration::days(days)),
+            by: organiser,
+        };
         let id = outcomes::add_action(db, &new).await?;
         if done {
             outcomes::set_status(db, running, id, crate::domain::outcome::Status::Done).await?;
@@ -95,7 +176,9 @@ async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
 }
 
 async fn load_rounds(db: &Db, running: SalonId) -> anyhow::Result<()> {
-    let _ = salons::get(db, running).await?.ok_or_else(|| anyhow::anyhow!("the running demo salon is missing"))?;
+    let _ = salons::get(db, running)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the running demo salon is missing"))?;
     let first = RoundPlan {
         question: "Hvilket tema skal vi tage op først?".into(),
         options: THEMES.iter().take(3).map(|t| t.0.to_string()).collect(),
@@ -105,7 +188,11 @@ async fn load_rounds(db: &Db, running: SalonId) -> anyhow::Result<()> {
     };
     let closed = rounds::create(db, running, &first).await?;
     rounds::advance(db, closed, State::Draft, State::Open).await?;
-    let options: Vec<OptionId> = rounds::options(db, closed).await?.iter().map(|o| o.id).collect();
+    let options: Vec<OptionId> = rounds::options(db, closed)
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
     let ballots: [(&str, [i64; 3]); 4] = [
         ("lars.brandt@kb.example", [3, 2, 0]),
         ("jens.riis@kombit.example", [1, 3, 1]),
@@ -114,14 +201,24 @@ async fn load_rounds(db: &Db, running: SalonId) -> anyhow::Result<()> {
     ];
     for (email, points) in ballots {
         if let Some(p) = person(db, email).await? {
-            let given: Vec<(OptionId, i64)> = options.iter().copied().zip(points).filter(|(_, n)| *n > 0).collect();
+            let given: Vec<(OptionId, i64)> = options
+                .iter()
+                .copied()
+                .zip(points)
+                .filter(|(_, n)| *n > 0)
+                .collect();
             rounds::cast(db, closed, p, &given).await?;
         }
     }
     rounds::advance(db, closed, State::Open, State::Closed).await?;
     let second = RoundPlan {
         question: "Hvad skal vi prioritere i den fælles investering?".into(),
-        options: vec!["Fælles indkøb af e-bøger".into(), "En fælles app".into(), "Uddannelse af personalet".into(), "Bedre data".into()],
+        options: vec![
+            "Fælles indkøb af e-bøger".into(),
+            "En fælles app".into(),
+            "Uddannelse af personalet".into(),
+            "Bedre data".into(),
+        ],
         points_per_person: 5,
         max_per_option: 3,
         live_results: false,

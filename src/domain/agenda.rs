@@ -23,7 +23,11 @@ pub fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, Vec<FieldError>> {
             continue;
         }
         if text::line(line, usize::MAX, false).is_err() {
-            errors.push(FieldError { field: "agenda", code: "text_control", line: Some(index + 1) });
+            errors.push(FieldError {
+                field: "agenda",
+                code: "text_control",
+                line: Some(index + 1),
+            });
             continue;
         }
         let (head, note) = match line.split_once('|') {
@@ -34,26 +38,46 @@ pub fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, Vec<FieldError>> {
             Some((first, rest)) if looks_like_time(first) => match normalise_time(first) {
                 Some(t) => (Some(t), rest.trim().to_string()),
                 None => {
-                    errors.push(FieldError { field: "agenda", code: "agenda_bad_time", line: Some(index + 1) });
+                    errors.push(FieldError {
+                        field: "agenda",
+                        code: "agenda_bad_time",
+                        line: Some(index + 1),
+                    });
                     continue;
                 }
             },
             _ => (None, head.to_string()),
         };
         if title.is_empty() {
-            errors.push(FieldError { field: "agenda", code: "agenda_no_title", line: Some(index + 1) });
+            errors.push(FieldError {
+                field: "agenda",
+                code: "agenda_no_title",
+                line: Some(index + 1),
+            });
             continue;
         }
         if title.chars().count() > TITLE_MAX || note.chars().count() > 2000 {
-            errors.push(FieldError { field: "agenda", code: "text_too_long", line: Some(index + 1) });
+            errors.push(FieldError {
+                field: "agenda",
+                code: "text_too_long",
+                line: Some(index + 1),
+            });
             continue;
         }
-        items.push(AgendaItem { start_time, title, note });
+        items.push(AgendaItem {
+            start_time,
+            title,
+            note,
+        });
     }
     if items.len() > 100 {
         errors.push(err("agenda", "agenda_too_long"));
     }
-    if errors.is_empty() { Ok(items) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
 }
 
 fn looks_like_time(s: &str) -> bool {

@@ -71,7 +71,10 @@ mod tests {
 
     #[test]
     fn normalises_case_and_whitespace() {
-        assert_eq!(Email::parse("  Mette@KB.dk ").map(|e| e.0), Ok("mette@kb.dk".into()));
+        assert_eq!(
+            Email::parse("  Mette@KB.dk ").map(|e| e.0),
+            Ok("mette@kb.dk".into())
+        );
     }
 
     #[test]
@@ -85,7 +88,10 @@ mod tests {
         assert_eq!(Email::parse("   "), Err(EmailError::Empty));
         assert_eq!(Email::parse("no-at-sign"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("a@b"), Err(EmailError::Invalid));
-        assert_eq!(Email::parse("Mette <mette@kb.dk>"), Err(EmailError::Invalid));
+        assert_eq!(
+            Email::parse("Mette <mette@kb.dk>"),
+            Err(EmailError::Invalid)
+        );
         assert_eq!(Email::parse("a@@kb.dk"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("two words@kb.dk"), Err(EmailError::Invalid));
         let long = format!("{}@kb.dk", "a".repeat(260));

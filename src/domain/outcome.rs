@@ -22,7 +22,9 @@ impl Status {
         }
     }
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Open, Status::Done].into_iter().find(|x| x.as_str() == s)
+        [Status::Open, Status::Done]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -34,20 +36,29 @@ pub struct FieldError {
 }
 
 pub fn decision(body: &str) -> Result<String, FieldError> {
-    text::multiline(body, DECISION_MAX, true).map_err(|_| FieldError { field: "body", code: "decision" })
+    text::multiline(body, DECISION_MAX, true).map_err(|_| FieldError {
+        field: "body",
+        code: "decision",
+    })
 }
 
 /// An action: what (one line), and an optional due date (`YYYY-MM-DD`, as a date field sends
 /// it) from 2000 to 2200.
 pub fn action(what: &str, due: &str) -> Result<(String, Option<NaiveDate>), Vec<FieldError>> {
-    let what = text::line(what, WHAT_MAX, true).map_err(|_| FieldError { field: "what", code: "what" });
+    let what = text::line(what, WHAT_MAX, true).map_err(|_| FieldError {
+        field: "what",
+        code: "what",
+    });
     let due = match due.trim() {
         "" => Ok(None),
         d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .ok()
             .filter(|d| (2000..=2200).contains(&chrono::Datelike::year(d)))
             .map(Some)
-            .ok_or(FieldError { field: "due", code: "due" }),
+            .ok_or(FieldError {
+                field: "due",
+                code: "due",
+            }),
     };
     match (what, due) {
         (Ok(w), Ok(d)) => Ok((w, d)),
@@ -61,9 +72,16 @@ mod tests {
 
     #[test]
     fn actions_need_what_and_a_real_date() {
-        assert_eq!(action("Indkøbsgruppe nedsættes", "2027-05-01").map(|a| a.1.is_some()), Ok(true));
+        assert_eq!(
+            action("Indkøbsgruppe nedsættes", "2027-05-01").map(|a| a.1.is_some()),
+            Ok(true)
+        );
         assert_eq!(action("X", "").map(|a| a.1), Ok(None));
-        let codes: Vec<_> = action("", "2027-13-01").unwrap_err().iter().map(|e| e.code).collect();
+        let codes: Vec<_> = action("", "2027-13-01")
+            .unwrap_err()
+            .iter()
+            .map(|e| e.code)
+            .collect();
         assert_eq!(codes, ["what", "due"]);
         assert!(action("X", "99999-01-01").is_err());
         assert!(decision(" ").is_err());

@@ -34,17 +34,29 @@ impl FieldError {
 
 /// A person's name (required) and job title (optional).
 pub fn parse(name: &str, title: &str) -> Result<PersonFields, Vec<FieldError>> {
-    let name = text::line(name, NAME_MAX, true).map_err(|error| FieldError { field: "name", error });
-    let title = text::line(title, NAME_MAX, false).map_err(|error| FieldError { field: "title", error });
+    let name = text::line(name, NAME_MAX, true).map_err(|error| FieldError {
+        field: "name",
+        error,
+    });
+    let title = text::line(title, NAME_MAX, false).map_err(|error| FieldError {
+        field: "title",
+        error,
+    });
     match (name, title) {
-        (Ok(name), Ok(title)) => Ok(PersonFields { name, title: Some(title).filter(|t| !t.is_empty()) }),
+        (Ok(name), Ok(title)) => Ok(PersonFields {
+            name,
+            title: Some(title).filter(|t| !t.is_empty()),
+        }),
         (name, title) => Err([name.err(), title.err()].into_iter().flatten().collect()),
     }
 }
 
 /// Only a name (where there is no title field).
 pub fn name(raw: &str) -> Result<String, FieldError> {
-    text::line(raw, NAME_MAX, true).map_err(|error| FieldError { field: "name", error })
+    text::line(raw, NAME_MAX, true).map_err(|error| FieldError {
+        field: "name",
+        error,
+    })
 }
 
 #[cfg(test)]
@@ -54,12 +66,21 @@ mod tests {
     #[test]
     fn both_fields_are_checked_and_reported_together() {
         let errors = parse("Mette\r\nBcc: x", &"x".repeat(201)).unwrap_err();
-        assert_eq!(errors.iter().map(|e| e.message_key()).collect::<Vec<_>>(), ["error.text.control", "error.title_too_long"]);
+        assert_eq!(
+            errors.iter().map(|e| e.message_key()).collect::<Vec<_>>(),
+            ["error.text.control", "error.title_too_long"]
+        );
         assert_eq!(
             parse(" Åse ", " Direktør "),
-            Ok(PersonFields { name: "Åse".into(), title: Some("Direktør".into()) })
+            Ok(PersonFields {
+                name: "Åse".into(),
+                title: Some("Direktør".into())
+            })
         );
         assert_eq!(parse("Åse", "").map(|p| p.title), Ok(None));
-        assert_eq!(name("").map_err(|e| e.message_key()), Err("error.name_required"));
+        assert_eq!(
+            name("").map_err(|e| e.message_key()),
+            Err("error.name_required")
+        );
     }
 }

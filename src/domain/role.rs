@@ -37,7 +37,9 @@ impl FromStr for Role {
             "member" => Ok(Role::Member),
             "organiser" => Ok(Role::Organiser),
             "admin" => Ok(Role::Admin),
-            other => Err(format!("unknown role '{other}' (expected admin, organiser or member)")),
+            other => Err(format!(
+                "unknown role '{other}' (expected admin, organiser or member)"
+            )),
         }
     }
 }

@@ -20,7 +20,9 @@ impl State {
         }
     }
     pub fn parse(s: &str) -> Option<State> {
-        [State::Draft, State::Open, State::Closed].into_iter().find(|x| x.as_str() == s)
+        [State::Draft, State::Open, State::Closed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -47,10 +49,19 @@ pub struct FieldError {
 }
 
 /// Options come one per line; blank lines are skipped, duplicates refused.
-pub fn validate_plan(question: &str, options: &str, points: &str, max: &str, live: bool) -> Result<RoundPlan, Vec<FieldError>> {
+pub fn validate_plan(
+    question: &str,
+    options: &str,
+    points: &str,
+    max: &str,
+    live: bool,
+) -> Result<RoundPlan, Vec<FieldError>> {
     let mut errors = Vec::new();
     let question = text::line(question, QUESTION_MAX, true).unwrap_or_else(|_| {
-        errors.push(FieldError { field: "question", code: "question" });
+        errors.push(FieldError {
+            field: "question",
+            code: "question",
+        });
         String::new()
     });
     let mut list: Vec<String> = Vec::new();
@@ -58,27 +69,50 @@ pub fn validate_plan(question: &str, options: &str, points: &str, max: &str, liv
         match text::line(line, OPTION_MAX, true) {
             Ok(o) if !list.contains(&o) => list.push(o),
             _ => {
-                errors.push(FieldError { field: "options", code: "option" });
+                errors.push(FieldError {
+                    field: "options",
+                    code: "option",
+                });
                 break;
             }
         }
     }
     if !(2..=MAX_OPTIONS).contains(&list.len()) {
-        errors.push(FieldError { field: "options", code: "option_count" });
+        errors.push(FieldError {
+            field: "options",
+            code: "option_count",
+        });
     }
-    let number = |raw: &str, default: i64| if raw.trim().is_empty() { Some(default) } else { raw.trim().parse::<i64>().ok() };
+    let number = |raw: &str, default: i64| {
+        if raw.trim().is_empty() {
+            Some(default)
+        } else {
+            raw.trim().parse::<i64>().ok()
+        }
+    };
     let points_per_person = number(points, 5).filter(|p| (1..=MAX_POINTS).contains(p));
     if points_per_person.is_none() {
-        errors.push(FieldError { field: "points_per_person", code: "points" });
+        errors.push(FieldError {
+            field: "points_per_person",
+            code: "points",
+        });
     }
-    let max_per_option = number(max, 3).filter(|m| *m >= 1 && points_per_person.is_none_or(|p| *m <= p));
+    let max_per_option =
+        number(max, 3).filter(|m| *m >= 1 && points_per_person.is_none_or(|p| *m <= p));
     if max_per_option.is_none() {
-        errors.push(FieldError { field: "max_per_option", code: "max" });
+        errors.push(FieldError {
+            field: "max_per_option",
+            code: "max",
+        });
     }
     match (errors.is_empty(), points_per_person, max_per_option) {
-        (true, Some(points_per_person), Some(max_per_option)) => {
-            Ok(RoundPlan { question, options: list, points_per_person, max_per_option, live_results: live })
-        }
+        (true, Some(points_per_person), Some(max_per_option)) => Ok(RoundPlan {
+            question,
+            options: list,
+            points_per_person,
+            max_per_option,
+            live_results: live,
+        }),
         _ => Err(errors),
     }
 }
@@ -112,7 +146,12 @@ impl BallotError {
 
 /// Check a ballot: `given` is (option id, points as typed); `options` the round's option ids.
 /// Returns the options with points (zeros dropped).
-pub fn validate_ballot(points_per_person: i64, max_per_option: i64, options: &[i64], given: &[(i64, String)]) -> Result<Vec<(i64, i64)>, BallotError> {
+pub fn validate_ballot(
+    points_per_person: i64,
+    max_per_option: i64,
+    options: &[i64],
+    given: &[(i64, String)],
+) -> Result<Vec<(i64, i64)>, BallotError> {
     let mut out = Vec::new();
     let mut total: i64 = 0;
     for (option, raw) in given {
@@ -123,7 +162,11 @@ pub fn validate_ballot(points_per_person: i64, max_per_option: i64, options: &[i
             return Err(BallotError::RepeatedOption);
         }
         let raw = raw.trim();
-        let points = if raw.is_empty() { 0 } else { raw.parse::<i64>().map_err(|_| BallotError::NotANumber)? };
+        let points = if raw.is_empty() {
+            0
+        } else {
+            raw.parse::<i64>().map_err(|_| BallotError::NotANumber)?
+        };
         if points < 0 {
             return Err(BallotError::NotANumber);
         }
@@ -147,24 +190,74 @@ mod tests {
 
     #[test]
     fn a_plan_needs_a_question_two_options_and_sane_numbers() {
-        let plan = validate_plan("Hvad prioriterer vi?", "E-bøger\n\nKompetencer\n", "", "", false).unwrap();
-        assert_eq!((plan.options.len(), plan.points_per_person, plan.max_per_option), (2, 5, 3));
-        let codes = |r: Result<RoundPlan, Vec<FieldError>>| r.unwrap_err().iter().map(|e| e.code).collect::<Vec<_>>();
-        assert_eq!(codes(validate_plan("", "a", "0", "9", false)), ["question", "option_count", "points"]);
-        assert_eq!(codes(validate_plan("Q", "a\na", "5", "6", false)), ["option", "option_count", "max"]);
+        let plan = validate_plan(
+            "Hvad prioriterer vi?",
+            "E-bøger\n\nKompetencer\n",
+            "",
+            "",
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                plan.options.len(),
+                plan.points_per_person,
+                plan.max_per_option
+            ),
+            (2, 5, 3)
+        );
+        let codes = |r: Result<RoundPlan, Vec<FieldError>>| {
+            r.unwrap_err().iter().map(|e| e.code).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(validate_plan("", "a", "0", "9", false)),
+            ["question", "option_count", "points"]
+        );
+        assert_eq!(
+            codes(validate_plan("Q", "a\na", "5", "6", false)),
+            ["option", "option_count", "max"]
+        );
     }
 
     #[test]
     fn a_ballot_keeps_within_the_points_and_the_maximum() {
         let opts = [1, 2, 3];
-        let b = |v: &[(i64, &str)]| v.iter().map(|(o, p)| (*o, p.to_string())).collect::<Vec<_>>();
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "3"), (2, "2"), (3, "")])), Ok(vec![(1, 3), (2, 2)]));
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "4")])), Err(BallotError::OverMax));
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "3"), (2, "3")])), Err(BallotError::OverTotal));
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(9, "1")])), Err(BallotError::UnknownOption));
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "-1")])), Err(BallotError::NotANumber));
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "1"), (1, "1")])), Err(BallotError::RepeatedOption));
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "1e9")])), Err(BallotError::NotANumber));
-        assert_eq!(validate_ballot(5, 3, &opts, &b(&[(1, "99999999999999999999")])), Err(BallotError::NotANumber));
+        let b = |v: &[(i64, &str)]| {
+            v.iter()
+                .map(|(o, p)| (*o, p.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(1, "3"), (2, "2"), (3, "")])),
+            Ok(vec![(1, 3), (2, 2)])
+        );
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(1, "4")])),
+            Err(BallotError::OverMax)
+        );
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(1, "3"), (2, "3")])),
+            Err(BallotError::OverTotal)
+        );
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(9, "1")])),
+            Err(BallotError::UnknownOption)
+        );
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(1, "-1")])),
+            Err(BallotError::NotANumber)
+        );
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(1, "1"), (1, "1")])),
+            Err(BallotError::RepeatedOption)
+        );
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(1, "1e9")])),
+            Err(BallotError::NotANumber)
+        );
+        assert_eq!(
+            validate_ballot(5, 3, &opts, &b(&[(1, "99999999999999999999")])),
+            Err(BallotError::NotANumber)
+        );
     }
 }

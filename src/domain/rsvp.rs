@@ -93,7 +93,11 @@ pub struct SalonFacts {
 }
 
 /// May this person answer now? `current` is their standing, if they have a row.
-pub fn may_answer(salon: &SalonFacts, current: Option<Standing>, now: DateTime<Utc>) -> Result<(), Refusal> {
+pub fn may_answer(
+    salon: &SalonFacts,
+    current: Option<Standing>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
     if salon.status != Status::Published {
         return Err(Refusal::NotOpen);
     }
@@ -109,7 +113,13 @@ pub fn may_answer(salon: &SalonFacts, current: Option<Standing>, now: DateTime<U
 
 /// The new standing after answering `response`; `seated` is how many hold a seat now (not
 /// counting this person) and `next_in_line` the waitlist number to hand out if needed.
-pub fn answer(current: Option<Standing>, response: Response, capacity: Option<i64>, seated: i64, next_in_line: i64) -> Standing {
+pub fn answer(
+    current: Option<Standing>,
+    response: Response,
+    capacity: Option<i64>,
+    seated: i64,
+    next_in_line: i64,
+) -> Standing {
     match response {
         Response::Maybe => Standing::Maybe,
         Response::No => Standing::No,
@@ -154,10 +164,19 @@ mod tests {
     #[test]
     fn yes_takes_a_seat_until_they_are_gone() {
         assert_eq!(answer(None, Response::Yes, Some(2), 1, 1), Standing::Seated);
-        assert_eq!(answer(None, Response::Yes, Some(2), 2, 7), Standing::Waitlisted(7));
+        assert_eq!(
+            answer(None, Response::Yes, Some(2), 2, 7),
+            Standing::Waitlisted(7)
+        );
         assert_eq!(answer(None, Response::Yes, None, 500, 1), Standing::Seated);
-        assert_eq!(answer(Some(Standing::Waitlisted(3)), Response::Yes, Some(2), 1, 9), Standing::Waitlisted(3));
-        assert_eq!(answer(Some(Standing::Seated), Response::No, Some(2), 1, 9), Standing::No);
+        assert_eq!(
+            answer(Some(Standing::Waitlisted(3)), Response::Yes, Some(2), 1, 9),
+            Standing::Waitlisted(3)
+        );
+        assert_eq!(
+            answer(Some(Standing::Seated), Response::No, Some(2), 1, 9),
+            Standing::No
+        );
     }
 
     #[test]
@@ -172,7 +191,10 @@ mod tests {
         assert_eq!(may_answer(&s, None, now), Err(Refusal::NotInvited));
         assert_eq!(may_answer(&s, Some(Standing::Invited), now), Ok(()));
         s.status = Status::Cancelled;
-        assert_eq!(may_answer(&s, Some(Standing::Invited), now), Err(Refusal::NotOpen));
+        assert_eq!(
+            may_answer(&s, Some(Standing::Invited), now),
+            Err(Refusal::NotOpen)
+        );
     }
 
     #[test]

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::time::{local_to_utc, parse_time_zone};
 pub use super::agenda::{AgendaItem, agenda_to_text, parse_agenda};
 use super::text::{self, TextError};
+use super::time::{local_to_utc, parse_time_zone};
 use crate::ids::SeriesId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,9 @@ impl Status {
         }
     }
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Draft, Status::Published, Status::Cancelled].into_iter().find(|m| m.as_str() == s)
+        [Status::Draft, Status::Published, Status::Cancelled]
+            .into_iter()
+            .find(|m| m.as_str() == s)
     }
 }
 
@@ -202,7 +204,11 @@ pub struct FieldError {
 }
 
 pub(super) fn err(field: &'static str, code: &'static str) -> FieldError {
-    FieldError { field, code, line: None }
+    FieldError {
+        field,
+        code,
+        line: None,
+    }
 }
 
 /// The salon form's code for a refused piece of text.
@@ -222,16 +228,25 @@ pub const TEXT_MAX: usize = 20_000;
 pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<FieldError>> {
     let mut errors = Vec::new();
     let title = text::line(&input.title, TITLE_MAX, true).unwrap_or_else(|e| {
-        errors.push(err("title", text_code(e, "title_required", "title_too_long")));
+        errors.push(err(
+            "title",
+            text_code(e, "title_required", "title_too_long"),
+        ));
         String::new()
     });
     let description = text::multiline(&input.description, TEXT_MAX, false).unwrap_or_else(|e| {
-        errors.push(err("description", text_code(e, "text_too_long", "text_too_long")));
+        errors.push(err(
+            "description",
+            text_code(e, "text_too_long", "text_too_long"),
+        ));
         String::new()
     });
     let series_id = match input.series_id.trim() {
         "" => None,
-        s => s.parse::<SeriesId>().map_err(|_| errors.push(err("series_id", "series_unknown"))).ok(),
+        s => s
+            .parse::<SeriesId>()
+            .map_err(|_| errors.push(err("series_id", "series_unknown")))
+            .ok(),
     };
     let (time_zone, times) = times(input, &mut errors);
     let place = place(input, &mut errors);
@@ -245,7 +260,12 @@ pub fn validate(input: &SalonInput, seated_yes: i64) -> Result<ValidSalon, Vec<F
         Vec::new()
     });
     match (errors.is_empty(), times, place, registration) {
-        (true, Some((starts_at, ends_at, rsvp_deadline)), Some((mode, address, meeting_url)), Some(registration)) => Ok(ValidSalon {
+        (
+            true,
+            Some((starts_at, ends_at, rsvp_deadline)),
+            Some((mode, address, meeting_url)),
+            Some(registration),
+        ) => Ok(ValidSalon {
             title,
             description,
             series_id,
@@ -281,7 +301,9 @@ fn times(input: &SalonInput, errors: &mut Vec<FieldError>) -> (Tz, Option<Times>
             }
             return None;
         }
-        local_to_utc(raw, time_zone).map_err(|code| errors.push(err(field, code))).ok()
+        local_to_utc(raw, time_zone)
+            .map_err(|code| errors.push(err(field, code)))
+            .ok()
     };
     let starts_at = local("starts_at", &input.starts_at, true);
     let ends_at = local("ends_at", &input.ends_at, true);
@@ -298,20 +320,28 @@ fn times(input: &SalonInput, errors: &mut Vec<FieldError>) -> (Tz, Option<Times>
         errors.push(err("rsvp_deadline", "deadline_after_start"));
     }
     let all = match (starts_at, ends_at) {
-        (Some(s), Some(e)) if !deadline_given || rsvp_deadline.is_some() => Some((s, e, rsvp_deadline)),
+        (Some(s), Some(e)) if !deadline_given || rsvp_deadline.is_some() => {
+            Some((s, e, rsvp_deadline))
+        }
         _ => None,
     };
     (time_zone, all)
 }
 
 /// In person, online or both, with the address and link the mode needs (and only those).
-fn place(input: &SalonInput, errors: &mut Vec<FieldError>) -> Option<(Mode, Option<String>, Option<String>)> {
+fn place(
+    input: &SalonInput,
+    errors: &mut Vec<FieldError>,
+) -> Option<(Mode, Option<String>, Option<String>)> {
     let mode = Mode::parse(input.mode.trim());
     if mode.is_none() {
         errors.push(err("mode", "mode_unknown"));
     }
     let address = text::line(&input.address, 500, false).unwrap_or_else(|e| {
-        errors.push(err("address", text_code(e, "address_required", "text_too_long")));
+        errors.push(err(
+            "address",
+            text_code(e, "address_required", "text_too_long"),
+        ));
         String::new()
     });
     let address = Some(address).filter(|a| !a.is_empty());
@@ -325,13 +355,21 @@ fn place(input: &SalonInput, errors: &mut Vec<FieldError>) -> Option<(Mode, Opti
         }
     }
     if let Some(url) = &meeting_url {
-        let ok = url::Url::parse(url).is_ok_and(|u| (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some());
+        let ok = url::Url::parse(url).is_ok_and(|u| {
+            (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some()
+        });
         if !ok {
             errors.push(err("meeting_url", "meeting_url_invalid"));
         }
     }
     // Keep only what the mode uses: an online salon has no address.
-    mode.map(|m| (m, address.filter(|_| m.has_place()), meeting_url.filter(|_| m.has_link())))
+    mode.map(|m| {
+        (
+            m,
+            address.filter(|_| m.has_place()),
+            meeting_url.filter(|_| m.has_link()),
+        )
+    })
 }
 
 /// Seats: empty for no limit, else 1 to 100,000 and not below the seats already taken.
@@ -363,14 +401,24 @@ pub struct ValidSeries {
 pub fn validate_series(title: &str, description: &str) -> Result<ValidSeries, Vec<FieldError>> {
     let mut errors = Vec::new();
     let title = text::line(title, TITLE_MAX, true).unwrap_or_else(|e| {
-        errors.push(err("title", text_code(e, "title_required", "title_too_long")));
+        errors.push(err(
+            "title",
+            text_code(e, "title_required", "title_too_long"),
+        ));
         String::new()
     });
     let description = text::multiline(description, TEXT_MAX, false).unwrap_or_else(|e| {
-        errors.push(err("description", text_code(e, "text_too_long", "text_too_long")));
+        errors.push(err(
+            "description",
+            text_code(e, "text_too_long", "text_too_long"),
+        ));
         String::new()
     });
-    if errors.is_empty() { Ok(ValidSeries { title, description }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(ValidSeries { title, description })
+    } else {
+        Err(errors)
+    }
 }
 
 /// The longest name of a room a salon adds (breakouts, themes).
@@ -400,13 +448,19 @@ mod tests {
     }
 
     fn codes(r: Result<ValidSalon, Vec<FieldError>>) -> Vec<&'static str> {
-        r.err().unwrap_or_default().into_iter().map(|e| e.code).collect()
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.code)
+            .collect()
     }
 
     #[test]
     fn a_good_salon_passes_and_is_stored_in_utc() {
         let v = validate(&input(), 0).map_err(|e| format!("{e:?}"));
-        let v = v.as_ref().map(|v| (v.starts_at.to_rfc3339(), v.agenda.len(), v.address.clone()));
+        let v = v
+            .as_ref()
+            .map(|v| (v.starts_at.to_rfc3339(), v.agenda.len(), v.address.clone()));
         assert_eq!(v, Ok(("2027-03-10T08:00:00+00:00".to_string(), 3, None)));
     }
 

@@ -30,7 +30,8 @@ impl TextError {
 /// the Unicode line and paragraph separators, and the bidirectional embedding, override and
 /// isolate marks (U+202A-U+202E, U+2066-U+2069).
 fn forbidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A one-line field (name, title, address): trimmed, at most `max` characters, no control
@@ -56,7 +57,11 @@ pub fn multiline(raw: &str, max: usize, required: bool) -> Result<String, TextEr
 
 fn check_length(s: &str, max: usize, required: bool) -> Result<String, TextError> {
     if s.is_empty() {
-        return if required { Err(TextError::Empty) } else { Ok(String::new()) };
+        return if required {
+            Err(TextError::Empty)
+        } else {
+            Ok(String::new())
+        };
     }
     if s.chars().count() > max {
         return Err(TextError::TooLong);
@@ -71,7 +76,11 @@ pub fn defang(s: &str) -> String {
     if !s.chars().any(forbidden) {
         return s.to_string();
     }
-    s.chars().map(|c| if forbidden(c) { ' ' } else { c }).collect::<String>().trim().to_string()
+    s.chars()
+        .map(|c| if forbidden(c) { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -80,20 +89,38 @@ mod tests {
 
     #[test]
     fn a_line_refuses_every_control_character() {
-        for bad in ["Mette\r\nBcc: x@evil.example", "a\nb", "a\tb", "a\0b", "a\u{85}b", "a\u{202E}b", "a\u{2028}b", "\u{7f}"] {
+        for bad in [
+            "Mette\r\nBcc: x@evil.example",
+            "a\nb",
+            "a\tb",
+            "a\0b",
+            "a\u{85}b",
+            "a\u{202E}b",
+            "a\u{2028}b",
+            "\u{7f}",
+        ] {
             assert_eq!(line(bad, 200, true), Err(TextError::Control), "{bad:?}");
         }
         assert_eq!(line("  Åse Ødegård  ", 200, true), Ok("Åse Ødegård".into()));
         assert_eq!(line("   ", 200, true), Err(TextError::Empty));
         assert_eq!(line("", 200, false), Ok(String::new()));
         assert_eq!(line(&"x".repeat(201), 200, true), Err(TextError::TooLong));
-        assert_eq!(line(&"æ".repeat(200), 200, true).map(|s| s.chars().count()), Ok(200));
+        assert_eq!(
+            line(&"æ".repeat(200), 200, true).map(|s| s.chars().count()),
+            Ok(200)
+        );
     }
 
     #[test]
     fn multiline_keeps_line_breaks_and_normalises_them() {
-        assert_eq!(multiline("a\r\nb\rc\n\td", 100, true), Ok("a\nb\nc\n\td".into()));
-        assert_eq!(multiline("a\u{1b}[31mb", 100, true), Err(TextError::Control));
+        assert_eq!(
+            multiline("a\r\nb\rc\n\td", 100, true),
+            Ok("a\nb\nc\n\td".into())
+        );
+        assert_eq!(
+            multiline("a\u{1b}[31mb", 100, true),
+            Err(TextError::Control)
+        );
         assert_eq!(multiline("a\0b", 100, true), Err(TextError::Control));
     }
 

@@ -14,7 +14,12 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 4] = [State::Proposed, State::Scheduled, State::Discussed, State::Concluded];
+    pub const ALL: [State; 4] = [
+        State::Proposed,
+        State::Scheduled,
+        State::Discussed,
+        State::Concluded,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -72,8 +77,14 @@ fn code(e: TextError, empty: &'static str, too_long: &'static str) -> &'static s
 }
 
 pub fn validate(title: &str, why: &str) -> Result<ThemeText, Vec<FieldError>> {
-    let title = text::line(title, TITLE_MAX, true).map_err(|e| FieldError { field: "title", code: code(e, "title_required", "title_too_long") });
-    let why = text::multiline(why, WHY_MAX, false).map_err(|e| FieldError { field: "why", code: code(e, "why_too_long", "why_too_long") });
+    let title = text::line(title, TITLE_MAX, true).map_err(|e| FieldError {
+        field: "title",
+        code: code(e, "title_required", "title_too_long"),
+    });
+    let why = text::multiline(why, WHY_MAX, false).map_err(|e| FieldError {
+        field: "why",
+        code: code(e, "why_too_long", "why_too_long"),
+    });
     match (title, why) {
         (Ok(title), Ok(why)) => Ok(ThemeText { title, why }),
         (title, why) => Err([title.err(), why.err()].into_iter().flatten().collect()),
@@ -81,11 +92,17 @@ pub fn validate(title: &str, why: &str) -> Result<ThemeText, Vec<FieldError>> {
 }
 
 pub fn comment(body: &str) -> Result<String, FieldError> {
-    text::multiline(body, COMMENT_MAX, true).map_err(|e| FieldError { field: "body", code: code(e, "comment_required", "comment_too_long") })
+    text::multiline(body, COMMENT_MAX, true).map_err(|e| FieldError {
+        field: "body",
+        code: code(e, "comment_required", "comment_too_long"),
+    })
 }
 
 pub fn conclusion(body: &str) -> Result<String, FieldError> {
-    text::multiline(body, WHY_MAX, true).map_err(|e| FieldError { field: "conclusion", code: code(e, "conclusion_required", "why_too_long") })
+    text::multiline(body, WHY_MAX, true).map_err(|e| FieldError {
+        field: "conclusion",
+        code: code(e, "conclusion_required", "why_too_long"),
+    })
 }
 
 #[cfg(test)]
@@ -94,9 +111,18 @@ mod tests {
 
     #[test]
     fn a_theme_needs_a_one_line_title_and_may_say_why() {
-        assert_eq!(validate(" Fælles e-bøger ", "Fordi\r\nvi deler"), Ok(ThemeText { title: "Fælles e-bøger".into(), why: "Fordi\nvi deler".into() }));
+        assert_eq!(
+            validate(" Fælles e-bøger ", "Fordi\r\nvi deler"),
+            Ok(ThemeText {
+                title: "Fælles e-bøger".into(),
+                why: "Fordi\nvi deler".into()
+            })
+        );
         let errors = validate("", &"x".repeat(WHY_MAX + 1)).unwrap_err();
-        assert_eq!(errors.iter().map(|e| e.code).collect::<Vec<_>>(), ["title_required", "why_too_long"]);
+        assert_eq!(
+            errors.iter().map(|e| e.code).collect::<Vec<_>>(),
+            ["title_required", "why_too_long"]
+        );
         assert_eq!(validate("a\nb", "").unwrap_err()[0].code, "control");
         assert_eq!(comment("  ").unwrap_err().code, "comment_required");
         assert_eq!(State::parse("scheduled"), Some(State::Scheduled));

@@ -10,8 +10,16 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// The zones offered in forms: the alliance's countries first, then UTC.
-pub const OFFERED_ZONES: &[&str] =
-    &["Europe/Copenhagen", "Europe/Oslo", "Europe/Stockholm", "Europe/Helsinki", "Atlantic/Reykjavik", "Atlantic/Faroe", "America/Nuuk", "UTC"];
+pub const OFFERED_ZONES: &[&str] = &[
+    "Europe/Copenhagen",
+    "Europe/Oslo",
+    "Europe/Stockholm",
+    "Europe/Helsinki",
+    "Atlantic/Reykjavik",
+    "Atlantic/Faroe",
+    "America/Nuuk",
+    "UTC",
+];
 
 pub fn parse_time_zone(name: &str) -> Option<Tz> {
     name.parse::<Tz>().ok()
@@ -44,11 +52,23 @@ mod tests {
     #[test]
     fn copenhagen_summer_and_winter_time() {
         let cph = chrono_tz::Europe::Copenhagen;
-        assert_eq!(local_to_utc("2027-01-10T10:00", cph).map(|t| t.to_rfc3339()), Ok("2027-01-10T09:00:00+00:00".into()));
-        assert_eq!(local_to_utc("2027-07-10T10:00", cph).map(|t| t.to_rfc3339()), Ok("2027-07-10T08:00:00+00:00".into()));
+        assert_eq!(
+            local_to_utc("2027-01-10T10:00", cph).map(|t| t.to_rfc3339()),
+            Ok("2027-01-10T09:00:00+00:00".into())
+        );
+        assert_eq!(
+            local_to_utc("2027-07-10T10:00", cph).map(|t| t.to_rfc3339()),
+            Ok("2027-07-10T08:00:00+00:00".into())
+        );
         // 31 October 2027, 02:30 happens twice: the first (summer time) is taken.
-        assert_eq!(local_to_utc("2027-10-31T02:30", cph).map(|t| t.to_rfc3339()), Ok("2027-10-31T00:30:00+00:00".into()));
-        assert_eq!(local_to_utc("2027-03-28T02:30", cph), Err("time_nonexistent"));
+        assert_eq!(
+            local_to_utc("2027-10-31T02:30", cph).map(|t| t.to_rfc3339()),
+            Ok("2027-10-31T00:30:00+00:00".into())
+        );
+        assert_eq!(
+            local_to_utc("2027-03-28T02:30", cph),
+            Err("time_nonexistent")
+        );
         assert_eq!(local_to_utc("soon", cph), Err("time_invalid"));
     }
 }

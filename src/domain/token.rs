@@ -28,7 +28,10 @@ pub fn hash(secret: &str) -> String {
 
 /// Cheap shape check before touching the database: 64 lower-case hex characters.
 pub fn looks_valid(secret: &str) -> bool {
-    secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    secret.len() == 64
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]

@@ -43,7 +43,12 @@ impl Locale {
     /// The language for a tag such as `nb-NO`, `sv-FI` or `fi`: the primary subtag decides;
     /// Norwegian without a written standard (`no`) and nynorsk (`nn`) get bokmål.
     pub fn from_code(code: &str) -> Option<Locale> {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = code
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let primary = match primary.as_str() {
             "no" | "nn" => "nb",
             other => other,
@@ -58,12 +63,18 @@ impl Locale {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.trim().parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.trim().parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if q <= 0.0 {
                 continue;
             }
-            let Some(locale) = Locale::from_code(tag) else { continue };
+            let Some(locale) = Locale::from_code(tag) else {
+                continue;
+            };
             // Higher q wins; on a tie the earlier entry wins.
             let better = match best {
                 None => true,
@@ -83,11 +94,20 @@ mod tests {
 
     #[test]
     fn negotiates_accept_language() {
-        assert_eq!(Locale::negotiate("en-GB,en;q=0.9,da;q=0.8"), Some(Locale::En));
-        assert_eq!(Locale::negotiate("fr, da;q=0.5, en;q=0.4"), Some(Locale::Da));
+        assert_eq!(
+            Locale::negotiate("en-GB,en;q=0.9,da;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::negotiate("fr, da;q=0.5, en;q=0.4"),
+            Some(Locale::Da)
+        );
         assert_eq!(Locale::negotiate("en;q=0, da"), Some(Locale::Da));
         assert_eq!(Locale::negotiate("de-DE"), None);
-        assert_eq!(Locale::negotiate("nb-NO,nb;q=0.9,en;q=0.5"), Some(Locale::Nb));
+        assert_eq!(
+            Locale::negotiate("nb-NO,nb;q=0.9,en;q=0.5"),
+            Some(Locale::Nb)
+        );
         assert_eq!(Locale::negotiate("nn"), Some(Locale::Nb));
         assert_eq!(Locale::negotiate("no"), Some(Locale::Nb));
         assert_eq!(Locale::negotiate("sv-FI"), Some(Locale::Sv));
@@ -97,14 +117,17 @@ mod tests {
 
     /// Every key of app.yml, with its text per language: app.yml's Danish and English, and
     /// each other language's own file.
-    fn all_texts() -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
+    fn all_texts() -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>
+    {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
-        let app: std::collections::BTreeMap<String, serde_yaml::Value> = serde_yaml::from_str(&read("app.yml")).unwrap_or_default();
+        let app: std::collections::BTreeMap<String, serde_yaml::Value> =
+            serde_yaml::from_str(&read("app.yml")).unwrap_or_default();
         assert!(app.len() > 20, "locales/app.yml did not parse");
         let mut texts = std::collections::BTreeMap::new();
         for (key, value) in app.iter().filter(|(k, _)| !k.starts_with('_')) {
-            let mut by: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+            let mut by: std::collections::BTreeMap<String, String> =
+                std::collections::BTreeMap::new();
             for code in ["da", "en"] {
                 if let Some(t) = value.get(code).and_then(|v| v.as_str()) {
                     by.insert(code.into(), t.into());
@@ -112,12 +135,23 @@ mod tests {
             }
             texts.insert(key.clone(), by);
         }
-        for locale in Locale::OFFERED.into_iter().filter(|l| !["da", "en"].contains(&l.code())) {
+        for locale in Locale::OFFERED
+            .into_iter()
+            .filter(|l| !["da", "en"].contains(&l.code()))
+        {
             let own: std::collections::BTreeMap<String, String> =
-                serde_yaml::from_str(&read(&format!("{}.yml", locale.code()))).unwrap_or_else(|e| panic!("locales/{}.yml: {e}", locale.code()));
+                serde_yaml::from_str(&read(&format!("{}.yml", locale.code())))
+                    .unwrap_or_else(|e| panic!("locales/{}.yml: {e}", locale.code()));
             for (key, text) in own {
-                assert!(texts.contains_key(&key), "locales/{}.yml has {key}, which app.yml does not", locale.code());
-                texts.entry(key).or_default().insert(locale.code().into(), text);
+                assert!(
+                    texts.contains_key(&key),
+                    "locales/{}.yml has {key}, which app.yml does not",
+                    locale.code()
+                );
+                texts
+                    .entry(key)
+                    .or_default()
+                    .insert(locale.code().into(), text);
             }
         }
         texts
@@ -125,7 +159,11 @@ mod tests {
 
     /// The `%{name}` placeholders of a text, sorted.
     fn placeholders(text: &str) -> Vec<String> {
-        let mut found: Vec<String> = text.split("%{").skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string())).collect();
+        let mut found: Vec<String> = text
+            .split("%{")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+            .collect();
         found.sort();
         found.dedup();
         found
@@ -134,18 +172,29 @@ mod tests {
     #[test]
     fn every_offered_language_has_every_key_with_its_placeholders() {
         for (key, by) in all_texts() {
-            let source = by.get("da").unwrap_or_else(|| panic!("key {key} has no Danish text"));
+            let source = by
+                .get("da")
+                .unwrap_or_else(|| panic!("key {key} has no Danish text"));
             for locale in Locale::OFFERED {
                 let text = by.get(locale.code()).filter(|t| !t.trim().is_empty());
-                let text = text.unwrap_or_else(|| panic!("key {key} has no {} text", locale.code()));
-                assert_eq!(placeholders(text), placeholders(source), "key {key} in {} drops or adds a placeholder", locale.code());
+                let text =
+                    text.unwrap_or_else(|| panic!("key {key} has no {} text", locale.code()));
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(source),
+                    "key {key} in {} drops or adds a placeholder",
+                    locale.code()
+                );
             }
         }
     }
 
     #[test]
     fn every_language_names_itself() {
-        let names: Vec<String> = Locale::OFFERED.into_iter().map(Locale::native_name).collect();
+        let names: Vec<String> = Locale::OFFERED
+            .into_iter()
+            .map(Locale::native_name)
+            .collect();
         assert_eq!(names, ["Dansk", "Norsk", "Svenska", "Suomi", "English"]);
     }
 }

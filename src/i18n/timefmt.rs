@@ -29,11 +29,24 @@ impl Names {
     fn load(l: &str) -> Names {
         // A clock pattern that is not strftime falls back to 24-hour "09:00" (and a test fails).
         let pattern = t!("time.clock", locale = l).to_string();
-        let items: Vec<_> = chrono::format::StrftimeItems::new(&pattern).parse_to_owned().unwrap_or_default();
-        let clock = if items.is_empty() { chrono::format::StrftimeItems::new("%H:%M").parse_to_owned().unwrap_or_default() } else { items };
+        let items: Vec<_> = chrono::format::StrftimeItems::new(&pattern)
+            .parse_to_owned()
+            .unwrap_or_default();
+        let clock = if items.is_empty() {
+            chrono::format::StrftimeItems::new("%H:%M")
+                .parse_to_owned()
+                .unwrap_or_default()
+        } else {
+            items
+        };
         Names {
-            weekdays: WEEKDAYS.iter().map(|d| t!(format!("time.weekday.{d}"), locale = l).to_string()).collect(),
-            months: (1..=12).map(|m| t!(format!("time.month.{m}"), locale = l).to_string()).collect(),
+            weekdays: WEEKDAYS
+                .iter()
+                .map(|d| t!(format!("time.weekday.{d}"), locale = l).to_string())
+                .collect(),
+            months: (1..=12)
+                .map(|m| t!(format!("time.month.{m}"), locale = l).to_string())
+                .collect(),
             pattern: t!("time.date", locale = l).to_string(),
             clock,
             at: t!("time.at", locale = l).to_string(),
@@ -41,12 +54,20 @@ impl Names {
     }
 }
 
-static NAMES: LazyLock<Vec<(&'static str, Names)>> =
-    LazyLock::new(|| Locale::OFFERED.into_iter().map(|l| (l.code(), Names::load(l.code()))).collect());
+static NAMES: LazyLock<Vec<(&'static str, Names)>> = LazyLock::new(|| {
+    Locale::OFFERED
+        .into_iter()
+        .map(|l| (l.code(), Names::load(l.code())))
+        .collect()
+});
 
 fn names(l: &str) -> &'static Names {
     let all = &*NAMES;
-    all.iter().find(|(code, _)| *code == l).or_else(|| all.first()).map(|(_, n)| n).unwrap_or_else(|| unreachable_names())
+    all.iter()
+        .find(|(code, _)| *code == l)
+        .or_else(|| all.first())
+        .map(|(_, n)| n)
+        .unwrap_or_else(|| unreachable_names())
 }
 
 /// Never reached: OFFERED is not empty. A fixed English set keeps the signature total.
@@ -58,8 +79,16 @@ fn unreachable_names() -> &'static Names {
 /// "tirsdag 10. marts 2027" / "tisdag 10 mars 2027" / "tiistaina 10. maaliskuuta 2027".
 pub fn date(at: &DateTime<Tz>, l: &str) -> String {
     let n = names(l);
-    let weekday = n.weekdays.get(at.weekday().num_days_from_monday() as usize).map(String::as_str).unwrap_or("");
-    let month = n.months.get(at.month0() as usize).map(String::as_str).unwrap_or("");
+    let weekday = n
+        .weekdays
+        .get(at.weekday().num_days_from_monday() as usize)
+        .map(String::as_str)
+        .unwrap_or("");
+    let month = n
+        .months
+        .get(at.month0() as usize)
+        .map(String::as_str)
+        .unwrap_or("");
     n.pattern
         .replace("%{weekday}", weekday)
         .replace("%{day}", &at.day().to_string())
@@ -111,7 +140,11 @@ pub fn span(starts: &DateTime<Utc>, ends: &DateTime<Utc>, tz: Tz, l: &str) -> Ma
 
 /// The zone's name as shown: "Europe/Copenhagen" -> "Copenhagen".
 pub fn zone_label(tz: Tz) -> String {
-    tz.name().rsplit('/').next().unwrap_or(tz.name()).replace('_', " ")
+    tz.name()
+        .rsplit('/')
+        .next()
+        .unwrap_or(tz.name())
+        .replace('_', " ")
 }
 
 #[cfg(test)]

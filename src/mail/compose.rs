@@ -10,7 +10,9 @@ use rust_i18n::t;
 use crate::config::Config;
 use crate::domain::text::defang;
 
-pub use super::notices::{action_reminder, confirm_registration, promoted, reminder, sign_in, summary};
+pub use super::notices::{
+    action_reminder, confirm_registration, promoted, reminder, sign_in, summary,
+};
 use crate::i18n::Locale;
 
 /// A message ready for the outbox.
@@ -39,8 +41,13 @@ pub fn new_message_id(from: &Mailbox) -> String {
 /// The recipient's mailbox. Names are checked when they are stored, but one stored before that
 /// check (or by hand) must still not reach lettre: its header writer panics on a line break.
 fn mailbox(name: &str, email: &str) -> Result<Mailbox, ComposeError> {
-    let address = email.parse().map_err(|_| ComposeError::Address(email.to_string()))?;
-    Ok(Mailbox::new((!name.is_empty()).then(|| defang(name)), address))
+    let address = email
+        .parse()
+        .map_err(|_| ComposeError::Address(email.to_string()))?;
+    Ok(Mailbox::new(
+        (!name.is_empty()).then(|| defang(name)),
+        address,
+    ))
 }
 
 /// A subject line made of stored text (a salon's title) and our own words: one line, always.
@@ -116,10 +123,14 @@ pub(super) fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, Compose
         .subject(subject_line(m.subject.clone()))
         .message_id(Some(message_id.clone()))
         .multipart(MultiPart::alternative_plain_html(text, html))?;
-    Ok(Composed { kind: m.kind, message_id, recipient: m.email.to_string(), subject: m.subject, body: message.formatted() })
+    Ok(Composed {
+        kind: m.kind,
+        message_id,
+        recipient: m.email.to_string(),
+        subject: m.subject,
+        body: message.formatted(),
+    })
 }
-
-
 
 /// Which calendar mail: a first invitation, an update (higher SEQUENCE), or a cancellation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,15 +176,32 @@ pub fn invitation(
     let l = locale.code();
     let when = salon_when(salon, l);
     let url = config.url(&format!("/salons/{}", salon.id));
-    let (method, ics) = invite_calendar(config, kind, person, salon, agenda, response, personal.reply_address);
+    let (method, ics) = invite_calendar(
+        config,
+        kind,
+        person,
+        salon,
+        agenda,
+        response,
+        personal.reply_address,
+    );
 
     let code = kind.code();
-    let subject = t!(format!("mail.{code}.subject"), locale = l, title = salon.title).to_string();
+    let subject = t!(
+        format!("mail.{code}.subject"),
+        locale = l,
+        title = salon.title
+    )
+    .to_string();
     let (text, html) = invitation_texts(kind, person, salon, &subject, &when, &url, rsvp_link);
 
-    let calendar_type = ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8", method.as_str()))
+    let calendar_type = ContentType::parse(&format!(
+        "text/calendar; method={}; charset=UTF-8",
+        method.as_str()
+    ))
+    .map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
+    let attachment_type = ContentType::parse("application/ics; charset=UTF-8")
         .map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
-    let attachment_type = ContentType::parse("application/ics; charset=UTF-8").map_err(|e| ComposeError::Address(format!("content type: {e}")))?;
     let from = config.mail.from.clone();
     let message_id = new_message_id(&from);
     let message = Message::builder()
@@ -187,11 +215,21 @@ pub fn invitation(
                     MultiPart::alternative()
                         .singlepart(SinglePart::plain(text))
                         .singlepart(SinglePart::html(html))
-                        .singlepart(SinglePart::builder().header(calendar_type).body(ics.clone())),
+                        .singlepart(
+                            SinglePart::builder()
+                                .header(calendar_type)
+                                .body(ics.clone()),
+                        ),
                 )
                 .singlepart(Attachment::new("invite.ics".to_string()).body(ics, attachment_type)),
         )?;
-    Ok(Composed { kind: code, message_id, recipient: person.email.clone(), subject, body: message.formatted() })
+    Ok(Composed {
+        kind: code,
+        message_id,
+        recipient: person.email.clone(),
+        subject,
+        body: message.formatted(),
+    })
 }
 
 /// The plain and HTML parts of an invitation: greeting, what changed, where, the personal
@@ -209,7 +247,13 @@ fn invitation_texts(
     let l = locale.code();
     let code = kind.code();
     let greeting = t!("mail.greeting", locale = l, name = person.name).to_string();
-    let lead = t!(format!("mail.{code}.body"), locale = l, title = salon.title, when = when).to_string();
+    let lead = t!(
+        format!("mail.{code}.body"),
+        locale = l,
+        title = salon.title,
+        when = when
+    )
+    .to_string();
     let place = match (&salon.address, salon.mode().has_link()) {
         (Some(a), true) => format!("{a} ({})", t!("calendar.online", locale = l)),
         (Some(a), false) => a.clone(),
@@ -219,7 +263,12 @@ fn invitation_texts(
     let answers: Vec<(String, String)> = match rsvp_link {
         Some(link) => crate::domain::rsvp::Response::ALL
             .iter()
-            .map(|r| (t!(format!("rsvp.answer.{}", r.as_str()), locale = l).to_string(), format!("{link}?answer={}", r.as_str())))
+            .map(|r| {
+                (
+                    t!(format!("rsvp.answer.{}", r.as_str()), locale = l).to_string(),
+                    format!("{link}?answer={}", r.as_str()),
+                )
+            })
             .collect(),
         None => Vec::new(),
     };
@@ -235,7 +284,10 @@ fn invitation_texts(
         }
         text.push('\n');
     }
-    text.push_str(&format!("{see}: {url}\n\n-- \n{}\n", t!("mail.footer", locale = l)));
+    text.push_str(&format!(
+        "{see}: {url}\n\n-- \n{}\n",
+        t!("mail.footer", locale = l)
+    ));
     let html = html_frame(
         locale,
         subject,
@@ -266,12 +318,26 @@ fn invite_calendar(
 ) -> (crate::calendar::event::Method, String) {
     let url = config.url(&format!("/salons/{}", salon.id));
     use crate::calendar::event::{self, Attendee, CalendarHeader, Event, Method};
-    let method = if kind == InviteKind::Cancellation { Method::Cancel } else { Method::Request };
-    let organiser_name = config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());
-    let organiser_email = reply_address.map(str::to_string).unwrap_or_else(|| config.mail.from.email.to_string());
+    let method = if kind == InviteKind::Cancellation {
+        Method::Cancel
+    } else {
+        Method::Request
+    };
+    let organiser_name = config
+        .mail
+        .from
+        .name
+        .clone()
+        .unwrap_or_else(|| "Salon".to_string());
+    let organiser_email = reply_address
+        .map(str::to_string)
+        .unwrap_or_else(|| config.mail.from.email.to_string());
     let host = config.base_url.host_str().unwrap_or("salon").to_string();
     let ics = event::calendar(
-        &CalendarHeader { method: Some(method), feed_name: None },
+        &CalendarHeader {
+            method: Some(method),
+            feed_name: None,
+        },
         &[Event {
             salon,
             agenda,
@@ -279,7 +345,11 @@ fn invite_calendar(
             uid: event::uid(salon.id, &host),
             organiser_name: &organiser_name,
             organiser_email: &organiser_email,
-            attendee: Some(Attendee { name: &person.name, email: &person.email, partstat: event::partstat(response) }),
+            attendee: Some(Attendee {
+                name: &person.name,
+                email: &person.email,
+                partstat: event::partstat(response),
+            }),
             dtstamp: crate::domain::time::now(),
             status_override: None,
             locale: person.locale().code(),
@@ -288,13 +358,13 @@ fn invite_calendar(
     (method, ics)
 }
 
-
-
-
 /// "mandag 14. desember 2026 kl. 09.00 (Oslo)" for mail text, in the reader's language.
 pub(super) fn salon_when(salon: &crate::store::salons::Salon, l: &str) -> String {
     let tz = salon.tz();
     let start = salon.starts_at.with_timezone(&tz);
-    format!("{} ({})", crate::i18n::timefmt::date_and_clock(&start, l), crate::i18n::timefmt::zone_label(tz))
+    format!(
+        "{} ({})",
+        crate::i18n::timefmt::date_and_clock(&start, l),
+        crate::i18n::timefmt::zone_label(tz)
+    )
 }
-

@@ -71,20 +71,41 @@ impl std::fmt::Debug for ImapConfig {
 
 impl ImapConfig {
     /// `imaps://USER:PASS@HOST[:993]/MAILBOX` or `imap://USER:PASS@HOST[:143]/MAILBOX?tls=starttls|none`.
-    pub fn parse(raw: &str, oauth2_token_cmd: Option<String>, poll: Duration) -> Result<ImapConfig, String> {
+    pub fn parse(
+        raw: &str,
+        oauth2_token_cmd: Option<String>,
+        poll: Duration,
+    ) -> Result<ImapConfig, String> {
         let url = url::Url::parse(raw).map_err(|e| format!("not a URL ({e})"))?;
-        let tls_param = url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.to_string());
+        let tls_param = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.to_string());
         let (tls, default_port) = match (url.scheme(), tls_param.as_deref()) {
             ("imaps", None | Some("implicit")) => (Tls::Implicit, 993),
             ("imap", Some("starttls") | None) => (Tls::StartTls, 143),
             ("imap", Some("none")) => (Tls::None, 143),
-            (scheme, tls) => return Err(format!("'{scheme}://' with tls={} is not imaps:// or imap://?tls=starttls|none", tls.unwrap_or(""))),
+            (scheme, tls) => {
+                return Err(format!(
+                    "'{scheme}://' with tls={} is not imaps:// or imap://?tls=starttls|none",
+                    tls.unwrap_or("")
+                ));
+            }
         };
-        let host = url.host_str().filter(|h| !h.is_empty()).ok_or("no host")?.to_string();
-        if tls == Tls::None && !matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1" | "[::1]") {
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("no host")?
+            .to_string();
+        if tls == Tls::None && !matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1" | "[::1]")
+        {
             return Err("tls=none is allowed on loopback only".into());
         }
-        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().to_string();
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .to_string()
+        };
         let user = decode(url.username());
         if user.is_empty() {
             return Err("no user".into());
@@ -94,13 +115,31 @@ impl ImapConfig {
             return Err("no password (or SALON_IMAP_OAUTH2_TOKEN_CMD)".into());
         }
         let mailbox = decode(url.path().trim_start_matches('/'));
-        let mailbox = if mailbox.is_empty() { "INBOX".to_string() } else { mailbox };
-        Ok(ImapConfig { host, port: url.port().unwrap_or(default_port), tls, user, password, mailbox, oauth2_token_cmd, poll, ca_file: None })
+        let mailbox = if mailbox.is_empty() {
+            "INBOX".to_string()
+        } else {
+            mailbox
+        };
+        Ok(ImapConfig {
+            host,
+            port: url.port().unwrap_or(default_port),
+            tls,
+            user,
+            password,
+            mailbox,
+            oauth2_token_cmd,
+            poll,
+            ca_file: None,
+        })
     }
 }
 
 /// Read the mailbox until shutdown; a failure is logged and retried with back-off.
-pub fn start(app: SharedApp, config: ImapConfig, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+pub fn start(
+    app: SharedApp,
+    config: ImapConfig,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let holder = app.hub.instance().to_string();
         let mut backoff = Duration::from_secs(1);
@@ -120,7 +159,8 @@ pub fn start(app: SharedApp, config: ImapConfig, shutdown: CancellationToken) ->
             match read_until_shutdown(&app, &config, &holder, &shutdown).await {
                 Ok(()) => backoff = Duration::from_secs(1),
                 Err(e) => {
-                    metrics::counter!("salon_background_failures_total", "task" => "imap").increment(1);
+                    metrics::counter!("salon_background_failures_total", "task" => "imap")
+                        .increment(1);
                     tracing::warn!(error = %e, retry_in = ?backoff, "imap mailbox");
                     tokio::select! { _ = tokio::time::sleep(backoff) => {}, _ = shutdown.cancelled() => break }
                     backoff = (backoff * 2).min(Duration::from_secs(300));
@@ -133,7 +173,12 @@ pub fn start(app: SharedApp, config: ImapConfig, shutdown: CancellationToken) ->
 
 type ImapSession = Session<Stream>;
 
-async fn read_until_shutdown(app: &SharedApp, config: &ImapConfig, holder: &str, shutdown: &CancellationToken) -> anyhow::Result<()> {
+async fn read_until_shutdown(
+    app: &SharedApp,
+    config: &ImapConfig,
+    holder: &str,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<()> {
     let mut session = connect(config).await?;
     // The folder may exist already; that is fine.
     let _ = session.create(PROCESSED).await;
@@ -181,7 +226,11 @@ async fn take_all(app: &SharedApp, session: &mut ImapSession, moves: bool) -> an
     let mut uids: Vec<u32> = session.uid_search("ALL").await?.into_iter().collect();
     uids.sort_unstable();
     for batch in uids.chunks(BATCH) {
-        let set = batch.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let set = batch
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let mut sizes: Vec<(u32, u32)> = session
             .uid_fetch(&set, "RFC822.SIZE")
             .await?
@@ -197,8 +246,16 @@ async fn take_all(app: &SharedApp, session: &mut ImapSession, moves: bool) -> an
             let taken = if size as usize > crate::mail::inbound::MAX_BYTES {
                 inbound::too_large(app, size as usize, Source::Imap).await
             } else {
-                let fetched = session.uid_fetch(uid.to_string(), "BODY.PEEK[]").await?.try_collect::<Vec<_>>().await?;
-                let Some(raw) = fetched.iter().find(|f| f.uid == Some(uid)).and_then(|f| f.body()) else {
+                let fetched = session
+                    .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+                    .await?
+                    .try_collect::<Vec<_>>()
+                    .await?;
+                let Some(raw) = fetched
+                    .iter()
+                    .find(|f| f.uid == Some(uid))
+                    .and_then(|f| f.body())
+                else {
                     // Gone meanwhile (another client moved it): nothing to take in or move.
                     continue;
                 };
@@ -219,7 +276,11 @@ async fn take_all(app: &SharedApp, session: &mut ImapSession, moves: bool) -> an
                 session.uid_mv(&handled, PROCESSED).await?;
             } else {
                 session.uid_copy(&handled, PROCESSED).await?;
-                let _: Vec<_> = session.uid_store(&handled, "+FLAGS.SILENT (\\Deleted)").await?.try_collect().await?;
+                let _: Vec<_> = session
+                    .uid_store(&handled, "+FLAGS.SILENT (\\Deleted)")
+                    .await?
+                    .try_collect()
+                    .await?;
                 let _: Vec<_> = session.expunge().await?.try_collect().await?;
             }
         }
@@ -244,42 +305,76 @@ impl async_imap::Authenticator for &XOAuth2 {
 
 /// A fresh OAuth2 token from the configured command's standard output.
 async fn oauth2_token(cmd: &str) -> anyhow::Result<String> {
-    let out = tokio::process::Command::new("sh").arg("-c").arg(cmd).output().await?;
-    anyhow::ensure!(out.status.success(), "SALON_IMAP_OAUTH2_TOKEN_CMD failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    let out = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .output()
+        .await?;
+    anyhow::ensure!(
+        out.status.success(),
+        "SALON_IMAP_OAUTH2_TOKEN_CMD failed: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Connect, secure and sign in.
 pub async fn connect(config: &ImapConfig) -> anyhow::Result<ImapSession> {
-    let tcp = tokio::time::timeout(Duration::from_secs(15), TcpStream::connect((config.host.as_str(), config.port))).await??;
+    let tcp = tokio::time::timeout(
+        Duration::from_secs(15),
+        TcpStream::connect((config.host.as_str(), config.port)),
+    )
+    .await??;
     let stream = match config.tls {
         Tls::Implicit => Stream::Tls(Box::new(tls(config, tcp).await?)),
         Tls::None => Stream::Plain(tcp),
         Tls::StartTls => {
             let mut client = async_imap::Client::new(Stream::Plain(tcp));
-            client.read_response().await?.ok_or_else(|| anyhow::anyhow!("no IMAP greeting"))?;
+            client
+                .read_response()
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no IMAP greeting"))?;
             client.run_command_and_check_ok("STARTTLS", None).await?;
-            let Stream::Plain(tcp) = client.into_inner() else { anyhow::bail!("STARTTLS on a TLS stream") };
+            let Stream::Plain(tcp) = client.into_inner() else {
+                anyhow::bail!("STARTTLS on a TLS stream")
+            };
             Stream::Tls(Box::new(tls(config, tcp).await?))
         }
     };
     let mut client = async_imap::Client::new(stream);
     if config.tls != Tls::StartTls {
-        client.read_response().await?.ok_or_else(|| anyhow::anyhow!("no IMAP greeting"))?;
+        client
+            .read_response()
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no IMAP greeting"))?;
     }
     let session = match &config.oauth2_token_cmd {
         Some(cmd) => {
-            let auth = XOAuth2 { user: config.user.clone(), token: oauth2_token(cmd).await? };
-            client.authenticate("XOAUTH2", &auth).await.map_err(|(e, _)| e)?
+            let auth = XOAuth2 {
+                user: config.user.clone(),
+                token: oauth2_token(cmd).await?,
+            };
+            client
+                .authenticate("XOAUTH2", &auth)
+                .await
+                .map_err(|(e, _)| e)?
         }
-        None => client.login(&config.user, &config.password).await.map_err(|(e, _)| e)?,
+        None => client
+            .login(&config.user, &config.password)
+            .await
+            .map_err(|(e, _)| e)?,
     };
     Ok(session)
 }
 
-async fn tls(config: &ImapConfig, tcp: TcpStream) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+async fn tls(
+    config: &ImapConfig,
+    tcp: TcpStream,
+) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
     use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
-    let mut roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let mut roots = tokio_rustls::rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
     if let Some(path) = &config.ca_file {
         for cert in CertificateDer::pem_file_iter(path)? {
             roots.add(cert?)?;
@@ -292,7 +387,9 @@ async fn tls(config: &ImapConfig, tcp: TcpStream) -> anyhow::Result<tokio_rustls
         .with_root_certificates(roots)
         .with_no_client_auth();
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_string())?;
-    Ok(tokio_rustls::TlsConnector::from(Arc::new(tls_config)).connect(name, tcp).await?)
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(tls_config))
+        .connect(name, tcp)
+        .await?)
 }
 
 /// A plain or TLS connection, one type for the IMAP client.
@@ -303,7 +400,11 @@ pub enum Stream {
 }
 
 impl AsyncRead for Stream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -312,7 +413,11 @@ impl AsyncRead for Stream {
 }
 
 impl AsyncWrite for Stream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -338,20 +443,81 @@ mod tests {
 
     #[test]
     fn the_password_is_not_in_the_debug_output() {
-        let c = ImapConfig::parse("imaps://u:hunter2-secret@mail.example/INBOX", None, Duration::from_secs(30)).unwrap();
+        let c = ImapConfig::parse(
+            "imaps://u:hunter2-secret@mail.example/INBOX",
+            None,
+            Duration::from_secs(30),
+        )
+        .unwrap();
         assert!(!format!("{c:?}").contains("hunter2"));
     }
 
     #[test]
     fn urls_say_how_to_connect_and_refuse_clear_text_passwords_over_the_network() {
-        let c = ImapConfig::parse("imaps://salon%40alliance.example:p%40ss@mail.example/Svar", None, Duration::from_secs(30)).unwrap();
-        assert_eq!((c.host.as_str(), c.port, c.tls, c.user.as_str(), c.password.as_str(), c.mailbox.as_str()), ("mail.example", 993, Tls::Implicit, "salon@alliance.example", "p@ss", "Svar"));
-        let c = ImapConfig::parse("imap://u:p@mail.example?tls=starttls", None, Duration::from_secs(30)).unwrap();
-        assert_eq!((c.port, c.tls, c.mailbox.as_str()), (143, Tls::StartTls, "INBOX"));
-        assert!(ImapConfig::parse("imap://u:p@mail.example/INBOX?tls=none", None, Duration::from_secs(30)).is_err());
-        assert!(ImapConfig::parse("imap://u:p@127.0.0.1:1143/INBOX?tls=none", None, Duration::from_secs(30)).is_ok());
-        assert!(ImapConfig::parse("imaps://u@mail.example", None, Duration::from_secs(30)).is_err(), "no password");
-        assert!(ImapConfig::parse("imaps://u@mail.example", Some("print-token".into()), Duration::from_secs(30)).is_ok());
-        assert!(ImapConfig::parse("pop3://u:p@mail.example", None, Duration::from_secs(30)).is_err());
+        let c = ImapConfig::parse(
+            "imaps://salon%40alliance.example:p%40ss@mail.example/Svar",
+            None,
+            Duration::from_secs(30),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                c.host.as_str(),
+                c.port,
+                c.tls,
+                c.user.as_str(),
+                c.password.as_str(),
+                c.mailbox.as_str()
+            ),
+            (
+                "mail.example",
+                993,
+                Tls::Implicit,
+                "salon@alliance.example",
+                "p@ss",
+                "Svar"
+            )
+        );
+        let c = ImapConfig::parse(
+            "imap://u:p@mail.example?tls=starttls",
+            None,
+            Duration::from_secs(30),
+        )
+        .unwrap();
+        assert_eq!(
+            (c.port, c.tls, c.mailbox.as_str()),
+            (143, Tls::StartTls, "INBOX")
+        );
+        assert!(
+            ImapConfig::parse(
+                "imap://u:p@mail.example/INBOX?tls=none",
+                None,
+                Duration::from_secs(30)
+            )
+            .is_err()
+        );
+        assert!(
+            ImapConfig::parse(
+                "imap://u:p@127.0.0.1:1143/INBOX?tls=none",
+                None,
+                Duration::from_secs(30)
+            )
+            .is_ok()
+        );
+        assert!(
+            ImapConfig::parse("imaps://u@mail.example", None, Duration::from_secs(30)).is_err(),
+            "no password"
+        );
+        assert!(
+            ImapConfig::parse(
+                "imaps://u@mail.example",
+                Some("print-token".into()),
+                Duration::from_secs(30)
+            )
+            .is_ok()
+        );
+        assert!(
+            ImapConfig::parse("pop3://u:p@mail.example", None, Duration::from_secs(30)).is_err()
+        );
     }
 }

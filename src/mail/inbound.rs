@@ -98,10 +98,22 @@ pub fn read(raw: &[u8]) -> (Envelope, Inbound) {
 }
 
 fn envelope(m: &Message<'_>) -> Envelope {
-    let from = m.from().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").chars().take(200).collect();
+    let from = m
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
     let subject = m.subject().unwrap_or("").chars().take(200).collect();
     let mut tokens = Vec::new();
-    let addresses = m.to().into_iter().chain(m.cc()).flat_map(|a| a.iter()).filter_map(|a| a.address().map(str::to_string));
+    let addresses = m
+        .to()
+        .into_iter()
+        .chain(m.cc())
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address().map(str::to_string));
     // Delivered-To / X-Original-To carry the envelope recipient when To was rewritten.
     let delivered = ["Delivered-To", "X-Original-To", "Envelope-To"]
         .into_iter()
@@ -114,15 +126,32 @@ fn envelope(m: &Message<'_>) -> Envelope {
             tokens.push(t);
         }
     }
-    Envelope { message_id: m.message_id().map(|s| s.chars().take(300).collect()), from, subject, tokens }
+    Envelope {
+        message_id: m.message_id().map(|s| s.chars().take(300).collect()),
+        from,
+        subject,
+        tokens,
+    }
 }
 
 /// The token of a `local+i-TOKEN@domain` address, lowercase, if it has the shape of one.
 pub fn token_in(address: &str) -> Option<String> {
-    let local = address.trim().trim_start_matches("mailto:").trim_start_matches("MAILTO:").split('@').next()?;
+    let local = address
+        .trim()
+        .trim_start_matches("mailto:")
+        .trim_start_matches("MAILTO:")
+        .split('@')
+        .next()?;
     let (_, tag) = local.split_once('+')?;
-    let token = tag.strip_prefix("i-").or_else(|| tag.strip_prefix("I-"))?.to_ascii_lowercase();
-    (token.len() == super::reply_address::TOKEN_LEN && token.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))).then_some(token)
+    let token = tag
+        .strip_prefix("i-")
+        .or_else(|| tag.strip_prefix("I-"))?
+        .to_ascii_lowercase();
+    (token.len() == super::reply_address::TOKEN_LEN
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b)))
+    .then_some(token)
 }
 
 fn header_text(m: &Message<'_>, name: &str) -> String {
@@ -135,7 +164,11 @@ fn is_auto_reply(m: &Message<'_>) -> bool {
     if !auto.is_empty() && auto != "no" {
         return true;
     }
-    if m.header_raw("X-Autoreply").is_some() || m.header_raw("X-Autorespond").is_some() || m.header_raw("X-Auto-Response-Suppress").is_some_and(|v| v.to_ascii_lowercase().contains("oof")) {
+    if m.header_raw("X-Autoreply").is_some()
+        || m.header_raw("X-Autorespond").is_some()
+        || m.header_raw("X-Auto-Response-Suppress")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("oof"))
+    {
         return true;
     }
     let precedence = header_text(m, "Precedence");
@@ -143,7 +176,16 @@ fn is_auto_reply(m: &Message<'_>) -> bool {
         return true;
     }
     let subject = m.subject().unwrap_or("").to_ascii_lowercase();
-    ["out of office", "automatic reply", "autosvar", "fraværende", "abwesenheitsnotiz", "poissa"].iter().any(|s| subject.contains(s))
+    [
+        "out of office",
+        "automatic reply",
+        "autosvar",
+        "fraværende",
+        "abwesenheitsnotiz",
+        "poissa",
+    ]
+    .iter()
+    .any(|s| subject.contains(s))
 }
 
 /// The calendar of a reply: a text/calendar part, or an attachment named .ics, or
@@ -152,9 +194,15 @@ fn calendar_of(m: &Message<'_>) -> Option<String> {
     for part in &m.parts {
         let ct = part.content_type();
         let is_calendar = ct.is_some_and(|c| {
-            let (t, s) = (c.ctype().to_ascii_lowercase(), c.subtype().unwrap_or("").to_ascii_lowercase());
-            (t == "text" && s == "calendar") || (t == "application" && (s == "ics" || s == "calendar"))
-        }) || part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"));
+            let (t, s) = (
+                c.ctype().to_ascii_lowercase(),
+                c.subtype().unwrap_or("").to_ascii_lowercase(),
+            );
+            (t == "text" && s == "calendar")
+                || (t == "application" && (s == "ics" || s == "calendar"))
+        }) || part
+            .attachment_name()
+            .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"));
         if is_calendar
             && let Some(text) = part.text_contents()
             && text.to_ascii_uppercase().contains("METHOD:")
@@ -176,11 +224,16 @@ pub fn reply(text: &str) -> Result<Reply, &'static str> {
         if line.as_str().trim().is_empty() {
             continue;
         }
-        let Some(Ok(p)) = PropertyParser::from_reader(line.as_str().as_bytes()).next() else { return Err("bad_calendar") };
+        let Some(Ok(p)) = PropertyParser::from_reader(line.as_str().as_bytes()).next() else {
+            return Err("bad_calendar");
+        };
         let name = p.name.to_ascii_uppercase();
         let value = p.value.clone().unwrap_or_default();
         let param = |key: &str| {
-            p.params.as_ref().and_then(|ps| ps.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))).and_then(|(_, v)| v.first().cloned())
+            p.params
+                .as_ref()
+                .and_then(|ps| ps.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+                .and_then(|(_, v)| v.first().cloned())
         };
         match name.as_str() {
             "BEGIN" => {
@@ -227,25 +280,50 @@ pub fn reply(text: &str) -> Result<Reply, &'static str> {
 /// `mailto:Someone@Example.org` (any case, quoted or not) -> `someone@example.org`.
 fn mailto(value: &str) -> String {
     let v = value.trim().trim_matches('"');
-    let v = if v.len() >= 7 && v[..7].eq_ignore_ascii_case("mailto:") { &v[7..] } else { v };
+    let v = if v.len() >= 7 && v[..7].eq_ignore_ascii_case("mailto:") {
+        &v[7..]
+    } else {
+        v
+    };
     v.trim().to_ascii_lowercase()
 }
 
 fn unescape(v: &str) -> String {
-    v.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+    v.replace("\\n", "\n")
+        .replace("\\N", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\")
 }
 
 /// A delivery status notification, standard or not.
 fn bounce(m: &Message<'_>) -> Option<Bounce> {
     let ct = m.content_type();
-    let is_report = ct.is_some_and(|c| c.ctype().eq_ignore_ascii_case("multipart") && c.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report")));
-    let from = m.from().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_ascii_lowercase();
+    let is_report = ct.is_some_and(|c| {
+        c.ctype().eq_ignore_ascii_case("multipart")
+            && c.subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    let from = m
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let subject = m.subject().unwrap_or("").to_ascii_lowercase();
     let looks_like_bounce = from.starts_with("mailer-daemon@")
         || from.starts_with("postmaster@")
-        || ["undeliverable", "delivery status notification", "mail delivery failed", "returned mail", "unzustellbar", "ikke leveret", "kunne ikke leveres"]
-            .iter()
-            .any(|s| subject.contains(s));
+        || [
+            "undeliverable",
+            "delivery status notification",
+            "mail delivery failed",
+            "returned mail",
+            "unzustellbar",
+            "ikke leveret",
+            "kunne ikke leveres",
+        ]
+        .iter()
+        .any(|s| subject.contains(s));
     if !is_report && !looks_like_bounce {
         return None;
     }
@@ -274,17 +352,34 @@ fn bounce(m: &Message<'_>) -> Option<Bounce> {
         } else if let Some(rest) = lower.strip_prefix("diagnostic-code:")
             && status.len() < 200
         {
-            status = format!("{status} {}", rest.trim()).trim().chars().take(200).collect();
+            status = format!("{status} {}", rest.trim())
+                .trim()
+                .chars()
+                .take(200)
+                .collect();
         }
     }
     if status.is_empty() {
         // Non-standard: an SMTP 5xx reply or the words for a permanent failure.
         let lower = text.to_ascii_lowercase();
-        permanent = lower.contains(" 550 ") || lower.contains(" 550-") || lower.contains("550 5.") || lower.contains("permanent") || lower.contains("user unknown") || lower.contains("does not exist");
-        status = if permanent { "5.0.0".to_string() } else { "4.0.0".to_string() };
+        permanent = lower.contains(" 550 ")
+            || lower.contains(" 550-")
+            || lower.contains("550 5.")
+            || lower.contains("permanent")
+            || lower.contains("user unknown")
+            || lower.contains("does not exist");
+        status = if permanent {
+            "5.0.0".to_string()
+        } else {
+            "4.0.0".to_string()
+        };
     }
     let original_ids = message_ids(&text);
-    Some(Bounce { original_ids, permanent, status })
+    Some(Bounce {
+        original_ids,
+        permanent,
+        status,
+    })
 }
 
 /// The Message-IDs named in a report: `Message-ID:` / `Original-Message-ID:` lines (at most 20).
@@ -304,7 +399,6 @@ fn message_ids(text: &str) -> Vec<String> {
     }
     ids
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -328,21 +422,42 @@ mod tests {
         let ics = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:salon-4@x\r\nSEQUENCE:2\r\nDTSTAMP:20261130T090000Z\r\n\
                    ATTENDEE;PARTSTAT=accepted;DELEGATED-FROM=\"mailto:B@X.org\":MAILTO:Lars@KB.example\r\nCOMMENT:Gerne\\, tak\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let r = reply(ics).unwrap();
-        assert_eq!((r.uid.as_str(), r.sequence, r.attendee.as_str(), r.partstat.as_str()), ("salon-4@x", 2, "lars@kb.example", "ACCEPTED"));
+        assert_eq!(
+            (
+                r.uid.as_str(),
+                r.sequence,
+                r.attendee.as_str(),
+                r.partstat.as_str()
+            ),
+            ("salon-4@x", 2, "lars@kb.example", "ACCEPTED")
+        );
         assert_eq!(r.delegated_from.as_deref(), Some("b@x.org"));
         assert_eq!(r.comment, "Gerne, tak");
-        assert_eq!(reply(&ics.replace("METHOD:REPLY", "METHOD:REQUEST")), Err("not_a_reply"));
-        let many = format!("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n{}END:VCALENDAR\r\n", "BEGIN:VTODO\r\nEND:VTODO\r\n".repeat(60));
+        assert_eq!(
+            reply(&ics.replace("METHOD:REPLY", "METHOD:REQUEST")),
+            Err("not_a_reply")
+        );
+        let many = format!(
+            "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n{}END:VCALENDAR\r\n",
+            "BEGIN:VTODO\r\nEND:VTODO\r\n".repeat(60)
+        );
         assert_eq!(reply(&many), Err("too_many_components"));
     }
 
     #[test]
     fn sub_address_tokens_are_found_in_any_case_and_nothing_else_is() {
         let t = "abcdefghijklmnopqrstuvwxyz";
-        assert_eq!(token_in(&format!("Salon+I-{}@Example.org", t.to_uppercase())).as_deref(), Some(t));
+        assert_eq!(
+            token_in(&format!("Salon+I-{}@Example.org", t.to_uppercase())).as_deref(),
+            Some(t)
+        );
         assert_eq!(token_in("salon@example.org"), None);
         assert_eq!(token_in("salon+i-short@example.org"), None);
-        assert_eq!(token_in("salon+i-abcdefghijklmnopqrstuvwxy1@example.org"), None, "1 is not base32");
+        assert_eq!(
+            token_in("salon+i-abcdefghijklmnopqrstuvwxy1@example.org"),
+            None,
+            "1 is not base32"
+        );
     }
 
     proptest! {

@@ -67,20 +67,41 @@ impl NodelayPool {
             }
         }
         let decode = |s: &str| percent_decode(s);
-        let credentials = (!url.username().is_empty())
-            .then(|| Credentials::new(decode(url.username()), decode(url.password().unwrap_or(""))));
-        Some(NodelayPool { host, port, starttls, credentials, hello, timeout, idle: Mutex::new(Vec::new()) })
+        let credentials = (!url.username().is_empty()).then(|| {
+            Credentials::new(decode(url.username()), decode(url.password().unwrap_or("")))
+        });
+        Some(NodelayPool {
+            host,
+            port,
+            starttls,
+            credentials,
+            hello,
+            timeout,
+            idle: Mutex::new(Vec::new()),
+        })
     }
 
     async fn connect(&self) -> Result<AsyncSmtpConnection, PoolError> {
         let tcp = tokio::net::TcpStream::connect((self.host.as_str(), self.port))
             .await
-            .map_err(|e| PoolError::Temporary(format!("could not connect to {}:{}: {e}", self.host, self.port)))?;
-        tcp.set_nodelay(true).map_err(|e| PoolError::Temporary(format!("set_nodelay: {e}")))?;
-        let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello).await.map_err(classify)?;
-        let offered = conn.server_info().supports_feature(lettre::transport::smtp::extension::Extension::StartTls);
-        if self.starttls == StartTls::Required || (self.starttls == StartTls::IfOffered && offered) {
-            let tls = TlsParameters::new(self.host.clone()).map_err(|e| PoolError::Permanent(format!("TLS set-up: {e}")))?;
+            .map_err(|e| {
+                PoolError::Temporary(format!(
+                    "could not connect to {}:{}: {e}",
+                    self.host, self.port
+                ))
+            })?;
+        tcp.set_nodelay(true)
+            .map_err(|e| PoolError::Temporary(format!("set_nodelay: {e}")))?;
+        let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
+            .await
+            .map_err(classify)?;
+        let offered = conn
+            .server_info()
+            .supports_feature(lettre::transport::smtp::extension::Extension::StartTls);
+        if self.starttls == StartTls::Required || (self.starttls == StartTls::IfOffered && offered)
+        {
+            let tls = TlsParameters::new(self.host.clone())
+                .map_err(|e| PoolError::Permanent(format!("TLS set-up: {e}")))?;
             conn.starttls(tls, &self.hello).await.map_err(classify)?;
         }
         if let Some(c) = &self.credentials {
@@ -95,7 +116,12 @@ impl NodelayPool {
             Some(c) => c,
             None => tokio::time::timeout(self.timeout, self.connect())
                 .await
-                .map_err(|_| PoolError::Temporary(format!("timed out connecting to {}:{}", self.host, self.port)))??,
+                .map_err(|_| {
+                    PoolError::Temporary(format!(
+                        "timed out connecting to {}:{}",
+                        self.host, self.port
+                    ))
+                })??,
         };
         match tokio::time::timeout(self.timeout, conn.send(envelope, body)).await {
             Ok(Ok(_)) => {
@@ -112,7 +138,10 @@ impl NodelayPool {
                     .map_err(|_| PoolError::Temporary("timed out reconnecting".into()))??;
                 match tokio::time::timeout(self.timeout, fresh.send(envelope, body)).await {
                     Ok(Ok(_)) => {
-                        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(fresh);
+                        self.idle
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(fresh);
                         Ok(())
                     }
                     Ok(Err(e)) => Err(classify(e)),
@@ -120,7 +149,10 @@ impl NodelayPool {
                 }
             }
             Ok(Err(e)) => Err(classify(e)),
-            Err(_) => Err(PoolError::Temporary(format!("timed out sending to {}:{}", self.host, self.port))),
+            Err(_) => Err(PoolError::Temporary(format!(
+                "timed out sending to {}:{}",
+                self.host, self.port
+            ))),
         }
     }
 }
@@ -137,9 +169,16 @@ fn classify(e: lettre::transport::smtp::Error) -> PoolError {
         text.push_str(&s.to_string());
         source = s.source();
     }
-    if e.is_permanent() { PoolError::Permanent(text) } else { PoolError::Temporary(text) }
+    if e.is_permanent() {
+        PoolError::Permanent(text)
+    } else {
+        PoolError::Temporary(text)
+    }
 }
 
 fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }

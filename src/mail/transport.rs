@@ -32,8 +32,13 @@ pub enum SendError {
 impl Transport {
     pub fn from_config(config: &MailConfig) -> anyhow::Result<Transport> {
         Ok(match &config.transport {
-            MailTransportConfig::Smtp { url } if NodelayPool::from_url(url, config.smtp_timeout).is_some() => {
-                Transport::Nodelay(NodelayPool::from_url(url, config.smtp_timeout).ok_or_else(|| anyhow::anyhow!("SMTP URL"))?)
+            MailTransportConfig::Smtp { url }
+                if NodelayPool::from_url(url, config.smtp_timeout).is_some() =>
+            {
+                Transport::Nodelay(
+                    NodelayPool::from_url(url, config.smtp_timeout)
+                        .ok_or_else(|| anyhow::anyhow!("SMTP URL"))?,
+                )
             }
             MailTransportConfig::Smtp { url } => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
@@ -53,10 +58,17 @@ impl Transport {
     }
 
     /// Send the stored bytes of outbox row `id` to `recipient`.
-    pub async fn send(&self, id: OutboxId, kind: &str, from: &Address, recipient: &str, body: &[u8]) -> Result<(), SendError> {
-        let to: Address = recipient
-            .parse()
-            .map_err(|e| SendError::Permanent(format!("invalid recipient address '{recipient}': {e}")))?;
+    pub async fn send(
+        &self,
+        id: OutboxId,
+        kind: &str,
+        from: &Address,
+        recipient: &str,
+        body: &[u8],
+    ) -> Result<(), SendError> {
+        let to: Address = recipient.parse().map_err(|e| {
+            SendError::Permanent(format!("invalid recipient address '{recipient}': {e}"))
+        })?;
         let envelope = Envelope::new(Some(from.clone()), vec![to])
             .map_err(|e| SendError::Permanent(format!("invalid envelope: {e}")))?;
         match self {
@@ -70,9 +82,13 @@ impl Transport {
                 Err(e) if e.is_permanent() => Err(SendError::Permanent(smtp_error_text(&e))),
                 Err(e) => Err(SendError::Temporary(smtp_error_text(&e))),
             },
-            Transport::Files(dir) => write_file(dir, id, kind, recipient, body)
-                .await
-                .map_err(|e| SendError::Temporary(format!("could not write to {}: {e}", dir.display()))),
+            Transport::Files(dir) => {
+                write_file(dir, id, kind, recipient, body)
+                    .await
+                    .map_err(|e| {
+                        SendError::Temporary(format!("could not write to {}: {e}", dir.display()))
+                    })
+            }
         }
     }
 }
@@ -91,11 +107,23 @@ fn smtp_error_text(e: &lettre::transport::smtp::Error) -> String {
 
 /// Write `NNNNNN-kind-recipient.eml`, atomically (temp file + rename), so a reader never sees
 /// half a message and a retry after a crash simply overwrites the same file.
-async fn write_file(dir: &std::path::Path, id: OutboxId, kind: &str, recipient: &str, body: &[u8]) -> std::io::Result<()> {
+async fn write_file(
+    dir: &std::path::Path,
+    id: OutboxId,
+    kind: &str,
+    recipient: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
     tokio::fs::create_dir_all(dir).await?;
     let safe: String = recipient
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let name = format!("{:06}-{kind}-{safe}.eml", id.0);
     let tmp = dir.join(format!(".{name}.tmp"));

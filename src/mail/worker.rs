@@ -59,25 +59,29 @@ impl Worker {
     /// Send everything that is due now.
     async fn drain(&self, shutdown: &CancellationToken) -> Result<(), sqlx::Error> {
         loop {
-            let lock = chrono::Duration::from_std(self.lock_duration()).unwrap_or(chrono::Duration::minutes(5));
+            let lock = chrono::Duration::from_std(self.lock_duration())
+                .unwrap_or(chrono::Duration::minutes(5));
             let batch = outbox::claim(&self.db, now() + lock, BATCH).await?;
             if batch.is_empty() {
                 return Ok(());
             }
-            let results: Vec<(OutboxId, Result<Option<OutboxId>, sqlx::Error>)> = futures_util::stream::iter(batch)
-                .map(|row| async move {
-                    let id = row.id;
-                    let result = if shutdown.is_cancelled() {
-                        // Hand the row back at once rather than waiting for its lock to run out.
-                        outbox::mark_retry(&self.db, row.id, now(), "interrupted by shutdown").await.map(|_| None)
-                    } else {
-                        self.deliver(row).await
-                    };
-                    (id, result)
-                })
-                .buffer_unordered(IN_FLIGHT)
-                .collect()
-                .await;
+            let results: Vec<(OutboxId, Result<Option<OutboxId>, sqlx::Error>)> =
+                futures_util::stream::iter(batch)
+                    .map(|row| async move {
+                        let id = row.id;
+                        let result = if shutdown.is_cancelled() {
+                            // Hand the row back at once rather than waiting for its lock to run out.
+                            outbox::mark_retry(&self.db, row.id, now(), "interrupted by shutdown")
+                                .await
+                                .map(|_| None)
+                        } else {
+                            self.deliver(row).await
+                        };
+                        (id, result)
+                    })
+                    .buffer_unordered(IN_FLIGHT)
+                    .collect()
+                    .await;
             // One row whose outcome could not be recorded does not stop the others being marked
             // (its lock runs out and it is tried again). Successes are recorded together: one
             // statement per batch instead of one per mail.
@@ -86,7 +90,9 @@ impl Worker {
                 match result {
                     Ok(Some(id)) => sent.push(id),
                     Ok(None) => {}
-                    Err(e) => crate::background::row_failed("outbox", format!("outbox row {id}"), e),
+                    Err(e) => {
+                        crate::background::row_failed("outbox", format!("outbox row {id}"), e)
+                    }
                 }
             }
             outbox::mark_sent_many(&self.db, &sent).await?;
@@ -99,7 +105,10 @@ impl Worker {
     /// Send one row; `Some(id)` when it was accepted (the caller marks it sent), failures are
     /// recorded here.
     async fn deliver(&self, row: outbox::Claimed) -> Result<Option<OutboxId>, sqlx::Error> {
-        let result = self.transport.send(row.id, &row.kind, &self.from, &row.recipient, &row.body).await;
+        let result = self
+            .transport
+            .send(row.id, &row.kind, &self.from, &row.recipient, &row.body)
+            .await;
         match result {
             Ok(()) => {
                 metrics::counter!("salon_mail_sent_total", "kind" => row.kind.clone()).increment(1);
@@ -108,18 +117,21 @@ impl Worker {
             }
             Err(SendError::Permanent(error)) => {
                 outbox::mark_failed(&self.db, row.id, &error).await?;
-                metrics::counter!("salon_mail_failed_total", "kind" => row.kind.clone()).increment(1);
+                metrics::counter!("salon_mail_failed_total", "kind" => row.kind.clone())
+                    .increment(1);
                 tracing::warn!(id = %row.id, %error, "mail failed permanently");
             }
             Err(SendError::Temporary(error)) if row.attempts >= self.config.max_attempts as i32 => {
                 let error = format!("gave up after {} attempts: {error}", row.attempts);
                 outbox::mark_failed(&self.db, row.id, &error).await?;
-                metrics::counter!("salon_mail_failed_total", "kind" => row.kind.clone()).increment(1);
+                metrics::counter!("salon_mail_failed_total", "kind" => row.kind.clone())
+                    .increment(1);
                 tracing::warn!(id = %row.id, %error, "mail failed");
             }
             Err(SendError::Temporary(error)) => {
                 let delay = backoff(&self.config, row.attempts);
-                let next = now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
+                let next =
+                    now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
                 outbox::mark_retry(&self.db, row.id, next, &error).await?;
                 metrics::counter!("salon_mail_retries_total").increment(1);
                 tracing::info!(id = %row.id, attempts = row.attempts, retry_in_ms = delay.as_millis() as u64, %error, "mail deferred");

@@ -15,12 +15,12 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::app::{SharedApp, Viewer, login_href};
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::domain::rsvp::Standing;
 use crate::domain::salon::Status;
+use crate::error::AppError;
 use crate::store::people::Person;
 use crate::store::rooms::{self, Room};
 use crate::store::salons::{self, Salon};
-use crate::domain::rsvp::Standing;
 use crate::store::{Db, rsvps};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,12 +73,20 @@ pub fn phase(salon: &Salon, room: &Room, now: DateTime<Utc>) -> Phase {
 
 /// May `user` enter the salon's rooms at all? Returns whether they enter as an organiser.
 /// People registered for the salon (yes with a seat, or maybe) and organisers may.
-pub async fn admitted(db: &Db, user: Option<&Person>, salon: &Salon) -> Result<Result<bool, Denied>, sqlx::Error> {
-    let Some(user) = user else { return Ok(decide(None, salon, None)) };
+pub async fn admitted(
+    db: &Db,
+    user: Option<&Person>,
+    salon: &Salon,
+) -> Result<Result<bool, Denied>, sqlx::Error> {
+    let Some(user) = user else {
+        return Ok(decide(None, salon, None));
+    };
     let standing = if user.role().at_least(Role::Organiser) {
         None
     } else {
-        rsvps::of(db, salon.id, user.id).await?.map(|r| r.standing())
+        rsvps::of(db, salon.id, user.id)
+            .await?
+            .map(|r| r.standing())
     };
     Ok(decide(Some(user.role()), salon, standing))
 }
@@ -108,8 +116,12 @@ pub async fn enter(
     room: Option<RoomId>,
     now: DateTime<Utc>,
 ) -> Result<Result<(Salon, Room, Access), Denied>, sqlx::Error> {
-    let Some(salon_id) = salon_id.parse::<SalonId>().ok() else { return Ok(Err(Denied::NotFound)) };
-    let Some(salon) = salons::get(db, salon_id).await? else { return Ok(Err(Denied::NotFound)) };
+    let Some(salon_id) = salon_id.parse::<SalonId>().ok() else {
+        return Ok(Err(Denied::NotFound));
+    };
+    let Some(salon) = salons::get(db, salon_id).await? else {
+        return Ok(Err(Denied::NotFound));
+    };
     let organiser = match admitted(db, user, &salon).await? {
         Ok(o) => o,
         Err(d) => return Ok(Err(d)),
@@ -119,12 +131,18 @@ pub async fn enter(
         Some(r) => all.into_iter().find(|x| x.id == r),
         None => all.into_iter().next(),
     };
-    let Some(room) = found else { return Ok(Err(Denied::NotFound)) };
+    let Some(room) = found else {
+        return Ok(Err(Denied::NotFound));
+    };
     let muted = match (organiser, user) {
         (false, Some(user)) => rooms::is_muted(db, room.id, user.id).await?,
         _ => false,
     };
-    let access = Access { organiser, phase: phase(&salon, &room, now), muted };
+    let access = Access {
+        organiser,
+        phase: phase(&salon, &room, now),
+        muted,
+    };
     Ok(Ok((salon, room, access)))
 }
 
@@ -133,21 +151,42 @@ pub async fn enter(
 /// the person is muted. Rights change while a socket is open (sign-out, a withdrawn answer, a
 /// cancelled salon, a mute), so every action is checked against this, not against what held at
 /// the upgrade: one query (`rooms::rights`), as it runs for every frame a client sends.
-pub async fn recheck(db: &Db, session_secret: &str, person_id: PersonId, room: &Room, now: DateTime<Utc>) -> Result<Result<Access, Denied>, sqlx::Error> {
-    let Some(rights) = rooms::rights(db, session_secret, person_id, room.salon_id, room.id).await? else {
+pub async fn recheck(
+    db: &Db,
+    session_secret: &str,
+    person_id: PersonId,
+    room: &Room,
+    now: DateTime<Utc>,
+) -> Result<Result<Access, Denied>, sqlx::Error> {
+    let Some(rights) = rooms::rights(db, session_secret, person_id, room.salon_id, room.id).await?
+    else {
         return Ok(Err(Denied::NotFound));
     };
     // A session ended (or someone else's) is "signed out" first, whatever else holds.
-    let Some(role) = rights.viewer_role.as_deref().map(Role::stored) else { return Ok(Err(Denied::NotSignedIn)) };
+    let Some(role) = rights.viewer_role.as_deref().map(Role::stored) else {
+        return Ok(Err(Denied::NotSignedIn));
+    };
     let role = Some(role);
-    let standing = rights.rsvp_response.is_some().then(|| Standing::from_row(rights.rsvp_response.as_deref(), rights.rsvp_waitlist_seq));
+    let standing = rights
+        .rsvp_response
+        .is_some()
+        .then(|| Standing::from_row(rights.rsvp_response.as_deref(), rights.rsvp_waitlist_seq));
     let organiser = match decide(role, &rights.salon, standing) {
         Ok(o) => o,
         Err(d) => return Ok(Err(d)),
     };
-    let Some(opens_before_minutes) = rights.room_opens_before else { return Ok(Err(Denied::NotFound)) };
-    let room = Room { opens_before_minutes, ..room.clone() };
-    Ok(Ok(Access { organiser, phase: phase(&rights.salon, &room, now), muted: rights.muted && !organiser }))
+    let Some(opens_before_minutes) = rights.room_opens_before else {
+        return Ok(Err(Denied::NotFound));
+    };
+    let room = Room {
+        opens_before_minutes,
+        ..room.clone()
+    };
+    Ok(Ok(Access {
+        organiser,
+        phase: phase(&rights.salon, &room, now),
+        muted: rights.muted && !organiser,
+    }))
 }
 
 /// The room a page or form is about (`/salons/{id}/...?room=R`), entered: the salon, the room
@@ -169,15 +208,43 @@ struct RoomQuery {
 impl FromRequestParts<SharedApp> for Entered {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, app: &SharedApp) -> Result<Self, Self::Rejection> {
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, app).await.map_err(|_| AppError::NotFound.into_response())?;
-        let Query(q) = Query::<RoomQuery>::from_request_parts(parts, app).await.unwrap_or_default();
-        let Viewer(user) = parts.extensions.get::<Viewer>().cloned().unwrap_or_default();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &SharedApp,
+    ) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, app)
+            .await
+            .map_err(|_| AppError::NotFound.into_response())?;
+        let Query(q) = Query::<RoomQuery>::from_request_parts(parts, app)
+            .await
+            .unwrap_or_default();
+        let Viewer(user) = parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_default();
         let id = params.get("id").map(String::as_str).unwrap_or("");
-        let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        match enter(&app.db, user.as_deref(), id, q.room, crate::domain::time::now()).await {
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        match enter(
+            &app.db,
+            user.as_deref(),
+            id,
+            q.room,
+            crate::domain::time::now(),
+        )
+        .await
+        {
             Ok(Ok((salon, room, access))) => match user {
-                Some(user) => Ok(Entered { salon, room, access, user }),
+                Some(user) => Ok(Entered {
+                    salon,
+                    room,
+                    access,
+                    user,
+                }),
                 None => Err(Redirect::to(&login_href(here)).into_response()),
             },
             Ok(Err(Denied::NotSignedIn)) => Err(Redirect::to(&login_href(here)).into_response()),

@@ -2,13 +2,13 @@
 //! checked here, stored, then published to the room. The per-person rate limit
 //! ([`within_limit`]) is the caller's first step.
 
-use crate::ids::{MessageId, PersonId};
 use crate::app::App;
+use crate::domain::audit::Kind;
 use crate::domain::text::TextError;
+use crate::ids::{MessageId, PersonId};
 use crate::rooms::access::{Access, Phase};
 use crate::rooms::hub::{Change, Event};
 use crate::rooms::protocol;
-use crate::domain::audit::Kind;
 use crate::store::audit;
 use crate::store::rooms::{self, Message, Posted, Room};
 
@@ -78,7 +78,15 @@ impl<T> Outcome<T> {
 }
 
 /// Post a message. A repeated client_id returns the stored message without a second copy.
-pub async fn post(app: &App, room: &Room, access: Access, author: PersonId, client_id: &str, body: &str, question: bool) -> Result<Outcome<Message>, sqlx::Error> {
+pub async fn post(
+    app: &App,
+    room: &Room,
+    access: Access,
+    author: PersonId,
+    client_id: &str,
+    body: &str,
+    question: bool,
+) -> Result<Outcome<Message>, sqlx::Error> {
     let body = match crate::domain::text::multiline(body, MAX_BODY, true) {
         Ok(b) => b,
         Err(TextError::Empty) => return Ok(Outcome::Refused(Refused::Empty)),
@@ -86,7 +94,12 @@ pub async fn post(app: &App, room: &Room, access: Access, author: PersonId, clie
         Err(TextError::Control) => return Ok(Outcome::Refused(Refused::Control)),
     };
     let body = body.as_str();
-    if client_id.is_empty() || client_id.len() > 64 || !client_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if client_id.is_empty()
+        || client_id.len() > 64
+        || !client_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         return Ok(Outcome::Refused(Refused::BadClientId));
     }
     if access.phase != Phase::Open {
@@ -99,7 +112,13 @@ pub async fn post(app: &App, room: &Room, access: Access, author: PersonId, clie
     let _turn = turn.lock().await;
     match rooms::post(&app.db, room.id, author, client_id, body, question).await? {
         Posted::New(m) => {
-            app.hub.publish(room.id, Event::Message { id: m.id, json: protocol::message(&m).into() });
+            app.hub.publish(
+                room.id,
+                Event::Message {
+                    id: m.id,
+                    json: protocol::message(&m).into(),
+                },
+            );
             metrics::counter!("salon_room_messages_total").increment(1);
             Ok(Outcome::Done(m))
         }
@@ -116,14 +135,27 @@ pub fn within_limit(app: &App, person: PersonId) -> bool {
 }
 
 /// Vote a question up, once per person. A repeated vote changes nothing and publishes nothing.
-pub async fn vote(app: &App, room: &Room, access: Access, person: PersonId, id: MessageId) -> Result<Outcome<i64>, sqlx::Error> {
+pub async fn vote(
+    app: &App,
+    room: &Room,
+    access: Access,
+    person: PersonId,
+    id: MessageId,
+) -> Result<Outcome<i64>, sqlx::Error> {
     if access.phase != Phase::Open {
         return Ok(Outcome::Refused(Refused::NotOpen));
     }
     match rooms::vote(&app.db, room.id, id, person).await? {
         Some(v) => {
             if v.new {
-                app.hub.publish(room.id, Event::Change { id, kind: Change::Votes, json: protocol::votes(id, v.votes).into() });
+                app.hub.publish(
+                    room.id,
+                    Event::Change {
+                        id,
+                        kind: Change::Votes,
+                        json: protocol::votes(id, v.votes).into(),
+                    },
+                );
             }
             Ok(Outcome::Done(v.votes))
         }
@@ -132,7 +164,13 @@ pub async fn vote(app: &App, room: &Room, access: Access, person: PersonId, id: 
 }
 
 /// Hide a message (organisers), on the audit trail with its author as the subject.
-pub async fn hide(app: &App, room: &Room, access: Access, by: audit::Named<'_>, id: MessageId) -> Result<Outcome<()>, sqlx::Error> {
+pub async fn hide(
+    app: &App,
+    room: &Room,
+    access: Access,
+    by: audit::Named<'_>,
+    id: MessageId,
+) -> Result<Outcome<()>, sqlx::Error> {
     if !access.organiser {
         return Ok(Outcome::Refused(Refused::NotOrganiser));
     }
@@ -144,18 +182,33 @@ pub async fn hide(app: &App, room: &Room, access: Access, by: audit::Named<'_>, 
     let event = audit::Event {
         actor: by,
         kind: Kind::MessageHidden,
-        subject: author.as_ref().map(|(id, name)| audit::Named { id: *id, name }),
+        subject: author
+            .as_ref()
+            .map(|(id, name)| audit::Named { id: *id, name }),
         salon: Some(room.salon_id),
         detail: &format!("room {} message {}", room.id, id),
     };
     audit::record(&mut tx, &event).await?;
     tx.commit().await?;
-    app.hub.publish(room.id, Event::Change { id, kind: Change::Hidden, json: protocol::hide(id).into() });
+    app.hub.publish(
+        room.id,
+        Event::Change {
+            id,
+            kind: Change::Hidden,
+            json: protocol::hide(id).into(),
+        },
+    );
     Ok(Outcome::Done(()))
 }
 
 /// Mute a person in a room (organisers), on the audit trail.
-pub async fn mute(app: &App, room: &Room, access: Access, by: audit::Named<'_>, person: PersonId) -> Result<Outcome<()>, sqlx::Error> {
+pub async fn mute(
+    app: &App,
+    room: &Room,
+    access: Access,
+    by: audit::Named<'_>,
+    person: PersonId,
+) -> Result<Outcome<()>, sqlx::Error> {
     if !access.organiser {
         return Ok(Outcome::Refused(Refused::NotOrganiser));
     }
@@ -164,19 +217,37 @@ pub async fn mute(app: &App, room: &Room, access: Access, by: audit::Named<'_>, 
         return Ok(Outcome::Refused(Refused::NoSuchMessage));
     };
     rooms::mute(&mut tx, room.id, person).await?;
-    let event = audit::Event { actor: by, kind: Kind::PersonMuted, subject: Some((&subject).into()), salon: Some(room.salon_id), detail: &format!("room {}", room.id) };
+    let event = audit::Event {
+        actor: by,
+        kind: Kind::PersonMuted,
+        subject: Some((&subject).into()),
+        salon: Some(room.salon_id),
+        detail: &format!("room {}", room.id),
+    };
     audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(Outcome::Done(()))
 }
 
-pub async fn answer(app: &App, room: &Room, access: Access, id: MessageId) -> Result<Outcome<()>, sqlx::Error> {
+pub async fn answer(
+    app: &App,
+    room: &Room,
+    access: Access,
+    id: MessageId,
+) -> Result<Outcome<()>, sqlx::Error> {
     if !access.organiser {
         return Ok(Outcome::Refused(Refused::NotOrganiser));
     }
     if !rooms::set_answered(&app.db, room.id, id).await? {
         return Ok(Outcome::Refused(Refused::NoSuchMessage));
     }
-    app.hub.publish(room.id, Event::Change { id, kind: Change::Answered, json: protocol::answered(id).into() });
+    app.hub.publish(
+        room.id,
+        Event::Change {
+            id,
+            kind: Change::Answered,
+            json: protocol::answered(id).into(),
+        },
+    );
     Ok(Outcome::Done(()))
 }

@@ -39,7 +39,11 @@ pub enum What {
     Message { id: MessageId },
     /// A change to a message (hidden, votes, answered): a frame everyone gets as is.
     #[serde(rename = "c")]
-    Change { id: MessageId, kind: Change, json: String },
+    Change {
+        id: MessageId,
+        kind: Change,
+        json: String,
+    },
     /// This instance's people in the room: the first names (a NOTIFY payload is limited to
     /// 8000 bytes) and how many in all.
     #[serde(rename = "p")]
@@ -55,7 +59,11 @@ pub enum What {
 }
 
 /// Sends this instance's notes, in order.
-pub fn start_sender(pool: PgPool, mut notes: mpsc::UnboundedReceiver<Note>, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+pub fn start_sender(
+    pool: PgPool,
+    mut notes: mpsc::UnboundedReceiver<Note>,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             let note = tokio::select! {
@@ -119,15 +127,39 @@ pub fn start_listener(
             }
             match note.what {
                 What::Message { id } => match rooms::message(&db, note.room, id).await {
-                    Ok(Some(m)) => hub.publish_local(note.room, Event::Message { id, json: protocol::message(&m).into() }),
+                    Ok(Some(m)) => hub.publish_local(
+                        note.room,
+                        Event::Message {
+                            id,
+                            json: protocol::message(&m).into(),
+                        },
+                    ),
                     Ok(None) => {}
-                    Err(e) => crate::background::row_failed("rooms bridge", format!("room {} message {id}", note.room), e),
+                    Err(e) => crate::background::row_failed(
+                        "rooms bridge",
+                        format!("room {} message {id}", note.room),
+                        e,
+                    ),
                 },
-                What::Change { id, kind, json } => hub.publish_local(note.room, Event::Change { id, kind, json: json.into() }),
+                What::Change { id, kind, json } => hub.publish_local(
+                    note.room,
+                    Event::Change {
+                        id,
+                        kind,
+                        json: json.into(),
+                    },
+                ),
                 What::Strategy { about } => super::strategy::publish_here(&db, &hub, about).await,
                 What::Presence { online, count } => {
                     let count = count.unwrap_or(online.len());
-                    hub.remote_presence(note.room, &note.i, Online { people: online, count })
+                    hub.remote_presence(
+                        note.room,
+                        &note.i,
+                        Online {
+                            people: online,
+                            count,
+                        },
+                    )
                 }
             }
         }

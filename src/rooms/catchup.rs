@@ -35,7 +35,8 @@ impl Feed<'_> {
         match rooms::history(&self.app.db, self.room, None, LATEST, self.organiser).await {
             Ok(messages) => {
                 for m in messages {
-                    self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
+                    self.socket
+                        .push_message(m.id, wire::text(&protocol::message(&m)));
                 }
                 self.socket.read_up_to(covered);
                 self.socket.drain().await.is_ok()
@@ -56,17 +57,21 @@ impl Feed<'_> {
     pub async fn stored(&self, mut after: MessageId, covered: MessageId) -> bool {
         loop {
             metrics::counter!("salon_room_history_reads_total").increment(1);
-            let page = match rooms::history(&self.app.db, self.room, Some(after), PAGE, self.organiser).await {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::warn!(error = %e, room = %self.room, "room history failed");
-                    return false;
-                }
-            };
+            let page =
+                match rooms::history(&self.app.db, self.room, Some(after), PAGE, self.organiser)
+                    .await
+                {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::warn!(error = %e, room = %self.room, "room history failed");
+                        return false;
+                    }
+                };
             let full = page.len() as i64 == PAGE;
             for m in page {
                 after = after.max(m.id);
-                self.socket.push_message(m.id, wire::text(&protocol::message(&m)));
+                self.socket
+                    .push_message(m.id, wire::text(&protocol::message(&m)));
             }
             if self.socket.drain().await.is_err() {
                 return false;
@@ -105,7 +110,8 @@ impl Feed<'_> {
             }
             if missed {
                 let (seq, frames) = hub.replay_since(room, self.socket.upto());
-                self.socket.push_replay(seq, frames.iter().map(|json| wire::text(json)));
+                self.socket
+                    .push_replay(seq, frames.iter().map(|json| wire::text(json)));
             }
             if self.socket.drain().await.is_err() {
                 return false;

@@ -30,19 +30,18 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
 
 use super::bridge::{Note, What};
-use super::protocol::{self, Person};
 use super::order::{HOLD, Order};
+use super::protocol::{self, Person};
+pub use super::recent::Change;
 use super::recent::Recent;
 use super::socket::Socket;
 use super::writer::{self, Out};
-pub use super::recent::Change;
 
 /// How many people a presence frame names; the others are only counted.
 pub const PRESENCE_NAMES: usize = 50;
 
 /// The most events waiting for a room's writer; see the module doc.
 pub const MAX_QUEUED: usize = 4096;
-
 
 /// What goes out to a room's connections. Frames are encoded once; `Utf8Bytes` is
 /// reference-counted, so every connection sends the same bytes without a copy.
@@ -52,7 +51,11 @@ pub enum Event {
     Message { id: MessageId, json: Utf8Bytes },
     /// A change to an earlier message (hidden: members drop it, organisers mark it; votes;
     /// answered): the same frame for everyone.
-    Change { id: MessageId, kind: Change, json: Utf8Bytes },
+    Change {
+        id: MessageId,
+        kind: Change,
+        json: Utf8Bytes,
+    },
     /// Who is in the room.
     Presence(Utf8Bytes),
     /// A round, theme, decision or action changed (`rooms::strategy`); `key` names the item,
@@ -115,7 +118,11 @@ impl Room {
 
     /// Nothing in it and nothing due: it can be let go (its writer ends with its channel).
     fn is_idle(&self) -> bool {
-        self.attached == 0 && self.online.is_empty() && self.remote.is_empty() && !self.presence.scheduled && self.order.is_empty()
+        self.attached == 0
+            && self.online.is_empty()
+            && self.remote.is_empty()
+            && !self.presence.scheduled
+            && self.order.is_empty()
     }
 }
 
@@ -176,7 +183,10 @@ impl Hub {
         loop {
             let cell = {
                 let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-                let cell = rooms.entry(room).or_insert_with(|| Arc::new(Mutex::new(Room::new()))).clone();
+                let cell = rooms
+                    .entry(room)
+                    .or_insert_with(|| Arc::new(Mutex::new(Room::new())))
+                    .clone();
                 metrics::gauge!("salon_rooms_live").set(rooms.len() as f64);
                 cell
             };
@@ -185,7 +195,9 @@ impl Hub {
                 // Let go between the lookup and the lock: look it up again (a fresh room).
                 continue;
             }
-            let Some(f) = f.take() else { unreachable!("f is taken once, on the pass that returns") };
+            let Some(f) = f.take() else {
+                unreachable!("f is taken once, on the pass that returns")
+            };
             let out = f(&mut r);
             if r.is_idle() {
                 r.gone = true;
@@ -241,13 +253,21 @@ impl Hub {
         if let Some(relay) = self.relay.get() {
             let what = match &event {
                 Event::Message { id, .. } => Some(What::Message { id: *id }),
-                Event::Change { id, kind, json } => Some(What::Change { id: *id, kind: *kind, json: json.as_str().to_string() }),
+                Event::Change { id, kind, json } => Some(What::Change {
+                    id: *id,
+                    kind: *kind,
+                    json: json.as_str().to_string(),
+                }),
                 // Each instance announces its own people (see `act`); strategy notices are
                 // relayed by `rooms::strategy` as what changed, not as the frame.
                 Event::Presence(_) | Event::Notice { .. } => None,
             };
             if let Some(what) = what {
-                let _ = relay.send(Note { i: self.instance.clone(), room, what });
+                let _ = relay.send(Note {
+                    i: self.instance.clone(),
+                    room,
+                    what,
+                });
             }
         }
         self.publish_local(room, event);
@@ -305,26 +325,48 @@ impl Hub {
                 return;
             }
             r.queued.fetch_add(1, Ordering::Relaxed);
-            let _ = r.out.send(Out::Event { seq: r.published, event, at: std::time::Instant::now() });
+            let _ = r.out.send(Out::Event {
+                seq: r.published,
+                event,
+                at: std::time::Instant::now(),
+            });
         }
     }
 
     /// Someone is connected to the room on this instance. Strategy notices go only to such
     /// rooms (a series has many rooms, few of them live), without making an entry for the rest.
     pub fn is_live(&self, room: RoomId) -> bool {
-        let cell = self.rooms.lock().unwrap_or_else(|e| e.into_inner()).get(&room).cloned();
-        cell.is_some_and(|c| !c.lock().unwrap_or_else(|e| e.into_inner()).online.is_empty())
+        let cell = self
+            .rooms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&room)
+            .cloned();
+        cell.is_some_and(|c| {
+            !c.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .online
+                .is_empty()
+        })
     }
 
     /// Tell the other instances (if any) about something that happened in a room.
     pub fn relay(&self, room: RoomId, what: What) {
         if let Some(relay) = self.relay.get() {
-            let _ = relay.send(Note { i: self.instance.clone(), room, what });
+            let _ = relay.send(Note {
+                i: self.instance.clone(),
+                room,
+                what,
+            });
         }
     }
 
     /// The messages after `after` if this instance still has them all (else ask the database).
-    pub fn messages_after(&self, room: RoomId, after: MessageId) -> Option<Vec<(MessageId, Utf8Bytes)>> {
+    pub fn messages_after(
+        &self,
+        room: RoomId,
+        after: MessageId,
+    ) -> Option<Vec<(MessageId, Utf8Bytes)>> {
         self.with_room(room, |r| r.recent.messages_after(after))
     }
 
@@ -411,8 +453,16 @@ impl Hub {
     /// Under the lock: the frame to send now, and this instance's people if they changed.
     fn take_presence(r: &mut Room) -> Presence {
         let everyone = merged(r);
-        let local = r.presence.local_changed.then(|| capped(r.online.values().map(|(p, _)| p.clone()).collect()));
-        r.presence = PresenceState { sent_at: Some(Instant::now()), scheduled: false, local_changed: false, last: everyone.clone() };
+        let local = r
+            .presence
+            .local_changed
+            .then(|| capped(r.online.values().map(|(p, _)| p.clone()).collect()));
+        r.presence = PresenceState {
+            sent_at: Some(Instant::now()),
+            scheduled: false,
+            local_changed: false,
+            last: everyone.clone(),
+        };
         Presence::Now(everyone, local)
     }
 
@@ -421,8 +471,15 @@ impl Hub {
             Presence::Nothing => {}
             Presence::Now(everyone, local) => {
                 if let (Some(relay), Some(local)) = (self.relay.get(), local) {
-                    let what = What::Presence { online: local.people, count: Some(local.count) };
-                    let _ = relay.send(Note { i: self.instance.clone(), room, what });
+                    let what = What::Presence {
+                        online: local.people,
+                        count: Some(local.count),
+                    };
+                    let _ = relay.send(Note {
+                        i: self.instance.clone(),
+                        room,
+                        what,
+                    });
                 }
                 self.publish_local(room, Event::Presence(protocol::presence(&everyone).into()));
             }
@@ -440,7 +497,8 @@ impl Hub {
 
 /// Everyone in the room on any instance, once each, sorted by name, capped.
 fn merged(r: &Room) -> Online {
-    let mut by_id: HashMap<PersonId, Person> = r.online.values().map(|(p, _)| (p.id, p.clone())).collect();
+    let mut by_id: HashMap<PersonId, Person> =
+        r.online.values().map(|(p, _)| (p.id, p.clone())).collect();
     // People another instance counted but did not name.
     let mut unnamed = 0;
     for other in r.remote.values() {
@@ -471,7 +529,11 @@ mod tests {
     use super::*;
 
     fn person(id: i64) -> Person {
-        Person { id: PersonId(id), name: format!("P{id:05}"), org: None }
+        Person {
+            id: PersonId(id),
+            name: format!("P{id:05}"),
+            org: None,
+        }
     }
 
     #[test]
@@ -480,7 +542,10 @@ mod tests {
         assert_eq!(online.count, 5000);
         assert_eq!(online.people.len(), PRESENCE_NAMES);
         assert_eq!(online.people[0].id, PersonId(0));
-        assert_eq!(online.people[PRESENCE_NAMES - 1].id, PersonId(PRESENCE_NAMES as i64 - 1));
+        assert_eq!(
+            online.people[PRESENCE_NAMES - 1].id,
+            PersonId(PRESENCE_NAMES as i64 - 1)
+        );
     }
 
     /// A hub, and room 1's events as its writer would get them.
@@ -497,12 +562,22 @@ mod tests {
     }
 
     fn message(hub: &Arc<Hub>, id: i64) {
-        hub.publish_local(RoomId(1), Event::Message { id: MessageId(id), json: format!("m{id}").into() });
+        hub.publish_local(
+            RoomId(1),
+            Event::Message {
+                id: MessageId(id),
+                json: format!("m{id}").into(),
+            },
+        );
     }
 
     fn ids(rx: &mut mpsc::UnboundedReceiver<Out>) -> Vec<i64> {
         let mut ids = Vec::new();
-        while let Ok(Out::Event { event: Event::Message { id, .. }, .. }) = rx.try_recv() {
+        while let Ok(Out::Event {
+            event: Event::Message { id, .. },
+            ..
+        }) = rx.try_recv()
+        {
             ids.push(id.0);
         }
         ids
@@ -554,7 +629,13 @@ mod tests {
     #[tokio::test]
     async fn an_idle_room_is_let_go_and_a_busy_one_is_kept() {
         let hub = Arc::new(Hub::new(Duration::from_millis(10)));
-        hub.publish_local(RoomId(7), Event::Message { id: MessageId(1), json: "m1".into() });
+        hub.publish_local(
+            RoomId(7),
+            Event::Message {
+                id: MessageId(1),
+                json: "m1".into(),
+            },
+        );
         assert_eq!(hub.live_rooms(), 0, "nobody there: nothing kept");
         hub.join(RoomId(8), person(1));
         assert_eq!(hub.live_rooms(), 1);
@@ -572,10 +653,21 @@ mod tests {
         }
         // The first join's frame at once, then one more with all hundred.
         let first = rx.recv().await.unwrap();
-        let second = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.unwrap().unwrap();
-        assert!(matches!(rx.try_recv(), Err(mpsc::error::TryRecvError::Empty)));
+        let second = tokio::time::timeout(Duration::from_secs(2), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(
+            rx.try_recv(),
+            Err(mpsc::error::TryRecvError::Empty)
+        ));
         let count = |e: Out| match e {
-            Out::Event { event: Event::Presence(json), .. } => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"].as_u64().unwrap(),
+            Out::Event {
+                event: Event::Presence(json),
+                ..
+            } => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"]
+                .as_u64()
+                .unwrap(),
             _ => panic!("not a presence frame"),
         };
         assert_eq!(count(first), 1);

@@ -31,7 +31,11 @@ pub struct Order {
 impl Order {
     /// The messages that may go out now, in order, and the hold to time out if this one
     /// started one.
-    pub fn accept(&mut self, id: MessageId, json: Utf8Bytes) -> (Vec<(MessageId, Utf8Bytes)>, Option<u64>) {
+    pub fn accept(
+        &mut self,
+        id: MessageId,
+        json: Utf8Bytes,
+    ) -> (Vec<(MessageId, Utf8Bytes)>, Option<u64>) {
         let upto = match self.upto {
             // The first message seen, or an old one again: connections skip what they have.
             None => id,

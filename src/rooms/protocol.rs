@@ -62,7 +62,8 @@ pub fn hello(room: RoomId, me: &Person, online: &Online) -> String {
 }
 
 pub fn presence(online: &Online) -> String {
-    serde_json::json!({"type": "presence", "online": online.people, "count": online.count}).to_string()
+    serde_json::json!({"type": "presence", "online": online.people, "count": online.count})
+        .to_string()
 }
 
 pub fn error(code: &str, message: &str) -> String {
@@ -71,7 +72,8 @@ pub fn error(code: &str, message: &str) -> String {
 
 /// A refused ballot: the error frame, naming the round it was for.
 pub fn round_error(round: RoundId, code: &str, message: &str) -> String {
-    serde_json::json!({"type": "error", "code": code, "message": message, "round": round}).to_string()
+    serde_json::json!({"type": "error", "code": code, "message": message, "round": round})
+        .to_string()
 }
 
 pub fn hide(id: MessageId) -> String {

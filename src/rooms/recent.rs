@@ -73,15 +73,26 @@ impl Recent {
     pub fn messages_after(&self, after: MessageId) -> Option<Vec<(MessageId, Utf8Bytes)>> {
         // Nothing kept answers nothing: whether anything came after `after` only the database knows.
         let (first, _) = self.messages.front()?;
-        (*first <= after.next()).then(|| self.messages.iter().filter(|(id, _)| *id > after).cloned().collect())
+        (*first <= after.next()).then(|| {
+            self.messages
+                .iter()
+                .filter(|(id, _)| *id > after)
+                .cloned()
+                .collect()
+        })
     }
 
     /// The changes, the strategy notices and the last presence frame published after `since`
     /// (a publish count), in the order they were published: what a connection that fell behind
     /// has not been sent.
     pub fn replay_since(&self, since: u64) -> Vec<Utf8Bytes> {
-        let mut newer: Vec<&(u64, Utf8Bytes)> =
-            self.changes.values().chain(self.notices.values()).chain(self.presence.as_ref()).filter(|(seq, _)| *seq > since).collect();
+        let mut newer: Vec<&(u64, Utf8Bytes)> = self
+            .changes
+            .values()
+            .chain(self.notices.values())
+            .chain(self.presence.as_ref())
+            .filter(|(seq, _)| *seq > since)
+            .collect();
         newer.sort_by_key(|(seq, _)| *seq);
         newer.into_iter().map(|(_, json)| json.clone()).collect()
     }
@@ -106,10 +117,19 @@ mod tests {
         for id in 1..=KEEP as i64 + 10 {
             r.message(MessageId(id), &frame(id));
         }
-        assert_eq!(ids(r.messages_after(MessageId(KEEP as i64 + 7))), Some(vec![KEEP as i64 + 8, KEEP as i64 + 9, KEEP as i64 + 10]));
-        assert_eq!(ids(r.messages_after(MessageId(10))), Some((11..=KEEP as i64 + 10).collect()));
+        assert_eq!(
+            ids(r.messages_after(MessageId(KEEP as i64 + 7))),
+            Some(vec![KEEP as i64 + 8, KEEP as i64 + 9, KEEP as i64 + 10])
+        );
+        assert_eq!(
+            ids(r.messages_after(MessageId(10))),
+            Some((11..=KEEP as i64 + 10).collect())
+        );
         assert_eq!(ids(r.messages_after(MessageId(9))), None);
-        assert_eq!(ids(r.messages_after(MessageId(KEEP as i64 + 10))), Some(vec![]));
+        assert_eq!(
+            ids(r.messages_after(MessageId(KEEP as i64 + 10))),
+            Some(vec![])
+        );
     }
 
     #[test]
@@ -128,7 +148,12 @@ mod tests {
         r.presence(3, &"p".into());
         r.notice(5, "round:1", &"opened".into());
         r.notice(6, "round:1", &"closed".into());
-        let replay = |since| r.replay_since(since).iter().map(|f| f.as_str().to_string()).collect::<Vec<_>>();
+        let replay = |since| {
+            r.replay_since(since)
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
         // The latest of each, in the order published; only what is newer than `since`.
         assert_eq!(replay(0), vec!["h4", "p", "v4=2", "closed"]);
         assert_eq!(replay(3), vec!["v4=2", "closed"]);

@@ -26,7 +26,10 @@ pub struct Slot {
 
 impl Slots {
     pub fn new(max: usize) -> Arc<Slots> {
-        Arc::new(Slots { max, held: Mutex::new(HashMap::new()) })
+        Arc::new(Slots {
+            max,
+            held: Mutex::new(HashMap::new()),
+        })
     }
 
     /// A place for one more connection of `person`, or None when they hold the maximum.
@@ -37,11 +40,19 @@ impl Slots {
             return None;
         }
         *n += 1;
-        Some(Slot { slots: self.clone(), person })
+        Some(Slot {
+            slots: self.clone(),
+            person,
+        })
     }
 
     pub fn held_by(&self, person: PersonId) -> usize {
-        self.held.lock().unwrap_or_else(|e| e.into_inner()).get(&person).copied().unwrap_or(0)
+        self.held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&person)
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -68,7 +79,10 @@ mod tests {
         let b = slots.take(PersonId(1));
         assert!(a.is_some() && b.is_some());
         assert!(slots.take(PersonId(1)).is_none());
-        assert!(slots.take(PersonId(2)).is_some(), "another person is not affected");
+        assert!(
+            slots.take(PersonId(2)).is_some(),
+            "another person is not affected"
+        );
         drop(a);
         assert!(slots.take(PersonId(1)).is_some());
         drop(b);

@@ -89,7 +89,16 @@ impl Socket {
     pub fn new(stream: TcpStream, limit: usize) -> Socket {
         Socket {
             stream,
-            state: Mutex::new(State { queue: VecDeque::new(), last: MessageId::default(), live: false, missed: false, upto: 0, broken: false, popped: 0, pong: None }),
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                last: MessageId::default(),
+                live: false,
+                missed: false,
+                upto: 0,
+                broken: false,
+                popped: 0,
+                pong: None,
+            }),
             wake: Notify::new(),
             limit: limit.max(1),
         }
@@ -165,7 +174,11 @@ impl Socket {
             self.wake.notify_one();
             return Offered::WentBehind;
         }
-        if n == 0 { Offered::Nothing } else { Offered::Written }
+        if n == 0 {
+            Offered::Nothing
+        } else {
+            Offered::Written
+        }
     }
 
     /// Queue frames of the connection's own (replies, history); [`Socket::drain`] writes them.
@@ -197,7 +210,8 @@ impl Socket {
         }
         while !s.queue.is_empty() {
             let written = {
-                let slices: Vec<IoSlice<'_>> = s.queue.iter().take(64).map(|b| IoSlice::new(b)).collect();
+                let slices: Vec<IoSlice<'_>> =
+                    s.queue.iter().take(64).map(|b| IoSlice::new(b)).collect();
                 self.stream.try_write_vectored(&slices)
             };
             match written {
@@ -207,7 +221,9 @@ impl Socket {
                 }
                 Ok(mut n) => {
                     while n > 0 {
-                        let Some(front) = s.queue.front_mut() else { break };
+                        let Some(front) = s.queue.front_mut() else {
+                            break;
+                        };
                         if n >= front.len() {
                             n -= front.len();
                             s.queue.pop_front();

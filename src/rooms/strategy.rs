@@ -86,10 +86,17 @@ impl RoundJson {
         let options = rounds::options(db, r.id)
             .await?
             .into_iter()
-            .map(|o| OptionJson { id: o.id, label: o.label, points: visible.then_some(o.points) })
+            .map(|o| OptionJson {
+                id: o.id,
+                label: o.label,
+                points: visible.then_some(o.points),
+            })
             .collect();
         let (voters, organisations) = if visible {
-            let orgs = rounds::organisations(db, r.id).await?.into_iter().map(|(_, name, country)| OrganisationJson { name, country });
+            let orgs = rounds::organisations(db, r.id)
+                .await?
+                .into_iter()
+                .map(|(_, name, country)| OrganisationJson { name, country });
             (Some(rounds::voters(db, r.id).await?), Some(orgs.collect()))
         } else {
             (None, None)
@@ -151,7 +158,15 @@ pub struct ActionJson {
 
 impl From<Action> for ActionJson {
     fn from(a: Action) -> ActionJson {
-        ActionJson { id: a.id, salon: a.salon_id, status: a.status().as_str(), what: a.what, owner: a.owner, organisation: a.organisation, due: a.due.map(|d| d.to_string()) }
+        ActionJson {
+            id: a.id,
+            salon: a.salon_id,
+            status: a.status().as_str(),
+            what: a.what,
+            owner: a.owner,
+            organisation: a.organisation,
+            due: a.due.map(|d| d.to_string()),
+        }
     }
 }
 
@@ -185,7 +200,9 @@ struct Frame {
 async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
     let (key, json, target) = match about {
         About::Round(id) | About::Results(id) => {
-            let Some(r) = rounds::by_id(db, id).await? else { return Ok(None) };
+            let Some(r) = rounds::by_id(db, id).await? else {
+                return Ok(None);
+            };
             let kind = match (about, r.state()) {
                 (_, RoundState::Draft) => return Ok(None),
                 (About::Results(_), RoundState::Open) if r.live_results => "round_results",
@@ -194,26 +211,52 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
                 (_, RoundState::Closed) => "round_closed",
             };
             let round = RoundJson::load(db, &r).await?;
-            (format!("round:{id}"), serde_json::json!({"type": kind, "round": round}), Target::Salon(r.salon_id))
+            (
+                format!("round:{id}"),
+                serde_json::json!({"type": kind, "round": round}),
+                Target::Salon(r.salon_id),
+            )
         }
         About::Theme(id) => {
-            let Some(t) = themes::get(db, id).await? else { return Ok(None) };
+            let Some(t) = themes::get(db, id).await? else {
+                return Ok(None);
+            };
             // Sent to everyone in the series' rooms, members too.
             let theme = ThemeJson::load(db, &t, Drafts::LeftOut).await?;
-            (format!("theme:{id}"), serde_json::json!({"type": "theme", "theme": theme}), Target::Series(t.series_id))
+            (
+                format!("theme:{id}"),
+                serde_json::json!({"type": "theme", "theme": theme}),
+                Target::Series(t.series_id),
+            )
         }
         About::Decision(id) => {
-            let Some(d): Option<Decision> = outcomes::decision(db, id).await? else { return Ok(None) };
+            let Some(d): Option<Decision> = outcomes::decision(db, id).await? else {
+                return Ok(None);
+            };
             let salon = d.salon_id;
-            (format!("decision:{id}"), serde_json::json!({"type": "decision", "decision": d}), Target::Salon(salon))
+            (
+                format!("decision:{id}"),
+                serde_json::json!({"type": "decision", "decision": d}),
+                Target::Salon(salon),
+            )
         }
         About::Action(id) => {
-            let Some(a) = outcomes::action(db, id).await? else { return Ok(None) };
+            let Some(a) = outcomes::action(db, id).await? else {
+                return Ok(None);
+            };
             let salon = a.salon_id;
-            (format!("action:{id}"), serde_json::json!({"type": "action", "action": ActionJson::from(a)}), Target::Salon(salon))
+            (
+                format!("action:{id}"),
+                serde_json::json!({"type": "action", "action": ActionJson::from(a)}),
+                Target::Salon(salon),
+            )
         }
     };
-    Ok(Some(Frame { key: key.into(), json: json.to_string(), target }))
+    Ok(Some(Frame {
+        key: key.into(),
+        json: json.to_string(),
+        target,
+    }))
 }
 
 /// Announce a committed change in the rooms it concerns, on every instance.
@@ -230,14 +273,22 @@ pub async fn publish_here(db: &Db, hub: &Arc<Hub>, about: About) {
         CHANGES.fetch_add(1, Ordering::Relaxed);
     }
     let result = async {
-        let Some(f) = frame(db, about).await? else { return Ok(()) };
+        let Some(f) = frame(db, about).await? else {
+            return Ok(());
+        };
         let room_ids = match f.target {
             Target::Salon(salon) => rooms::ids_of_salon(db, salon).await?,
             Target::Series(series) => rooms::ids_of_series(db, series).await?,
         };
         let json: axum::extract::ws::Utf8Bytes = f.json.into();
         for room in room_ids.into_iter().filter(|r| hub.is_live(*r)) {
-            hub.publish_local(room, Event::Notice { key: f.key.clone(), json: json.clone() });
+            hub.publish_local(
+                room,
+                Event::Notice {
+                    key: f.key.clone(),
+                    json: json.clone(),
+                },
+            );
         }
         Ok::<(), sqlx::Error>(())
     }
@@ -256,20 +307,32 @@ pub struct Due(Mutex<HashSet<About>>);
 /// state is read after the item leaves the set, so a change committed later schedules the next
 /// announcement: none is left out.
 pub fn announce_soon(app: &SharedApp, about: About) {
-    let first = app.announcements_due.0.lock().unwrap_or_else(|e| e.into_inner()).insert(about);
+    let first = app
+        .announcements_due
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(about);
     if !first {
         return;
     }
     let app = app.clone();
     tokio::spawn(async move {
         tokio::time::sleep(COALESCE_EVERY).await;
-        app.announcements_due.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&about);
+        app.announcements_due
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&about);
         announce(&app, about).await;
     });
 }
 
 /// The reply to the voter: their ballot as stored.
 pub fn ballot_accepted(round: RoundId, points: &[(OptionId, i64)]) -> String {
-    let points: serde_json::Map<String, serde_json::Value> = points.iter().map(|(o, n)| (o.to_string(), (*n).into())).collect();
+    let points: serde_json::Map<String, serde_json::Value> = points
+        .iter()
+        .map(|(o, n)| (o.to_string(), (*n).into()))
+        .collect();
     serde_json::json!({"type": "ballot_accepted", "round": round, "points": points}).to_string()
 }

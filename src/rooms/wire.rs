@@ -30,10 +30,16 @@ pub fn accept_key(method: &Method, headers: &HeaderMap) -> Result<String, Refusa
     if !has_token(header::CONNECTION, "upgrade") || !has_token(header::UPGRADE, "websocket") {
         return Err((StatusCode::UPGRADE_REQUIRED, "this address is a websocket"));
     }
-    if headers.get(header::SEC_WEBSOCKET_VERSION).map(|v| v.as_bytes()) != Some(b"13") {
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .map(|v| v.as_bytes())
+        != Some(b"13")
+    {
         return Err((StatusCode::BAD_REQUEST, "websocket version 13 only"));
     }
-    let key = headers.get(header::SEC_WEBSOCKET_KEY).ok_or((StatusCode::BAD_REQUEST, "no Sec-WebSocket-Key"))?;
+    let key = headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .ok_or((StatusCode::BAD_REQUEST, "no Sec-WebSocket-Key"))?;
     Ok(tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes()))
 }
 
@@ -44,19 +50,29 @@ pub fn text(json: &str) -> Bytes {
 
 /// A ping (the connection's keep-alive; browsers answer with a pong).
 pub fn ping() -> Bytes {
-    frame(OpCode::Control(tokio_tungstenite::tungstenite::protocol::frame::coding::Control::Ping), &[])
+    frame(
+        OpCode::Control(tokio_tungstenite::tungstenite::protocol::frame::coding::Control::Ping),
+        &[],
+    )
 }
 
 /// A close frame: `code` and a short reason (policy: the rights are gone; normal: shutdown).
 pub fn close(code: CloseCode, reason: &'static str) -> Bytes {
     let mut out = Vec::with_capacity(4 + reason.len());
     // Frame::close formats the code and reason the way the RFC asks; writing to a Vec cannot fail.
-    let _ = Frame::close(Some(CloseFrame { code, reason: reason.into() })).format(&mut out);
+    let _ = Frame::close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+    .format(&mut out);
     Bytes::from(out)
 }
 
 fn frame(opcode: OpCode, payload: &[u8]) -> Bytes {
-    let header = FrameHeader { opcode, ..FrameHeader::default() };
+    let header = FrameHeader {
+        opcode,
+        ..FrameHeader::default()
+    };
     let mut out = Vec::with_capacity(header.len(payload.len() as u64) + payload.len());
     // Into a Vec: the only error `format` has is the writer's, and a Vec's never fails.
     let _ = header.format(payload.len() as u64, &mut out);
@@ -78,7 +94,10 @@ mod tests {
         assert_eq!(long[1], 127);
         assert_eq!(long.len(), 10 + 70_000);
         assert_eq!(&ping()[..], &[0x89, 0]);
-        assert_eq!(&close(CloseCode::Policy, "gone")[..], b"\x88\x06\x03\xf0gone");
+        assert_eq!(
+            &close(CloseCode::Policy, "gone")[..],
+            b"\x88\x06\x03\xf0gone"
+        );
     }
 
     #[test]
@@ -87,10 +106,22 @@ mod tests {
         headers.insert(header::CONNECTION, "keep-alive, Upgrade".parse().unwrap());
         headers.insert(header::UPGRADE, "websocket".parse().unwrap());
         headers.insert(header::SEC_WEBSOCKET_VERSION, "13".parse().unwrap());
-        headers.insert(header::SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==".parse().unwrap());
-        assert_eq!(accept_key(&Method::GET, &headers).unwrap(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-        assert_eq!(accept_key(&Method::POST, &headers).unwrap_err().0, StatusCode::METHOD_NOT_ALLOWED);
+        headers.insert(
+            header::SEC_WEBSOCKET_KEY,
+            "dGhlIHNhbXBsZSBub25jZQ==".parse().unwrap(),
+        );
+        assert_eq!(
+            accept_key(&Method::GET, &headers).unwrap(),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        );
+        assert_eq!(
+            accept_key(&Method::POST, &headers).unwrap_err().0,
+            StatusCode::METHOD_NOT_ALLOWED
+        );
         headers.remove(header::UPGRADE);
-        assert_eq!(accept_key(&Method::GET, &headers).unwrap_err().0, StatusCode::UPGRADE_REQUIRED);
+        assert_eq!(
+            accept_key(&Method::GET, &headers).unwrap_err().0,
+            StatusCode::UPGRADE_REQUIRED
+        );
     }
 }

@@ -101,7 +101,15 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>, queued: Arc<AtomicUsiz
                 }
                 if held.is_none() {
                     let before = batch.len();
-                    take_arrived(&mut inbox, &queued, &mut last_seq, &sockets, &mut batch, &mut published, &mut held);
+                    take_arrived(
+                        &mut inbox,
+                        &queued,
+                        &mut last_seq,
+                        &sockets,
+                        &mut batch,
+                        &mut published,
+                        &mut held,
+                    );
                     if batch.len() > before {
                         // Everything from the first event that joined, for every socket written
                         // before the last look that found some.
@@ -180,14 +188,20 @@ fn take_arrived(
 fn fanned_out(published: &[Instant]) {
     let now = Instant::now();
     for at in published {
-        metrics::histogram!("salon_room_fanout_duration_seconds").record(now.duration_since(*at).as_secs_f64());
+        metrics::histogram!("salon_room_fanout_duration_seconds")
+            .record(now.duration_since(*at).as_secs_f64());
     }
 }
 
 /// Offer the frames to socket `i`; the index of the next socket to offer to. A socket that is
 /// gone is dropped and the last one (not yet offered to in this pass) takes its place, so
 /// those before `i` stay where they are.
-fn offer_at(sockets: &mut Vec<Weak<Socket>>, i: usize, frames: &[Frame], written: &mut u64) -> usize {
+fn offer_at(
+    sockets: &mut Vec<Weak<Socket>>,
+    i: usize,
+    frames: &[Frame],
+    written: &mut u64,
+) -> usize {
     if offer(&sockets[i], frames, written) {
         i + 1
     } else {
@@ -198,7 +212,9 @@ fn offer_at(sockets: &mut Vec<Weak<Socket>>, i: usize, frames: &[Frame], written
 
 /// Offer the frames to one socket; false when it is gone (the writer drops it).
 fn offer(weak: &Weak<Socket>, frames: &[Frame], written: &mut u64) -> bool {
-    let Some(socket) = weak.upgrade() else { return false };
+    let Some(socket) = weak.upgrade() else {
+        return false;
+    };
     match socket.offer(frames) {
         Offered::Written => {
             *written += 1;
@@ -215,8 +231,16 @@ fn offer(weak: &Weak<Socket>, frames: &[Frame], written: &mut u64) -> bool {
 
 fn encode(seq: u64, event: &Event) -> Frame {
     match event {
-        Event::Message { id, json } => Frame::Message { id: *id, wire: wire::text(json) },
-        Event::Change { json, .. } | Event::Presence(json) | Event::Notice { json, .. } => Frame::Other { seq, wire: wire::text(json) },
+        Event::Message { id, json } => Frame::Message {
+            id: *id,
+            wire: wire::text(json),
+        },
+        Event::Change { json, .. } | Event::Presence(json) | Event::Notice { json, .. } => {
+            Frame::Other {
+                seq,
+                wire: wire::text(json),
+            }
+        }
     }
 }
 
@@ -265,8 +289,16 @@ mod tests {
         let n: i64 = 60;
         for id in 1..=n {
             let json = format!("m{id}");
-            let event = Event::Message { id: MessageId(id), json: json.into() };
-            tx.send(Out::Event { seq: id as u64, event, at: Instant::now() }).unwrap();
+            let event = Event::Message {
+                id: MessageId(id),
+                json: json.into(),
+            };
+            tx.send(Out::Event {
+                seq: id as u64,
+                event,
+                at: Instant::now(),
+            })
+            .unwrap();
             tokio::task::yield_now().await;
         }
         drop(tx);
@@ -291,13 +323,22 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn a_gap_in_the_publish_counts_sends_every_socket_to_catch_up() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let _client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
         let (server, _) = listener.accept().await.unwrap();
         let socket = Arc::new(Socket::new(server, 1000));
         assert!(socket.go_live(0, || 0));
         let (tx, rx) = mpsc::unbounded_channel();
         tx.send(Out::Join(Arc::downgrade(&socket))).unwrap();
-        let message = |id: i64| Out::Event { seq: id as u64, event: Event::Message { id: MessageId(id), json: format!("m{id}").into() }, at: Instant::now() };
+        let message = |id: i64| Out::Event {
+            seq: id as u64,
+            event: Event::Message {
+                id: MessageId(id),
+                json: format!("m{id}").into(),
+            },
+            at: Instant::now(),
+        };
         tx.send(message(1)).unwrap();
         tx.send(message(2)).unwrap();
         let writer = tokio::spawn(run(rx, Arc::new(AtomicUsize::new(4))));

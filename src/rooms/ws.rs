@@ -21,21 +21,23 @@ use bytes::Bytes;
 use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::{self, protocol::Role, protocol::WebSocketConfig, protocol::frame::coding::CloseCode};
+use tokio_tungstenite::tungstenite::{
+    self, protocol::Role, protocol::WebSocketConfig, protocol::frame::coding::CloseCode,
+};
 
 use super::access::{self, Access, Denied};
 use super::actions::{self, Outcome, Refused};
+use super::catchup::Feed;
 use super::protocol::{self, ClientFrame, Person};
 use super::slots::Slot;
-use super::catchup::Feed;
 use super::socket::{Socket, Wire};
 use super::strategy;
 use super::wire;
-use crate::usecases::{self, rounds::Cast};
 use crate::app::SharedApp;
 use crate::domain::time::now;
 use crate::store::rooms::Room;
 use crate::store::{organisations, sessions};
+use crate::usecases::{self, rounds::Cast};
 
 #[derive(Deserialize, Default)]
 pub struct WsQuery {
@@ -79,22 +81,47 @@ pub async fn upgrade(
     };
     let (room, access) = match access::enter(&app.db, Some(&user), &id, q.room, now()).await {
         Ok(Ok((_, room, access))) => (room, access),
-        Ok(Err(Denied::NotSignedIn)) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
-        Ok(Err(Denied::NotRegistered)) => return (StatusCode::FORBIDDEN, "not registered for this salon").into_response(),
-        Ok(Err(Denied::NotFound)) => return (StatusCode::NOT_FOUND, "no such room").into_response(),
+        Ok(Err(Denied::NotSignedIn)) => {
+            return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+        }
+        Ok(Err(Denied::NotRegistered)) => {
+            return (StatusCode::FORBIDDEN, "not registered for this salon").into_response();
+        }
+        Ok(Err(Denied::NotFound)) => {
+            return (StatusCode::NOT_FOUND, "no such room").into_response();
+        }
         Err(e) => return crate::error::AppError::from(e).into_response(),
     };
-    let Some(upgrading) = request.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
-        return (StatusCode::UPGRADE_REQUIRED, "this connection cannot be upgraded").into_response();
+    let Some(upgrading) = request
+        .extensions_mut()
+        .remove::<hyper::upgrade::OnUpgrade>()
+    else {
+        return (
+            StatusCode::UPGRADE_REQUIRED,
+            "this connection cannot be upgraded",
+        )
+            .into_response();
     };
     let Some(slot) = app.room_slots.take(user.id) else {
-        return (StatusCode::TOO_MANY_REQUESTS, "too many open room connections").into_response();
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many open room connections",
+        )
+            .into_response();
     };
     let org = match user.organisation_id {
-        Some(oid) => organisations::by_id(&app.db, oid).await.ok().flatten().map(|o| o.name),
+        Some(oid) => organisations::by_id(&app.db, oid)
+            .await
+            .ok()
+            .flatten()
+            .map(|o| o.name),
         None => None,
     };
-    let me = Person { id: user.id, name: user.name.clone(), org };
+    let me = Person {
+        id: user.id,
+        name: user.name.clone(),
+        org,
+    };
     let connection = Connection {
         app: app.clone(),
         room,
@@ -122,7 +149,9 @@ pub async fn upgrade(
                 drop(parts.read_buf);
                 run(parts.io.into_inner(), early, connection, q.after).await
             }
-            Err(_) => tracing::error!("a websocket upgrade on a connection that is not a TCP stream"),
+            Err(_) => {
+                tracing::error!("a websocket upgrade on a connection that is not a TCP stream")
+            }
         }
     });
     Response::builder()
@@ -139,7 +168,11 @@ fn read_config() -> WebSocketConfig {
     // Small buffers: tungstenite's defaults (128 KiB each way) would cost a quarter of a
     // megabyte per person; the read buffer is also allocated up front. It writes only pongs
     // and the answer to a close (to the socket's queue, at once).
-    WebSocketConfig::default().read_buffer_size(1024).write_buffer_size(0).max_message_size(Some(16 * 1024)).max_frame_size(Some(16 * 1024))
+    WebSocketConfig::default()
+        .read_buffer_size(1024)
+        .write_buffer_size(0)
+        .max_message_size(Some(16 * 1024))
+        .max_frame_size(Some(16 * 1024))
 }
 
 async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Option<MessageId>) {
@@ -147,20 +180,36 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
     let room_id = connection.room.id;
     let me = connection.me.clone();
     let socket = Arc::new(Socket::new(stream, app.config.room_buffer));
-    let mut client = tungstenite::WebSocket::from_raw_socket(Wire { socket: socket.clone(), early }, Role::Server, Some(read_config()));
+    let mut client = tungstenite::WebSocket::from_raw_socket(
+        Wire {
+            socket: socket.clone(),
+            early,
+        },
+        Role::Server,
+        Some(read_config()),
+    );
     // Into the room's writer first (it leaves the socket alone until it goes live), so nothing
     // published falls between the history read and the live frames.
     app.hub.attach(room_id, &socket);
     let online = app.hub.join(room_id, me.clone());
     metrics::gauge!("salon_room_connections").increment(1.0);
-    let mut live = Live { connection, socket: socket.clone() };
+    let mut live = Live {
+        connection,
+        socket: socket.clone(),
+    };
 
     let hello = wire::text(&protocol::hello(room_id, &me, &online));
     let mut ok = socket.send([hello]).await.is_ok();
     if ok {
         ok = match after {
             // The room as read at the door: every message up to its last id was committed then.
-            Some(after) => Box::pin(live.feed().stored(after, live.connection.room.last_message_id)).await,
+            Some(after) => {
+                Box::pin(
+                    live.feed()
+                        .stored(after, live.connection.room.last_message_id),
+                )
+                .await
+            }
             None => Box::pin(live.feed().latest(live.connection.room.last_message_id)).await,
         };
     }
@@ -235,13 +284,18 @@ async fn run(stream: TcpStream, early: Bytes, connection: Connection, after: Opt
 /// still sends until its own close frame (the close handshake). Closing the socket with the
 /// client's frames unread would make the kernel reset the connection, and a reset can reach
 /// the client before our close frame and destroy it.
-async fn say_goodbye(socket: &Socket, client: &mut tungstenite::WebSocket<Wire>) -> std::io::Result<()> {
+async fn say_goodbye(
+    socket: &Socket,
+    client: &mut tungstenite::WebSocket<Wire>,
+) -> std::io::Result<()> {
     socket.send([wire::close(CloseCode::Away, "")]).await?;
     loop {
         match client.read() {
             Ok(tungstenite::Message::Close(_)) => return Ok(()),
             Ok(_) => {}
-            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => socket.readable().await?,
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                socket.readable().await?
+            }
             Err(_) => return Ok(()),
         }
     }
@@ -279,10 +333,12 @@ impl Live {
                     // Boxed, like every database call here: an async fn's state is as large as
                     // its largest await, and sqlx's futures are kilobytes; kept inline, they
                     // would make every idle connection's task that large.
-                    let reply = Box::pin(self.connection.handle(text.as_str(), self.socket.last())).await;
+                    let reply =
+                        Box::pin(self.connection.handle(text.as_str(), self.socket.last())).await;
                     self.socket.push(reply.frames.iter().map(|f| wire::text(f)));
                     if let Some(denied) = reply.close {
-                        self.socket.push([wire::close(CloseCode::Policy, denied.code())]);
+                        self.socket
+                            .push([wire::close(CloseCode::Policy, denied.code())]);
                         return Read::Closed;
                     }
                     if self.socket.backlogged() {
@@ -302,13 +358,19 @@ impl Live {
                     // past it, the rest waits in the kernel (and the client's own buffers).
                     if !actions::within_limit(&self.connection.app, self.connection.me.id) {
                         let _ = client.flush();
-                        return if self.socket.write_queued().is_err() { Read::Closed } else { Read::Paused };
+                        return if self.socket.write_queued().is_err() {
+                            Read::Closed
+                        } else {
+                            Read::Paused
+                        };
                     }
                     if self.socket.backlogged() {
                         break;
                     }
                 }
-                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    break;
+                }
                 Err(_) => return Read::Closed, // gone, or not speaking the protocol
             }
         }
@@ -321,7 +383,12 @@ impl Live {
 
     fn feed(&self) -> Feed<'_> {
         let c = &self.connection;
-        Feed { app: &c.app, socket: &self.socket, room: c.room.id, organiser: c.access.organiser }
+        Feed {
+            app: &c.app,
+            socket: &self.socket,
+            room: c.room.id,
+            organiser: c.access.organiser,
+        }
     }
 }
 
@@ -381,15 +448,37 @@ impl Connection {
         }
         let frame: ClientFrame = match serde_json::from_str(text) {
             Ok(f) => f,
-            Err(_) => return Reply { frames: vec![self.error_frame("bad_frame")], close: None },
+            Err(_) => {
+                return Reply {
+                    frames: vec![self.error_frame("bad_frame")],
+                    close: None,
+                };
+            }
         };
         if let Err(denied) = self.recheck().await {
-            return Reply { frames: vec![self.error_frame(denied.code())], close: Some(denied) };
+            return Reply {
+                frames: vec![self.error_frame(denied.code())],
+                close: Some(denied),
+            };
         }
         let app = &self.app;
         let result = match frame {
-            ClientFrame::Send { body, client_id, question } => {
-                match actions::post(app, &self.room, self.access, self.me.id, &client_id, &body, question).await {
+            ClientFrame::Send {
+                body,
+                client_id,
+                question,
+            } => {
+                match actions::post(
+                    app,
+                    &self.room,
+                    self.access,
+                    self.me.id,
+                    &client_id,
+                    &body,
+                    question,
+                )
+                .await
+                {
                     // A resend of a message this socket has been sent already (room.js sends what
                     // was not confirmed again on reconnect, before the catch-up has arrived):
                     // nothing more to send; a copy would reach the client twice.
@@ -398,24 +487,45 @@ impl Connection {
                         if o.refusal().is_none() {
                             // Read, checked, stored and published: the server's part before the
                             // room's writer (salon_room_fanout_duration_seconds) takes over.
-                            metrics::histogram!("salon_room_post_duration_seconds").record(read_at.elapsed().as_secs_f64());
+                            metrics::histogram!("salon_room_post_duration_seconds")
+                                .record(read_at.elapsed().as_secs_f64());
                         }
                         Ok(o.refusal())
                     }
                     Err(e) => Err(e),
                 }
             }
-            ClientFrame::Vote { id } => actions::vote(app, &self.room, self.access, self.me.id, id).await.map(|o| o.refusal()),
-            ClientFrame::Hide { id } => actions::hide(app, &self.room, self.access, crate::store::audit::Named { id: self.me.id, name: &self.me.name }, id).await.map(|o| o.refusal()),
-            ClientFrame::Answer { id } => actions::answer(app, &self.room, self.access, id).await.map(|o| o.refusal()),
-            ClientFrame::Ballot { round, points } => return Box::pin(self.ballot(round, points)).await,
+            ClientFrame::Vote { id } => actions::vote(app, &self.room, self.access, self.me.id, id)
+                .await
+                .map(|o| o.refusal()),
+            ClientFrame::Hide { id } => actions::hide(
+                app,
+                &self.room,
+                self.access,
+                crate::store::audit::Named {
+                    id: self.me.id,
+                    name: &self.me.name,
+                },
+                id,
+            )
+            .await
+            .map(|o| o.refusal()),
+            ClientFrame::Answer { id } => actions::answer(app, &self.room, self.access, id)
+                .await
+                .map(|o| o.refusal()),
+            ClientFrame::Ballot { round, points } => {
+                return Box::pin(self.ballot(round, points)).await;
+            }
         };
         match result {
             Ok(None) => Reply::default(),
             Ok(Some(r)) => self.refused(r),
             Err(e) => {
                 tracing::warn!(error = %e, room = %self.room.id, "room action failed");
-                Reply { frames: vec![self.error_frame("internal")], close: None }
+                Reply {
+                    frames: vec![self.error_frame("internal")],
+                    close: None,
+                }
             }
         }
     }
@@ -434,21 +544,34 @@ impl Connection {
                 (option, n)
             })
             .collect();
-        let frame = match usecases::rounds::cast(&self.app, self.room.salon_id, round, self.me.id, &given).await {
-            Ok(Cast::Accepted(stored)) => strategy::ballot_accepted(round, &stored),
-            Ok(Cast::Refused(code)) => {
-                let message = rust_i18n::t!(format!("round.error.{code}"), locale = self.locale);
-                protocol::round_error(round, code, &message)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, room = %self.room.id, "ballot failed");
-                return Reply { frames: vec![self.error_frame("internal")], close: None };
-            }
-        };
-        Reply { frames: vec![frame.into()], close: None }
+        let frame =
+            match usecases::rounds::cast(&self.app, self.room.salon_id, round, self.me.id, &given)
+                .await
+            {
+                Ok(Cast::Accepted(stored)) => strategy::ballot_accepted(round, &stored),
+                Ok(Cast::Refused(code)) => {
+                    let message =
+                        rust_i18n::t!(format!("round.error.{code}"), locale = self.locale);
+                    protocol::round_error(round, code, &message)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, room = %self.room.id, "ballot failed");
+                    return Reply {
+                        frames: vec![self.error_frame("internal")],
+                        close: None,
+                    };
+                }
+            };
+        Reply {
+            frames: vec![frame.into()],
+            close: None,
+        }
     }
 
     fn refused(&self, r: Refused) -> Reply {
-        Reply { frames: vec![self.error_frame(r.code())], close: None }
+        Reply {
+            frames: vec![self.error_frame(r.code())],
+            close: None,
+        }
     }
 }

@@ -18,7 +18,10 @@ pub struct Named<'a> {
 
 impl<'a> From<&'a crate::store::people::Person> for Named<'a> {
     fn from(p: &'a crate::store::people::Person) -> Self {
-        Named { id: p.id, name: &p.name }
+        Named {
+            id: p.id,
+            name: &p.name,
+        }
     }
 }
 
@@ -69,7 +72,11 @@ pub struct Filter {
     pub kind: Option<Kind>,
 }
 
-pub async fn list(c: impl Into<Conn<'_>>, f: Filter, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
+pub async fn list(
+    c: impl Into<Conn<'_>>,
+    f: Filter,
+    limit: i64,
+) -> Result<Vec<Listed>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -84,7 +91,15 @@ pub async fn list(c: impl Into<Conn<'_>>, f: Filter, limit: i64) -> Result<Vec<L
 
 /// Rows about a person (their export shows what was done with their data).
 pub async fn about(c: impl Into<Conn<'_>>, person: PersonId) -> Result<Vec<Listed>, sqlx::Error> {
-    list(c, Filter { person: Some(person), kind: None }, 10_000).await
+    list(
+        c,
+        Filter {
+            person: Some(person),
+            kind: None,
+        },
+        10_000,
+    )
+    .await
 }
 
 /// A deleted account's name leaves the trail; the rows stay, naming only the old id.
@@ -100,6 +115,9 @@ pub async fn forget_name(c: impl Into<Conn<'_>>, person: PersonId) -> Result<u64
 }
 
 /// Remove rows older than `before` (the retention job).
-pub async fn purge_before(c: impl Into<Conn<'_>>, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn purge_before(
+    c: impl Into<Conn<'_>>,
+    before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
     execute!(c, "delete from audit_event where at < $1", before)
 }

@@ -47,8 +47,13 @@ impl Conn<'_> {
 /// The query text for one backend: `{for_update}` and `{skip_locked}` become PostgreSQL's row
 /// locks there and disappear on SQLite, where the write transaction holds the database lock.
 pub fn dialect(sql: &str, postgres: bool) -> String {
-    let (update, skip) = if postgres { ("for update", "for update skip locked") } else { ("", "") };
-    sql.replace("{for_update}", update).replace("{skip_locked}", skip)
+    let (update, skip) = if postgres {
+        ("for update", "for update skip locked")
+    } else {
+        ("", "")
+    };
+    sql.replace("{for_update}", update)
+        .replace("{skip_locked}", skip)
 }
 
 /// Run `$body` with `$c` bound to the executor behind `$conn` (anything `Into<Conn>`). The

@@ -23,7 +23,12 @@ pub struct Taken<'a> {
 
 /// Was a message with this Message-ID taken in before?
 pub async fn seen(c: impl Into<Conn<'_>>, message_id: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = values!(c, fetch_one, "select count(*) from inbound_message where message_id = $1", message_id)?;
+    let n: i64 = values!(
+        c,
+        fetch_one,
+        "select count(*) from inbound_message where message_id = $1",
+        message_id
+    )?;
     Ok(n > 0)
 }
 
@@ -73,7 +78,10 @@ pub async fn recent(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, s
 
 /// What came back by mail about a salon, per person: comments, proposed times, late answers
 /// (for the participants page), newest first.
-pub async fn notes_for_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<(PersonId, String, String)>, sqlx::Error> {
+pub async fn notes_for_salon(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Vec<(PersonId, String, String)>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -87,7 +95,11 @@ pub async fn notes_for_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<V
 /// A permanent bounce of the mails with these Message-IDs (as written, with angle brackets):
 /// the outbox rows are marked bounced and their recipients' addresses failing. Returns the
 /// recipients marked.
-pub async fn bounced(c: impl Into<Conn<'_>>, message_ids: &[String], status: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn bounced(
+    c: impl Into<Conn<'_>>,
+    message_ids: &[String],
+    status: &str,
+) -> Result<Vec<String>, sqlx::Error> {
     let mut conn: Conn<'_> = c.into();
     let mut recipients = Vec::new();
     for id in message_ids {
@@ -100,7 +112,12 @@ pub async fn bounced(c: impl Into<Conn<'_>>, message_ids: &[String], status: &st
             id
         )?;
         if let Some(r) = recipient {
-            execute!(conn.reborrow(), "update person set mail_failing_at = $1 where lower(email) = lower($2)", now(), &r)?;
+            execute!(
+                conn.reborrow(),
+                "update person set mail_failing_at = $1 where lower(email) = lower($2)",
+                now(),
+                &r
+            )?;
             recipients.push(r);
         }
     }
@@ -108,11 +125,19 @@ pub async fn bounced(c: impl Into<Conn<'_>>, message_ids: &[String], status: &st
 }
 
 /// Which of these Message-IDs are mails Salon sent.
-pub async fn known_ids(c: impl Into<Conn<'_>>, message_ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
+pub async fn known_ids(
+    c: impl Into<Conn<'_>>,
+    message_ids: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
     let mut conn: Conn<'_> = c.into();
     let mut known = Vec::new();
     for id in message_ids {
-        let n: i64 = values!(conn.reborrow(), fetch_one, "select count(*) from outbox where message_id = $1", id)?;
+        let n: i64 = values!(
+            conn.reborrow(),
+            fetch_one,
+            "select count(*) from outbox where message_id = $1",
+            id
+        )?;
         if n > 0 {
             known.push(id.clone());
         }

@@ -7,7 +7,12 @@ use super::{Conn, execute};
 use crate::domain::time::now;
 
 /// Take or renew the lease `name` for `holder` for `ttl`; false when another holder has it.
-pub async fn take(c: impl Into<Conn<'_>>, name: &str, holder: &str, ttl: Duration) -> Result<bool, sqlx::Error> {
+pub async fn take(
+    c: impl Into<Conn<'_>>,
+    name: &str,
+    holder: &str,
+    ttl: Duration,
+) -> Result<bool, sqlx::Error> {
     let at = now();
     let until = at + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::seconds(60));
     let n = execute!(
@@ -25,6 +30,11 @@ pub async fn take(c: impl Into<Conn<'_>>, name: &str, holder: &str, ttl: Duratio
 
 /// Give the lease up (at shutdown), so another instance need not wait for it to run out.
 pub async fn release(c: impl Into<Conn<'_>>, name: &str, holder: &str) -> Result<(), sqlx::Error> {
-    execute!(c, "delete from lease where name = $1 and holder = $2", name, holder)?;
+    execute!(
+        c,
+        "delete from lease where name = $1 and holder = $2",
+        name,
+        holder
+    )?;
     Ok(())
 }

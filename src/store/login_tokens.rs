@@ -10,10 +10,17 @@ use crate::ids::PersonId;
 /// A sign-in link is valid this long.
 pub const LIFETIME: Duration = Duration::minutes(15);
 
-const LINKS: OnceLinks = OnceLinks { table: "login_token", columns: "person_id, next_path" };
+const LINKS: OnceLinks = OnceLinks {
+    table: "login_token",
+    columns: "person_id, next_path",
+};
 
 /// A new link for `person_id`, which leads to `next_path` after signing in; returns the secret.
-pub async fn create(c: impl Into<Conn<'_>>, person_id: PersonId, next_path: Option<&str>) -> Result<String, sqlx::Error> {
+pub async fn create(
+    c: impl Into<Conn<'_>>,
+    person_id: PersonId,
+    next_path: Option<&str>,
+) -> Result<String, sqlx::Error> {
     let t = tokens::issue();
     let created = now();
     execute!(

@@ -15,29 +15,31 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
 pub mod audit;
 pub mod conn;
-pub mod login_tokens;
-pub mod organisations;
-pub mod outcomes;
-pub mod outbox;
 pub mod feed_tokens;
-pub mod people;
-pub mod privacy;
-pub mod reminders;
-pub mod reply_addresses;
 pub mod inbound;
 pub mod leases;
-pub mod rsvp_tokens;
+pub mod login_tokens;
+pub mod organisations;
+pub mod outbox;
+pub mod outcomes;
+pub mod people;
+pub mod privacy;
 pub mod registrations;
+pub mod reminders;
+pub mod reply_addresses;
 pub mod retention;
 pub mod rooms;
 pub mod rounds;
+pub mod rsvp_tokens;
 pub mod rsvps;
 pub mod salons;
 pub mod series;
@@ -171,7 +173,9 @@ async fn still_usable<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::E
     }
     conn.ping().await?;
     if conn.is_in_transaction() {
-        tracing::warn!("a database connection is left inside a transaction it could not end; closing it");
+        tracing::warn!(
+            "a database connection is left inside a transaction it could not end; closing it"
+        );
         metrics::counter!("salon_db_connections_discarded_total").increment(1);
         return Ok(false);
     }
@@ -188,11 +192,17 @@ pub struct Window {
 
 impl Window {
     /// Everything (lists only organisers see whole, or that are short by nature).
-    pub const ALL: Window = Window { limit: i64::MAX, offset: 0 };
+    pub const ALL: Window = Window {
+        limit: i64::MAX,
+        offset: 0,
+    };
 
     /// The first `n`.
     pub fn first(n: i64) -> Window {
-        Window { limit: n, offset: 0 }
+        Window {
+            limit: n,
+            offset: 0,
+        }
     }
 }
 
@@ -208,7 +218,11 @@ pub enum Drafts {
 impl Drafts {
     /// Organisers see drafts; everyone else does not.
     pub fn for_organiser(organiser: bool) -> Drafts {
-        if organiser { Drafts::Included } else { Drafts::LeftOut }
+        if organiser {
+            Drafts::Included
+        } else {
+            Drafts::LeftOut
+        }
     }
 
     /// The value bound to `(s.status <> 'draft' or $N)`.
@@ -220,7 +234,11 @@ impl Drafts {
 /// Send a PostgreSQL notification (the rooms bridge between instances; LISTEN is in
 /// `rooms::bridge`, which holds its own connection for it).
 pub async fn pg_notify(pool: &PgPool, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("select pg_notify($1, $2)").bind(channel).bind(payload).execute(pool).await?;
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
@@ -230,7 +248,10 @@ pub fn is_storage_full(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Database(db) => match db.code().as_deref() {
             Some("53100") => true,
-            Some(code) => code.parse::<i32>().is_ok_and(|c| c & 0xff == 13) && db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some(),
+            Some(code) => {
+                code.parse::<i32>().is_ok_and(|c| c & 0xff == 13)
+                    && db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+            }
             None => false,
         },
         _ => false,
@@ -242,8 +263,13 @@ pub fn is_storage_full(err: &sqlx::Error) -> bool {
 /// terminating the backend (class 57P) or a connection exception (class 08).
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
         _ => false,
     }
 }

@@ -25,7 +25,10 @@ pub struct NewOrganisation<'a> {
 
 /// Insert or update by `short_name`; returns the id. Used by the demo loader, so running it
 /// twice changes nothing.
-pub async fn upsert(c: impl Into<Conn<'_>>, org: &NewOrganisation<'_>) -> Result<OrganisationId, sqlx::Error> {
+pub async fn upsert(
+    c: impl Into<Conn<'_>>,
+    org: &NewOrganisation<'_>,
+) -> Result<OrganisationId, sqlx::Error> {
     values!(
         c,
         fetch_one,
@@ -44,17 +47,37 @@ pub async fn upsert(c: impl Into<Conn<'_>>, org: &NewOrganisation<'_>) -> Result
 
 /// The organisation with this short name. A name with a control character is none (PostgreSQL
 /// refuses a NUL in text outright, which would be a 500 for a typing mistake).
-pub async fn by_short_name(c: impl Into<Conn<'_>>, short_name: &str) -> Result<Option<Organisation>, sqlx::Error> {
+pub async fn by_short_name(
+    c: impl Into<Conn<'_>>,
+    short_name: &str,
+) -> Result<Option<Organisation>, sqlx::Error> {
     if short_name.chars().any(char::is_control) {
         return Ok(None);
     }
-    rows!(c, fetch_optional, "select * from organisation where short_name = $1", short_name)
+    rows!(
+        c,
+        fetch_optional,
+        "select * from organisation where short_name = $1",
+        short_name
+    )
 }
 
-pub async fn by_id(c: impl Into<Conn<'_>>, id: OrganisationId) -> Result<Option<Organisation>, sqlx::Error> {
-    rows!(c, fetch_optional, "select * from organisation where id = $1", id)
+pub async fn by_id(
+    c: impl Into<Conn<'_>>,
+    id: OrganisationId,
+) -> Result<Option<Organisation>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select * from organisation where id = $1",
+        id
+    )
 }
 
 pub async fn all(c: impl Into<Conn<'_>>) -> Result<Vec<Organisation>, sqlx::Error> {
-    rows!(c, fetch_all, "select * from organisation order by country, name")
+    rows!(
+        c,
+        fetch_all,
+        "select * from organisation order by country, name"
+    )
 }

@@ -10,8 +10,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, Db, execute, on_conn, rows, values};
-use crate::ids::OutboxId;
 use crate::domain::time::now;
+use crate::ids::OutboxId;
 
 pub struct NewMail<'a> {
     pub message_id: &'a str,
@@ -47,7 +47,11 @@ pub struct Claimed {
 }
 
 /// Claim up to `limit` due rows until `lock_until`.
-pub async fn claim(db: &Db, lock_until: DateTime<Utc>, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
+pub async fn claim(
+    db: &Db,
+    lock_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
     let mut tx = db.begin().await?;
     let mut rows: Vec<Claimed> = rows!(
         &mut tx,
@@ -98,7 +102,12 @@ pub async fn mark_sent_many(c: impl Into<Conn<'_>>, ids: &[OutboxId]) -> Result<
     Ok(())
 }
 
-pub async fn mark_retry(c: impl Into<Conn<'_>>, id: OutboxId, next_attempt_at: DateTime<Utc>, error: &str) -> Result<(), sqlx::Error> {
+pub async fn mark_retry(
+    c: impl Into<Conn<'_>>,
+    id: OutboxId,
+    next_attempt_at: DateTime<Utc>,
+    error: &str,
+) -> Result<(), sqlx::Error> {
     execute!(
         c,
         "update outbox set status = 'queued', next_attempt_at = $1, locked_until = null, last_error = $2 where id = $3",
@@ -109,14 +118,27 @@ pub async fn mark_retry(c: impl Into<Conn<'_>>, id: OutboxId, next_attempt_at: D
     Ok(())
 }
 
-pub async fn mark_failed(c: impl Into<Conn<'_>>, id: OutboxId, error: &str) -> Result<(), sqlx::Error> {
-    execute!(c, "update outbox set status = 'failed', locked_until = null, last_error = $1 where id = $2", error, id)?;
+pub async fn mark_failed(
+    c: impl Into<Conn<'_>>,
+    id: OutboxId,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        c,
+        "update outbox set status = 'failed', locked_until = null, last_error = $1 where id = $2",
+        error,
+        id
+    )?;
     Ok(())
 }
 
 /// Rows not yet delivered or given up (queued or being sent): the outbox depth.
 pub async fn depth(c: impl Into<Conn<'_>>) -> Result<i64, sqlx::Error> {
-    values!(c, fetch_one, "select count(*) from outbox where status in ('queued', 'sending')")
+    values!(
+        c,
+        fetch_one,
+        "select count(*) from outbox where status in ('queued', 'sending')"
+    )
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -128,7 +150,11 @@ pub struct Counts {
 }
 
 pub async fn counts(c: impl Into<Conn<'_>>) -> Result<Counts, sqlx::Error> {
-    let rows: Vec<(String, i64)> = rows!(c, fetch_all, "select status, count(*) from outbox group by status")?;
+    let rows: Vec<(String, i64)> = rows!(
+        c,
+        fetch_all,
+        "select status, count(*) from outbox group by status"
+    )?;
     let mut c = Counts::default();
     for (status, n) in rows {
         match status.as_str() {

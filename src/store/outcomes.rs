@@ -5,21 +5,51 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Conn, Drafts, execute, rows, values};
 use crate::domain::outcome::Status;
 use crate::domain::time::now;
-use crate::ids::{ActionId, DecisionId, MessageId, OrganisationId, RoomId, PersonId, RoundId, SalonId, SeriesId, ThemeId};
+use crate::ids::{
+    ActionId, DecisionId, MessageId, OrganisationId, PersonId, RoomId, RoundId, SalonId, SeriesId,
+    ThemeId,
+};
 
-pub async fn add_note_taker(c: impl Into<Conn<'_>>, salon: SalonId, person: PersonId) -> Result<(), sqlx::Error> {
-    execute!(c, "insert into note_taker (salon_id, person_id) values ($1, $2) on conflict do nothing", salon, person)?;
+pub async fn add_note_taker(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+    person: PersonId,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        c,
+        "insert into note_taker (salon_id, person_id) values ($1, $2) on conflict do nothing",
+        salon,
+        person
+    )?;
     Ok(())
 }
 
-pub async fn is_note_taker(c: impl Into<Conn<'_>>, salon: SalonId, person: PersonId) -> Result<bool, sqlx::Error> {
-    let n: i64 = values!(c, fetch_one, "select count(*) from note_taker where salon_id = $1 and person_id = $2", salon, person)?;
+pub async fn is_note_taker(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+    person: PersonId,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = values!(
+        c,
+        fetch_one,
+        "select count(*) from note_taker where salon_id = $1 and person_id = $2",
+        salon,
+        person
+    )?;
     Ok(n > 0)
 }
 
 /// The note-takers' names.
-pub async fn note_takers(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<String>, sqlx::Error> {
-    values!(c, fetch_all, "select p.name from note_taker n join person p on p.id = n.person_id where n.salon_id = $1 order by p.name", salon)
+pub async fn note_takers(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Vec<String>, sqlx::Error> {
+    values!(
+        c,
+        fetch_all,
+        "select p.name from note_taker n join person p on p.id = n.person_id where n.salon_id = $1 order by p.name",
+        salon
+    )
 }
 
 /// A decision, with the theme or priority round it settles, if any.
@@ -52,7 +82,10 @@ pub struct NewDecision<'a> {
     pub by: PersonId,
 }
 
-pub async fn decide(c: impl Into<Conn<'_>>, d: &NewDecision<'_>) -> Result<DecisionId, sqlx::Error> {
+pub async fn decide(
+    c: impl Into<Conn<'_>>,
+    d: &NewDecision<'_>,
+) -> Result<DecisionId, sqlx::Error> {
     values!(
         c,
         fetch_one,
@@ -69,17 +102,45 @@ pub async fn decide(c: impl Into<Conn<'_>>, d: &NewDecision<'_>) -> Result<Decis
     )
 }
 
-pub async fn decision(c: impl Into<Conn<'_>>, id: DecisionId) -> Result<Option<Decision>, sqlx::Error> {
-    rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{DECISION} where d.id = $1")), id)
+pub async fn decision(
+    c: impl Into<Conn<'_>>,
+    id: DecisionId,
+) -> Result<Option<Decision>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        sqlx::AssertSqlSafe(format!("{DECISION} where d.id = $1")),
+        id
+    )
 }
 
-pub async fn decisions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Decision>, sqlx::Error> {
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(format!("{DECISION} where d.salon_id = $1 order by d.id")), salon)
+pub async fn decisions_of_salon(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Vec<Decision>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!("{DECISION} where d.salon_id = $1 order by d.id")),
+        salon
+    )
 }
 
-pub async fn decisions_of_series(c: impl Into<Conn<'_>>, series: SeriesId, drafts: Drafts) -> Result<Vec<Decision>, sqlx::Error> {
-    let sql = format!("{DECISION} join salon s on s.id = d.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2) order by d.id");
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series, drafts.included())
+pub async fn decisions_of_series(
+    c: impl Into<Conn<'_>>,
+    series: SeriesId,
+    drafts: Drafts,
+) -> Result<Vec<Decision>, sqlx::Error> {
+    let sql = format!(
+        "{DECISION} join salon s on s.id = d.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2) order by d.id"
+    );
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(sql),
+        series,
+        drafts.included()
+    )
 }
 
 /// An action with its owner's and organisation's names.
@@ -116,7 +177,10 @@ pub struct NewAction<'a> {
     pub by: PersonId,
 }
 
-pub async fn add_action(c: impl Into<Conn<'_>>, a: &NewAction<'_>) -> Result<ActionId, sqlx::Error> {
+pub async fn add_action(
+    c: impl Into<Conn<'_>>,
+    a: &NewAction<'_>,
+) -> Result<ActionId, sqlx::Error> {
     values!(
         c,
         fetch_one,
@@ -133,23 +197,50 @@ pub async fn add_action(c: impl Into<Conn<'_>>, a: &NewAction<'_>) -> Result<Act
 }
 
 pub async fn action(c: impl Into<Conn<'_>>, id: ActionId) -> Result<Option<Action>, sqlx::Error> {
-    rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{ACTION} where a.id = $1")), id)
+    rows!(
+        c,
+        fetch_optional,
+        sqlx::AssertSqlSafe(format!("{ACTION} where a.id = $1")),
+        id
+    )
 }
 
-pub async fn actions_of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Action>, sqlx::Error> {
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(format!("{ACTION} where a.salon_id = $1 order by a.id")), salon)
+pub async fn actions_of_salon(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Vec<Action>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!("{ACTION} where a.salon_id = $1 order by a.id")),
+        salon
+    )
 }
 
-pub async fn actions_of_series(c: impl Into<Conn<'_>>, series: SeriesId, drafts: Drafts) -> Result<Vec<Action>, sqlx::Error> {
+pub async fn actions_of_series(
+    c: impl Into<Conn<'_>>,
+    series: SeriesId,
+    drafts: Drafts,
+) -> Result<Vec<Action>, sqlx::Error> {
     let sql = format!(
         "{ACTION} join salon s on s.id = a.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2)
          order by a.status desc, a.due, a.id"
     );
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series, drafts.included())
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(sql),
+        series,
+        drafts.included()
+    )
 }
 
 /// A person's open actions: their own, and their organisation's without a named owner.
-pub async fn open_for(c: impl Into<Conn<'_>>, person: PersonId, organisation: Option<OrganisationId>) -> Result<Vec<Action>, sqlx::Error> {
+pub async fn open_for(
+    c: impl Into<Conn<'_>>,
+    person: PersonId,
+    organisation: Option<OrganisationId>,
+) -> Result<Vec<Action>, sqlx::Error> {
     let sql = format!(
         "{ACTION} where a.status = 'open' and (a.owner_id = $1 or (a.owner_id is null and a.organisation_id = $2))
          order by a.due, a.id"
@@ -158,12 +249,26 @@ pub async fn open_for(c: impl Into<Conn<'_>>, person: PersonId, organisation: Op
 }
 
 /// Mark an action of `salon` open or done; false when there is no such action there.
-pub async fn set_status(c: impl Into<Conn<'_>>, salon: SalonId, id: ActionId, status: Status) -> Result<bool, sqlx::Error> {
-    Ok(execute!(c, "update action set status = $1 where id = $2 and salon_id = $3", status.as_str(), id, salon)? == 1)
+pub async fn set_status(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+    id: ActionId,
+    status: Status,
+) -> Result<bool, sqlx::Error> {
+    Ok(execute!(
+        c,
+        "update action set status = $1 where id = $2 and salon_id = $3",
+        status.as_str(),
+        id,
+        salon
+    )? == 1)
 }
 
 /// Open actions with an owner, due on or before `until`, not yet reminded about (oldest first).
-pub async fn due_for_reminder(c: impl Into<Conn<'_>>, until: NaiveDate) -> Result<Vec<Action>, sqlx::Error> {
+pub async fn due_for_reminder(
+    c: impl Into<Conn<'_>>,
+    until: NaiveDate,
+) -> Result<Vec<Action>, sqlx::Error> {
     let sql = format!(
         "{ACTION} where a.status = 'open' and a.owner_id is not null and a.due is not null and a.due <= $1
            and a.reminded_at is null order by a.due, a.id limit 500"
@@ -174,15 +279,38 @@ pub async fn due_for_reminder(c: impl Into<Conn<'_>>, until: NaiveDate) -> Resul
 /// Claim an action's reminder (exactly once, also across instances and restarts); false if
 /// someone already has.
 pub async fn claim_reminder(c: impl Into<Conn<'_>>, id: ActionId) -> Result<bool, sqlx::Error> {
-    Ok(execute!(c, "update action set reminded_at = $1 where id = $2 and reminded_at is null", now(), id)? == 1)
+    Ok(execute!(
+        c,
+        "update action set reminded_at = $1 where id = $2 and reminded_at is null",
+        now(),
+        id
+    )? == 1)
 }
 
 /// Claim a salon's summary (sent exactly once); false if it was sent already.
-pub async fn claim_summary(c: impl Into<Conn<'_>>, salon: SalonId, by: PersonId) -> Result<bool, sqlx::Error> {
-    Ok(execute!(c, "insert into salon_summary (salon_id, sent_by, sent_at) values ($1, $2, $3) on conflict do nothing", salon, by, now())? == 1)
+pub async fn claim_summary(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+    by: PersonId,
+) -> Result<bool, sqlx::Error> {
+    Ok(execute!(
+        c,
+        "insert into salon_summary (salon_id, sent_by, sent_at) values ($1, $2, $3) on conflict do nothing",
+        salon,
+        by,
+        now()
+    )? == 1)
 }
 
 /// When the salon's summary was sent, if it was.
-pub async fn summary_sent_at(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    values!(c, fetch_optional, "select sent_at from salon_summary where salon_id = $1", salon)
+pub async fn summary_sent_at(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    values!(
+        c,
+        fetch_optional,
+        "select sent_at from salon_summary where salon_id = $1",
+        salon
+    )
 }

@@ -68,7 +68,11 @@ pub enum CreateError {
 }
 
 /// Insert a person; `on_conflict` says what a second row with the same address does.
-async fn insert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>, on_conflict: &'static str) -> Result<PersonId, sqlx::Error> {
+async fn insert(
+    c: impl Into<Conn<'_>>,
+    p: &NewPerson<'_>,
+    on_conflict: &'static str,
+) -> Result<PersonId, sqlx::Error> {
     let sql = format!(
         "insert into person (email, name, title, role, locale, organisation_id, created_at)
          values ($1, $2, $3, $4, $5, $6, $7) {on_conflict} returning id"
@@ -89,7 +93,11 @@ async fn insert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>, on_conflict: &'static
 
 pub async fn create(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonId, CreateError> {
     insert(c, p, "").await.map_err(|e| {
-        if is_unique_violation(&e, "person_email_key", "email") { CreateError::EmailTaken } else { CreateError::Db(e) }
+        if is_unique_violation(&e, "person_email_key", "email") {
+            CreateError::EmailTaken
+        } else {
+            CreateError::Db(e)
+        }
     })
 }
 
@@ -104,8 +112,16 @@ pub async fn upsert(c: impl Into<Conn<'_>>, p: &NewPerson<'_>) -> Result<PersonI
     .await
 }
 
-pub async fn by_email(c: impl Into<Conn<'_>>, email: &Email) -> Result<Option<Person>, sqlx::Error> {
-    rows!(c, fetch_optional, "select * from person where email = $1", email.as_str())
+pub async fn by_email(
+    c: impl Into<Conn<'_>>,
+    email: &Email,
+) -> Result<Option<Person>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select * from person where email = $1",
+        email.as_str()
+    )
 }
 
 pub async fn by_id(c: impl Into<Conn<'_>>, id: PersonId) -> Result<Option<Person>, sqlx::Error> {
@@ -113,7 +129,10 @@ pub async fn by_id(c: impl Into<Conn<'_>>, id: PersonId) -> Result<Option<Person
 }
 
 /// The people of an organisation (by its short name), for inviting a whole organisation.
-pub async fn in_organisation(c: impl Into<Conn<'_>>, short_name: &str) -> Result<Vec<PersonId>, sqlx::Error> {
+pub async fn in_organisation(
+    c: impl Into<Conn<'_>>,
+    short_name: &str,
+) -> Result<Vec<PersonId>, sqlx::Error> {
     values!(
         c,
         fetch_all,
@@ -123,17 +142,40 @@ pub async fn in_organisation(c: impl Into<Conn<'_>>, short_name: &str) -> Result
 }
 
 pub async fn set_role(c: impl Into<Conn<'_>>, id: PersonId, role: Role) -> Result<(), sqlx::Error> {
-    execute!(c, "update person set role = $1 where id = $2", role.as_str(), id)?;
+    execute!(
+        c,
+        "update person set role = $1 where id = $2",
+        role.as_str(),
+        id
+    )?;
     Ok(())
 }
 
-pub async fn set_locale(c: impl Into<Conn<'_>>, id: PersonId, locale: Locale) -> Result<(), sqlx::Error> {
-    execute!(c, "update person set locale = $1 where id = $2", locale.code(), id)?;
+pub async fn set_locale(
+    c: impl Into<Conn<'_>>,
+    id: PersonId,
+    locale: Locale,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        c,
+        "update person set locale = $1 where id = $2",
+        locale.code(),
+        id
+    )?;
     Ok(())
 }
 
-pub async fn set_time_zone(c: impl Into<Conn<'_>>, id: PersonId, zone: chrono_tz::Tz) -> Result<(), sqlx::Error> {
-    execute!(c, "update person set time_zone = $1 where id = $2", zone.name(), id)?;
+pub async fn set_time_zone(
+    c: impl Into<Conn<'_>>,
+    id: PersonId,
+    zone: chrono_tz::Tz,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        c,
+        "update person set time_zone = $1 where id = $2",
+        zone.name(),
+        id
+    )?;
     Ok(())
 }
 

@@ -164,16 +164,35 @@ pub struct Erased {
 /// room messages, comments, themes and recorded outcomes stay for the record with no author
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
 /// support, ballots, links and sessions go with the person row (cascade).
-pub async fn erase(tx: &mut super::Tx, person: PersonId, email: &str) -> Result<Erased, sqlx::Error> {
+pub async fn erase(
+    tx: &mut super::Tx,
+    person: PersonId,
+    email: &str,
+) -> Result<Erased, sqlx::Error> {
     let at = now();
     // Mail to them, queued or sent: the rows hold their address.
     let mails = execute!(&mut *tx, "delete from outbox where recipient = $1", email)?;
     // Mail to others that names their address (an organiser's notice of a calendar comment).
-    let bodies_cleared = on_conn!(&mut *tx, |c|
-        sqlx::query("update outbox set body = $1, body_cleared_at = $2 where instr(body, $3) > 0")
-            .bind(Vec::<u8>::new()).bind(at).bind(email.as_bytes()).execute(c).await.map(|r| r.rows_affected()),
-        sqlx::query("update outbox set body = $1, body_cleared_at = $2 where position($3 in body) > 0")
-            .bind(Vec::<u8>::new()).bind(at).bind(email.as_bytes()).execute(c).await.map(|r| r.rows_affected())
+    let bodies_cleared = on_conn!(
+        &mut *tx,
+        |c| sqlx::query(
+            "update outbox set body = $1, body_cleared_at = $2 where instr(body, $3) > 0"
+        )
+        .bind(Vec::<u8>::new())
+        .bind(at)
+        .bind(email.as_bytes())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()),
+        sqlx::query(
+            "update outbox set body = $1, body_cleared_at = $2 where position($3 in body) > 0"
+        )
+        .bind(Vec::<u8>::new())
+        .bind(at)
+        .bind(email.as_bytes())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
     )?;
     let registrations = execute!(&mut *tx, "delete from registration where email = $1", email)?;
     let lowered = email.to_lowercase();
@@ -191,5 +210,10 @@ pub async fn erase(tx: &mut super::Tx, person: PersonId, email: &str) -> Result<
         &lowered
     )?;
     execute!(&mut *tx, "delete from person where id = $1", person)?;
-    Ok(Erased { mails, bodies_cleared, registrations, received })
+    Ok(Erased {
+        mails,
+        bodies_cleared,
+        registrations,
+        received,
+    })
 }

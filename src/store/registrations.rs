@@ -10,7 +10,10 @@ use crate::ids::SalonId;
 /// A confirmation link is valid this long.
 pub const LIFETIME: Duration = Duration::hours(48);
 
-const LINKS: OnceLinks = OnceLinks { table: "registration", columns: "salon_id, email, name, organisation, title, locale" };
+const LINKS: OnceLinks = OnceLinks {
+    table: "registration",
+    columns: "salon_id, email, name, organisation, title, locale",
+};
 
 pub struct NewRegistration<'a> {
     pub salon_id: SalonId,
@@ -21,7 +24,10 @@ pub struct NewRegistration<'a> {
     pub locale: &'a str,
 }
 
-pub async fn create(c: impl Into<Conn<'_>>, r: &NewRegistration<'_>) -> Result<String, sqlx::Error> {
+pub async fn create(
+    c: impl Into<Conn<'_>>,
+    r: &NewRegistration<'_>,
+) -> Result<String, sqlx::Error> {
     let t = tokens::issue();
     let at = now();
     execute!(

@@ -9,7 +9,10 @@ use crate::ids::{PersonId, SalonId};
 
 /// (salon, person) pairs due a reminder: published salons starting before `until`, people with
 /// a seat, no reminder yet; soonest salon first, then by person.
-pub async fn due(c: impl Into<Conn<'_>>, until: DateTime<Utc>) -> Result<Vec<(SalonId, PersonId)>, sqlx::Error> {
+pub async fn due(
+    c: impl Into<Conn<'_>>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(SalonId, PersonId)>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -25,7 +28,17 @@ pub async fn due(c: impl Into<Conn<'_>>, until: DateTime<Utc>) -> Result<Vec<(Sa
 }
 
 /// Claim the reminder; false if someone (another instance, an earlier run) already has.
-pub async fn claim(c: impl Into<Conn<'_>>, salon_id: SalonId, person_id: PersonId) -> Result<bool, sqlx::Error> {
-    let n = execute!(c, "insert into reminder_sent (salon_id, person_id, sent_at) values ($1, $2, $3) on conflict do nothing", salon_id, person_id, now())?;
+pub async fn claim(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+    person_id: PersonId,
+) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        c,
+        "insert into reminder_sent (salon_id, person_id, sent_at) values ($1, $2, $3) on conflict do nothing",
+        salon_id,
+        person_id,
+        now()
+    )?;
     Ok(n == 1)
 }

@@ -6,7 +6,11 @@ use chrono::{DateTime, Duration, Utc};
 use super::{Conn, execute};
 
 /// Messages of rooms whose salon ended at least `keep` before `at` (their votes go with them).
-pub async fn room_messages(c: impl Into<Conn<'_>>, at: DateTime<Utc>, keep: Duration) -> Result<u64, sqlx::Error> {
+pub async fn room_messages(
+    c: impl Into<Conn<'_>>,
+    at: DateTime<Utc>,
+    keep: Duration,
+) -> Result<u64, sqlx::Error> {
     execute!(
         c,
         "delete from message where room_id in
@@ -17,7 +21,11 @@ pub async fn room_messages(c: impl Into<Conn<'_>>, at: DateTime<Utc>, keep: Dura
 
 /// Bodies of mail sent (or given up) at least `keep` before `at`; the row and its state stay.
 /// Mail still queued keeps its body, or it could not be sent.
-pub async fn mail_bodies(c: impl Into<Conn<'_>>, at: DateTime<Utc>, keep: Duration) -> Result<u64, sqlx::Error> {
+pub async fn mail_bodies(
+    c: impl Into<Conn<'_>>,
+    at: DateTime<Utc>,
+    keep: Duration,
+) -> Result<u64, sqlx::Error> {
     execute!(
         c,
         "update outbox set body = $1, body_cleared_at = $2
@@ -30,12 +38,24 @@ pub async fn mail_bodies(c: impl Into<Conn<'_>>, at: DateTime<Utc>, keep: Durati
 
 /// Sign-in links used or expired.
 pub async fn sign_in_links(c: impl Into<Conn<'_>>, at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    execute!(c, "delete from login_token where used_at is not null or expires_at <= $1", at)
+    execute!(
+        c,
+        "delete from login_token where used_at is not null or expires_at <= $1",
+        at
+    )
 }
 
 /// Registrations confirmed (the person exists now), and those never confirmed within `keep`.
-pub async fn registrations(c: impl Into<Conn<'_>>, at: DateTime<Utc>, keep: Duration) -> Result<u64, sqlx::Error> {
-    execute!(c, "delete from registration where used_at is not null or created_at <= $1", at - keep)
+pub async fn registrations(
+    c: impl Into<Conn<'_>>,
+    at: DateTime<Utc>,
+    keep: Duration,
+) -> Result<u64, sqlx::Error> {
+    execute!(
+        c,
+        "delete from registration where used_at is not null or created_at <= $1",
+        at - keep
+    )
 }
 
 /// How long after its salon ends an answer link or reply address still does something (a late
@@ -53,7 +73,10 @@ pub async fn answer_links(c: impl Into<Conn<'_>>, at: DateTime<Utc>) -> Result<u
 }
 
 /// Calendar reply addresses revoked, or of salons over for [`LINKS_AFTER_SALON`].
-pub async fn reply_addresses(c: impl Into<Conn<'_>>, at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn reply_addresses(
+    c: impl Into<Conn<'_>>,
+    at: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
     execute!(
         c,
         "delete from reply_address where revoked_at is not null
@@ -68,6 +91,14 @@ pub async fn feed_links(c: impl Into<Conn<'_>>) -> Result<u64, sqlx::Error> {
 }
 
 /// The record of inbound mail taken in (senders, subjects, what was done) older than `keep`.
-pub async fn inbound_messages(c: impl Into<Conn<'_>>, at: DateTime<Utc>, keep: Duration) -> Result<u64, sqlx::Error> {
-    execute!(c, "delete from inbound_message where received_at < $1", at - keep)
+pub async fn inbound_messages(
+    c: impl Into<Conn<'_>>,
+    at: DateTime<Utc>,
+    keep: Duration,
+) -> Result<u64, sqlx::Error> {
+    execute!(
+        c,
+        "delete from inbound_message where received_at < $1",
+        at - keep
+    )
 }

@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, Db, execute, rows, values};
-use crate::ids::{MessageId, PersonId, RoomId, SalonId};
 use crate::domain::time::now;
+use crate::ids::{MessageId, PersonId, RoomId, SalonId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Room {
@@ -48,31 +48,67 @@ const MESSAGE: &str = "select m.room_id, m.id, m.author_id, p.name as author_nam
 /// The salon's rooms, the main room first; the main room is created on first use (callers
 /// check access first: `rooms::access::enter`).
 pub async fn of_salon(db: &Db, salon_id: SalonId) -> Result<Vec<Room>, sqlx::Error> {
-    let rooms: Vec<Room> = rows!(db, fetch_all, "select * from room where salon_id = $1 order by position, id", salon_id)?;
+    let rooms: Vec<Room> = rows!(
+        db,
+        fetch_all,
+        "select * from room where salon_id = $1 order by position, id",
+        salon_id
+    )?;
     if !rooms.is_empty() {
         return Ok(rooms);
     }
     let mut tx = db.begin().await?;
     // Re-check under the write lock: two first visitors must not create two main rooms.
-    let existing: Option<RoomId> = values!(&mut tx, fetch_optional, "select id from room where salon_id = $1 limit 1", salon_id)?;
+    let existing: Option<RoomId> = values!(
+        &mut tx,
+        fetch_optional,
+        "select id from room where salon_id = $1 limit 1",
+        salon_id
+    )?;
     if existing.is_none() {
         create(&mut tx, salon_id, "", 0).await?;
     }
     tx.commit().await?;
-    rows!(db, fetch_all, "select * from room where salon_id = $1 order by position, id", salon_id)
+    rows!(
+        db,
+        fetch_all,
+        "select * from room where salon_id = $1 order by position, id",
+        salon_id
+    )
 }
 
 /// The ids of a salon's rooms (none made).
-pub async fn ids_of_salon(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<RoomId>, sqlx::Error> {
-    values!(c, fetch_all, "select id from room where salon_id = $1", salon_id)
+pub async fn ids_of_salon(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+) -> Result<Vec<RoomId>, sqlx::Error> {
+    values!(
+        c,
+        fetch_all,
+        "select id from room where salon_id = $1",
+        salon_id
+    )
 }
 
 /// The ids of the rooms of every salon in a series.
-pub async fn ids_of_series(c: impl Into<Conn<'_>>, series_id: crate::ids::SeriesId) -> Result<Vec<RoomId>, sqlx::Error> {
-    values!(c, fetch_all, "select r.id from room r join salon s on s.id = r.salon_id where s.series_id = $1", series_id)
+pub async fn ids_of_series(
+    c: impl Into<Conn<'_>>,
+    series_id: crate::ids::SeriesId,
+) -> Result<Vec<RoomId>, sqlx::Error> {
+    values!(
+        c,
+        fetch_all,
+        "select r.id from room r join salon s on s.id = r.salon_id where s.series_id = $1",
+        series_id
+    )
 }
 
-pub async fn create(c: impl Into<Conn<'_>>, salon_id: SalonId, name: &str, position: i64) -> Result<RoomId, sqlx::Error> {
+pub async fn create(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+    name: &str,
+    position: i64,
+) -> Result<RoomId, sqlx::Error> {
     values!(
         c,
         fetch_one,
@@ -85,8 +121,18 @@ pub async fn create(c: impl Into<Conn<'_>>, salon_id: SalonId, name: &str, posit
     )
 }
 
-pub async fn get(c: impl Into<Conn<'_>>, salon_id: SalonId, room_id: RoomId) -> Result<Option<Room>, sqlx::Error> {
-    rows!(c, fetch_optional, "select * from room where id = $1 and salon_id = $2", room_id, salon_id)
+pub async fn get(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+    room_id: RoomId,
+) -> Result<Option<Room>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select * from room where id = $1 and salon_id = $2",
+        room_id,
+        salon_id
+    )
 }
 
 pub enum Posted {
@@ -100,9 +146,21 @@ pub enum Posted {
 /// room row takes the next id (the update locks it: ids commit in order), the insert stands
 /// back for an earlier message with the same client_id (then nothing is kept), and the message
 /// is read back as shown (author, organisation) before the commit.
-pub async fn post(db: &Db, room_id: RoomId, author_id: PersonId, client_id: &str, body: &str, is_question: bool) -> Result<Posted, sqlx::Error> {
+pub async fn post(
+    db: &Db,
+    room_id: RoomId,
+    author_id: PersonId,
+    client_id: &str,
+    body: &str,
+    is_question: bool,
+) -> Result<Posted, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let id: MessageId = values!(&mut tx, fetch_one, "update room set last_message_id = last_message_id + 1 where id = $1 returning last_message_id", room_id)?;
+    let id: MessageId = values!(
+        &mut tx,
+        fetch_one,
+        "update room set last_message_id = last_message_id + 1 where id = $1 returning last_message_id",
+        room_id
+    )?;
     let stored: Option<MessageId> = values!(
         &mut tx,
         fetch_optional,
@@ -130,29 +188,68 @@ pub async fn post(db: &Db, room_id: RoomId, author_id: PersonId, client_id: &str
             author_id,
             client_id
         )?;
-        let m = message(db, room_id, earlier).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let m = message(db, room_id, earlier)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         return Ok(Posted::Existing(m));
     }
-    let m = message(&mut tx, room_id, id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let m = message(&mut tx, room_id, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     tx.commit().await?;
     Ok(Posted::New(m))
 }
 
-pub async fn message(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId) -> Result<Option<Message>, sqlx::Error> {
-    rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{MESSAGE} where m.room_id = $1 and m.id = $2")), room_id, id)
+pub async fn message(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    id: MessageId,
+) -> Result<Option<Message>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        sqlx::AssertSqlSafe(format!("{MESSAGE} where m.room_id = $1 and m.id = $2")),
+        room_id,
+        id
+    )
 }
 
 /// Messages after `after` in id order (at most `limit`), or the latest `limit` when `after` is
 /// None. Hidden messages only when `with_hidden` (organisers).
-pub async fn history(c: impl Into<Conn<'_>>, room_id: RoomId, after: Option<MessageId>, limit: i64, with_hidden: bool) -> Result<Vec<Message>, sqlx::Error> {
+pub async fn history(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    after: Option<MessageId>,
+    limit: i64,
+    with_hidden: bool,
+) -> Result<Vec<Message>, sqlx::Error> {
     match after {
         Some(after) => {
-            let sql = format!("{MESSAGE} where m.room_id = $1 and m.id > $2 and (not m.hidden or $3) order by m.id limit $4");
-            rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), room_id, after, with_hidden, limit)
+            let sql = format!(
+                "{MESSAGE} where m.room_id = $1 and m.id > $2 and (not m.hidden or $3) order by m.id limit $4"
+            );
+            rows!(
+                c,
+                fetch_all,
+                sqlx::AssertSqlSafe(sql),
+                room_id,
+                after,
+                with_hidden,
+                limit
+            )
         }
         None => {
-            let sql = format!("{MESSAGE} where m.room_id = $1 and (not m.hidden or $2) order by m.id desc limit $3");
-            let mut latest: Vec<Message> = rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), room_id, with_hidden, limit)?;
+            let sql = format!(
+                "{MESSAGE} where m.room_id = $1 and (not m.hidden or $2) order by m.id desc limit $3"
+            );
+            let mut latest: Vec<Message> = rows!(
+                c,
+                fetch_all,
+                sqlx::AssertSqlSafe(sql),
+                room_id,
+                with_hidden,
+                limit
+            )?;
             latest.reverse();
             Ok(latest)
         }
@@ -160,7 +257,11 @@ pub async fn history(c: impl Into<Conn<'_>>, room_id: RoomId, after: Option<Mess
 }
 
 /// Questions, most votes first.
-pub async fn questions(c: impl Into<Conn<'_>>, room_id: RoomId, with_hidden: bool) -> Result<Vec<Message>, sqlx::Error> {
+pub async fn questions(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    with_hidden: bool,
+) -> Result<Vec<Message>, sqlx::Error> {
     let sql = format!(
         "select * from ({MESSAGE} where m.room_id = $1 and m.is_question and (not m.hidden or $2)) q
          order by q.answered, q.votes desc, q.id"
@@ -178,7 +279,12 @@ pub struct Voted {
 }
 
 /// One vote per person and question.
-pub async fn vote(c: impl Into<Conn<'_>>, room_id: RoomId, message_id: MessageId, person_id: PersonId) -> Result<Option<Voted>, sqlx::Error> {
+pub async fn vote(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    message_id: MessageId,
+    person_id: PersonId,
+) -> Result<Option<Voted>, sqlx::Error> {
     let mut c = c.into();
     let is_question: Option<bool> = values!(
         c.reborrow(),
@@ -198,28 +304,78 @@ pub async fn vote(c: impl Into<Conn<'_>>, room_id: RoomId, message_id: MessageId
         person_id,
         now()
     )?;
-    let n: i64 = values!(c, fetch_one, "select count(*) from question_vote where room_id = $1 and message_id = $2", room_id, message_id)?;
-    Ok(Some(Voted { votes: n, new: inserted == 1 }))
+    let n: i64 = values!(
+        c,
+        fetch_one,
+        "select count(*) from question_vote where room_id = $1 and message_id = $2",
+        room_id,
+        message_id
+    )?;
+    Ok(Some(Voted {
+        votes: n,
+        new: inserted == 1,
+    }))
 }
 
 /// Set a flag (hidden / answered); true when the message exists.
-pub async fn set_hidden(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId, hidden: bool) -> Result<bool, sqlx::Error> {
-    let n = execute!(c, "update message set hidden = $1 where room_id = $2 and id = $3", hidden, room_id, id)?;
+pub async fn set_hidden(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    id: MessageId,
+    hidden: bool,
+) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        c,
+        "update message set hidden = $1 where room_id = $2 and id = $3",
+        hidden,
+        room_id,
+        id
+    )?;
     Ok(n == 1)
 }
 
-pub async fn set_answered(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId) -> Result<bool, sqlx::Error> {
-    let n = execute!(c, "update message set answered = $1 where room_id = $2 and id = $3 and is_question", true, room_id, id)?;
+pub async fn set_answered(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    id: MessageId,
+) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        c,
+        "update message set answered = $1 where room_id = $2 and id = $3 and is_question",
+        true,
+        room_id,
+        id
+    )?;
     Ok(n == 1)
 }
 
-pub async fn mute(c: impl Into<Conn<'_>>, room_id: RoomId, person_id: PersonId) -> Result<(), sqlx::Error> {
-    execute!(c, "insert into room_mute (room_id, person_id, created_at) values ($1, $2, $3) on conflict do nothing", room_id, person_id, now())?;
+pub async fn mute(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    person_id: PersonId,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        c,
+        "insert into room_mute (room_id, person_id, created_at) values ($1, $2, $3) on conflict do nothing",
+        room_id,
+        person_id,
+        now()
+    )?;
     Ok(())
 }
 
-pub async fn is_muted(c: impl Into<Conn<'_>>, room_id: RoomId, person_id: PersonId) -> Result<bool, sqlx::Error> {
-    let n: i64 = values!(c, fetch_one, "select count(*) from room_mute where room_id = $1 and person_id = $2", room_id, person_id)?;
+pub async fn is_muted(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    person_id: PersonId,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = values!(
+        c,
+        fetch_one,
+        "select count(*) from room_mute where room_id = $1 and person_id = $2",
+        room_id,
+        person_id
+    )?;
     Ok(n > 0)
 }
 
@@ -269,7 +425,11 @@ pub async fn rights(
 }
 
 /// Who wrote a message (None when the author's account was deleted).
-pub async fn author(c: impl Into<Conn<'_>>, room_id: RoomId, id: MessageId) -> Result<Option<(PersonId, String)>, sqlx::Error> {
+pub async fn author(
+    c: impl Into<Conn<'_>>,
+    room_id: RoomId,
+    id: MessageId,
+) -> Result<Option<(PersonId, String)>, sqlx::Error> {
     rows!(
         c,
         fetch_optional,

@@ -59,14 +59,30 @@ pub async fn create(db: &Db, salon: SalonId, plan: &RoundPlan) -> Result<RoundId
         now()
     )?;
     for (position, label) in plan.options.iter().enumerate() {
-        execute!(&mut tx, "insert into round_option (round_id, label, position) values ($1, $2, $3)", id, label, position as i64)?;
+        execute!(
+            &mut tx,
+            "insert into round_option (round_id, label, position) values ($1, $2, $3)",
+            id,
+            label,
+            position as i64
+        )?;
     }
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn get(c: impl Into<Conn<'_>>, salon: SalonId, id: RoundId) -> Result<Option<Round>, sqlx::Error> {
-    rows!(c, fetch_optional, "select * from round where id = $1 and salon_id = $2", id, salon)
+pub async fn get(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+    id: RoundId,
+) -> Result<Option<Round>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select * from round where id = $1 and salon_id = $2",
+        id,
+        salon
+    )
 }
 
 /// A round by its id alone (announcing a change; callers acting for a person use [`get`]).
@@ -75,7 +91,12 @@ pub async fn by_id(c: impl Into<Conn<'_>>, id: RoundId) -> Result<Option<Round>,
 }
 
 pub async fn of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Round>, sqlx::Error> {
-    rows!(c, fetch_all, "select * from round where salon_id = $1 order by id", salon)
+    rows!(
+        c,
+        fetch_all,
+        "select * from round where salon_id = $1 order by id",
+        salon
+    )
 }
 
 /// The options in order, with the points given to each.
@@ -90,7 +111,12 @@ pub async fn options(c: impl Into<Conn<'_>>, id: RoundId) -> Result<Vec<RoundOpt
 }
 
 /// Open a draft, or close an open round; false when the round was not in the state before.
-pub async fn advance(c: impl Into<Conn<'_>>, id: RoundId, from: State, to: State) -> Result<bool, sqlx::Error> {
+pub async fn advance(
+    c: impl Into<Conn<'_>>,
+    id: RoundId,
+    from: State,
+    to: State,
+) -> Result<bool, sqlx::Error> {
     let (opened, closed) = match to {
         State::Open => (Some(now()), None),
         State::Closed => (None, Some(now())),
@@ -110,32 +136,68 @@ pub async fn advance(c: impl Into<Conn<'_>>, id: RoundId, from: State, to: State
 }
 
 /// Replace `person`'s ballot, if the round is open; false when it is not (nothing stored).
-pub async fn cast(db: &Db, id: RoundId, person: PersonId, points: &[(OptionId, i64)]) -> Result<bool, sqlx::Error> {
+pub async fn cast(
+    db: &Db,
+    id: RoundId,
+    person: PersonId,
+    points: &[(OptionId, i64)],
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let state: Option<String> = values!(&mut tx, fetch_optional, for_update "select state from round where id = $1", id)?;
+    let state: Option<String> =
+        values!(&mut tx, fetch_optional, for_update "select state from round where id = $1", id)?;
     if state.as_deref() != Some(State::Open.as_str()) {
         return Ok(false);
     }
-    execute!(&mut tx, "delete from ballot_point where round_id = $1 and person_id = $2", id, person)?;
+    execute!(
+        &mut tx,
+        "delete from ballot_point where round_id = $1 and person_id = $2",
+        id,
+        person
+    )?;
     for (option, n) in points {
-        execute!(&mut tx, "insert into ballot_point (round_id, person_id, option_id, points) values ($1, $2, $3, $4)", id, person, option, n)?;
+        execute!(
+            &mut tx,
+            "insert into ballot_point (round_id, person_id, option_id, points) values ($1, $2, $3, $4)",
+            id,
+            person,
+            option,
+            n
+        )?;
     }
     tx.commit().await?;
     Ok(true)
 }
 
 /// A person's current ballot: points by option.
-pub async fn ballot_of(c: impl Into<Conn<'_>>, id: RoundId, person: PersonId) -> Result<Vec<(OptionId, i64)>, sqlx::Error> {
-    rows!(c, fetch_all, "select option_id, points from ballot_point where round_id = $1 and person_id = $2", id, person)
+pub async fn ballot_of(
+    c: impl Into<Conn<'_>>,
+    id: RoundId,
+    person: PersonId,
+) -> Result<Vec<(OptionId, i64)>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select option_id, points from ballot_point where round_id = $1 and person_id = $2",
+        id,
+        person
+    )
 }
 
 /// How many people have a ballot in the round.
 pub async fn voters(c: impl Into<Conn<'_>>, id: RoundId) -> Result<i64, sqlx::Error> {
-    values!(c, fetch_one, "select count(distinct person_id) from ballot_point where round_id = $1", id)
+    values!(
+        c,
+        fetch_one,
+        "select count(distinct person_id) from ballot_point where round_id = $1",
+        id
+    )
 }
 
 /// The organisations (and their countries) whose people took part, by name.
-pub async fn organisations(c: impl Into<Conn<'_>>, id: RoundId) -> Result<Vec<(OrganisationId, String, String)>, sqlx::Error> {
+pub async fn organisations(
+    c: impl Into<Conn<'_>>,
+    id: RoundId,
+) -> Result<Vec<(OrganisationId, String, String)>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -146,7 +208,11 @@ pub async fn organisations(c: impl Into<Conn<'_>>, id: RoundId) -> Result<Vec<(O
 }
 
 /// The closed rounds of a series' salons, in the order they closed.
-pub async fn closed_of_series(c: impl Into<Conn<'_>>, series: crate::ids::SeriesId, drafts: super::Drafts) -> Result<Vec<Round>, sqlx::Error> {
+pub async fn closed_of_series(
+    c: impl Into<Conn<'_>>,
+    series: crate::ids::SeriesId,
+    drafts: super::Drafts,
+) -> Result<Vec<Round>, sqlx::Error> {
     rows!(
         c,
         fetch_all,

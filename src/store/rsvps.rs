@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 
 use super::salons::{self, Salon};
 use super::{Conn, Tx, execute, rows, values};
-use crate::ids::{PersonId, RsvpId, SalonId};
 use crate::domain::rsvp::{self, Refusal, Response, Standing};
 use crate::domain::time::now;
+use crate::ids::{PersonId, RsvpId, SalonId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Rsvp {
@@ -32,12 +32,26 @@ impl Rsvp {
     }
 }
 
-pub async fn of(c: impl Into<Conn<'_>>, salon_id: SalonId, person_id: PersonId) -> Result<Option<Rsvp>, sqlx::Error> {
-    rows!(c, fetch_optional, "select * from rsvp where salon_id = $1 and person_id = $2", salon_id, person_id)
+pub async fn of(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+    person_id: PersonId,
+) -> Result<Option<Rsvp>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select * from rsvp where salon_id = $1 and person_id = $2",
+        salon_id,
+        person_id
+    )
 }
 
 /// People holding a seat (yes, not waiting), but for `except`.
-async fn seated(c: impl Into<Conn<'_>>, salon_id: SalonId, except: Option<PersonId>) -> Result<i64, sqlx::Error> {
+async fn seated(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+    except: Option<PersonId>,
+) -> Result<i64, sqlx::Error> {
     values!(
         c,
         fetch_one,
@@ -88,7 +102,9 @@ pub async fn record(
     show_in_list: bool,
     rules: Rules,
 ) -> Result<Responded, RespondError> {
-    let salon = salons::lock(&mut *tx, salon_id).await?.ok_or(RespondError::NoSuchSalon)?;
+    let salon = salons::lock(&mut *tx, salon_id)
+        .await?
+        .ok_or(RespondError::NoSuchSalon)?;
     let current = of(&mut *tx, salon_id, person_id).await?;
     let current_standing = current.as_ref().map(Rsvp::standing);
     let at = now();
@@ -97,13 +113,24 @@ pub async fn record(
     }
 
     let seated_now = seated(&mut *tx, salon_id, Some(person_id)).await?;
-    let standing = rsvp::answer(current_standing, response, salon.capacity, seated_now, salon.waitlist_seq + 1);
+    let standing = rsvp::answer(
+        current_standing,
+        response,
+        salon.capacity,
+        seated_now,
+        salon.waitlist_seq + 1,
+    );
     let waitlist_seq = match standing {
         Standing::Waitlisted(n) => Some(n),
         _ => None,
     };
     if matches!(standing, Standing::Waitlisted(n) if n == salon.waitlist_seq + 1) {
-        execute!(&mut *tx, "update salon set waitlist_seq = $1 where id = $2", salon.waitlist_seq + 1, salon_id)?;
+        execute!(
+            &mut *tx,
+            "update salon set waitlist_seq = $1 where id = $2",
+            salon.waitlist_seq + 1,
+            salon_id
+        )?;
     }
     execute!(
         &mut *tx,
@@ -124,11 +151,19 @@ pub async fn record(
     } else {
         Vec::new()
     };
-    Ok(Responded { salon, standing, promoted })
+    Ok(Responded {
+        salon,
+        standing,
+        promoted,
+    })
 }
 
 /// Invite a person (a row without an answer); an existing row is left as it is.
-pub async fn invite(c: impl Into<Conn<'_>>, salon_id: SalonId, person_id: PersonId) -> Result<bool, sqlx::Error> {
+pub async fn invite(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+    person_id: PersonId,
+) -> Result<bool, sqlx::Error> {
     let n = execute!(
         c,
         "insert into rsvp (salon_id, person_id, invited_at, created_at) values ($1, $2, $3, $3)
@@ -163,7 +198,12 @@ pub async fn promote(tx: &mut Tx, salon: &Salon) -> Result<Vec<PersonId>, sqlx::
         n
     )?;
     for person_id in &people {
-        execute!(&mut *tx, "update rsvp set waitlist_seq = null where salon_id = $1 and person_id = $2", salon.id, person_id)?;
+        execute!(
+            &mut *tx,
+            "update rsvp set waitlist_seq = null where salon_id = $1 and person_id = $2",
+            salon.id,
+            person_id
+        )?;
     }
     Ok(people)
 }
@@ -222,7 +262,10 @@ impl Participant {
 }
 
 /// Everyone invited or answered, seated first, then the waitlist in order, then the rest.
-pub async fn participants(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<Participant>, sqlx::Error> {
+pub async fn participants(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+) -> Result<Vec<Participant>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -246,7 +289,10 @@ pub struct Recipient {
     pub response: Option<String>,
 }
 
-pub async fn to_notify(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<Recipient>, sqlx::Error> {
+pub async fn to_notify(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+) -> Result<Vec<Recipient>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -256,7 +302,10 @@ pub async fn to_notify(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<
 }
 
 /// The salons a person said yes (with a seat) or maybe to, for their personal feed.
-pub async fn attending(c: impl Into<Conn<'_>>, person_id: PersonId) -> Result<Vec<(SalonId, String)>, sqlx::Error> {
+pub async fn attending(
+    c: impl Into<Conn<'_>>,
+    person_id: PersonId,
+) -> Result<Vec<(SalonId, String)>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -269,7 +318,10 @@ pub async fn attending(c: impl Into<Conn<'_>>, person_id: PersonId) -> Result<Ve
 }
 
 /// The public participant list: only people with a seat or a maybe who chose to be shown.
-pub async fn shown(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+pub async fn shown(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -283,7 +335,10 @@ pub async fn shown(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<(Str
 
 /// Salons not yet over where the person holds a seat or a waitlist place (an account deletion
 /// gives them up, as a decline would).
-pub async fn holding_upcoming(c: impl Into<Conn<'_>>, person_id: PersonId) -> Result<Vec<SalonId>, sqlx::Error> {
+pub async fn holding_upcoming(
+    c: impl Into<Conn<'_>>,
+    person_id: PersonId,
+) -> Result<Vec<SalonId>, sqlx::Error> {
     values!(
         c,
         fetch_all,

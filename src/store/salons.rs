@@ -5,9 +5,12 @@ use chrono_tz::Tz;
 
 use super::{Conn, Tx, execute, rows, values};
 use crate::domain::rsvp::SalonFacts;
-use crate::domain::salon::{self as rules, AgendaItem, Mode, Placement, Registration, Status, Transition, TransitionError, ValidSalon};
-use crate::ids::{PersonId, SalonId, SeriesId};
+use crate::domain::salon::{
+    self as rules, AgendaItem, Mode, Placement, Registration, Status, Transition, TransitionError,
+    ValidSalon,
+};
 use crate::domain::time::now;
+use crate::ids::{PersonId, SalonId, SeriesId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Salon {
@@ -36,7 +39,9 @@ pub struct Salon {
 
 impl Salon {
     pub fn tz(&self) -> Tz {
-        self.time_zone.parse().unwrap_or(chrono_tz::Europe::Copenhagen)
+        self.time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Copenhagen)
     }
     pub fn time_zone_name(&self) -> &str {
         &self.time_zone
@@ -91,7 +96,9 @@ pub struct Listed {
 
 impl Listed {
     pub fn tz(&self) -> Tz {
-        self.time_zone.parse().unwrap_or(chrono_tz::Europe::Copenhagen)
+        self.time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Copenhagen)
     }
 }
 
@@ -104,11 +111,16 @@ fn changed() {
     CHANGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
-const LISTED: &str = "select s.id, s.title, s.starts_at, s.ends_at, s.time_zone, s.mode, s.status, s.series_id,
+const LISTED: &str =
+    "select s.id, s.title, s.starts_at, s.ends_at, s.time_zone, s.mode, s.status, s.series_id,
         r.title as series_title
     from salon s left join series r on r.id = s.series_id";
 
-pub async fn create(tx: &mut Tx, v: &ValidSalon, organiser_id: Option<PersonId>) -> Result<SalonId, sqlx::Error> {
+pub async fn create(
+    tx: &mut Tx,
+    v: &ValidSalon,
+    organiser_id: Option<PersonId>,
+) -> Result<SalonId, sqlx::Error> {
     let at = now();
     let id: SalonId = values!(
         &mut *tx,
@@ -141,7 +153,8 @@ pub async fn create(tx: &mut Tx, v: &ValidSalon, organiser_id: Option<PersonId>)
 /// Update a salon (locked by the caller with [`lock`]); the revision follows
 /// `domain::salon::revision_after_edit` (calendars need a higher SEQUENCE when it moved).
 pub async fn update(tx: &mut Tx, current: &Salon, v: &ValidSalon) -> Result<(), sqlx::Error> {
-    let revision = rules::revision_after_edit(current.revision, &current.placement(), &v.placement());
+    let revision =
+        rules::revision_after_edit(current.revision, &current.placement(), &v.placement());
     execute!(
         &mut *tx,
         "update salon set series_id = $1, title = $2, description = $3, starts_at = $4, ends_at = $5,
@@ -170,20 +183,38 @@ pub async fn update(tx: &mut Tx, current: &Salon, v: &ValidSalon) -> Result<(), 
 
 /// Change the status as `domain::salon::Status::transition` allows; a change raises the
 /// revision (publish, cancel).
-pub async fn set_status(c: impl Into<Conn<'_>>, current: &Salon, status: Status) -> Result<Result<(), TransitionError>, sqlx::Error> {
+pub async fn set_status(
+    c: impl Into<Conn<'_>>,
+    current: &Salon,
+    status: Status,
+) -> Result<Result<(), TransitionError>, sqlx::Error> {
     match current.status().transition(status) {
         Err(e) => Ok(Err(e)),
         Ok(Transition::Unchanged) => Ok(Ok(())),
         Ok(Transition::Change) => {
-            execute!(c, "update salon set status = $1, revision = revision + 1, updated_at = $2 where id = $3", status.as_str(), now(), current.id)?;
+            execute!(
+                c,
+                "update salon set status = $1, revision = revision + 1, updated_at = $2 where id = $3",
+                status.as_str(),
+                now(),
+                current.id
+            )?;
             changed();
             Ok(Ok(()))
         }
     }
 }
 
-async fn replace_agenda(tx: &mut Tx, salon_id: SalonId, items: &[AgendaItem]) -> Result<(), sqlx::Error> {
-    execute!(&mut *tx, "delete from agenda_item where salon_id = $1", salon_id)?;
+async fn replace_agenda(
+    tx: &mut Tx,
+    salon_id: SalonId,
+    items: &[AgendaItem],
+) -> Result<(), sqlx::Error> {
+    execute!(
+        &mut *tx,
+        "delete from agenda_item where salon_id = $1",
+        salon_id
+    )?;
     for (position, item) in items.iter().enumerate() {
         execute!(
             &mut *tx,
@@ -199,8 +230,17 @@ async fn replace_agenda(tx: &mut Tx, salon_id: SalonId, items: &[AgendaItem]) ->
 }
 
 /// Record that invited people now know about `revision`.
-pub async fn mark_notified(c: impl Into<Conn<'_>>, id: SalonId, revision: i64) -> Result<(), sqlx::Error> {
-    execute!(c, "update salon set notified_revision = $1 where id = $2", revision, id)?;
+pub async fn mark_notified(
+    c: impl Into<Conn<'_>>,
+    id: SalonId,
+    revision: i64,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        c,
+        "update salon set notified_revision = $1 where id = $2",
+        revision,
+        id
+    )?;
     Ok(())
 }
 
@@ -216,8 +256,18 @@ pub async fn lock(tx: &mut Tx, id: SalonId) -> Result<Option<Salon>, sqlx::Error
 }
 
 /// A salon of a series by its title (the demo loader finds its own salons again).
-pub async fn by_title_in_series(c: impl Into<Conn<'_>>, title: &str, series_id: SeriesId) -> Result<Option<SalonId>, sqlx::Error> {
-    values!(c, fetch_optional, "select id from salon where title = $1 and series_id = $2 order by id limit 1", title, series_id)
+pub async fn by_title_in_series(
+    c: impl Into<Conn<'_>>,
+    title: &str,
+    series_id: SeriesId,
+) -> Result<Option<SalonId>, sqlx::Error> {
+    values!(
+        c,
+        fetch_optional,
+        "select id from salon where title = $1 and series_id = $2 order by id limit 1",
+        title,
+        series_id
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -227,28 +277,58 @@ struct AgendaRow {
     note: String,
 }
 
-pub async fn agenda(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<AgendaItem>, sqlx::Error> {
-    let rows: Vec<AgendaRow> =
-        rows!(c, fetch_all, "select start_time, title, note from agenda_item where salon_id = $1 order by position", salon_id)?;
-    Ok(rows.into_iter().map(|r| AgendaItem { start_time: r.start_time, title: r.title, note: r.note }).collect())
+pub async fn agenda(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+) -> Result<Vec<AgendaItem>, sqlx::Error> {
+    let rows: Vec<AgendaRow> = rows!(
+        c,
+        fetch_all,
+        "select start_time, title, note from agenda_item where salon_id = $1 order by position",
+        salon_id
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AgendaItem {
+            start_time: r.start_time,
+            title: r.title,
+            note: r.note,
+        })
+        .collect())
 }
 
 /// Published salons that have not ended, soonest first.
 pub async fn upcoming(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
-    let sql = format!("{LISTED} where s.status = 'published' and s.ends_at > $1 order by s.starts_at, s.id limit $2");
+    let sql = format!(
+        "{LISTED} where s.status = 'published' and s.ends_at > $1 order by s.starts_at, s.id limit $2"
+    );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), now(), limit)
 }
 
 /// Published salons that have ended, latest first.
 pub async fn past(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
-    let sql = format!("{LISTED} where s.status = 'published' and s.ends_at <= $1 order by s.starts_at desc, s.id desc limit $2");
+    let sql = format!(
+        "{LISTED} where s.status = 'published' and s.ends_at <= $1 order by s.starts_at desc, s.id desc limit $2"
+    );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), now(), limit)
 }
 
 /// A series' salons: published and cancelled ones for everyone, drafts too for organisers.
-pub async fn in_series(c: impl Into<Conn<'_>>, series_id: SeriesId, with_drafts: bool) -> Result<Vec<Listed>, sqlx::Error> {
-    let sql = format!("{LISTED} where s.series_id = $1 and (s.status <> 'draft' or $2) order by s.starts_at, s.id");
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series_id, with_drafts)
+pub async fn in_series(
+    c: impl Into<Conn<'_>>,
+    series_id: SeriesId,
+    with_drafts: bool,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    let sql = format!(
+        "{LISTED} where s.series_id = $1 and (s.status <> 'draft' or $2) order by s.starts_at, s.id"
+    );
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(sql),
+        series_id,
+        with_drafts
+    )
 }
 
 /// Every salon, for the organisers' overview: upcoming first, then the rest.
@@ -258,7 +338,10 @@ pub async fn all(c: impl Into<Conn<'_>>) -> Result<Vec<Listed>, sqlx::Error> {
 }
 
 /// Full rows for feeds: published and cancelled salons (of one series, if given), by start.
-pub async fn for_feed(c: impl Into<Conn<'_>>, series_id: Option<SeriesId>) -> Result<Vec<Salon>, sqlx::Error> {
+pub async fn for_feed(
+    c: impl Into<Conn<'_>>,
+    series_id: Option<SeriesId>,
+) -> Result<Vec<Salon>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -270,12 +353,18 @@ pub async fn for_feed(c: impl Into<Conn<'_>>, series_id: Option<SeriesId>) -> Re
 
 /// Published salons for the public API: upcoming and recent.
 pub async fn published(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
-    let sql = format!("{LISTED} where s.status in ('published', 'cancelled') order by s.starts_at, s.id limit $1");
+    let sql = format!(
+        "{LISTED} where s.status in ('published', 'cancelled') order by s.starts_at, s.id limit $1"
+    );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), limit)
 }
 
 /// The salon of the same series that started last before `before` (published or cancelled).
-pub async fn previous_in_series(c: impl Into<Conn<'_>>, series_id: SeriesId, before: DateTime<Utc>) -> Result<Option<Salon>, sqlx::Error> {
+pub async fn previous_in_series(
+    c: impl Into<Conn<'_>>,
+    series_id: SeriesId,
+    before: DateTime<Utc>,
+) -> Result<Option<Salon>, sqlx::Error> {
     rows!(
         c,
         fetch_optional,

@@ -14,12 +14,34 @@ pub struct Series {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn create(c: impl Into<Conn<'_>>, title: &str, description: &str) -> Result<SeriesId, sqlx::Error> {
-    values!(c, fetch_one, "insert into series (title, description, created_at) values ($1, $2, $3) returning id", title, description, now())
+pub async fn create(
+    c: impl Into<Conn<'_>>,
+    title: &str,
+    description: &str,
+) -> Result<SeriesId, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "insert into series (title, description, created_at) values ($1, $2, $3) returning id",
+        title,
+        description,
+        now()
+    )
 }
 
-pub async fn update(c: impl Into<Conn<'_>>, id: SeriesId, title: &str, description: &str) -> Result<bool, sqlx::Error> {
-    let n = execute!(c, "update series set title = $1, description = $2 where id = $3", title, description, id)?;
+pub async fn update(
+    c: impl Into<Conn<'_>>,
+    id: SeriesId,
+    title: &str,
+    description: &str,
+) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        c,
+        "update series set title = $1, description = $2 where id = $3",
+        title,
+        description,
+        id
+    )?;
     Ok(n == 1)
 }
 
@@ -28,9 +50,18 @@ pub async fn get(c: impl Into<Conn<'_>>, id: SeriesId) -> Result<Option<Series>,
 }
 
 pub async fn by_title(c: impl Into<Conn<'_>>, title: &str) -> Result<Option<Series>, sqlx::Error> {
-    rows!(c, fetch_optional, "select * from series where title = $1 order by id limit 1", title)
+    rows!(
+        c,
+        fetch_optional,
+        "select * from series where title = $1 order by id limit 1",
+        title
+    )
 }
 
 pub async fn all(c: impl Into<Conn<'_>>) -> Result<Vec<Series>, sqlx::Error> {
-    rows!(c, fetch_all, "select * from series order by created_at desc, id desc")
+    rows!(
+        c,
+        fetch_all,
+        "select * from series order by created_at desc, id desc"
+    )
 }

@@ -15,7 +15,11 @@ use crate::ids::PersonId;
 use crate::store::people::Person;
 
 /// Create a session for `person_id`; returns the secret for the cookie.
-pub async fn create(c: impl Into<Conn<'_>>, person_id: PersonId, lifetimes: Lifetimes) -> Result<String, sqlx::Error> {
+pub async fn create(
+    c: impl Into<Conn<'_>>,
+    person_id: PersonId,
+    lifetimes: Lifetimes,
+) -> Result<String, sqlx::Error> {
     let t = tokens::issue();
     let created = now();
     execute!(
@@ -62,8 +66,13 @@ pub struct Signed {
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
-pub async fn signed_in(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Signed>, sqlx::Error> {
-    let Some(hash) = tokens::lookup(secret) else { return Ok(None) };
+pub async fn signed_in(
+    c: impl Into<Conn<'_>>,
+    secret: &str,
+) -> Result<Option<Signed>, sqlx::Error> {
+    let Some(hash) = tokens::lookup(secret) else {
+        return Ok(None);
+    };
     rows!(
         c,
         fetch_optional,
@@ -75,9 +84,22 @@ pub async fn signed_in(c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<Si
 }
 
 /// Note a request on the session: its idle end moves on (never past its absolute end).
-pub async fn touch(c: impl Into<Conn<'_>>, secret: &str, signed_in_at: DateTime<Utc>, lifetimes: Lifetimes) -> Result<(), sqlx::Error> {
-    let Some(hash) = tokens::lookup(secret) else { return Ok(()) };
+pub async fn touch(
+    c: impl Into<Conn<'_>>,
+    secret: &str,
+    signed_in_at: DateTime<Utc>,
+    lifetimes: Lifetimes,
+) -> Result<(), sqlx::Error> {
+    let Some(hash) = tokens::lookup(secret) else {
+        return Ok(());
+    };
     let at = now();
-    execute!(c, "update session set last_seen_at = $1, expires_at = $2 where id_hash = $3", at, lifetimes.end(signed_in_at, at), &hash)?;
+    execute!(
+        c,
+        "update session set last_seen_at = $1, expires_at = $2 where id_hash = $3",
+        at,
+        lifetimes.end(signed_in_at, at),
+        &hash
+    )?;
     Ok(())
 }

@@ -59,21 +59,43 @@ pub async fn create(c: impl Into<Conn<'_>>, t: &NewTheme<'_>) -> Result<ThemeId,
 }
 
 pub async fn get(c: impl Into<Conn<'_>>, id: ThemeId) -> Result<Option<Theme>, sqlx::Error> {
-    rows!(c, fetch_optional, sqlx::AssertSqlSafe(format!("{THEME} where t.id = $1")), id)
+    rows!(
+        c,
+        fetch_optional,
+        sqlx::AssertSqlSafe(format!("{THEME} where t.id = $1")),
+        id
+    )
 }
 
 /// A series' themes (merged ones left out), most supported first; only `state` if given; the
 /// part of that list in `window`.
-pub async fn of_series(c: impl Into<Conn<'_>>, series_id: SeriesId, state: Option<State>, window: Window) -> Result<Vec<Theme>, sqlx::Error> {
+pub async fn of_series(
+    c: impl Into<Conn<'_>>,
+    series_id: SeriesId,
+    state: Option<State>,
+    window: Window,
+) -> Result<Vec<Theme>, sqlx::Error> {
     let sql = format!(
         "select * from ({THEME} where t.series_id = $1 and t.merged_into is null and ($2 is null or t.state = $2)) x
          order by x.support desc, x.id limit $3 offset $4"
     );
-    rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), series_id, state.map(State::as_str), window.limit, window.offset)
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(sql),
+        series_id,
+        state.map(State::as_str),
+        window.limit,
+        window.offset
+    )
 }
 
 /// How many themes [`of_series`] lists in all.
-pub async fn count_of_series(c: impl Into<Conn<'_>>, series_id: SeriesId, state: Option<State>) -> Result<i64, sqlx::Error> {
+pub async fn count_of_series(
+    c: impl Into<Conn<'_>>,
+    series_id: SeriesId,
+    state: Option<State>,
+) -> Result<i64, sqlx::Error> {
     values!(
         c,
         fetch_one,
@@ -84,7 +106,10 @@ pub async fn count_of_series(c: impl Into<Conn<'_>>, series_id: SeriesId, state:
 }
 
 /// The themes scheduled into a salon, most supported first.
-pub async fn of_salon(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<Theme>, sqlx::Error> {
+pub async fn of_salon(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+) -> Result<Vec<Theme>, sqlx::Error> {
     let sql = format!(
         "select * from ({THEME} where t.merged_into is null and t.id in (select theme_id from theme_salon where salon_id = $1)) x
          order by x.support desc, x.id"
@@ -93,18 +118,47 @@ pub async fn of_salon(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Vec<T
 }
 
 /// Support a theme (once per person); false if they already did.
-pub async fn support(c: impl Into<Conn<'_>>, id: ThemeId, person: PersonId) -> Result<bool, sqlx::Error> {
-    let n = execute!(c, "insert into theme_support (theme_id, person_id, created_at) values ($1, $2, $3) on conflict do nothing", id, person, now())?;
+pub async fn support(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    person: PersonId,
+) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        c,
+        "insert into theme_support (theme_id, person_id, created_at) values ($1, $2, $3) on conflict do nothing",
+        id,
+        person,
+        now()
+    )?;
     Ok(n == 1)
 }
 
-pub async fn withdraw(c: impl Into<Conn<'_>>, id: ThemeId, person: PersonId) -> Result<bool, sqlx::Error> {
-    let n = execute!(c, "delete from theme_support where theme_id = $1 and person_id = $2", id, person)?;
+pub async fn withdraw(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    person: PersonId,
+) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        c,
+        "delete from theme_support where theme_id = $1 and person_id = $2",
+        id,
+        person
+    )?;
     Ok(n == 1)
 }
 
-pub async fn supports(c: impl Into<Conn<'_>>, id: ThemeId, person: PersonId) -> Result<bool, sqlx::Error> {
-    let n: i64 = values!(c, fetch_one, "select count(*) from theme_support where theme_id = $1 and person_id = $2", id, person)?;
+pub async fn supports(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    person: PersonId,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = values!(
+        c,
+        fetch_one,
+        "select count(*) from theme_support where theme_id = $1 and person_id = $2",
+        id,
+        person
+    )?;
     Ok(n > 0)
 }
 
@@ -116,12 +170,29 @@ pub struct Comment {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn comment(c: impl Into<Conn<'_>>, id: ThemeId, author: PersonId, body: &str) -> Result<CommentId, sqlx::Error> {
-    values!(c, fetch_one, "insert into theme_comment (theme_id, author_id, body, created_at) values ($1, $2, $3, $4) returning id", id, author, body, now())
+pub async fn comment(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    author: PersonId,
+    body: &str,
+) -> Result<CommentId, sqlx::Error> {
+    values!(
+        c,
+        fetch_one,
+        "insert into theme_comment (theme_id, author_id, body, created_at) values ($1, $2, $3, $4) returning id",
+        id,
+        author,
+        body,
+        now()
+    )
 }
 
 /// A theme's comments, oldest first, the part in `window`.
-pub async fn comments(c: impl Into<Conn<'_>>, id: ThemeId, window: Window) -> Result<Vec<Comment>, sqlx::Error> {
+pub async fn comments(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    window: Window,
+) -> Result<Vec<Comment>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
@@ -134,25 +205,64 @@ pub async fn comments(c: impl Into<Conn<'_>>, id: ThemeId, window: Window) -> Re
 }
 
 pub async fn comment_count(c: impl Into<Conn<'_>>, id: ThemeId) -> Result<i64, sqlx::Error> {
-    values!(c, fetch_one, "select count(*) from theme_comment where theme_id = $1", id)
+    values!(
+        c,
+        fetch_one,
+        "select count(*) from theme_comment where theme_id = $1",
+        id
+    )
 }
 
-pub async fn reword(c: impl Into<Conn<'_>>, id: ThemeId, text: &ThemeText) -> Result<bool, sqlx::Error> {
-    Ok(execute!(c, "update theme set title = $1, why = $2 where id = $3", &text.title, &text.why, id)? == 1)
+pub async fn reword(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    text: &ThemeText,
+) -> Result<bool, sqlx::Error> {
+    Ok(execute!(
+        c,
+        "update theme set title = $1, why = $2 where id = $3",
+        &text.title,
+        &text.why,
+        id
+    )? == 1)
 }
 
-pub async fn set_state(c: impl Into<Conn<'_>>, id: ThemeId, state: State, conclusion: &str) -> Result<bool, sqlx::Error> {
-    Ok(execute!(c, "update theme set state = $1, conclusion = $2 where id = $3", state.as_str(), conclusion, id)? == 1)
+pub async fn set_state(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    state: State,
+    conclusion: &str,
+) -> Result<bool, sqlx::Error> {
+    Ok(execute!(
+        c,
+        "update theme set state = $1, conclusion = $2 where id = $3",
+        state.as_str(),
+        conclusion,
+        id
+    )? == 1)
 }
 
 /// Schedule a theme into a salon (idempotent); false when it already was. (What that does to
 /// the theme's state is a rule of `domain::theme`, applied by `usecases::themes`.)
-pub async fn schedule(c: impl Into<Conn<'_>>, id: ThemeId, salon: SalonId) -> Result<bool, sqlx::Error> {
-    Ok(execute!(c, "insert into theme_salon (theme_id, salon_id) values ($1, $2) on conflict do nothing", id, salon)? == 1)
+pub async fn schedule(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    salon: SalonId,
+) -> Result<bool, sqlx::Error> {
+    Ok(execute!(
+        c,
+        "insert into theme_salon (theme_id, salon_id) values ($1, $2) on conflict do nothing",
+        id,
+        salon
+    )? == 1)
 }
 
 /// The salons a theme is scheduled into.
-pub async fn salons_of(c: impl Into<Conn<'_>>, id: ThemeId, drafts: super::Drafts) -> Result<Vec<SalonId>, sqlx::Error> {
+pub async fn salons_of(
+    c: impl Into<Conn<'_>>,
+    id: ThemeId,
+    drafts: super::Drafts,
+) -> Result<Vec<SalonId>, sqlx::Error> {
     values!(
         c,
         fetch_all,
@@ -174,15 +284,33 @@ pub async fn merge(tx: &mut Tx, from: ThemeId, into: ThemeId) -> Result<(), sqlx
         into,
         from
     )?;
-    execute!(&mut *tx, "delete from theme_support where theme_id = $1", from)?;
-    execute!(&mut *tx, "update theme_comment set theme_id = $1 where theme_id = $2", into, from)?;
+    execute!(
+        &mut *tx,
+        "delete from theme_support where theme_id = $1",
+        from
+    )?;
+    execute!(
+        &mut *tx,
+        "update theme_comment set theme_id = $1 where theme_id = $2",
+        into,
+        from
+    )?;
     execute!(
         &mut *tx,
         "insert into theme_salon (theme_id, salon_id) select $1, salon_id from theme_salon where theme_id = $2 on conflict do nothing",
         into,
         from
     )?;
-    execute!(&mut *tx, "delete from theme_salon where theme_id = $1", from)?;
-    execute!(&mut *tx, "update theme set merged_into = $1 where id = $2", into, from)?;
+    execute!(
+        &mut *tx,
+        "delete from theme_salon where theme_id = $1",
+        from
+    )?;
+    execute!(
+        &mut *tx,
+        "update theme set merged_into = $1 where id = $2",
+        into,
+        from
+    )?;
     Ok(())
 }

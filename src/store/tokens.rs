@@ -22,8 +22,14 @@ pub fn lookup(secret: &str) -> Option<String> {
 }
 
 /// A row type both backends can read.
-pub trait Row: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> {}
-impl<T: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>> Row for T {}
+pub trait Row:
+    Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>
+{
+}
+impl<T: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>> Row
+    for T
+{
+}
 
 /// A table of single-use, expiring links: `token_hash`, `used_at`, `expires_at`, and the
 /// `columns` a use returns.
@@ -34,15 +40,30 @@ pub struct OnceLinks {
 
 impl OnceLinks {
     /// The link's row if it is live (unused, unexpired), without using it (the GET page).
-    pub async fn peek<T: Row>(&self, c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<T>, sqlx::Error> {
-        let Some(hash) = lookup(secret) else { return Ok(None) };
-        let sql = format!("select {} from {} where token_hash = $1 and used_at is null and expires_at > $2", self.columns, self.table);
+    pub async fn peek<T: Row>(
+        &self,
+        c: impl Into<Conn<'_>>,
+        secret: &str,
+    ) -> Result<Option<T>, sqlx::Error> {
+        let Some(hash) = lookup(secret) else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "select {} from {} where token_hash = $1 and used_at is null and expires_at > $2",
+            self.columns, self.table
+        );
         rows!(c, fetch_optional, sqlx::AssertSqlSafe(sql), &hash, now())
     }
 
     /// Use the link, once: the row if it was live, and it is used from now on.
-    pub async fn consume<T: Row>(&self, c: impl Into<Conn<'_>>, secret: &str) -> Result<Option<T>, sqlx::Error> {
-        let Some(hash) = lookup(secret) else { return Ok(None) };
+    pub async fn consume<T: Row>(
+        &self,
+        c: impl Into<Conn<'_>>,
+        secret: &str,
+    ) -> Result<Option<T>, sqlx::Error> {
+        let Some(hash) = lookup(secret) else {
+            return Ok(None);
+        };
         let sql = format!(
             "update {} set used_at = $1 where token_hash = $2 and used_at is null and expires_at > $1 returning {}",
             self.table, self.columns

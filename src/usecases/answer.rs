@@ -59,9 +59,25 @@ impl From<AnswerError> for AppError {
 }
 
 /// Record the answer in its own transaction, mail anyone promoted, and wake the outbox.
-pub async fn answer(app: &App, salon: SalonId, person: PersonId, response: Response, show_in_list: bool, rules: Rules) -> Result<Answered, AnswerError> {
+pub async fn answer(
+    app: &App,
+    salon: SalonId,
+    person: PersonId,
+    response: Response,
+    show_in_list: bool,
+    rules: Rules,
+) -> Result<Answered, AnswerError> {
     let mut tx = app.db.begin().await?;
-    let done = answer_in(&mut tx, &app.config, salon, person, response, show_in_list, rules).await?;
+    let done = answer_in(
+        &mut tx,
+        &app.config,
+        salon,
+        person,
+        response,
+        show_in_list,
+        rules,
+    )
+    .await?;
     tx.commit().await?;
     if done.promoted > 0 {
         app.mail_wake.notify_one();
@@ -71,11 +87,28 @@ pub async fn answer(app: &App, salon: SalonId, person: PersonId, response: Respo
 
 /// An organiser records someone's answer for them (a phone call, a note at the door): the
 /// deadline does not apply, the waitlist does, and the audit trail names who did it.
-pub async fn on_behalf(app: &App, salon: SalonId, person: &crate::store::people::Person, response: Response, by: &crate::store::people::Person) -> Result<Answered, AnswerError> {
+pub async fn on_behalf(
+    app: &App,
+    salon: SalonId,
+    person: &crate::store::people::Person,
+    response: Response,
+    by: &crate::store::people::Person,
+) -> Result<Answered, AnswerError> {
     let mut tx = app.db.begin().await?;
     // Whether they are shown on the public list stays their own choice.
-    let shown = rsvps::of(&mut tx, salon, person.id).await?.is_some_and(|r| r.show_in_list);
-    let done = answer_in(&mut tx, &app.config, salon, person.id, response, shown, Rules::OnBehalf).await?;
+    let shown = rsvps::of(&mut tx, salon, person.id)
+        .await?
+        .is_some_and(|r| r.show_in_list);
+    let done = answer_in(
+        &mut tx,
+        &app.config,
+        salon,
+        person.id,
+        response,
+        shown,
+        Rules::OnBehalf,
+    )
+    .await?;
     let event = crate::store::audit::Event {
         actor: by.into(),
         kind: crate::domain::audit::Kind::AnswerSet,
@@ -105,13 +138,24 @@ pub async fn answer_in(
     let done = rsvps::record(tx, salon, person, response, show_in_list, rules).await?;
     queue_promoted(tx, config, &done.salon, &done.promoted).await?;
     metrics::counter!("salon_rsvps_total", "response" => response.as_str()).increment(1);
-    Ok(Answered { salon: done.salon, standing: done.standing, promoted: done.promoted.len() })
+    Ok(Answered {
+        salon: done.salon,
+        standing: done.standing,
+        promoted: done.promoted.len(),
+    })
 }
 
 /// Tell each promoted person they now have a seat (inside the transaction that promoted them).
-pub async fn queue_promoted(tx: &mut Tx, config: &Config, salon: &Salon, promoted: &[PersonId]) -> Result<(), Failure> {
+pub async fn queue_promoted(
+    tx: &mut Tx,
+    config: &Config,
+    salon: &Salon,
+    promoted: &[PersonId],
+) -> Result<(), Failure> {
     for id in promoted {
-        let Some(person) = people::by_id(&mut *tx, *id).await? else { continue };
+        let Some(person) = people::by_id(&mut *tx, *id).await? else {
+            continue;
+        };
         let mail = compose::promoted(config, &person, salon)?;
         crate::mail::queue(&mut *tx, &mail).await?;
     }

@@ -68,7 +68,12 @@ struct Acted {
 
 impl Acted {
     fn ignored(why: &'static str) -> Acted {
-        Acted { outcome: Outcome::Ignored(why), salon: None, person: None, comment: String::new() }
+        Acted {
+            outcome: Outcome::Ignored(why),
+            salon: None,
+            person: None,
+            comment: String::new(),
+        }
     }
 }
 
@@ -133,7 +138,11 @@ pub async fn too_large(app: &App, size: usize, source: Source) -> Result<(), Fai
     };
     taken::record(&app.db, &record).await?;
     metrics::counter!("salon_inbound_total", "outcome" => "ignored").increment(1);
-    tracing::info!(source = source.as_str(), size, "inbound mail too large; set aside unread");
+    tracing::info!(
+        source = source.as_str(),
+        size,
+        "inbound mail too large; set aside unread"
+    );
     Ok(())
 }
 
@@ -148,7 +157,12 @@ fn dtstamp(raw: &str, arrived: DateTime<Utc>) -> DateTime<Utc> {
         .min(arrived)
 }
 
-async fn act_on_reply(tx: &mut Tx, app: &App, envelope: &Envelope, reply: &Reply) -> Result<Acted, Failure> {
+async fn act_on_reply(
+    tx: &mut Tx,
+    app: &App,
+    envelope: &Envelope,
+    reply: &Reply,
+) -> Result<Acted, Failure> {
     let mut found = None;
     for token in &envelope.tokens {
         if let Some(a) = reply_addresses::find(&mut *tx, token).await? {
@@ -157,18 +171,33 @@ async fn act_on_reply(tx: &mut Tx, app: &App, envelope: &Envelope, reply: &Reply
         }
     }
     let Some(address) = found else {
-        return Ok(Acted::ignored(if envelope.tokens.is_empty() { "no_token" } else { "unknown_token" }));
+        return Ok(Acted::ignored(if envelope.tokens.is_empty() {
+            "no_token"
+        } else {
+            "unknown_token"
+        }));
     };
-    let mut acted = Acted { outcome: Outcome::Ignored("revoked"), salon: Some(address.salon_id), person: Some(address.person_id), comment: reply.comment.clone() };
+    let mut acted = Acted {
+        outcome: Outcome::Ignored("revoked"),
+        salon: Some(address.salon_id),
+        person: Some(address.person_id),
+        comment: reply.comment.clone(),
+    };
     if address.revoked_at.is_some() {
         return Ok(acted);
     }
-    let (Some(person), Some(salon)) = (people::by_id(&mut *tx, address.person_id).await?, salons::get(&mut *tx, address.salon_id).await?) else {
+    let (Some(person), Some(salon)) = (
+        people::by_id(&mut *tx, address.person_id).await?,
+        salons::get(&mut *tx, address.salon_id).await?,
+    ) else {
         acted.outcome = Outcome::Ignored("unknown_token");
         return Ok(acted);
     };
     let host = app.config.base_url.host_str().unwrap_or("salon");
-    if !reply.uid.eq_ignore_ascii_case(&crate::calendar::event::uid(salon.id, host)) {
+    if !reply
+        .uid
+        .eq_ignore_ascii_case(&crate::calendar::event::uid(salon.id, host))
+    {
         acted.outcome = Outcome::Ignored("other_event");
         return Ok(acted);
     }
@@ -183,15 +212,27 @@ async fn act_on_reply(tx: &mut Tx, app: &App, envelope: &Envelope, reply: &Reply
     }
     let stamp = dtstamp(&reply.dtstamp, crate::domain::time::now());
     if let Some(last) = address.last_dtstamp
-        && (stamp < last || (stamp == last && address.last_partstat.as_deref() == Some(reply.partstat.as_str())))
+        && (stamp < last
+            || (stamp == last && address.last_partstat.as_deref() == Some(reply.partstat.as_str())))
     {
-        acted.outcome = Outcome::Ignored(if stamp == last { "duplicate" } else { "older_reply" });
+        acted.outcome = Outcome::Ignored(if stamp == last {
+            "duplicate"
+        } else {
+            "older_reply"
+        });
         return Ok(acted);
     }
     if reply.counter {
         let proposed = reply.proposed_start.clone().unwrap_or_default();
         acted.outcome = Outcome::Applied(format!("note:counter {proposed}"));
-        notify_organiser(tx, app, &salon, &person.name, &format!("{proposed} {}", reply.comment)).await?;
+        notify_organiser(
+            tx,
+            app,
+            &salon,
+            &person.name,
+            &format!("{proposed} {}", reply.comment),
+        )
+        .await?;
         return Ok(acted);
     }
     let response = match reply.partstat.as_str() {
@@ -204,7 +245,16 @@ async fn act_on_reply(tx: &mut Tx, app: &App, envelope: &Envelope, reply: &Reply
         }
     };
     let old_time = reply.sequence < salon.revision;
-    let result = answer::answer_in(tx, &app.config, salon.id, person.id, response, false, Rules::Enforce).await;
+    let result = answer::answer_in(
+        tx,
+        &app.config,
+        salon.id,
+        person.id,
+        response,
+        false,
+        Rules::Enforce,
+    )
+    .await;
     let standing = match result {
         Ok(done) => done.standing,
         Err(AnswerError::Refused(refusal)) => {
@@ -229,7 +279,11 @@ async fn act_on_reply(tx: &mut Tx, app: &App, envelope: &Envelope, reply: &Reply
     if !reply.comment.is_empty() {
         notify_organiser(tx, app, &salon, &person.name, &reply.comment).await?;
     }
-    let mut detail = format!("{} ({})", response.as_str(), reply.partstat.to_ascii_lowercase());
+    let mut detail = format!(
+        "{} ({})",
+        response.as_str(),
+        reply.partstat.to_ascii_lowercase()
+    );
     if old_time {
         // The reply answered the time before the latest change: applied, and the organisers see it.
         detail = format!("note:old_time {detail}");
@@ -245,11 +299,19 @@ enum Told {
 
 /// A short mail to someone whose calendar answer could not simply be taken: past the deadline,
 /// or onto the waitlist (the calendar said "accepted", the seat is not theirs yet).
-async fn tell_person(tx: &mut Tx, app: &App, person: &people::Person, salon: &salons::Salon, told: Told) -> Result<(), Failure> {
+async fn tell_person(
+    tx: &mut Tx,
+    app: &App,
+    person: &people::Person,
+    salon: &salons::Salon,
+    told: Told,
+) -> Result<(), Failure> {
     let l = person.locale().code();
     let paragraph = match told {
         Told::Refused(r) => rust_i18n::t!(r.message_key(), locale = l).to_string(),
-        Told::Waitlisted(place) => rust_i18n::t!("mail.calendar_answer.waitlisted", locale = l, n = place).to_string(),
+        Told::Waitlisted(place) => {
+            rust_i18n::t!("mail.calendar_answer.waitlisted", locale = l, n = place).to_string()
+        }
     };
     let mail = crate::mail::notices::calendar_answer(&app.config, person, salon, paragraph)?;
     crate::mail::queue(&mut *tx, &mail).await?;
@@ -257,25 +319,53 @@ async fn tell_person(tx: &mut Tx, app: &App, person: &people::Person, salon: &sa
 }
 
 /// Tell the salon's organiser about a comment or a proposed new time from a calendar.
-async fn notify_organiser(tx: &mut Tx, app: &App, salon: &salons::Salon, who: &str, note: &str) -> Result<(), Failure> {
-    let Some(organiser_id) = salon.organiser_id else { return Ok(()) };
-    let Some(organiser) = people::by_id(&mut *tx, organiser_id).await? else { return Ok(()) };
+async fn notify_organiser(
+    tx: &mut Tx,
+    app: &App,
+    salon: &salons::Salon,
+    who: &str,
+    note: &str,
+) -> Result<(), Failure> {
+    let Some(organiser_id) = salon.organiser_id else {
+        return Ok(());
+    };
+    let Some(organiser) = people::by_id(&mut *tx, organiser_id).await? else {
+        return Ok(());
+    };
     let mail = crate::mail::notices::calendar_note(&app.config, &organiser, salon, who, note)?;
     crate::mail::queue(&mut *tx, &mail).await?;
     Ok(())
 }
 
 async fn act_on_bounce(tx: &mut Tx, bounce: &Bounce) -> Result<Acted, Failure> {
-    let bracketed: Vec<String> = bounce.original_ids.iter().map(|id| format!("<{id}>")).collect();
+    let bracketed: Vec<String> = bounce
+        .original_ids
+        .iter()
+        .map(|id| format!("<{id}>"))
+        .collect();
     let ours = taken::known_ids(&mut *tx, &bracketed).await?;
     if ours.is_empty() {
         return Ok(Acted::ignored("bounce_unknown"));
     }
     if !bounce.permanent {
-        return Ok(Acted { outcome: Outcome::Applied(format!("temporary {}", bounce.status)), salon: None, person: None, comment: String::new() });
+        return Ok(Acted {
+            outcome: Outcome::Applied(format!("temporary {}", bounce.status)),
+            salon: None,
+            person: None,
+            comment: String::new(),
+        });
     }
     let recipients = taken::bounced(&mut *tx, &ours, &bounce.status).await?;
-    Ok(Acted { outcome: Outcome::Applied(format!("bounced {} {}", bounce.status, recipients.join(", "))), salon: None, person: None, comment: String::new() })
+    Ok(Acted {
+        outcome: Outcome::Applied(format!(
+            "bounced {} {}",
+            bounce.status,
+            recipients.join(", ")
+        )),
+        salon: None,
+        person: None,
+        comment: String::new(),
+    })
 }
 
 #[cfg(test)]
@@ -286,7 +376,10 @@ mod tests {
     #[test]
     fn a_stamp_in_the_future_counts_as_the_moment_it_arrived() {
         let now = Utc.with_ymd_and_hms(2026, 12, 5, 9, 0, 0).unwrap();
-        assert_eq!(dtstamp("20261205T085900Z", now), Utc.with_ymd_and_hms(2026, 12, 5, 8, 59, 0).unwrap());
+        assert_eq!(
+            dtstamp("20261205T085900Z", now),
+            Utc.with_ymd_and_hms(2026, 12, 5, 8, 59, 0).unwrap()
+        );
         assert_eq!(dtstamp("20261205T090400Z", now), now);
         assert_eq!(dtstamp("99991231T235959Z", now), now);
         assert_eq!(dtstamp("nonsense", now), DateTime::<Utc>::UNIX_EPOCH);

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use super::Failure;
 use crate::app::App;
+use crate::domain::audit::Kind;
 use crate::domain::salon::{AgendaItem, Status};
 use crate::domain::{Email, Role};
 use crate::i18n::Locale;
@@ -16,7 +17,6 @@ use crate::ids::PersonId;
 use crate::mail::compose::{self, Composed, InviteKind};
 use crate::store::people::{self, Person};
 use crate::store::salons::{self, Salon};
-use crate::domain::audit::Kind;
 use crate::store::{Tx, audit, rsvp_tokens, rsvps};
 
 /// Who to invite: chosen people, whole organisations (by short name), pasted addresses (with
@@ -31,7 +31,12 @@ pub struct Invitees {
 
 /// Invite (each on the audit trail as sent by `by`); returns how many were newly invited (and mailed). People invited before get no
 /// second mail.
-pub async fn invite(app: &App, salon: &Salon, who: &Invitees, by: &Person) -> Result<usize, Failure> {
+pub async fn invite(
+    app: &App,
+    salon: &Salon,
+    who: &Invitees,
+    by: &Person,
+) -> Result<usize, Failure> {
     let agenda = salons::agenda(&app.db, salon.id).await?;
     let mut tx = app.db.begin().await?;
     let ids = resolve(&mut tx, who).await?;
@@ -42,8 +47,16 @@ pub async fn invite(app: &App, salon: &Salon, who: &Invitees, by: &Person) -> Re
         if !rsvps::invite(&mut tx, salon.id, person_id).await? {
             continue; // already invited: no second mail
         }
-        let Some(person) = people::by_id(&mut tx, person_id).await? else { continue };
-        let event = audit::Event { actor: by.into(), kind: Kind::InvitationsSent, subject: Some((&person).into()), salon: Some(salon.id), detail: "" };
+        let Some(person) = people::by_id(&mut tx, person_id).await? else {
+            continue;
+        };
+        let event = audit::Event {
+            actor: by.into(),
+            kind: Kind::InvitationsSent,
+            subject: Some((&person).into()),
+            salon: Some(salon.id),
+            detail: "",
+        };
         audit::record(&mut tx, &event).await?;
         let secret = rsvp_tokens::create(&mut tx, salon.id, person.id).await?;
         let reply = reply_address(app, &mut tx, salon.id, person.id).await?;
@@ -62,12 +75,23 @@ pub async fn invite(app: &App, salon: &Salon, who: &Invitees, by: &Person) -> Re
 
 /// Revoke a person's answer links and calendar reply address for a salon (a forwarded
 /// invitation, a lost phone), on the audit trail; how many links were live.
-pub async fn revoke_links(app: &App, salon: crate::ids::SalonId, person: PersonId, by: &Person) -> Result<u64, Failure> {
+pub async fn revoke_links(
+    app: &App,
+    salon: crate::ids::SalonId,
+    person: PersonId,
+    by: &Person,
+) -> Result<u64, Failure> {
     let mut tx = app.db.begin().await?;
     let n = rsvp_tokens::revoke(&mut tx, salon, person).await?;
     crate::store::reply_addresses::revoke(&mut tx, salon, person).await?;
     if let Some(subject) = people::by_id(&mut tx, person).await? {
-        let event = audit::Event { actor: by.into(), kind: Kind::LinksRevoked, subject: Some((&subject).into()), salon: Some(salon), detail: "" };
+        let event = audit::Event {
+            actor: by.into(),
+            kind: Kind::LinksRevoked,
+            subject: Some((&subject).into()),
+            salon: Some(salon),
+            detail: "",
+        };
         audit::record(&mut tx, &event).await?;
     }
     tx.commit().await?;
@@ -95,7 +119,9 @@ async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Fail
                 };
                 people::create(&mut *tx, &new).await.map_err(|e| match e {
                     people::CreateError::Db(e) => Failure::Db(e),
-                    people::CreateError::EmailTaken => Failure::Invariant(format!("{email} appeared during the invitation")),
+                    people::CreateError::EmailTaken => {
+                        Failure::Invariant(format!("{email} appeared during the invitation"))
+                    }
                 })?
             }
         };
@@ -106,14 +132,30 @@ async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Fail
 
 /// Compose one invitation per recipient, in parallel on the blocking pool (one chunk per core).
 /// The person's reply address for the salon (the calendar's ORGANIZER), remembered by its hash.
-async fn reply_address(app: &App, tx: &mut Tx, salon: crate::ids::SalonId, person: PersonId) -> Result<String, Failure> {
+async fn reply_address(
+    app: &App,
+    tx: &mut Tx,
+    salon: crate::ids::SalonId,
+    person: PersonId,
+) -> Result<String, Failure> {
     let token = crate::mail::reply_address::token(&app.csrf_key, salon, person);
     crate::store::reply_addresses::register(&mut *tx, &token, salon, person).await?;
-    Ok(crate::mail::reply_address::address(app.config.mail.from.email.as_ref(), &token))
+    Ok(crate::mail::reply_address::address(
+        app.config.mail.from.email.as_ref(),
+        &token,
+    ))
 }
 
-async fn compose_all(app: &App, salon: &Salon, agenda: &[AgendaItem], kind: InviteKind, recipients: Vec<(Person, String, String)>) -> Result<Vec<Composed>, Failure> {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+async fn compose_all(
+    app: &App,
+    salon: &Salon,
+    agenda: &[AgendaItem],
+    kind: InviteKind,
+    recipients: Vec<(Person, String, String)>,
+) -> Result<Vec<Composed>, Failure> {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     let chunk = recipients.len().div_ceil(cores).max(1);
     let mut tasks = Vec::new();
     let mut rest = recipients;
@@ -124,7 +166,10 @@ async fn compose_all(app: &App, salon: &Salon, agenda: &[AgendaItem], kind: Invi
         tasks.push(tokio::task::spawn_blocking(move || {
             part.iter()
                 .map(|(person, link, reply)| {
-                    let personal = compose::Personal { rsvp_link: Some(link), reply_address: Some(reply) };
+                    let personal = compose::Personal {
+                        rsvp_link: Some(link),
+                        reply_address: Some(reply),
+                    };
                     compose::invitation(&config, kind, person, &salon, &agenda, None, personal)
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -147,9 +192,14 @@ pub enum NotNotified {
 
 /// Send everyone invited who has not declined the change: an update, or for a cancelled salon
 /// the cancellation. Returns how many were told.
-pub async fn notify(app: &App, id: crate::ids::SalonId) -> Result<Result<u64, NotNotified>, Failure> {
+pub async fn notify(
+    app: &App,
+    id: crate::ids::SalonId,
+) -> Result<Result<u64, NotNotified>, Failure> {
     let mut tx = app.db.begin().await?;
-    let Some(salon) = salons::lock(&mut tx, id).await? else { return Ok(Err(NotNotified::NoSuchSalon)) };
+    let Some(salon) = salons::lock(&mut tx, id).await? else {
+        return Ok(Err(NotNotified::NoSuchSalon));
+    };
     let kind = match salon.status() {
         Status::Cancelled => InviteKind::Cancellation,
         Status::Published => InviteKind::Update,
@@ -158,14 +208,30 @@ pub async fn notify(app: &App, id: crate::ids::SalonId) -> Result<Result<u64, No
     let agenda = salons::agenda(&mut tx, salon.id).await?;
     let mut sent = 0u64;
     for r in rsvps::to_notify(&mut tx, salon.id).await? {
-        let Some(person) = people::by_id(&mut tx, r.person_id).await? else { continue };
+        let Some(person) = people::by_id(&mut tx, r.person_id).await? else {
+            continue;
+        };
         let link = match kind {
             InviteKind::Cancellation => None,
-            _ => Some(app.config.url(&format!("/rsvp/{}", rsvp_tokens::create(&mut tx, salon.id, person.id).await?))),
+            _ => Some(app.config.url(&format!(
+                "/rsvp/{}",
+                rsvp_tokens::create(&mut tx, salon.id, person.id).await?
+            ))),
         };
         let reply = reply_address(app, &mut tx, salon.id, person.id).await?;
-        let personal = compose::Personal { rsvp_link: link.as_deref(), reply_address: Some(&reply) };
-        let mail = compose::invitation(&app.config, kind, &person, &salon, &agenda, r.response.as_deref(), personal)?;
+        let personal = compose::Personal {
+            rsvp_link: link.as_deref(),
+            reply_address: Some(&reply),
+        };
+        let mail = compose::invitation(
+            &app.config,
+            kind,
+            &person,
+            &salon,
+            &agenda,
+            r.response.as_deref(),
+            personal,
+        )?;
         crate::mail::queue(&mut tx, &mail).await?;
         sent += 1;
     }

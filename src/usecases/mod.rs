@@ -22,10 +22,10 @@
 pub mod answer;
 pub mod inbound;
 pub mod invitations;
-pub mod registration;
 pub mod outcomes;
 pub mod people;
 pub mod privacy;
+pub mod registration;
 pub mod reminders;
 pub mod retention;
 pub mod rounds;

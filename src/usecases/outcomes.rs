@@ -3,7 +3,9 @@
 
 use crate::app::SharedApp;
 use crate::domain::outcome::{self, FieldError, Status};
-use crate::ids::{ActionId, DecisionId, MessageId, OrganisationId, PersonId, RoomId, RoundId, ThemeId};
+use crate::ids::{
+    ActionId, DecisionId, MessageId, OrganisationId, PersonId, RoomId, RoundId, ThemeId,
+};
 use crate::rooms::strategy::{self, About};
 use crate::store::outcomes::{self, NewAction};
 use crate::store::salons::Salon;
@@ -27,7 +29,12 @@ pub struct NewDecision<'a> {
 }
 
 /// Record a decision. A theme must be of the salon's series, a round of the salon.
-pub async fn decide(app: &SharedApp, salon: &Salon, by: PersonId, d: &NewDecision<'_>) -> Result<Result<DecisionId, Refused>, sqlx::Error> {
+pub async fn decide(
+    app: &SharedApp,
+    salon: &Salon,
+    by: PersonId,
+    d: &NewDecision<'_>,
+) -> Result<Result<DecisionId, Refused>, sqlx::Error> {
     let theme = match d.theme.trim() {
         "" => None,
         raw => match raw.parse::<ThemeId>() {
@@ -52,7 +59,14 @@ pub async fn decide(app: &SharedApp, salon: &Salon, by: PersonId, d: &NewDecisio
         Ok(b) => b,
         Err(e) => return Ok(Err(Refused::Fields(vec![e]))),
     };
-    let new = outcomes::NewDecision { salon: salon.id, body: &body, theme, round, message: None, by };
+    let new = outcomes::NewDecision {
+        salon: salon.id,
+        body: &body,
+        theme,
+        round,
+        message: None,
+        by,
+    };
     let id = outcomes::decide(&app.db, &new).await?;
     strategy::announce(app, About::Decision(id)).await;
     Ok(Ok(id))
@@ -68,14 +82,29 @@ pub enum FromMessage {
 }
 
 /// Record what was said in a room message as a decision, linked to the message.
-pub async fn decide_from_message(app: &SharedApp, salon: &Salon, room: RoomId, message: MessageId, by: PersonId) -> Result<Result<DecisionId, FromMessage>, sqlx::Error> {
-    let Some(m) = rooms::message(&app.db, room, message).await? else { return Ok(Err(FromMessage::NoSuchMessage)) };
+pub async fn decide_from_message(
+    app: &SharedApp,
+    salon: &Salon,
+    room: RoomId,
+    message: MessageId,
+    by: PersonId,
+) -> Result<Result<DecisionId, FromMessage>, sqlx::Error> {
+    let Some(m) = rooms::message(&app.db, room, message).await? else {
+        return Ok(Err(FromMessage::NoSuchMessage));
+    };
     if m.hidden {
         return Ok(Err(FromMessage::Hidden));
     }
     // A stored message was checked when it was posted, and is shorter than a decision may be.
     let body: String = m.body.chars().take(outcome::DECISION_MAX).collect();
-    let new = outcomes::NewDecision { salon: salon.id, body: &body, theme: None, round: None, message: Some((room, m.id)), by };
+    let new = outcomes::NewDecision {
+        salon: salon.id,
+        body: &body,
+        theme: None,
+        round: None,
+        message: Some((room, m.id)),
+        by,
+    };
     let id = outcomes::decide(&app.db, &new).await?;
     strategy::announce(app, About::Decision(id)).await;
     Ok(Ok(id))
@@ -91,7 +120,13 @@ pub struct ActionInput<'a> {
 
 /// Record an action; `errors` are the caller's own findings (an unknown owner), refused with
 /// the form's.
-pub async fn add_action(app: &SharedApp, salon: &Salon, by: PersonId, a: &ActionInput<'_>, mut errors: Vec<FieldError>) -> Result<Result<ActionId, Refused>, sqlx::Error> {
+pub async fn add_action(
+    app: &SharedApp,
+    salon: &Salon,
+    by: PersonId,
+    a: &ActionInput<'_>,
+    mut errors: Vec<FieldError>,
+) -> Result<Result<ActionId, Refused>, sqlx::Error> {
     let parsed = outcome::action(a.what, a.due);
     if let Err(e) = &parsed {
         errors.extend(e.iter().cloned());
@@ -99,14 +134,26 @@ pub async fn add_action(app: &SharedApp, salon: &Salon, by: PersonId, a: &Action
     let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
         return Ok(Err(Refused::Fields(errors)));
     };
-    let new = NewAction { salon: salon.id, what: &what, owner: a.owner, organisation: a.organisation, due, by };
+    let new = NewAction {
+        salon: salon.id,
+        what: &what,
+        owner: a.owner,
+        organisation: a.organisation,
+        due,
+        by,
+    };
     let id = outcomes::add_action(&app.db, &new).await?;
     strategy::announce(app, About::Action(id)).await;
     Ok(Ok(id))
 }
 
 /// Mark an action of the salon open or done; false when the salon has no such action.
-pub async fn set_action(app: &SharedApp, salon: &Salon, id: ActionId, status: Status) -> Result<bool, sqlx::Error> {
+pub async fn set_action(
+    app: &SharedApp,
+    salon: &Salon,
+    id: ActionId,
+    status: Status,
+) -> Result<bool, sqlx::Error> {
     if !outcomes::set_status(&app.db, salon.id, id, status).await? {
         return Ok(false);
     }

@@ -47,7 +47,17 @@ pub async fn export(app: &App, person: &Person, by: &Person) -> Result<Value, Fa
         "reminders": privacy::reminders(db, p, e).await?,
         "audit_trail": audit::about(db, p).await?,
     });
-    audit::record(db, &Event { actor: by.into(), kind: Kind::DataExported, subject: Some(person.into()), salon: None, detail: "" }).await?;
+    audit::record(
+        db,
+        &Event {
+            actor: by.into(),
+            kind: Kind::DataExported,
+            subject: Some(person.into()),
+            salon: None,
+            detail: "",
+        },
+    )
+    .await?;
     Ok(doc)
 }
 
@@ -70,7 +80,17 @@ pub async fn delete_account(app: &App, person: &Person, by: &Person) -> Result<D
     let mut withdrawn = 0;
     let mut promoted = 0;
     for salon in rsvps::holding_upcoming(&mut tx, person.id).await? {
-        match answer_in(&mut tx, &app.config, salon, person.id, Response::No, false, Rules::OnBehalf).await {
+        match answer_in(
+            &mut tx,
+            &app.config,
+            salon,
+            person.id,
+            Response::No,
+            false,
+            Rules::OnBehalf,
+        )
+        .await
+        {
             Ok(done) => {
                 withdrawn += 1;
                 promoted += done.promoted;
@@ -82,8 +102,20 @@ pub async fn delete_account(app: &App, person: &Person, by: &Person) -> Result<D
     }
     sessions::delete_all(&mut tx, person.id).await?;
     let detail = if by.id == person.id { "self" } else { "admin" };
-    audit::record(&mut tx, &Event { actor: by.into(), kind: Kind::AccountDeleted, subject: Some(Named { id: person.id, name: "" }), salon: None, detail })
-        .await?;
+    audit::record(
+        &mut tx,
+        &Event {
+            actor: by.into(),
+            kind: Kind::AccountDeleted,
+            subject: Some(Named {
+                id: person.id,
+                name: "",
+            }),
+            salon: None,
+            detail,
+        },
+    )
+    .await?;
     audit::forget_name(&mut tx, person.id).await?;
     let erased = privacy::erase(&mut tx, person.id, &person.email).await?;
     tx.commit().await?;
@@ -92,5 +124,9 @@ pub async fn delete_account(app: &App, person: &Person, by: &Person) -> Result<D
     }
     metrics::counter!("salon_accounts_deleted_total").increment(1);
     tracing::info!(person = %person.id, withdrawn, promoted, mails = erased.mails, "account deleted");
-    Ok(Deleted { answers_withdrawn: withdrawn, promoted, erased })
+    Ok(Deleted {
+        answers_withdrawn: withdrawn,
+        promoted,
+        erased,
+    })
 }

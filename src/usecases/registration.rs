@@ -20,7 +20,8 @@ use crate::store::{organisations, people, registrations, sessions};
 
 /// May people register for this salon now (open registration, answers still taken)?
 pub fn is_open(salon: &Salon) -> bool {
-    salon.registration() == Registration::Open && rsvp::may_answer(&salon.facts(), Some(Standing::Invited), now()).is_ok()
+    salon.registration() == Registration::Open
+        && rsvp::may_answer(&salon.facts(), Some(Standing::Invited), now()).is_ok()
 }
 
 /// Store the pending registration and queue the confirmation mail.
@@ -46,7 +47,13 @@ pub async fn request(
     )
     .await?;
     let link = app.config.url(&format!("/register/{secret}"));
-    let mail = crate::mail::compose::confirm_registration(&app.config, email.as_str(), locale, salon, &link)?;
+    let mail = crate::mail::compose::confirm_registration(
+        &app.config,
+        email.as_str(),
+        locale,
+        salon,
+        &link,
+    )?;
     crate::mail::queue(&mut tx, &mail).await?;
     tx.commit().await?;
     app.mail_wake.notify_one();
@@ -65,17 +72,27 @@ pub struct Confirmed {
 
 /// Use the link: None when it is unknown, used or expired. `old_session` (the browser's
 /// current session, if any) is ended when a new one starts (no session fixation).
-pub async fn confirm(app: &App, token: &str, old_session: Option<&str>) -> Result<Option<Confirmed>, Failure> {
+pub async fn confirm(
+    app: &App,
+    token: &str,
+    old_session: Option<&str>,
+) -> Result<Option<Confirmed>, Failure> {
     let mut tx = app.db.begin().await?;
-    let Some(pending) = registrations::consume(&mut tx, token).await? else { return Ok(None) };
-    let Ok(email) = Email::parse(&pending.email) else { return Ok(None) };
+    let Some(pending) = registrations::consume(&mut tx, token).await? else {
+        return Ok(None);
+    };
+    let Ok(email) = Email::parse(&pending.email) else {
+        return Ok(None);
+    };
     let known = people::by_email(&mut tx, &email).await?;
     let person_id = match &known {
         Some(p) => p.id,
         None => {
             let organisation_id: Option<OrganisationId> = match pending.organisation.as_str() {
                 "" => None,
-                short => organisations::by_short_name(&mut tx, short).await?.map(|o| o.id),
+                short => organisations::by_short_name(&mut tx, short)
+                    .await?
+                    .map(|o| o.id),
             };
             let new = people::NewPerson {
                 email: &email,
@@ -92,7 +109,17 @@ pub async fn confirm(app: &App, token: &str, old_session: Option<&str>) -> Resul
             }
         }
     };
-    let answered = match answer_in(&mut tx, &app.config, pending.salon_id, person_id, Response::Yes, false, Rules::Enforce).await {
+    let answered = match answer_in(
+        &mut tx,
+        &app.config,
+        pending.salon_id,
+        person_id,
+        Response::Yes,
+        false,
+        Rules::Enforce,
+    )
+    .await
+    {
         Ok(_) => true,
         // The salon closed between request and confirmation: they are known now, but not answered.
         Err(AnswerError::Refused(_) | AnswerError::NoSuchSalon) => false,
@@ -104,10 +131,17 @@ pub async fn confirm(app: &App, token: &str, old_session: Option<&str>) -> Resul
             if let Some(old) = old_session {
                 sessions::delete(&mut tx, old).await?;
             }
-            Some(sessions::create(&mut tx, person_id, app.config.privacy.retention.sessions()).await?)
+            Some(
+                sessions::create(&mut tx, person_id, app.config.privacy.retention.sessions())
+                    .await?,
+            )
         }
     };
     tx.commit().await?;
     app.mail_wake.notify_one();
-    Ok(Some(Confirmed { salon_id: pending.salon_id, answered, session }))
+    Ok(Some(Confirmed {
+        salon_id: pending.salon_id,
+        answered,
+        session,
+    }))
 }

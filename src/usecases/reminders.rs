@@ -15,14 +15,19 @@ use crate::store::{outcomes, people, reminders, salons};
 /// mail that cannot be composed (an address that is no address) is claimed without a mail, so
 /// it is not tried again every minute.
 pub async fn send_due(app: &App) -> anyhow::Result<usize> {
-    let window = chrono::Duration::from_std(app.config.reminder_before).unwrap_or(chrono::Duration::hours(24));
+    let window = chrono::Duration::from_std(app.config.reminder_before)
+        .unwrap_or(chrono::Duration::hours(24));
     let due = reminders::due(&app.db, now() + window).await?;
     let mut sent = 0;
     for (salon_id, person_id) in due {
         match remind(app, salon_id, person_id).await {
             Ok(true) => sent += 1,
             Ok(false) => {}
-            Err(e) => crate::background::row_failed("reminders", format!("salon {salon_id}, person {person_id}"), format!("{e:#}")),
+            Err(e) => crate::background::row_failed(
+                "reminders",
+                format!("salon {salon_id}, person {person_id}"),
+                format!("{e:#}"),
+            ),
         }
     }
     metrics::counter!("salon_reminders_total").increment(sent as u64);
@@ -31,7 +36,10 @@ pub async fn send_due(app: &App) -> anyhow::Result<usize> {
 
 /// One reminder: true when it was queued now.
 async fn remind(app: &App, salon_id: SalonId, person_id: PersonId) -> anyhow::Result<bool> {
-    let (Some(salon), Some(person)) = (salons::get(&app.db, salon_id).await?, people::by_id(&app.db, person_id).await?) else {
+    let (Some(salon), Some(person)) = (
+        salons::get(&app.db, salon_id).await?,
+        people::by_id(&app.db, person_id).await?,
+    ) else {
         return Ok(false);
     };
     let mut tx = app.db.begin().await?;
@@ -52,7 +60,6 @@ async fn remind(app: &App, salon_id: SalonId, person_id: PersonId) -> anyhow::Re
     }
 }
 
-
 /// How many days before its due date an action's owner is reminded.
 pub const ACTION_DAYS: i64 = 3;
 
@@ -65,7 +72,11 @@ pub async fn send_due_actions(app: &App) -> anyhow::Result<usize> {
         match remind_action(app, &action).await {
             Ok(true) => sent += 1,
             Ok(false) => {}
-            Err(e) => crate::background::row_failed("action reminders", format!("action {}", action.id), format!("{e:#}")),
+            Err(e) => crate::background::row_failed(
+                "action reminders",
+                format!("action {}", action.id),
+                format!("{e:#}"),
+            ),
         }
     }
     metrics::counter!("salon_action_reminders_total").increment(sent as u64);
@@ -73,8 +84,12 @@ pub async fn send_due_actions(app: &App) -> anyhow::Result<usize> {
 }
 
 async fn remind_action(app: &App, action: &outcomes::Action) -> anyhow::Result<bool> {
-    let Some(owner) = action.owner_id else { return Ok(false) };
-    let Some(person) = people::by_id(&app.db, owner).await? else { return Ok(false) };
+    let Some(owner) = action.owner_id else {
+        return Ok(false);
+    };
+    let Some(person) = people::by_id(&app.db, owner).await? else {
+        return Ok(false);
+    };
     let mut tx = app.db.begin().await?;
     if !outcomes::claim_reminder(&mut tx, action.id).await? {
         return Ok(false);

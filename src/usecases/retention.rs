@@ -45,15 +45,27 @@ impl Counts {
 /// counted, and the others still run.
 pub async fn run(db: &Db, r: &Retention, at: DateTime<Utc>) -> Counts {
     let n = Counts {
-        room_messages: step("room_messages", retention::room_messages(db, at, r.room).await),
-        mail_bodies: step("mail_bodies", retention::mail_bodies(db, at, r.mail_body).await),
+        room_messages: step(
+            "room_messages",
+            retention::room_messages(db, at, r.room).await,
+        ),
+        mail_bodies: step(
+            "mail_bodies",
+            retention::mail_bodies(db, at, r.mail_body).await,
+        ),
         sessions: step("sessions", sessions::purge_expired(db, at).await),
         sign_in_links: step("sign_in_links", retention::sign_in_links(db, at).await),
-        registrations: step("registrations", retention::registrations(db, at, r.registration).await),
+        registrations: step(
+            "registrations",
+            retention::registrations(db, at, r.registration).await,
+        ),
         answer_links: step("answer_links", retention::answer_links(db, at).await),
         reply_addresses: step("reply_addresses", retention::reply_addresses(db, at).await),
         feed_links: step("feed_links", retention::feed_links(db).await),
-        inbound_messages: step("inbound_messages", retention::inbound_messages(db, at, r.inbound).await),
+        inbound_messages: step(
+            "inbound_messages",
+            retention::inbound_messages(db, at, r.inbound).await,
+        ),
         audit_events: step("audit_events", audit::purge_before(db, at - r.audit).await),
     };
     for (what, count) in n.each() {

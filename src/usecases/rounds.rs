@@ -18,21 +18,39 @@ pub enum Cast {
 }
 
 /// Cast or change a ballot: `given` is (option id as written, points as written).
-pub async fn cast(app: &SharedApp, salon: SalonId, id: RoundId, person: PersonId, given: &[(String, String)]) -> Result<Cast, sqlx::Error> {
-    let Some(r) = rounds::get(&app.db, salon, id).await? else { return Ok(Cast::Refused("no_such_round")) };
+pub async fn cast(
+    app: &SharedApp,
+    salon: SalonId,
+    id: RoundId,
+    person: PersonId,
+    given: &[(String, String)],
+) -> Result<Cast, sqlx::Error> {
+    let Some(r) = rounds::get(&app.db, salon, id).await? else {
+        return Ok(Cast::Refused("no_such_round"));
+    };
     if r.state() != State::Open {
         return Ok(Cast::Refused("not_open"));
     }
     let mut parsed = Vec::with_capacity(given.len());
     for (option, points) in given {
-        let Ok(option) = option.trim().parse::<i64>() else { return Ok(Cast::Refused("unknown_option")) };
+        let Ok(option) = option.trim().parse::<i64>() else {
+            return Ok(Cast::Refused("unknown_option"));
+        };
         parsed.push((option, points.clone()));
     }
-    let options: Vec<i64> = rounds::options(&app.db, r.id).await?.iter().map(|o| o.id.0).collect();
-    let points = match round::validate_ballot(r.points_per_person, r.max_per_option, &options, &parsed) {
-        Ok(p) => p.into_iter().map(|(o, n)| (OptionId(o), n)).collect::<Vec<_>>(),
-        Err(e) => return Ok(Cast::Refused(e.code())),
-    };
+    let options: Vec<i64> = rounds::options(&app.db, r.id)
+        .await?
+        .iter()
+        .map(|o| o.id.0)
+        .collect();
+    let points =
+        match round::validate_ballot(r.points_per_person, r.max_per_option, &options, &parsed) {
+            Ok(p) => p
+                .into_iter()
+                .map(|(o, n)| (OptionId(o), n))
+                .collect::<Vec<_>>(),
+            Err(e) => return Ok(Cast::Refused(e.code())),
+        };
     // The round may have closed since it was read: `cast` checks again under the round's lock.
     if !rounds::cast(&app.db, r.id, person, &points).await? {
         return Ok(Cast::Refused("not_open"));
@@ -53,8 +71,16 @@ pub async fn close(app: &SharedApp, salon: SalonId, id: RoundId) -> Result<bool,
     advance(app, salon, id, State::Open, State::Closed).await
 }
 
-async fn advance(app: &SharedApp, salon: SalonId, id: RoundId, from: State, to: State) -> Result<bool, sqlx::Error> {
-    let Some(r) = rounds::get(&app.db, salon, id).await? else { return Ok(false) };
+async fn advance(
+    app: &SharedApp,
+    salon: SalonId,
+    id: RoundId,
+    from: State,
+    to: State,
+) -> Result<bool, sqlx::Error> {
+    let Some(r) = rounds::get(&app.db, salon, id).await? else {
+        return Ok(false);
+    };
     if !rounds::advance(&app.db, r.id, from, to).await? {
         return Ok(false);
     }

@@ -14,7 +14,11 @@ use crate::store::{rsvps, salons, series};
 pub type Refused = Vec<FieldError>;
 
 /// The input checked against the rules and against the database (the series must exist).
-async fn checked(app: &App, input: &SalonInput, seated: i64) -> Result<Result<ValidSalon, Refused>, Failure> {
+async fn checked(
+    app: &App,
+    input: &SalonInput,
+    seated: i64,
+) -> Result<Result<ValidSalon, Refused>, Failure> {
     let mut errors = match salon::validate(input, seated) {
         Ok(valid) => match valid.series_id {
             Some(id) if series::get(&app.db, id).await?.is_none() => Vec::new(),
@@ -25,13 +29,21 @@ async fn checked(app: &App, input: &SalonInput, seated: i64) -> Result<Result<Va
     if let Ok(id) = input.series_id.trim().parse()
         && series::get(&app.db, id).await?.is_none()
     {
-        errors.push(FieldError { field: "series_id", code: "series_unknown", line: None });
+        errors.push(FieldError {
+            field: "series_id",
+            code: "series_unknown",
+            line: None,
+        });
     }
     Ok(Err(errors))
 }
 
 /// A new draft salon by `organiser`.
-pub async fn create(app: &App, organiser: PersonId, input: &SalonInput) -> Result<Result<SalonId, Refused>, Failure> {
+pub async fn create(
+    app: &App,
+    organiser: PersonId,
+    input: &SalonInput,
+) -> Result<Result<SalonId, Refused>, Failure> {
     let valid = match checked(app, input, 0).await? {
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
@@ -39,7 +51,11 @@ pub async fn create(app: &App, organiser: PersonId, input: &SalonInput) -> Resul
     Ok(Ok(create_valid(app, organiser, &valid).await?))
 }
 
-async fn create_valid(app: &App, organiser: PersonId, valid: &ValidSalon) -> Result<SalonId, Failure> {
+async fn create_valid(
+    app: &App,
+    organiser: PersonId,
+    valid: &ValidSalon,
+) -> Result<SalonId, Failure> {
     let mut tx = app.db.begin().await?;
     let id = salons::create(&mut tx, valid, Some(organiser)).await?;
     tx.commit().await?;
@@ -47,7 +63,11 @@ async fn create_valid(app: &App, organiser: PersonId, valid: &ValidSalon) -> Res
 }
 
 /// Several drafts at once (an `.ics` import): all of them or, on any failure, none.
-pub async fn create_all(app: &App, organiser: PersonId, valid: &[ValidSalon]) -> Result<Vec<SalonId>, Failure> {
+pub async fn create_all(
+    app: &App,
+    organiser: PersonId,
+    valid: &[ValidSalon],
+) -> Result<Vec<SalonId>, Failure> {
     let mut tx = app.db.begin().await?;
     let mut ids = Vec::with_capacity(valid.len());
     for v in valid {
@@ -58,9 +78,15 @@ pub async fn create_all(app: &App, organiser: PersonId, valid: &[ValidSalon]) ->
 }
 
 /// Save an edit; None when there is no such salon.
-pub async fn update(app: &App, id: SalonId, input: &SalonInput) -> Result<Option<Result<(), Refused>>, Failure> {
+pub async fn update(
+    app: &App,
+    id: SalonId,
+    input: &SalonInput,
+) -> Result<Option<Result<(), Refused>>, Failure> {
     let mut tx = app.db.begin().await?;
-    let Some(current) = salons::lock(&mut tx, id).await? else { return Ok(None) };
+    let Some(current) = salons::lock(&mut tx, id).await? else {
+        return Ok(None);
+    };
     let seated = rsvps::counts(&mut tx, id).await?.seated;
     let valid = match checked(app, input, seated).await? {
         Ok(v) => v,
@@ -68,7 +94,9 @@ pub async fn update(app: &App, id: SalonId, input: &SalonInput) -> Result<Option
     };
     salons::update(&mut tx, &current, &valid).await?;
     // A larger capacity gives seats to the waitlist at once.
-    let Some(updated) = salons::lock(&mut tx, id).await? else { return Ok(None) };
+    let Some(updated) = salons::lock(&mut tx, id).await? else {
+        return Ok(None);
+    };
     let promoted = rsvps::promote(&mut tx, &updated).await?;
     queue_promoted(&mut tx, &app.config, &updated, &promoted).await?;
     tx.commit().await?;
@@ -98,7 +126,9 @@ impl From<StatusError> for AppError {
     fn from(e: StatusError) -> Self {
         match e {
             StatusError::NoSuchSalon => AppError::NotFound,
-            StatusError::NotAllowed(TransitionError::CannotRepublish) => AppError::BadRequest("salon.error.cannot_republish"),
+            StatusError::NotAllowed(TransitionError::CannotRepublish) => {
+                AppError::BadRequest("salon.error.cannot_republish")
+            }
             StatusError::Failure(f) => f.into(),
         }
     }
@@ -107,14 +137,23 @@ impl From<StatusError> for AppError {
 /// Publish or cancel.
 pub async fn set_status(app: &App, id: SalonId, status: Status) -> Result<(), StatusError> {
     let mut tx = app.db.begin().await?;
-    let current = salons::lock(&mut tx, id).await?.ok_or(StatusError::NoSuchSalon)?;
-    salons::set_status(&mut tx, &current, status).await?.map_err(StatusError::NotAllowed)?;
+    let current = salons::lock(&mut tx, id)
+        .await?
+        .ok_or(StatusError::NoSuchSalon)?;
+    salons::set_status(&mut tx, &current, status)
+        .await?
+        .map_err(StatusError::NotAllowed)?;
     tx.commit().await?;
     Ok(())
 }
 
 /// A copy as a new draft (same agenda, place and settings; no answers), titled `title`.
-pub async fn duplicate(app: &App, organiser: PersonId, mut input: SalonInput, title: String) -> Result<SalonId, Failure> {
+pub async fn duplicate(
+    app: &App,
+    organiser: PersonId,
+    mut input: SalonInput,
+    title: String,
+) -> Result<SalonId, Failure> {
     input.title = title.chars().take(salon::TITLE_MAX).collect();
     // A past deadline would make the copy invalid; the organiser sets a new one.
     input.rsvp_deadline.clear();

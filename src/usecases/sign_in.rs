@@ -12,7 +12,13 @@ pub async fn send_link(app: &App, person: &Person, next_path: Option<&str>) -> R
     let mut tx = app.db.begin().await?;
     let secret = login_tokens::create(&mut tx, person.id, next_path).await?;
     let link = app.config.url(&format!("/login/{secret}"));
-    let mail = crate::mail::compose::sign_in(&app.config, &person.name, &person.email, person.locale(), &link)?;
+    let mail = crate::mail::compose::sign_in(
+        &app.config,
+        &person.name,
+        &person.email,
+        person.locale(),
+        &link,
+    )?;
     crate::mail::queue(&mut tx, &mail).await?;
     tx.commit().await?;
     app.mail_wake.notify_one();
@@ -30,14 +36,29 @@ pub struct SignedIn {
 
 /// Use the link once; None when it is unknown, used or expired. `old_session` (the browser's
 /// session before, if any) ends.
-pub async fn sign_in(app: &App, token: &str, old_session: Option<&str>) -> Result<Option<SignedIn>, Failure> {
+pub async fn sign_in(
+    app: &App,
+    token: &str,
+    old_session: Option<&str>,
+) -> Result<Option<SignedIn>, Failure> {
     let mut tx = app.db.begin().await?;
-    let Some(pending) = login_tokens::consume(&mut tx, token).await? else { return Ok(None) };
+    let Some(pending) = login_tokens::consume(&mut tx, token).await? else {
+        return Ok(None);
+    };
     if let Some(old) = old_session {
         sessions::delete(&mut tx, old).await?;
     }
-    let session = sessions::create(&mut tx, pending.person_id, app.config.privacy.retention.sessions()).await?;
+    let session = sessions::create(
+        &mut tx,
+        pending.person_id,
+        app.config.privacy.retention.sessions(),
+    )
+    .await?;
     tx.commit().await?;
     metrics::counter!("salon_sign_ins_total").increment(1);
-    Ok(Some(SignedIn { person: pending.person_id, session, next_path: pending.next_path }))
+    Ok(Some(SignedIn {
+        person: pending.person_id,
+        session,
+        next_path: pending.next_path,
+    }))
 }

@@ -35,7 +35,11 @@ pub async fn paragraphs(app: &App, salon: &Salon, l: &str) -> Result<Vec<String>
         options.sort_by_key(|o| std::cmp::Reverse(o.points));
         let mut p = t!("summary.round", locale = l, question = r.question).to_string();
         for o in options.iter().take(3) {
-            p.push_str(&format!("\n- {} ({})", o.label, t!("salon.points", locale = l, n = o.points)));
+            p.push_str(&format!(
+                "\n- {} ({})",
+                o.label,
+                t!("salon.points", locale = l, n = o.points)
+            ));
         }
         out.push(p);
     }
@@ -51,13 +55,36 @@ pub async fn paragraphs(app: &App, salon: &Salon, l: &str) -> Result<Vec<String>
     if !actions.is_empty() {
         let mut p = t!("outcome.actions", locale = l).to_string();
         for a in &actions {
-            let who = [a.owner.clone(), a.organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
-            let due = a.due.map(|d| format!(", {}", t!("outcome.due", locale = l, date = d.format("%d.%m.%Y").to_string()))).unwrap_or_default();
+            let who = [a.owner.clone(), a.organisation.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let due = a
+                .due
+                .map(|d| {
+                    format!(
+                        ", {}",
+                        t!(
+                            "outcome.due",
+                            locale = l,
+                            date = d.format("%d.%m.%Y").to_string()
+                        )
+                    )
+                })
+                .unwrap_or_default();
             p.push_str(&format!("\n- {} ({who}{due})", a.what));
         }
         out.push(p);
     }
-    out.push(t!("summary.transcript", locale = l, link = app.config.url(&format!("/salons/{}/room", salon.id))).to_string());
+    out.push(
+        t!(
+            "summary.transcript",
+            locale = l,
+            link = app.config.url(&format!("/salons/{}/room", salon.id))
+        )
+        .to_string(),
+    );
     Ok(out)
 }
 
@@ -71,7 +98,11 @@ pub enum NotSent {
 }
 
 /// Send the summary to everyone with a seat; returns how many.
-pub async fn send(app: &App, salon: &Salon, by: PersonId) -> Result<Result<usize, NotSent>, Failure> {
+pub async fn send(
+    app: &App,
+    salon: &Salon,
+    by: PersonId,
+) -> Result<Result<usize, NotSent>, Failure> {
     if now() < salon.ends_at {
         return Ok(Err(NotSent::NotEnded));
     }
@@ -83,9 +114,16 @@ pub async fn send(app: &App, salon: &Salon, by: PersonId) -> Result<Result<usize
         .collect();
     let mut mails = Vec::new();
     for id in seated {
-        let Some(person) = people::by_id(&app.db, id).await? else { continue };
+        let Some(person) = people::by_id(&app.db, id).await? else {
+            continue;
+        };
         let text = paragraphs(app, salon, person.locale().code()).await?;
-        mails.push(crate::mail::compose::summary(&app.config, &person, salon, text)?);
+        mails.push(crate::mail::compose::summary(
+            &app.config,
+            &person,
+            salon,
+            text,
+        )?);
     }
     let mut tx = app.db.begin().await?;
     if !outcomes::claim_summary(&mut tx, salon.id, by).await? {

@@ -17,9 +17,20 @@ use crate::store::audit::{self, Event, Named};
 use crate::store::themes::{self, NewTheme, Theme};
 
 /// Propose a theme; the one who proposes it supports it.
-pub async fn propose(app: &SharedApp, series: SeriesId, text: &ThemeText, organisation: Option<OrganisationId>, by: PersonId) -> Result<ThemeId, sqlx::Error> {
+pub async fn propose(
+    app: &SharedApp,
+    series: SeriesId,
+    text: &ThemeText,
+    organisation: Option<OrganisationId>,
+    by: PersonId,
+) -> Result<ThemeId, sqlx::Error> {
     let mut tx = app.db.begin().await?;
-    let new = NewTheme { series_id: series, text, organisation_id: organisation, proposed_by: by };
+    let new = NewTheme {
+        series_id: series,
+        text,
+        organisation_id: organisation,
+        proposed_by: by,
+    };
     let id = themes::create(&mut tx, &new).await?;
     themes::support(&mut tx, id, by).await?;
     tx.commit().await?;
@@ -28,7 +39,11 @@ pub async fn propose(app: &SharedApp, series: SeriesId, text: &ThemeText, organi
 }
 
 /// Support a theme (once per person); false when they already did (nothing announced).
-pub async fn support(app: &SharedApp, theme: ThemeId, person: PersonId) -> Result<bool, sqlx::Error> {
+pub async fn support(
+    app: &SharedApp,
+    theme: ThemeId,
+    person: PersonId,
+) -> Result<bool, sqlx::Error> {
     let changed = themes::support(&app.db, theme, person).await?;
     if changed {
         strategy::announce_soon(app, About::Theme(theme));
@@ -37,7 +52,11 @@ pub async fn support(app: &SharedApp, theme: ThemeId, person: PersonId) -> Resul
 }
 
 /// Take one's support back; false when there was none.
-pub async fn withdraw(app: &SharedApp, theme: ThemeId, person: PersonId) -> Result<bool, sqlx::Error> {
+pub async fn withdraw(
+    app: &SharedApp,
+    theme: ThemeId,
+    person: PersonId,
+) -> Result<bool, sqlx::Error> {
     let changed = themes::withdraw(&app.db, theme, person).await?;
     if changed {
         strategy::announce_soon(app, About::Theme(theme));
@@ -46,26 +65,62 @@ pub async fn withdraw(app: &SharedApp, theme: ThemeId, person: PersonId) -> Resu
 }
 
 /// A comment on a theme (its text already checked by `domain::theme::comment`).
-pub async fn comment(app: &SharedApp, theme: ThemeId, author: PersonId, body: &str) -> Result<CommentId, sqlx::Error> {
+pub async fn comment(
+    app: &SharedApp,
+    theme: ThemeId,
+    author: PersonId,
+    body: &str,
+) -> Result<CommentId, sqlx::Error> {
     themes::comment(&app.db, theme, author, body).await
 }
 
-pub async fn reword(app: &SharedApp, theme: &Theme, text: &ThemeText, by: Named<'_>) -> Result<(), sqlx::Error> {
+pub async fn reword(
+    app: &SharedApp,
+    theme: &Theme,
+    text: &ThemeText,
+    by: Named<'_>,
+) -> Result<(), sqlx::Error> {
     let mut tx = app.db.begin().await?;
     themes::reword(&mut tx, theme.id, text).await?;
     let detail = format!("theme {}", theme.id);
-    audit::record(&mut tx, &Event { actor: by, kind: Kind::ThemeReworded, subject: None, salon: None, detail: &detail }).await?;
+    audit::record(
+        &mut tx,
+        &Event {
+            actor: by,
+            kind: Kind::ThemeReworded,
+            subject: None,
+            salon: None,
+            detail: &detail,
+        },
+    )
+    .await?;
     tx.commit().await?;
     strategy::announce(app, About::Theme(theme.id)).await;
     Ok(())
 }
 
 /// Move a theme to `state` (a conclusion, checked by the caller, where one is needed).
-pub async fn move_on(app: &SharedApp, theme: &Theme, state: State, conclusion: &str, by: Named<'_>) -> Result<(), sqlx::Error> {
+pub async fn move_on(
+    app: &SharedApp,
+    theme: &Theme,
+    state: State,
+    conclusion: &str,
+    by: Named<'_>,
+) -> Result<(), sqlx::Error> {
     let mut tx = app.db.begin().await?;
     themes::set_state(&mut tx, theme.id, state, conclusion).await?;
     let detail = format!("theme {} {}", theme.id, state.as_str());
-    audit::record(&mut tx, &Event { actor: by, kind: Kind::ThemeMovedOn, subject: None, salon: None, detail: &detail }).await?;
+    audit::record(
+        &mut tx,
+        &Event {
+            actor: by,
+            kind: Kind::ThemeMovedOn,
+            subject: None,
+            salon: None,
+            detail: &detail,
+        },
+    )
+    .await?;
     tx.commit().await?;
     strategy::announce(app, About::Theme(theme.id)).await;
     Ok(())
@@ -73,7 +128,12 @@ pub async fn move_on(app: &SharedApp, theme: &Theme, state: State, conclusion: &
 
 /// Schedule a theme into a salon of its series (the caller checks the salon is one); its state
 /// moves on as `State::after_scheduling` says.
-pub async fn schedule(app: &SharedApp, theme: &Theme, salon: SalonId, by: Named<'_>) -> Result<(), sqlx::Error> {
+pub async fn schedule(
+    app: &SharedApp,
+    theme: &Theme,
+    salon: SalonId,
+    by: Named<'_>,
+) -> Result<(), sqlx::Error> {
     let mut tx = app.db.begin().await?;
     themes::schedule(&mut tx, theme.id, salon).await?;
     // The state as it is now, inside the transaction (not as the page showed it).
@@ -84,18 +144,43 @@ pub async fn schedule(app: &SharedApp, theme: &Theme, salon: SalonId, by: Named<
         }
     }
     let detail = format!("theme {}", theme.id);
-    audit::record(&mut tx, &Event { actor: by, kind: Kind::ThemeScheduled, subject: None, salon: Some(salon), detail: &detail }).await?;
+    audit::record(
+        &mut tx,
+        &Event {
+            actor: by,
+            kind: Kind::ThemeScheduled,
+            subject: None,
+            salon: Some(salon),
+            detail: &detail,
+        },
+    )
+    .await?;
     tx.commit().await?;
     strategy::announce(app, About::Theme(theme.id)).await;
     Ok(())
 }
 
 /// Merge a duplicate into another theme of the same series (the caller checks both).
-pub async fn merge(app: &SharedApp, from: &Theme, into: &Theme, by: Named<'_>) -> Result<(), sqlx::Error> {
+pub async fn merge(
+    app: &SharedApp,
+    from: &Theme,
+    into: &Theme,
+    by: Named<'_>,
+) -> Result<(), sqlx::Error> {
     let mut tx = app.db.begin().await?;
     themes::merge(&mut tx, from.id, into.id).await?;
     let detail = format!("theme {} into {}", from.id, into.id);
-    audit::record(&mut tx, &Event { actor: by, kind: Kind::ThemesMerged, subject: None, salon: None, detail: &detail }).await?;
+    audit::record(
+        &mut tx,
+        &Event {
+            actor: by,
+            kind: Kind::ThemesMerged,
+            subject: None,
+            salon: None,
+            detail: &detail,
+        },
+    )
+    .await?;
     tx.commit().await?;
     // The duplicate leaves the lists (its frame says where it went); the other gains its support.
     strategy::announce(app, About::Theme(from.id)).await;

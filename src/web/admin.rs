@@ -19,7 +19,11 @@ use crate::store::{organisations, outbox, people};
 /// The outbox: what was sent, what waits, what failed and why. Organisers see it because a
 /// failed invitation is theirs to follow up. Message bodies are not shown: they hold sign-in
 /// links.
-pub async fn outbox_page(State(app): State<SharedApp>, ctx: Ctx, _who: Organiser) -> AppResult<Markup> {
+pub async fn outbox_page(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _who: Organiser,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let counts = outbox::counts(&app.db).await?;
     let rows = outbox::recent(&app.db, 200).await?;
@@ -101,7 +105,10 @@ struct PersonErrors {
 
 impl PersonErrors {
     fn any(&self) -> bool {
-        self.email.is_some() || self.name.is_some() || self.role.is_some() || self.organisation.is_some()
+        self.email.is_some()
+            || self.name.is_some()
+            || self.role.is_some()
+            || self.organisation.is_some()
     }
 }
 
@@ -112,8 +119,16 @@ pub struct AddedQuery {
     deleted: Option<String>,
 }
 
-pub async fn people_page(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Query(q): Query<AddedQuery>) -> AppResult<Markup> {
-    let form = PersonForm { role: "member".into(), ..Default::default() };
+pub async fn people_page(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _who: Admin,
+    Query(q): Query<AddedQuery>,
+) -> AppResult<Markup> {
+    let form = PersonForm {
+        role: "member".into(),
+        ..Default::default()
+    };
     let flash = if q.added.is_some() {
         Some("people.added")
     } else if q.role_changed.is_some() {
@@ -126,7 +141,13 @@ pub async fn people_page(State(app): State<SharedApp>, ctx: Ctx, _who: Admin, Qu
     render_people(&app, &ctx, &form, &PersonErrors::default(), flash).await
 }
 
-async fn render_people(app: &SharedApp, ctx: &Ctx, form: &PersonForm, errors: &PersonErrors, flash: Option<&str>) -> AppResult<Markup> {
+async fn render_people(
+    app: &SharedApp,
+    ctx: &Ctx,
+    form: &PersonForm,
+    errors: &PersonErrors,
+    flash: Option<&str>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let everyone = people::list(&app.db).await?;
     let orgs = organisations::all(&app.db).await?;
@@ -251,16 +272,29 @@ pub struct RoleForm {
 }
 
 /// `POST /admin/people/{id}/role`
-pub async fn set_role(State(app): State<SharedApp>, Admin(admin): Admin, Path(id): Path<String>, Form(f): Form<RoleForm>) -> AppResult<Response> {
+pub async fn set_role(
+    State(app): State<SharedApp>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    Form(f): Form<RoleForm>,
+) -> AppResult<Response> {
     let id: crate::ids::PersonId = super::extract::parse_id(&id)?;
-    let role: Role = f.role.parse().map_err(|_| AppError::BadRequest("error.role_unknown"))?;
+    let role: Role = f
+        .role
+        .parse()
+        .map_err(|_| AppError::BadRequest("error.role_unknown"))?;
     if !crate::usecases::people::set_role(&app, id, role, &admin).await? {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/admin/people?role_changed=1").into_response())
 }
 
-pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, Admin(admin): Admin, Form(form): Form<PersonForm>) -> AppResult<Response> {
+pub async fn add_person(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Admin(admin): Admin,
+    Form(form): Form<PersonForm>,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let mut errors = PersonErrors::default();
     let email = match Email::parse(&form.email) {
@@ -281,11 +315,20 @@ pub async fn add_person(State(app): State<SharedApp>, ctx: Ctx, Admin(admin): Ad
     if !form.organisation.is_empty() {
         match organisations::by_short_name(&app.db, &form.organisation).await? {
             Some(o) => organisation_id = Some(o.id),
-            None => errors.organisation = Some(t!("error.organisation_unknown", locale = l).to_string()),
+            None => {
+                errors.organisation = Some(t!("error.organisation_unknown", locale = l).to_string())
+            }
         }
     }
     if let (Some(email), Some(role), false) = (&email, role, errors.any()) {
-        let new = people::NewPerson { email, name: &name, title: None, role, locale: ctx.locale, organisation_id };
+        let new = people::NewPerson {
+            email,
+            name: &name,
+            title: None,
+            role,
+            locale: ctx.locale,
+            organisation_id,
+        };
         match crate::usecases::people::add(&app, &new, &admin).await? {
             Some(_) => return Ok(Redirect::to("/admin/people?added=1").into_response()),
             None => errors.email = Some(t!("error.email_taken", locale = l).to_string()),

@@ -1,8 +1,8 @@
 //! The public JSON API (v1): published salons only, never meeting links or people.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::rooms::strategy::{ActionJson, RoundJson, ThemeJson};
@@ -65,8 +65,13 @@ pub struct SalonDetail {
     agenda: Vec<AgendaItemJson>,
 }
 
-pub async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppResult<Json<SalonDetail>> {
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+pub async fn one(
+    State(app): State<SharedApp>,
+    Path(id): Path<String>,
+) -> AppResult<Json<SalonDetail>> {
+    let salon = salons::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if salon.status() == Status::Draft {
         return Err(AppError::NotFound);
     }
@@ -81,7 +86,9 @@ pub async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppRes
         status: salon.status().as_str().to_string(),
         series_id: salon.series_id,
         series_title: match salon.series_id {
-            Some(sid) => crate::store::series::get(&app.db, sid).await?.map(|s| s.title),
+            Some(sid) => crate::store::series::get(&app.db, sid)
+                .await?
+                .map(|s| s.title),
             None => None,
         },
     };
@@ -92,7 +99,14 @@ pub async fn one(State(app): State<SharedApp>, Path(id): Path<String>) -> AppRes
         capacity: salon.capacity,
         rsvp_deadline: salon.rsvp_deadline.map(|d| d.to_rfc3339()),
         registration: salon.registration().as_str().to_string(),
-        agenda: agenda.into_iter().map(|a| AgendaItemJson { start_time: a.start_time, title: a.title, note: a.note }).collect(),
+        agenda: agenda
+            .into_iter()
+            .map(|a| AgendaItemJson {
+                start_time: a.start_time,
+                title: a.title,
+                note: a.note,
+            })
+            .collect(),
     }))
 }
 
@@ -115,7 +129,9 @@ pub async fn series_themes(
     if ctx.user.is_none() {
         return Err(AppError::Unauthorized);
     }
-    let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let series = crate::store::series::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let total = crate::store::themes::count_of_series(&app.db, series.id, None).await?;
     let pager = super::pager::Pager::new(q.page.as_deref(), THEMES_PER_PAGE, total);
     let drafts = Drafts::for_organiser(super::salon_page::is_organiser(&ctx));
@@ -123,7 +139,10 @@ pub async fn series_themes(
     for th in crate::store::themes::of_series(&app.db, series.id, None, pager.window()).await? {
         out.push(ThemeJson::load(&app.db, &th, drafts).await?);
     }
-    let page_url = |n: i64| app.config.url(&format!("/api/v1/series/{}/themes?page={n}", series.id));
+    let page_url = |n: i64| {
+        app.config
+            .url(&format!("/api/v1/series/{}/themes?page={n}", series.id))
+    };
     let links: Vec<String> = [(pager.next(), "next"), (pager.previous(), "prev")]
         .into_iter()
         .filter_map(|(n, rel)| n.map(|n| format!("<{}>; rel=\"{rel}\"", page_url(n))))
@@ -132,18 +151,26 @@ pub async fn series_themes(
     if let Ok(value) = axum::http::HeaderValue::from_str(&links.join(", "))
         && !links.is_empty()
     {
-        response.headers_mut().insert(axum::http::header::LINK, value);
+        response
+            .headers_mut()
+            .insert(axum::http::header::LINK, value);
     }
     Ok(response)
 }
 
 /// `GET /api/v1/salons/{id}/rounds`: the salon's opened and closed rounds (signed in; a draft
 /// salon is not found, as everywhere). Points and voters only once the results may be shown.
-pub async fn salon_rounds(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<Vec<RoundJson>>> {
+pub async fn salon_rounds(
+    State(app): State<SharedApp>,
+    ctx: super::context::Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<RoundJson>>> {
     if ctx.user.is_none() {
         return Err(AppError::Unauthorized);
     }
-    let salon = salons::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let salon = salons::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if salon.status() == Status::Draft {
         return Err(AppError::NotFound);
     }
@@ -163,13 +190,23 @@ pub struct OutcomesJson {
 }
 
 /// `GET /api/v1/series/{id}/outcomes`: decisions and actions of the series' salons (signed in).
-pub async fn series_outcomes(State(app): State<SharedApp>, ctx: super::context::Ctx, Path(id): Path<String>) -> AppResult<Json<OutcomesJson>> {
+pub async fn series_outcomes(
+    State(app): State<SharedApp>,
+    ctx: super::context::Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<OutcomesJson>> {
     if ctx.user.is_none() {
         return Err(AppError::Unauthorized);
     }
-    let series = crate::store::series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let series = crate::store::series::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let drafts = Drafts::for_organiser(super::salon_page::is_organiser(&ctx));
     let decisions = crate::store::outcomes::decisions_of_series(&app.db, series.id, drafts).await?;
-    let actions = crate::store::outcomes::actions_of_series(&app.db, series.id, drafts).await?.into_iter().map(ActionJson::from).collect();
+    let actions = crate::store::outcomes::actions_of_series(&app.db, series.id, drafts)
+        .await?
+        .into_iter()
+        .map(ActionJson::from)
+        .collect();
     Ok(Json(OutcomesJson { decisions, actions }))
 }

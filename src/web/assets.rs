@@ -15,13 +15,29 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "style.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../../static/style.css") },
-    Asset { name: "icon.svg", content_type: "image/svg+xml", bytes: include_bytes!("../../static/icon.svg") },
-    Asset { name: "room.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../../static/room.js") },
+    Asset {
+        name: "style.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../static/style.css"),
+    },
+    Asset {
+        name: "icon.svg",
+        content_type: "image/svg+xml",
+        bytes: include_bytes!("../../static/icon.svg"),
+    },
+    Asset {
+        name: "room.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../static/room.js"),
+    },
 ];
 
 fn versioned(name: &str) -> String {
-    let bytes = ASSETS.iter().find(|a| a.name == name).map(|a| a.bytes).unwrap_or_default();
+    let bytes = ASSETS
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.bytes)
+        .unwrap_or_default();
     let hash = hex::encode(&Sha256::digest(bytes)[..6]);
     format!("/static/{name}?v={hash}")
 }
@@ -33,7 +49,10 @@ pub static ROOM_JS_URL: LazyLock<String> = LazyLock::new(|| versioned("room.js")
 pub async fn serve(Path(name): Path<String>) -> Response {
     match ASSETS.iter().find(|a| a.name == name) {
         Some(asset) => (
-            [(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+            [
+                (header::CONTENT_TYPE, asset.content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
             asset.bytes,
         )
             .into_response(),

@@ -30,7 +30,10 @@ pub struct FilterQuery {
 impl FilterQuery {
     /// Unknown values filter nothing (a stale bookmark still shows the trail).
     fn filter(&self) -> Filter {
-        Filter { person: self.person.trim().parse::<i64>().ok().map(PersonId), kind: Kind::from_code(self.kind.trim()) }
+        Filter {
+            person: self.person.trim().parse::<i64>().ok().map(PersonId),
+            kind: Kind::from_code(self.kind.trim()),
+        }
     }
 
     fn query_string(&self) -> String {
@@ -58,8 +61,14 @@ fn who(l: &str, id: Option<PersonId>, name: &str) -> String {
 /// The stored detail in words where it is a code (an answer, roles, who deleted).
 fn detail_text(l: &str, kind: &str, detail: &str) -> String {
     match Kind::from_code(kind) {
-        Some(Kind::AnswerSet) => t!(format!("rsvp.standing_short.{detail}"), locale = l).to_string(),
-        Some(Kind::RoleChanged) => detail.split(" -> ").map(|r| t!(format!("role.{r}"), locale = l).to_string()).collect::<Vec<_>>().join(" → "),
+        Some(Kind::AnswerSet) => {
+            t!(format!("rsvp.standing_short.{detail}"), locale = l).to_string()
+        }
+        Some(Kind::RoleChanged) => detail
+            .split(" -> ")
+            .map(|r| t!(format!("role.{r}"), locale = l).to_string())
+            .collect::<Vec<_>>()
+            .join(" → "),
         Some(Kind::PersonAdded) => t!(format!("role.{detail}"), locale = l).to_string(),
         Some(Kind::AccountDeleted) => t!(format!("audit.detail.{detail}"), locale = l).to_string(),
         _ => detail.to_string(),
@@ -70,13 +79,22 @@ fn kind_name(l: &str, code: &str) -> String {
     t!(format!("audit.kind.{code}"), locale = l).to_string()
 }
 
-pub async fn page_for_admins(State(app): State<SharedApp>, ctx: Ctx, _a: Admin, Query(q): Query<FilterQuery>) -> AppResult<Markup> {
+pub async fn page_for_admins(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _a: Admin,
+    Query(q): Query<FilterQuery>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let filter = q.filter();
     let rows = audit::list(&app.db, filter, PAGE_ROWS).await?;
     let everyone = people::list(&app.db).await?;
     let qs = q.query_string();
-    let csv_href = if qs.is_empty() { "/admin/audit.csv".to_string() } else { format!("/admin/audit.csv?{qs}") };
+    let csv_href = if qs.is_empty() {
+        "/admin/audit.csv".to_string()
+    } else {
+        format!("/admin/audit.csv?{qs}")
+    };
     let days = app.config.privacy.retention.audit.num_days();
     Ok(page(
         &ctx,
@@ -139,11 +157,24 @@ pub async fn page_for_admins(State(app): State<SharedApp>, ctx: Ctx, _a: Admin, 
     ))
 }
 
-pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, _a: Admin, Query(q): Query<FilterQuery>) -> AppResult<Response> {
+pub async fn csv(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _a: Admin,
+    Query(q): Query<FilterQuery>,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let rows: Vec<Listed> = audit::list(&app.db, q.filter(), i64::MAX).await?;
     let mut out = String::from("\u{feff}");
-    let head = ["audit.at", "audit.actor", "audit.kind_label", "audit.subject", "audit.salon", "audit.detail"].map(|k| t!(k, locale = l).to_string());
+    let head = [
+        "audit.at",
+        "audit.actor",
+        "audit.kind_label",
+        "audit.subject",
+        "audit.salon",
+        "audit.detail",
+    ]
+    .map(|k| t!(k, locale = l).to_string());
     push_row(&mut out, &head);
     for r in &rows {
         push_row(

@@ -13,8 +13,14 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::store::people::Person;
 
-async fn require<S: Send + Sync>(parts: &mut Parts, state: &S, role: Role) -> Result<Arc<Person>, Response> {
-    let ctx = Ctx::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+async fn require<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    role: Role,
+) -> Result<Arc<Person>, Response> {
+    let ctx = Ctx::from_request_parts(parts, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
     match ctx.user {
         None => Err(Redirect::to(&login_href(&ctx.path)).into_response()),
         Some(user) if user.role().at_least(role) => Ok(user),

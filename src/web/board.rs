@@ -21,13 +21,13 @@ use super::views::page;
 use crate::app::SharedApp;
 use crate::domain::theme::State as ThemeState;
 use crate::error::{AppError, AppResult};
+use crate::ids::SeriesId;
+use crate::rooms::strategy;
 use crate::store::outcomes::{self, Action, Decision};
 use crate::store::rounds::{self, Round, RoundOption};
 use crate::store::series::{self, Series};
 use crate::store::themes::{self, Theme};
 use crate::store::{Drafts, organisations};
-use crate::ids::SeriesId;
-use crate::rooms::strategy;
 
 #[derive(Deserialize, Default)]
 pub struct BoardQuery {
@@ -43,7 +43,12 @@ struct Board {
     actions: Vec<Action>,
 }
 
-async fn load(app: &SharedApp, id: SeriesId, org: Option<&str>, drafts: Drafts) -> AppResult<Board> {
+async fn load(
+    app: &SharedApp,
+    id: SeriesId,
+    org: Option<&str>,
+    drafts: Drafts,
+) -> AppResult<Board> {
     let series = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let mut rounds_with = Vec::new();
     for r in rounds::closed_of_series(&app.db, series.id, drafts).await? {
@@ -52,7 +57,9 @@ async fn load(app: &SharedApp, id: SeriesId, org: Option<&str>, drafts: Drafts) 
     }
     let mut actions = outcomes::actions_of_series(&app.db, series.id, drafts).await?;
     if let Some(short) = org.filter(|s| !s.is_empty()) {
-        let id = organisations::by_short_name(&app.db, short).await?.map(|o| o.id);
+        let id = organisations::by_short_name(&app.db, short)
+            .await?
+            .map(|o| o.id);
         actions.retain(|a| a.organisation_id.is_some() && a.organisation_id == id);
     }
     Ok(Board {
@@ -68,11 +75,20 @@ async fn load(app: &SharedApp, id: SeriesId, org: Option<&str>, drafts: Drafts) 
 /// the strategy work changes (any instance's change announced to this one) or ten seconds pass
 /// (the safety net for a missed announcement and for changes made outside the rooms' reach).
 /// What is left per request is the page frame.
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>, Query(q): Query<BoardQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _me: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<BoardQuery>,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let series_id: SeriesId = parse_id(&id)?;
     let org = q.org.unwrap_or_default();
-    let generation = (strategy::CHANGES.load(Ordering::Relaxed), crate::domain::time::now().timestamp() / 10);
+    let generation = (
+        strategy::CHANGES.load(Ordering::Relaxed),
+        crate::domain::time::now().timestamp() / 10,
+    );
     // Organisers see what belongs to draft salons; everyone else a board without it.
     let drafts = Drafts::for_organiser(super::salon_page::is_organiser(&ctx));
     let key = (series_id, l, org.clone(), drafts);
@@ -80,7 +96,10 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id
         .board_cache
         .get_or_render(&key, generation, || async {
             let b = load(&app, series_id, Some(org.as_str()), drafts).await?;
-            Ok::<_, AppError>((b.series.title.clone(), content(&app, &ctx, &b, &org).await?.into_string()))
+            Ok::<_, AppError>((
+                b.series.title.clone(),
+                content(&app, &ctx, &b, &org).await?.into_string(),
+            ))
         })
         .await?;
     let (series_title, content) = rendered.as_ref();
@@ -138,13 +157,34 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
 }
 
 /// The board as Markdown, for minutes and mails.
-pub async fn markdown(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn markdown(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _me: SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let raw = id.strip_suffix(".md").unwrap_or(&id);
-    let b = load(&app, parse_id(raw)?, None, Drafts::for_organiser(super::salon_page::is_organiser(&ctx))).await?;
-    let mut md = format!("# {}\n\n## {}\n\n", t!("board.title", locale = l, series = b.series.title), t!("theme.title", locale = l));
+    let b = load(
+        &app,
+        parse_id(raw)?,
+        None,
+        Drafts::for_organiser(super::salon_page::is_organiser(&ctx)),
+    )
+    .await?;
+    let mut md = format!(
+        "# {}\n\n## {}\n\n",
+        t!("board.title", locale = l, series = b.series.title),
+        t!("theme.title", locale = l)
+    );
     for th in &b.themes {
-        let _ = writeln!(md, "- {} ({}, {})", th.title, t!(format!("theme.state.{}", th.state().as_str()), locale = l), t!("theme.supporters", locale = l, n = th.support));
+        let _ = writeln!(
+            md,
+            "- {} ({}, {})",
+            th.title,
+            t!(format!("theme.state.{}", th.state().as_str()), locale = l),
+            t!("theme.supporters", locale = l, n = th.support)
+        );
     }
     let _ = write!(md, "\n## {}\n\n", t!("round.title", locale = l));
     for (r, options) in &b.rounds {
@@ -160,9 +200,22 @@ pub async fn markdown(State(app): State<SharedApp>, ctx: Ctx, _me: SignedIn, Pat
     }
     let _ = write!(md, "\n## {}\n\n", t!("outcome.actions", locale = l));
     for a in &b.actions {
-        let who = [a.owner.clone(), a.organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let who = [a.owner.clone(), a.organisation.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
         let due = a.due.map(|d| format!(", {}", d)).unwrap_or_default();
-        let _ = writeln!(md, "- [{}] {} ({who}{due})", if a.status() == crate::domain::outcome::Status::Done { "x" } else { " " }, a.what);
+        let _ = writeln!(
+            md,
+            "- [{}] {} ({who}{due})",
+            if a.status() == crate::domain::outcome::Status::Done {
+                "x"
+            } else {
+                " "
+            },
+            a.what
+        );
     }
     Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response())
 }

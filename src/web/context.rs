@@ -44,15 +44,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("page context middleware is not installed on this route")))
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "page context middleware is not installed on this route"
+            ))
+        })
     }
 }
 
-pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, next: Next) -> Response {
+pub async fn layer(
+    State(app): State<SharedApp>,
+    jar: CookieJar,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut lookup_failed = false;
     let (user, signed_in_at) = match jar.get(cookies::SESSION) {
         Some(c) => match sessions::signed_in(&app.db, c.value()).await {
@@ -72,24 +77,45 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
     let locale = user
         .as_ref()
         .map(|u| u.locale())
-        .or_else(|| jar.get(cookies::LANG).and_then(|c| Locale::from_code(c.value())))
         .or_else(|| {
-            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::negotiate)
+            jar.get(cookies::LANG)
+                .and_then(|c| Locale::from_code(c.value()))
+        })
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::negotiate)
         })
         .unwrap_or_default();
     let (csrf_cookie, fresh_cookie) = match jar.get(csrf::COOKIE) {
         Some(c) if token::looks_valid(c.value()) => (c.value().to_string(), false),
         _ => (token::generate().secret, true),
     };
-    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
     let is_api = req.uri().path().starts_with("/api/");
-    let ctx = Ctx { user, locale, csrf: csrf::token_for(&app.csrf_key, &csrf_cookie), path, signed_in_at };
+    let ctx = Ctx {
+        user,
+        locale,
+        csrf: csrf::token_for(&app.csrf_key, &csrf_cookie),
+        path,
+        signed_in_at,
+    };
 
     // Reading a page without the session is harmless (it shows what anyone sees); acting on it
     // is not: a signed-in person's post would be taken for a stranger's and turned away to the
     // sign-in page, and what they wrote lost. They are told to try again instead.
     if lookup_failed && csrf::is_unsafe(req.method()) {
-        return render_error(&ctx, StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable(anyhow::anyhow!("session lookup failed")).info(), is_api);
+        return render_error(
+            &ctx,
+            StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(anyhow::anyhow!("session lookup failed")).info(),
+            is_api,
+        );
     }
     let mut req = req;
     // Mail providers post inbound mail with a shared secret, not from a browser session.
@@ -107,12 +133,18 @@ pub async fn layer(State(app): State<SharedApp>, jar: CookieJar, req: Request, n
                 return render_error(&ctx, StatusCode::FORBIDDEN, AppError::Csrf.info(), is_api);
             }
             csrf::Verdict::TooLarge => {
-                return render_error(&ctx, StatusCode::PAYLOAD_TOO_LARGE, AppError::TooLarge.info(), is_api);
+                return render_error(
+                    &ctx,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    AppError::TooLarge.info(),
+                    is_api,
+                );
             }
         }
     }
     req.extensions_mut().insert(ctx.clone());
-    req.extensions_mut().insert(crate::app::Viewer(ctx.user.clone()));
+    req.extensions_mut()
+        .insert(crate::app::Viewer(ctx.user.clone()));
     let mut response = next.run(req).await;
     if let Some(info) = response.extensions().get::<ErrorInfo>().copied() {
         let status = response.status();
@@ -141,7 +173,14 @@ async fn touch_if_stale(app: &SharedApp, secret: &str, s: &sessions::Signed) {
     if crate::domain::time::now() - seen < chrono::Duration::minutes(5) {
         return;
     }
-    if let Err(e) = sessions::touch(&app.db, secret, s.signed_in_at, app.config.privacy.retention.sessions()).await {
+    if let Err(e) = sessions::touch(
+        &app.db,
+        secret,
+        s.signed_in_at,
+        app.config.privacy.retention.sessions(),
+    )
+    .await
+    {
         tracing::warn!(error = %e, "could not note the session's activity");
     }
 }

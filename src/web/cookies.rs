@@ -6,7 +6,12 @@ pub const SESSION: &str = "salon_session";
 pub const LANG: &str = "salon_lang";
 
 fn base(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((name, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).build()
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
 }
 
 /// The session cookie lives as long as the session can (`SALON_SESSION_DAYS`).

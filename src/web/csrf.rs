@@ -22,7 +22,10 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024 + 64 * 1024;
 
 /// The outcome of checking an unsafe request.
-#[expect(clippy::large_enum_variant, reason = "made once per request and consumed at once; boxing the request buys nothing")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "made once per request and consumed at once; boxing the request buys nothing"
+)]
 pub enum Verdict {
     Pass(Request<Body>),
     Refused,
@@ -40,7 +43,10 @@ pub fn token_for(key: &[u8], cookie_value: &str) -> String {
 }
 
 pub fn is_unsafe(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Does the request come from our own pages? `expected_origin` is `scheme://host[:port]`.
@@ -63,17 +69,23 @@ pub async fn verify(req: Request<Body>, expected: &str) -> Verdict {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     // File uploads (multipart) are not buffered here: their token travels in the query string
     // (`?csrf=`), and the route's own body limit applies.
     if content_type.starts_with("multipart/form-data") {
         if declared.is_some_and(|n| n > MAX_UPLOAD_BYTES) {
             return Verdict::TooLarge;
         }
-        let sent = req
-            .uri()
-            .query()
-            .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned()));
+        let sent = req.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned())
+        });
         return match sent {
             Some(sent) if !expected.is_empty() && equal(&sent, expected) => Verdict::Pass(req),
             _ => Verdict::Refused,
@@ -86,7 +98,11 @@ pub async fn verify(req: Request<Body>, expected: &str) -> Verdict {
         return Verdict::Refused;
     }
     if let Some(sent) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
-        return if equal(sent, expected) { Verdict::Pass(req) } else { Verdict::Refused };
+        return if equal(sent, expected) {
+            Verdict::Pass(req)
+        } else {
+            Verdict::Refused
+        };
     }
     let is_form = req
         .headers()
@@ -100,9 +116,13 @@ pub async fn verify(req: Request<Body>, expected: &str) -> Verdict {
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return Verdict::TooLarge;
     };
-    let sent = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned());
+    let sent = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v.into_owned());
     match sent {
-        Some(sent) if equal(&sent, expected) => Verdict::Pass(Request::from_parts(parts, Body::from(bytes))),
+        Some(sent) if equal(&sent, expected) => {
+            Verdict::Pass(Request::from_parts(parts, Body::from(bytes)))
+        }
         _ => Verdict::Refused,
     }
 }
@@ -126,10 +146,18 @@ mod tests {
     #[test]
     fn cross_site_origin_is_refused() {
         let mut h = HeaderMap::new();
-        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap_or_else(|_| unreachable!()));
+        h.insert(
+            header::ORIGIN,
+            "https://evil.example"
+                .parse()
+                .unwrap_or_else(|_| unreachable!()),
+        );
         assert!(!same_origin(&h, "https://salon.example"));
         let mut h = HeaderMap::new();
-        h.insert("sec-fetch-site", "cross-site".parse().unwrap_or_else(|_| unreachable!()));
+        h.insert(
+            "sec-fetch-site",
+            "cross-site".parse().unwrap_or_else(|_| unreachable!()),
+        );
         assert!(!same_origin(&h, "https://salon.example"));
         assert!(same_origin(&HeaderMap::new(), "https://salon.example"));
     }

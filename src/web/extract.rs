@@ -40,7 +40,10 @@ pub struct ClientIp(pub IpAddr);
 impl FromRequestParts<SharedApp> for ClientIp {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &SharedApp) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &SharedApp,
+    ) -> Result<Self, Self::Rejection> {
         if app.config.trust_proxy {
             let forwarded = parts
                 .headers
@@ -54,7 +57,10 @@ impl FromRequestParts<SharedApp> for ClientIp {
                 return Ok(ClientIp(ip));
             }
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         Ok(ClientIp(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
     }
 }
@@ -79,8 +85,13 @@ impl ClientIp {
 
 /// One more of something a person may do only so often (`app::RateLimits`); beyond it, 429 in
 /// their language, and nothing is done.
-pub fn within_limit(limiter: &governor::DefaultKeyedRateLimiter<crate::ids::PersonId>, person: crate::ids::PersonId) -> Result<(), AppError> {
-    limiter.check_key(&person).map_err(|_| AppError::TooManyRequests)
+pub fn within_limit(
+    limiter: &governor::DefaultKeyedRateLimiter<crate::ids::PersonId>,
+    person: crate::ids::PersonId,
+) -> Result<(), AppError> {
+    limiter
+        .check_key(&person)
+        .map_err(|_| AppError::TooManyRequests)
 }
 
 /// An id from the path; anything that is not one is "not found" (not a 400: a mistyped URL).
@@ -95,13 +106,20 @@ pub struct SalonPath(pub Salon);
 impl FromRequestParts<SharedApp> for SalonPath {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &SharedApp) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(params) = axum::extract::Path::<HashMap<String, String>>::from_request_parts(parts, app)
-            .await
-            .map_err(|_| AppError::NotFound)?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &SharedApp,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) =
+            axum::extract::Path::<HashMap<String, String>>::from_request_parts(parts, app)
+                .await
+                .map_err(|_| AppError::NotFound)?;
         let id = parse_id(params.get("id").map(String::as_str).unwrap_or(""))?;
         let ctx = Ctx::from_request_parts(parts, app).await?;
-        let organiser = ctx.user.as_ref().is_some_and(|u| u.role().at_least(Role::Organiser));
+        let organiser = ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| u.role().at_least(Role::Organiser));
         match salons::get(&app.db, id).await? {
             Some(salon) if salon.status().visible_to(organiser) => Ok(SalonPath(salon)),
             _ => Err(AppError::NotFound),
@@ -120,7 +138,9 @@ pub fn safe_next(base: &url::Url, next: Option<&str>) -> String {
     if !n.starts_with('/') || n.chars().any(|c| c.is_control() || c == '\\') {
         return home;
     }
-    let Ok(resolved) = base.join(n) else { return home };
+    let Ok(resolved) = base.join(n) else {
+        return home;
+    };
     if resolved.origin() != base.origin() {
         return home;
     }
@@ -155,8 +175,16 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.to_string(), "2001:db8:1:2::");
-        assert_eq!(ClientIp("192.0.2.7".parse().unwrap()).network().to_string(), "192.0.2.7");
-        assert_eq!(ClientIp("::ffff:192.0.2.7".parse().unwrap()).network().to_string(), "192.0.2.7");
+        assert_eq!(
+            ClientIp("192.0.2.7".parse().unwrap()).network().to_string(),
+            "192.0.2.7"
+        );
+        assert_eq!(
+            ClientIp("::ffff:192.0.2.7".parse().unwrap())
+                .network()
+                .to_string(),
+            "192.0.2.7"
+        );
     }
 
     #[test]
@@ -170,7 +198,13 @@ mod tests {
         assert_eq!(next(Some("https://evil.example")), "/");
         assert_eq!(next(Some("/\t/evil.example/x")), "/");
         assert_eq!(next(Some("/\n/evil.example/x")), "/");
-        for dotted in ["/.//evil.example/x", "/..//evil.example/x", "/%2e//evil.example/x", "/a/../..//evil.example/x", "/././/evil.example"] {
+        for dotted in [
+            "/.//evil.example/x",
+            "/..//evil.example/x",
+            "/%2e//evil.example/x",
+            "/a/../..//evil.example/x",
+            "/././/evil.example",
+        ] {
             assert_eq!(next(Some(dotted)), "/", "{dotted}");
         }
         assert_eq!(next(Some("/a/../salons/2")), "/salons/2");

@@ -16,7 +16,11 @@ use crate::store::salons::{self, Salon};
 use crate::store::{feed_tokens, rsvps, series};
 
 /// `/salons/{id}.ics`: the salon route hands `{id}.ics` here.
-pub async fn one_salon(app: &SharedApp, headers: &HeaderMap, id: crate::ids::SalonId) -> AppResult<Response> {
+pub async fn one_salon(
+    app: &SharedApp,
+    headers: &HeaderMap,
+    id: crate::ids::SalonId,
+) -> AppResult<Response> {
     let salon = salons::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     if salon.status() == Status::Draft {
         return Err(AppError::NotFound);
@@ -25,20 +29,38 @@ pub async fn one_salon(app: &SharedApp, headers: &HeaderMap, id: crate::ids::Sal
 }
 
 /// `/series/{id}.ics`.
-pub async fn one_series(app: &SharedApp, headers: &HeaderMap, id: crate::ids::SeriesId) -> AppResult<Response> {
+pub async fn one_series(
+    app: &SharedApp,
+    headers: &HeaderMap,
+    id: crate::ids::SeriesId,
+) -> AppResult<Response> {
     let s = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    let list = salons::for_feed(&app.db, Some(s.id)).await?.into_iter().map(|salon| (salon, None)).collect();
+    let list = salons::for_feed(&app.db, Some(s.id))
+        .await?
+        .into_iter()
+        .map(|salon| (salon, None))
+        .collect();
     respond(app, headers, &s.title, list).await
 }
 
 pub async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<Response> {
-    let list = salons::for_feed(&app.db, None).await?.into_iter().map(|salon| (salon, None)).collect();
+    let list = salons::for_feed(&app.db, None)
+        .await?
+        .into_iter()
+        .map(|salon| (salon, None))
+        .collect();
     respond(&app, &headers, "Salon", list).await
 }
 
-pub async fn personal(State(app): State<SharedApp>, headers: HeaderMap, Path(file): Path<String>) -> AppResult<Response> {
+pub async fn personal(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
-    let person_id = feed_tokens::person(&app.db, token).await?.ok_or(AppError::NotFound)?;
+    let person_id = feed_tokens::person(&app.db, token)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut list = Vec::new();
     for (salon_id, response) in rsvps::attending(&app.db, person_id).await? {
         if let Some(salon) = salons::get(&app.db, salon_id).await? {
@@ -50,9 +72,25 @@ pub async fn personal(State(app): State<SharedApp>, headers: HeaderMap, Path(fil
     respond(&app, &headers, "Salon", list).await
 }
 
-async fn respond(app: &SharedApp, headers: &HeaderMap, name: &str, salons_: Vec<(Salon, Option<&'static str>)>) -> AppResult<Response> {
-    let host = app.config.base_url.host_str().unwrap_or("salon").to_string();
-    let organiser_name = app.config.mail.from.name.clone().unwrap_or_else(|| "Salon".to_string());
+async fn respond(
+    app: &SharedApp,
+    headers: &HeaderMap,
+    name: &str,
+    salons_: Vec<(Salon, Option<&'static str>)>,
+) -> AppResult<Response> {
+    let host = app
+        .config
+        .base_url
+        .host_str()
+        .unwrap_or("salon")
+        .to_string();
+    let organiser_name = app
+        .config
+        .mail
+        .from
+        .name
+        .clone()
+        .unwrap_or_else(|| "Salon".to_string());
     let organiser_email = app.config.mail.from.email.to_string();
     let mut agendas = Vec::with_capacity(salons_.len());
     for (s, _) in &salons_ {
@@ -74,8 +112,17 @@ async fn respond(app: &SharedApp, headers: &HeaderMap, name: &str, salons_: Vec<
             locale: Locale::Da.code(),
         })
         .collect();
-    let body = event::calendar(&CalendarHeader { method: Some(Method::Publish), feed_name: Some(name) }, &events);
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(body.as_bytes())[..16]));
+    let body = event::calendar(
+        &CalendarHeader {
+            method: Some(Method::Publish),
+            feed_name: Some(name),
+        },
+        &events,
+    );
+    let etag = format!(
+        "\"{}\"",
+        hex::encode(&Sha256::digest(body.as_bytes())[..16])
+    );
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -86,9 +133,15 @@ async fn respond(app: &SharedApp, headers: &HeaderMap, name: &str, salons_: Vec<
     }
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
             (header::ETAG, etag_value),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=300"),
+            ),
         ],
         body,
     )

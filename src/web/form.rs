@@ -12,7 +12,10 @@ pub struct Errors(pub Vec<(&'static str, String)>);
 
 impl Errors {
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
     pub fn add(&mut self, field: &'static str, message: String) {
         // One message per field keeps the form readable; the first is the most basic.
@@ -47,7 +50,15 @@ pub enum Kind<'a> {
 }
 
 /// One labelled field. `hint` is shown under the label.
-pub fn field(id: &'static str, label: &str, hint: Option<&str>, kind: Kind<'_>, value: &str, errors: &Errors, required: bool) -> Markup {
+pub fn field(
+    id: &'static str,
+    label: &str,
+    hint: Option<&str>,
+    kind: Kind<'_>,
+    value: &str,
+    errors: &Errors,
+    required: bool,
+) -> Markup {
     let error = errors.get(id);
     let describedby = described_by(id, hint.is_some(), error.is_some());
     let invalid = error.map(|_| "true");

@@ -19,5 +19,11 @@ pub async fn healthz(State(app): State<SharedApp>) -> impl IntoResponse {
 
 /// Prometheus text format.
 pub async fn metrics(State(app): State<SharedApp>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], app.metrics.render())
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        app.metrics.render(),
+    )
 }

@@ -6,10 +6,10 @@ use maud::{Markup, PreEscaped, html};
 use rust_i18n::t;
 
 use super::context::Ctx;
-use crate::i18n::timefmt;
 use super::views::page;
 use crate::app::SharedApp;
 use crate::error::AppResult;
+use crate::i18n::timefmt;
 use crate::store::salons::{self, Listed};
 
 /// A list of salons as cards; shared by the front page, the archive and series pages.
@@ -37,13 +37,21 @@ pub fn salon_list(ctx: &Ctx, salons: &[Listed]) -> Markup {
 /// The front page's list, rendered once per language and reused until a salon changes in this
 /// instance or ten seconds pass (so salons that have ended drop off, and other instances'
 /// changes show). Under load this saves the query and ~200 cards per request.
-async fn upcoming_fragment(app: &SharedApp, ctx: &Ctx) -> AppResult<Option<std::sync::Arc<String>>> {
-    let key = (ctx.lang(), salons::CHANGES.load(std::sync::atomic::Ordering::Relaxed), Utc::now().timestamp() / 10);
+async fn upcoming_fragment(
+    app: &SharedApp,
+    ctx: &Ctx,
+) -> AppResult<Option<std::sync::Arc<String>>> {
+    let key = (
+        ctx.lang(),
+        salons::CHANGES.load(std::sync::atomic::Ordering::Relaxed),
+        Utc::now().timestamp() / 10,
+    );
     if let Some(hit) = app.front_page_cache.get(&key) {
         return Ok(hit);
     }
     let upcoming = salons::upcoming(&app.db, 500).await?;
-    let fragment = (!upcoming.is_empty()).then(|| std::sync::Arc::new(salon_list(ctx, &upcoming).into_string()));
+    let fragment = (!upcoming.is_empty())
+        .then(|| std::sync::Arc::new(salon_list(ctx, &upcoming).into_string()));
     app.front_page_cache.put(key, fragment.clone());
     Ok(fragment)
 }

@@ -45,27 +45,58 @@ pub async fn form(ctx: Ctx, _o: Organiser) -> Markup {
     render(&ctx, None)
 }
 
-pub async fn upload(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, mut multipart: Multipart) -> AppResult<Response> {
+pub async fn upload(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let mut bytes = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("error.bad_form"))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("error.bad_form"))?
+    {
         if field.name() == Some("file") {
-            bytes = Some(field.bytes().await.map_err(|_| AppError::BadRequest("error.bad_form"))?);
+            bytes = Some(
+                field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::BadRequest("error.bad_form"))?,
+            );
         }
     }
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, Some(t!("import.error.no_file", locale = l).to_string()))).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(
+                &ctx,
+                Some(t!("import.error.no_file", locale = l).to_string()),
+            ),
+        )
+            .into_response());
     };
     let tz = chrono_tz::Europe::Copenhagen;
     let events = match import::parse(&bytes, tz) {
         Ok(e) => e,
         Err(ImportError { line, code, detail }) => {
             let reason = t!(format!("import.error.{code}"), locale = l).to_string();
-            let mut message = t!("import.error.at_line", locale = l, line = line, reason = reason).to_string();
+            let mut message = t!(
+                "import.error.at_line",
+                locale = l,
+                line = line,
+                reason = reason
+            )
+            .to_string();
             if !detail.is_empty() {
                 message.push_str(&format!(" ({detail})"));
             }
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, Some(message))).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&ctx, Some(message)),
+            )
+                .into_response());
         }
     };
     // An online event without a link: the salon rules want one, so validate with a placeholder
@@ -79,18 +110,39 @@ pub async fn upload(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organ
             starts_at: to_local_input(&e.starts_at, tz),
             ends_at: to_local_input(&e.ends_at, tz),
             time_zone: tz.name().into(),
-            mode: if e.location.is_some() { "in_person".into() } else { "online".into() },
+            mode: if e.location.is_some() {
+                "in_person".into()
+            } else {
+                "online".into()
+            },
             address: e.location.clone().unwrap_or_default(),
-            meeting_url: if e.location.is_some() { String::new() } else { e.url.clone().unwrap_or_else(|| placeholder.clone()) },
+            meeting_url: if e.location.is_some() {
+                String::new()
+            } else {
+                e.url.clone().unwrap_or_else(|| placeholder.clone())
+            },
             registration: "invitation".into(),
             ..Default::default()
         };
         match salon::validate(&input, 0) {
             Ok(v) => valid.push(v),
             Err(errors) => {
-                let first = errors.first().map(|e| t!(format!("salon.error.{}", e.code), locale = l).to_string()).unwrap_or_default();
-                let message = t!("import.error.at_line", locale = l, line = e.line, reason = first).to_string();
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, Some(message))).into_response());
+                let first = errors
+                    .first()
+                    .map(|e| t!(format!("salon.error.{}", e.code), locale = l).to_string())
+                    .unwrap_or_default();
+                let message = t!(
+                    "import.error.at_line",
+                    locale = l,
+                    line = e.line,
+                    reason = first
+                )
+                .to_string();
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&ctx, Some(message)),
+                )
+                    .into_response());
             }
         }
     }

@@ -34,23 +34,42 @@ pub async fn mail(State(app): State<SharedApp>, headers: HeaderMap, body: Bytes)
     let Some(secret) = app.config.inbound_secret.as_deref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let given = headers.get(HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+    let given = headers
+        .get(HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
     if !same(given, secret.as_bytes()) {
-        return (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"error": "unauthorized"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({"error": "unauthorized"})),
+        )
+            .into_response();
     }
     match inbound::ingest(&app, &body, Source::Http).await {
-        Ok(Outcome::Applied(detail)) => axum::Json(serde_json::json!({"outcome": "applied", "detail": detail})).into_response(),
-        Ok(Outcome::Ignored(why)) => axum::Json(serde_json::json!({"outcome": "ignored", "detail": why})).into_response(),
+        Ok(Outcome::Applied(detail)) => {
+            axum::Json(serde_json::json!({"outcome": "applied", "detail": detail})).into_response()
+        }
+        Ok(Outcome::Ignored(why)) => {
+            axum::Json(serde_json::json!({"outcome": "ignored", "detail": why})).into_response()
+        }
         Err(e) => {
             // The provider should try again later (the database may be back by then).
             tracing::warn!(error = %e, "inbound mail failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"error": "try again later"}))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"error": "try again later"})),
+            )
+                .into_response()
         }
     }
 }
 
 /// The last messages taken in, and what was done with each.
-pub async fn inbox_page(State(app): State<SharedApp>, ctx: Ctx, _who: Organiser) -> AppResult<Markup> {
+pub async fn inbox_page(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _who: Organiser,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let rows = crate::store::inbound::recent(&app.db, 200).await?;
     Ok(page(

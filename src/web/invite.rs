@@ -18,16 +18,16 @@ use super::context::Ctx;
 use super::extract::SalonPath;
 use super::views::{csrf_field, page};
 use crate::app::SharedApp;
-use crate::domain::salon::Status;
 use crate::domain::Email;
+use crate::domain::salon::Status;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::ids::PersonId;
-use crate::error::{AppError, AppResult};
 use crate::mail::compose::{self, InviteKind};
 use crate::store::people::{self, Person};
-use crate::usecases::invitations::{self, Invitees, NotNotified};
 use crate::store::salons::{self, Salon};
 use crate::store::{organisations, rsvps};
+use crate::usecases::invitations::{self, Invitees, NotNotified};
 
 /// A line of pasted addresses: `Name <email>` or a bare address.
 pub fn parse_pasted(text: &str) -> (Vec<(Option<String>, Email)>, Vec<String>) {
@@ -42,7 +42,10 @@ pub fn parse_pasted(text: &str) -> (Vec<(Option<String>, Email)>, Vec<String>) {
         let (name, address) = match (item.rfind('<'), item.rfind('>')) {
             (Some(open), Some(close)) if open < close => {
                 let name = item[..open].trim().trim_matches('"').trim();
-                (Some(name.to_string()).filter(|n| !n.is_empty()), &item[open + 1..close])
+                (
+                    Some(name.to_string()).filter(|n| !n.is_empty()),
+                    &item[open + 1..close],
+                )
             }
             _ => (None, item),
         };
@@ -61,7 +64,12 @@ pub fn parse_pasted(text: &str) -> (Vec<(Option<String>, Email)>, Vec<String>) {
     (good, bad)
 }
 
-pub async fn form(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
+pub async fn form(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Markup> {
     render(&app, &ctx, &me, &salon, &Selection::default(), None).await
 }
 
@@ -74,14 +82,36 @@ struct Selection {
     new_locale: Option<Locale>,
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, me: &Person, salon: &Salon, sel: &Selection, error: Option<String>) -> AppResult<Markup> {
+async fn render(
+    app: &SharedApp,
+    ctx: &Ctx,
+    me: &Person,
+    salon: &Salon,
+    sel: &Selection,
+    error: Option<String>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let everyone = people::list(&app.db).await?;
     let orgs = organisations::all(&app.db).await?;
-    let invited: BTreeSet<PersonId> = rsvps::participants(&app.db, salon.id).await?.iter().map(|p| p.person_id).collect();
+    let invited: BTreeSet<PersonId> = rsvps::participants(&app.db, salon.id)
+        .await?
+        .iter()
+        .map(|p| p.person_id)
+        .collect();
     let agenda = salons::agenda(&app.db, salon.id).await?;
     // The preview is the mail the organiser themself would get, in their language.
-    let preview = compose::invitation(&app.config, InviteKind::Invitation, me, salon, &agenda, None, compose::Personal { rsvp_link: Some(&app.config.url("/rsvp/…")), reply_address: None })?;
+    let preview = compose::invitation(
+        &app.config,
+        InviteKind::Invitation,
+        me,
+        salon,
+        &agenda,
+        None,
+        compose::Personal {
+            rsvp_link: Some(&app.config.url("/rsvp/…")),
+            reply_address: None,
+        },
+    )?;
     let preview_text = preview_text(&preview.body);
     let title = t!("invite.title", locale = l, title = salon.title).to_string();
     Ok(page(
@@ -143,12 +173,18 @@ async fn render(app: &SharedApp, ctx: &Ctx, me: &Person, salon: &Salon, sel: &Se
 
 /// The text/plain part of a composed mail, for the preview.
 fn preview_text(raw: &[u8]) -> String {
-    let Ok(text) = std::str::from_utf8(raw) else { return String::new() };
+    let Ok(text) = std::str::from_utf8(raw) else {
+        return String::new();
+    };
     // Find the first text/plain part and decode quoted-printable lightly: the preview is a
     // reading aid, not a mail client.
-    let Some(start) = text.find("Content-Type: text/plain") else { return String::new() };
+    let Some(start) = text.find("Content-Type: text/plain") else {
+        return String::new();
+    };
     let after = &text[start..];
-    let Some(body_start) = after.find("\r\n\r\n") else { return String::new() };
+    let Some(body_start) = after.find("\r\n\r\n") else {
+        return String::new();
+    };
     let body = &after[body_start + 4..];
     let end = body.find("\r\n--").unwrap_or(body.len());
     decode_qp(&body[..end])
@@ -160,19 +196,27 @@ fn decode_qp(s: &str) -> String {
     let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'=' && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&raw[i + 1..i + 3], 16) {
-                bytes.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&raw[i + 1..i + 3], 16)
+        {
+            bytes.push(v);
+            i += 3;
+            continue;
+        }
         bytes.push(b[i]);
         i += 1;
     }
     String::from_utf8_lossy(&bytes).replace("\r\n", "\n")
 }
 
-pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath, body: axum::body::Bytes) -> AppResult<Response> {
+pub async fn send(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    SalonPath(salon): SalonPath,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
     let l = ctx.lang();
     // Repeated fields (person=1&person=2) are read by hand: serde_urlencoded keeps only one.
     let mut sel = Selection::default();
@@ -193,25 +237,54 @@ pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organis
         }
     }
     if salon.status() != Status::Published {
-        return Ok((StatusCode::CONFLICT, render(&app, &ctx, &me, &salon, &sel, Some(t!("invite.not_published", locale = l).to_string())).await?).into_response());
+        return Ok((
+            StatusCode::CONFLICT,
+            render(
+                &app,
+                &ctx,
+                &me,
+                &salon,
+                &sel,
+                Some(t!("invite.not_published", locale = l).to_string()),
+            )
+            .await?,
+        )
+            .into_response());
     }
     let (pasted, bad) = parse_pasted(&sel.pasted);
     if !bad.is_empty() {
         let message = t!("invite.bad_addresses", locale = l, list = bad.join(", ")).to_string();
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&app, &ctx, &me, &salon, &sel, Some(message)).await?).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&app, &ctx, &me, &salon, &sel, Some(message)).await?,
+        )
+            .into_response());
     }
     if sel.people.is_empty() && sel.organisations.is_empty() && pasted.is_empty() {
         let message = t!("invite.nobody", locale = l).to_string();
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&app, &ctx, &me, &salon, &sel, Some(message)).await?).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&app, &ctx, &me, &salon, &sel, Some(message)).await?,
+        )
+            .into_response());
     }
 
-    let who = Invitees { people: sel.people.clone(), organisations: sel.organisations.clone(), pasted, new_people_locale: sel.new_locale.unwrap_or(ctx.locale) };
+    let who = Invitees {
+        people: sel.people.clone(),
+        organisations: sel.organisations.clone(),
+        pasted,
+        new_people_locale: sel.new_locale.unwrap_or(ctx.locale),
+    };
     let sent = invitations::invite(&app, &salon, &who, &me).await?;
     Ok(Redirect::to(&format!("/salons/{}/participants?invited={sent}", salon.id)).into_response())
 }
 
 /// Send everyone invited who has not declined the change: an update, or the cancellation.
-pub async fn notify(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+pub async fn notify(
+    State(app): State<SharedApp>,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Response> {
     match invitations::notify(&app, salon.id).await? {
         Ok(_) => Ok(Redirect::to(&format!("/salons/{}?done=notified", salon.id)).into_response()),
         Err(NotNotified::NoSuchSalon) => Err(AppError::NotFound),
@@ -225,9 +298,14 @@ mod tests {
 
     #[test]
     fn pasted_addresses_are_read_and_bad_ones_listed() {
-        let (good, bad) = parse_pasted("Mette Holm <Mette@KB.example>, lars@kb.example\nnot an address; \"Aino V\" <aino@fi.example>");
+        let (good, bad) = parse_pasted(
+            "Mette Holm <Mette@KB.example>, lars@kb.example\nnot an address; \"Aino V\" <aino@fi.example>",
+        );
         let emails: Vec<String> = good.iter().map(|(_, e)| e.to_string()).collect();
-        assert_eq!(emails, ["mette@kb.example", "lars@kb.example", "aino@fi.example"]);
+        assert_eq!(
+            emails,
+            ["mette@kb.example", "lars@kb.example", "aino@fi.example"]
+        );
         assert_eq!(good[0].0.as_deref(), Some("Mette Holm"));
         assert_eq!(good[2].0.as_deref(), Some("Aino V"));
         assert_eq!(bad, ["not an address"]);

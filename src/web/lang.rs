@@ -21,7 +21,12 @@ pub struct LangForm {
     next: Option<String>,
 }
 
-pub async fn switch(State(app): State<SharedApp>, ctx: Ctx, jar: CookieJar, Form(f): Form<LangForm>) -> AppResult<Response> {
+pub async fn switch(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Form(f): Form<LangForm>,
+) -> AppResult<Response> {
     let locale = Locale::from_code(&f.lang)
         .filter(|l| Locale::OFFERED.contains(l))
         .ok_or(AppError::BadRequest("error.unknown_language"))?;
@@ -29,5 +34,9 @@ pub async fn switch(State(app): State<SharedApp>, ctx: Ctx, jar: CookieJar, Form
         people::set_locale(&app.db, user.id, locale).await?;
     }
     let jar = jar.add(cookies::lang(locale.code(), app.config.secure_cookies()));
-    Ok((jar, Redirect::to(&safe_next(&app.config.base_url, f.next.as_deref()))).into_response())
+    Ok((
+        jar,
+        Redirect::to(&safe_next(&app.config.base_url, f.next.as_deref())),
+    )
+        .into_response())
 }

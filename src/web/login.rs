@@ -77,7 +77,12 @@ pub async fn request_link(
 ) -> AppResult<Response> {
     let l = ctx.lang();
     let next = safe_next(&app.config.base_url, f.next.as_deref());
-    if app.limits.sign_in_per_client.check_key(&client.network()).is_err() {
+    if app
+        .limits
+        .sign_in_per_client
+        .check_key(&client.network())
+        .is_err()
+    {
         metrics::counter!("salon_sign_in_rate_limited_total", "by" => "client").increment(1);
         return Err(AppError::TooManyRequests);
     }
@@ -85,12 +90,22 @@ pub async fn request_link(
         Ok(e) => e,
         Err(e) => {
             let message = t!(format!("error.email.{}", e.code()), locale = l).to_string();
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, login_page(&ctx, &f.email, &next, Some(&message))).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                login_page(&ctx, &f.email, &next, Some(&message)),
+            )
+                .into_response());
         }
     };
     if let Some(person) = people::by_email(&app.db, &email).await? {
-        if app.limits.sign_in_per_address.check_key(&email.as_str().to_string()).is_ok() {
-            usecases::sign_in::send_link(&app, &person, (next != "/").then_some(next.as_str())).await?;
+        if app
+            .limits
+            .sign_in_per_address
+            .check_key(&email.as_str().to_string())
+            .is_ok()
+        {
+            usecases::sign_in::send_link(&app, &person, (next != "/").then_some(next.as_str()))
+                .await?;
         } else {
             // Same answer as always: the limit must not reveal that the address is known.
             metrics::counter!("salon_sign_in_rate_limited_total", "by" => "address").increment(1);
@@ -109,10 +124,18 @@ pub async fn request_link(
 }
 
 /// GET shows who is signing in and a button; it never signs in.
-pub async fn confirm(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Markup> {
+pub async fn confirm(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
-    let pending = login_tokens::peek(&app.db, &token).await?.ok_or(AppError::Gone("error.login_link_invalid"))?;
-    let person = people::by_id(&app.db, pending.person_id).await?.ok_or(AppError::Gone("error.login_link_invalid"))?;
+    let pending = login_tokens::peek(&app.db, &token)
+        .await?
+        .ok_or(AppError::Gone("error.login_link_invalid"))?;
+    let person = people::by_id(&app.db, pending.person_id)
+        .await?
+        .ok_or(AppError::Gone("error.login_link_invalid"))?;
     Ok(page(
         &ctx,
         &t!("login.confirm_title", locale = l),
@@ -129,11 +152,21 @@ pub async fn confirm(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<S
 
 /// POST consumes the link (atomically, once) and starts a new session with a new id.
 #[tracing::instrument(skip_all)]
-pub async fn sign_in(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path<String>) -> AppResult<Response> {
+pub async fn sign_in(
+    State(app): State<SharedApp>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     // A session id that existed before sign-in is never reused (session fixation).
     let old = jar.get(cookies::SESSION).map(|c| c.value().to_string());
-    let done = usecases::sign_in::sign_in(&app, &token, old.as_deref()).await?.ok_or(AppError::Gone("error.login_link_invalid"))?;
-    let jar = jar.add(cookies::session(done.session, app.config.secure_cookies(), app.config.privacy.retention.session));
+    let done = usecases::sign_in::sign_in(&app, &token, old.as_deref())
+        .await?
+        .ok_or(AppError::Gone("error.login_link_invalid"))?;
+    let jar = jar.add(cookies::session(
+        done.session,
+        app.config.secure_cookies(),
+        app.config.privacy.retention.session,
+    ));
     let next = safe_next(&app.config.base_url, done.next_path.as_deref());
     Ok((jar, Redirect::to(&next)).into_response())
 }

@@ -18,16 +18,35 @@ use crate::error::AppResult;
 use crate::i18n::Locale;
 use crate::store::{feed_tokens, people};
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn) -> AppResult<Markup> {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SignedIn(me): SignedIn,
+) -> AppResult<Markup> {
     render(&app, &ctx, &me, None, &Errors::default()).await
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, me: &people::Person, new_feed: Option<String>, errors: &Errors) -> AppResult<Markup> {
+async fn render(
+    app: &SharedApp,
+    ctx: &Ctx,
+    me: &people::Person,
+    new_feed: Option<String>,
+    errors: &Errors,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let has_feed = feed_tokens::has_live(&app.db, me.id).await?;
-    let zones: Vec<(String, String)> = OFFERED_ZONES.iter().map(|z| (z.to_string(), z.to_string())).collect();
-    let languages: Vec<(String, String)> = Locale::OFFERED.iter().map(|x| (x.code().to_string(), x.native_name().to_string())).collect();
-    let zone = me.time_zone().map(|z| z.name().to_string()).unwrap_or_default();
+    let zones: Vec<(String, String)> = OFFERED_ZONES
+        .iter()
+        .map(|z| (z.to_string(), z.to_string()))
+        .collect();
+    let languages: Vec<(String, String)> = Locale::OFFERED
+        .iter()
+        .map(|x| (x.code().to_string(), x.native_name().to_string()))
+        .collect();
+    let zone = me
+        .time_zone()
+        .map(|z| z.name().to_string())
+        .unwrap_or_default();
     let actions = crate::store::outcomes::open_for(&app.db, me.id, me.organisation_id).await?;
     Ok(page(
         ctx,
@@ -101,19 +120,34 @@ pub struct ProfileForm {
     time_zone: String,
 }
 
-pub async fn save(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Form(f): Form<ProfileForm>) -> AppResult<Response> {
+pub async fn save(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SignedIn(me): SignedIn,
+    Form(f): Form<ProfileForm>,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let mut errors = Errors::default();
     let locale = Locale::from_code(&f.locale).filter(|x| Locale::OFFERED.contains(x));
     if locale.is_none() {
-        errors.add("locale", t!("error.unknown_language", locale = l).to_string());
+        errors.add(
+            "locale",
+            t!("error.unknown_language", locale = l).to_string(),
+        );
     }
     let zone = parse_time_zone(&f.time_zone);
     if zone.is_none() {
-        errors.add("time_zone", t!("salon.error.time_zone_unknown", locale = l).to_string());
+        errors.add(
+            "time_zone",
+            t!("salon.error.time_zone_unknown", locale = l).to_string(),
+        );
     }
     let (Some(locale), Some(zone)) = (locale, zone) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&app, &ctx, &me, None, &errors).await?).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&app, &ctx, &me, None, &errors).await?,
+        )
+            .into_response());
     };
     people::set_locale(&app.db, me.id, locale).await?;
     people::set_time_zone(&app.db, me.id, zone).await?;
@@ -122,7 +156,11 @@ pub async fn save(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn
 
 /// A new personal feed link (the old one stops working). The link is shown once: only its
 /// hash is stored.
-pub async fn renew_feed(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn) -> AppResult<Markup> {
+pub async fn renew_feed(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SignedIn(me): SignedIn,
+) -> AppResult<Markup> {
     let secret = feed_tokens::renew(&app.db, me.id).await?;
     let url = app.config.url(&format!("/feeds/{secret}.ics"));
     render(&app, &ctx, &me, Some(url), &Errors::default()).await

@@ -9,13 +9,22 @@ use axum::response::Response;
 
 pub async fn track(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
     let method = method_label(req.method());
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
-    let labels = [("method", method.to_string()), ("route", route), ("status", status)];
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route),
+        ("status", status),
+    ];
     metrics::counter!("salon_http_requests_total", &labels).increment(1);
-    metrics::histogram!("salon_http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("salon_http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
     response
 }
 
@@ -45,6 +54,9 @@ mod tests {
     #[test]
     fn invented_methods_share_one_label() {
         assert_eq!(method_label(&axum::http::Method::POST), "POST");
-        assert_eq!(method_label(&axum::http::Method::from_bytes(b"FOO123").unwrap()), "other");
+        assert_eq!(
+            method_label(&axum::http::Method::from_bytes(b"FOO123").unwrap()),
+            "other"
+        );
     }
 }

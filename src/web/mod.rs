@@ -3,8 +3,8 @@
 
 pub mod admin;
 pub mod api;
-pub mod audit;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod board;
 pub mod context;

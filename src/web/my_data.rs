@@ -26,18 +26,29 @@ use crate::usecases::privacy;
 pub const FRESH: Duration = Duration::minutes(15);
 
 fn fresh(ctx: &Ctx) -> bool {
-    ctx.signed_in_at.is_some_and(|at| crate::domain::time::now() - at < FRESH)
+    ctx.signed_in_at
+        .is_some_and(|at| crate::domain::time::now() - at < FRESH)
 }
 
 /// The export as a download.
 async fn export_response(app: &SharedApp, person: &Person, by: &Person) -> AppResult<Response> {
     let doc = privacy::export(app, person, by).await?;
     let body = serde_json::to_vec_pretty(&doc).map_err(|e| AppError::Internal(e.into()))?;
-    let filename = format!("salon-data-{}-{}.json", person.id, crate::domain::time::now().format("%Y-%m-%d"));
+    let filename = format!(
+        "salon-data-{}-{}.json",
+        person.id,
+        crate::domain::time::now().format("%Y-%m-%d")
+    );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         body,
@@ -46,12 +57,19 @@ async fn export_response(app: &SharedApp, person: &Person, by: &Person) -> AppRe
 }
 
 /// `GET /me/export.json`
-pub async fn export_mine(State(app): State<SharedApp>, SignedIn(me): SignedIn) -> AppResult<Response> {
+pub async fn export_mine(
+    State(app): State<SharedApp>,
+    SignedIn(me): SignedIn,
+) -> AppResult<Response> {
     export_response(&app, &me, &me).await
 }
 
 /// `GET /admin/people/{id}/export.json`
-pub async fn export_for(State(app): State<SharedApp>, Admin(admin): Admin, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn export_for(
+    State(app): State<SharedApp>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let person = person(&app, &id).await?;
     export_response(&app, &person, &admin).await
 }
@@ -66,7 +84,11 @@ async fn person(app: &SharedApp, id: &str) -> AppResult<Person> {
 fn delete_page(ctx: &Ctx, subject: &Person, action: &str, missing_confirm: bool) -> Markup {
     let l = ctx.lang();
     let own = ctx.user.as_ref().is_some_and(|u| u.id == subject.id);
-    let title = if own { t!("delete.title", locale = l).to_string() } else { t!("delete.admin_title", locale = l, name = subject.name).to_string() };
+    let title = if own {
+        t!("delete.title", locale = l).to_string()
+    } else {
+        t!("delete.admin_title", locale = l, name = subject.name).to_string()
+    };
     let error = t!("delete.confirm_required", locale = l);
     page(
         ctx,
@@ -126,9 +148,19 @@ pub async fn confirm_mine(ctx: Ctx, SignedIn(me): SignedIn) -> Markup {
 }
 
 /// `GET /admin/people/{id}/delete`
-pub async fn confirm_for(State(app): State<SharedApp>, ctx: Ctx, Admin(_): Admin, Path(id): Path<String>) -> AppResult<Markup> {
+pub async fn confirm_for(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Admin(_): Admin,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
     let person = person(&app, &id).await?;
-    Ok(delete_page(&ctx, &person, &format!("/admin/people/{}/delete", person.id), false))
+    Ok(delete_page(
+        &ctx,
+        &person,
+        &format!("/admin/people/{}/delete", person.id),
+        false,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -140,22 +172,44 @@ pub struct DeleteForm {
 /// Checks shared by both deletions: a fresh sign-in and the ticked box.
 fn refused(ctx: &Ctx, subject: &Person, action: &str, f: &DeleteForm) -> Option<Response> {
     if !fresh(ctx) {
-        return Some((StatusCode::FORBIDDEN, delete_page(ctx, subject, action, false)).into_response());
+        return Some(
+            (
+                StatusCode::FORBIDDEN,
+                delete_page(ctx, subject, action, false),
+            )
+                .into_response(),
+        );
     }
     if f.confirm != "yes" {
-        return Some((StatusCode::UNPROCESSABLE_ENTITY, delete_page(ctx, subject, action, true)).into_response());
+        return Some(
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                delete_page(ctx, subject, action, true),
+            )
+                .into_response(),
+        );
     }
     None
 }
 
 /// `POST /me/delete`: the account goes, the browser is signed out, and a goodbye page.
-pub async fn delete_mine(State(app): State<SharedApp>, ctx: Ctx, jar: CookieJar, SignedIn(me): SignedIn, Form(f): Form<DeleteForm>) -> AppResult<Response> {
+pub async fn delete_mine(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    jar: CookieJar,
+    SignedIn(me): SignedIn,
+    Form(f): Form<DeleteForm>,
+) -> AppResult<Response> {
     if let Some(r) = refused(&ctx, &me, "/me/delete", &f) {
         return Ok(r);
     }
     privacy::delete_account(&app, &me, &me).await?;
     let jar = jar.add(cookies::session_removal(app.config.secure_cookies()));
-    let ctx = Ctx { user: None, signed_in_at: None, ..ctx };
+    let ctx = Ctx {
+        user: None,
+        signed_in_at: None,
+        ..ctx
+    };
     let l = ctx.lang();
     let body = page(
         &ctx,
@@ -170,9 +224,20 @@ pub async fn delete_mine(State(app): State<SharedApp>, ctx: Ctx, jar: CookieJar,
 }
 
 /// `POST /admin/people/{id}/delete`
-pub async fn delete_for(State(app): State<SharedApp>, ctx: Ctx, Admin(admin): Admin, Path(id): Path<String>, Form(f): Form<DeleteForm>) -> AppResult<Response> {
+pub async fn delete_for(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    Form(f): Form<DeleteForm>,
+) -> AppResult<Response> {
     let person = person(&app, &id).await?;
-    if let Some(r) = refused(&ctx, &person, &format!("/admin/people/{}/delete", person.id), &f) {
+    if let Some(r) = refused(
+        &ctx,
+        &person,
+        &format!("/admin/people/{}/delete", person.id),
+        &f,
+    ) {
         return Ok(r);
     }
     privacy::delete_account(&app, &person, &admin).await?;
@@ -183,7 +248,11 @@ pub async fn delete_for(State(app): State<SharedApp>, ctx: Ctx, Admin(admin): Ad
 }
 
 /// `POST /me/sessions/end`: every session of mine ends, this one too.
-pub async fn sign_out_everywhere(State(app): State<SharedApp>, jar: CookieJar, SignedIn(me): SignedIn) -> AppResult<Response> {
+pub async fn sign_out_everywhere(
+    State(app): State<SharedApp>,
+    jar: CookieJar,
+    SignedIn(me): SignedIn,
+) -> AppResult<Response> {
     sessions::delete_all(&app.db, me.id).await?;
     let jar = jar.add(cookies::session_removal(app.config.secure_cookies()));
     Ok((jar, Redirect::to("/")).into_response())

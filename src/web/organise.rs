@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use super::auth::Organiser;
 use super::context::Ctx;
+use super::extract::parse_id;
 use super::extract::{Form, SalonPath};
 use super::form::{self, Errors, Kind};
 use super::home::salon_list;
-use super::extract::parse_id;
 use super::views::{csrf_field, page};
 use crate::app::SharedApp;
 use crate::domain::salon::{self, FieldError, Mode, SalonInput, Status, agenda_to_text};
@@ -51,7 +51,13 @@ fn messages(errors: &[FieldError], l: &str) -> Errors {
     for e in errors {
         let message = t!(format!("salon.error.{}", e.code), locale = l).to_string();
         let message = match e.line {
-            Some(line) => t!("salon.error.on_line", locale = l, line = line, message = message).to_string(),
+            Some(line) => t!(
+                "salon.error.on_line",
+                locale = l,
+                line = line,
+                message = message
+            )
+            .to_string(),
             None => message,
         };
         out.add(e.field, message);
@@ -59,16 +65,58 @@ fn messages(errors: &[FieldError], l: &str) -> Errors {
     out
 }
 
-async fn salon_form(app: &SharedApp, ctx: &Ctx, action: &str, heading: &str, input: &SalonInput, errors: &Errors) -> AppResult<Markup> {
+async fn salon_form(
+    app: &SharedApp,
+    ctx: &Ctx,
+    action: &str,
+    heading: &str,
+    input: &SalonInput,
+    errors: &Errors,
+) -> AppResult<Markup> {
     let l = ctx.lang();
-    let mut series_options = vec![(String::new(), t!("organise.no_series", locale = l).to_string())];
-    series_options.extend(series::all(&app.db).await?.into_iter().map(|s| (s.id.to_string(), s.title)));
-    let zones: Vec<(String, String)> = OFFERED_ZONES.iter().map(|z| (z.to_string(), z.to_string())).collect();
-    let modes: Vec<(String, String)> = Mode::ALL.iter().map(|m| (m.as_str().to_string(), t!(format!("salon.mode.{}", m.as_str()), locale = l).to_string())).collect();
-    let policies: Vec<(String, String)> = ["invitation", "open"].iter().map(|p| (p.to_string(), t!(format!("salon.registration.{p}"), locale = l).to_string())).collect();
+    let mut series_options = vec![(
+        String::new(),
+        t!("organise.no_series", locale = l).to_string(),
+    )];
+    series_options.extend(
+        series::all(&app.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.title)),
+    );
+    let zones: Vec<(String, String)> = OFFERED_ZONES
+        .iter()
+        .map(|z| (z.to_string(), z.to_string()))
+        .collect();
+    let modes: Vec<(String, String)> = Mode::ALL
+        .iter()
+        .map(|m| {
+            (
+                m.as_str().to_string(),
+                t!(format!("salon.mode.{}", m.as_str()), locale = l).to_string(),
+            )
+        })
+        .collect();
+    let policies: Vec<(String, String)> = ["invitation", "open"]
+        .iter()
+        .map(|p| {
+            (
+                p.to_string(),
+                t!(format!("salon.registration.{p}"), locale = l).to_string(),
+            )
+        })
+        .collect();
     let f = |id, key: &str, hint: Option<&str>, kind, value: &str, required| {
         let hint = hint.map(|h| t!(h, locale = l).to_string());
-        form::field(id, &t!(key, locale = l), hint.as_deref(), kind, value, errors, required)
+        form::field(
+            id,
+            &t!(key, locale = l),
+            hint.as_deref(),
+            kind,
+            value,
+            errors,
+            required,
+        )
     };
     Ok(page(
         ctx,
@@ -98,19 +146,45 @@ async fn salon_form(app: &SharedApp, ctx: &Ctx, action: &str, heading: &str, inp
 }
 
 fn blank_input() -> SalonInput {
-    SalonInput { time_zone: "Europe/Copenhagen".into(), mode: "online".into(), registration: "invitation".into(), ..Default::default() }
+    SalonInput {
+        time_zone: "Europe/Copenhagen".into(),
+        mode: "online".into(),
+        registration: "invitation".into(),
+        ..Default::default()
+    }
 }
 
 pub async fn new_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser) -> AppResult<Markup> {
-    salon_form(&app, &ctx, "/salons/new", &t!("organise.new_salon", locale = ctx.lang()), &blank_input(), &Errors::default()).await
+    salon_form(
+        &app,
+        &ctx,
+        "/salons/new",
+        &t!("organise.new_salon", locale = ctx.lang()),
+        &blank_input(),
+        &Errors::default(),
+    )
+    .await
 }
 
-pub async fn create_salon(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Form(input): Form<SalonInput>) -> AppResult<Response> {
+pub async fn create_salon(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    Form(input): Form<SalonInput>,
+) -> AppResult<Response> {
     let l = ctx.lang();
     match usecases::salons::create(&app, me.id, &input).await? {
         Ok(id) => Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response()),
         Err(errors) => {
-            let body = salon_form(&app, &ctx, "/salons/new", &t!("organise.new_salon", locale = l), &input, &messages(&errors, l)).await?;
+            let body = salon_form(
+                &app,
+                &ctx,
+                "/salons/new",
+                &t!("organise.new_salon", locale = l),
+                &input,
+                &messages(&errors, l),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
     }
@@ -129,46 +203,98 @@ fn input_from(salon: &Salon, agenda: &[salon::AgendaItem]) -> SalonInput {
         address: salon.address.clone().unwrap_or_default(),
         meeting_url: salon.meeting_url.clone().unwrap_or_default(),
         capacity: salon.capacity.map(|c| c.to_string()).unwrap_or_default(),
-        rsvp_deadline: salon.rsvp_deadline.map(|d| to_local_input(&d, tz)).unwrap_or_default(),
+        rsvp_deadline: salon
+            .rsvp_deadline
+            .map(|d| to_local_input(&d, tz))
+            .unwrap_or_default(),
         registration: salon.registration().as_str().to_string(),
         agenda: agenda_to_text(agenda),
     }
 }
 
-pub async fn edit_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
+pub async fn edit_salon(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Markup> {
     let agenda = salons::agenda(&app.db, salon.id).await?;
-    let heading = t!("organise.edit_title", locale = ctx.lang(), title = salon.title).to_string();
-    salon_form(&app, &ctx, &format!("/salons/{}/edit", salon.id), &heading, &input_from(&salon, &agenda), &Errors::default()).await
+    let heading = t!(
+        "organise.edit_title",
+        locale = ctx.lang(),
+        title = salon.title
+    )
+    .to_string();
+    salon_form(
+        &app,
+        &ctx,
+        &format!("/salons/{}/edit", salon.id),
+        &heading,
+        &input_from(&salon, &agenda),
+        &Errors::default(),
+    )
+    .await
 }
 
-pub async fn update_salon(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(current): SalonPath, Form(input): Form<SalonInput>) -> AppResult<Response> {
+pub async fn update_salon(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    SalonPath(current): SalonPath,
+    Form(input): Form<SalonInput>,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let id = current.id;
-    match usecases::salons::update(&app, id, &input).await?.ok_or(AppError::NotFound)? {
+    match usecases::salons::update(&app, id, &input)
+        .await?
+        .ok_or(AppError::NotFound)?
+    {
         Ok(()) => Ok(Redirect::to(&format!("/salons/{id}?done=saved")).into_response()),
         Err(errors) => {
             let heading = t!("organise.edit_title", locale = l, title = current.title).to_string();
-            let body = salon_form(&app, &ctx, &format!("/salons/{id}/edit"), &heading, &input, &messages(&errors, l)).await?;
+            let body = salon_form(
+                &app,
+                &ctx,
+                &format!("/salons/{id}/edit"),
+                &heading,
+                &input,
+                &messages(&errors, l),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
     }
 }
 
-pub async fn publish(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+pub async fn publish(
+    State(app): State<SharedApp>,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Response> {
     usecases::salons::set_status(&app, salon.id, Status::Published).await?;
     Ok(Redirect::to(&format!("/salons/{}?done=published", salon.id)).into_response())
 }
 
-pub async fn cancel(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+pub async fn cancel(
+    State(app): State<SharedApp>,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Response> {
     usecases::salons::set_status(&app, salon.id, Status::Cancelled).await?;
     Ok(Redirect::to(&format!("/salons/{}?done=cancelled", salon.id)).into_response())
 }
 
 /// A copy as a new draft (same agenda, place and settings; no answers), opened for editing.
-pub async fn duplicate(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+pub async fn duplicate(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Response> {
     let agenda = salons::agenda(&app.db, salon.id).await?;
     let title = t!("organise.copy_of", locale = ctx.lang(), title = salon.title).to_string();
-    let new_id = usecases::salons::duplicate(&app, me.id, input_from(&salon, &agenda), title).await?;
+    let new_id =
+        usecases::salons::duplicate(&app, me.id, input_from(&salon, &agenda), title).await?;
     Ok(Redirect::to(&format!("/salons/{new_id}/edit")).into_response())
 }
 
@@ -183,13 +309,22 @@ fn series_errors(input: &SeriesInput, l: &str) -> Result<salon::ValidSeries, Err
     salon::validate_series(&input.title, &input.description).map_err(|refused| {
         let mut e = Errors::default();
         for f in refused {
-            e.add(f.field, t!(format!("salon.error.{}", f.code), locale = l).to_string());
+            e.add(
+                f.field,
+                t!(format!("salon.error.{}", f.code), locale = l).to_string(),
+            );
         }
         e
     })
 }
 
-fn series_form(ctx: &Ctx, action: &str, heading: &str, input: &SeriesInput, errors: &Errors) -> Markup {
+fn series_form(
+    ctx: &Ctx,
+    action: &str,
+    heading: &str,
+    input: &SeriesInput,
+    errors: &Errors,
+) -> Markup {
     let l = ctx.lang();
     page(
         ctx,
@@ -208,14 +343,31 @@ fn series_form(ctx: &Ctx, action: &str, heading: &str, input: &SeriesInput, erro
 }
 
 pub async fn new_series(ctx: Ctx, _o: Organiser) -> Markup {
-    series_form(&ctx, "/series/new", &t!("organise.new_series", locale = ctx.lang()), &SeriesInput::default(), &Errors::default())
+    series_form(
+        &ctx,
+        "/series/new",
+        &t!("organise.new_series", locale = ctx.lang()),
+        &SeriesInput::default(),
+        &Errors::default(),
+    )
 }
 
-pub async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Form(input): Form<SeriesInput>) -> AppResult<Response> {
+pub async fn create_series(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    Form(input): Form<SeriesInput>,
+) -> AppResult<Response> {
     let valid = match series_errors(&input, ctx.lang()) {
         Ok(v) => v,
         Err(errors) => {
-            let body = series_form(&ctx, "/series/new", &t!("organise.new_series", locale = ctx.lang()), &input, &errors);
+            let body = series_form(
+                &ctx,
+                "/series/new",
+                &t!("organise.new_series", locale = ctx.lang()),
+                &input,
+                &errors,
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };
@@ -223,18 +375,46 @@ pub async fn create_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser
     Ok(Redirect::to(&format!("/series/{id}")).into_response())
 }
 
-pub async fn edit_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>) -> AppResult<Markup> {
-    let s = series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let input = SeriesInput { title: s.title.clone(), description: s.description.clone() };
-    Ok(series_form(&ctx, &format!("/series/{}/edit", s.id), &s.title, &input, &Errors::default()))
+pub async fn edit_series(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    let s = series::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let input = SeriesInput {
+        title: s.title.clone(),
+        description: s.description.clone(),
+    };
+    Ok(series_form(
+        &ctx,
+        &format!("/series/{}/edit", s.id),
+        &s.title,
+        &input,
+        &Errors::default(),
+    ))
 }
 
-pub async fn update_series(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Path(id): Path<String>, Form(input): Form<SeriesInput>) -> AppResult<Response> {
+pub async fn update_series(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    Path(id): Path<String>,
+    Form(input): Form<SeriesInput>,
+) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let valid = match series_errors(&input, ctx.lang()) {
         Ok(v) => v,
         Err(errors) => {
-            let body = series_form(&ctx, &format!("/series/{id}/edit"), &input.title, &input, &errors);
+            let body = series_form(
+                &ctx,
+                &format!("/series/{id}/edit"),
+                &input.title,
+                &input,
+                &errors,
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };

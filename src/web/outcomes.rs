@@ -23,10 +23,10 @@ use crate::domain::outcome::{self, Status};
 use crate::error::{AppError, AppResult};
 use crate::ids::ActionId;
 use crate::store::outcomes::{self, Action};
-use crate::usecases::{self, outcomes::Refused};
 use crate::store::people::Person;
 use crate::store::salons::Salon;
 use crate::store::{organisations, people};
+use crate::usecases::{self, outcomes::Refused};
 
 /// May this person record outcomes for the salon?
 async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
@@ -36,7 +36,11 @@ async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool
     })
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon): SalonPath) -> AppResult<Markup> {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Markup> {
     render(&app, &ctx, &salon, &Errors::default()).await
 }
 
@@ -46,13 +50,26 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
     let actions = outcomes::actions_of_salon(&app.db, salon.id).await?;
     let recorder = may_record(app, ctx, salon).await?;
     let takers = outcomes::note_takers(&app.db, salon.id).await?;
-    let orgs: Vec<(String, String)> = std::iter::once((String::new(), t!("people.no_organisation", locale = l).to_string()))
-        .chain(organisations::all(&app.db).await?.into_iter().map(|o| (o.short_name, o.name)))
-        .collect();
+    let orgs: Vec<(String, String)> = std::iter::once((
+        String::new(),
+        t!("people.no_organisation", locale = l).to_string(),
+    ))
+    .chain(
+        organisations::all(&app.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.short_name, o.name)),
+    )
+    .collect();
     let none = (String::new(), t!("outcome.none", locale = l).to_string());
     let mut theme_options = vec![none.clone()];
     if let Some(series) = salon.series_id {
-        theme_options.extend(crate::store::themes::of_series(&app.db, series, None, crate::store::Window::ALL).await?.into_iter().map(|t| (t.id.to_string(), t.title)));
+        theme_options.extend(
+            crate::store::themes::of_series(&app.db, series, None, crate::store::Window::ALL)
+                .await?
+                .into_iter()
+                .map(|t| (t.id.to_string(), t.title)),
+        );
     }
     let mut round_options = vec![none];
     round_options.extend(
@@ -123,7 +140,11 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
 /// One action: what, who, by when, its state; `base` when the viewer may mark it done.
 pub fn action_line(ctx: &Ctx, a: &Action, base: Option<&str>) -> Markup {
     let l = ctx.lang();
-    let who = [a.owner.clone(), a.organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let who = [a.owner.clone(), a.organisation.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
     html! {
         span class=(if a.status() == Status::Done { "badge" } else { "badge badge-open" }) { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) }
         " " (a.what)
@@ -139,16 +160,28 @@ pub fn action_line(ctx: &Ctx, a: &Action, base: Option<&str>) -> Markup {
     }
 }
 
-async fn refuse(app: &SharedApp, ctx: &Ctx, salon: &Salon, refused: Refused) -> AppResult<Response> {
+async fn refuse(
+    app: &SharedApp,
+    ctx: &Ctx,
+    salon: &Salon,
+    refused: Refused,
+) -> AppResult<Response> {
     let errors = match refused {
         Refused::Fields(errors) => errors,
         Refused::Link(key) => return Err(AppError::BadRequest(key)),
     };
     let mut e = Errors::default();
     for f in errors {
-        e.add(f.field, t!(format!("outcome.error.{}", f.code), locale = ctx.lang()).to_string());
+        e.add(
+            f.field,
+            t!(format!("outcome.error.{}", f.code), locale = ctx.lang()).to_string(),
+        );
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(app, ctx, salon, &e).await?).into_response())
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render(app, ctx, salon, &e).await?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -160,13 +193,25 @@ pub struct DecisionForm {
     round: String,
 }
 
-pub async fn decide(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, SalonPath(salon): SalonPath, Form(f): Form<DecisionForm>) -> AppResult<Response> {
+pub async fn decide(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SignedIn(me): SignedIn,
+    SalonPath(salon): SalonPath,
+    Form(f): Form<DecisionForm>,
+) -> AppResult<Response> {
     if !may_record(&app, &ctx, &salon).await? {
         return Err(AppError::Forbidden);
     }
-    let new = usecases::outcomes::NewDecision { body: &f.body, theme: &f.theme, round: &f.round };
+    let new = usecases::outcomes::NewDecision {
+        body: &f.body,
+        theme: &f.theme,
+        round: &f.round,
+    };
     match usecases::outcomes::decide(&app, &salon, me.id, &new).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/salons/{}/outcomes#decisions", salon.id)).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/salons/{}/outcomes#decisions", salon.id)).into_response())
+        }
         Err(refused) => refuse(&app, &ctx, &salon, refused).await,
     }
 }
@@ -180,7 +225,13 @@ pub struct ActionForm {
     due: String,
 }
 
-pub async fn add_action(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, SalonPath(salon): SalonPath, Form(f): Form<ActionForm>) -> AppResult<Response> {
+pub async fn add_action(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SignedIn(me): SignedIn,
+    SalonPath(salon): SalonPath,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
     if !may_record(&app, &ctx, &salon).await? {
         return Err(AppError::Forbidden);
     }
@@ -189,20 +240,36 @@ pub async fn add_action(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Si
     let owner = match f.owner.trim() {
         "" => None,
         raw => person_by(&app, raw).await?.or_else(|| {
-            errors.push(outcome::FieldError { field: "owner", code: "owner" });
+            errors.push(outcome::FieldError {
+                field: "owner",
+                code: "owner",
+            });
             None
         }),
     };
     let organisation = match f.organisation.as_str() {
         "" => None,
-        short => organisations::by_short_name(&app.db, short).await?.map(|o| o.id).or_else(|| {
-            errors.push(outcome::FieldError { field: "organisation", code: "organisation" });
-            None
-        }),
+        short => organisations::by_short_name(&app.db, short)
+            .await?
+            .map(|o| o.id)
+            .or_else(|| {
+                errors.push(outcome::FieldError {
+                    field: "organisation",
+                    code: "organisation",
+                });
+                None
+            }),
     };
-    let input = usecases::outcomes::ActionInput { what: &f.what, due: &f.due, owner: owner.map(|p| p.id), organisation };
+    let input = usecases::outcomes::ActionInput {
+        what: &f.what,
+        due: &f.due,
+        owner: owner.map(|p| p.id),
+        organisation,
+    };
     match usecases::outcomes::add_action(&app, &salon, me.id, &input, errors).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
+        }
         Err(refused) => refuse(&app, &ctx, &salon, refused).await,
     }
 }
@@ -214,12 +281,18 @@ async fn person_by(app: &SharedApp, raw: &str) -> AppResult<Option<Person>> {
     })
 }
 
-pub async fn set_action(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn set_action(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SalonPath(salon): SalonPath,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
     if !may_record(&app, &ctx, &salon).await? {
         return Err(AppError::Forbidden);
     }
     let id: ActionId = parse_id(params.get("action").map(String::as_str).unwrap_or(""))?;
-    let status = Status::parse(params.get("status").map(String::as_str).unwrap_or("")).ok_or(AppError::NotFound)?;
+    let status = Status::parse(params.get("status").map(String::as_str).unwrap_or(""))
+        .ok_or(AppError::NotFound)?;
     if !usecases::outcomes::set_action(&app, &salon, id, status).await? {
         return Err(AppError::NotFound);
     }
@@ -232,12 +305,29 @@ pub struct NoteTakerForm {
     email: String,
 }
 
-pub async fn add_note_taker(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Form(f): Form<NoteTakerForm>) -> AppResult<Response> {
+pub async fn add_note_taker(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+    Form(f): Form<NoteTakerForm>,
+) -> AppResult<Response> {
     match person_by(&app, &f.email).await? {
         Some(p) => {
             outcomes::add_note_taker(&app.db, salon.id, p.id).await?;
             Ok(Redirect::to(&format!("/salons/{}/outcomes", salon.id)).into_response())
         }
-        None => refuse(&app, &ctx, &salon, Refused::Fields(vec![outcome::FieldError { field: "email", code: "owner" }])).await,
+        None => {
+            refuse(
+                &app,
+                &ctx,
+                &salon,
+                Refused::Fields(vec![outcome::FieldError {
+                    field: "email",
+                    code: "owner",
+                }]),
+            )
+            .await
+        }
     }
 }

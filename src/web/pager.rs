@@ -21,12 +21,22 @@ impl Pager {
     pub fn new(asked: Option<&str>, size: i64, total: i64) -> Pager {
         let size = size.max(1);
         let last = ((total + size - 1) / size).max(1);
-        let number = asked.and_then(|a| a.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, last);
-        Pager { number, size, total }
+        let number = asked
+            .and_then(|a| a.trim().parse::<i64>().ok())
+            .unwrap_or(1)
+            .clamp(1, last);
+        Pager {
+            number,
+            size,
+            total,
+        }
     }
 
     pub fn window(&self) -> Window {
-        Window { limit: self.size, offset: (self.number - 1).saturating_mul(self.size) }
+        Window {
+            limit: self.size,
+            offset: (self.number - 1).saturating_mul(self.size),
+        }
     }
 
     pub fn last(&self) -> i64 {
@@ -64,7 +74,17 @@ mod tests {
     #[test]
     fn pages_are_clamped_to_the_list() {
         let p = Pager::new(Some("3"), 50, 120);
-        assert_eq!((p.number, p.last(), p.window()), (3, 3, Window { limit: 50, offset: 100 }));
+        assert_eq!(
+            (p.number, p.last(), p.window()),
+            (
+                3,
+                3,
+                Window {
+                    limit: 50,
+                    offset: 100
+                }
+            )
+        );
         assert_eq!(p.next(), None);
         assert_eq!(p.previous(), Some(2));
         assert_eq!(Pager::new(Some("99"), 50, 120).number, 3);

@@ -6,12 +6,13 @@ use std::collections::BTreeSet;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use maud::{Markup, html};
 use rust_i18n::t;
+use serde::Deserialize;
 
 use super::auth::Organiser;
 use super::context::Ctx;
+use super::extract::Form;
 use super::extract::{SalonPath, parse_id};
 use super::salon_page::standing_code;
 use super::views::{csrf_field, page, utc_time};
@@ -19,11 +20,10 @@ use crate::app::SharedApp;
 use crate::domain::audit::Kind;
 use crate::domain::rsvp::{Response as Answer, Standing};
 use crate::error::AppError;
-use crate::store::audit;
-use super::extract::Form;
 use crate::error::AppResult;
-use crate::store::rsvps::{self, Participant};
+use crate::store::audit;
 use crate::store::organisations;
+use crate::store::rsvps::{self, Participant};
 
 #[derive(Deserialize, Default)]
 pub struct Flash {
@@ -33,7 +33,11 @@ pub struct Flash {
 }
 
 /// Revoke a person's answer links for this salon (a forwarded invitation, a lost phone).
-pub async fn revoke_links(State(app): State<SharedApp>, Organiser(me): Organiser, Path((id, person)): Path<(String, String)>) -> AppResult<Response> {
+pub async fn revoke_links(
+    State(app): State<SharedApp>,
+    Organiser(me): Organiser,
+    Path((id, person)): Path<(String, String)>,
+) -> AppResult<Response> {
     let id: crate::ids::SalonId = parse_id(&id)?;
     let person: crate::ids::PersonId = parse_id(&person)?;
     // The calendar's reply address goes with the answer links.
@@ -48,20 +52,38 @@ pub struct OnBehalfForm {
 }
 
 /// Record someone's answer for them (they phoned, or said so at the door).
-pub async fn answer_for(State(app): State<SharedApp>, Organiser(me): Organiser, SalonPath(salon): SalonPath, Path(params): Path<std::collections::HashMap<String, String>>, Form(f): Form<OnBehalfForm>) -> AppResult<Response> {
-    let person: crate::ids::PersonId = parse_id(params.get("person").map(String::as_str).unwrap_or(""))?;
+pub async fn answer_for(
+    State(app): State<SharedApp>,
+    Organiser(me): Organiser,
+    SalonPath(salon): SalonPath,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+    Form(f): Form<OnBehalfForm>,
+) -> AppResult<Response> {
+    let person: crate::ids::PersonId =
+        parse_id(params.get("person").map(String::as_str).unwrap_or(""))?;
     let response = Answer::parse(&f.response).ok_or(AppError::BadRequest("rsvp.error.choose"))?;
-    let Some(person) = crate::store::people::by_id(&app.db, person).await? else { return Err(AppError::NotFound) };
+    let Some(person) = crate::store::people::by_id(&app.db, person).await? else {
+        return Err(AppError::NotFound);
+    };
     crate::usecases::answer::on_behalf(&app, salon.id, &person, response, &me).await?;
     Ok(Redirect::to(&format!("/salons/{}/participants?answered=1", salon.id)).into_response())
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Query(flash): Query<Flash>) -> AppResult<Markup> {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+    Query(flash): Query<Flash>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let list = rsvps::participants(&app.db, salon.id).await?;
     // What came back from calendars: comments, proposed times, answers to an earlier time.
-    let mut notes: std::collections::HashMap<crate::ids::PersonId, Vec<String>> = std::collections::HashMap::new();
-    for (person, detail, comment) in crate::store::inbound::notes_for_salon(&app.db, salon.id).await? {
+    let mut notes: std::collections::HashMap<crate::ids::PersonId, Vec<String>> =
+        std::collections::HashMap::new();
+    for (person, detail, comment) in
+        crate::store::inbound::notes_for_salon(&app.db, salon.id).await?
+    {
         let entry = notes.entry(person).or_default();
         let mut add = |note: String| {
             if !entry.contains(&note) {
@@ -78,7 +100,11 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPa
         }
     }
     let counts = rsvps::counts(&app.db, salon.id).await?;
-    let members = organisations::all(&app.db).await?.into_iter().filter(|o| o.is_member).collect::<Vec<_>>();
+    let members = organisations::all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|o| o.is_member)
+        .collect::<Vec<_>>();
     let present: BTreeSet<&str> = list
         .iter()
         .filter(|p| p.standing().is_registered())
@@ -160,18 +186,41 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPa
 
 /// 1-based place in the waitlist of the participant at `index` (the list is in waitlist order).
 fn waitlist_place(list: &[Participant], index: usize) -> usize {
-    list[..=index].iter().filter(|p| matches!(p.standing(), Standing::Waitlisted(_))).count()
+    list[..=index]
+        .iter()
+        .filter(|p| matches!(p.standing(), Standing::Waitlisted(_)))
+        .count()
 }
 
 /// CSV for Excel: UTF-8 with a BOM (so Excel reads æøå right), CRLF lines, every field quoted.
-pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+pub async fn csv(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Response> {
     let l = ctx.lang();
     let list = rsvps::participants(&app.db, salon.id).await?;
-    let event = audit::Event { actor: (&*me).into(), kind: Kind::ParticipantsExported, subject: None, salon: Some(salon.id), detail: &format!("{} rows", list.len()) };
+    let event = audit::Event {
+        actor: (&*me).into(),
+        kind: Kind::ParticipantsExported,
+        subject: None,
+        salon: Some(salon.id),
+        detail: &format!("{} rows", list.len()),
+    };
     audit::record(&app.db, &event).await?;
     let mut out = String::from("\u{feff}");
-    let header_row = ["people.name", "people.email", "people.organisation", "register.job_title", "participants.answer", "participants.waitlist_place", "participants.answered_at", "participants.shown"]
-        .map(|k| t!(k, locale = l).to_string());
+    let header_row = [
+        "people.name",
+        "people.email",
+        "people.organisation",
+        "register.job_title",
+        "participants.answer",
+        "participants.waitlist_place",
+        "participants.answered_at",
+        "participants.shown",
+    ]
+    .map(|k| t!(k, locale = l).to_string());
     push_row(&mut out, &header_row);
     for (i, p) in list.iter().enumerate() {
         let place = match p.standing() {
@@ -185,19 +234,39 @@ pub async fn csv(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organise
                 p.email.clone(),
                 p.organisation.clone().unwrap_or_default(),
                 p.title.clone().unwrap_or_default(),
-                t!(format!("rsvp.standing_short.{}", standing_code(p.standing())), locale = l).to_string(),
+                t!(
+                    format!("rsvp.standing_short.{}", standing_code(p.standing())),
+                    locale = l
+                )
+                .to_string(),
                 place,
                 p.answered_at.map(|a| a.to_rfc3339()).unwrap_or_default(),
-                if p.show_in_list { t!("participants.yes", locale = l).to_string() } else { t!("participants.no", locale = l).to_string() },
+                if p.show_in_list {
+                    t!("participants.yes", locale = l).to_string()
+                } else {
+                    t!("participants.no", locale = l).to_string()
+                },
             ],
         );
     }
-    Ok(csv_download(&format!("participants-salon-{}.csv", salon.id), out))
+    Ok(csv_download(
+        &format!("participants-salon-{}.csv", salon.id),
+        out,
+    ))
 }
 
 /// A CSV file to download (Excel reads the UTF-8 byte-order mark the callers start with).
 pub(super) fn csv_download(filename: &str, body: String) -> Response {
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\""))], body)
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
         .into_response()
 }
 
@@ -228,7 +297,11 @@ fn answer_form(ctx: &Ctx, salon: crate::ids::SalonId, p: &Participant) -> Markup
 
 /// Quote a field; neutralise spreadsheet formulas (a name starting with "=" must not run).
 pub(super) fn csv_field(value: &str) -> String {
-    let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
     format!("\"{}\"", safe.replace('"', "\"\""))
 }
 
@@ -238,7 +311,10 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_field("Nørgaard, \"Bibi\""), "\"Nørgaard, \"\"Bibi\"\"\"");
+        assert_eq!(
+            csv_field("Nørgaard, \"Bibi\""),
+            "\"Nørgaard, \"\"Bibi\"\"\""
+        );
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
     }
 }

@@ -22,10 +22,10 @@ use crate::app::SharedApp;
 use crate::domain::round::{self, State as RoundState};
 use crate::error::{AppError, AppResult};
 use crate::ids::{OptionId, RoomId, RoundId};
-use crate::usecases::{self, rounds::Cast};
 use crate::rooms::access;
 use crate::store::rounds::{self, Round, RoundOption};
 use crate::store::salons::Salon;
+use crate::usecases::{self, rounds::Cast};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -37,20 +37,47 @@ pub struct PlanForm {
     live_results: Option<String>,
 }
 
-pub async fn list(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
+pub async fn list(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Markup> {
     // The options start as the themes scheduled into this salon, else the series' most
     // supported themes; the organiser edits them freely.
     let mut themes = crate::store::themes::of_salon(&app.db, salon.id).await?;
     if themes.is_empty()
         && let Some(series) = salon.series_id
     {
-        themes = crate::store::themes::of_series(&app.db, series, None, crate::store::Window::ALL).await?;
+        themes = crate::store::themes::of_series(&app.db, series, None, crate::store::Window::ALL)
+            .await?;
     }
-    let options = themes.iter().take(round::MAX_OPTIONS).map(|t| t.title.as_str()).collect::<Vec<_>>().join("\n");
-    render_list(&app, &ctx, &salon, &PlanForm { options, ..PlanForm::default() }, &Errors::default()).await
+    let options = themes
+        .iter()
+        .take(round::MAX_OPTIONS)
+        .map(|t| t.title.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    render_list(
+        &app,
+        &ctx,
+        &salon,
+        &PlanForm {
+            options,
+            ..PlanForm::default()
+        },
+        &Errors::default(),
+    )
+    .await
 }
 
-async fn render_list(app: &SharedApp, ctx: &Ctx, salon: &Salon, f: &PlanForm, errors: &Errors) -> AppResult<Markup> {
+async fn render_list(
+    app: &SharedApp,
+    ctx: &Ctx,
+    salon: &Salon,
+    f: &PlanForm,
+    errors: &Errors,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let all = rounds::of_salon(&app.db, salon.id).await?;
     let title = t!("round.list_title", locale = l, title = salon.title).to_string();
@@ -82,8 +109,20 @@ async fn render_list(app: &SharedApp, ctx: &Ctx, salon: &Salon, f: &PlanForm, er
     ))
 }
 
-pub async fn create(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath, Form(f): Form<PlanForm>) -> AppResult<Response> {
-    match round::validate_plan(&f.question, &f.options, &f.points_per_person, &f.max_per_option, f.live_results.is_some()) {
+pub async fn create(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+    Form(f): Form<PlanForm>,
+) -> AppResult<Response> {
+    match round::validate_plan(
+        &f.question,
+        &f.options,
+        &f.points_per_person,
+        &f.max_per_option,
+        f.live_results.is_some(),
+    ) {
         Ok(plan) => {
             let id = rounds::create(&app.db, salon.id, &plan).await?;
             Ok(Redirect::to(&format!("/salons/{}/rounds/{id}", salon.id)).into_response())
@@ -91,23 +130,38 @@ pub async fn create(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, Salon
         Err(refused) => {
             let mut errors = Errors::default();
             for e in refused {
-                errors.add(e.field, t!(format!("round.error.{}", e.code), locale = ctx.lang()).to_string());
+                errors.add(
+                    e.field,
+                    t!(format!("round.error.{}", e.code), locale = ctx.lang()).to_string(),
+                );
             }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_list(&app, &ctx, &salon, &f, &errors).await?).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render_list(&app, &ctx, &salon, &f, &errors).await?,
+            )
+                .into_response())
         }
     }
 }
 
 /// The round of the path, for someone admitted to the salon's room (or an organiser).
-async fn admitted_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, params: &HashMap<String, String>) -> Result<(Round, bool), Response> {
+async fn admitted_round(
+    app: &SharedApp,
+    ctx: &Ctx,
+    salon: &Salon,
+    params: &HashMap<String, String>,
+) -> Result<(Round, bool), Response> {
     let organiser = match access::admitted(&app.db, ctx.user.as_deref(), salon).await {
         Ok(Ok(o)) => o,
-        Ok(Err(access::Denied::NotSignedIn)) => return Err(Redirect::to(&login_href(&ctx.path)).into_response()),
+        Ok(Err(access::Denied::NotSignedIn)) => {
+            return Err(Redirect::to(&login_href(&ctx.path)).into_response());
+        }
         Ok(Err(access::Denied::NotRegistered)) => return Err(AppError::Forbidden.into_response()),
         Ok(Err(access::Denied::NotFound)) => return Err(AppError::NotFound.into_response()),
         Err(e) => return Err(AppError::from(e).into_response()),
     };
-    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or("")).map_err(IntoResponse::into_response)?;
+    let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))
+        .map_err(IntoResponse::into_response)?;
     match rounds::get(&app.db, salon.id, id).await {
         Ok(Some(r)) if r.state() != RoundState::Draft || organiser => Ok((r, organiser)),
         Ok(_) => Err(AppError::NotFound.into_response()),
@@ -115,7 +169,12 @@ async fn admitted_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, params: &Hash
     }
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> Response {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SalonPath(salon): SalonPath,
+    Path(params): Path<HashMap<String, String>>,
+) -> Response {
     let (r, organiser) = match admitted_round(&app, &ctx, &salon, &params).await {
         Ok(x) => x,
         Err(resp) => return resp,
@@ -126,15 +185,29 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, SalonPath(salon): Salo
     }
 }
 
-async fn render_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, r: &Round, organiser: bool, error: Option<String>) -> AppResult<Markup> {
+async fn render_round(
+    app: &SharedApp,
+    ctx: &Ctx,
+    salon: &Salon,
+    r: &Round,
+    organiser: bool,
+    error: Option<String>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let options = rounds::options(&app.db, r.id).await?;
     let mine: HashMap<OptionId, i64> = match &ctx.user {
-        Some(u) => rounds::ballot_of(&app.db, r.id, u.id).await?.into_iter().collect(),
+        Some(u) => rounds::ballot_of(&app.db, r.id, u.id)
+            .await?
+            .into_iter()
+            .collect(),
         None => HashMap::new(),
     };
     let voters = rounds::voters(&app.db, r.id).await?;
-    let organisations = if r.results_visible() { rounds::organisations(&app.db, r.id).await? } else { Vec::new() };
+    let organisations = if r.results_visible() {
+        rounds::organisations(&app.db, r.id).await?
+    } else {
+        Vec::new()
+    };
     let base = format!("/salons/{}/rounds/{}", salon.id, r.id);
     Ok(page(
         ctx,
@@ -169,7 +242,13 @@ async fn render_round(app: &SharedApp, ctx: &Ctx, salon: &Salon, r: &Round, orga
 }
 
 /// The ballot: a fieldset with one number field per option (`option-{id}`).
-fn ballot_form(ctx: &Ctx, r: &Round, options: &[RoundOption], mine: &HashMap<OptionId, i64>, base: &str) -> Markup {
+fn ballot_form(
+    ctx: &Ctx,
+    r: &Round,
+    options: &[RoundOption],
+    mine: &HashMap<OptionId, i64>,
+    base: &str,
+) -> Markup {
     let l = ctx.lang();
     html! {
         form method="post" action=(format!("{base}/ballot")) class="stacked ballot" {
@@ -228,7 +307,9 @@ pub async fn ballot(
         Ok(x) => x,
         Err(resp) => return resp,
     };
-    let Some(user) = ctx.user.clone() else { return AppError::Forbidden.into_response() };
+    let Some(user) = ctx.user.clone() else {
+        return AppError::Forbidden.into_response();
+    };
     if let Err(limited) = super::extract::within_limit(&app.limits.member_clicks, user.id) {
         return limited.into_response();
     }
@@ -245,14 +326,21 @@ pub async fn ballot(
     match usecases::rounds::cast(&app, salon.id, r.id, user.id, &given).await {
         Ok(Cast::Accepted(_)) => {
             let to = match back_to_room {
-                Some(room) => format!("/salons/{}/room?room={room}&cast={}#round-{}", salon.id, r.id, r.id),
+                Some(room) => format!(
+                    "/salons/{}/room?room={room}&cast={}#round-{}",
+                    salon.id, r.id, r.id
+                ),
                 None => format!("/salons/{}/rounds/{}?done=cast", salon.id, r.id),
             };
             Redirect::to(&to).into_response()
         }
         Ok(Cast::Refused(code)) => {
             let message = t!(format!("round.error.{code}"), locale = ctx.lang()).to_string();
-            let status = if code == "not_open" { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if code == "not_open" {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             match render_round(&app, &ctx, &salon, &r, organiser, Some(message)).await {
                 Ok(m) => (status, m).into_response(),
                 Err(e) => e.into_response(),
@@ -262,14 +350,32 @@ pub async fn ballot(
     }
 }
 
-pub async fn open(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn open(
+    State(app): State<SharedApp>,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
     let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
-    advanced(&salon, id, usecases::rounds::open(&app, salon.id, id).await?)
+    advanced(
+        &salon,
+        id,
+        usecases::rounds::open(&app, salon.id, id).await?,
+    )
 }
 
-pub async fn close(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn close(
+    State(app): State<SharedApp>,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
     let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
-    advanced(&salon, id, usecases::rounds::close(&app, salon.id, id).await?)
+    advanced(
+        &salon,
+        id,
+        usecases::rounds::close(&app, salon.id, id).await?,
+    )
 }
 
 fn advanced(salon: &Salon, id: RoundId, done: bool) -> AppResult<Response> {
@@ -281,15 +387,29 @@ fn advanced(salon: &Salon, id: RoundId, done: bool) -> AppResult<Response> {
 
 /// The results as CSV for organisers (UTF-8 with BOM, so Excel shows æøå right): one line per
 /// option with its points, once the results may be shown.
-pub async fn csv(State(app): State<SharedApp>, _o: Organiser, SalonPath(salon): SalonPath, Path(params): Path<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn csv(
+    State(app): State<SharedApp>,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
     let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
-    let r = rounds::get(&app.db, salon.id, id).await?.ok_or(AppError::NotFound)?;
+    let r = rounds::get(&app.db, salon.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !r.results_visible() {
         return Err(AppError::BadRequest("round.error.not_closed"));
     }
     let mut out = String::from("\u{feff}\"option\",\"points\"\r\n");
     for o in rounds::options(&app.db, r.id).await? {
-        out.push_str(&format!("{},{}\r\n", super::participants::csv_field(&o.label), o.points));
+        out.push_str(&format!(
+            "{},{}\r\n",
+            super::participants::csv_field(&o.label),
+            o.points
+        ));
     }
-    Ok(super::participants::csv_download(&format!("round-{}-{}.csv", salon.id, r.id), out))
+    Ok(super::participants::csv_download(
+        &format!("round-{}-{}.csv", salon.id, r.id),
+        out,
+    ))
 }

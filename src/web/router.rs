@@ -18,8 +18,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, audit, board, context, feeds, health, home, import, inbound, invite, lang, login, me, metrics, my_data, organise, outcomes, participants, room, rounds, rsvp,
-    rsvp_link, salon_page, security, statements, summary, themes, transcript,
+    admin, api, assets, audit, board, context, feeds, health, home, import, inbound, invite, lang,
+    login, me, metrics, my_data, organise, outcomes, participants, room, rounds, rsvp, rsvp_link,
+    salon_page, security, statements, summary, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -40,11 +41,20 @@ fn pages() -> Router<SharedApp> {
         // Answers (rsvp, rsvp_link): signed in, by the link in a mail, or registering anew.
         .route("/salons/{id}/rsvp", post(rsvp::answer))
         .route("/salons/{id}/register", post(rsvp::register))
-        .route("/register/{token}", get(rsvp::confirm_page).post(rsvp::confirm))
-        .route("/rsvp/{token}", get(rsvp_link::show).post(rsvp_link::record))
+        .route(
+            "/register/{token}",
+            get(rsvp::confirm_page).post(rsvp::confirm),
+        )
+        .route(
+            "/rsvp/{token}",
+            get(rsvp_link::show).post(rsvp_link::record),
+        )
         // Themes of a series (themes): anyone signed in proposes, supports, comments;
         // organisers reword, move on, schedule and merge.
-        .route("/series/{id}/themes", get(themes::list).post(themes::propose))
+        .route(
+            "/series/{id}/themes",
+            get(themes::list).post(themes::propose),
+        )
         .route("/series/{id}/board", get(board::show))
         .route("/series/{id}/board.md", get(board::markdown))
         .route("/themes/{id}", get(themes::show))
@@ -57,7 +67,10 @@ fn pages() -> Router<SharedApp> {
         .route("/themes/{id}/merge", post(themes::merge))
         // Priority rounds in a salon (rounds): organisers prepare, open and close; people
         // admitted to the room cast their points.
-        .route("/salons/{id}/rounds", get(rounds::list).post(rounds::create))
+        .route(
+            "/salons/{id}/rounds",
+            get(rounds::list).post(rounds::create),
+        )
         .route("/salons/{id}/rounds/{round}", get(rounds::show))
         .route("/salons/{id}/rounds/{round}/results.csv", get(rounds::csv))
         .route("/salons/{id}/rounds/{round}/ballot", post(rounds::ballot))
@@ -67,38 +80,76 @@ fn pages() -> Router<SharedApp> {
         .route("/salons/{id}/outcomes", get(outcomes::show))
         .route("/salons/{id}/outcomes/decisions", post(outcomes::decide))
         .route("/salons/{id}/outcomes/actions", post(outcomes::add_action))
-        .route("/salons/{id}/outcomes/actions/{action}/{status}", post(outcomes::set_action))
-        .route("/salons/{id}/outcomes/note-takers", post(outcomes::add_note_taker))
-        .route("/salons/{id}/summary", get(summary::show).post(summary::send))
+        .route(
+            "/salons/{id}/outcomes/actions/{action}/{status}",
+            post(outcomes::set_action),
+        )
+        .route(
+            "/salons/{id}/outcomes/note-takers",
+            post(outcomes::add_note_taker),
+        )
+        .route(
+            "/salons/{id}/summary",
+            get(summary::show).post(summary::send),
+        )
         // Organising (organise, import): salons, series, status changes, import from .ics.
         .route("/organise", get(organise::overview))
-        .route("/salons/new", get(organise::new_salon).post(organise::create_salon))
-        .route("/salons/{id}/edit", get(organise::edit_salon).post(organise::update_salon))
+        .route(
+            "/salons/new",
+            get(organise::new_salon).post(organise::create_salon),
+        )
+        .route(
+            "/salons/{id}/edit",
+            get(organise::edit_salon).post(organise::update_salon),
+        )
         .route("/salons/{id}/publish", post(organise::publish))
         .route("/salons/{id}/cancel", post(organise::cancel))
         .route("/salons/{id}/duplicate", post(organise::duplicate))
-        .route("/series/new", get(organise::new_series).post(organise::create_series))
-        .route("/series/{id}/edit", get(organise::edit_series).post(organise::update_series))
+        .route(
+            "/series/new",
+            get(organise::new_series).post(organise::create_series),
+        )
+        .route(
+            "/series/{id}/edit",
+            get(organise::edit_series).post(organise::update_series),
+        )
         .route(
             "/salons/import",
-            get(import::form).post(import::upload).layer(DefaultBodyLimit::max(import::BODY_LIMIT)),
+            get(import::form)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(import::BODY_LIMIT)),
         )
         // Invitations and participants (invite, participants): organisers.
         .route("/salons/{id}/invite", get(invite::form).post(invite::send))
         .route("/salons/{id}/notify", post(invite::notify))
         .route("/salons/{id}/participants", get(participants::show))
         .route("/salons/{id}/participants.csv", get(participants::csv))
-        .route("/salons/{id}/participants/{person}/revoke-links", post(participants::revoke_links))
-        .route("/salons/{id}/participants/{person}/answer", post(participants::answer_for))
+        .route(
+            "/salons/{id}/participants/{person}/revoke-links",
+            post(participants::revoke_links),
+        )
+        .route(
+            "/salons/{id}/participants/{person}/answer",
+            post(participants::answer_for),
+        )
         // Live rooms (room, rooms::ws, transcript): registered people and organisers.
         .route("/salons/{id}/room", get(room::show))
         .route("/salons/{id}/room/ws", get(crate::rooms::ws::upgrade))
         .route("/salons/{id}/room/messages", post(room::post_message))
-        .route("/salons/{id}/room/messages/{mid}/{action}", post(room::message_action))
+        .route(
+            "/salons/{id}/room/messages/{mid}/{action}",
+            post(room::message_action),
+        )
         .route("/salons/{id}/room/mute/{person}", post(room::mute))
         .route("/salons/{id}/rooms", post(room::add_room))
-        .route("/salons/{id}/room/transcript.md", get(transcript::transcript_md))
-        .route("/salons/{id}/room/transcript.html", get(transcript::transcript_html))
+        .route(
+            "/salons/{id}/room/transcript.md",
+            get(transcript::transcript_md),
+        )
+        .route(
+            "/salons/{id}/room/transcript.html",
+            get(transcript::transcript_html),
+        )
         // Calendars (feeds): all salons, personal feeds (`/salons/{id}.ics` and
         // `/series/{id}.ics` are answered by the salon and series pages).
         .route("/calendar.ics", get(feeds::all))
@@ -112,7 +163,10 @@ fn pages() -> Router<SharedApp> {
         .route("/me/feed", post(me::renew_feed))
         // A person's own data (my_data): export, deletion, signing out everywhere.
         .route("/me/export.json", get(my_data::export_mine))
-        .route("/me/delete", get(my_data::confirm_mine).post(my_data::delete_mine))
+        .route(
+            "/me/delete",
+            get(my_data::confirm_mine).post(my_data::delete_mine),
+        )
         .route("/me/sessions/end", post(my_data::sign_out_everywhere))
         // The statements the law asks for (statements), linked from every footer.
         .route("/privacy", get(statements::privacy))
@@ -121,11 +175,20 @@ fn pages() -> Router<SharedApp> {
         .route("/admin/outbox", get(admin::outbox_page))
         .route("/admin/inbox", get(inbound::inbox_page))
         // Inbound mail from a provider (a shared secret, not a session; no CSRF).
-        .route("/inbound/mail", post(inbound::mail).layer(inbound::body_limit()))
-        .route("/admin/people", get(admin::people_page).post(admin::add_person))
+        .route(
+            "/inbound/mail",
+            post(inbound::mail).layer(inbound::body_limit()),
+        )
+        .route(
+            "/admin/people",
+            get(admin::people_page).post(admin::add_person),
+        )
         .route("/admin/people/{id}/role", post(admin::set_role))
         .route("/admin/people/{id}/export.json", get(my_data::export_for))
-        .route("/admin/people/{id}/delete", get(my_data::confirm_for).post(my_data::delete_for))
+        .route(
+            "/admin/people/{id}/delete",
+            get(my_data::confirm_for).post(my_data::delete_for),
+        )
         // The audit trail (audit): admins only.
         .route("/admin/audit", get(audit::page_for_admins))
         .route("/admin/audit.csv", get(audit::csv))
@@ -148,14 +211,24 @@ pub fn router(app: SharedApp) -> Router {
         .route("/static/{file}", get(assets::serve))
         .merge(pages)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(middleware::from_fn_with_state(app.clone(), security::headers))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            security::headers,
+        ))
         .layer(middleware::from_fn(metrics::track))
         .layer(
             // Spans name the route pattern, never the raw path: paths can hold secret tokens.
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str()).unwrap_or("unmatched");
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(|p| p.as_str())
+                        .unwrap_or("unmatched");
                     tracing::info_span!("request", method = %req.method(), route)
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),

@@ -42,14 +42,34 @@ pub async fn answer(
 ) -> AppResult<Response> {
     let l = ctx.lang();
     let (status, error) = match Answer::parse(&f.response) {
-        None => (StatusCode::UNPROCESSABLE_ENTITY, t!("rsvp.error.choose", locale = l)),
-        Some(response) => match answer::answer(&app, salon.id, me.id, response, f.show_in_list.is_some(), Rules::Enforce).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/salons/{}?done=answered#rsvp", salon.id)).into_response()),
+        None => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t!("rsvp.error.choose", locale = l),
+        ),
+        Some(response) => match answer::answer(
+            &app,
+            salon.id,
+            me.id,
+            response,
+            f.show_in_list.is_some(),
+            Rules::Enforce,
+        )
+        .await
+        {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("/salons/{}?done=answered#rsvp", salon.id))
+                        .into_response(),
+                );
+            }
             Err(AnswerError::Refused(r)) => (StatusCode::CONFLICT, t!(r.message_key(), locale = l)),
             Err(e) => return Err(e.into()),
         },
     };
-    let panel = Panel { error: Some(error.to_string()), ..Panel::default() };
+    let panel = Panel {
+        error: Some(error.to_string()),
+        ..Panel::default()
+    };
     Ok((status, salon_page::render(&app, &ctx, &salon, panel).await?).into_response())
 }
 
@@ -64,8 +84,15 @@ pub async fn register(
 ) -> AppResult<Response> {
     let l = ctx.lang();
     if !registration::is_open(&salon) {
-        let panel = Panel { error: Some(t!("rsvp.error.registration_closed", locale = l).to_string()), ..Panel::default() };
-        return Ok((StatusCode::CONFLICT, salon_page::render(&app, &ctx, &salon, panel).await?).into_response());
+        let panel = Panel {
+            error: Some(t!("rsvp.error.registration_closed", locale = l).to_string()),
+            ..Panel::default()
+        };
+        return Ok((
+            StatusCode::CONFLICT,
+            salon_page::render(&app, &ctx, &salon, panel).await?,
+        )
+            .into_response());
     }
     let mut errors = Errors::default();
     let fields = person::parse(&f.name, &f.title).map_err(|refused| {
@@ -73,24 +100,56 @@ pub async fn register(
             errors.add(e.field, t!(e.message_key(), locale = l).to_string());
         }
     });
-    let email = Email::parse(&f.email).map_err(|e| errors.add("email", t!(format!("error.email.{}", e.code()), locale = l).to_string()));
-    if !f.organisation.is_empty() && organisations::by_short_name(&app.db, &f.organisation).await?.is_none() {
-        errors.add("organisation", t!("error.organisation_unknown", locale = l).to_string());
+    let email = Email::parse(&f.email).map_err(|e| {
+        errors.add(
+            "email",
+            t!(format!("error.email.{}", e.code()), locale = l).to_string(),
+        )
+    });
+    if !f.organisation.is_empty()
+        && organisations::by_short_name(&app.db, &f.organisation)
+            .await?
+            .is_none()
+    {
+        errors.add(
+            "organisation",
+            t!("error.organisation_unknown", locale = l).to_string(),
+        );
     }
     let (Ok(fields), Ok(email), true) = (fields, email, errors.is_empty()) else {
-        let panel = Panel { registration: f.clone(), registration_errors: errors, ..Panel::default() };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, salon_page::render(&app, &ctx, &salon, panel).await?).into_response());
+        let panel = Panel {
+            registration: f.clone(),
+            registration_errors: errors,
+            ..Panel::default()
+        };
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            salon_page::render(&app, &ctx, &salon, panel).await?,
+        )
+            .into_response());
     };
     // Limited after the form is checked: a mistake costs no allowance, a mail does. Per client
     // network (an IPv6 client's whole /64), per address (beyond it the answer is the same and
     // no mail goes), and for all unconfirmed addresses together, so that Salon cannot be made
     // to mail strangers at volume whatever the number of addresses an attacker has.
-    if app.limits.registrations_per_network.check_key(&client.network()).is_err() {
+    if app
+        .limits
+        .registrations_per_network
+        .check_key(&client.network())
+        .is_err()
+    {
         return Err(AppError::TooManyRequests);
     }
-    if app.limits.sign_in_per_address.check_key(&email.as_str().to_string()).is_ok() {
+    if app
+        .limits
+        .sign_in_per_address
+        .check_key(&email.as_str().to_string())
+        .is_ok()
+    {
         if app.limits.unconfirmed_mail.check().is_err() {
-            tracing::warn!("registration mail held back: the cap on mail to unconfirmed addresses is reached");
+            tracing::warn!(
+                "registration mail held back: the cap on mail to unconfirmed addresses is reached"
+            );
             metrics::counter!("salon_registration_mail_capped_total").increment(1);
             return Err(AppError::TooManyRequests);
         }
@@ -99,10 +158,18 @@ pub async fn register(
     Ok(Redirect::to(&format!("/salons/{}?done=confirm_sent#rsvp", salon.id)).into_response())
 }
 
-pub async fn confirm_page(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Markup> {
+pub async fn confirm_page(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
-    let pending = registrations::peek(&app.db, &token).await?.ok_or(AppError::Gone("error.registration_link_invalid"))?;
-    let salon = salons::get(&app.db, pending.salon_id).await?.ok_or(AppError::NotFound)?;
+    let pending = registrations::peek(&app.db, &token)
+        .await?
+        .ok_or(AppError::Gone("error.registration_link_invalid"))?;
+    let salon = salons::get(&app.db, pending.salon_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(page(
         &ctx,
         &t!("register.confirm_title", locale = l),
@@ -119,12 +186,26 @@ pub async fn confirm_page(State(app): State<SharedApp>, ctx: Ctx, Path(token): P
 
 /// The person proved they own the address (see `usecases::registration::confirm`); a new
 /// person is signed in.
-pub async fn confirm(State(app): State<SharedApp>, jar: CookieJar, Path(token): Path<String>) -> AppResult<Response> {
+pub async fn confirm(
+    State(app): State<SharedApp>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     let old = jar.get(cookies::SESSION).map(|c| c.value().to_string());
-    let done = registration::confirm(&app, &token, old.as_deref()).await?.ok_or(AppError::Gone("error.registration_link_invalid"))?;
-    let target = if done.answered { format!("/salons/{}?done=registered#rsvp", done.salon_id) } else { format!("/salons/{}", done.salon_id) };
+    let done = registration::confirm(&app, &token, old.as_deref())
+        .await?
+        .ok_or(AppError::Gone("error.registration_link_invalid"))?;
+    let target = if done.answered {
+        format!("/salons/{}?done=registered#rsvp", done.salon_id)
+    } else {
+        format!("/salons/{}", done.salon_id)
+    };
     let jar = match done.session {
-        Some(secret) => jar.add(cookies::session(secret, app.config.secure_cookies(), app.config.privacy.retention.session)),
+        Some(secret) => jar.add(cookies::session(
+            secret,
+            app.config.secure_cookies(),
+            app.config.privacy.retention.session,
+        )),
         None => jar,
     };
     Ok((jar, Redirect::to(&target)).into_response())

@@ -12,14 +12,14 @@ use serde::Deserialize;
 use super::context::Ctx;
 use super::extract::Form;
 use super::salon_page::standing_code;
-use crate::i18n::timefmt;
 use super::views::{csrf_field, page};
 use crate::app::SharedApp;
 use crate::domain::rsvp::Response as Answer;
 use crate::error::{AppError, AppResult};
+use crate::i18n::timefmt;
 use crate::store::rsvps::{self, Rules};
-use crate::usecases::answer::{self, AnswerError};
 use crate::store::{people, rsvp_tokens, salons};
+use crate::usecases::answer::{self, AnswerError};
 
 #[derive(Deserialize, Default)]
 pub struct LinkQuery {
@@ -27,16 +27,44 @@ pub struct LinkQuery {
     done: Option<String>,
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Query(q): Query<LinkQuery>) -> AppResult<Markup> {
-    render(&app, &ctx, &token, q.answer.as_deref().and_then(Answer::parse), q.done.is_some(), None).await
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Query(q): Query<LinkQuery>,
+) -> AppResult<Markup> {
+    render(
+        &app,
+        &ctx,
+        &token,
+        q.answer.as_deref().and_then(Answer::parse),
+        q.done.is_some(),
+        None,
+    )
+    .await
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, token: &str, suggested: Option<Answer>, done: bool, error: Option<String>) -> AppResult<Markup> {
+async fn render(
+    app: &SharedApp,
+    ctx: &Ctx,
+    token: &str,
+    suggested: Option<Answer>,
+    done: bool,
+    error: Option<String>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
-    let (salon_id, person_id) = rsvp_tokens::resolve(&app.db, token).await?.ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
-    let salon = salons::get(&app.db, salon_id).await?.ok_or(AppError::NotFound)?;
-    let person = people::by_id(&app.db, person_id).await?.ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
-    let standing = rsvps::of(&app.db, salon_id, person_id).await?.map(|r| r.standing());
+    let (salon_id, person_id) = rsvp_tokens::resolve(&app.db, token)
+        .await?
+        .ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
+    let salon = salons::get(&app.db, salon_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let person = people::by_id(&app.db, person_id)
+        .await?
+        .ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
+    let standing = rsvps::of(&app.db, salon_id, person_id)
+        .await?
+        .map(|r| r.standing());
     Ok(page(
         ctx,
         &salon.title,
@@ -72,17 +100,40 @@ pub struct AnswerForm {
     response: String,
 }
 
-pub async fn record(State(app): State<SharedApp>, ctx: Ctx, Path(token): Path<String>, Form(f): Form<AnswerForm>) -> AppResult<Response> {
+pub async fn record(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<AnswerForm>,
+) -> AppResult<Response> {
     let l = ctx.lang();
-    let (salon_id, person_id) = rsvp_tokens::resolve(&app.db, &token).await?.ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
+    let (salon_id, person_id) = rsvp_tokens::resolve(&app.db, &token)
+        .await?
+        .ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
     let Some(response) = Answer::parse(&f.response) else {
-        let body = render(&app, &ctx, &token, None, false, Some(t!("rsvp.error.choose", locale = l).to_string())).await?;
+        let body = render(
+            &app,
+            &ctx,
+            &token,
+            None,
+            false,
+            Some(t!("rsvp.error.choose", locale = l).to_string()),
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };
     match answer::answer(&app, salon_id, person_id, response, false, Rules::Enforce).await {
         Ok(_) => Ok(Redirect::to(&format!("/rsvp/{token}?done=1")).into_response()),
         Err(AnswerError::Refused(r)) => {
-            let body = render(&app, &ctx, &token, None, false, Some(t!(r.message_key(), locale = l).to_string())).await?;
+            let body = render(
+                &app,
+                &ctx,
+                &token,
+                None,
+                false,
+                Some(t!(r.message_key(), locale = l).to_string()),
+            )
+            .await?;
             Ok((StatusCode::CONFLICT, body).into_response())
         }
         Err(e) => Err(e.into()),

@@ -15,10 +15,17 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 /// without includeSubDomains, as other services may share the domain.
 const HSTS: &str = "max-age=31536000";
 
-pub async fn headers(State(app): State<crate::app::SharedApp>, req: Request, next: Next) -> Response {
+pub async fn headers(
+    State(app): State<crate::app::SharedApp>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(req).await;
     if app.config.secure_cookies() {
-        response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     let h = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -29,7 +36,13 @@ pub async fn headers(State(app): State<crate::app::SharedApp>, req: Request, nex
     // Token-bearing URLs (/login/{token}, /rsvp/{token}) must not leak to other sites.
     set(header::REFERRER_POLICY, "same-origin");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
-    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     response
 }

@@ -29,11 +29,21 @@ pub fn paragraphs(texts: &[String]) -> Markup {
     }
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, _o: Organiser, SalonPath(salon): SalonPath) -> AppResult<Markup> {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    _o: Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Markup> {
     render(&app, &ctx, &salon, None).await
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, error: Option<String>) -> AppResult<Markup> {
+async fn render(
+    app: &SharedApp,
+    ctx: &Ctx,
+    salon: &Salon,
+    error: Option<String>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
     let texts = summary::paragraphs(app, salon, l).await?;
     let sent = outcomes::summary_sent_at(&app.db, salon.id).await?;
@@ -59,7 +69,12 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, error: Option<String>
     ))
 }
 
-pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, SalonPath(salon): SalonPath) -> AppResult<Response> {
+pub async fn send(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    SalonPath(salon): SalonPath,
+) -> AppResult<Response> {
     match summary::send(&app, &salon, me.id).await? {
         Ok(_) => Ok(Redirect::to(&format!("/salons/{}/summary", salon.id)).into_response()),
         Err(why) => {
@@ -68,7 +83,11 @@ pub async fn send(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organis
                 NotSent::AlreadySent => "summary.error.already_sent",
             };
             let message = t!(key, locale = ctx.lang()).to_string();
-            Ok((StatusCode::CONFLICT, render(&app, &ctx, &salon, Some(message)).await?).into_response())
+            Ok((
+                StatusCode::CONFLICT,
+                render(&app, &ctx, &salon, Some(message)).await?,
+            )
+                .into_response())
         }
     }
 }

@@ -54,24 +54,55 @@ pub struct ProposeForm {
 fn messages(errors: &[theme::FieldError], l: &str) -> Errors {
     let mut out = Errors::default();
     for e in errors {
-        out.add(e.field, t!(format!("theme.error.{}", e.code), locale = l).to_string());
+        out.add(
+            e.field,
+            t!(format!("theme.error.{}", e.code), locale = l).to_string(),
+        );
     }
     out
 }
 
 async fn series_of(app: &SharedApp, raw: &str) -> AppResult<Series> {
-    series::get(&app.db, parse_id::<SeriesId>(raw)?).await?.ok_or(AppError::NotFound)
+    series::get(&app.db, parse_id::<SeriesId>(raw)?)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-pub async fn list(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<StateFilter>) -> AppResult<Markup> {
+pub async fn list(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<StateFilter>,
+) -> AppResult<Markup> {
     let s = series_of(&app, &id).await?;
     let filter = q.state.as_deref().and_then(ThemeState::parse);
-    render_list(&app, &ctx, &s, filter, q.page.as_deref(), &ProposeForm::default(), &Errors::default()).await
+    render_list(
+        &app,
+        &ctx,
+        &s,
+        filter,
+        q.page.as_deref(),
+        &ProposeForm::default(),
+        &Errors::default(),
+    )
+    .await
 }
 
-async fn render_list(app: &SharedApp, ctx: &Ctx, s: &Series, filter: Option<ThemeState>, page_asked: Option<&str>, f: &ProposeForm, errors: &Errors) -> AppResult<Markup> {
+async fn render_list(
+    app: &SharedApp,
+    ctx: &Ctx,
+    s: &Series,
+    filter: Option<ThemeState>,
+    page_asked: Option<&str>,
+    f: &ProposeForm,
+    errors: &Errors,
+) -> AppResult<Markup> {
     let l = ctx.lang();
-    let pager = Pager::new(page_asked, THEMES_PER_PAGE, themes::count_of_series(&app.db, s.id, filter).await?);
+    let pager = Pager::new(
+        page_asked,
+        THEMES_PER_PAGE,
+        themes::count_of_series(&app.db, s.id, filter).await?,
+    );
     let all = themes::of_series(&app.db, s.id, filter, pager.window()).await?;
     let page_href = |n: i64| match filter {
         Some(st) => format!("/series/{}/themes?state={}&page={n}", s.id, st.as_str()),
@@ -138,7 +169,13 @@ fn propose_form(ctx: &Ctx, s: &Series, f: &ProposeForm, errors: &Errors) -> Mark
     }
 }
 
-pub async fn propose(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Path(id): Path<String>, Form(f): Form<ProposeForm>) -> AppResult<Response> {
+pub async fn propose(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<ProposeForm>,
+) -> AppResult<Response> {
     let s = series_of(&app, &id).await?;
     match theme::validate(&f.title, &f.why) {
         Ok(text) => {
@@ -148,14 +185,25 @@ pub async fn propose(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Signe
             Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
         }
         Err(errors) => {
-            let body = render_list(&app, &ctx, &s, None, None, &f, &messages(&errors, ctx.lang())).await?;
+            let body = render_list(
+                &app,
+                &ctx,
+                &s,
+                None,
+                None,
+                &f,
+                &messages(&errors, ctx.lang()),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
     }
 }
 
 async fn theme_of(app: &SharedApp, raw: &str) -> AppResult<Theme> {
-    let th = themes::get(&app.db, parse_id::<ThemeId>(raw)?).await?.ok_or(AppError::NotFound)?;
+    let th = themes::get(&app.db, parse_id::<ThemeId>(raw)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // A merged duplicate lives on in the theme it went into.
     match th.merged_into {
         Some(_) => Err(AppError::NotFound),
@@ -163,7 +211,12 @@ async fn theme_of(app: &SharedApp, raw: &str) -> AppResult<Theme> {
     }
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
     let raw = parse_id::<ThemeId>(&id)?;
     if let Some(th) = themes::get(&app.db, raw).await?
         && let Some(into) = th.merged_into
@@ -171,26 +224,49 @@ pub async fn show(State(app): State<SharedApp>, ctx: Ctx, Path(id): Path<String>
         return Ok(Redirect::to(&format!("/themes/{into}")).into_response());
     }
     let th = theme_of(&app, &id).await?;
-    Ok(render_theme(&app, &ctx, &th, None, q.page.as_deref()).await?.into_response())
+    Ok(render_theme(&app, &ctx, &th, None, q.page.as_deref())
+        .await?
+        .into_response())
 }
 
-async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<String>, page_asked: Option<&str>) -> AppResult<Markup> {
+async fn render_theme(
+    app: &SharedApp,
+    ctx: &Ctx,
+    th: &Theme,
+    error: Option<String>,
+    page_asked: Option<&str>,
+) -> AppResult<Markup> {
     let l = ctx.lang();
-    let s = series::get(&app.db, th.series_id).await?.ok_or(AppError::NotFound)?;
-    let pager = Pager::new(page_asked, COMMENTS_PER_PAGE, themes::comment_count(&app.db, th.id).await?);
+    let s = series::get(&app.db, th.series_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pager = Pager::new(
+        page_asked,
+        COMMENTS_PER_PAGE,
+        themes::comment_count(&app.db, th.id).await?,
+    );
     let comments = themes::comments(&app.db, th.id, pager.window()).await?;
     let mine = match &ctx.user {
         Some(u) => themes::supports(&app.db, th.id, u.id).await?,
         None => false,
     };
-    let scheduled = themes::salons_of(&app.db, th.id, crate::store::Drafts::for_organiser(is_organiser(ctx))).await?;
+    let scheduled = themes::salons_of(
+        &app.db,
+        th.id,
+        crate::store::Drafts::for_organiser(is_organiser(ctx)),
+    )
+    .await?;
     let mut in_salons = Vec::new();
     for sid in &scheduled {
         if let Some(salon) = salons::get(&app.db, *sid).await? {
             in_salons.push(salon);
         }
     }
-    let tools = if is_organiser(ctx) { Some(organiser_tools(app, ctx, th, &s).await?) } else { None };
+    let tools = if is_organiser(ctx) {
+        Some(organiser_tools(app, ctx, th, &s).await?)
+    } else {
+        None
+    };
     Ok(page(
         ctx,
         &th.title,
@@ -244,11 +320,26 @@ async fn render_theme(app: &SharedApp, ctx: &Ctx, th: &Theme, error: Option<Stri
 /// Reword, move on (with a conclusion), schedule into a salon, merge into another theme.
 async fn organiser_tools(app: &SharedApp, ctx: &Ctx, th: &Theme, s: &Series) -> AppResult<Markup> {
     let l = ctx.lang();
-    let salons: Vec<(String, String)> = salons::in_series(&app.db, s.id, true).await?.into_iter().map(|x| (x.id.to_string(), x.title)).collect();
-    let others: Vec<(String, String)> =
-        themes::of_series(&app.db, s.id, None, Window::ALL).await?.into_iter().filter(|o| o.id != th.id).map(|o| (o.id.to_string(), o.title)).collect();
-    let states: Vec<(String, String)> =
-        ThemeState::ALL.iter().map(|st| (st.as_str().to_string(), t!(format!("theme.state.{}", st.as_str()), locale = l).to_string())).collect();
+    let salons: Vec<(String, String)> = salons::in_series(&app.db, s.id, true)
+        .await?
+        .into_iter()
+        .map(|x| (x.id.to_string(), x.title))
+        .collect();
+    let others: Vec<(String, String)> = themes::of_series(&app.db, s.id, None, Window::ALL)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != th.id)
+        .map(|o| (o.id.to_string(), o.title))
+        .collect();
+    let states: Vec<(String, String)> = ThemeState::ALL
+        .iter()
+        .map(|st| {
+            (
+                st.as_str().to_string(),
+                t!(format!("theme.state.{}", st.as_str()), locale = l).to_string(),
+            )
+        })
+        .collect();
     let none = Errors::default();
     let base = format!("/themes/{}", th.id);
     Ok(html! {
@@ -284,14 +375,22 @@ async fn organiser_tools(app: &SharedApp, ctx: &Ctx, th: &Theme, s: &Series) -> 
     })
 }
 
-pub async fn support(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn support(
+    State(app): State<SharedApp>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     within_limit(&app.limits.member_clicks, me.id)?;
     usecase::support(&app, th.id, me.id).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
-pub async fn withdraw(State(app): State<SharedApp>, SignedIn(me): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn withdraw(
+    State(app): State<SharedApp>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     within_limit(&app.limits.member_clicks, me.id)?;
     usecase::withdraw(&app, th.id, me.id).await?;
@@ -304,7 +403,13 @@ pub struct CommentForm {
     body: String,
 }
 
-pub async fn comment(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): SignedIn, Path(id): Path<String>, Form(f): Form<CommentForm>) -> AppResult<Response> {
+pub async fn comment(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<CommentForm>,
+) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     match theme::comment(&f.body) {
         Ok(body) => {
@@ -314,7 +419,11 @@ pub async fn comment(State(app): State<SharedApp>, ctx: Ctx, SignedIn(me): Signe
         }
         Err(e) => {
             let message = t!(format!("theme.error.{}", e.code), locale = ctx.lang()).to_string();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(&app, &ctx, &th, Some(message), None).await?).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render_theme(&app, &ctx, &th, Some(message), None).await?,
+            )
+                .into_response())
         }
     }
 }
@@ -328,7 +437,13 @@ pub struct RewordForm {
     why: String,
 }
 
-pub async fn reword(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<RewordForm>) -> AppResult<Response> {
+pub async fn reword(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    Path(id): Path<String>,
+    Form(f): Form<RewordForm>,
+) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     match theme::validate(&f.title, &f.why) {
         Ok(text) => {
@@ -346,24 +461,41 @@ pub struct StateForm {
     conclusion: String,
 }
 
-pub async fn set_state(State(app): State<SharedApp>, ctx: Ctx, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<StateForm>) -> AppResult<Response> {
+pub async fn set_state(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    Path(id): Path<String>,
+    Form(f): Form<StateForm>,
+) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
-    let state = ThemeState::parse(&f.state).ok_or(AppError::BadRequest("theme.error.state_unknown"))?;
+    let state =
+        ThemeState::parse(&f.state).ok_or(AppError::BadRequest("theme.error.state_unknown"))?;
     let conclusion = if state.needs_conclusion() {
         match theme::conclusion(&f.conclusion) {
             Ok(c) => c,
             Err(e) => return refused(&app, &ctx, &th, e).await,
         }
     } else {
-        crate::domain::text::multiline(&f.conclusion, theme::WHY_MAX, false).map_err(|_| AppError::BadRequest("theme.error.why_too_long"))?
+        crate::domain::text::multiline(&f.conclusion, theme::WHY_MAX, false)
+            .map_err(|_| AppError::BadRequest("theme.error.why_too_long"))?
     };
     usecase::move_on(&app, &th, state, &conclusion, (&*me).into()).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
-async fn refused(app: &SharedApp, ctx: &Ctx, th: &Theme, e: theme::FieldError) -> AppResult<Response> {
+async fn refused(
+    app: &SharedApp,
+    ctx: &Ctx,
+    th: &Theme,
+    e: theme::FieldError,
+) -> AppResult<Response> {
     let message = t!(format!("theme.error.{}", e.code), locale = ctx.lang()).to_string();
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render_theme(app, ctx, th, Some(message), None).await?).into_response())
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render_theme(app, ctx, th, Some(message), None).await?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -372,9 +504,18 @@ pub struct ScheduleForm {
     salon: String,
 }
 
-pub async fn schedule(State(app): State<SharedApp>, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<ScheduleForm>) -> AppResult<Response> {
+pub async fn schedule(
+    State(app): State<SharedApp>,
+    Organiser(me): Organiser,
+    Path(id): Path<String>,
+    Form(f): Form<ScheduleForm>,
+) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
-    let salon_id: SalonId = f.salon.trim().parse().map_err(|_| AppError::BadRequest("theme.error.salon_unknown"))?;
+    let salon_id: SalonId = f
+        .salon
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("theme.error.salon_unknown"))?;
     // Only a salon of the theme's own series.
     match salons::get(&app.db, salon_id).await? {
         Some(s) if s.series_id == Some(th.series_id) => {}
@@ -390,9 +531,16 @@ pub struct MergeForm {
     into: String,
 }
 
-pub async fn merge(State(app): State<SharedApp>, Organiser(me): Organiser, Path(id): Path<String>, Form(f): Form<MergeForm>) -> AppResult<Response> {
+pub async fn merge(
+    State(app): State<SharedApp>,
+    Organiser(me): Organiser,
+    Path(id): Path<String>,
+    Form(f): Form<MergeForm>,
+) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
-    let into = theme_of(&app, f.into.trim()).await.map_err(|_| AppError::BadRequest("theme.error.theme_unknown"))?;
+    let into = theme_of(&app, f.into.trim())
+        .await
+        .map_err(|_| AppError::BadRequest("theme.error.theme_unknown"))?;
     if into.id == th.id || into.series_id != th.series_id {
         return Err(AppError::BadRequest("theme.error.theme_unknown"));
     }

@@ -8,21 +8,27 @@ use maud::html;
 use rust_i18n::t;
 
 use super::context::Ctx;
-use crate::ids::MessageId;
-use crate::rooms::access::Entered;
-use crate::i18n::timefmt;
 use super::views::page;
 use crate::app::SharedApp;
 use crate::error::AppError;
+use crate::i18n::timefmt;
+use crate::ids::MessageId;
+use crate::rooms::access::Entered;
 use crate::store::rooms::{self, Message, Room};
 use crate::store::salons::Salon;
 
 /// Organisers only: everything said, with questions and votes, for the minutes.
-async fn transcript(app: &SharedApp, e: Entered) -> Result<(Salon, Room, Vec<Message>, Vec<Message>), Response> {
+async fn transcript(
+    app: &SharedApp,
+    e: Entered,
+) -> Result<(Salon, Room, Vec<Message>, Vec<Message>), Response> {
     if !e.access.organiser {
         return Err(AppError::Forbidden.into_response());
     }
-    let by = crate::store::audit::Named { id: e.user.id, name: &e.user.name };
+    let by = crate::store::audit::Named {
+        id: e.user.id,
+        name: &e.user.name,
+    };
     let event = crate::store::audit::Event {
         actor: by,
         kind: crate::domain::audit::Kind::TranscriptDownloaded,
@@ -30,9 +36,15 @@ async fn transcript(app: &SharedApp, e: Entered) -> Result<(Salon, Room, Vec<Mes
         salon: Some(e.salon.id),
         detail: &format!("room {}", e.room.id),
     };
-    crate::store::audit::record(&app.db, &event).await.map_err(|err| AppError::from(err).into_response())?;
-    let messages = rooms::history(&app.db, e.room.id, Some(MessageId(0)), 100_000, false).await.map_err(|err| AppError::from(err).into_response())?;
-    let questions = rooms::questions(&app.db, e.room.id, false).await.map_err(|err| AppError::from(err).into_response())?;
+    crate::store::audit::record(&app.db, &event)
+        .await
+        .map_err(|err| AppError::from(err).into_response())?;
+    let messages = rooms::history(&app.db, e.room.id, Some(MessageId(0)), 100_000, false)
+        .await
+        .map_err(|err| AppError::from(err).into_response())?;
+    let questions = rooms::questions(&app.db, e.room.id, false)
+        .await
+        .map_err(|err| AppError::from(err).into_response())?;
     Ok((e.salon, e.room, messages, questions))
 }
 
@@ -44,23 +56,57 @@ pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -
     let l = ctx.lang();
     let tz = salon.tz();
     let mut md = format!("# {}\n\n", salon.title);
-    md.push_str(&format!("{}\n\n", timefmt::date(&salon.starts_at.with_timezone(&tz), l)));
+    md.push_str(&format!(
+        "{}\n\n",
+        timefmt::date(&salon.starts_at.with_timezone(&tz), l)
+    ));
     md.push_str(&format!("## {}\n\n", t!("room.messages", locale = l)));
     for m in &messages {
-        let who = m.author_name.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string());
-        let org = m.author_org.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+        let who = m
+            .author_name
+            .clone()
+            .unwrap_or_else(|| t!("people.former", locale = l).to_string());
+        let org = m
+            .author_org
+            .as_deref()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default();
         let at = timefmt::clock(&m.created_at.with_timezone(&tz), l);
-        let q = if m.is_question { format!(" [{}]", t!("room.question", locale = l)) } else { String::new() };
-        md.push_str(&format!("- **{who}**{org}, {at}{q}: {}\n", m.body.replace('\n', " ")));
+        let q = if m.is_question {
+            format!(" [{}]", t!("room.question", locale = l))
+        } else {
+            String::new()
+        };
+        md.push_str(&format!(
+            "- **{who}**{org}, {at}{q}: {}\n",
+            m.body.replace('\n', " ")
+        ));
     }
     md.push_str(&format!("\n## {}\n\n", t!("room.questions", locale = l)));
     for q in &questions {
-        let state = if q.answered { format!(" – {}", t!("room.answered", locale = l)) } else { String::new() };
-        md.push_str(&format!("1. {} ({}){state}\n", q.body.replace('\n', " "), t!("room.votes", locale = l, n = q.votes)));
+        let state = if q.answered {
+            format!(" – {}", t!("room.answered", locale = l))
+        } else {
+            String::new()
+        };
+        md.push_str(&format!(
+            "1. {} ({}){state}\n",
+            q.body.replace('\n', " "),
+            t!("room.votes", locale = l, n = q.votes)
+        ));
     }
     let name = format!("transcript-salon-{}-room-{}.md", salon.id, room.id);
     (
-        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
         md,
     )
         .into_response()

@@ -26,13 +26,17 @@ pub struct Setup {
 
 impl Default for Setup {
     fn default() -> Setup {
-        Setup { lang: "da", javascript: true }
+        Setup {
+            lang: "da",
+            javascript: true,
+        }
     }
 }
 
 /// Whether the browser tests can run here; panics under CI=true when they cannot.
 pub fn available() -> bool {
-    let here = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && axe_path().exists();
+    let here =
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && axe_path().exists();
     if !here {
         let what = format!(
             "the browser tests need {CHROMIUM}, {CHROMEDRIVER} (apt-get install chromium chromium-driver) and axe-core \
@@ -48,7 +52,12 @@ pub fn available() -> bool {
 /// axe-core's source as a script to inject, read from disk once per test binary.
 fn axe_script() -> &'static str {
     static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SCRIPT.get_or_init(|| format!("{}\nreturn true;", std::fs::read_to_string(axe_path()).unwrap()))
+    SCRIPT.get_or_init(|| {
+        format!(
+            "{}\nreturn true;",
+            std::fs::read_to_string(axe_path()).unwrap()
+        )
+    })
 }
 
 fn axe_path() -> PathBuf {
@@ -57,7 +66,9 @@ fn axe_path() -> PathBuf {
 
 /// Where screenshots go: `target/browser/<test>/`.
 pub fn screenshot_dir(test: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
     let dir = target.join("browser").join(test);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -106,7 +117,11 @@ impl Browser {
         let started = tokio::time::Instant::now();
         let client = loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if started.elapsed() < DEADLINE => {
                     let _ = e;
@@ -115,28 +130,53 @@ impl Browser {
                 Err(e) => panic!("no WebDriver session for {name}: {e}"),
             }
         };
-        Browser { client, name: name.into(), base: base.into(), shots: shots.into(), driver, _profile: profile }
+        Browser {
+            client,
+            name: name.into(),
+            base: base.into(),
+            shots: shots.into(),
+            driver,
+            _profile: profile,
+        }
     }
 
     pub async fn goto(&self, path: &str) {
-        let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) };
-        self.client.goto(&url).await.unwrap_or_else(|e| panic!("{} opens {url}: {e}", self.name));
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        self.client
+            .goto(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{} opens {url}: {e}", self.name));
     }
 
     pub async fn path(&self) -> String {
         let url = self.client.current_url().await.unwrap();
-        format!("{}{}", url.path(), url.query().map(|q| format!("?{q}")).unwrap_or_default())
+        format!(
+            "{}{}",
+            url.path(),
+            url.query().map(|q| format!("?{q}")).unwrap_or_default()
+        )
     }
 
     /// Type into a field, as a person would.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.find(css).await;
         field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap_or_else(|e| panic!("{} types into {css}: {e}", self.name));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("{} types into {css}: {e}", self.name));
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("{} clicks {css}: {e}", self.name));
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{} clicks {css}: {e}", self.name));
     }
 
     /// Click what an XPath finds, again if the page changed under it (a live update can replace
@@ -159,21 +199,39 @@ impl Browser {
 
     /// Choose an option of a select by its value.
     pub async fn select(&self, css: &str, value: &str) {
-        self.find(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("{} selects {value} in {css}: {e}", self.name));
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("{} selects {value} in {css}: {e}", self.name));
     }
 
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
-        match self.client.wait().at_most(DEADLINE).for_element(Locator::Css(css)).await {
+        match self
+            .client
+            .wait()
+            .at_most(DEADLINE)
+            .for_element(Locator::Css(css))
+            .await
+        {
             Ok(e) => e,
             Err(e) => {
                 self.screenshot("not-found").await;
-                panic!("{} finds {css} on {}: {e}", self.name, self.path_or_blank().await)
+                panic!(
+                    "{} finds {css} on {}: {e}",
+                    self.name,
+                    self.path_or_blank().await
+                )
             }
         }
     }
 
     async fn path_or_blank(&self) -> String {
-        self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
     }
 
     /// The visible text of every element matching `css`.
@@ -207,7 +265,11 @@ impl Browser {
         while !check().await {
             if started.elapsed() > DEADLINE {
                 self.screenshot("timed-out").await;
-                panic!("{}: timed out waiting for {what} on {}", self.name, self.path_or_blank().await);
+                panic!(
+                    "{}: timed out waiting for {what} on {}",
+                    self.name,
+                    self.path_or_blank().await
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -234,9 +296,16 @@ impl Browser {
             )
             .await
             .unwrap();
-        assert!(result.get("error").is_none(), "axe-core failed on {page}: {result}");
+        assert!(
+            result.get("error").is_none(),
+            "axe-core failed on {page}: {result}"
+        );
         let violations = result["violations"].as_array().cloned().unwrap_or_default();
-        let lang: Value = self.client.execute("return document.documentElement.lang;", vec![]).await.unwrap();
+        let lang: Value = self
+            .client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .unwrap();
         assert!(
             violations.is_empty(),
             "axe-core: {} accessibility violation(s) on {page} ({}, lang={lang}):\n{}",
@@ -244,7 +313,10 @@ impl Browser {
             self.path_or_blank().await,
             serde_json::to_string_pretty(&violations).unwrap()
         );
-        assert!(result["passes"].as_u64().unwrap_or(0) > 0, "axe-core ran its rules on {page}");
+        assert!(
+            result["passes"].as_u64().unwrap_or(0) > 0,
+            "axe-core ran its rules on {page}"
+        );
     }
 
     /// Switch the page's language with the language buttons in the page header, by keyboard:
@@ -253,14 +325,25 @@ impl Browser {
         let selector = format!("form.lang-switch button[value='{lang}']");
         self.find(&selector).await;
         self.client
-            .execute("document.querySelector(arguments[0]).focus(); return true;", vec![selector.clone().into()])
+            .execute(
+                "document.querySelector(arguments[0]).focus(); return true;",
+                vec![selector.clone().into()],
+            )
             .await
             .unwrap();
         let focused = self.client.active_element().await.unwrap();
-        assert_eq!(focused.attr("value").await.unwrap().as_deref(), Some(lang), "the {lang} button has the focus");
+        assert_eq!(
+            focused.attr("value").await.unwrap().as_deref(),
+            Some(lang),
+            "the {lang} button has the focus"
+        );
         focused.send_keys("\u{E007}").await.unwrap(); // Enter
         self.wait_until("the page in the new language", || async {
-            let l: Value = self.client.execute("return document.documentElement.lang;", vec![]).await.unwrap();
+            let l: Value = self
+                .client
+                .execute("return document.documentElement.lang;", vec![])
+                .await
+                .unwrap();
             l == lang
         })
         .await;
@@ -284,7 +367,8 @@ pub async fn sign_in(b: &Browser, email: &str, mail_dir: &Path) {
     let before = mails_to(mail_dir, email).len();
     b.goto("/login").await;
     b.fill("#email", email).await;
-    b.click("main form[action='/login'] button[type=submit]").await;
+    b.click("main form[action='/login'] button[type=submit]")
+        .await;
     let mails = wait_for_mails_to(mail_dir, email, before + 1).await;
     let link = sign_in_link(mails.last().unwrap());
     assert!(link.contains("/login/"), "a sign-in link: {link}");
@@ -297,7 +381,10 @@ pub async fn sign_in(b: &Browser, email: &str, mail_dir: &Path) {
 pub fn link_in_mail(mail_dir: &Path, email: &str, part: &str) -> String {
     let mails = mails_to(mail_dir, email);
     let text = mails.last().expect("a mail").text();
-    text.split_whitespace().find(|w| w.contains(part)).unwrap_or_else(|| panic!("a link with {part} in: {text}")).to_string()
+    text.split_whitespace()
+        .find(|w| w.contains(part))
+        .unwrap_or_else(|| panic!("a link with {part} in: {text}"))
+        .to_string()
 }
 
 /// Fill a date-and-time field. Chromium's datetime-local control takes keystrokes in a
@@ -314,7 +401,10 @@ pub async fn set_datetime(b: &Browser, id: &str, value: &str) {
 
 /// Local "YYYY-MM-DDTHH:MM" in Copenhagen, `minutes` from now.
 pub fn local_in(minutes: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::minutes(minutes)).with_timezone(&chrono_tz::Europe::Copenhagen).format("%Y-%m-%dT%H:%M").to_string()
+    (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+        .with_timezone(&chrono_tz::Europe::Copenhagen)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 /// Audit the page in every interface language: Danish first, then each other language by the
@@ -335,10 +425,16 @@ pub async fn bodies(b: &Browser) -> Vec<String> {
 
 /// A mark on the page's window: still there later means the page was not reloaded.
 pub async fn mark_page(b: &Browser) {
-    b.client.execute("window.salonTestMark = 'still here'; return true;", vec![]).await.unwrap();
+    b.client
+        .execute("window.salonTestMark = 'still here'; return true;", vec![])
+        .await
+        .unwrap();
 }
 
 pub async fn page_was_not_reloaded(b: &Browser) -> bool {
-    b.client.execute("return window.salonTestMark === 'still here';", vec![]).await.unwrap() == serde_json::json!(true)
+    b.client
+        .execute("return window.salonTestMark === 'still here';", vec![])
+        .await
+        .unwrap()
+        == serde_json::json!(true)
 }
-

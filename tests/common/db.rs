@@ -16,7 +16,11 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("salon.db").display());
-        TestDb { url, postgres: false, dir }
+        TestDb {
+            url,
+            postgres: false,
+            dir,
+        }
     }
 
     pub async fn postgres() -> Option<TestDb> {
@@ -29,69 +33,154 @@ impl TestDb {
             ),
         };
         let name = format!("salon_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
-        sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("create database {name}"))).await.unwrap();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+            .await
+            .unwrap();
+        sqlx::Executor::execute(
+            &mut conn,
+            sqlx::AssertSqlSafe(format!("create database {name}")),
+        )
+        .await
+        .unwrap();
         let mut url = url::Url::parse(&admin_url).unwrap();
         url.set_path(&format!("/{name}"));
-        Some(TestDb { url: url.to_string(), postgres: true, dir: tempfile::tempdir().unwrap() })
+        Some(TestDb {
+            url: url.to_string(),
+            postgres: true,
+            dir: tempfile::tempdir().unwrap(),
+        })
     }
 
     /// Run one SQL statement directly (to simulate the passage of time, or to inspect state).
     pub async fn execute(&self, sql: &str) {
         if self.postgres {
-            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::Executor::execute(&mut c, sqlx::AssertSqlSafe(sql.to_string())).await.unwrap();
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::Executor::execute(&mut c, sqlx::AssertSqlSafe(sql.to_string()))
+                .await
+                .unwrap();
         } else {
-            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::Executor::execute(&mut c, sqlx::AssertSqlSafe(sql.to_string())).await.unwrap();
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::Executor::execute(&mut c, sqlx::AssertSqlSafe(sql.to_string()))
+                .await
+                .unwrap();
         }
     }
 
     /// Move a salon in time (to let it end, as time would): the times bound as the app binds them.
-    pub async fn move_salon(&self, salon: i64, starts: chrono::DateTime<chrono::Utc>, ends: chrono::DateTime<chrono::Utc>) {
+    pub async fn move_salon(
+        &self,
+        salon: i64,
+        starts: chrono::DateTime<chrono::Utc>,
+        ends: chrono::DateTime<chrono::Utc>,
+    ) {
         let sql = "update salon set starts_at = $1, ends_at = $2 where id = $3";
         if self.postgres {
-            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query(sql).bind(starts).bind(ends).bind(salon).execute(&mut c).await.unwrap();
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query(sql)
+                .bind(starts)
+                .bind(ends)
+                .bind(salon)
+                .execute(&mut c)
+                .await
+                .unwrap();
         } else {
-            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query(sql).bind(starts).bind(ends).bind(salon).execute(&mut c).await.unwrap();
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query(sql)
+                .bind(starts)
+                .bind(ends)
+                .bind(salon)
+                .execute(&mut c)
+                .await
+                .unwrap();
         }
     }
 
     /// One integer from a query (counts).
     pub async fn count(&self, sql: &str) -> i64 {
         if self.postgres {
-            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut c).await.unwrap()
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
         } else {
-            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut c).await.unwrap()
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
         }
     }
 
     /// Rows whose `column` is before `at` (times bound as the app binds them, so the comparison
     /// is the app's own).
-    pub async fn count_before(&self, table: &str, column: &str, at: chrono::DateTime<chrono::Utc>) -> i64 {
+    pub async fn count_before(
+        &self,
+        table: &str,
+        column: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> i64 {
         let sql = format!("select count(*) from {table} where {column} < $1");
         if self.postgres {
-            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(at).fetch_one(&mut c).await.unwrap()
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(at)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
         } else {
-            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(at).fetch_one(&mut c).await.unwrap()
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(at)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
         }
     }
 
     /// Set a time column of the rows `filter` selects (to let time pass for them).
-    pub async fn set_time(&self, table: &str, column: &str, at: chrono::DateTime<chrono::Utc>, filter: &str) {
+    pub async fn set_time(
+        &self,
+        table: &str,
+        column: &str,
+        at: chrono::DateTime<chrono::Utc>,
+        filter: &str,
+    ) {
         let sql = format!("update {table} set {column} = $1 where {filter}");
         if self.postgres {
-            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).execute(&mut c).await.unwrap();
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(at)
+                .execute(&mut c)
+                .await
+                .unwrap();
         } else {
-            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).execute(&mut c).await.unwrap();
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(at)
+                .execute(&mut c)
+                .await
+                .unwrap();
         }
     }
 
@@ -116,7 +205,6 @@ impl TestDb {
     }
 }
 
-
 impl TestDb {
     /// Every `table.column` holding `needle` anywhere (text, or bytes as text), over every
     /// table of the schema: what a deletion must leave nowhere.
@@ -124,7 +212,9 @@ impl TestDb {
         let pattern = format!("%{}%", needle.to_lowercase());
         let mut found = Vec::new();
         if self.postgres {
-            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
             let columns: Vec<(String, String, String)> = sqlx::query_as(
                 "select table_name::text, column_name::text, data_type::text from information_schema.columns where table_schema = 'public'",
             )
@@ -132,24 +222,46 @@ impl TestDb {
             .await
             .unwrap();
             for (table, column, ty) in columns {
-                let value = if ty == "bytea" { format!("encode(\"{column}\", 'escape')") } else { format!("\"{column}\"::text") };
+                let value = if ty == "bytea" {
+                    format!("encode(\"{column}\", 'escape')")
+                } else {
+                    format!("\"{column}\"::text")
+                };
                 let sql = format!("select count(*) from \"{table}\" where lower({value}) like $1");
-                let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&pattern).fetch_one(&mut c).await.unwrap();
+                let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .bind(&pattern)
+                    .fetch_one(&mut c)
+                    .await
+                    .unwrap();
                 if n > 0 {
                     found.push(format!("{table}.{column} ({n})"));
                 }
             }
         } else {
-            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
-            let tables: Vec<String> = sqlx::query_scalar("select name from sqlite_master where type = 'table'").fetch_all(&mut c).await.unwrap();
-            for table in tables {
-                let columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select name from pragma_table_info('{table}')")))
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
+                .await
+                .unwrap();
+            let tables: Vec<String> =
+                sqlx::query_scalar("select name from sqlite_master where type = 'table'")
                     .fetch_all(&mut c)
                     .await
                     .unwrap();
+            for table in tables {
+                let columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "select name from pragma_table_info('{table}')"
+                )))
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
                 for column in columns {
-                    let sql = format!("select count(*) from \"{table}\" where lower(cast(\"{column}\" as text)) like $1");
-                    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&pattern).fetch_one(&mut c).await.unwrap();
+                    let sql = format!(
+                        "select count(*) from \"{table}\" where lower(cast(\"{column}\" as text)) like $1"
+                    );
+                    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                        .bind(&pattern)
+                        .fetch_one(&mut c)
+                        .await
+                        .unwrap();
                     if n > 0 {
                         found.push(format!("{table}.{column} ({n})"));
                     }

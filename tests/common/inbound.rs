@@ -8,8 +8,19 @@ use super::{Mail, mails_to};
 /// The SEQUENCE of an invitation's calendar.
 pub fn sequence_of(mail: &Mail) -> i64 {
     let raw = String::from_utf8_lossy(&mail.raw).to_string();
-    let text = mail.parsed().subparts.iter().flat_map(|p| p.subparts.iter()).filter(|p| p.ctype.mimetype == "text/calendar").filter_map(|p| p.get_body().ok()).next().unwrap_or(raw);
-    text.lines().find(|l| l.starts_with("SEQUENCE:")).and_then(|l| l["SEQUENCE:".len()..].trim().parse().ok()).unwrap()
+    let text = mail
+        .parsed()
+        .subparts
+        .iter()
+        .flat_map(|p| p.subparts.iter())
+        .filter(|p| p.ctype.mimetype == "text/calendar")
+        .filter_map(|p| p.get_body().ok())
+        .next()
+        .unwrap_or(raw);
+    text.lines()
+        .find(|l| l.starts_with("SEQUENCE:"))
+        .and_then(|l| l["SEQUENCE:".len()..].trim().parse().ok())
+        .unwrap()
 }
 
 /// The ORGANIZER address, the UID and the Message-ID (without brackets) of an invitation.
@@ -20,10 +31,27 @@ pub fn calendar_of(mail: &Mail) -> (String, String, String) {
         }
         p.subparts.iter().find_map(calendar)
     }
-    let ics = calendar(&mail.parsed()).expect("a calendar part").replace("\r\n ", "");
-    let organizer = ics.lines().find(|l| l.starts_with("ORGANIZER")).unwrap().rsplit_once("mailto:").unwrap().1.trim().to_string();
-    let uid = ics.lines().find(|l| l.starts_with("UID:")).unwrap()["UID:".len()..].trim().to_string();
-    let message_id = mail.header("Message-ID").unwrap().trim().trim_matches(['<', '>']).to_string();
+    let ics = calendar(&mail.parsed())
+        .expect("a calendar part")
+        .replace("\r\n ", "");
+    let organizer = ics
+        .lines()
+        .find(|l| l.starts_with("ORGANIZER"))
+        .unwrap()
+        .rsplit_once("mailto:")
+        .unwrap()
+        .1
+        .trim()
+        .to_string();
+    let uid = ics.lines().find(|l| l.starts_with("UID:")).unwrap()["UID:".len()..]
+        .trim()
+        .to_string();
+    let message_id = mail
+        .header("Message-ID")
+        .unwrap()
+        .trim()
+        .trim_matches(['<', '>'])
+        .to_string();
     (organizer, uid, message_id)
 }
 
@@ -36,7 +64,11 @@ pub fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -46,7 +78,11 @@ pub fn base64(bytes: &[u8]) -> String {
             }
         }
     }
-    out.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).to_string()).collect::<Vec<_>>().join("\r\n")
+    out.as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).to_string())
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 /// Quoted-printable, with soft line breaks.
@@ -55,7 +91,11 @@ pub fn quoted_printable(text: &str) -> String {
     for line in text.split("\r\n") {
         let mut width = 0;
         for b in line.bytes() {
-            let piece = if (b == b' ' || b.is_ascii_graphic()) && b != b'=' { (b as char).to_string() } else { format!("={b:02X}") };
+            let piece = if (b == b' ' || b.is_ascii_graphic()) && b != b'=' {
+                (b as char).to_string()
+            } else {
+                format!("={b:02X}")
+            };
             if width + piece.len() > 75 {
                 out.push_str("=\r\n");
                 width = 0;
@@ -102,16 +142,27 @@ pub fn reply(client: &str, r: &ReplyTo<'_>) -> Vec<u8> {
 }
 
 pub fn uuid() -> String {
-    format!("{:x}{:x}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+    format!(
+        "{:x}{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
 }
-
 
 /// The throwaway Dovecot's port (scripts/test starts it). Without one the test fails rather
 /// than pass without having run.
 pub fn imap_port() -> Option<u16> {
-    match std::env::var("SALON_TEST_IMAP_PORT").ok().and_then(|p| p.parse().ok()) {
+    match std::env::var("SALON_TEST_IMAP_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+    {
         Some(p) => Some(p),
-        None => panic!("no IMAP server for this test: SALON_TEST_IMAP_PORT is not set (run scripts/test, which starts Dovecot)"),
+        None => panic!(
+            "no IMAP server for this test: SALON_TEST_IMAP_PORT is not set (run scripts/test, which starts Dovecot)"
+        ),
     }
 }
 
@@ -122,7 +173,12 @@ pub fn imap_url(port: u16, user: &str) -> String {
 
 /// A session as `user`, through the app's own IMAP client.
 pub async fn imap_session(port: u16, user: &str) -> async_imap::Session<salon::mail::imap::Stream> {
-    let config = salon::mail::imap::ImapConfig::parse(&imap_url(port, user), None, std::time::Duration::from_secs(1)).unwrap();
+    let config = salon::mail::imap::ImapConfig::parse(
+        &imap_url(port, user),
+        None,
+        std::time::Duration::from_secs(1),
+    )
+    .unwrap();
     salon::mail::imap::connect(&config).await.unwrap()
 }
 

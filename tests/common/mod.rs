@@ -66,12 +66,19 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         settings.addr = addr.to_string();
         // A test may give a public URL of its own (https, to see what changes behind TLS).
-        settings.base_url.get_or_insert_with(|| format!("http://{addr}"));
+        settings
+            .base_url
+            .get_or_insert_with(|| format!("http://{addr}"));
         let config = Config::from_settings(&settings).unwrap();
         let app = salon::build(config).await.unwrap();
         let shutdown = CancellationToken::new();
         let handle = tokio::spawn(salon::run(app.clone(), listener, shutdown.clone()));
-        TestApp { base: format!("http://{addr}"), app, shutdown, handle }
+        TestApp {
+            base: format!("http://{addr}"),
+            app,
+            shutdown,
+            handle,
+        }
     }
 
     /// Stop like SIGTERM would, and wait until everything has stopped.
@@ -88,7 +95,13 @@ impl TestApp {
     /// later), so a test's own data is not purged under it at an unknown moment.
     pub async fn retention_ran(&self) {
         let c = self.client();
-        eventually("the first retention run", || async { c.get_text("/metrics").await.1.contains("salon_retention_deleted_total") }).await;
+        eventually("the first retention run", || async {
+            c.get_text("/metrics")
+                .await
+                .1
+                .contains("salon_retention_deleted_total")
+        })
+        .await;
     }
 
     pub async fn load_demo(&self) {
@@ -110,7 +123,11 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Client { base: base.to_string(), http, csrf: std::sync::Mutex::new(None) }
+        Client {
+            base: base.to_string(),
+            http,
+            csrf: std::sync::Mutex::new(None),
+        }
     }
 
     /// A client that already holds a session cookie (the same session a websocket test
@@ -124,7 +141,11 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Client { base: base.to_string(), http, csrf: std::sync::Mutex::new(None) }
+        Client {
+            base: base.to_string(),
+            http,
+            csrf: std::sync::Mutex::new(None),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -156,7 +177,12 @@ impl Client {
         let token = self.csrf().await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf", &token));
-        self.http.post(self.url(path)).form(&all).send().await.unwrap()
+        self.http
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Sign in as `email` the way a person does: ask for a link, read the mail, open the link,
@@ -165,9 +191,15 @@ impl Client {
         let before = mails_to(mailbox, email).len();
         let r = self.post_form("/login", &[("email", email)]).await;
         assert_eq!(r.status(), 200);
-        let mail = wait_for_mails_to(mailbox, email, before + 1).await.pop().unwrap();
+        let mail = wait_for_mails_to(mailbox, email, before + 1)
+            .await
+            .pop()
+            .unwrap();
         let link = sign_in_link(&mail);
-        let path = link.strip_prefix(&self.base).expect("the link points at this app").to_string();
+        let path = link
+            .strip_prefix(&self.base)
+            .expect("the link points at this app")
+            .to_string();
         let (status, page) = self.get_text(&path).await;
         assert_eq!(status, 200, "{page}");
         let r = self.post_form(&path, &[]).await;
@@ -180,14 +212,21 @@ impl Client {
 pub fn input_value(html: &str, name: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).unwrap();
-    doc.select(&sel).next().and_then(|e| e.value().attr("value")).map(str::to_string)
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_string)
 }
 
 /// The text of the `<main>` element, whitespace folded.
 pub fn main_text(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse("main").unwrap();
-    let text: String = doc.select(&sel).flat_map(|e| e.text()).collect::<Vec<_>>().join(" ");
+    let text: String = doc
+        .select(&sel)
+        .flat_map(|e| e.text())
+        .collect::<Vec<_>>()
+        .join(" ");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -221,7 +260,9 @@ impl Mail {
 
 /// All mails in `dir` addressed to `email` (by the To header), oldest first.
 pub fn mails_to(dir: &Path, email: &str) -> Vec<Mail> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "eml"))
@@ -229,14 +270,24 @@ pub fn mails_to(dir: &Path, email: &str) -> Vec<Mail> {
     paths.sort();
     paths
         .into_iter()
-        .map(|path| Mail { raw: std::fs::read(&path).unwrap(), path })
-        .filter(|m| m.header("To").is_some_and(|to| to.to_lowercase().contains(&email.to_lowercase())))
+        .map(|path| Mail {
+            raw: std::fs::read(&path).unwrap(),
+            path,
+        })
+        .filter(|m| {
+            m.header("To")
+                .is_some_and(|to| to.to_lowercase().contains(&email.to_lowercase()))
+        })
         .collect()
 }
 
 pub fn all_mails(dir: &Path) -> usize {
     std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                .count()
+        })
         .unwrap_or(0)
 }
 
@@ -247,7 +298,11 @@ pub async fn wait_for_mails_to(dir: &Path, email: &str, n: usize) -> Vec<Mail> {
         if mails.len() >= n {
             return mails;
         }
-        assert!(started.elapsed() < DEADLINE, "expected {n} mail(s) to {email} in {}", dir.display());
+        assert!(
+            started.elapsed() < DEADLINE,
+            "expected {n} mail(s) to {email} in {}",
+            dir.display()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -260,7 +315,10 @@ where
 {
     let started = tokio::time::Instant::now();
     while !check().await {
-        assert!(started.elapsed() < DEADLINE, "timed out waiting for: {what}");
+        assert!(
+            started.elapsed() < DEADLINE,
+            "timed out waiting for: {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -269,21 +327,33 @@ where
 pub async fn rounds_of(client: &Client, task: &str) -> u64 {
     let metrics = client.get_text("/metrics").await.1;
     let prefix = format!("salon_background_rounds_total{{task=\"{task}\"}} ");
-    metrics.lines().find_map(|l| l.strip_prefix(prefix.as_str())).map_or(0, |n| n.trim().parse::<f64>().unwrap_or(0.0) as u64)
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .map_or(0, |n| n.trim().parse::<f64>().unwrap_or(0.0) as u64)
 }
 
 /// Wait until the background loop `task` has run `more` rounds from now: whatever it would
 /// have done by then, it has done (a test asserts absence only after such an event).
 pub async fn rounds_pass(client: &Client, task: &str, more: u64) {
     let start = rounds_of(client, task).await;
-    eventually(&format!("{more} more {task} rounds"), || async { rounds_of(client, task).await >= start + more }).await;
+    eventually(&format!("{more} more {task} rounds"), || async {
+        rounds_of(client, task).await >= start + more
+    })
+    .await;
 }
 
 /// Ask for a sign-in link for `email` and wait for it in `mailbox`: a mail queued after
 /// everything before it, so once it is there, any earlier mail to that address would be too.
 pub async fn mail_marker(client: &Client, mailbox: &Path, email: &str) {
     let before = mails_to(mailbox, email).len();
-    assert_eq!(client.post_form("/login", &[("email", email)]).await.status(), 200);
+    assert_eq!(
+        client
+            .post_form("/login", &[("email", email)])
+            .await
+            .status(),
+        200
+    );
     wait_for_mails_to(mailbox, email, before + 1).await;
 }
 
@@ -299,9 +369,15 @@ impl TestApp {
     /// login-link` makes, used through HTTP like any link. For tests that are not about mail.
     pub async fn signed_in(&self, email: &str) -> Client {
         let db = &self.app.db;
-        let person = salon::store::people::by_email(db, &salon::domain::Email::parse(email).unwrap()).await.unwrap().expect("person exists");
+        let person =
+            salon::store::people::by_email(db, &salon::domain::Email::parse(email).unwrap())
+                .await
+                .unwrap()
+                .expect("person exists");
         let mut tx = db.begin().await.unwrap();
-        let secret = salon::store::login_tokens::create(&mut tx, person.id, None).await.unwrap();
+        let secret = salon::store::login_tokens::create(&mut tx, person.id, None)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let c = self.client();
         let r = c.post_form(&format!("/login/{secret}"), &[]).await;
@@ -310,7 +386,12 @@ impl TestApp {
     }
 
     /// Create a person directly (test set-up), returning the id.
-    pub async fn add_person(&self, email: &str, name: &str, role: salon::domain::Role) -> salon::ids::PersonId {
+    pub async fn add_person(
+        &self,
+        email: &str,
+        name: &str,
+        role: salon::domain::Role,
+    ) -> salon::ids::PersonId {
         let mut tx = self.app.db.begin().await.unwrap();
         let id = salon::store::people::create(
             &mut tx,
@@ -332,16 +413,29 @@ impl TestApp {
 
 /// The path a 303 points to.
 pub fn location(r: &reqwest::Response) -> String {
-    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    r.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
 }
 
 impl TestApp {
     /// A session cookie value for `email` (test set-up for websocket clients).
     pub async fn session_for(&self, email: &str) -> String {
         let db = &self.app.db;
-        let person = salon::store::people::by_email(db, &salon::domain::Email::parse(email).unwrap()).await.unwrap().expect("person exists");
+        let person =
+            salon::store::people::by_email(db, &salon::domain::Email::parse(email).unwrap())
+                .await
+                .unwrap()
+                .expect("person exists");
         let mut tx = db.begin().await.unwrap();
-        let secret = salon::store::sessions::create(&mut tx, person.id, self.app.config.privacy.retention.sessions()).await.unwrap();
+        let secret = salon::store::sessions::create(
+            &mut tx,
+            person.id,
+            self.app.config.privacy.retention.sessions(),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         secret
     }

@@ -11,7 +11,11 @@ use super::{DEADLINE, TestDb};
 
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A real SMTP server process (scripts/smtp_sink.py, aiosmtpd) writing what it receives to a dir.
@@ -37,28 +41,36 @@ impl SmtpSink {
     pub async fn start_on(port: u16, dir: &Path) -> SmtpSink {
         match Self::try_start_on(port, dir).await {
             Some(sink) => sink,
-            None => panic!("the SMTP sink did not start on port {port}; it needs Python's aiosmtpd: pip install aiosmtpd (scripts/test installs it)"),
+            None => panic!(
+                "the SMTP sink did not start on port {port}; it needs Python's aiosmtpd: pip install aiosmtpd (scripts/test installs it)"
+            ),
         }
     }
 
     async fn try_start_on(port: u16, dir: &Path) -> Option<SmtpSink> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/smtp_sink.py");
-        let mut child = tokio::process::Command::new(std::env::var("SALON_TEST_PYTHON").unwrap_or_else(|_| "python3".into()))
-            .arg(&script)
-            .arg("--port")
-            .arg(port.to_string())
-            .arg("--dir")
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("python3 to start scripts/smtp_sink.py");
+        let mut child = tokio::process::Command::new(
+            std::env::var("SALON_TEST_PYTHON").unwrap_or_else(|_| "python3".into()),
+        )
+        .arg(&script)
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--dir")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 to start scripts/smtp_sink.py");
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let ready = tokio::time::timeout(DEADLINE, lines.next_line()).await;
         match ready {
-            Ok(Ok(Some(line))) if line.starts_with("ready") => Some(SmtpSink { port, dir: dir.to_path_buf(), child }),
+            Ok(Ok(Some(line))) if line.starts_with("ready") => Some(SmtpSink {
+                port,
+                dir: dir.to_path_buf(),
+                child,
+            }),
             other => {
                 eprintln!("the SMTP sink did not start on port {port} ({other:?})");
                 None
@@ -92,25 +104,63 @@ impl ServeProcess {
     pub async fn start(db: &TestDb, args: &[&str], extra_env: &[(&str, &str)]) -> ServeProcess {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut all_args: Vec<String> = ["serve", "--addr", &format!("127.0.0.1:{port}"), "--base-url", &base].map(String::from).to_vec();
+        let mut all_args: Vec<String> = [
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--base-url",
+            &base,
+        ]
+        .map(String::from)
+        .to_vec();
         all_args.extend(args.iter().map(|a| a.to_string()));
         let mut env: Vec<(String, String)> = vec![
             ("DATABASE_URL".into(), db.url.clone()),
-            ("SALON_OUTBOX_DIR".into(), db.outbox_dir().display().to_string()),
+            (
+                "SALON_OUTBOX_DIR".into(),
+                db.outbox_dir().display().to_string(),
+            ),
             ("SALON_OUTBOX_POLL_MS".into(), "50".into()),
             ("RUST_LOG".into(), "warn".into()),
         ];
-        env.extend(extra_env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        env.extend(
+            extra_env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         let dir = db.dir.path().as_os_str().to_owned();
         let log = db.dir.path().join(format!("serve-{port}.log"));
         let child = Self::spawn(&dir, &log, &all_args, &env).await;
-        ServeProcess { base, log, port, dir, args: all_args, env, child }
+        ServeProcess {
+            base,
+            log,
+            port,
+            dir,
+            args: all_args,
+            env,
+            child,
+        }
     }
 
-    async fn spawn(dir: &std::ffi::OsStr, log: &Path, args: &[String], env: &[(String, String)]) -> tokio::process::Child {
+    async fn spawn(
+        dir: &std::ffi::OsStr,
+        log: &Path,
+        args: &[String],
+        env: &[(String, String)],
+    ) -> tokio::process::Child {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_salon"));
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
-        command.args(args).envs(env.iter().cloned()).current_dir(dir).stdout(Stdio::piped()).stderr(log).kill_on_drop(true);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        command
+            .args(args)
+            .envs(env.iter().cloned())
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .kill_on_drop(true);
         let mut child = command.spawn().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         loop {
@@ -130,7 +180,11 @@ impl ServeProcess {
         let started = tokio::time::Instant::now();
         // The port is free again once the old listener is gone.
         while std::net::TcpListener::bind(("127.0.0.1", self.port)).is_err() {
-            assert!(started.elapsed() < DEADLINE, "port {} still taken", self.port);
+            assert!(
+                started.elapsed() < DEADLINE,
+                "port {} still taken",
+                self.port
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.child = Self::spawn(&self.dir, &self.log, &self.args, &self.env).await;
@@ -148,9 +202,15 @@ impl ServeProcess {
     /// Stop it as a service manager does (SIGTERM) and wait for it to exit.
     pub async fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().expect("running");
-        let sent = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
         assert!(sent.success());
-        tokio::time::timeout(DEADLINE, self.child.wait()).await.expect("salon serve stopped after SIGTERM").unwrap()
+        tokio::time::timeout(DEADLINE, self.child.wait())
+            .await
+            .expect("salon serve stopped after SIGTERM")
+            .unwrap()
     }
 
     pub async fn stop(mut self) {

@@ -25,11 +25,25 @@ pub fn salon_form<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str
 
 /// A salon made through the organiser's form (and published when asked); its id.
 pub async fn new_salon(organiser: &Client, overrides: &[(&str, &str)], publish: bool) -> i64 {
-    let r = organiser.post_form("/salons/new", &salon_form(overrides)).await;
+    let r = organiser
+        .post_form("/salons/new", &salon_form(overrides))
+        .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    let id: i64 = location(&r).trim_start_matches("/salons/").split('?').next().unwrap().parse().unwrap();
+    let id: i64 = location(&r)
+        .trim_start_matches("/salons/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     if publish {
-        assert_eq!(organiser.post_form(&format!("/salons/{id}/publish"), &[]).await.status(), 303);
+        assert_eq!(
+            organiser
+                .post_form(&format!("/salons/{id}/publish"), &[])
+                .await
+                .status(),
+            303
+        );
     }
     id
 }
@@ -37,8 +51,14 @@ pub async fn new_salon(organiser: &Client, overrides: &[(&str, &str)], publish: 
 /// `starts_at`/`ends_at` form values for a salon starting `minutes` from now (negative: it
 /// started that long ago) and lasting two hours, in Copenhagen time.
 pub fn from_now(minutes: i64) -> (String, String) {
-    let start = (chrono::Utc::now() + chrono::Duration::minutes(minutes)).with_timezone(&chrono_tz::Europe::Copenhagen);
-    (start.format("%Y-%m-%dT%H:%M").to_string(), (start + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M").to_string())
+    let start = (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+        .with_timezone(&chrono_tz::Europe::Copenhagen);
+    (
+        start.format("%Y-%m-%dT%H:%M").to_string(),
+        (start + chrono::Duration::hours(2))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+    )
 }
 
 impl TestApp {
@@ -52,13 +72,31 @@ impl TestApp {
 
     pub async fn person_id(&self, email: &str) -> salon::ids::PersonId {
         let email = salon::domain::Email::parse(email).unwrap();
-        salon::store::people::by_email(&self.app.db, &email).await.unwrap().expect("person exists").id
+        salon::store::people::by_email(&self.app.db, &email)
+            .await
+            .unwrap()
+            .expect("person exists")
+            .id
     }
 
     /// Record `person`'s answer as an organiser does for someone (also after the start).
-    pub async fn answer_for(&self, salon_id: i64, person: salon::ids::PersonId, response: salon::domain::rsvp::Response) {
+    pub async fn answer_for(
+        &self,
+        salon_id: i64,
+        person: salon::ids::PersonId,
+        response: salon::domain::rsvp::Response,
+    ) {
         let mut tx = self.app.db.begin().await.unwrap();
-        salon::store::rsvps::record(&mut tx, salon::ids::SalonId(salon_id), person, response, false, salon::store::rsvps::Rules::OnBehalf).await.unwrap();
+        salon::store::rsvps::record(
+            &mut tx,
+            salon::ids::SalonId(salon_id),
+            person,
+            response,
+            false,
+            salon::store::rsvps::Rules::OnBehalf,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     }
 }
@@ -69,6 +107,11 @@ impl Client {
         let token = self.csrf().await;
         let part = reqwest::multipart::Part::bytes(bytes).file_name("salons.ics");
         let form = reqwest::multipart::Form::new().part("file", part);
-        self.http.post(self.url(&format!("/salons/import?csrf={token}"))).multipart(form).send().await.unwrap()
+        self.http
+            .post(self.url(&format!("/salons/import?csrf={token}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
     }
 }

@@ -28,13 +28,27 @@ pub struct ShowQuery {
     cast: Option<String>,
 }
 
-pub async fn show(State(app): State<SharedApp>, ctx: Ctx, entered: Entered, Query(q): Query<ShowQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    entered: Entered,
+    Query(q): Query<ShowQuery>,
+) -> AppResult<Response> {
     let cast = q.cast.and_then(|c| c.parse().ok());
-    Ok(render(&app, &ctx, &entered, None, cast).await?.into_response())
+    Ok(render(&app, &ctx, &entered, None, cast)
+        .await?
+        .into_response())
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>, cast: Option<RoundId>) -> AppResult<maud::Markup> {
-    let recorder = e.access.organiser || crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?;
+async fn render(
+    app: &SharedApp,
+    ctx: &Ctx,
+    e: &Entered,
+    error: Option<String>,
+    cast: Option<RoundId>,
+) -> AppResult<maud::Markup> {
+    let recorder = e.access.organiser
+        || crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?;
     let data = view::RoomData {
         salon: &e.salon,
         room: &e.room,
@@ -57,19 +71,39 @@ async fn render(app: &SharedApp, ctx: &Ctx, e: &Entered, error: Option<String>, 
 const ROOM_THEMES: i64 = 30;
 
 /// The salon's rounds (not drafts), the series' themes, the salon's decisions and actions.
-async fn strategy_data(app: &SharedApp, e: &Entered, cast: Option<RoundId>) -> AppResult<strategy::StrategyData> {
+async fn strategy_data(
+    app: &SharedApp,
+    e: &Entered,
+    cast: Option<RoundId>,
+) -> AppResult<strategy::StrategyData> {
     let mut panel_rounds = Vec::new();
     for round in crate::store::rounds::of_salon(&app.db, e.salon.id).await? {
         if round.state() == crate::domain::round::State::Draft {
             continue;
         }
         let options = crate::store::rounds::options(&app.db, round.id).await?;
-        let mine = crate::store::rounds::ballot_of(&app.db, round.id, e.user.id).await?.into_iter().collect();
+        let mine = crate::store::rounds::ballot_of(&app.db, round.id, e.user.id)
+            .await?
+            .into_iter()
+            .collect();
         let voters = crate::store::rounds::voters(&app.db, round.id).await?;
-        panel_rounds.push(strategy::PanelRound { round, options, mine, voters });
+        panel_rounds.push(strategy::PanelRound {
+            round,
+            options,
+            mine,
+            voters,
+        });
     }
     let themes = match e.salon.series_id {
-        Some(series) => crate::store::themes::of_series(&app.db, series, None, crate::store::Window::first(ROOM_THEMES)).await?,
+        Some(series) => {
+            crate::store::themes::of_series(
+                &app.db,
+                series,
+                None,
+                crate::store::Window::first(ROOM_THEMES),
+            )
+            .await?
+        }
         None => Vec::new(),
     };
     Ok(strategy::StrategyData {
@@ -89,23 +123,49 @@ pub struct PostForm {
     question: Option<String>,
 }
 
-pub async fn post_message(State(app): State<SharedApp>, ctx: Ctx, e: Entered, Form(f): Form<PostForm>) -> AppResult<Response> {
+pub async fn post_message(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    e: Entered,
+    Form(f): Form<PostForm>,
+) -> AppResult<Response> {
     let outcome = if actions::within_limit(&app, e.user.id) {
-        actions::post(&app, &e.room, e.access, e.user.id, &f.client_id, &f.body, f.question.is_some()).await?
+        actions::post(
+            &app,
+            &e.room,
+            e.access,
+            e.user.id,
+            &f.client_id,
+            &f.body,
+            f.question.is_some(),
+        )
+        .await?
     } else {
         Outcome::Refused(actions::Refused::RateLimited)
     };
     match outcome {
-        Outcome::Done(m) => Ok(Redirect::to(&format!("/salons/{}/room?room={}#m{}", e.salon.id, e.room.id, m.id)).into_response()),
+        Outcome::Done(m) => Ok(Redirect::to(&format!(
+            "/salons/{}/room?room={}#m{}",
+            e.salon.id, e.room.id, m.id
+        ))
+        .into_response()),
         Outcome::Refused(r) => {
             let message = t!(r.message_key(), locale = ctx.lang()).to_string();
-            let status = if r == actions::Refused::RateLimited { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if r == actions::Refused::RateLimited {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             Ok((status, render(&app, &ctx, &e, Some(message), None).await?).into_response())
         }
     }
 }
 
-pub async fn message_action(State(app): State<SharedApp>, e: Entered, Path(params): Path<std::collections::HashMap<String, String>>) -> AppResult<Response> {
+pub async fn message_action(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+) -> AppResult<Response> {
     let mid: MessageId = parse_id(params.get("mid").map(String::as_str).unwrap_or(""))?;
     if !actions::within_limit(&app, e.user.id) {
         return Err(AppError::TooManyRequests);
@@ -116,25 +176,42 @@ pub async fn message_action(State(app): State<SharedApp>, e: Entered, Path(param
         _ => {}
     }
     let refusal = match params.get("action").map(String::as_str) {
-        Some("vote") => actions::vote(&app, &e.room, e.access, e.user.id, mid).await?.refusal(),
-        Some("hide") => actions::hide(&app, &e.room, e.access, (&*e.user).into(), mid).await?.refusal(),
-        Some("answered") => actions::answer(&app, &e.room, e.access, mid).await?.refusal(),
+        Some("vote") => actions::vote(&app, &e.room, e.access, e.user.id, mid)
+            .await?
+            .refusal(),
+        Some("hide") => actions::hide(&app, &e.room, e.access, (&*e.user).into(), mid)
+            .await?
+            .refusal(),
+        Some("answered") => actions::answer(&app, &e.room, e.access, mid)
+            .await?
+            .refusal(),
         _ => return Err(AppError::NotFound),
     };
     match refusal {
-        None => Ok(Redirect::to(&format!("/salons/{}/room?room={}", e.salon.id, e.room.id)).into_response()),
+        None => Ok(
+            Redirect::to(&format!("/salons/{}/room?room={}", e.salon.id, e.room.id))
+                .into_response(),
+        ),
         Some(actions::Refused::NotOrganiser) => Err(AppError::Forbidden),
         Some(actions::Refused::RateLimited) => Err(AppError::TooManyRequests),
         Some(r) => Err(AppError::BadRequest(r.message_key())),
     }
 }
 
-pub async fn mute(State(app): State<SharedApp>, e: Entered, Path(params): Path<std::collections::HashMap<String, String>>) -> AppResult<Response> {
+pub async fn mute(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+) -> AppResult<Response> {
     if !e.access.organiser {
         return Err(AppError::Forbidden);
     }
     let person: PersonId = parse_id(params.get("person").map(String::as_str).unwrap_or(""))?;
-    if actions::mute(&app, &e.room, e.access, (&*e.user).into(), person).await?.refusal().is_some() {
+    if actions::mute(&app, &e.room, e.access, (&*e.user).into(), person)
+        .await?
+        .refusal()
+        .is_some()
+    {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to(&format!("/salons/{}/room?room={}", e.salon.id, e.room.id)).into_response())
@@ -147,11 +224,16 @@ pub struct RoomForm {
 }
 
 /// Organisers add rooms (breakouts, themes) to a salon.
-pub async fn add_room(State(app): State<SharedApp>, e: Entered, Form(f): Form<RoomForm>) -> AppResult<Response> {
+pub async fn add_room(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Form(f): Form<RoomForm>,
+) -> AppResult<Response> {
     if !e.access.organiser {
         return Err(AppError::Forbidden);
     }
-    let name = crate::domain::salon::room_name(&f.name).map_err(|_| AppError::BadRequest("room.error.name"))?;
+    let name = crate::domain::salon::room_name(&f.name)
+        .map_err(|_| AppError::BadRequest("room.error.name"))?;
     let position = rooms::of_salon(&app.db, e.salon.id).await?.len() as i64;
     let room = rooms::create(&app.db, e.salon.id, &name, position).await?;
     Ok(Redirect::to(&format!("/salons/{}/room?room={room}", e.salon.id)).into_response())
@@ -164,15 +246,24 @@ async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppRe
     if !e.access.organiser {
         return Err(AppError::Forbidden);
     }
-    let series = e.salon.series_id.ok_or(AppError::BadRequest("theme.error.no_series"))?;
-    let m = rooms::message(&app.db, e.room.id, mid).await?.ok_or(AppError::NotFound)?;
+    let series = e
+        .salon
+        .series_id
+        .ok_or(AppError::BadRequest("theme.error.no_series"))?;
+    let m = rooms::message(&app.db, e.room.id, mid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if m.hidden {
         return Err(AppError::BadRequest("room.error.hidden_message"));
     }
     let first = m.body.lines().next().unwrap_or("");
-    let title: String = crate::domain::text::defang(first).chars().take(crate::domain::theme::TITLE_MAX).collect();
+    let title: String = crate::domain::text::defang(first)
+        .chars()
+        .take(crate::domain::theme::TITLE_MAX)
+        .collect();
     let why: String = m.body.chars().take(crate::domain::theme::WHY_MAX).collect();
-    let text = crate::domain::theme::validate(&title, &why).map_err(|_| AppError::BadRequest("theme.error.title_required"))?;
+    let text = crate::domain::theme::validate(&title, &why)
+        .map_err(|_| AppError::BadRequest("theme.error.title_required"))?;
     let proposer = m.author_id.unwrap_or(e.user.id);
     let theme = crate::usecases::themes::propose(app, series, &text, None, proposer).await?;
     Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
@@ -181,12 +272,20 @@ async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppRe
 /// An organiser or note-taker records what a room message says as a decision of the salon,
 /// linked to the message; everyone in the salon's rooms sees it arrive.
 async fn message_to_decision(app: &SharedApp, e: &Entered, mid: MessageId) -> AppResult<Response> {
-    if !e.access.organiser && !crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await? {
+    if !e.access.organiser
+        && !crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?
+    {
         return Err(AppError::Forbidden);
     }
     use crate::usecases::outcomes::FromMessage;
-    match crate::usecases::outcomes::decide_from_message(app, &e.salon, e.room.id, mid, e.user.id).await? {
-        Ok(id) => Ok(Redirect::to(&format!("/salons/{}/room?room={}#decision-{id}", e.salon.id, e.room.id)).into_response()),
+    match crate::usecases::outcomes::decide_from_message(app, &e.salon, e.room.id, mid, e.user.id)
+        .await?
+    {
+        Ok(id) => Ok(Redirect::to(&format!(
+            "/salons/{}/room?room={}#decision-{id}",
+            e.salon.id, e.room.id
+        ))
+        .into_response()),
         Err(FromMessage::NoSuchMessage) => Err(AppError::NotFound),
         Err(FromMessage::Hidden) => Err(AppError::BadRequest("room.error.hidden_message")),
     }

@@ -40,7 +40,12 @@ pub struct StrategyData {
     pub actions: Vec<Action>,
 }
 
-pub fn panel(ctx: &Ctx, salon: &crate::store::salons::Salon, room: crate::ids::RoomId, d: &StrategyData) -> Markup {
+pub fn panel(
+    ctx: &Ctx,
+    salon: &crate::store::salons::Salon,
+    room: crate::ids::RoomId,
+    d: &StrategyData,
+) -> Markup {
     let l = ctx.lang();
     let label = |key: &str| t!(key, locale = l).to_string();
     html! {
@@ -95,7 +100,11 @@ pub fn panel(ctx: &Ctx, salon: &crate::store::salons::Salon, room: crate::ids::R
 
 /// One action, as room.js writes it too: status, what, who, due.
 fn action(l: &str, a: &Action) -> Markup {
-    let who = [a.owner.clone(), a.organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let who = [a.owner.clone(), a.organisation.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
     html! {
         span class="badge" { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) } " "
         span class="what" { (a.what) }
@@ -104,7 +113,13 @@ fn action(l: &str, a: &Action) -> Markup {
     }
 }
 
-fn round(ctx: &Ctx, salon: &crate::store::salons::Salon, room: crate::ids::RoomId, p: &PanelRound, just_cast: bool) -> Markup {
+fn round(
+    ctx: &Ctx,
+    salon: &crate::store::salons::Salon,
+    room: crate::ids::RoomId,
+    p: &PanelRound,
+    just_cast: bool,
+) -> Markup {
     let l = ctx.lang();
     let r = &p.round;
     html! {

@@ -33,7 +33,11 @@ pub struct RoomData<'a> {
 }
 
 fn room_name(r: &Room, l: &str) -> String {
-    if r.name.is_empty() { t!("room.main", locale = l).to_string() } else { r.name.clone() }
+    if r.name.is_empty() {
+        t!("room.main", locale = l).to_string()
+    } else {
+        r.name.clone()
+    }
 }
 
 pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
@@ -149,7 +153,9 @@ fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     let running = d.salon.starts_at <= now && now < d.salon.ends_at;
     let clock = now.with_timezone(&d.salon.tz()).format("%H:%M").to_string();
     let current = if running {
-        d.agenda.iter().rposition(|i| i.start_time.as_deref().is_some_and(|t| t <= clock.as_str()))
+        d.agenda
+            .iter()
+            .rposition(|i| i.start_time.as_deref().is_some_and(|t| t <= clock.as_str()))
     } else {
         None
     };
@@ -237,7 +243,14 @@ fn linkified(body: &str) -> Markup {
     }
 }
 
-pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: Access, recorder: bool) -> Markup {
+pub fn message_item(
+    ctx: &Ctx,
+    salon: &Salon,
+    room: &Room,
+    m: &Message,
+    access: Access,
+    recorder: bool,
+) -> Markup {
     let l = ctx.lang();
     let base = format!("/salons/{}/room/messages/{}", salon.id, m.id);
     html! {
@@ -284,4 +297,3 @@ pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, m: &Message, access: 
         }
     }
 }
-

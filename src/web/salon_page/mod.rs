@@ -28,7 +28,9 @@ use crate::store::series::{self, Series};
 pub use view::standing_code;
 
 pub fn is_organiser(ctx: &Ctx) -> bool {
-    ctx.user.as_ref().is_some_and(|u| u.role().at_least(Role::Organiser))
+    ctx.user
+        .as_ref()
+        .is_some_and(|u| u.role().at_least(Role::Organiser))
 }
 
 #[derive(Deserialize, Default)]
@@ -49,18 +51,33 @@ pub async fn show(
     }
     let salon = visible(&app, &ctx, &id).await?;
     let notice = flash.done.as_deref().and_then(|d| match d {
-        "answered" | "registered" | "confirm_sent" | "published" | "cancelled" | "saved" | "notified" => {
-            Some(t!(format!("salon.notice.{d}"), locale = ctx.lang()).to_string())
-        }
+        "answered" | "registered" | "confirm_sent" | "published" | "cancelled" | "saved"
+        | "notified" => Some(t!(format!("salon.notice.{d}"), locale = ctx.lang()).to_string()),
         _ => None,
     });
-    Ok(render(&app, &ctx, &salon, Panel { notice, ..Panel::default() }).await?.into_response())
+    Ok(render(
+        &app,
+        &ctx,
+        &salon,
+        Panel {
+            notice,
+            ..Panel::default()
+        },
+    )
+    .await?
+    .into_response())
 }
 
 /// The salon behind a raw path id, if the viewer may see it (see `SalonPath`).
 async fn visible(app: &SharedApp, ctx: &Ctx, raw: &str) -> AppResult<Salon> {
-    let salon = salons::get(&app.db, parse_id(raw)?).await?.ok_or(AppError::NotFound)?;
-    if salon.status().visible_to(is_organiser(ctx)) { Ok(salon) } else { Err(AppError::NotFound) }
+    let salon = salons::get(&app.db, parse_id(raw)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if salon.status().visible_to(is_organiser(ctx)) {
+        Ok(salon)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// What the answer panel shows besides the salon: a notice after an action, an error, and the
@@ -106,13 +123,21 @@ pub struct SalonData {
 pub struct LastTime {
     pub salon: Salon,
     pub open_actions: Vec<crate::store::outcomes::Action>,
-    pub rounds: Vec<(crate::store::rounds::Round, Vec<crate::store::rounds::RoundOption>)>,
+    pub rounds: Vec<(
+        crate::store::rounds::Round,
+        Vec<crate::store::rounds::RoundOption>,
+    )>,
 }
 
 /// The previous salon of the series, if it left open actions or closed rounds.
 async fn last_time(app: &SharedApp, salon: &Salon) -> AppResult<Option<LastTime>> {
-    let Some(series_id) = salon.series_id else { return Ok(None) };
-    let Some(previous) = salons::previous_in_series(&app.db, series_id, salon.starts_at).await? else { return Ok(None) };
+    let Some(series_id) = salon.series_id else {
+        return Ok(None);
+    };
+    let Some(previous) = salons::previous_in_series(&app.db, series_id, salon.starts_at).await?
+    else {
+        return Ok(None);
+    };
     let open_actions: Vec<_> = crate::store::outcomes::actions_of_salon(&app.db, previous.id)
         .await?
         .into_iter()
@@ -127,7 +152,13 @@ async fn last_time(app: &SharedApp, salon: &Salon) -> AppResult<Option<LastTime>
             rounds.push((r, options));
         }
     }
-    Ok((!open_actions.is_empty() || !rounds.is_empty()).then_some(LastTime { salon: previous, open_actions, rounds }))
+    Ok(
+        (!open_actions.is_empty() || !rounds.is_empty()).then_some(LastTime {
+            salon: previous,
+            open_actions,
+            rounds,
+        }),
+    )
 }
 
 async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData> {
@@ -174,12 +205,19 @@ pub async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, panel: Panel) -> 
     Ok(view::salon(app, ctx, &data, &panel))
 }
 
-pub async fn show_series(State(app): State<SharedApp>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn show_series(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     if let Some(raw) = id.strip_suffix(".ics") {
         return super::feeds::one_series(&app, &headers, parse_id(raw)?).await;
     }
     let l = ctx.lang();
-    let s = series::get(&app.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let s = series::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let list = salons::in_series(&app.db, s.id, is_organiser(&ctx)).await?;
     Ok(page(
         &ctx,
@@ -197,4 +235,3 @@ pub async fn show_series(State(app): State<SharedApp>, ctx: Ctx, headers: Header
     )
     .into_response())
 }
-

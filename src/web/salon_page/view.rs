@@ -62,7 +62,11 @@ fn facts(ctx: &Ctx, data: &SalonData, may_see_link: bool) -> Markup {
     let l = ctx.lang();
     let salon = &data.salon;
     let tz = salon.tz();
-    let viewer_tz = ctx.user.as_ref().and_then(|u| u.time_zone().ok()).filter(|v| *v != tz);
+    let viewer_tz = ctx
+        .user
+        .as_ref()
+        .and_then(|u| u.time_zone().ok())
+        .filter(|v| *v != tz);
     let counts = &data.counts;
     html! {
         dl class="facts" {
@@ -117,7 +121,11 @@ fn facts(ctx: &Ctx, data: &SalonData, may_see_link: bool) -> Markup {
 /// The language of the salon's own title and description (its organiser's), when it is not the
 /// page's: screen readers then read them with the right voice.
 fn text_lang(ctx: &Ctx, data: &SalonData) -> Option<&'static str> {
-    data.organiser.as_ref().map(|o| o.locale()).filter(|l| *l != ctx.locale).map(|l| l.code())
+    data.organiser
+        .as_ref()
+        .map(|o| o.locale())
+        .filter(|l| *l != ctx.locale)
+        .map(|l| l.code())
 }
 
 fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
@@ -235,8 +243,15 @@ fn rsvp_panel(ctx: &Ctx, data: &SalonData, standing: Option<Standing>, panel: &P
 fn registration_form(ctx: &Ctx, data: &SalonData, panel: &Panel) -> Markup {
     let l = ctx.lang();
     let salon = &data.salon;
-    let mut options = vec![(String::new(), t!("people.no_organisation", locale = l).to_string())];
-    options.extend(data.organisations.iter().map(|o| (o.short_name.clone(), o.name.clone())));
+    let mut options = vec![(
+        String::new(),
+        t!("people.no_organisation", locale = l).to_string(),
+    )];
+    options.extend(
+        data.organisations
+            .iter()
+            .map(|o| (o.short_name.clone(), o.name.clone())),
+    );
     let f = &panel.registration;
     let e = &panel.registration_errors;
     html! {
@@ -256,10 +271,17 @@ fn registration_form(ctx: &Ctx, data: &SalonData, panel: &Panel) -> Markup {
 fn add_to_calendar(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> Markup {
     let l = ctx.lang();
     let feed = app.config.url("/calendar.ics");
-    let webcal = feed.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1);
-    let dates = format!("{}/{}", crate::calendar::ics::utc(&salon.starts_at), crate::calendar::ics::utc(&salon.ends_at));
+    let webcal = feed
+        .replacen("https://", "webcal://", 1)
+        .replacen("http://", "webcal://", 1);
+    let dates = format!(
+        "{}/{}",
+        crate::calendar::ics::utc(&salon.starts_at),
+        crate::calendar::ics::utc(&salon.ends_at)
+    );
     let details = app.config.url(&format!("/salons/{}", salon.id));
-    let mut google = url::Url::parse("https://calendar.google.com/calendar/render").unwrap_or_else(|_| app.config.base_url.clone());
+    let mut google = url::Url::parse("https://calendar.google.com/calendar/render")
+        .unwrap_or_else(|_| app.config.base_url.clone());
     google
         .query_pairs_mut()
         .append_pair("action", "TEMPLATE")
@@ -326,4 +348,3 @@ pub fn standing_code(s: Standing) -> &'static str {
 fn standing_text(s: Standing, l: &str) -> String {
     t!(format!("rsvp.standing.{}", standing_code(s)), locale = l).to_string()
 }
-
