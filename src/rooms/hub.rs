@@ -179,37 +179,33 @@ impl Hub {
     /// Run `f` under the room's own lock (the room is made if needed); afterwards an idle room
     /// is let go.
     fn with_room<T>(&self, room: RoomId, f: impl FnOnce(&mut Room) -> T) -> T {
-        let mut f = Some(f);
-        loop {
-            let cell = {
-                let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-                let cell = rooms
-                    .entry(room)
-                    .or_insert_with(|| Arc::new(Mutex::new(Room::new())))
-                    .clone();
-                metrics::gauge!("salon_rooms_live").set(rooms.len() as f64);
-                cell
-            };
-            let mut r = cell.lock().unwrap_or_else(|e| e.into_inner());
-            if r.gone {
-                // Let go between the lookup and the lock: look it up again (a fresh room).
-                continue;
-            }
-            let Some(f) = f.take() else {
-                unreachable!("f is taken once, on the pass that returns")
-            };
-            let out = f(&mut r);
-            if r.is_idle() {
-                r.gone = true;
-                // Room, then map: the lock order (see the module doc).
-                let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-                if rooms.get(&room).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-                    rooms.remove(&room);
-                }
-                metrics::gauge!("salon_rooms_live").set(rooms.len() as f64);
-            }
-            return out;
+        let cell = {
+            let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+            let cell = rooms
+                .entry(room)
+                .or_insert_with(|| Arc::new(Mutex::new(Room::new())))
+                .clone();
+            metrics::gauge!("salon_rooms_live").set(rooms.len() as f64);
+            cell
+        };
+        let mut r = cell.lock().unwrap_or_else(|e| e.into_inner());
+        if r.gone {
+            // Let go between the lookup and the lock: look it up again (the map has a fresh
+            // room for it now, or makes one).
+            drop(r);
+            return self.with_room(room, f);
         }
+        let out = f(&mut r);
+        if r.is_idle() {
+            r.gone = true;
+            // Room, then map: the lock order (see the module doc).
+            let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+            if rooms.get(&room).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                rooms.remove(&room);
+            }
+            metrics::gauge!("salon_rooms_live").set(rooms.len() as f64);
+        }
+        out
     }
 
     /// How many rooms this process holds in memory.

@@ -38,26 +38,19 @@ pub async fn propose(
     Ok(id)
 }
 
-/// Support a theme (once per person); false when they already did (nothing announced).
-pub async fn support(
+/// Support a theme (once per person), or take one's support back; false when that changed
+/// nothing (nothing is announced then).
+pub async fn set_support(
     app: &SharedApp,
     theme: ThemeId,
     person: PersonId,
+    supports: bool,
 ) -> Result<bool, sqlx::Error> {
-    let changed = themes::support(&app.db, theme, person).await?;
-    if changed {
-        strategy::announce_soon(app, About::Theme(theme));
-    }
-    Ok(changed)
-}
-
-/// Take one's support back; false when there was none.
-pub async fn withdraw(
-    app: &SharedApp,
-    theme: ThemeId,
-    person: PersonId,
-) -> Result<bool, sqlx::Error> {
-    let changed = themes::withdraw(&app.db, theme, person).await?;
+    let changed = if supports {
+        themes::support(&app.db, theme, person).await?
+    } else {
+        themes::withdraw(&app.db, theme, person).await?
+    };
     if changed {
         strategy::announce_soon(app, About::Theme(theme));
     }

@@ -382,7 +382,7 @@ pub async fn support(
 ) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     within_limit(&app.limits.member_clicks, me.id)?;
-    usecase::support(&app, th.id, me.id).await?;
+    usecase::set_support(&app, th.id, me.id, true).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
@@ -393,7 +393,7 @@ pub async fn withdraw(
 ) -> AppResult<Response> {
     let th = theme_of(&app, &id).await?;
     within_limit(&app.limits.member_clicks, me.id)?;
-    usecase::withdraw(&app, th.id, me.id).await?;
+    usecase::set_support(&app, th.id, me.id, false).await?;
     Ok(Redirect::to(&format!("/themes/{}", th.id)).into_response())
 }
 
