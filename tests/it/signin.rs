@@ -1,9 +1,7 @@
 //! Signing in by emailed link, sessions, roles and CSRF, through HTTP, on both databases.
 //! The sign-in mail goes through a real SMTP server process.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 

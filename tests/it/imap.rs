@@ -3,9 +3,7 @@
 //! person's answer and the message moves to `Processed`; with two instances on one PostgreSQL
 //! database, each message is taken in exactly once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::inbound::{
     ReplyTo, calendar_of, imap_count, imap_port, imap_session, imap_url, reply, sequence_of, uuid,

@@ -2,9 +2,7 @@
 //! rules, the public pages, answers, capacity under concurrency, the waitlist and its mail,
 //! open registration with double opt-in, participants and CSV, and the JSON API.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use salon::domain::Role;

@@ -7,9 +7,7 @@
 //!
 //! Screenshots of the key screens are written to `target/browser/<test>/`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -4,9 +4,7 @@
 //! deltager" and leaves the address in no table; sessions end everywhere on request and at
 //! their configured lifetimes; the statements are built from the configuration.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::{JENS, LARS, ORGANISER, SOFIE};
 

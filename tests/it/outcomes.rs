@@ -2,9 +2,7 @@
 //! note-takers they name record them (members may not), mistakes are explained and store
 //! nothing, owners see their open actions on /me, and the series' outcomes come as JSON.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::{JENS, LARS, ORGANISER};
 use common::*;

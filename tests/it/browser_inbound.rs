@@ -5,9 +5,7 @@
 //! invitation bounces; the organiser's participants page shows the yes and the failing address,
 //! and the inbox lists both. Audited with axe-core in all five languages.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::browser::{self, Browser, Setup, audit_in_every_language, backend, sign_in};
 use common::inbound::{ReplyTo, calendar_of, reply, sequence_of, uuid};

@@ -3,9 +3,7 @@
 //! cancellations, RSVP by link without a session, reminders exactly once, feeds with ETag, and
 //! the .ics import.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 

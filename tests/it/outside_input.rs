@@ -6,9 +6,7 @@
 //! Each property runs a bounded number of cases against one app per database (the cases share
 //! it; a refusal must leave the counts unchanged, which is what is checked).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::*;
 use common::*;

@@ -3,9 +3,7 @@
 //! client, who may enter, escaping, Q&A votes, moderation, the plain-form fallback and the
 //! transcript.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

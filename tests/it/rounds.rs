@@ -4,9 +4,7 @@
 //! unless live, frozen after closing, and a hundred people casting and changing their ballots
 //! at once give exact totals.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::{JENS, LARS, ORGANISER, SOFIE};
 use common::*;

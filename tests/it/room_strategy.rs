@@ -5,9 +5,7 @@
 //! frozen at closing; themes, decisions (also from a room message) and actions appear as they
 //! are recorded. With PostgreSQL, a round opened on one instance reaches a room on another.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -5,9 +5,7 @@
 //! axe-core in all five languages: /me, both deletion pages (fresh and not), the goodbye page,
 //! /admin/audit, /privacy and /accessibility.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::browser::{self, Browser, Setup, audit_in_every_language, backend, bodies, sign_in};
 use common::*;

@@ -6,9 +6,7 @@
 //! answers back up, so they cannot pile up in the server's memory, and the room goes on; a
 //! client that pings without reading is held to the rate limit and has one pong waiting.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::{JENS, LARS, ORGANISER, Socket, collect, connect, ids};
 use common::*;

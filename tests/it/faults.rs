@@ -2,9 +2,7 @@
 //! PostgreSQL's backends are killed in the middle of transactions. Nothing committed is lost, a
 //! refused write says so calmly, and Salon heals by itself once the fault is gone.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

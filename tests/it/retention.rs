@@ -4,9 +4,7 @@
 //! links and sessions, registrations never confirmed after 7 days, the audit trail after two
 //! years. The room page says when its messages go; `/metrics` counts what went.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::room::{JENS, LARS, ORGANISER};

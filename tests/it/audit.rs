@@ -3,9 +3,7 @@
 //! `/admin/audit`, filter it by person and by kind and download it as CSV; members and
 //! organisers cannot read it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::{JENS, LARS, ORGANISER, SOFIE};
 use common::*;

@@ -1,8 +1,6 @@
 //! The `salon` binary as a person runs it: bad settings, admin commands, the demo, serve.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 

@@ -3,9 +3,7 @@
 //! reminders for everyone, `next=` after sign-in, `/metrics` labels, a registration link for a
 //! known address, and absurd durations in an `.ics` import. (Rooms: tests/room_rights.rs.)
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -6,9 +6,7 @@
 //! large) changes nothing; the same reply twice counts once; bounces mark the mail and the
 //! address; auto-replies are set aside.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use std::path::Path;
 

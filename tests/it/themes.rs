@@ -3,9 +3,7 @@
 //! move over, a supporter of both counts once), scheduling into a salon of the series (shown
 //! on its page), and moving a theme on to concluded with a conclusion.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::{JENS, LARS, ORGANISER, SOFIE};
 use common::*;

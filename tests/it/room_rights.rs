@@ -4,9 +4,7 @@
 //! rate limit; the replay after `after=0` is complete however long the room; connections per
 //! person are capped; a draft's room is not found (and not created) for a visitor.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::*;
 use common::*;

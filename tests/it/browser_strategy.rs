@@ -10,9 +10,7 @@
 //!
 //! Screenshots go to `target/browser/strategy-<backend>/`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::browser::{
     self, Browser, Setup, audit_in_every_language, backend, bodies, local_in, mark_page,

@@ -5,9 +5,7 @@
 //! over it; no page or mail in any language shows a raw translation key; an organiser picks
 //! the language of people invited by pasted address.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::room::ORGANISER;
 use common::*;

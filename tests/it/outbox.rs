@@ -1,9 +1,7 @@
 //! The mail outbox against a real SMTP server process: delivery, retries while the server is
 //! down, permanent failures shown to organisers, and a restart with mail still queued.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,0 +1,35 @@
+//! Salon's integration tests, in one test binary (each binary links the whole crate: one
+//! links once). Each module is one area of the product, tested through its public surface
+//! (HTTP, websocket, CLI, the mail that arrives) on both databases; `common` is the harness.
+//! `scripts/test NAME` runs the tests whose path contains NAME (e.g. `scripts/test rooms::`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+mod audit;
+mod browser;
+mod browser_inbound;
+mod browser_privacy;
+mod browser_strategy;
+mod calendar;
+mod cli;
+mod faults;
+mod imap;
+mod inbound;
+mod languages;
+mod outbox;
+mod outcomes;
+mod outside_input;
+mod privacy;
+mod retention;
+mod room_rights;
+mod room_stall;
+mod room_strategy;
+mod rooms;
+mod rounds;
+mod salons;
+mod security;
+mod signin;
+mod themes;
