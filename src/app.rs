@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -21,6 +22,8 @@ pub struct App {
     pub csrf_key: Vec<u8>,
     pub limits: RateLimits,
     pub metrics: PrometheusHandle,
+    /// How far the data behind the cached pages has moved (see [`Generations`]).
+    pub generations: Generations,
     /// The front page's rendered salon list; see `web::home`.
     pub front_page_cache: FragmentCache,
     /// Rendered strategy boards; see `web::board`.
@@ -36,7 +39,7 @@ pub struct App {
     /// Live rooms in this process.
     pub hub: Arc<crate::rooms::Hub>,
     /// Changes whose coalesced announcement in the rooms is due (live round totals, support).
-    pub announcements_due: crate::rooms::strategy::Due,
+    pub announcements_due: crate::rooms::notices::Due,
     /// Room connections per person (a cap against socket floods).
     pub room_slots: Arc<crate::rooms::slots::Slots>,
     /// Cancelled when the server stops: websocket connections close on it.
@@ -44,6 +47,34 @@ pub struct App {
     /// The websocket connections' tasks (they outlive the HTTP connection they were upgraded
     /// from): `run` waits for them to say goodbye before it closes the database.
     pub socket_tasks: tokio_util::task::TaskTracker,
+}
+
+/// Change counters that the page caches compare to know they are stale; each is moved by the
+/// use cases after their change is committed (so no page is cached under a generation it does
+/// not show).
+#[derive(Default)]
+pub struct Generations {
+    /// Salons created, edited, published or cancelled in this process: the front page's list.
+    /// Other instances' changes are seen when the cache's ten-second bucket runs out.
+    pub salons: AtomicU64,
+    /// Strategy changes seen by this process (its own and, with PostgreSQL, other instances',
+    /// through `rooms::bridge`): the board is reused until it moves.
+    pub strategy: Arc<AtomicU64>,
+}
+
+impl Generations {
+    pub fn salons(&self) -> u64 {
+        self.salons.load(Ordering::Relaxed)
+    }
+
+    pub fn strategy(&self) -> u64 {
+        self.strategy.load(Ordering::Relaxed)
+    }
+
+    /// A salon changed (after its transaction committed).
+    pub fn salon_changed(&self) {
+        self.salons.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Key: (language, salon change counter, ten-second bucket).
@@ -205,21 +236,3 @@ impl Default for RateLimits {
 }
 
 pub type SharedApp = Arc<App>;
-
-/// Who is asking: resolved once per request by the page context (`web::context`) from the
-/// session cookie and put in the request's extensions, so that extractors below the web layer
-/// (`rooms::access::Entered`) can read it without a second query.
-#[derive(Clone, Default)]
-pub struct Viewer(pub Option<Arc<crate::store::people::Person>>);
-
-/// The sign-in page, coming back to `next` afterwards (a local path).
-pub fn login_href(next: &str) -> String {
-    if next == "/" || next.starts_with("/login") {
-        "/login".to_string()
-    } else {
-        format!(
-            "/login?next={}",
-            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-        )
-    }
-}

@@ -84,6 +84,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod inbound;
 pub mod mail;
 pub mod rooms;
 pub mod server;
@@ -171,6 +172,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         csrf_key: csrf_key.into_bytes(),
         limits: RateLimits::new(room_rate),
         metrics,
+        generations: Default::default(),
         front_page_cache: Default::default(),
         board_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(std::time::Duration::from_secs(1))),
@@ -220,6 +222,7 @@ pub async fn run(
             app.db.clone(),
             pool.clone(),
             app.hub.clone(),
+            app.generations.strategy.clone(),
             shutdown.clone(),
             listening,
         ));
@@ -239,7 +242,7 @@ pub async fn run(
         .config
         .imap
         .clone()
-        .map(|c| mail::imap::start(app.clone(), c, shutdown.clone()));
+        .map(|c| inbound::imap::start(app.clone(), c, shutdown.clone()));
 
     let router = web::router(app.clone());
     let server_shutdown = shutdown.clone();
@@ -256,7 +259,7 @@ pub async fn run(
     app.shutdown.cancel();
     // Every room socket is told the server is going away (close 1001) and leaves its room
     // before the database closes under it; a client that reads nothing is given up on after a
-    // moment (`rooms::ws`), so this wait is bounded.
+    // moment (`rooms::connection`), so this wait is bounded.
     app.socket_tasks.close();
     if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, app.socket_tasks.wait())
         .await

@@ -223,30 +223,13 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
     }
 }
 
-/// EX_TEMPFAIL (sysexits.h): the MTA keeps the message and delivers it again later.
-const EX_TEMPFAIL: u8 = 75;
-
 async fn ingest_stdin(config: Config) -> Result<(), Failure> {
-    use tokio::io::AsyncReadExt;
-    let mut raw = Vec::new();
-    // One byte over the limit is enough to know the message is too large.
-    let limit = (salon::mail::inbound::MAX_BYTES + 1) as u64;
-    tokio::io::stdin()
-        .take(limit)
-        .read_to_end(&mut raw)
-        .await
-        .map_err(|e| Failure(EX_TEMPFAIL, format!("reading stdin: {e}")))?;
-    let app = salon::build(config)
-        .await
-        .map_err(|e| Failure(EX_TEMPFAIL, format!("{e:#}")))?;
-    match salon::usecases::inbound::ingest(&app, &raw, salon::usecases::inbound::Source::Pipe).await
-    {
-        Ok(outcome) => {
-            println!("{outcome:?}");
+    match salon::inbound::stdin::ingest(config).await {
+        Ok(handled) => {
+            println!("{handled}");
             Ok(())
         }
-        Err(salon::usecases::Failure::Db(e)) => Err(Failure(EX_TEMPFAIL, format!("database: {e}"))),
-        Err(e) => Err(Failure(1, format!("{e}"))),
+        Err(not) => Err(Failure(not.exit, not.reason)),
     }
 }
 

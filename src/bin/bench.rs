@@ -137,7 +137,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             for f in &files {
                 let raw = std::fs::read(f)?;
                 let t = std::time::Instant::now();
-                if let salon::usecases::inbound::Outcome::Applied(_) =
+                if let salon::usecases::inbound::Handled::Applied(_) =
                     salon::usecases::inbound::ingest(
                         &app,
                         &raw,
@@ -174,7 +174,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let salon_id = salons::create(&mut tx, &valid, None).await?;
             tx.commit().await?;
-            let room = rooms::of_salon(&db, salon_id)
+            let room = rooms::of_salon_creating_main(&db, salon_id)
                 .await?
                 .into_iter()
                 .next()

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+pub mod imap;
 pub mod privacy;
 pub use privacy::{PrivacyConfig, PrivacySettings};
 use url::Url;
@@ -240,7 +241,7 @@ pub struct Config {
     /// The secret `POST /inbound/mail` requires (the endpoint is off without one).
     pub inbound_secret: Option<String>,
     /// The reply mailbox read over IMAP, if any.
-    pub imap: Option<crate::mail::imap::ImapConfig>,
+    pub imap: Option<imap::ImapConfig>,
     /// Session lifetimes, retention periods and the statements' facts.
     pub privacy: PrivacyConfig,
 }
@@ -433,7 +434,7 @@ impl Config {
             .map(str::trim)
             .filter(|v| !v.is_empty())
         {
-            Some(url) => Some(crate::mail::imap::ImapConfig {
+            Some(url) => Some(imap::ImapConfig {
                 ca_file: match s
                     .imap_ca_file
                     .as_deref()
@@ -446,7 +447,7 @@ impl Config {
                     }
                     None => None,
                 },
-                ..crate::mail::imap::ImapConfig::parse(
+                ..imap::ImapConfig::parse(
                     url,
                     s.imap_oauth2_token_cmd.clone(),
                     Duration::from_secs(imap_poll.max(1)),
@@ -555,67 +556,4 @@ fn parse_bool(setting: &'static str, raw: &str) -> Result<bool, ConfigError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with(f: impl FnOnce(&mut Settings)) -> Result<Config, ConfigError> {
-        let mut s = Settings::default();
-        f(&mut s);
-        Config::from_settings(&s)
-    }
-
-    #[test]
-    fn defaults_are_valid() {
-        let c = with(|_| {}).map_err(|e| e.to_string());
-        let c = c
-            .as_ref()
-            .map(|c| (c.base_url.as_str().to_string(), c.database.clone()));
-        assert_eq!(
-            c,
-            Ok((
-                "http://127.0.0.1:3000/".to_string(),
-                DatabaseUrl::Sqlite("sqlite://salon.db".into())
-            ))
-        );
-    }
-
-    #[test]
-    fn each_bad_setting_is_named() {
-        type Change = Box<dyn FnOnce(&mut Settings)>;
-        let cases: Vec<(Change, &str)> = vec![
-            (Box::new(|s| s.addr = "nope".into()), "SALON_ADDR"),
-            (
-                Box::new(|s| s.database_url = "mysql://x".into()),
-                "DATABASE_URL",
-            ),
-            (
-                Box::new(|s| s.base_url = Some("ftp://x".into())),
-                "SALON_BASE_URL",
-            ),
-            (
-                Box::new(|s| s.mail_from = "not a mailbox".into()),
-                "SALON_MAIL_FROM",
-            ),
-            (
-                Box::new(|s| s.smtp_url = Some("http://x".into())),
-                "SALON_SMTP_URL",
-            ),
-            (
-                Box::new(|s| s.outbox_poll_ms = "soon".into()),
-                "SALON_OUTBOX_POLL_MS",
-            ),
-            (
-                Box::new(|s| s.trust_proxy = "maybe".into()),
-                "SALON_TRUST_PROXY",
-            ),
-        ];
-        for (change, setting) in cases {
-            let err = with(change)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
-            assert!(err.starts_with(setting), "{err}");
-            assert!(!err.contains('\n'));
-        }
-    }
-}
+mod tests;

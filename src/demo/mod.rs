@@ -1,13 +1,13 @@
 //! The demo alliance: its organisations, an admin, an organiser and some leaders, and the
 //! spring series as in its announcement (a physical kickoff, then two digital half-day salons),
 //! moved to the coming weeks, plus a salon that is running right now, with some answers, and
-//! the series' strategy work (`strategy`: themes, a closed and an open priority round).
+//! the series' strategy work (`series_work`: themes, a closed and an open priority round).
 //!
 //! Idempotent: everything is upserted by its natural key (short name, email, series and salon
 //! title), so loading twice duplicates nothing; a second load moves the demo salons' times
 //! forward again so the "now" salon is always running.
 
-mod strategy;
+mod series_work;
 
 use chrono::{Duration, Timelike, Utc};
 
@@ -295,7 +295,7 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
         ids.push(id);
     }
     if let Some(running) = running {
-        strategy::load(db, series_id, &ids, running).await?;
+        series_work::load(db, series_id, &ids, running).await?;
     }
     Ok(SALONS.len())
 }

@@ -58,27 +58,27 @@ impl Standing {
 
 /// Why an answer is not accepted (`rsvp.error.<code>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub enum NotAccepted {
     NotOpen,
     DeadlinePassed,
     NotInvited,
 }
 
-impl Refusal {
+impl NotAccepted {
     pub fn code(self) -> &'static str {
         match self {
-            Refusal::NotOpen => "not_open",
-            Refusal::DeadlinePassed => "deadline_passed",
-            Refusal::NotInvited => "not_invited",
+            NotAccepted::NotOpen => "not_open",
+            NotAccepted::DeadlinePassed => "deadline_passed",
+            NotAccepted::NotInvited => "not_invited",
         }
     }
 
     /// The translation key of the reason (`rsvp.error.<code>`).
     pub fn message_key(self) -> &'static str {
         match self {
-            Refusal::NotOpen => "rsvp.error.not_open",
-            Refusal::DeadlinePassed => "rsvp.error.deadline_passed",
-            Refusal::NotInvited => "rsvp.error.not_invited",
+            NotAccepted::NotOpen => "rsvp.error.not_open",
+            NotAccepted::DeadlinePassed => "rsvp.error.deadline_passed",
+            NotAccepted::NotInvited => "rsvp.error.not_invited",
         }
     }
 }
@@ -97,16 +97,16 @@ pub fn may_answer(
     salon: &SalonFacts,
     current: Option<Standing>,
     now: DateTime<Utc>,
-) -> Result<(), Refusal> {
+) -> Result<(), NotAccepted> {
     if salon.status != Status::Published {
-        return Err(Refusal::NotOpen);
+        return Err(NotAccepted::NotOpen);
     }
     let closes = salon.rsvp_deadline.unwrap_or(salon.starts_at);
     if now >= closes {
-        return Err(Refusal::DeadlinePassed);
+        return Err(NotAccepted::DeadlinePassed);
     }
     if salon.registration == Registration::Invitation && current.is_none() {
-        return Err(Refusal::NotInvited);
+        return Err(NotAccepted::NotInvited);
     }
     Ok(())
 }
@@ -185,15 +185,15 @@ mod tests {
         let mut s = salon(None);
         assert_eq!(may_answer(&s, None, now), Ok(()));
         s.rsvp_deadline = Some(now - Duration::minutes(1));
-        assert_eq!(may_answer(&s, None, now), Err(Refusal::DeadlinePassed));
+        assert_eq!(may_answer(&s, None, now), Err(NotAccepted::DeadlinePassed));
         let mut s = salon(None);
         s.registration = Registration::Invitation;
-        assert_eq!(may_answer(&s, None, now), Err(Refusal::NotInvited));
+        assert_eq!(may_answer(&s, None, now), Err(NotAccepted::NotInvited));
         assert_eq!(may_answer(&s, Some(Standing::Invited), now), Ok(()));
         s.status = Status::Cancelled;
         assert_eq!(
             may_answer(&s, Some(Standing::Invited), now),
-            Err(Refusal::NotOpen)
+            Err(NotAccepted::NotOpen)
         );
     }
 

@@ -1,10 +1,11 @@
-//! Reading the reply mailbox over IMAP (`SALON_IMAP_URL`): every message in the mailbox is
-//! taken in through `usecases::inbound` and then moved to `Processed` (or, when the ingest path
-//! could not be run on it, left where it is for the next look), so nothing is read twice or
-//! lost. The server's IDLE tells of new mail at once where it is offered; otherwise the mailbox
-//! is looked at every `SALON_IMAP_POLL_SECS`. With several instances, one reads at a time: a
-//! lease row in the database, renewed while it reads.
+//! Reading the reply mailbox over IMAP (`SALON_IMAP_URL`): connect and sign in, look at every
+//! message in the mailbox (sizes first, then one body at a time) and hand it to a [`Taker`],
+//! then move the ones taken to `Processed` (one that could not be taken stays for the next
+//! look), so nothing is read twice or lost; wait for new mail with the server's IDLE where it
+//! is offered, otherwise for the poll interval. What a message *does* is not this module's: the
+//! loop that drives it (leases, retries) and takes the mail in is `inbound::imap`.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -16,277 +17,178 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::SharedApp;
-use crate::store::leases;
-use crate::usecases::inbound::{self, Source};
+use crate::config::imap::{ImapConfig, Tls};
 
 /// Where processed messages go.
 pub const PROCESSED: &str = "Processed";
-/// The lease's name, and how long it lasts without renewal.
-const LEASE: &str = "imap";
-const LEASE_TTL: Duration = Duration::from_secs(90);
-/// How long one IDLE lasts before the lease is renewed and the mailbox looked at again. Short,
+/// How long one IDLE lasts before the caller looks again (and renews what it holds). Short,
 /// because a message that arrives between a look and the start of IDLE may be announced while
 /// the IDLE command is being set up, where the client library does not pass it on: such a
 /// message waits at most this long.
 const IDLE_FOR: Duration = Duration::from_secs(10);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tls {
-    /// imaps:// (TLS from the first byte).
-    Implicit,
-    /// imap://...?tls=starttls
-    StartTls,
-    /// imap://...?tls=none (loopback only: a password in clear over the network is refused).
-    None,
-}
+/// How many messages are looked at (their sizes), and then moved, with one command each.
+const BATCH: usize = 50;
 
-#[derive(Clone)]
-pub struct ImapConfig {
-    pub host: String,
-    pub port: u16,
-    pub tls: Tls,
-    pub user: String,
-    pub password: String,
-    pub mailbox: String,
-    pub oauth2_token_cmd: Option<String>,
-    pub poll: Duration,
-    /// Certificates (PEM) trusted besides the public roots: a private CA's.
-    pub ca_file: Option<std::path::PathBuf>,
-}
+/// What takes in the mailbox's messages.
+pub trait Taker {
+    /// Take in one message (its raw bytes). `Err`: it stays in the mailbox, and the look stops.
+    fn take(&mut self, raw: &[u8]) -> impl Future<Output = anyhow::Result<()>> + Send;
 
-/// Without the password, so a logged configuration never shows it.
-impl std::fmt::Debug for ImapConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ImapConfig")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("tls", &self.tls)
-            .field("user", &self.user)
-            .field("mailbox", &self.mailbox)
-            .field("oauth2", &self.oauth2_token_cmd.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl ImapConfig {
-    /// `imaps://USER:PASS@HOST[:993]/MAILBOX` or `imap://USER:PASS@HOST[:143]/MAILBOX?tls=starttls|none`.
-    pub fn parse(
-        raw: &str,
-        oauth2_token_cmd: Option<String>,
-        poll: Duration,
-    ) -> Result<ImapConfig, String> {
-        let url = url::Url::parse(raw).map_err(|e| format!("not a URL ({e})"))?;
-        let tls_param = url
-            .query_pairs()
-            .find(|(k, _)| k == "tls")
-            .map(|(_, v)| v.to_string());
-        let (tls, default_port) = match (url.scheme(), tls_param.as_deref()) {
-            ("imaps", None | Some("implicit")) => (Tls::Implicit, 993),
-            ("imap", Some("starttls") | None) => (Tls::StartTls, 143),
-            ("imap", Some("none")) => (Tls::None, 143),
-            (scheme, tls) => {
-                return Err(format!(
-                    "'{scheme}://' with tls={} is not imaps:// or imap://?tls=starttls|none",
-                    tls.unwrap_or("")
-                ));
-            }
-        };
-        let host = url
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or("no host")?
-            .to_string();
-        if tls == Tls::None && !matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1" | "[::1]")
-        {
-            return Err("tls=none is allowed on loopback only".into());
-        }
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .to_string()
-        };
-        let user = decode(url.username());
-        if user.is_empty() {
-            return Err("no user".into());
-        }
-        let password = decode(url.password().unwrap_or(""));
-        if password.is_empty() && oauth2_token_cmd.is_none() {
-            return Err("no password (or SALON_IMAP_OAUTH2_TOKEN_CMD)".into());
-        }
-        let mailbox = decode(url.path().trim_start_matches('/'));
-        let mailbox = if mailbox.is_empty() {
-            "INBOX".to_string()
-        } else {
-            mailbox
-        };
-        Ok(ImapConfig {
-            host,
-            port: url.port().unwrap_or(default_port),
-            tls,
-            user,
-            password,
-            mailbox,
-            oauth2_token_cmd,
-            poll,
-            ca_file: None,
-        })
-    }
-}
-
-/// Read the mailbox until shutdown; a failure is logged and retried with back-off.
-pub fn start(
-    app: SharedApp,
-    config: ImapConfig,
-    shutdown: CancellationToken,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let holder = app.hub.instance().to_string();
-        let mut backoff = Duration::from_secs(1);
-        while !shutdown.is_cancelled() {
-            let held = match leases::take(&app.db, LEASE, &holder, LEASE_TTL).await {
-                Ok(h) => h,
-                Err(e) => {
-                    tracing::warn!(error = %e, "imap lease");
-                    false
-                }
-            };
-            if !held {
-                // Another instance reads; look again when its lease could have run out.
-                tokio::select! { _ = tokio::time::sleep(LEASE_TTL / 3) => {}, _ = shutdown.cancelled() => break }
-                continue;
-            }
-            match read_until_shutdown(&app, &config, &holder, &shutdown).await {
-                Ok(()) => backoff = Duration::from_secs(1),
-                Err(e) => {
-                    metrics::counter!("salon_background_failures_total", "task" => "imap")
-                        .increment(1);
-                    tracing::warn!(error = %e, retry_in = ?backoff, "imap mailbox");
-                    tokio::select! { _ = tokio::time::sleep(backoff) => {}, _ = shutdown.cancelled() => break }
-                    backoff = (backoff * 2).min(Duration::from_secs(300));
-                }
-            }
-        }
-        let _ = leases::release(&app.db, LEASE, &holder).await;
-    })
+    /// A message larger than `mail::inbound::MAX_BYTES`, which is not read: recorded as such
+    /// (it is then moved aside unread).
+    fn too_large(&mut self, size: usize) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
 type ImapSession = Session<Stream>;
 
-async fn read_until_shutdown(
-    app: &SharedApp,
-    config: &ImapConfig,
-    holder: &str,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<()> {
-    let mut session = connect(config).await?;
-    // The folder may exist already; that is fine.
-    let _ = session.create(PROCESSED).await;
-    let capabilities = session.capabilities().await?;
-    let (idle, moves) = (capabilities.has_str("IDLE"), capabilities.has_str("MOVE"));
-    session.select(&config.mailbox).await?;
-    loop {
-        take_all(app, &mut session, moves).await?;
-        if !leases::take(&app.db, LEASE, holder, LEASE_TTL).await? {
-            return Ok(()); // lost the lease (this instance was too slow): let the other read
-        }
+/// The reply mailbox, open and selected.
+pub struct Mailbox {
+    session: ImapSession,
+    idle: bool,
+    moves: bool,
+}
+
+impl Mailbox {
+    /// Connect, sign in, make sure `Processed` exists, and select the configured mailbox.
+    pub async fn open(config: &ImapConfig) -> anyhow::Result<Mailbox> {
+        let mut session = connect(config).await?;
+        // The folder may exist already; that is fine.
+        let _ = session.create(PROCESSED).await;
+        let capabilities = session.capabilities().await?;
+        let (idle, moves) = (capabilities.has_str("IDLE"), capabilities.has_str("MOVE"));
+        session.select(&config.mailbox).await?;
+        Ok(Mailbox {
+            session,
+            idle,
+            moves,
+        })
+    }
+
+    /// Wait for new mail (IDLE, at most [`IDLE_FOR`], or `poll`). None: the server is
+    /// stopping (the session has been ended).
+    pub async fn wait(
+        self,
+        poll: Duration,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<Option<Mailbox>> {
+        let Mailbox {
+            mut session,
+            idle,
+            moves,
+        } = self;
         if idle {
             let mut handle = session.idle();
             handle.init().await?;
             let (wait, _stop) = handle.wait_with_timeout(IDLE_FOR);
             tokio::select! {
                 r = wait => { r?; }
-                _ = shutdown.cancelled() => return Ok(()),
+                _ = shutdown.cancelled() => return Ok(None),
             }
             session = handle.done().await?;
         } else {
             tokio::select! {
-                _ = tokio::time::sleep(config.poll) => {}
-                _ = shutdown.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(poll) => {}
+                _ = shutdown.cancelled() => return Ok(None),
             }
             session.noop().await?;
         }
         if shutdown.is_cancelled() {
             let _ = session.logout().await;
-            return Ok(());
+            return Ok(None);
         }
+        Ok(Some(Mailbox {
+            session,
+            idle,
+            moves,
+        }))
+    }
+
+    /// Take in every message in the mailbox, oldest first, a batch at a time, and move the ones
+    /// taken. A failure moves the ones taken before it and stops (the rest are looked at again).
+    ///
+    /// Only one message is held in memory at a time, and never one larger than
+    /// `inbound::MAX_BYTES`: the batch's sizes (RFC822.SIZE) are asked for first; a message
+    /// too large is recorded as such and moved aside unread, the others are fetched one by one.
+    pub async fn take_all(&mut self, taker: &mut impl Taker) -> anyhow::Result<()> {
+        let session = &mut self.session;
+        let mut uids: Vec<u32> = session.uid_search("ALL").await?.into_iter().collect();
+        uids.sort_unstable();
+        for batch in uids.chunks(BATCH) {
+            let set = batch
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let mut sizes: Vec<(u32, u32)> = session
+                .uid_fetch(&set, "RFC822.SIZE")
+                .await?
+                .try_collect::<Vec<_>>()
+                .await?
+                .iter()
+                .filter_map(|f| Some((f.uid?, f.size?)))
+                .collect();
+            sizes.sort_by_key(|(uid, _)| *uid);
+            let mut done = Vec::with_capacity(sizes.len());
+            let mut failure = None;
+            for (uid, size) in sizes {
+                let taken = if size as usize > crate::mail::inbound::MAX_BYTES {
+                    taker.too_large(size as usize).await
+                } else {
+                    let Some(message) = fetch(session, uid).await? else {
+                        // Gone meanwhile (another client moved it): nothing to take or move.
+                        continue;
+                    };
+                    taker.take(message.body().unwrap_or_default()).await
+                };
+                // A database failure leaves the message where it is: the next look takes it.
+                match taken {
+                    Ok(()) => done.push(uid.to_string()),
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            if !done.is_empty() {
+                move_aside(session, &done.join(","), self.moves).await?;
+            }
+            if let Some(e) = failure {
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 }
 
-/// How many messages are looked at (their sizes), and then moved, with one command each.
-const BATCH: usize = 50;
+/// One message as fetched (its body not copied out of the response), unless it is gone.
+async fn fetch(
+    session: &mut ImapSession,
+    uid: u32,
+) -> anyhow::Result<Option<async_imap::types::Fetch>> {
+    let fetched = session
+        .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+        .await?
+        .try_collect::<Vec<_>>()
+        .await?;
+    Ok(fetched
+        .into_iter()
+        .find(|f| f.uid == Some(uid) && f.body().is_some()))
+}
 
-/// Take in every message in the selected mailbox, oldest first, a batch at a time, and move
-/// the ones handled. A failure moves the ones handled before it and stops (they are retried).
-///
-/// Only one message is held in memory at a time, and never one larger than
-/// `inbound::MAX_BYTES`: the batch's sizes (RFC822.SIZE) are asked for first; a message too
-/// large is recorded as such and moved aside unread, the others are fetched one by one.
-async fn take_all(app: &SharedApp, session: &mut ImapSession, moves: bool) -> anyhow::Result<()> {
-    let mut uids: Vec<u32> = session.uid_search("ALL").await?.into_iter().collect();
-    uids.sort_unstable();
-    for batch in uids.chunks(BATCH) {
-        let set = batch
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let mut sizes: Vec<(u32, u32)> = session
-            .uid_fetch(&set, "RFC822.SIZE")
+/// Move the messages `uids` (a UID set) to `Processed`: with MOVE where the server has it,
+/// otherwise copy, mark deleted and expunge.
+async fn move_aside(session: &mut ImapSession, uids: &str, moves: bool) -> anyhow::Result<()> {
+    if moves {
+        session.uid_mv(uids, PROCESSED).await?;
+    } else {
+        session.uid_copy(uids, PROCESSED).await?;
+        let _: Vec<_> = session
+            .uid_store(uids, "+FLAGS.SILENT (\\Deleted)")
             .await?
-            .try_collect::<Vec<_>>()
-            .await?
-            .iter()
-            .filter_map(|f| Some((f.uid?, f.size?)))
-            .collect();
-        sizes.sort_by_key(|(uid, _)| *uid);
-        let mut done = Vec::with_capacity(sizes.len());
-        let mut failure = None;
-        for (uid, size) in sizes {
-            let taken = if size as usize > crate::mail::inbound::MAX_BYTES {
-                inbound::too_large(app, size as usize, Source::Imap).await
-            } else {
-                let fetched = session
-                    .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-                    .await?
-                    .try_collect::<Vec<_>>()
-                    .await?;
-                let Some(raw) = fetched
-                    .iter()
-                    .find(|f| f.uid == Some(uid))
-                    .and_then(|f| f.body())
-                else {
-                    // Gone meanwhile (another client moved it): nothing to take in or move.
-                    continue;
-                };
-                inbound::ingest(app, raw, Source::Imap).await.map(|_| ())
-            };
-            // A database failure leaves the message where it is: the next look takes it again.
-            match taken {
-                Ok(()) => done.push(uid.to_string()),
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        if !done.is_empty() {
-            let handled = done.join(",");
-            if moves {
-                session.uid_mv(&handled, PROCESSED).await?;
-            } else {
-                session.uid_copy(&handled, PROCESSED).await?;
-                let _: Vec<_> = session
-                    .uid_store(&handled, "+FLAGS.SILENT (\\Deleted)")
-                    .await?
-                    .try_collect()
-                    .await?;
-                let _: Vec<_> = session.expunge().await?.try_collect().await?;
-            }
-        }
-        if let Some(e) = failure {
-            return Err(e.into());
-        }
+            .try_collect()
+            .await?;
+        let _: Vec<_> = session.expunge().await?.try_collect().await?;
     }
     Ok(())
 }
@@ -438,86 +340,4 @@ impl AsyncWrite for Stream {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_password_is_not_in_the_debug_output() {
-        let c = ImapConfig::parse(
-            "imaps://u:hunter2-secret@mail.example/INBOX",
-            None,
-            Duration::from_secs(30),
-        )
-        .unwrap();
-        assert!(!format!("{c:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn urls_say_how_to_connect_and_refuse_clear_text_passwords_over_the_network() {
-        let c = ImapConfig::parse(
-            "imaps://salon%40alliance.example:p%40ss@mail.example/Svar",
-            None,
-            Duration::from_secs(30),
-        )
-        .unwrap();
-        assert_eq!(
-            (
-                c.host.as_str(),
-                c.port,
-                c.tls,
-                c.user.as_str(),
-                c.password.as_str(),
-                c.mailbox.as_str()
-            ),
-            (
-                "mail.example",
-                993,
-                Tls::Implicit,
-                "salon@alliance.example",
-                "p@ss",
-                "Svar"
-            )
-        );
-        let c = ImapConfig::parse(
-            "imap://u:p@mail.example?tls=starttls",
-            None,
-            Duration::from_secs(30),
-        )
-        .unwrap();
-        assert_eq!(
-            (c.port, c.tls, c.mailbox.as_str()),
-            (143, Tls::StartTls, "INBOX")
-        );
-        assert!(
-            ImapConfig::parse(
-                "imap://u:p@mail.example/INBOX?tls=none",
-                None,
-                Duration::from_secs(30)
-            )
-            .is_err()
-        );
-        assert!(
-            ImapConfig::parse(
-                "imap://u:p@127.0.0.1:1143/INBOX?tls=none",
-                None,
-                Duration::from_secs(30)
-            )
-            .is_ok()
-        );
-        assert!(
-            ImapConfig::parse("imaps://u@mail.example", None, Duration::from_secs(30)).is_err(),
-            "no password"
-        );
-        assert!(
-            ImapConfig::parse(
-                "imaps://u@mail.example",
-                Some("print-token".into()),
-                Duration::from_secs(30)
-            )
-            .is_ok()
-        );
-        assert!(
-            ImapConfig::parse("pop3://u:p@mail.example", None, Duration::from_secs(30)).is_err()
-        );
-    }
-}
+mod tests;

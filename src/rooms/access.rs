@@ -1,23 +1,17 @@
 //! Who may enter a room, and when it may be written in: one place for the room page, the plain
-//! forms and the websocket, at the door and again for every action on an open socket.
+//! forms and the websocket (their doors are `web::room`), at the door and again for every action
+//! on an open socket.
 //!
 //! The order of the checks matters: a draft is "not found" for everyone but organisers (an
 //! anonymous visitor must not learn that it exists, so "sign in" comes after it), and the main
 //! room row is created only once the caller is let in.
 
 use crate::ids::{PersonId, RoomId, SalonId};
-use std::collections::HashMap;
-
-use axum::extract::{FromRequestParts, Path, Query};
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::{SharedApp, Viewer, login_href};
 use crate::domain::Role;
 use crate::domain::rsvp::Standing;
 use crate::domain::salon::Status;
-use crate::error::AppError;
 use crate::store::people::Person;
 use crate::store::rooms::{self, Room};
 use crate::store::salons::{self, Salon};
@@ -94,10 +88,10 @@ pub async fn admitted(
 /// The rule behind [`admitted`] and [`recheck`]: the role of the person (None: not signed in)
 /// and their answer to the salon decide; Ok(whether they enter as an organiser).
 fn decide(role: Option<Role>, salon: &Salon, standing: Option<Standing>) -> Result<bool, Denied> {
-    let organiser = role.is_some_and(|r| r.at_least(Role::Organiser));
-    if salon.status() == Status::Draft && !organiser {
+    if !salon.status().visible_to(role) {
         return Err(Denied::NotFound);
     }
+    let organiser = role.is_some_and(|r| r.at_least(Role::Organiser));
     if role.is_none() {
         return Err(Denied::NotSignedIn);
     }
@@ -126,7 +120,7 @@ pub async fn enter(
         Ok(o) => o,
         Err(d) => return Ok(Err(d)),
     };
-    let all = rooms::of_salon(db, salon.id).await?;
+    let all = rooms::of_salon_creating_main(db, salon.id).await?;
     let found = match room {
         Some(r) => all.into_iter().find(|x| x.id == r),
         None => all.into_iter().next(),
@@ -187,70 +181,4 @@ pub async fn recheck(
         phase: phase(&rights.salon, &room, now),
         muted: rights.muted && !organiser,
     }))
-}
-
-/// The room a page or form is about (`/salons/{id}/...?room=R`), entered: the salon, the room
-/// and the caller's access, as `enter` decides. Refused: a visitor is sent to sign in and
-/// brought back, someone not registered gets 403, a missing salon or a draft 404.
-pub struct Entered {
-    pub salon: Salon,
-    pub room: Room,
-    pub access: Access,
-    /// The signed-in person (always there for a registered person or an organiser).
-    pub user: std::sync::Arc<Person>,
-}
-
-#[derive(serde::Deserialize, Default)]
-struct RoomQuery {
-    room: Option<RoomId>,
-}
-
-impl FromRequestParts<SharedApp> for Entered {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        app: &SharedApp,
-    ) -> Result<Self, Self::Rejection> {
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, app)
-            .await
-            .map_err(|_| AppError::NotFound.into_response())?;
-        let Query(q) = Query::<RoomQuery>::from_request_parts(parts, app)
-            .await
-            .unwrap_or_default();
-        let Viewer(user) = parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .unwrap_or_default();
-        let id = params.get("id").map(String::as_str).unwrap_or("");
-        let here = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
-        match enter(
-            &app.db,
-            user.as_deref(),
-            id,
-            q.room,
-            crate::domain::time::now(),
-        )
-        .await
-        {
-            Ok(Ok((salon, room, access))) => match user {
-                Some(user) => Ok(Entered {
-                    salon,
-                    room,
-                    access,
-                    user,
-                }),
-                None => Err(Redirect::to(&login_href(here)).into_response()),
-            },
-            Ok(Err(Denied::NotSignedIn)) => Err(Redirect::to(&login_href(here)).into_response()),
-            Ok(Err(Denied::NotRegistered)) => Err(AppError::Forbidden.into_response()),
-            Ok(Err(Denied::NotFound)) => Err(AppError::NotFound.into_response()),
-            Err(e) => Err(AppError::from(e).into_response()),
-        }
-    }
 }

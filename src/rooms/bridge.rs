@@ -55,7 +55,7 @@ pub enum What {
     /// A round, theme, decision or action changed: the receiver builds the frame from the
     /// database (the frame itself can exceed a NOTIFY payload).
     #[serde(rename = "s")]
-    Strategy { about: super::strategy::About },
+    Strategy { about: super::notices::About },
 }
 
 /// Sends this instance's notes, in order.
@@ -80,11 +80,13 @@ pub fn start_sender(
 
 /// Receives the other instances' notes and republishes them locally. `listening` is told once
 /// the LISTEN is in place (or has failed), so the server can wait for it before it lets people
-/// into rooms: a note sent before would not reach them.
+/// into rooms: a note sent before would not reach them. `strategy_changes`: the strategy
+/// pages' cache generation (`App::generations`), moved by other instances' changes too.
 pub fn start_listener(
     db: Db,
     pool: PgPool,
     hub: Arc<Hub>,
+    strategy_changes: Arc<std::sync::atomic::AtomicU64>,
     shutdown: CancellationToken,
     listening: tokio::sync::oneshot::Sender<()>,
 ) -> tokio::task::JoinHandle<()> {
@@ -149,7 +151,12 @@ pub fn start_listener(
                         json: json.into(),
                     },
                 ),
-                What::Strategy { about } => super::strategy::publish_here(&db, &hub, about).await,
+                What::Strategy { about } => {
+                    if about.changes_pages() {
+                        strategy_changes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    super::notices::publish_here(&db, &hub, about).await
+                }
                 What::Presence { online, count } => {
                     let count = count.unwrap_or(online.len());
                     hub.remote_presence(

@@ -2,10 +2,12 @@
 //! it opens, and the catch-up when it is behind (new, or it fell behind), after which the room's
 //! writer takes over (`Socket::go_live`).
 
-use crate::app::SharedApp;
-use crate::ids::{MessageId, RoomId};
-use crate::store::rooms;
+use std::sync::Arc;
 
+use crate::ids::{MessageId, RoomId};
+use crate::store::{Db, rooms};
+
+use super::Hub;
 use super::protocol;
 use super::socket::Socket;
 use super::wire;
@@ -20,7 +22,8 @@ const PAGE: i64 = 200;
 /// One socket's feed from the store: false from each step when the socket or the database
 /// failed (the connection then ends).
 pub struct Feed<'a> {
-    pub app: &'a SharedApp,
+    pub db: &'a Db,
+    pub hub: &'a Arc<Hub>,
     pub socket: &'a Socket,
     pub room: RoomId,
     /// Organisers are sent hidden messages too (marked).
@@ -32,7 +35,7 @@ impl Feed<'_> {
     /// message id as read before this (at the door): what is newer than the latest up to it is
     /// hidden from this person, and the socket stands there afterwards.
     pub async fn latest(&self, covered: MessageId) -> bool {
-        match rooms::history(&self.app.db, self.room, None, LATEST, self.organiser).await {
+        match rooms::history(self.db, self.room, None, LATEST, self.organiser).await {
             Ok(messages) => {
                 for m in messages {
                     self.socket
@@ -58,9 +61,7 @@ impl Feed<'_> {
         loop {
             metrics::counter!("salon_room_history_reads_total").increment(1);
             let page =
-                match rooms::history(&self.app.db, self.room, Some(after), PAGE, self.organiser)
-                    .await
-                {
+                match rooms::history(self.db, self.room, Some(after), PAGE, self.organiser).await {
                     Ok(p) => p,
                     Err(e) => {
                         tracing::warn!(error = %e, room = %self.room, "room history failed");
@@ -87,14 +88,14 @@ impl Feed<'_> {
     /// from the hub's recent messages or the database, and the changes, presence and notices
     /// again if the room skipped any; repeat until nothing new was published, then go live.
     pub async fn catch_up(&self) -> bool {
-        let hub = &self.app.hub;
+        let hub = self.hub;
         let room = self.room;
         loop {
             if self.socket.drain().await.is_err() {
                 return false;
             }
             let seen = hub.published(room);
-            let (last, missed) = self.socket.behind();
+            let (last, missed) = self.socket.begin_catch_up();
             match hub.messages_after(room, last) {
                 Some(kept) => {
                     for (id, json) in kept {

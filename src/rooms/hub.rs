@@ -24,14 +24,14 @@ use crate::ids::{MessageId, PersonId, RoomId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::bridge::{Note, What};
 use super::order::{HOLD, Order};
-use super::protocol::{self, Person};
+use super::protocol::Person;
 pub use super::recent::Change;
 use super::recent::Recent;
 use super::socket::Socket;
@@ -58,7 +58,7 @@ pub enum Event {
     },
     /// Who is in the room.
     Presence(Utf8Bytes),
-    /// A round, theme, decision or action changed (`rooms::strategy`); `key` names the item,
+    /// A round, theme, decision or action changed (`rooms::notices`); `key` names the item,
     /// and the frame carries its whole state.
     Notice { key: Arc<str>, json: Utf8Bytes },
 }
@@ -124,25 +124,6 @@ impl Room {
             && !self.presence.scheduled
             && self.order.is_empty()
     }
-}
-
-#[derive(Default)]
-struct PresenceState {
-    /// When the last presence frame went out.
-    sent_at: Option<Instant>,
-    /// A frame is due at the end of the interval.
-    scheduled: bool,
-    /// This instance's people changed since the last frame (the other instances need to hear).
-    local_changed: bool,
-    /// What the last frame said, for the hello of people joining in between.
-    last: Online,
-}
-
-/// What to do after a presence change, decided under the lock and done outside it.
-enum Presence {
-    Now(Online, Option<Online>),
-    Later(Duration),
-    Nothing,
 }
 
 /// The rooms of this process. The std `Mutex`es (the map's, each room's) are never held across
@@ -236,7 +217,7 @@ impl Hub {
         // the socket, live or in its catch-up. Set outside the room's lock (the lock order): the
         // socket is behind until its task, this one, lets it go live, so nothing is written to
         // it meanwhile.
-        socket.sent_up_to(published);
+        socket.starts_at(published);
     }
 
     /// How many events this room has published (see `Room::published`).
@@ -255,7 +236,7 @@ impl Hub {
                     json: json.as_str().to_string(),
                 }),
                 // Each instance announces its own people (see `act`); strategy notices are
-                // relayed by `rooms::strategy` as what changed, not as the frame.
+                // relayed by `usecases::announce` as what changed, not as the frame.
                 Event::Presence(_) | Event::Notice { .. } => None,
             };
             if let Some(what) = what {
@@ -372,301 +353,10 @@ impl Hub {
     pub fn replay_since(&self, room: RoomId, since: u64) -> (u64, Vec<Utf8Bytes>) {
         self.with_room(room, |r| (r.published, r.recent.replay_since(since)))
     }
-
-    /// Someone connected; returns who is online (for the hello) and announces the change.
-    pub fn join(self: &Arc<Self>, room: RoomId, who: Person) -> Online {
-        let (decision, seen) = self.with_room(room, |r| {
-            r.online.entry(who.id).or_insert_with(|| (who.clone(), 0)).1 += 1;
-            r.presence.local_changed = true;
-            let decision = self.decide(r);
-            // A small room is cheap to list afresh, so the newcomer sees themselves at once;
-            // a large one answers with the last frame's list (the next frame follows shortly).
-            let seen = match &decision {
-                Presence::Now(everyone, _) => everyone.clone(),
-                _ if r.online.len() <= PRESENCE_NAMES => merged(r),
-                _ => r.presence.last.clone(),
-            };
-            (decision, seen)
-        });
-        self.act(room, decision);
-        seen
-    }
-
-    /// A connection that attached and joined has gone.
-    pub fn leave(self: &Arc<Self>, room: RoomId, person: PersonId) {
-        let decision = self.with_room(room, |r| {
-            r.attached = r.attached.saturating_sub(1);
-            if let Some(entry) = r.online.get_mut(&person) {
-                entry.1 -= 1;
-                if entry.1 == 0 {
-                    r.online.remove(&person);
-                    r.presence.local_changed = true;
-                    if r.online.is_empty() {
-                        // Nobody here can fall behind: free the kept messages.
-                        r.recent = Recent::default();
-                    }
-                    return self.decide(r);
-                }
-            }
-            Presence::Nothing
-        });
-        self.act(room, decision);
-    }
-
-    /// Another instance's people in a room.
-    pub fn remote_presence(self: &Arc<Self>, room: RoomId, instance: &str, online: Online) {
-        let decision = self.with_room(room, |r| {
-            if online.count == 0 {
-                r.remote.remove(instance);
-            } else {
-                r.remote.insert(instance.to_string(), online);
-            }
-            self.decide(r)
-        });
-        self.act(room, decision);
-    }
-
-    /// Under the room's lock: send presence now, later, or leave it to a frame already due.
-    fn decide(&self, r: &mut Room) -> Presence {
-        if r.presence.scheduled {
-            return Presence::Nothing;
-        }
-        let every = self.interval(r);
-        match r.presence.sent_at {
-            Some(at) if at.elapsed() < every => {
-                r.presence.scheduled = true;
-                Presence::Later(every - at.elapsed())
-            }
-            _ => Self::take_presence(r),
-        }
-    }
-
-    fn interval(&self, r: &Room) -> Duration {
-        let people = r.online.len() + r.remote.values().map(|o| o.count).sum::<usize>();
-        (self.presence_every * (1 + (people / 1000) as u32)).min(Duration::from_secs(10))
-    }
-
-    /// Under the lock: the frame to send now, and this instance's people if they changed.
-    fn take_presence(r: &mut Room) -> Presence {
-        let everyone = merged(r);
-        let local = r
-            .presence
-            .local_changed
-            .then(|| capped(r.online.values().map(|(p, _)| p.clone()).collect()));
-        r.presence = PresenceState {
-            sent_at: Some(Instant::now()),
-            scheduled: false,
-            local_changed: false,
-            last: everyone.clone(),
-        };
-        Presence::Now(everyone, local)
-    }
-
-    fn act(self: &Arc<Self>, room: RoomId, decision: Presence) {
-        match decision {
-            Presence::Nothing => {}
-            Presence::Now(everyone, local) => {
-                if let (Some(relay), Some(local)) = (self.relay.get(), local) {
-                    let what = What::Presence {
-                        online: local.people,
-                        count: Some(local.count),
-                    };
-                    let _ = relay.send(Note {
-                        i: self.instance.clone(),
-                        room,
-                        what,
-                    });
-                }
-                self.publish_local(room, Event::Presence(protocol::presence(&everyone).into()));
-            }
-            Presence::Later(after) => {
-                let hub = Arc::clone(self);
-                tokio::spawn(async move {
-                    tokio::time::sleep(after).await;
-                    let decision = hub.with_room(room, Self::take_presence);
-                    hub.act(room, decision);
-                });
-            }
-        }
-    }
 }
 
-/// Everyone in the room on any instance, once each, sorted by name, capped.
-fn merged(r: &Room) -> Online {
-    let mut by_id: HashMap<PersonId, Person> =
-        r.online.values().map(|(p, _)| (p.id, p.clone())).collect();
-    // People another instance counted but did not name.
-    let mut unnamed = 0;
-    for other in r.remote.values() {
-        unnamed += other.count.saturating_sub(other.people.len());
-        for p in &other.people {
-            by_id.entry(p.id).or_insert_with(|| p.clone());
-        }
-    }
-    let mut online = capped(by_id.into_values().collect());
-    online.count += unnamed;
-    online
-}
-
-/// The first [`PRESENCE_NAMES`] people by name, and how many there are.
-fn capped(mut people: Vec<Person>) -> Online {
-    let count = people.len();
-    let by_name = |a: &Person, b: &Person| a.name.cmp(&b.name).then(a.id.cmp(&b.id));
-    if people.len() > PRESENCE_NAMES {
-        people.select_nth_unstable_by(PRESENCE_NAMES, by_name);
-        people.truncate(PRESENCE_NAMES);
-    }
-    people.sort_by(by_name);
-    Online { people, count }
-}
+mod presence;
+use presence::PresenceState;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn person(id: i64) -> Person {
-        Person {
-            id: PersonId(id),
-            name: format!("P{id:05}"),
-            org: None,
-        }
-    }
-
-    #[test]
-    fn a_large_room_names_the_first_people_by_name_and_counts_everyone() {
-        let online = capped((0..5000).rev().map(person).collect());
-        assert_eq!(online.count, 5000);
-        assert_eq!(online.people.len(), PRESENCE_NAMES);
-        assert_eq!(online.people[0].id, PersonId(0));
-        assert_eq!(
-            online.people[PRESENCE_NAMES - 1].id,
-            PersonId(PRESENCE_NAMES as i64 - 1)
-        );
-    }
-
-    /// A hub, and room 1's events as its writer would get them.
-    fn hub_and_events(presence_every: Duration) -> (Arc<Hub>, mpsc::UnboundedReceiver<Out>) {
-        let hub = Arc::new(Hub::new(presence_every));
-        // Someone attached (so the room stays), and the writer's end taken by the test.
-        let rx = hub
-            .with_room(RoomId(1), |r| {
-                r.attached += 1;
-                r.inbox.take()
-            })
-            .unwrap();
-        (hub, rx)
-    }
-
-    fn message(hub: &Arc<Hub>, id: i64) {
-        hub.publish_local(
-            RoomId(1),
-            Event::Message {
-                id: MessageId(id),
-                json: format!("m{id}").into(),
-            },
-        );
-    }
-
-    fn ids(rx: &mut mpsc::UnboundedReceiver<Out>) -> Vec<i64> {
-        let mut ids = Vec::new();
-        while let Ok(Out::Event {
-            event: Event::Message { id, .. },
-            ..
-        }) = rx.try_recv()
-        {
-            ids.push(id.0);
-        }
-        ids
-    }
-
-    #[tokio::test]
-    async fn a_message_waits_for_an_earlier_one_from_another_instance() {
-        let (hub, mut rx) = hub_and_events(Duration::from_secs(1));
-        message(&hub, 1);
-        // 3 posted here before 2 arrived from elsewhere: 3 waits, then both go out in order.
-        message(&hub, 3);
-        assert_eq!(ids(&mut rx), vec![1]);
-        message(&hub, 2);
-        assert_eq!(ids(&mut rx), vec![2, 3]);
-        // A repeat of an old one passes (connections skip what they have).
-        message(&hub, 2);
-        assert_eq!(ids(&mut rx), vec![2]);
-    }
-
-    #[tokio::test]
-    async fn a_message_whose_predecessor_never_comes_goes_out_after_the_hold() {
-        let (hub, mut rx) = hub_and_events(Duration::from_secs(1));
-        message(&hub, 1);
-        message(&hub, 3);
-        message(&hub, 4);
-        assert_eq!(ids(&mut rx), vec![1]);
-        tokio::time::sleep(HOLD + Duration::from_millis(10)).await;
-        assert_eq!(ids(&mut rx), vec![3, 4]);
-        // The room goes on from there.
-        message(&hub, 5);
-        assert_eq!(ids(&mut rx), vec![5]);
-    }
-
-    #[tokio::test]
-    async fn a_writer_too_far_behind_is_sent_no_more_until_it_catches_up() {
-        let (hub, mut rx) = hub_and_events(Duration::from_secs(1));
-        for id in 1..=(MAX_QUEUED as i64 + 100) {
-            message(&hub, id);
-        }
-        // Every event counted (the catch-up reads up to there), only MAX_QUEUED queued.
-        assert_eq!(hub.published(RoomId(1)), MAX_QUEUED as u64 + 100);
-        let mut queued = 0;
-        while rx.try_recv().is_ok() {
-            queued += 1;
-        }
-        assert_eq!(queued, MAX_QUEUED);
-    }
-
-    #[tokio::test]
-    async fn an_idle_room_is_let_go_and_a_busy_one_is_kept() {
-        let hub = Arc::new(Hub::new(Duration::from_millis(10)));
-        hub.publish_local(
-            RoomId(7),
-            Event::Message {
-                id: MessageId(1),
-                json: "m1".into(),
-            },
-        );
-        assert_eq!(hub.live_rooms(), 0, "nobody there: nothing kept");
-        hub.join(RoomId(8), person(1));
-        assert_eq!(hub.live_rooms(), 1);
-        hub.leave(RoomId(8), PersonId(1));
-        // The presence frame saying so may be due a moment later; then the room goes.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert_eq!(hub.live_rooms(), 0);
-    }
-
-    #[tokio::test]
-    async fn joins_close_together_make_one_presence_frame_with_everyone() {
-        let (hub, mut rx) = hub_and_events(Duration::from_millis(200));
-        for id in 0..100 {
-            hub.join(RoomId(1), person(id));
-        }
-        // The first join's frame at once, then one more with all hundred.
-        let first = rx.recv().await.unwrap();
-        let second = tokio::time::timeout(Duration::from_secs(2), rx.recv())
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(matches!(
-            rx.try_recv(),
-            Err(mpsc::error::TryRecvError::Empty)
-        ));
-        let count = |e: Out| match e {
-            Out::Event {
-                event: Event::Presence(json),
-                ..
-            } => serde_json::from_str::<serde_json::Value>(json.as_str()).unwrap()["count"]
-                .as_u64()
-                .unwrap(),
-            _ => panic!("not a presence frame"),
-        };
-        assert_eq!(count(first), 1);
-        assert_eq!(count(second), 100);
-    }
-}
+mod tests;

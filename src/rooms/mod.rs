@@ -12,18 +12,19 @@
 //! decisions and actions are shown live through the same hub (`strategy`).
 
 pub mod access;
-pub mod actions;
+
 pub mod bridge;
 pub mod catchup;
+pub mod connection;
 pub mod hub;
+pub mod notices;
 pub mod order;
+pub mod progress;
 pub mod protocol;
 pub mod recent;
 pub mod slots;
 pub mod socket;
-pub mod strategy;
 pub mod wire;
 pub mod writer;
-pub mod ws;
 
 pub use hub::Hub;

@@ -1,9 +1,10 @@
-//! Strategy work shown live in the rooms: priority rounds, themes, decisions and actions.
+//! Notices of the series' work shown live in the rooms: priority rounds, themes, decisions and
+//! actions.
 //!
 //! The JSON shapes here are the API's too (`/api/v1/salons/{id}/rounds`, `/api/v1/series/{id}/
 //! themes`, `/api/v1/series/{id}/outcomes`), so a client reads one shape in both places.
 //!
-//! A change is announced with [`announce`] after it is committed: the frame is built once from
+//! A change is announced (`usecases::announce`) after it is committed: the frame is built once from
 //! the database (each frame carries the item's whole state, so a client never has to add up
 //! deltas, and a connection that fell behind is sent only the latest frame per item) and
 //! published to the rooms it concerns that someone on this instance is in: a round's, a
@@ -21,26 +22,19 @@
 //! ```
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::Hub;
-use super::bridge::What;
 use super::hub::Event;
-use crate::app::SharedApp;
 use crate::domain::round::State as RoundState;
-use crate::ids::{ActionId, DecisionId, OptionId, RoomId, RoundId, SalonId, SeriesId, ThemeId};
+use crate::ids::{ActionId, DecisionId, OptionId, RoundId, SalonId, SeriesId, ThemeId};
 use crate::store::outcomes::{self, Action, Decision};
 use crate::store::rounds::{self, Round};
 use crate::store::themes::{self, Theme};
 use crate::store::{Db, Drafts, rooms};
-
-/// Strategy changes seen by this process (its own and, with PostgreSQL, other instances'):
-/// pages rendered from the strategy work (the board) are reused until it moves.
-pub static CHANGES: AtomicU64 = AtomicU64::new(0);
 
 /// Live results go out at most this often per round (a thousand ballots in ten seconds would
 /// otherwise be a thousand result frames to each of a thousand people), and a theme's support
@@ -259,19 +253,16 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
     }))
 }
 
-/// Announce a committed change in the rooms it concerns, on every instance.
-pub async fn announce(app: &SharedApp, about: About) {
-    publish_here(&app.db, &app.hub, about).await;
-    // The room is not the point of a strategy note: the receiver finds the rooms itself.
-    app.hub.relay(RoomId(0), What::Strategy { about });
+impl About {
+    /// Whether the change shows outside the rooms (on the board): new totals of an open
+    /// round do not.
+    pub fn changes_pages(self) -> bool {
+        !matches!(self, About::Results(_))
+    }
 }
 
 /// Build the frame and publish it to the live rooms it concerns on this instance.
 pub async fn publish_here(db: &Db, hub: &Arc<Hub>, about: About) {
-    // New totals of an open round change nothing outside the rooms.
-    if !matches!(about, About::Results(_)) {
-        CHANGES.fetch_add(1, Ordering::Relaxed);
-    }
     let result = async {
         let Some(f) = frame(db, about).await? else {
             return Ok(());
@@ -280,7 +271,7 @@ pub async fn publish_here(db: &Db, hub: &Arc<Hub>, about: About) {
             Target::Salon(salon) => rooms::ids_of_salon(db, salon).await?,
             Target::Series(series) => rooms::ids_of_series(db, series).await?,
         };
-        let json: axum::extract::ws::Utf8Bytes = f.json.into();
+        let json: tokio_tungstenite::tungstenite::Utf8Bytes = f.json.into();
         for room in room_ids.into_iter().filter(|r| hub.is_live(*r)) {
             hub.publish_local(
                 room,
@@ -302,30 +293,23 @@ pub async fn publish_here(db: &Db, hub: &Arc<Hub>, about: About) {
 #[derive(Default)]
 pub struct Due(Mutex<HashSet<About>>);
 
-/// A change that may come in bursts (new totals of a round with live results, a theme's
-/// support): announce it within [`COALESCE_EVERY`], once for every change made meanwhile. The
-/// state is read after the item leaves the set, so a change committed later schedules the next
-/// announcement: none is left out.
-pub fn announce_soon(app: &SharedApp, about: About) {
-    let first = app
-        .announcements_due
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(about);
-    if !first {
-        return;
+impl Due {
+    /// Note that `about` is due; true when it was not due yet (its announcement is to be
+    /// scheduled).
+    pub fn note(&self, about: About) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(about)
     }
-    let app = app.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(COALESCE_EVERY).await;
-        app.announcements_due
-            .0
+
+    /// `about` is being announced: a change after this schedules the next announcement.
+    pub fn taken(&self, about: About) {
+        self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&about);
-        announce(&app, about).await;
-    });
+    }
 }
 
 /// The reply to the voter: their ballot as stored.

@@ -11,8 +11,8 @@
 use crate::ids::MessageId;
 use std::collections::{BTreeMap, VecDeque};
 
-use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// How many of a room's latest messages are kept.
 pub const KEEP: usize = 1024;

@@ -1,6 +1,6 @@
 //! One room connection's socket, shared by two writers: the room's writer (`rooms::writer`),
 //! which writes the room's frames to every socket in a loop without waiting, and the
-//! connection's own task (`rooms::ws`), which reads the client's frames, writes its replies and
+//! connection's own task (`rooms::connection`), which reads the client's frames, writes its replies and
 //! the stored messages, and waits for a full socket to drain.
 //!
 //! Both write whole frames under one small lock, straight to the kernel (`try_write`); what the
@@ -15,13 +15,14 @@
 //! starts after it has let go of the room). The writer holds no room lock while it offers.
 
 use std::collections::VecDeque;
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice};
 use std::sync::Mutex;
 
 use bytes::Bytes;
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
 
+use super::progress::{ForMessage, Progress};
 use crate::ids::MessageId;
 
 /// The most frames one offer takes (the room writer's batch): the frames picked for a socket
@@ -42,7 +43,7 @@ pub enum Frame {
 }
 
 pub struct Socket {
-    stream: TcpStream,
+    pub(super) stream: TcpStream,
     state: Mutex<State>,
     /// The connection's task: there is queued output to drain, or the socket fell behind.
     wake: Notify,
@@ -53,16 +54,8 @@ pub struct Socket {
 struct State {
     /// Output the kernel has not taken yet, in order; the first may be the tail of a frame.
     queue: VecDeque<Bytes>,
-    /// The highest message id written or queued.
-    last: MessageId,
-    /// The room writer writes to this socket; false while the connection's task catches up.
-    live: bool,
-    /// The room writer skipped a frame other than a message while the socket was behind: the
-    /// catch-up sends the changes, presence and notices again.
-    missed: bool,
-    /// Every change, presence and notice published up to this count has been written or
-    /// queued (by the room writer, or by the catch-up): neither sends those again.
-    upto: u64,
+    /// What the socket has been sent, and whether it is live or catching up.
+    progress: Progress,
     /// A write failed: the peer is gone.
     broken: bool,
     /// How many frames (or frame tails) have left the queue's front since the socket opened:
@@ -91,10 +84,7 @@ impl Socket {
             stream,
             state: Mutex::new(State {
                 queue: VecDeque::new(),
-                last: MessageId::default(),
-                live: false,
-                missed: false,
-                upto: 0,
+                progress: Progress::new(),
                 broken: false,
                 popped: 0,
                 pong: None,
@@ -115,7 +105,7 @@ impl Socket {
         if s.broken {
             return Offered::Gone;
         }
-        let was_live = s.live;
+        let was_live = s.progress.is_live();
         let mut gathered = [&NONE; MAX_BATCH];
         let mut n = 0;
         let mut pick = |wire| {
@@ -124,27 +114,17 @@ impl Socket {
         };
         for frame in batch.iter().take(MAX_BATCH) {
             match frame {
-                _ if !s.live => {
-                    if matches!(frame, Frame::Other { .. }) {
-                        s.missed = true;
-                    }
-                }
+                // A gap (an earlier message was published after this one, by another
+                // instance) sends the socket to catch up: it reads them in order.
                 Frame::Message { id, wire } => {
-                    if *id <= s.last {
-                        // Already sent (the history read reached it first).
-                    } else if *id == s.last.next() {
-                        s.last = *id;
+                    if s.progress.offer_message(*id) == ForMessage::Write {
                         pick(wire);
-                    } else {
-                        // A gap: an earlier message was published after this one (another
-                        // instance). The catch-up reads them in order.
-                        s.live = false;
                     }
                 }
-                Frame::Other { seq, .. } if *seq <= s.upto => {}
                 Frame::Other { seq, wire } => {
-                    s.upto = *seq;
-                    pick(wire);
+                    if s.progress.offer_other(*seq) {
+                        pick(wire);
+                    }
                 }
             }
         }
@@ -165,12 +145,12 @@ impl Socket {
             if !s.queue.is_empty() {
                 if s.queue.len() > self.limit {
                     // Falling further behind than the queue holds: stop here and catch up later.
-                    s.live = false;
+                    s.progress.overflowed();
                 }
                 self.wake.notify_one();
             }
         }
-        if was_live && !s.live {
+        if was_live && !s.progress.is_live() {
             self.wake.notify_one();
             return Offered::WentBehind;
         }
@@ -290,43 +270,41 @@ impl Socket {
 
     /// The room no longer writes here: the connection's task must catch up.
     pub fn is_behind(&self) -> bool {
-        !self.lock().live
+        !self.lock().progress.is_live()
     }
 
     /// The highest message id written or queued to this socket.
     pub fn last(&self) -> MessageId {
-        self.lock().last
+        self.lock().progress.last()
     }
 
-    /// The highest message id this socket has, and (taken) whether frames other than messages
-    /// were skipped meanwhile.
-    pub fn behind(&self) -> (MessageId, bool) {
-        let mut s = self.lock();
-        (s.last, std::mem::take(&mut s.missed))
+    /// A catch-up begins: the highest message id this socket has, and whether frames other
+    /// than messages were skipped meanwhile (the mark is taken: the catch-up sends them).
+    pub fn begin_catch_up(&self) -> (MessageId, bool) {
+        self.lock().progress.begin_catch_up()
     }
 
     /// Set where this socket starts (the room's publish count when it joined).
-    pub fn sent_up_to(&self, seq: u64) {
-        self.lock().upto = seq;
+    pub fn starts_at(&self, seq: u64) {
+        self.lock().progress.starts_at(seq);
     }
 
     /// What the socket has of the room's changes, presence and notices (a publish count).
     pub fn upto(&self) -> u64 {
-        self.lock().upto
+        self.lock().progress.upto()
     }
 
     /// Queue the catch-up's changes, presence and notices: everything published up to `seq`.
     pub fn push_replay(&self, seq: u64, frames: impl IntoIterator<Item = Bytes>) {
         let mut s = self.lock();
-        s.upto = s.upto.max(seq);
+        s.progress.replayed_up_to(seq);
         s.queue.extend(frames);
     }
 
     /// Queue one message frame of the catch-up (the socket is behind: the room does not write).
     pub fn push_message(&self, id: MessageId, wire: Bytes) {
         let mut s = self.lock();
-        if id > s.last {
-            s.last = id;
+        if s.progress.catch_up_message(id) {
             s.queue.push_back(wire);
         }
     }
@@ -334,10 +312,7 @@ impl Socket {
     /// The room's writer left events out for this room (it was too far behind): stop writing
     /// here and let the connection's task catch up, messages and the rest alike.
     pub fn fall_behind(&self) {
-        let mut s = self.lock();
-        if s.live {
-            s.live = false;
-            s.missed = true;
+        if self.lock().progress.fall_behind() {
             self.wake.notify_one();
         }
     }
@@ -346,8 +321,7 @@ impl Socket {
     /// hidden from this person, or was already the client's (`after=`). The room writer and the
     /// catch-up then start after it, not at the room's first message.
     pub fn read_up_to(&self, id: MessageId) {
-        let mut s = self.lock();
-        s.last = s.last.max(id);
+        self.lock().progress.read_up_to(id);
     }
 
     /// Let the room write again if nothing was published since `seen` (read with
@@ -355,12 +329,7 @@ impl Socket {
     /// frame published after the check finds the socket live; one before it was in what the
     /// catch-up read. False: read again.
     pub fn go_live(&self, seen: u64, published: impl FnOnce() -> u64) -> bool {
-        let mut s = self.lock();
-        if s.missed || published() != seen {
-            return false;
-        }
-        s.live = true;
-        true
+        self.lock().progress.go_live(|| published() == seen)
     }
 }
 
@@ -390,46 +359,5 @@ fn queue_rest(queue: &mut VecDeque<Bytes>, picked: &[&Bytes], mut written: usize
             queue.push_back(frame.slice(written..));
             written = 0;
         }
-    }
-}
-
-/// The opcode of a pong frame (RFC 6455 5.5.3), in the low bits of a frame's first byte.
-const OPCODE_PONG: u8 = 0xA;
-
-/// The byte stream tungstenite reads the client's frames from: the bytes hyper read past the
-/// handshake first, then the socket, without waiting (`WouldBlock` when nothing is there; the
-/// task waits for readability). What tungstenite writes (pongs, the answer to a close) goes to
-/// the socket's queue, behind whole frames.
-pub struct Wire {
-    pub socket: std::sync::Arc<Socket>,
-    pub early: Bytes,
-}
-
-impl Read for Wire {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.early.is_empty() {
-            let n = buf.len().min(self.early.len());
-            buf[..n].copy_from_slice(&self.early[..n]);
-            self.early = self.early.slice(n..);
-            return Ok(n);
-        }
-        self.socket.stream.try_read(buf)
-    }
-}
-
-impl Write for Wire {
-    /// tungstenite writes one whole frame per call (its write buffer is 0, `ws::read_config`).
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let frame = Bytes::copy_from_slice(buf);
-        if buf.first().is_some_and(|b| b & 0x0F == OPCODE_PONG) {
-            self.socket.push_pong(frame);
-        } else {
-            self.socket.push([frame]);
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }

@@ -1,47 +1,17 @@
-//! The websocket's bytes on the wire, for the server side: the opening handshake's answer and
-//! frames encoded once.
+//! The websocket's bytes on the wire, for the server side: frames encoded once, and the byte
+//! stream tungstenite reads the client's frames from ([`Wire`]); the opening handshake is the
+//! door's (`web::room::socket`).
 //!
 //! A server's frames are not masked (RFC 6455 §5.1), so one encoded frame is the same bytes for
 //! every connection: the room writer encodes each event once and writes the same buffer to every
 //! socket. tungstenite formats the frame header; reading the client's (masked) frames is left to
 //! tungstenite's `WebSocket` in `rooms::socket`.
 
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use std::io::{self, Read, Write};
+
 use bytes::Bytes;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame, FrameHeader};
-
-/// Why a request cannot be upgraded: the status to answer with, and a short reason.
-pub type Refusal = (StatusCode, &'static str);
-
-/// The `Sec-WebSocket-Accept` value for a valid websocket opening request.
-pub fn accept_key(method: &Method, headers: &HeaderMap) -> Result<String, Refusal> {
-    if method != Method::GET {
-        return Err((StatusCode::METHOD_NOT_ALLOWED, "a websocket opens with GET"));
-    }
-    let has_token = |name: header::HeaderName, token: &str| {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|t| t.trim().eq_ignore_ascii_case(token))
-    };
-    if !has_token(header::CONNECTION, "upgrade") || !has_token(header::UPGRADE, "websocket") {
-        return Err((StatusCode::UPGRADE_REQUIRED, "this address is a websocket"));
-    }
-    if headers
-        .get(header::SEC_WEBSOCKET_VERSION)
-        .map(|v| v.as_bytes())
-        != Some(b"13")
-    {
-        return Err((StatusCode::BAD_REQUEST, "websocket version 13 only"));
-    }
-    let key = headers
-        .get(header::SEC_WEBSOCKET_KEY)
-        .ok_or((StatusCode::BAD_REQUEST, "no Sec-WebSocket-Key"))?;
-    Ok(tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes()))
-}
 
 /// A text frame carrying `json`, as one buffer.
 pub fn text(json: &str) -> Bytes {
@@ -80,6 +50,47 @@ fn frame(opcode: OpCode, payload: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
+/// The opcode of a pong frame (RFC 6455 5.5.3), in the low bits of a frame's first byte.
+const OPCODE_PONG: u8 = 0xA;
+
+/// The byte stream tungstenite reads the client's frames from: the bytes hyper read past the
+/// handshake first, then the socket, without waiting (`WouldBlock` when nothing is there; the
+/// task waits for readability). What tungstenite writes (pongs, the answer to a close) goes to
+/// the socket's queue, behind whole frames.
+pub struct Wire {
+    pub socket: std::sync::Arc<super::socket::Socket>,
+    pub early: Bytes,
+}
+
+impl Read for Wire {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.early.is_empty() {
+            let n = buf.len().min(self.early.len());
+            buf[..n].copy_from_slice(&self.early[..n]);
+            self.early = self.early.slice(n..);
+            return Ok(n);
+        }
+        self.socket.stream.try_read(buf)
+    }
+}
+
+impl Write for Wire {
+    /// tungstenite writes one whole frame per call (its write buffer is 0, `ws::read_config`).
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let frame = Bytes::copy_from_slice(buf);
+        if buf.first().is_some_and(|b| b & 0x0F == OPCODE_PONG) {
+            self.socket.push_pong(frame);
+        } else {
+            self.socket.push([frame]);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,31 +108,6 @@ mod tests {
         assert_eq!(
             &close(CloseCode::Policy, "gone")[..],
             b"\x88\x06\x03\xf0gone"
-        );
-    }
-
-    #[test]
-    fn the_accept_key_is_the_rfc_example() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::CONNECTION, "keep-alive, Upgrade".parse().unwrap());
-        headers.insert(header::UPGRADE, "websocket".parse().unwrap());
-        headers.insert(header::SEC_WEBSOCKET_VERSION, "13".parse().unwrap());
-        headers.insert(
-            header::SEC_WEBSOCKET_KEY,
-            "dGhlIHNhbXBsZSBub25jZQ==".parse().unwrap(),
-        );
-        assert_eq!(
-            accept_key(&Method::GET, &headers).unwrap(),
-            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-        );
-        assert_eq!(
-            accept_key(&Method::POST, &headers).unwrap_err().0,
-            StatusCode::METHOD_NOT_ALLOWED
-        );
-        headers.remove(header::UPGRADE);
-        assert_eq!(
-            accept_key(&Method::GET, &headers).unwrap_err().0,
-            StatusCode::UPGRADE_REQUIRED
         );
     }
 }

@@ -47,7 +47,7 @@ const MESSAGE: &str = "select m.room_id, m.id, m.author_id, p.name as author_nam
 
 /// The salon's rooms, the main room first; the main room is created on first use (callers
 /// check access first: `rooms::access::enter`).
-pub async fn of_salon(db: &Db, salon_id: SalonId) -> Result<Vec<Room>, sqlx::Error> {
+pub async fn of_salon_creating_main(db: &Db, salon_id: SalonId) -> Result<Vec<Room>, sqlx::Error> {
     let rooms: Vec<Room> = rows!(
         db,
         fetch_all,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::salons::{self, Salon};
 use super::{Conn, Tx, execute, rows, values};
-use crate::domain::rsvp::{self, Refusal, Response, Standing};
+use crate::domain::rsvp::{self, NotAccepted, Response, Standing};
 use crate::domain::time::now;
 use crate::ids::{PersonId, RsvpId, SalonId};
 
@@ -64,7 +64,7 @@ async fn seated(
 #[derive(Debug)]
 pub enum RespondError {
     NoSuchSalon,
-    Refused(Refusal),
+    Refused(NotAccepted),
     Db(sqlx::Error),
 }
 
@@ -93,7 +93,7 @@ pub enum Rules {
 }
 
 /// Record `person_id`'s answer inside the caller's transaction (which the caller commits after
-/// queueing the mail for anyone promoted; see `usecases::answer`).
+/// queueing the mail for anyone promoted; see `usecases::rsvp`).
 pub async fn record(
     tx: &mut Tx,
     salon_id: SalonId,

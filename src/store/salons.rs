@@ -102,15 +102,6 @@ impl Listed {
     }
 }
 
-/// Bumped by every write to a salon in this process: caches of salon lists (the front page)
-/// compare it to know they are stale. Other instances' writes are seen when the cache's short
-/// lifetime runs out.
-pub static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-fn changed() {
-    CHANGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-
 const LISTED: &str =
     "select s.id, s.title, s.starts_at, s.ends_at, s.time_zone, s.mode, s.status, s.series_id,
         r.title as series_title
@@ -146,7 +137,6 @@ pub async fn create(
         at
     )?;
     replace_agenda(tx, id, &v.agenda).await?;
-    changed();
     Ok(id)
 }
 
@@ -177,7 +167,6 @@ pub async fn update(tx: &mut Tx, current: &Salon, v: &ValidSalon) -> Result<(), 
         now(),
         current.id
     )?;
-    changed();
     replace_agenda(tx, current.id, &v.agenda).await
 }
 
@@ -199,7 +188,6 @@ pub async fn set_status(
                 now(),
                 current.id
             )?;
-            changed();
             Ok(Ok(()))
         }
     }

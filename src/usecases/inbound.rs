@@ -2,7 +2,7 @@
 //! /inbound/mail`): read it (`mail::inbound`), act on a calendar reply or a bounce, set aside
 //! everything else, and record what was done (`/admin/inbox`).
 //!
-//! A reply acts through the same RSVP rules as the web (`usecases::answer`, `Rules::Enforce`:
+//! A reply acts through the same RSVP rules as the web (`usecases::rsvp`, `Rules::Enforce`:
 //! capacity, waitlist, deadline). Who replied comes from the reply address's token, never from
 //! the From header: no token, an unknown or revoked one, another event's UID, or an ATTENDEE
 //! who is not the invited person (unless the reply says it was delegated from them) change
@@ -12,9 +12,9 @@
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
 use super::Failure;
-use super::answer::{self, AnswerError};
+use super::rsvp::{self, AnswerError};
 use crate::app::App;
-use crate::domain::rsvp::{Refusal, Response, Standing};
+use crate::domain::rsvp::{NotAccepted, Response, Standing};
 use crate::domain::salon::Status;
 use crate::ids::{PersonId, SalonId};
 use crate::mail::inbound::{self, Bounce, Envelope, Inbound, Reply};
@@ -42,25 +42,25 @@ impl Source {
 
 /// What was done with a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Handled {
     /// Acted on: an answer recorded, a bounce marked, a counter-proposal noted.
     Applied(String),
     /// Deliberately left alone, with why (`inbox.reason.<code>`).
     Ignored(&'static str),
 }
 
-impl Outcome {
+impl Handled {
     fn parts(&self) -> (&'static str, String) {
         match self {
-            Outcome::Applied(d) => ("applied", d.clone()),
-            Outcome::Ignored(why) => ("ignored", (*why).to_string()),
+            Handled::Applied(d) => ("applied", d.clone()),
+            Handled::Ignored(why) => ("ignored", (*why).to_string()),
         }
     }
 }
 
 /// What a reply did, for the record.
 struct Acted {
-    outcome: Outcome,
+    outcome: Handled,
     salon: Option<SalonId>,
     person: Option<PersonId>,
     comment: String,
@@ -69,7 +69,7 @@ struct Acted {
 impl Acted {
     fn ignored(why: &'static str) -> Acted {
         Acted {
-            outcome: Outcome::Ignored(why),
+            outcome: Handled::Ignored(why),
             salon: None,
             person: None,
             comment: String::new(),
@@ -82,14 +82,14 @@ impl Acted {
 /// commit anywhere leaves nothing behind and the message, delivered again, is taken in once.
 /// Errors are the database's (the caller retries later: the pipe exits 75, IMAP leaves the
 /// message where it is, HTTP answers 503).
-pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Failure> {
+pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Handled, Failure> {
     let (envelope, what) = inbound::read(raw);
     let mut tx = app.db.begin().await?;
     if let Some(id) = &envelope.message_id
         && taken::seen(&mut tx, id).await?
     {
         metrics::counter!("salon_inbound_total", "outcome" => "duplicate").increment(1);
-        return Ok(Outcome::Ignored("duplicate"));
+        return Ok(Handled::Ignored("duplicate"));
     }
     let acted = match what {
         Inbound::Reply(reply) => act_on_reply(&mut tx, app, &envelope, &reply).await?,
@@ -113,7 +113,7 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Outcome, Fa
         // Another instance took the same message in meanwhile: what was done here is undone.
         drop(tx);
         metrics::counter!("salon_inbound_total", "outcome" => "duplicate").increment(1);
-        return Ok(Outcome::Ignored("duplicate"));
+        return Ok(Handled::Ignored("duplicate"));
     }
     tx.commit().await?;
     app.mail_wake.notify_one();
@@ -178,7 +178,7 @@ async fn act_on_reply(
         }));
     };
     let mut acted = Acted {
-        outcome: Outcome::Ignored("revoked"),
+        outcome: Handled::Ignored("revoked"),
         salon: Some(address.salon_id),
         person: Some(address.person_id),
         comment: reply.comment.clone(),
@@ -190,7 +190,7 @@ async fn act_on_reply(
         people::by_id(&mut *tx, address.person_id).await?,
         salons::get(&mut *tx, address.salon_id).await?,
     ) else {
-        acted.outcome = Outcome::Ignored("unknown_token");
+        acted.outcome = Handled::Ignored("unknown_token");
         return Ok(acted);
     };
     let host = app.config.base_url.host_str().unwrap_or("salon");
@@ -198,16 +198,16 @@ async fn act_on_reply(
         .uid
         .eq_ignore_ascii_case(&crate::calendar::event::uid(salon.id, host))
     {
-        acted.outcome = Outcome::Ignored("other_event");
+        acted.outcome = Handled::Ignored("other_event");
         return Ok(acted);
     }
     let email = person.email.to_ascii_lowercase();
     if reply.attendee != email && reply.delegated_from.as_deref() != Some(email.as_str()) {
-        acted.outcome = Outcome::Ignored("attendee_mismatch");
+        acted.outcome = Handled::Ignored("attendee_mismatch");
         return Ok(acted);
     }
     if salon.status() == Status::Cancelled {
-        acted.outcome = Outcome::Ignored("salon_cancelled");
+        acted.outcome = Handled::Ignored("salon_cancelled");
         return Ok(acted);
     }
     let stamp = dtstamp(&reply.dtstamp, crate::domain::time::now());
@@ -215,7 +215,7 @@ async fn act_on_reply(
         && (stamp < last
             || (stamp == last && address.last_partstat.as_deref() == Some(reply.partstat.as_str())))
     {
-        acted.outcome = Outcome::Ignored(if stamp == last {
+        acted.outcome = Handled::Ignored(if stamp == last {
             "duplicate"
         } else {
             "older_reply"
@@ -224,7 +224,7 @@ async fn act_on_reply(
     }
     if reply.counter {
         let proposed = reply.proposed_start.clone().unwrap_or_default();
-        acted.outcome = Outcome::Applied(format!("note:counter {proposed}"));
+        acted.outcome = Handled::Applied(format!("note:counter {proposed}"));
         notify_organiser(
             tx,
             app,
@@ -240,12 +240,12 @@ async fn act_on_reply(
         "TENTATIVE" => Response::Maybe,
         "DECLINED" => Response::No,
         _ => {
-            acted.outcome = Outcome::Ignored("no_answer");
+            acted.outcome = Handled::Ignored("no_answer");
             return Ok(acted);
         }
     };
     let old_time = reply.sequence < salon.revision;
-    let result = answer::answer_in(
+    let result = rsvp::answer_in(
         tx,
         &app.config,
         salon.id,
@@ -259,15 +259,15 @@ async fn act_on_reply(
         Ok(done) => done.standing,
         Err(AnswerError::Refused(refusal)) => {
             tell_person(tx, app, &person, &salon, Told::Refused(refusal)).await?;
-            acted.outcome = Outcome::Ignored(match refusal {
-                Refusal::DeadlinePassed => "deadline_passed",
-                Refusal::NotOpen => "not_open",
-                Refusal::NotInvited => "not_invited",
+            acted.outcome = Handled::Ignored(match refusal {
+                NotAccepted::DeadlinePassed => "deadline_passed",
+                NotAccepted::NotOpen => "not_open",
+                NotAccepted::NotInvited => "not_invited",
             });
             return Ok(acted);
         }
         Err(AnswerError::NoSuchSalon) => {
-            acted.outcome = Outcome::Ignored("unknown_token");
+            acted.outcome = Handled::Ignored("unknown_token");
             return Ok(acted);
         }
         Err(AnswerError::Failure(f)) => return Err(f),
@@ -288,12 +288,12 @@ async fn act_on_reply(
         // The reply answered the time before the latest change: applied, and the organisers see it.
         detail = format!("note:old_time {detail}");
     }
-    acted.outcome = Outcome::Applied(detail);
+    acted.outcome = Handled::Applied(detail);
     Ok(acted)
 }
 
 enum Told {
-    Refused(Refusal),
+    Refused(NotAccepted),
     Waitlisted(i64),
 }
 
@@ -349,7 +349,7 @@ async fn act_on_bounce(tx: &mut Tx, bounce: &Bounce) -> Result<Acted, Failure> {
     }
     if !bounce.permanent {
         return Ok(Acted {
-            outcome: Outcome::Applied(format!("temporary {}", bounce.status)),
+            outcome: Handled::Applied(format!("temporary {}", bounce.status)),
             salon: None,
             person: None,
             comment: String::new(),
@@ -357,7 +357,7 @@ async fn act_on_bounce(tx: &mut Tx, bounce: &Bounce) -> Result<Acted, Failure> {
     }
     let recipients = taken::bounced(&mut *tx, &ours, &bounce.status).await?;
     Ok(Acted {
-        outcome: Outcome::Applied(format!(
+        outcome: Handled::Applied(format!(
             "bounced {} {}",
             bounce.status,
             recipients.join(", ")

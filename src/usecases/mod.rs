@@ -2,7 +2,7 @@
 //! from every place that does it (pages, answer links, the demo). Handlers parse, call one of
 //! these, and render; rules stay in `domain`, SQL in `store`.
 //!
-//! - [`answer`]: an answer (yes / maybe / no) and the promotion mails it causes.
+//! - [`rsvp`]: an answer to a salon (yes / maybe / no) and the promotion mails it causes.
 //! - [`salons`]: create, edit (a larger capacity promotes the waitlist), publish, cancel.
 //! - [`invitations`]: invite people, organisations and pasted addresses; tell the invited
 //!   about an update or a cancellation.
@@ -18,8 +18,12 @@
 //! - [`sign_in`]: mail a sign-in link; use it once for a new session.
 //! - [`summary`]: a salon's summary, sent once to everyone who had a seat.
 //! - [`themes`]: propose, support, comment; reword, move on, schedule and merge (audited).
+//! - [`room`]: what people do in a live room: post, vote a question up, hide, mute, mark a
+//!   question answered (websocket and plain forms alike).
+//! - [`announce`]: tell the rooms about a committed change of a round, theme, decision or
+//!   action (now, or coalesced).
 
-pub mod answer;
+pub mod announce;
 pub mod inbound;
 pub mod invitations;
 pub mod outcomes;
@@ -28,7 +32,9 @@ pub mod privacy;
 pub mod registration;
 pub mod reminders;
 pub mod retention;
+pub mod room;
 pub mod rounds;
+pub mod rsvp;
 pub mod salons;
 pub mod sign_in;
 pub mod summary;

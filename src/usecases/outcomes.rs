@@ -6,14 +6,15 @@ use crate::domain::outcome::{self, FieldError, Status};
 use crate::ids::{
     ActionId, DecisionId, MessageId, OrganisationId, PersonId, RoomId, RoundId, ThemeId,
 };
-use crate::rooms::strategy::{self, About};
+use crate::rooms::notices::About;
 use crate::store::outcomes::{self, NewAction};
 use crate::store::salons::Salon;
 use crate::store::{rooms, rounds, themes};
+use crate::usecases::announce::announce;
 
 /// Why a decision or an action was refused; nothing is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
+pub enum NotRecorded {
     /// Fields of the form, each with its `outcome.error.<code>`.
     Fields(Vec<FieldError>),
     /// A link to something that is not this salon's (a translation key).
@@ -34,15 +35,15 @@ pub async fn decide(
     salon: &Salon,
     by: PersonId,
     d: &NewDecision<'_>,
-) -> Result<Result<DecisionId, Refused>, sqlx::Error> {
+) -> Result<Result<DecisionId, NotRecorded>, sqlx::Error> {
     let theme = match d.theme.trim() {
         "" => None,
         raw => match raw.parse::<ThemeId>() {
             Ok(id) => match themes::get(&app.db, id).await? {
                 Some(th) if Some(th.series_id) == salon.series_id => Some(th.id),
-                _ => return Ok(Err(Refused::Link("theme.error.theme_unknown"))),
+                _ => return Ok(Err(NotRecorded::Link("theme.error.theme_unknown"))),
             },
-            Err(_) => return Ok(Err(Refused::Link("theme.error.theme_unknown"))),
+            Err(_) => return Ok(Err(NotRecorded::Link("theme.error.theme_unknown"))),
         },
     };
     let round = match d.round.trim() {
@@ -50,14 +51,14 @@ pub async fn decide(
         raw => match raw.parse::<RoundId>() {
             Ok(id) => match rounds::get(&app.db, salon.id, id).await? {
                 Some(r) => Some(r.id),
-                None => return Ok(Err(Refused::Link("round.error.no_such_round"))),
+                None => return Ok(Err(NotRecorded::Link("round.error.no_such_round"))),
             },
-            Err(_) => return Ok(Err(Refused::Link("round.error.no_such_round"))),
+            Err(_) => return Ok(Err(NotRecorded::Link("round.error.no_such_round"))),
         },
     };
     let body = match outcome::decision(d.body) {
         Ok(b) => b,
-        Err(e) => return Ok(Err(Refused::Fields(vec![e]))),
+        Err(e) => return Ok(Err(NotRecorded::Fields(vec![e]))),
     };
     let new = outcomes::NewDecision {
         salon: salon.id,
@@ -68,7 +69,7 @@ pub async fn decide(
         by,
     };
     let id = outcomes::decide(&app.db, &new).await?;
-    strategy::announce(app, About::Decision(id)).await;
+    announce(app, About::Decision(id)).await;
     Ok(Ok(id))
 }
 
@@ -106,7 +107,7 @@ pub async fn decide_from_message(
         by,
     };
     let id = outcomes::decide(&app.db, &new).await?;
-    strategy::announce(app, About::Decision(id)).await;
+    announce(app, About::Decision(id)).await;
     Ok(Ok(id))
 }
 
@@ -126,13 +127,13 @@ pub async fn add_action(
     by: PersonId,
     a: &ActionInput<'_>,
     mut errors: Vec<FieldError>,
-) -> Result<Result<ActionId, Refused>, sqlx::Error> {
+) -> Result<Result<ActionId, NotRecorded>, sqlx::Error> {
     let parsed = outcome::action(a.what, a.due);
     if let Err(e) = &parsed {
         errors.extend(e.iter().cloned());
     }
     let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
-        return Ok(Err(Refused::Fields(errors)));
+        return Ok(Err(NotRecorded::Fields(errors)));
     };
     let new = NewAction {
         salon: salon.id,
@@ -143,7 +144,7 @@ pub async fn add_action(
         by,
     };
     let id = outcomes::add_action(&app.db, &new).await?;
-    strategy::announce(app, About::Action(id)).await;
+    announce(app, About::Action(id)).await;
     Ok(Ok(id))
 }
 
@@ -157,6 +158,6 @@ pub async fn set_action(
     if !outcomes::set_status(&app.db, salon.id, id, status).await? {
         return Ok(false);
     }
-    strategy::announce(app, About::Action(id)).await;
+    announce(app, About::Action(id)).await;
     Ok(true)
 }

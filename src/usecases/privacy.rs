@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::Failure;
-use super::answer::answer_in;
+use super::rsvp::answer_in;
 use crate::app::App;
 use crate::domain::audit::Kind;
 use crate::domain::rsvp::Response;
@@ -95,7 +95,7 @@ pub async fn delete_account(app: &App, person: &Person, by: &Person) -> Result<D
                 withdrawn += 1;
                 promoted += done.promoted;
             }
-            Err(super::answer::AnswerError::Failure(f)) => return Err(f),
+            Err(super::rsvp::AnswerError::Failure(f)) => return Err(f),
             // The salon went away meanwhile: nothing to give up there.
             Err(_) => {}
         }

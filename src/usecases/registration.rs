@@ -5,7 +5,7 @@
 //! rate-limited sign-in link (the address may be an admin's).
 
 use super::Failure;
-use super::answer::{AnswerError, answer_in};
+use super::rsvp::{AnswerError, answer_in};
 use crate::app::App;
 use crate::domain::person::PersonFields;
 use crate::domain::rsvp::{self, Response, Standing};

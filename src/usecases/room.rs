@@ -1,5 +1,5 @@
-//! What people do in a room, shared by the websocket and the plain HTML forms: every action is
-//! checked here, stored, then published to the room. The per-person rate limit
+//! What people do in a room, shared by the websocket (`web::room::frames`) and the plain HTML
+//! forms (`web::room`): every action is checked here, stored, then published to the room. The per-person rate limit
 //! ([`within_limit`]) is the caller's first step.
 
 use crate::app::App;
@@ -15,9 +15,9 @@ use crate::store::rooms::{self, Message, Posted, Room};
 /// The longest message, in characters.
 pub const MAX_BODY: usize = 2000;
 
-/// Why an action was refused (`room.error.<code>`).
+/// Why a room action was rejected (nothing changed) (`room.error.<code>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refused {
+pub enum Rejected {
     Empty,
     TooLong,
     Control,
@@ -29,50 +29,35 @@ pub enum Refused {
     NoSuchMessage,
 }
 
-impl Refused {
+impl Rejected {
     pub fn code(self) -> &'static str {
         match self {
-            Refused::Empty => "empty",
-            Refused::TooLong => "too_long",
-            Refused::Control => "control",
-            Refused::BadClientId => "bad_client_id",
-            Refused::RateLimited => "rate_limited",
-            Refused::Muted => "muted",
-            Refused::NotOpen => "not_open",
-            Refused::NotOrganiser => "not_organiser",
-            Refused::NoSuchMessage => "no_such_message",
+            Rejected::Empty => "empty",
+            Rejected::TooLong => "too_long",
+            Rejected::Control => "control",
+            Rejected::BadClientId => "bad_client_id",
+            Rejected::RateLimited => "rate_limited",
+            Rejected::Muted => "muted",
+            Rejected::NotOpen => "not_open",
+            Rejected::NotOrganiser => "not_organiser",
+            Rejected::NoSuchMessage => "no_such_message",
         }
     }
 }
 
-impl Refused {
+impl Rejected {
     /// The translation key of the reason, for pages and error frames.
     pub fn message_key(self) -> &'static str {
         match self {
-            Refused::Empty => "room.error.empty",
-            Refused::TooLong => "room.error.too_long",
-            Refused::Control => "room.error.control",
-            Refused::BadClientId => "room.error.bad_client_id",
-            Refused::RateLimited => "room.error.rate_limited",
-            Refused::Muted => "room.error.muted",
-            Refused::NotOpen => "room.error.not_open",
-            Refused::NotOrganiser => "room.error.not_organiser",
-            Refused::NoSuchMessage => "room.error.no_such_message",
-        }
-    }
-}
-
-pub enum Outcome<T> {
-    Done(T),
-    Refused(Refused),
-}
-
-impl<T> Outcome<T> {
-    /// Why it was refused, or None when it was done.
-    pub fn refusal(&self) -> Option<Refused> {
-        match self {
-            Outcome::Done(_) => None,
-            Outcome::Refused(r) => Some(*r),
+            Rejected::Empty => "room.error.empty",
+            Rejected::TooLong => "room.error.too_long",
+            Rejected::Control => "room.error.control",
+            Rejected::BadClientId => "room.error.bad_client_id",
+            Rejected::RateLimited => "room.error.rate_limited",
+            Rejected::Muted => "room.error.muted",
+            Rejected::NotOpen => "room.error.not_open",
+            Rejected::NotOrganiser => "room.error.not_organiser",
+            Rejected::NoSuchMessage => "room.error.no_such_message",
         }
     }
 }
@@ -86,12 +71,12 @@ pub async fn post(
     client_id: &str,
     body: &str,
     question: bool,
-) -> Result<Outcome<Message>, sqlx::Error> {
+) -> Result<Result<Message, Rejected>, sqlx::Error> {
     let body = match crate::domain::text::multiline(body, MAX_BODY, true) {
         Ok(b) => b,
-        Err(TextError::Empty) => return Ok(Outcome::Refused(Refused::Empty)),
-        Err(TextError::TooLong) => return Ok(Outcome::Refused(Refused::TooLong)),
-        Err(TextError::Control) => return Ok(Outcome::Refused(Refused::Control)),
+        Err(TextError::Empty) => return Ok(Err(Rejected::Empty)),
+        Err(TextError::TooLong) => return Ok(Err(Rejected::TooLong)),
+        Err(TextError::Control) => return Ok(Err(Rejected::Control)),
     };
     let body = body.as_str();
     if client_id.is_empty()
@@ -100,13 +85,13 @@ pub async fn post(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
-        return Ok(Outcome::Refused(Refused::BadClientId));
+        return Ok(Err(Rejected::BadClientId));
     }
     if access.phase != Phase::Open {
-        return Ok(Outcome::Refused(Refused::NotOpen));
+        return Ok(Err(Rejected::NotOpen));
     }
     if access.muted {
-        return Ok(Outcome::Refused(Refused::Muted));
+        return Ok(Err(Rejected::Muted));
     }
     let turn = app.hub.posting(room.id);
     let _turn = turn.lock().await;
@@ -120,9 +105,9 @@ pub async fn post(
                 },
             );
             metrics::counter!("salon_room_messages_total").increment(1);
-            Ok(Outcome::Done(m))
+            Ok(Ok(m))
         }
-        Posted::Existing(m) => Ok(Outcome::Done(m)),
+        Posted::Existing(m) => Ok(Ok(m)),
     }
 }
 
@@ -141,9 +126,9 @@ pub async fn vote(
     access: Access,
     person: PersonId,
     id: MessageId,
-) -> Result<Outcome<i64>, sqlx::Error> {
+) -> Result<Result<i64, Rejected>, sqlx::Error> {
     if access.phase != Phase::Open {
-        return Ok(Outcome::Refused(Refused::NotOpen));
+        return Ok(Err(Rejected::NotOpen));
     }
     match rooms::vote(&app.db, room.id, id, person).await? {
         Some(v) => {
@@ -157,9 +142,9 @@ pub async fn vote(
                     },
                 );
             }
-            Ok(Outcome::Done(v.votes))
+            Ok(Ok(v.votes))
         }
-        None => Ok(Outcome::Refused(Refused::NoSuchMessage)),
+        None => Ok(Err(Rejected::NoSuchMessage)),
     }
 }
 
@@ -170,13 +155,13 @@ pub async fn hide(
     access: Access,
     by: audit::Named<'_>,
     id: MessageId,
-) -> Result<Outcome<()>, sqlx::Error> {
+) -> Result<Result<(), Rejected>, sqlx::Error> {
     if !access.organiser {
-        return Ok(Outcome::Refused(Refused::NotOrganiser));
+        return Ok(Err(Rejected::NotOrganiser));
     }
     let mut tx = app.db.begin().await?;
     if !rooms::set_hidden(&mut tx, room.id, id, true).await? {
-        return Ok(Outcome::Refused(Refused::NoSuchMessage));
+        return Ok(Err(Rejected::NoSuchMessage));
     }
     let author = rooms::author(&mut tx, room.id, id).await?;
     let event = audit::Event {
@@ -198,7 +183,7 @@ pub async fn hide(
             json: protocol::hide(id).into(),
         },
     );
-    Ok(Outcome::Done(()))
+    Ok(Ok(()))
 }
 
 /// Mute a person in a room (organisers), on the audit trail.
@@ -208,13 +193,13 @@ pub async fn mute(
     access: Access,
     by: audit::Named<'_>,
     person: PersonId,
-) -> Result<Outcome<()>, sqlx::Error> {
+) -> Result<Result<(), Rejected>, sqlx::Error> {
     if !access.organiser {
-        return Ok(Outcome::Refused(Refused::NotOrganiser));
+        return Ok(Err(Rejected::NotOrganiser));
     }
     let mut tx = app.db.begin().await?;
     let Some(subject) = crate::store::people::by_id(&mut tx, person).await? else {
-        return Ok(Outcome::Refused(Refused::NoSuchMessage));
+        return Ok(Err(Rejected::NoSuchMessage));
     };
     rooms::mute(&mut tx, room.id, person).await?;
     let event = audit::Event {
@@ -226,20 +211,21 @@ pub async fn mute(
     };
     audit::record(&mut tx, &event).await?;
     tx.commit().await?;
-    Ok(Outcome::Done(()))
+    Ok(Ok(()))
 }
 
-pub async fn answer(
+/// Mark a question answered (organisers).
+pub async fn mark_answered(
     app: &App,
     room: &Room,
     access: Access,
     id: MessageId,
-) -> Result<Outcome<()>, sqlx::Error> {
+) -> Result<Result<(), Rejected>, sqlx::Error> {
     if !access.organiser {
-        return Ok(Outcome::Refused(Refused::NotOrganiser));
+        return Ok(Err(Rejected::NotOrganiser));
     }
     if !rooms::set_answered(&app.db, room.id, id).await? {
-        return Ok(Outcome::Refused(Refused::NoSuchMessage));
+        return Ok(Err(Rejected::NoSuchMessage));
     }
     app.hub.publish(
         room.id,
@@ -249,5 +235,5 @@ pub async fn answer(
             json: protocol::answered(id).into(),
         },
     );
-    Ok(Outcome::Done(()))
+    Ok(Ok(()))
 }

@@ -5,8 +5,9 @@
 use crate::app::SharedApp;
 use crate::domain::round::{self, State};
 use crate::ids::{OptionId, PersonId, RoundId, SalonId};
-use crate::rooms::strategy::{self, About};
+use crate::rooms::notices::About;
 use crate::store::rounds;
+use crate::usecases::announce::{announce, announce_soon};
 
 /// What became of a ballot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,7 @@ pub async fn cast(
         return Ok(Cast::Refused("not_open"));
     }
     if r.live_results {
-        strategy::announce_soon(app, strategy::About::Results(r.id));
+        announce_soon(app, About::Results(r.id));
     }
     Ok(Cast::Accepted(points))
 }
@@ -84,6 +85,6 @@ async fn advance(
     if !rounds::advance(&app.db, r.id, from, to).await? {
         return Ok(false);
     }
-    strategy::announce(app, About::Round(r.id)).await;
+    announce(app, About::Round(r.id)).await;
     Ok(true)
 }

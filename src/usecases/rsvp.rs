@@ -4,7 +4,7 @@
 use super::Failure;
 use crate::app::App;
 use crate::config::Config;
-use crate::domain::rsvp::{Refusal, Response, Standing};
+use crate::domain::rsvp::{NotAccepted, Response, Standing};
 use crate::error::AppError;
 use crate::ids::{PersonId, SalonId};
 use crate::mail::compose;
@@ -27,7 +27,7 @@ pub enum AnswerError {
     NoSuchSalon,
     /// The rules do not allow this answer now; the page says why.
     #[error("refused: {}", .0.code())]
-    Refused(Refusal),
+    Refused(NotAccepted),
     #[error(transparent)]
     Failure(#[from] Failure),
 }

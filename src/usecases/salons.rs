@@ -3,7 +3,7 @@
 //! allows), duplicate.
 
 use super::Failure;
-use super::answer::queue_promoted;
+use super::rsvp::queue_promoted;
 use crate::app::App;
 use crate::domain::salon::{self, FieldError, SalonInput, Status, TransitionError, ValidSalon};
 use crate::error::AppError;
@@ -11,14 +11,14 @@ use crate::ids::{PersonId, SalonId};
 use crate::store::{rsvps, salons, series};
 
 /// A form's input refused, field by field (`salon.error.<code>`).
-pub type Refused = Vec<FieldError>;
+pub type FieldErrors = Vec<FieldError>;
 
 /// The input checked against the rules and against the database (the series must exist).
 async fn checked(
     app: &App,
     input: &SalonInput,
     seated: i64,
-) -> Result<Result<ValidSalon, Refused>, Failure> {
+) -> Result<Result<ValidSalon, FieldErrors>, Failure> {
     let mut errors = match salon::validate(input, seated) {
         Ok(valid) => match valid.series_id {
             Some(id) if series::get(&app.db, id).await?.is_none() => Vec::new(),
@@ -43,7 +43,7 @@ pub async fn create(
     app: &App,
     organiser: PersonId,
     input: &SalonInput,
-) -> Result<Result<SalonId, Refused>, Failure> {
+) -> Result<Result<SalonId, FieldErrors>, Failure> {
     let valid = match checked(app, input, 0).await? {
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
@@ -59,6 +59,7 @@ async fn create_valid(
     let mut tx = app.db.begin().await?;
     let id = salons::create(&mut tx, valid, Some(organiser)).await?;
     tx.commit().await?;
+    app.generations.salon_changed();
     Ok(id)
 }
 
@@ -74,6 +75,7 @@ pub async fn create_all(
         ids.push(salons::create(&mut tx, v, Some(organiser)).await?);
     }
     tx.commit().await?;
+    app.generations.salon_changed();
     Ok(ids)
 }
 
@@ -82,7 +84,7 @@ pub async fn update(
     app: &App,
     id: SalonId,
     input: &SalonInput,
-) -> Result<Option<Result<(), Refused>>, Failure> {
+) -> Result<Option<Result<(), FieldErrors>>, Failure> {
     let mut tx = app.db.begin().await?;
     let Some(current) = salons::lock(&mut tx, id).await? else {
         return Ok(None);
@@ -100,6 +102,7 @@ pub async fn update(
     let promoted = rsvps::promote(&mut tx, &updated).await?;
     queue_promoted(&mut tx, &app.config, &updated, &promoted).await?;
     tx.commit().await?;
+    app.generations.salon_changed();
     if !promoted.is_empty() {
         app.mail_wake.notify_one();
     }
@@ -144,6 +147,7 @@ pub async fn set_status(app: &App, id: SalonId, status: Status) -> Result<(), St
         .await?
         .map_err(StatusError::NotAllowed)?;
     tx.commit().await?;
+    app.generations.salon_changed();
     Ok(())
 }
 

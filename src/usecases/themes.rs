@@ -3,7 +3,7 @@
 //! act leaves a row on the audit trail (in the same transaction); the change is announced in
 //! the series' rooms after the commit. Support comes in bursts (and could be clicked in a
 //! loop), so its announcement is coalesced: at most one frame per theme per
-//! `strategy::COALESCE_EVERY`, carrying the state after every click made meanwhile.
+//! `notices::COALESCE_EVERY`, carrying the state after every click made meanwhile.
 //!
 //! The callers check who may (a signed-in member, an organiser) and how often (the per-person
 //! limits in `app::RateLimits`); what the text may hold is `domain::theme`'s.
@@ -12,9 +12,10 @@ use crate::app::SharedApp;
 use crate::domain::audit::Kind;
 use crate::domain::theme::{State, ThemeText};
 use crate::ids::{CommentId, OrganisationId, PersonId, SalonId, SeriesId, ThemeId};
-use crate::rooms::strategy::{self, About};
+use crate::rooms::notices::About;
 use crate::store::audit::{self, Event, Named};
 use crate::store::themes::{self, NewTheme, Theme};
+use crate::usecases::announce::{announce, announce_soon};
 
 /// Propose a theme; the one who proposes it supports it.
 pub async fn propose(
@@ -34,7 +35,7 @@ pub async fn propose(
     let id = themes::create(&mut tx, &new).await?;
     themes::support(&mut tx, id, by).await?;
     tx.commit().await?;
-    strategy::announce(app, About::Theme(id)).await;
+    announce(app, About::Theme(id)).await;
     Ok(id)
 }
 
@@ -52,7 +53,7 @@ pub async fn set_support(
         themes::withdraw(&app.db, theme, person).await?
     };
     if changed {
-        strategy::announce_soon(app, About::Theme(theme));
+        announce_soon(app, About::Theme(theme));
     }
     Ok(changed)
 }
@@ -88,7 +89,7 @@ pub async fn reword(
     )
     .await?;
     tx.commit().await?;
-    strategy::announce(app, About::Theme(theme.id)).await;
+    announce(app, About::Theme(theme.id)).await;
     Ok(())
 }
 
@@ -115,7 +116,7 @@ pub async fn move_on(
     )
     .await?;
     tx.commit().await?;
-    strategy::announce(app, About::Theme(theme.id)).await;
+    announce(app, About::Theme(theme.id)).await;
     Ok(())
 }
 
@@ -149,7 +150,7 @@ pub async fn schedule(
     )
     .await?;
     tx.commit().await?;
-    strategy::announce(app, About::Theme(theme.id)).await;
+    announce(app, About::Theme(theme.id)).await;
     Ok(())
 }
 
@@ -176,7 +177,7 @@ pub async fn merge(
     .await?;
     tx.commit().await?;
     // The duplicate leaves the lists (its frame says where it went); the other gains its support.
-    strategy::announce(app, About::Theme(from.id)).await;
-    strategy::announce(app, About::Theme(into.id)).await;
+    announce(app, About::Theme(from.id)).await;
+    announce(app, About::Theme(into.id)).await;
     Ok(())
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 
-use crate::rooms::strategy::{ActionJson, RoundJson, ThemeJson};
+use crate::rooms::notices::{ActionJson, RoundJson, ThemeJson};
 
 use super::extract::parse_id;
 use crate::app::SharedApp;

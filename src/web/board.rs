@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use std::sync::atomic::Ordering;
 
 use maud::{Markup, PreEscaped, html};
 use rust_i18n::t;
@@ -17,12 +16,12 @@ use serde::Deserialize;
 use super::auth::SignedIn;
 use super::context::Ctx;
 use super::extract::parse_id;
+use super::markdown;
 use super::views::page;
 use crate::app::SharedApp;
 use crate::domain::theme::State as ThemeState;
 use crate::error::{AppError, AppResult};
 use crate::ids::SeriesId;
-use crate::rooms::strategy;
 use crate::store::outcomes::{self, Action, Decision};
 use crate::store::rounds::{self, Round, RoundOption};
 use crate::store::series::{self, Series};
@@ -86,7 +85,7 @@ pub async fn show(
     let series_id: SeriesId = parse_id(&id)?;
     let org = q.org.unwrap_or_default();
     let generation = (
-        strategy::CHANGES.load(Ordering::Relaxed),
+        app.generations.strategy(),
         crate::domain::time::now().timestamp() / 10,
     );
     // Organisers see what belongs to draft salons; everyone else a board without it.
@@ -174,35 +173,40 @@ pub async fn markdown(
     .await?;
     let mut md = format!(
         "# {}\n\n## {}\n\n",
-        t!("board.title", locale = l, series = b.series.title),
+        t!(
+            "board.title",
+            locale = l,
+            series = markdown::inline(&b.series.title)
+        ),
         t!("theme.title", locale = l)
     );
     for th in &b.themes {
         let _ = writeln!(
             md,
             "- {} ({}, {})",
-            th.title,
+            markdown::inline(&th.title),
             t!(format!("theme.state.{}", th.state().as_str()), locale = l),
             t!("theme.supporters", locale = l, n = th.support)
         );
     }
     let _ = write!(md, "\n## {}\n\n", t!("round.title", locale = l));
     for (r, options) in &b.rounds {
-        let _ = writeln!(md, "### {}\n", r.question);
+        let _ = writeln!(md, "### {}\n", markdown::inline(&r.question));
         for o in options {
-            let _ = writeln!(md, "- {}: {}", o.label, o.points);
+            let _ = writeln!(md, "- {}: {}", markdown::inline(&o.label), o.points);
         }
         md.push('\n');
     }
     let _ = write!(md, "## {}\n\n", t!("outcome.decisions", locale = l));
     for d in &b.decisions {
-        let _ = writeln!(md, "- {}", d.body.replace('\n', " "));
+        let _ = writeln!(md, "- {}", markdown::inline(&d.body));
     }
     let _ = write!(md, "\n## {}\n\n", t!("outcome.actions", locale = l));
     for a in &b.actions {
         let who = [a.owner.clone(), a.organisation.clone()]
             .into_iter()
             .flatten()
+            .map(|w| markdown::inline(&w))
             .collect::<Vec<_>>()
             .join(", ");
         let due = a.due.map(|d| format!(", {}", d)).unwrap_or_default();
@@ -214,7 +218,7 @@ pub async fn markdown(
             } else {
                 " "
             },
-            a.what
+            markdown::inline(&a.what)
         );
     }
     Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response())

@@ -11,7 +11,6 @@ use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
 use crate::app::SharedApp;
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::store::salons::{self, Salon};
 
@@ -116,12 +115,9 @@ impl FromRequestParts<SharedApp> for SalonPath {
                 .map_err(|_| AppError::NotFound)?;
         let id = parse_id(params.get("id").map(String::as_str).unwrap_or(""))?;
         let ctx = Ctx::from_request_parts(parts, app).await?;
-        let organiser = ctx
-            .user
-            .as_ref()
-            .is_some_and(|u| u.role().at_least(Role::Organiser));
+        let viewer = ctx.user.as_ref().map(|u| u.role());
         match salons::get(&app.db, id).await? {
-            Some(salon) if salon.status().visible_to(organiser) => Ok(SalonPath(salon)),
+            Some(salon) if salon.status().visible_to(viewer) => Ok(SalonPath(salon)),
             _ => Err(AppError::NotFound),
         }
     }

@@ -9,32 +9,36 @@ use sha2::{Digest, Sha256};
 
 use crate::app::SharedApp;
 use crate::calendar::event::{self, CalendarHeader, Event, Method};
-use crate::domain::salon::Status;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::store::salons::{self, Salon};
 use crate::store::{feed_tokens, rsvps, series};
+use crate::web::extract::parse_id;
 
-/// `/salons/{id}.ics`: the salon route hands `{id}.ics` here.
+/// `/salons/{id}.ics`: a public calendar file, so a draft is not found, whoever asks.
 pub async fn one_salon(
-    app: &SharedApp,
-    headers: &HeaderMap,
-    id: crate::ids::SalonId,
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let salon = salons::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    if salon.status() == Status::Draft {
-        return Err(AppError::NotFound);
-    }
-    respond(app, headers, &salon.title.clone(), vec![(salon, None)]).await
+    let salon = salons::get(&app.db, parse_id(&id)?)
+        .await?
+        .filter(|s| s.status().visible_to(None))
+        .ok_or(AppError::NotFound)?;
+    respond(&app, &headers, &salon.title.clone(), vec![(salon, None)]).await
 }
 
 /// `/series/{id}.ics`.
 pub async fn one_series(
-    app: &SharedApp,
-    headers: &HeaderMap,
-    id: crate::ids::SeriesId,
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let s = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let app = &app;
+    let headers = &headers;
+    let s = series::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let list = salons::for_feed(&app.db, Some(s.id))
         .await?
         .into_iter()
@@ -55,9 +59,9 @@ pub async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<
 pub async fn personal(
     State(app): State<SharedApp>,
     headers: HeaderMap,
-    Path(file): Path<String>,
+    Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let token = token.as_str();
     let person_id = feed_tokens::person(&app.db, token)
         .await?
         .ok_or(AppError::NotFound)?;

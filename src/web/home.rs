@@ -43,7 +43,7 @@ async fn upcoming_fragment(
 ) -> AppResult<Option<std::sync::Arc<String>>> {
     let key = (
         ctx.lang(),
-        salons::CHANGES.load(std::sync::atomic::Ordering::Relaxed),
+        app.generations.salons(),
         Utc::now().timestamp() / 10,
     );
     if let Some(hit) = app.front_page_cache.get(&key) {

@@ -16,7 +16,7 @@ use super::views::page;
 use crate::app::SharedApp;
 use crate::error::AppResult;
 use crate::mail::inbound::MAX_BYTES;
-use crate::usecases::inbound::{self, Outcome, Source};
+use crate::usecases::inbound::{self, Handled, Source};
 
 pub const HEADER: &str = "x-salon-inbound-secret";
 
@@ -46,10 +46,10 @@ pub async fn mail(State(app): State<SharedApp>, headers: HeaderMap, body: Bytes)
             .into_response();
     }
     match inbound::ingest(&app, &body, Source::Http).await {
-        Ok(Outcome::Applied(detail)) => {
+        Ok(Handled::Applied(detail)) => {
             axum::Json(serde_json::json!({"outcome": "applied", "detail": detail})).into_response()
         }
-        Ok(Outcome::Ignored(why)) => {
+        Ok(Handled::Ignored(why)) => {
             axum::Json(serde_json::json!({"outcome": "ignored", "detail": why})).into_response()
         }
         Err(e) => {

@@ -20,6 +20,7 @@ pub mod inbound;
 pub mod invite;
 pub mod lang;
 pub mod login;
+pub mod markdown;
 pub mod me;
 pub mod metrics;
 pub mod my_data;

@@ -26,7 +26,7 @@ use crate::store::outcomes::{self, Action};
 use crate::store::people::Person;
 use crate::store::salons::Salon;
 use crate::store::{organisations, people};
-use crate::usecases::{self, outcomes::Refused};
+use crate::usecases::{self, outcomes::NotRecorded};
 
 /// May this person record outcomes for the salon?
 async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
@@ -164,11 +164,11 @@ async fn refuse(
     app: &SharedApp,
     ctx: &Ctx,
     salon: &Salon,
-    refused: Refused,
+    refused: NotRecorded,
 ) -> AppResult<Response> {
     let errors = match refused {
-        Refused::Fields(errors) => errors,
-        Refused::Link(key) => return Err(AppError::BadRequest(key)),
+        NotRecorded::Fields(errors) => errors,
+        NotRecorded::Link(key) => return Err(AppError::BadRequest(key)),
     };
     let mut e = Errors::default();
     for f in errors {
@@ -322,7 +322,7 @@ pub async fn add_note_taker(
                 &app,
                 &ctx,
                 &salon,
-                Refused::Fields(vec![outcome::FieldError {
+                NotRecorded::Fields(vec![outcome::FieldError {
                     field: "email",
                     code: "owner",
                 }]),

@@ -65,7 +65,7 @@ pub async fn answer_for(
     let Some(person) = crate::store::people::by_id(&app.db, person).await? else {
         return Err(AppError::NotFound);
     };
-    crate::usecases::answer::on_behalf(&app, salon.id, &person, response, &me).await?;
+    crate::usecases::rsvp::on_behalf(&app, salon.id, &person, response, &me).await?;
     Ok(Redirect::to(&format!("/salons/{}/participants?answered=1", salon.id)).into_response())
 }
 

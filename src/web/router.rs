@@ -3,7 +3,7 @@
 //! layers around them are at the end.
 //!
 //! Who may call what is enforced by the handlers' extractors (`auth::SignedIn`, `Organiser`,
-//! `Admin`) and, for rooms, `rooms::access`; every state-changing request passes the CSRF and
+//! `Admin`) and, for rooms, `room::Entered`; every state-changing request passes the CSRF and
 //! Origin check in `context::layer`.
 
 use std::time::Duration;
@@ -13,6 +13,8 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
+use tower::Layer;
+use tower::util::MapRequestLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -132,13 +134,24 @@ fn pages() -> Router<SharedApp> {
             "/salons/{id}/participants/{person}/answer",
             post(participants::answer_for),
         )
-        // Live rooms (room, rooms::ws, transcript): registered people and organisers.
+        // Live rooms (room, room::socket, transcript): registered people and organisers. The
+        // plain forms do what the websocket's frames do, one route per action.
         .route("/salons/{id}/room", get(room::show))
-        .route("/salons/{id}/room/ws", get(crate::rooms::ws::upgrade))
+        .route("/salons/{id}/room/ws", get(room::socket::upgrade))
         .route("/salons/{id}/room/messages", post(room::post_message))
+        .route("/salons/{id}/room/messages/{mid}/vote", post(room::vote))
+        .route("/salons/{id}/room/messages/{mid}/hide", post(room::hide))
         .route(
-            "/salons/{id}/room/messages/{mid}/{action}",
-            post(room::message_action),
+            "/salons/{id}/room/messages/{mid}/answered",
+            post(room::mark_answered),
+        )
+        .route(
+            "/salons/{id}/room/messages/{mid}/theme",
+            post(room::message_to_theme),
+        )
+        .route(
+            "/salons/{id}/room/messages/{mid}/decision",
+            post(room::message_to_decision),
         )
         .route("/salons/{id}/room/mute/{person}", post(room::mute))
         .route("/salons/{id}/rooms", post(room::add_room))
@@ -150,10 +163,13 @@ fn pages() -> Router<SharedApp> {
             "/salons/{id}/room/transcript.html",
             get(transcript::transcript_html),
         )
-        // Calendars (feeds): all salons, personal feeds (`/salons/{id}.ics` and
-        // `/series/{id}.ics` are answered by the salon and series pages).
+        // Calendars (feeds): all salons, one salon, a series, a person's own. Their public
+        // names end in `.ics` (`/salons/{id}.ics`, `/series/{id}.ics`, `/feeds/{token}.ics`):
+        // see `calendar_files` for how those reach these routes.
         .route("/calendar.ics", get(feeds::all))
-        .route("/feeds/{token}", get(feeds::personal))
+        .route("/salons/{id}/calendar.ics", get(feeds::one_salon))
+        .route("/series/{id}/calendar.ics", get(feeds::one_series))
+        .route("/feeds/{token}/calendar.ics", get(feeds::personal))
         // Signing in and the person's own settings (login, lang, me).
         .route("/login", get(login::form).post(login::request_link))
         .route("/login/{token}", get(login::confirm).post(login::sign_in))
@@ -174,11 +190,6 @@ fn pages() -> Router<SharedApp> {
         // Administration (admin): the outbox for organisers, people for admins.
         .route("/admin/outbox", get(admin::outbox_page))
         .route("/admin/inbox", get(inbound::inbox_page))
-        // Inbound mail from a provider (a shared secret, not a session; no CSRF).
-        .route(
-            "/inbound/mail",
-            post(inbound::mail).layer(inbound::body_limit()),
-        )
         .route(
             "/admin/people",
             get(admin::people_page).post(admin::add_person),
@@ -201,14 +212,53 @@ fn pages() -> Router<SharedApp> {
         .fallback(|| async { AppError::NotFound })
 }
 
-pub fn router(app: SharedApp) -> Router {
-    let pages = pages().layer(middleware::from_fn_with_state(app.clone(), context::layer));
-
+/// Endpoints for machines, not browsers: outside the page context, so no session, no CSRF
+/// token and no HTML error pages. Each authenticates itself (or serves public data).
+fn machines() -> Router<SharedApp> {
     Router::new()
-        // Outside the page context: health, metrics, static files.
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
         .route("/static/{file}", get(assets::serve))
+        // Inbound mail from a provider (inbound): a shared secret in a header, not a session.
+        .route(
+            "/inbound/mail",
+            post(inbound::mail).layer(inbound::body_limit()),
+        )
+}
+
+/// The public names of calendar files, `/salons/{id}.ics`, `/series/{id}.ics` and
+/// `/feeds/{token}.ics`: the router matches whole path segments only (matchit 0.8 has no
+/// suffixes after a parameter), so such a name is rewritten to its route,
+/// `/salons/{id}/calendar.ics` and so on, before routing. Every other path goes through as is.
+const CALENDAR_FILES: [&str; 3] = ["/salons/", "/series/", "/feeds/"];
+
+fn calendar_files(mut req: Request) -> Request {
+    let path = req.uri().path();
+    let Some(name) = CALENDAR_FILES
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix).map(|rest| (prefix, rest)))
+        .and_then(|(prefix, rest)| {
+            let id = rest.strip_suffix(".ics")?;
+            (!id.is_empty() && !id.contains('/')).then(|| format!("{prefix}{id}/calendar.ics"))
+        })
+    else {
+        return req;
+    };
+    let rewritten = match req.uri().query() {
+        Some(q) => format!("{name}?{q}"),
+        None => name,
+    };
+    if let Ok(uri) = rewritten.parse() {
+        *req.uri_mut() = uri;
+    }
+    req
+}
+
+pub fn router(app: SharedApp) -> Router {
+    let pages = pages().layer(middleware::from_fn_with_state(app.clone(), context::layer));
+
+    let routed = Router::new()
+        .merge(machines())
         .merge(pages)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
@@ -233,5 +283,7 @@ pub fn router(app: SharedApp) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .with_state(app)
+        .with_state(app);
+    // The rewrite runs before routing: a layer on the router itself would run after it.
+    Router::new().fallback_service(MapRequestLayer::new(calendar_files).layer(routed))
 }

@@ -1,6 +1,6 @@
 //! Answering and registering: a signed-in leader's yes / maybe / no, and registration for an
 //! open salon by someone not yet known (confirmed by a mailed link: double opt-in). The work is
-//! in `usecases::answer` and `usecases::registration`; here: parse, call, render.
+//! in `usecases::rsvp` and `usecases::registration`; here: parse, call, render.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,8 +23,8 @@ use crate::domain::{Email, person};
 use crate::error::{AppError, AppResult};
 use crate::store::rsvps::Rules;
 use crate::store::{organisations, registrations, salons};
-use crate::usecases::answer::{self, AnswerError};
 use crate::usecases::registration;
+use crate::usecases::rsvp::{self, AnswerError};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -46,7 +46,7 @@ pub async fn answer(
             StatusCode::UNPROCESSABLE_ENTITY,
             t!("rsvp.error.choose", locale = l),
         ),
-        Some(response) => match answer::answer(
+        Some(response) => match rsvp::answer(
             &app,
             salon.id,
             me.id,

@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::timefmt;
 use crate::store::rsvps::{self, Rules};
 use crate::store::{people, rsvp_tokens, salons};
-use crate::usecases::answer::{self, AnswerError};
+use crate::usecases::rsvp::{self, AnswerError};
 
 #[derive(Deserialize, Default)]
 pub struct LinkQuery {
@@ -122,7 +122,7 @@ pub async fn record(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };
-    match answer::answer(&app, salon_id, person_id, response, false, Rules::Enforce).await {
+    match rsvp::answer(&app, salon_id, person_id, response, false, Rules::Enforce).await {
         Ok(_) => Ok(Redirect::to(&format!("/rsvp/{token}?done=1")).into_response()),
         Err(AnswerError::Refused(r)) => {
             let body = render(

@@ -8,12 +8,13 @@ use maud::html;
 use rust_i18n::t;
 
 use super::context::Ctx;
+use super::markdown;
+use super::room::Entered;
 use super::views::page;
 use crate::app::SharedApp;
 use crate::error::AppError;
 use crate::i18n::timefmt;
 use crate::ids::MessageId;
-use crate::rooms::access::Entered;
 use crate::store::rooms::{self, Message, Room};
 use crate::store::salons::Salon;
 
@@ -55,7 +56,7 @@ pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -
     };
     let l = ctx.lang();
     let tz = salon.tz();
-    let mut md = format!("# {}\n\n", salon.title);
+    let mut md = format!("# {}\n\n", markdown::inline(&salon.title));
     md.push_str(&format!(
         "{}\n\n",
         timefmt::date(&salon.starts_at.with_timezone(&tz), l)
@@ -64,12 +65,13 @@ pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -
     for m in &messages {
         let who = m
             .author_name
-            .clone()
+            .as_deref()
+            .map(markdown::inline)
             .unwrap_or_else(|| t!("people.former", locale = l).to_string());
         let org = m
             .author_org
             .as_deref()
-            .map(|o| format!(" ({o})"))
+            .map(|o| format!(" ({})", markdown::inline(o)))
             .unwrap_or_default();
         let at = timefmt::clock(&m.created_at.with_timezone(&tz), l);
         let q = if m.is_question {
@@ -79,7 +81,7 @@ pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -
         };
         md.push_str(&format!(
             "- **{who}**{org}, {at}{q}: {}\n",
-            m.body.replace('\n', " ")
+            markdown::inline(&m.body)
         ));
     }
     md.push_str(&format!("\n## {}\n\n", t!("room.questions", locale = l)));
@@ -91,7 +93,7 @@ pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -
         };
         md.push_str(&format!(
             "1. {} ({}){state}\n",
-            q.body.replace('\n', " "),
+            markdown::inline(&q.body),
             t!("room.votes", locale = l, n = q.votes)
         ));
     }

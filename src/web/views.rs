@@ -103,7 +103,17 @@ fn language_switch(ctx: &Ctx) -> Markup {
     }
 }
 
-pub use crate::app::login_href;
+/// The sign-in page, coming back to `next` afterwards (a local path).
+pub fn login_href(next: &str) -> String {
+    if next == "/" || next.starts_with("/login") {
+        "/login".to_string()
+    } else {
+        format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    }
+}
 
 pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str) -> Markup {
     let l = ctx.lang();

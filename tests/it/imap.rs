@@ -274,11 +274,11 @@ async fn tls_and_starttls_check_the_servers_certificate() {
         format!("imap://{user}:secret@127.0.0.1:{port}/INBOX?tls=starttls"),
     ] {
         let config =
-            salon::mail::imap::ImapConfig::parse(&url, None, std::time::Duration::from_secs(1))
+            salon::config::imap::ImapConfig::parse(&url, None, std::time::Duration::from_secs(1))
                 .unwrap();
         let refused = salon::mail::imap::connect(&config).await;
         assert!(refused.is_err(), "{url}: an unknown CA is refused");
-        let trusted = salon::mail::imap::ImapConfig {
+        let trusted = salon::config::imap::ImapConfig {
             ca_file: Some(ca.clone()),
             ..config
         };
@@ -301,7 +301,7 @@ async fn xoauth2_signs_in_with_the_token_the_command_prints() {
         ("echo expired-token", false),
         ("exit 3", false),
     ] {
-        let config = salon::mail::imap::ImapConfig::parse(
+        let config = salon::config::imap::ImapConfig::parse(
             &url,
             Some(cmd.into()),
             std::time::Duration::from_secs(1),

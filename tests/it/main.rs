@@ -19,6 +19,7 @@ mod faults;
 mod imap;
 mod inbound;
 mod languages;
+mod layers;
 mod outbox;
 mod outcomes;
 mod outside_input;

@@ -177,7 +177,7 @@ async fn every_kind_of_frame_counts_against_the_rate_limit(db: TestDb) {
 async fn a_replay_from_the_start_is_complete_and_paged(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;
     // A long room: more messages than one page (200), stored directly.
-    let room = salon::store::rooms::of_salon(&app.app.db, salon::ids::SalonId(salon))
+    let room = salon::store::rooms::of_salon_creating_main(&app.app.db, salon::ids::SalonId(salon))
         .await
         .unwrap()[0]
         .id;

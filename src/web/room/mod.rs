@@ -1,8 +1,16 @@
-//! The live room's pages and plain forms (post, vote, moderate, add a room): who may do what is
-//! `rooms::access::Entered`, what an action does is `rooms::actions`; the page is `view`.
+//! The live room's doors: the page and its plain forms (post, vote, moderate, add a room), and
+//! the websocket (`socket`, whose frames `frames` answers). Who may enter is `entered` (over
+//! `rooms::access`), what an action does is `usecases::room`; the page is `view`.
 
-mod strategy;
+mod entered;
+mod frames;
+mod panel;
+pub mod socket;
 mod view;
+
+pub use entered::Entered;
+
+use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -15,9 +23,8 @@ use super::extract::{Form, parse_id};
 use crate::app::SharedApp;
 use crate::error::{AppError, AppResult};
 use crate::ids::{MessageId, PersonId, RoundId};
-use crate::rooms::access::Entered;
-use crate::rooms::actions::{self, Outcome};
 use crate::store::rooms;
+use crate::usecases::room::{self as actions, Rejected};
 
 pub use view::message_item;
 
@@ -53,7 +60,7 @@ async fn render(
         salon: &e.salon,
         room: &e.room,
         access: e.access,
-        all_rooms: rooms::of_salon(&app.db, e.salon.id).await?,
+        all_rooms: rooms::of_salon_creating_main(&app.db, e.salon.id).await?,
         history: rooms::history(&app.db, e.room.id, None, 200, e.access.organiser).await?,
         questions: rooms::questions(&app.db, e.room.id, e.access.organiser).await?,
         muted: e.access.muted,
@@ -75,7 +82,7 @@ async fn strategy_data(
     app: &SharedApp,
     e: &Entered,
     cast: Option<RoundId>,
-) -> AppResult<strategy::StrategyData> {
+) -> AppResult<panel::StrategyData> {
     let mut panel_rounds = Vec::new();
     for round in crate::store::rounds::of_salon(&app.db, e.salon.id).await? {
         if round.state() == crate::domain::round::State::Draft {
@@ -87,7 +94,7 @@ async fn strategy_data(
             .into_iter()
             .collect();
         let voters = crate::store::rounds::voters(&app.db, round.id).await?;
-        panel_rounds.push(strategy::PanelRound {
+        panel_rounds.push(panel::PanelRound {
             round,
             options,
             mine,
@@ -106,7 +113,7 @@ async fn strategy_data(
         }
         None => Vec::new(),
     };
-    Ok(strategy::StrategyData {
+    Ok(panel::StrategyData {
         rounds: panel_rounds,
         cast,
         themes,
@@ -129,7 +136,7 @@ pub async fn post_message(
     e: Entered,
     Form(f): Form<PostForm>,
 ) -> AppResult<Response> {
-    let outcome = if actions::within_limit(&app, e.user.id) {
+    let posted = if actions::within_limit(&app, e.user.id) {
         actions::post(
             &app,
             &e.room,
@@ -141,17 +148,17 @@ pub async fn post_message(
         )
         .await?
     } else {
-        Outcome::Refused(actions::Refused::RateLimited)
+        Err(Rejected::RateLimited)
     };
-    match outcome {
-        Outcome::Done(m) => Ok(Redirect::to(&format!(
+    match posted {
+        Ok(m) => Ok(Redirect::to(&format!(
             "/salons/{}/room?room={}#m{}",
             e.salon.id, e.room.id, m.id
         ))
         .into_response()),
-        Outcome::Refused(r) => {
+        Err(r) => {
             let message = t!(r.message_key(), locale = ctx.lang()).to_string();
-            let status = if r == actions::Refused::RateLimited {
+            let status = if r == Rejected::RateLimited {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -161,47 +168,70 @@ pub async fn post_message(
     }
 }
 
-pub async fn message_action(
-    State(app): State<SharedApp>,
-    e: Entered,
-    Path(params): Path<std::collections::HashMap<String, String>>,
-) -> AppResult<Response> {
+/// The message a plain form acts on (`/salons/{id}/room/messages/{mid}/...`), once the
+/// person's rate limit allows one more action.
+fn acted_on(
+    app: &SharedApp,
+    e: &Entered,
+    params: &HashMap<String, String>,
+) -> AppResult<MessageId> {
     let mid: MessageId = parse_id(params.get("mid").map(String::as_str).unwrap_or(""))?;
-    if !actions::within_limit(&app, e.user.id) {
+    if !actions::within_limit(app, e.user.id) {
         return Err(AppError::TooManyRequests);
     }
-    match params.get("action").map(String::as_str) {
-        Some("theme") => return message_to_theme(&app, &e, mid).await,
-        Some("decision") => return message_to_decision(&app, &e, mid).await,
-        _ => {}
-    }
-    let refusal = match params.get("action").map(String::as_str) {
-        Some("vote") => actions::vote(&app, &e.room, e.access, e.user.id, mid)
-            .await?
-            .refusal(),
-        Some("hide") => actions::hide(&app, &e.room, e.access, (&*e.user).into(), mid)
-            .await?
-            .refusal(),
-        Some("answered") => actions::answer(&app, &e.room, e.access, mid)
-            .await?
-            .refusal(),
-        _ => return Err(AppError::NotFound),
-    };
-    match refusal {
-        None => Ok(
+    Ok(mid)
+}
+
+/// Back to the room after a plain form's action, or why it was rejected.
+fn after_action(e: &Entered, done: Result<(), Rejected>) -> AppResult<Response> {
+    match done {
+        Ok(()) => Ok(
             Redirect::to(&format!("/salons/{}/room?room={}", e.salon.id, e.room.id))
                 .into_response(),
         ),
-        Some(actions::Refused::NotOrganiser) => Err(AppError::Forbidden),
-        Some(actions::Refused::RateLimited) => Err(AppError::TooManyRequests),
-        Some(r) => Err(AppError::BadRequest(r.message_key())),
+        Err(Rejected::NotOrganiser) => Err(AppError::Forbidden),
+        Err(Rejected::RateLimited) => Err(AppError::TooManyRequests),
+        Err(r) => Err(AppError::BadRequest(r.message_key())),
     }
+}
+
+/// Vote a question up (the plain form of the websocket's `vote`).
+pub async fn vote(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let mid = acted_on(&app, &e, &params)?;
+    let done = actions::vote(&app, &e.room, e.access, e.user.id, mid).await?;
+    after_action(&e, done.map(|_| ()))
+}
+
+/// Hide a message (organisers).
+pub async fn hide(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let mid = acted_on(&app, &e, &params)?;
+    let done = actions::hide(&app, &e.room, e.access, (&*e.user).into(), mid).await?;
+    after_action(&e, done)
+}
+
+/// Mark a question answered (organisers).
+pub async fn mark_answered(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let mid = acted_on(&app, &e, &params)?;
+    let done = actions::mark_answered(&app, &e.room, e.access, mid).await?;
+    after_action(&e, done)
 }
 
 pub async fn mute(
     State(app): State<SharedApp>,
     e: Entered,
-    Path(params): Path<std::collections::HashMap<String, String>>,
+    Path(params): Path<HashMap<String, String>>,
 ) -> AppResult<Response> {
     if !e.access.organiser {
         return Err(AppError::Forbidden);
@@ -209,8 +239,7 @@ pub async fn mute(
     let person: PersonId = parse_id(params.get("person").map(String::as_str).unwrap_or(""))?;
     if actions::mute(&app, &e.room, e.access, (&*e.user).into(), person)
         .await?
-        .refusal()
-        .is_some()
+        .is_err()
     {
         return Err(AppError::NotFound);
     }
@@ -234,7 +263,9 @@ pub async fn add_room(
     }
     let name = crate::domain::salon::room_name(&f.name)
         .map_err(|_| AppError::BadRequest("room.error.name"))?;
-    let position = rooms::of_salon(&app.db, e.salon.id).await?.len() as i64;
+    let position = rooms::of_salon_creating_main(&app.db, e.salon.id)
+        .await?
+        .len() as i64;
     let room = rooms::create(&app.db, e.salon.id, &name, position).await?;
     Ok(Redirect::to(&format!("/salons/{}/room?room={room}", e.salon.id)).into_response())
 }
@@ -242,7 +273,13 @@ pub async fn add_room(
 /// An organiser turns a room message into a theme of the salon's series in one click (the
 /// kickoff is where most themes are born): the first line is the title, the message is why it
 /// matters, its author proposes and supports it.
-async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppResult<Response> {
+pub async fn message_to_theme(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let mid = acted_on(&app, &e, &params)?;
+    let (app, e) = (&app, &e);
     if !e.access.organiser {
         return Err(AppError::Forbidden);
     }
@@ -271,7 +308,13 @@ async fn message_to_theme(app: &SharedApp, e: &Entered, mid: MessageId) -> AppRe
 
 /// An organiser or note-taker records what a room message says as a decision of the salon,
 /// linked to the message; everyone in the salon's rooms sees it arrive.
-async fn message_to_decision(app: &SharedApp, e: &Entered, mid: MessageId) -> AppResult<Response> {
+pub async fn message_to_decision(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Path(params): Path<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let mid = acted_on(&app, &e, &params)?;
+    let (app, e) = (&app, &e);
     if !e.access.organiser
         && !crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?
     {

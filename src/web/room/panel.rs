@@ -2,7 +2,7 @@
 //! open, the results once they may be shown), the series' themes, and the salon's decisions and
 //! actions. Rendered here so it works without JavaScript (the ballot is a plain form posting to
 //! the round's ballot URL, which returns to the room); room.js keeps it live from the
-//! `rooms::strategy` frames and builds what it adds with the same markup and the texts in the
+//! `rooms::notices` frames and builds what it adds with the same markup and the texts in the
 //! `data-label-*` attributes.
 
 use std::collections::HashMap;

@@ -6,9 +6,9 @@ use rust_i18n::t;
 
 use crate::i18n::timefmt;
 use crate::rooms::access::{Access, Phase};
-use crate::rooms::actions;
 use crate::store::rooms::{Message, Room};
 use crate::store::salons::Salon;
+use crate::usecases::room as actions;
 use crate::web::context::Ctx;
 use crate::web::views::{csrf_field, page};
 
@@ -25,7 +25,7 @@ pub struct RoomData<'a> {
     /// The salon's agenda (the current item is marked by the clock).
     pub agenda: Vec<crate::domain::salon::AgendaItem>,
     /// Rounds, themes, decisions and actions.
-    pub strategy: super::strategy::StrategyData,
+    pub strategy: super::panel::StrategyData,
     /// The viewer may record decisions (an organiser or a note-taker of the salon).
     pub recorder: bool,
     /// How long after the salon its messages are kept (`SALON_RETENTION_ROOM_DAYS`).
@@ -138,7 +138,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                         ul id="online" aria-label=(t!("room.online", locale = l)) {}
                     }
                     (agenda(ctx, d))
-                    (super::strategy::panel(ctx, salon, room.id, &d.strategy))
+                    (super::panel::panel(ctx, salon, room.id, &d.strategy))
                     (questions(ctx, d))
                 }
                 @if access.organiser { (organiser_tools(ctx, salon, room)) }

@@ -4,14 +4,13 @@
 mod view;
 
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use rust_i18n::t;
 use serde::Deserialize;
 
 use super::context::Ctx;
-use super::extract::parse_id;
+use super::extract::{SalonPath, parse_id};
 use super::form::Errors;
 use super::home::salon_list;
 use super::views::page;
@@ -38,18 +37,13 @@ pub struct Flash {
     done: Option<String>,
 }
 
-/// `/salons/{id}`, and `/salons/{id}.ics` (a path segment cannot be split in two routes).
+/// `/salons/{id}`.
 pub async fn show(
     State(app): State<SharedApp>,
     ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    SalonPath(salon): SalonPath,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
-    if let Some(raw) = id.strip_suffix(".ics") {
-        return super::feeds::one_salon(&app, &headers, parse_id(raw)?).await;
-    }
-    let salon = visible(&app, &ctx, &id).await?;
     let notice = flash.done.as_deref().and_then(|d| match d {
         "answered" | "registered" | "confirm_sent" | "published" | "cancelled" | "saved"
         | "notified" => Some(t!(format!("salon.notice.{d}"), locale = ctx.lang()).to_string()),
@@ -66,18 +60,6 @@ pub async fn show(
     )
     .await?
     .into_response())
-}
-
-/// The salon behind a raw path id, if the viewer may see it (see `SalonPath`).
-async fn visible(app: &SharedApp, ctx: &Ctx, raw: &str) -> AppResult<Salon> {
-    let salon = salons::get(&app.db, parse_id(raw)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if salon.status().visible_to(is_organiser(ctx)) {
-        Ok(salon)
-    } else {
-        Err(AppError::NotFound)
-    }
 }
 
 /// What the answer panel shows besides the salon: a notice after an action, an error, and the
@@ -208,12 +190,8 @@ pub async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, panel: Panel) -> 
 pub async fn show_series(
     State(app): State<SharedApp>,
     ctx: Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    if let Some(raw) = id.strip_suffix(".ics") {
-        return super::feeds::one_series(&app, &headers, parse_id(raw)?).await;
-    }
     let l = ctx.lang();
     let s = series::get(&app.db, parse_id(&id)?)
         .await?

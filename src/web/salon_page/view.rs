@@ -226,11 +226,11 @@ fn rsvp_panel(ctx: &Ctx, data: &SalonData, standing: Option<Standing>, panel: &P
                 }
             } @else {
                 @match (refusal, salon.registration()) {
-                    (None | Some(rsvp::Refusal::NotInvited), Registration::Open) if salon.is_published() && now() < salon.rsvp_deadline.unwrap_or(salon.starts_at) => {
+                    (None | Some(rsvp::NotAccepted::NotInvited), Registration::Open) if salon.is_published() && now() < salon.rsvp_deadline.unwrap_or(salon.starts_at) => {
                         p { (t!("rsvp.register_lead", locale = l)) " " a href=(login_href(&ctx.path)) { (t!("rsvp.sign_in_instead", locale = l)) } }
                         (registration_form(ctx, data, panel))
                     }
-                    (Some(r), _) if r != rsvp::Refusal::NotInvited => { p { (t!(format!("rsvp.error.{}", r.code()), locale = l)) } }
+                    (Some(r), _) if r != rsvp::NotAccepted::NotInvited => { p { (t!(format!("rsvp.error.{}", r.code()), locale = l)) } }
                     _ => {
                         p { (t!("rsvp.invitation_only", locale = l)) " " a href=(login_href(&ctx.path)) { (t!("nav.sign_in", locale = l)) } }
                     }

@@ -173,7 +173,7 @@ pub fn imap_url(port: u16, user: &str) -> String {
 
 /// A session as `user`, through the app's own IMAP client.
 pub async fn imap_session(port: u16, user: &str) -> async_imap::Session<salon::mail::imap::Stream> {
-    let config = salon::mail::imap::ImapConfig::parse(
+    let config = salon::config::imap::ImapConfig::parse(
         &imap_url(port, user),
         None,
         std::time::Duration::from_secs(1),
