@@ -157,6 +157,44 @@ fn dtstamp(raw: &str, arrived: DateTime<Utc>) -> DateTime<Utc> {
         .min(arrived)
 }
 
+/// Why a reply from a known reply address is not acted on, if it is not: it is about another
+/// event or from another attendee, the salon is cancelled, or it is older than (or the same
+/// as) the reply last applied.
+fn reason_to_ignore(
+    app: &App,
+    reply: &Reply,
+    salon: &salons::Salon,
+    person: &people::Person,
+    address: &reply_addresses::ReplyAddress,
+    stamp: DateTime<Utc>,
+) -> Option<&'static str> {
+    let host = app.config.base_url.host_str().unwrap_or("salon");
+    if !reply
+        .uid
+        .eq_ignore_ascii_case(&crate::calendar::event::uid(salon.id, host))
+    {
+        return Some("other_event");
+    }
+    let email = person.email.to_ascii_lowercase();
+    if reply.attendee != email && reply.delegated_from.as_deref() != Some(email.as_str()) {
+        return Some("attendee_mismatch");
+    }
+    if salon.status() == Status::Cancelled {
+        return Some("salon_cancelled");
+    }
+    if let Some(last) = address.last_dtstamp
+        && (stamp < last
+            || (stamp == last && address.last_partstat.as_deref() == Some(reply.partstat.as_str())))
+    {
+        return Some(if stamp == last {
+            "duplicate"
+        } else {
+            "older_reply"
+        });
+    }
+    None
+}
+
 async fn act_on_reply(
     tx: &mut Tx,
     app: &App,
@@ -193,33 +231,9 @@ async fn act_on_reply(
         acted.outcome = Handled::Ignored("unknown_token");
         return Ok(acted);
     };
-    let host = app.config.base_url.host_str().unwrap_or("salon");
-    if !reply
-        .uid
-        .eq_ignore_ascii_case(&crate::calendar::event::uid(salon.id, host))
-    {
-        acted.outcome = Handled::Ignored("other_event");
-        return Ok(acted);
-    }
-    let email = person.email.to_ascii_lowercase();
-    if reply.attendee != email && reply.delegated_from.as_deref() != Some(email.as_str()) {
-        acted.outcome = Handled::Ignored("attendee_mismatch");
-        return Ok(acted);
-    }
-    if salon.status() == Status::Cancelled {
-        acted.outcome = Handled::Ignored("salon_cancelled");
-        return Ok(acted);
-    }
     let stamp = dtstamp(&reply.dtstamp, crate::domain::time::now());
-    if let Some(last) = address.last_dtstamp
-        && (stamp < last
-            || (stamp == last && address.last_partstat.as_deref() == Some(reply.partstat.as_str())))
-    {
-        acted.outcome = Handled::Ignored(if stamp == last {
-            "duplicate"
-        } else {
-            "older_reply"
-        });
+    if let Some(why) = reason_to_ignore(app, reply, &salon, &person, &address, stamp) {
+        acted.outcome = Handled::Ignored(why);
         return Ok(acted);
     }
     if reply.counter {
@@ -235,13 +249,26 @@ async fn act_on_reply(
         .await?;
         return Ok(acted);
     }
+    acted.outcome = apply_answer(tx, app, reply, &salon, &person, stamp).await?;
+    Ok(acted)
+}
+
+/// Apply a calendar's answer (accepted, tentative, declined) through the same rules as the
+/// web, and tell the person and the organisers what they need to know.
+async fn apply_answer(
+    tx: &mut Tx,
+    app: &App,
+    reply: &Reply,
+    salon: &salons::Salon,
+    person: &people::Person,
+    stamp: DateTime<Utc>,
+) -> Result<Handled, Failure> {
     let response = match reply.partstat.as_str() {
         "ACCEPTED" => Response::Yes,
         "TENTATIVE" => Response::Maybe,
         "DECLINED" => Response::No,
         _ => {
-            acted.outcome = Handled::Ignored("no_answer");
-            return Ok(acted);
+            return Ok(Handled::Ignored("no_answer"));
         }
     };
     let old_time = reply.sequence < salon.revision;
@@ -258,26 +285,24 @@ async fn act_on_reply(
     let standing = match result {
         Ok(done) => done.standing,
         Err(AnswerError::Refused(refusal)) => {
-            tell_person(tx, app, &person, &salon, Told::Refused(refusal)).await?;
-            acted.outcome = Handled::Ignored(match refusal {
+            tell_person(tx, app, person, salon, Told::Refused(refusal)).await?;
+            return Ok(Handled::Ignored(match refusal {
                 NotAccepted::DeadlinePassed => "deadline_passed",
                 NotAccepted::NotOpen => "not_open",
                 NotAccepted::NotInvited => "not_invited",
-            });
-            return Ok(acted);
+            }));
         }
         Err(AnswerError::NoSuchSalon) => {
-            acted.outcome = Handled::Ignored("unknown_token");
-            return Ok(acted);
+            return Ok(Handled::Ignored("unknown_token"));
         }
         Err(AnswerError::Failure(f)) => return Err(f),
     };
     reply_addresses::applied(&mut *tx, salon.id, person.id, stamp, &reply.partstat).await?;
     if let Standing::Waitlisted(place) = standing {
-        tell_person(tx, app, &person, &salon, Told::Waitlisted(place)).await?;
+        tell_person(tx, app, person, salon, Told::Waitlisted(place)).await?;
     }
     if !reply.comment.is_empty() {
-        notify_organiser(tx, app, &salon, &person.name, &reply.comment).await?;
+        notify_organiser(tx, app, salon, &person.name, &reply.comment).await?;
     }
     let mut detail = format!(
         "{} ({})",
@@ -288,8 +313,7 @@ async fn act_on_reply(
         // The reply answered the time before the latest change: applied, and the organisers see it.
         detail = format!("note:old_time {detail}");
     }
-    acted.outcome = Handled::Applied(detail);
-    Ok(acted)
+    Ok(Handled::Applied(detail))
 }
 
 enum Told {

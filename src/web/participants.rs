@@ -78,27 +78,7 @@ pub async fn show(
 ) -> AppResult<Markup> {
     let l = ctx.lang();
     let list = rsvps::participants(&app.db, salon.id).await?;
-    // What came back from calendars: comments, proposed times, answers to an earlier time.
-    let mut notes: std::collections::HashMap<crate::ids::PersonId, Vec<String>> =
-        std::collections::HashMap::new();
-    for (person, detail, comment) in
-        crate::store::inbound::notes_for_salon(&app.db, salon.id).await?
-    {
-        let entry = notes.entry(person).or_default();
-        let mut add = |note: String| {
-            if !entry.contains(&note) {
-                entry.push(note);
-            }
-        };
-        if let Some(counter) = detail.strip_prefix("note:counter ") {
-            add(t!("participants.counter", locale = l, when = counter).to_string());
-        } else if detail.starts_with("note:old_time") {
-            add(t!("participants.old_time", locale = l).to_string());
-        }
-        if !comment.is_empty() {
-            add(t!("participants.comment", locale = l, comment = comment).to_string());
-        }
-    }
+    let notes = calendar_notes(&app, salon.id, l).await?;
     let counts = rsvps::counts(&app.db, salon.id).await?;
     let members = organisations::all(&app.db)
         .await?
@@ -142,46 +122,101 @@ pub async fn show(
                     } }
                     tbody {
                         @for (i, p) in list.iter().enumerate() {
-                            tr data-standing=(standing_code(p.standing())) {
-                                td {
-                                    (p.name) @if let Some(tt) = &p.title { br; span class="muted" { (tt) } }
-                                    @if p.mail_failing_at.is_some() { br; span class="badge badge-cancelled" data-mail-failing { (t!("participants.mail_failing", locale = l)) } }
-                                    @if let Some(ns) = notes.get(&p.person_id) { @for n in ns.iter().take(3) { br; span class="muted" { (n) } } }
-                                }
-                                td { (p.organisation.as_deref().unwrap_or("–")) }
-                                td {
-                                    (t!(format!("rsvp.standing_short.{}", standing_code(p.standing())), locale = l))
-                                    @if let Standing::Waitlisted(_) = p.standing() {
-                                        " " (t!("participants.place", locale = l, n = waitlist_place(&list, i)))
-                                    }
-                                }
-                                td { @if let Some(at) = &p.answered_at { (utc_time(at)) } }
-                                td { (if p.show_in_list { t!("participants.yes", locale = l) } else { t!("participants.no", locale = l) }) }
-                                td {
-                                    (answer_form(&ctx, salon.id, p))
-                                    form method="post" action=(format!("/salons/{}/participants/{}/revoke-links", salon.id, p.person_id)) {
-                                        (csrf_field(&ctx))
-                                        button type="submit" class="link" aria-label=(t!("participants.revoke_for", locale = l, name = p.name)) { (t!("participants.revoke", locale = l)) }
-                                    }
-                                }
-                            }
+                            (participant_row(&ctx, salon.id, &list, i, p, &notes))
                         }
                     }
                 }
             }
-            h2 { (t!("participants.organisations", locale = l)) }
-            div class="columns" {
-                section {
-                    h3 { (t!("participants.represented", locale = l)) }
-                    ul { @for o in members.iter().filter(|o| present.contains(o.short_name.as_str())) { li { (o.name) } } }
-                }
-                section {
-                    h3 { (t!("participants.not_represented", locale = l)) }
-                    ul { @for o in members.iter().filter(|o| !present.contains(o.short_name.as_str())) { li { (o.name) } } }
-                }
-            }
+            (organisations_section(l, &members, &present))
         },
     ))
+}
+
+/// What came back from calendars, per person: comments, proposed times, answers to an earlier
+/// time (each note once).
+async fn calendar_notes(
+    app: &SharedApp,
+    salon: crate::ids::SalonId,
+    l: &str,
+) -> AppResult<std::collections::HashMap<crate::ids::PersonId, Vec<String>>> {
+    let mut notes: std::collections::HashMap<crate::ids::PersonId, Vec<String>> =
+        std::collections::HashMap::new();
+    for (person, detail, comment) in crate::store::inbound::notes_for_salon(&app.db, salon).await? {
+        let entry = notes.entry(person).or_default();
+        let mut add = |note: String| {
+            if !entry.contains(&note) {
+                entry.push(note);
+            }
+        };
+        if let Some(counter) = detail.strip_prefix("note:counter ") {
+            add(t!("participants.counter", locale = l, when = counter).to_string());
+        } else if detail.starts_with("note:old_time") {
+            add(t!("participants.old_time", locale = l).to_string());
+        }
+        if !comment.is_empty() {
+            add(t!("participants.comment", locale = l, comment = comment).to_string());
+        }
+    }
+    Ok(notes)
+}
+
+/// One participant's row: name (and what came back from their calendar), organisation,
+/// answer, when, whether shown, and the organiser's actions.
+fn participant_row(
+    ctx: &Ctx,
+    salon: crate::ids::SalonId,
+    list: &[Participant],
+    i: usize,
+    p: &Participant,
+    notes: &std::collections::HashMap<crate::ids::PersonId, Vec<String>>,
+) -> Markup {
+    let l = ctx.lang();
+    html! {
+    tr data-standing=(standing_code(p.standing())) {
+        td {
+            (p.name) @if let Some(tt) = &p.title { br; span class="muted" { (tt) } }
+            @if p.mail_failing_at.is_some() { br; span class="badge badge-cancelled" data-mail-failing { (t!("participants.mail_failing", locale = l)) } }
+            @if let Some(ns) = notes.get(&p.person_id) { @for n in ns.iter().take(3) { br; span class="muted" { (n) } } }
+        }
+        td { (p.organisation.as_deref().unwrap_or("–")) }
+        td {
+            (t!(format!("rsvp.standing_short.{}", standing_code(p.standing())), locale = l))
+            @if let Standing::Waitlisted(_) = p.standing() {
+                " " (t!("participants.place", locale = l, n = waitlist_place(&list, i)))
+            }
+        }
+        td { @if let Some(at) = &p.answered_at { (utc_time(at)) } }
+        td { (if p.show_in_list { t!("participants.yes", locale = l) } else { t!("participants.no", locale = l) }) }
+        td {
+            (answer_form(ctx, salon, p))
+            form method="post" action=(format!("/salons/{}/participants/{}/revoke-links", salon, p.person_id)) {
+                (csrf_field(ctx))
+                button type="submit" class="link" aria-label=(t!("participants.revoke_for", locale = l, name = p.name)) { (t!("participants.revoke", locale = l)) }
+            }
+        }
+    }
+    }
+}
+
+/// The member organisations represented among those registered, and those not.
+fn organisations_section(
+    l: &str,
+    members: &[crate::store::organisations::Organisation],
+    present: &BTreeSet<&str>,
+) -> Markup {
+    html! {
+    h2 { (t!("participants.organisations", locale = l)) }
+    div class="columns" {
+        section {
+            h3 { (t!("participants.represented", locale = l)) }
+            ul { @for o in members.iter().filter(|o| present.contains(o.short_name.as_str())) { li { (o.name) } } }
+        }
+        section {
+            h3 { (t!("participants.not_represented", locale = l)) }
+            ul { @for o in members.iter().filter(|o| !present.contains(o.short_name.as_str())) { li { (o.name) } } }
+        }
+    }
+    }
 }
 
 /// 1-based place in the waitlist of the participant at `index` (the list is in waitlist order).

@@ -2,15 +2,15 @@ use super::*;
 use proptest::prelude::*;
 
 const FIXTURES: [&[u8]; 9] = [
-    include_bytes!("../../tests/fixtures/inbound/outlook-desktop.eml"),
-    include_bytes!("../../tests/fixtures/inbound/outlook-web.eml"),
-    include_bytes!("../../tests/fixtures/inbound/gmail.eml"),
-    include_bytes!("../../tests/fixtures/inbound/apple.eml"),
-    include_bytes!("../../tests/fixtures/inbound/thunderbird.eml"),
-    include_bytes!("../../tests/fixtures/inbound/bounce-rfc3464.eml"),
-    include_bytes!("../../tests/fixtures/inbound/bounce-qmail.eml"),
-    include_bytes!("../../tests/fixtures/inbound/out-of-office.eml"),
-    include_bytes!("../../tests/fixtures/inbound/thunderbird.ics"),
+    include_bytes!("../../../tests/fixtures/inbound/outlook-desktop.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/outlook-web.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/gmail.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/apple.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/thunderbird.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/bounce-rfc3464.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/bounce-qmail.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/out-of-office.eml"),
+    include_bytes!("../../../tests/fixtures/inbound/thunderbird.ics"),
 ];
 
 #[test]

@@ -1,3 +1,4 @@
+use super::presence::capped;
 use super::*;
 
 fn person(id: i64) -> Person {

@@ -22,10 +22,13 @@ use tokio::net::TcpStream;
 use crate::app::SharedApp;
 use crate::domain::time::now;
 use crate::ids::{MessageId, RoomId};
+use crate::rooms::access::Access;
 use crate::rooms::access::{self, Denied};
 use crate::rooms::connection::{self, Opened};
-use crate::rooms::protocol::Person;
+use crate::rooms::protocol::Person as RoomPerson;
 use crate::store::organisations;
+use crate::store::people::Person;
+use crate::store::rooms::Room;
 use crate::web::context::Ctx;
 use crate::web::cookies;
 
@@ -61,18 +64,9 @@ pub async fn upgrade(
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
     let session = session.value().to_string();
-    let (room, access) = match access::enter(&app.db, Some(&user), &id, q.room, now()).await {
-        Ok(Ok((_, room, access))) => (room, access),
-        Ok(Err(Denied::NotSignedIn)) => {
-            return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
-        }
-        Ok(Err(Denied::NotRegistered)) => {
-            return (StatusCode::FORBIDDEN, "not registered for this salon").into_response();
-        }
-        Ok(Err(Denied::NotFound)) => {
-            return (StatusCode::NOT_FOUND, "no such room").into_response();
-        }
-        Err(e) => return crate::error::AppError::from(e).into_response(),
+    let (room, access) = match entering(&app, &user, &id, q.room).await {
+        Ok(entered) => entered,
+        Err(refused) => return refused,
     };
     let Some(upgrading) = request
         .extensions_mut()
@@ -91,19 +85,7 @@ pub async fn upgrade(
         )
             .into_response();
     };
-    let org = match user.organisation_id {
-        Some(oid) => organisations::by_id(&app.db, oid)
-            .await
-            .ok()
-            .flatten()
-            .map(|o| o.name),
-        None => None,
-    };
-    let me = Person {
-        id: user.id,
-        name: user.name.clone(),
-        org,
-    };
+    let me = person_of(&app, &user).await;
     let opened = Opened {
         room: room.id,
         covered: room.last_message_id,
@@ -154,6 +136,43 @@ pub async fn upgrade(
         .header(header::SEC_WEBSOCKET_ACCEPT, accept)
         .body(axum::body::Body::empty())
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// The room asked for and the person's access, or the answer that refuses them.
+async fn entering(
+    app: &SharedApp,
+    user: &Person,
+    id: &str,
+    room: Option<RoomId>,
+) -> Result<(Room, Access), Response> {
+    match access::enter(&app.db, Some(user), id, room, now()).await {
+        Ok(Ok((_, room, access))) => Ok((room, access)),
+        Ok(Err(Denied::NotSignedIn)) => {
+            Err((StatusCode::UNAUTHORIZED, "sign in first").into_response())
+        }
+        Ok(Err(Denied::NotRegistered)) => {
+            Err((StatusCode::FORBIDDEN, "not registered for this salon").into_response())
+        }
+        Ok(Err(Denied::NotFound)) => Err((StatusCode::NOT_FOUND, "no such room").into_response()),
+        Err(e) => Err(crate::error::AppError::from(e).into_response()),
+    }
+}
+
+/// The person as the room shows them: name and organisation.
+async fn person_of(app: &SharedApp, user: &Person) -> RoomPerson {
+    let org = match user.organisation_id {
+        Some(oid) => organisations::by_id(&app.db, oid)
+            .await
+            .ok()
+            .flatten()
+            .map(|o| o.name),
+        None => None,
+    };
+    RoomPerson {
+        id: user.id,
+        name: user.name.clone(),
+        org,
+    }
 }
 
 /// Why a request cannot be upgraded: the status to answer with, and a short reason.
