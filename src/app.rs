@@ -2,12 +2,13 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use anyhow::Context;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
-use metrics_exporter_prometheus::PrometheusHandle;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::sync::Notify;
 
 use crate::config::Config;
@@ -236,3 +237,34 @@ impl Default for RateLimits {
 }
 
 pub type SharedApp = Arc<App>;
+
+/// The process-wide Prometheus recorder. `metrics` has one global recorder, so every `App` in a
+/// process (several in tests) shares it.
+pub fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    if let Some(h) = HANDLE.get() {
+        return Ok(h.clone());
+    }
+    let handle = PrometheusBuilder::new()
+        // The rooms' latencies are milliseconds: finer buckets there (this matcher wins over
+        // the suffix one below: prefixes are matched first).
+        .set_buckets_for_metric(
+            metrics_exporter_prometheus::Matcher::Prefix("salon_room_".into()),
+            &[
+                0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05,
+                0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 10.0,
+            ],
+        )
+        .context("metrics buckets")?
+        .set_buckets_for_metric(
+            metrics_exporter_prometheus::Matcher::Suffix("duration_seconds".into()),
+            &[
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+            ],
+        )
+        .context("metrics buckets")?
+        .install_recorder()
+        .or_else(|e| HANDLE.get().cloned().ok_or(e))
+        .context("could not install the metrics recorder")?;
+    Ok(HANDLE.get_or_init(|| handle).clone())
+}

@@ -6,62 +6,87 @@
 //!
 //! ## Layout
 //!
-//! - `main.rs`: the CLI (`serve`, `migrate`, `demo`, `admin ...`); nothing else.
-//! - [`config`]: every setting, from flags and environment, validated into [`config::Config`];
-//!   `config::privacy`: session lifetimes, retention periods and the statements' facts.
-//! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics.
+//! The folders stand in layers; each imports only the ones below it (no import circle:
+//! `tests/it/layers.rs` checks it on every run), and every door from outside is at the top:
+//!
+//! ```text
+//! main.rs, web/ (HTTP, websocket upgrade), inbound/ (IMAP loop, stdin)   the doors
+//! usecases/                                    one function per use case
+//! app.rs, error.rs                             the shared state; the one error type
+//! rooms/, mail/                                live rooms; mail out and in
+//! calendar/, demo/                             iCalendar; the demo alliance
+//! store/                                       all SQL
+//! domain/, config/, i18n/, ids.rs, background.rs   rules, settings, words, ids
+//! ```
+//!
+//! - `main.rs`: the CLI (`serve`, `migrate`, `demo`, `admin ...`, `mail ingest`); nothing else.
+//! - [`web`]: the HTTP side. `web/router.rs` registers every route, grouped by area: it is the
+//!   route table (one route per room action, the `.ics` files by name, the machine endpoints
+//!   outside the page context). Page context and CSRF, extractors (`SalonPath` for the salon in
+//!   the path and its visibility; `within_limit` for the per-person limits), `pager`, handlers
+//!   and maud views per area (`salon_page/`, `room/`: the room page and its forms, the
+//!   websocket door `room/socket.rs` and what a client's frame does `room/frames.rs`, the
+//!   strategy panel `room/panel.rs`); `markdown` escapes user text in the Markdown exports;
+//!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
+//! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
+//!   (`imap`: one instance at a time by a lease) and one mail on stdin (`stdin`).
+//! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
+//!   register, sign in, reminders, open/close a round and cast a ballot, propose, support and
+//!   move on themes, record decisions and actions, what people do in a room (`room`), announce
+//!   a change in the rooms (`announce`), send a summary, take in an inbound mail, export or
+//!   delete a person's data, the retention job) that owns its transaction, the mail it queues,
+//!   its audit row and the live announcement it makes in the rooms.
+//! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics, the
+//!   rooms' hub, the page caches and their generations.
+//! - [`rooms`]: live rooms, with no HTTP types: the hub (per-room events under each room's own
+//!   lock, coalesced presence, a room let go when idle, a bounded queue to its writer), the
+//!   room writer that encodes each frame once and writes it to every socket without waiting
+//!   (`writer`, `socket`, `wire`), `progress` (how far a socket has got: the fan-out's
+//!   invariants), one open connection (`connection`, given plain values by the door), the
+//!   history and catch-up from the store (`catchup`), the recent messages and changes
+//!   (`recent`), the websocket protocol, access rules (`access`: at the door and again for
+//!   every action), connection slots per person, the PostgreSQL LISTEN/NOTIFY bridge between
+//!   instances, and `notices`: the JSON of rounds, themes, decisions and actions (shared with
+//!   the API) and their live frames.
+//! - [`mail`]: composing mail (`compose`: invitations with calendar parts; `notices`: sign-in,
+//!   reminders, promotion, summary, ...), the durable outbox worker, the SMTP (TCP_NODELAY
+//!   pool) and file transports; reading inbound mail: `reply_address` (each invitation's own
+//!   ORGANIZER address), `inbound` (what a message is: a calendar reply, a bounce, an
+//!   auto-reply) and `imap` (reading and moving the reply mailbox's messages).
+//! - [`calendar`]: our RFC 5545 serialiser, the salon VEVENT (invitations, cancellations,
+//!   feeds), and the `.ics` import.
 //! - [`store`]: all SQL, one module per aggregate, over SQLite or PostgreSQL ([`store::Db`]).
 //!   Every function takes a [`store::Conn`] (the pool or an open transaction); the
 //!   `rows!`/`values!`/`execute!` macros write each query once for both backends.
-//! - [`ids`]: typed ids (`SalonId`, `PersonId`, `RoomId`, ...), so swapped ids do not compile.
-//! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
-//!   register, sign in, reminders, open/close a round and cast a ballot, propose, support and
-//!   move on themes, record decisions and actions, send a summary, take in an inbound mail (one
-//!   transaction), export or delete a person's data, the retention job) that owns its transaction, the mail it queues, its audit row and the live
-//!   announcement it makes in the rooms.
 //! - [`domain`]: plain types and rules with no I/O (`Email`, `Role`, tokens, time zones, what a
-//!   valid salon is and its `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the
-//!   strategy work: `theme`, `round` (dot voting), `outcome` (decisions and actions); `audit`:
-//!   the kinds of action the audit trail records).
+//!   valid salon is (`salon::validate`) and who may see it (`Status::visible_to`), its
+//!   `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the strategy
+//!   work: `theme`, `round` (dot voting), `outcome` (decisions and actions); `audit`: the kinds
+//!   of action the audit trail records).
+//! - [`config`]: every setting, from flags and environment, validated into [`config::Config`]
+//!   (`config/read.rs` reads each group); `config::imap`: the reply mailbox; `config::privacy`:
+//!   session lifetimes, retention periods and the statements' facts.
+//! - [`ids`]: typed ids (`SalonId`, `PersonId`, `RoomId`, ...), so swapped ids do not compile.
+//! - [`error`]: one `AppError`, rendered as a friendly page or JSON.
 //! - [`background`]: what every background loop shares: a failing row is logged, counted and
 //!   skipped; a round runs in its own task so a panic ends only that round.
-//! - [`calendar`]: our RFC 5545 serialiser, the salon VEVENT (invitations, cancellations,
-//!   feeds), and the `.ics` import.
-//! - [`mail`]: composing mail (`compose`: invitations with calendar parts; `notices`: sign-in,
-//!   reminders, promotion, summary, ...), the
-//!   durable outbox worker, the SMTP (TCP_NODELAY pool) and file transports; inbound mail:
-//!   `reply_address` (each invitation's own ORGANIZER address), `inbound` (what a message is:
-//!   a calendar reply, a bounce, an auto-reply) and `imap` (reading the reply mailbox).
 //! - [`server`]: the HTTP server: hyper's HTTP/1.1 connections with the router, a header read
 //!   timeout, graceful end (not `axum::serve`, so an upgraded websocket is the plain `TcpStream`
 //!   again).
-//! - [`rooms`]: live rooms: the hub (per-room events under each room's own lock, coalesced
-//!   presence, a room let go when idle, a bounded queue to its writer), the room writer that
-//!   encodes each frame once and writes it to every socket without waiting (`writer`, `socket`,
-//!   `wire`), the history and catch-up a socket is sent from the store (`catchup`), the recent messages
-//!   and changes a connection that fell behind catches up from, the websocket protocol and
-//!   endpoint, access rules (at the door and again for every action), connection slots per
-//!   person, the PostgreSQL LISTEN/NOTIFY bridge between instances, and `strategy`: the JSON
-//!   of rounds, themes, decisions and actions (shared with the API) and their live frames.
-//! - [`web`]: the router (`web/router.rs` registers every route, grouped by area: it is the
-//!   route table), page context and CSRF, extractors (`SalonPath` for the salon in the path
-//!   and its visibility; `within_limit` for the per-person limits), `pager` (pages of long
-//!   lists), handlers and maud views per area (`salon_page/` and `room/` split
-//!   into handlers and `view`; the room's strategy panel is `room/strategy.rs`); data
-//!   protection: `my_data` (export, deletion, sign out everywhere), `audit` (the trail for
-//!   admins), `statements` (`/privacy`, `/accessibility`).
 //! - [`i18n`]: the five languages (`Locale`); the texts are in `locales/` (`app.yml`: Danish
 //!   and English side by side; `nb.yml`, `sv.yml`, `fi.yml`: one file per other language);
 //!   `timefmt` writes dates and times as each language does, for pages and mails alike.
-//! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), with its series'
-//!   strategy work (`demo/strategy.rs`).
+//! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), with its series' work
+//!   (`demo/series_work.rs`).
 //! - `bin/bench.rs`, `bin/roomload.rs`, `benches/`: benchmark helpers and load generators
 //!   (figures in BENCHMARKS.md).
 //!
-//! Outside `src/`: `tests/` holds the integration tests, each run on SQLite and on PostgreSQL
-//! (`tests/common` is the harness: fresh database, app on port 0, real SMTP server, and
-//! `common::browser` for headless Chromium with axe-core); `static/` the stylesheet and
-//! `room.js`; `migrations/` one tree per database; `scripts/test` the one test command.
+//! A file's unit tests that would make it long live beside it (`x.rs` with `x/tests.rs`).
+//! Outside `src/`: `tests/it/` is the one integration test binary (a module per area, each
+//! test run on SQLite and on PostgreSQL; `tests/it/common` is the harness: fresh database, app
+//! on port 0, real SMTP server, and `common::browser` for headless Chromium with axe-core);
+//! `static/` the stylesheet and `room.js`; `migrations/` one tree per database;
+//! `scripts/test` the one test command.
 //!
 //! ## Running
 //!
@@ -71,9 +96,9 @@
 //! A graceful stop finishes in-flight requests, says goodbye to every room socket (close 1001),
 //! then stops the background loops and closes the database.
 //!
-//! Data flows one way: handler (parse) -> use case (domain rules, then store, inside one
+//! Data flows one way: door (parse) -> use case (domain rules, then store, inside one
 //! transaction that also queues any mail in the outbox) -> response. A lower layer never
-//! imports a higher one: `store`, `domain`, `mail` and `rooms` do not import `web`.
+//! imports a higher one (see the layers above).
 
 pub mod app;
 pub mod background;
@@ -92,11 +117,10 @@ pub mod store;
 pub mod usecases;
 pub mod web;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -120,37 +144,6 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// The process-wide Prometheus recorder. `metrics` has one global recorder, so every `App` in a
-/// process (several in tests) shares it.
-fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    if let Some(h) = HANDLE.get() {
-        return Ok(h.clone());
-    }
-    let handle = PrometheusBuilder::new()
-        // The rooms' latencies are milliseconds: finer buckets there (this matcher wins over
-        // the suffix one below: prefixes are matched first).
-        .set_buckets_for_metric(
-            metrics_exporter_prometheus::Matcher::Prefix("salon_room_".into()),
-            &[
-                0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05,
-                0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 10.0,
-            ],
-        )
-        .context("metrics buckets")?
-        .set_buckets_for_metric(
-            metrics_exporter_prometheus::Matcher::Suffix("duration_seconds".into()),
-            &[
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-            ],
-        )
-        .context("metrics buckets")?
-        .install_recorder()
-        .or_else(|e| HANDLE.get().cloned().ok_or(e))
-        .context("could not install the metrics recorder")?;
-    Ok(HANDLE.get_or_init(|| handle).clone())
-}
-
 /// Everything `run` needs, built from a validated config.
 pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
     let db = open_database(&config).await?;
@@ -162,7 +155,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
     let depth = store::outbox::depth(&db)
         .await
         .context("could not read the outbox")?;
-    let metrics = metrics_handle()?;
+    let metrics = app::metrics_handle()?;
     metrics::gauge!("salon_outbox_depth").set(depth as f64);
     let room_rate = config.room_rate;
     Ok(Arc::new(App {
@@ -203,6 +196,48 @@ pub async fn run(
     let worker = tokio::spawn(worker.run(shutdown.clone()));
     let housekeeping = tokio::spawn(housekeeping(app.clone(), shutdown.clone()));
     // With PostgreSQL, rooms are relayed between instances (LISTEN/NOTIFY).
+    let bridge = start_bridge(&app, &shutdown).await;
+    let reminders = tokio::spawn(reminders(app.clone(), shutdown.clone()));
+    // Calendar replies and bounces from the reply mailbox, if one is configured.
+    let imap = app
+        .config
+        .imap
+        .clone()
+        .map(|c| inbound::imap::start(app.clone(), c, shutdown.clone()));
+
+    let router = web::router(app.clone());
+    let server_shutdown = shutdown.clone();
+    // Websocket connections watch the app's own token; the server waits for them to close.
+    let app_shutdown = app.shutdown.clone();
+    let linked = shutdown.clone();
+    tokio::spawn(async move {
+        linked.cancelled().await;
+        app_shutdown.cancel();
+    });
+    let served = server::serve(listener, router, server_shutdown).await;
+    // However the server ended, stop the background services too.
+    shutdown.cancel();
+    app.shutdown.cancel();
+    say_goodbye_to_sockets(&app).await;
+    background::join("outbox", worker).await;
+    background::join("housekeeping", housekeeping).await;
+    background::join("reminders", reminders).await;
+    if let Some(imap) = imap {
+        background::join("imap", imap).await;
+    }
+    for task in bridge {
+        background::join("rooms bridge", task).await;
+    }
+    app.db.close().await;
+    served.context("the HTTP server failed")
+}
+
+/// With PostgreSQL, the rooms' relay between instances: its sender and its listener, started
+/// once the LISTEN is in place (or has failed).
+async fn start_bridge(
+    app: &SharedApp,
+    shutdown: &CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
     let mut bridge = Vec::new();
     if let store::Db::Postgres(pool) = &app.db {
         // Unbounded on purpose: every note comes from something limited at its source (posts,
@@ -236,30 +271,13 @@ pub async fn run(
             tracing::warn!("room LISTEN not ready after 10 s; serving anyway");
         }
     }
-    let reminders = tokio::spawn(reminders(app.clone(), shutdown.clone()));
-    // Calendar replies and bounces from the reply mailbox, if one is configured.
-    let imap = app
-        .config
-        .imap
-        .clone()
-        .map(|c| inbound::imap::start(app.clone(), c, shutdown.clone()));
+    bridge
+}
 
-    let router = web::router(app.clone());
-    let server_shutdown = shutdown.clone();
-    // Websocket connections watch the app's own token; the server waits for them to close.
-    let app_shutdown = app.shutdown.clone();
-    let linked = shutdown.clone();
-    tokio::spawn(async move {
-        linked.cancelled().await;
-        app_shutdown.cancel();
-    });
-    let served = server::serve(listener, router, server_shutdown).await;
-    // However the server ended, stop the background services too.
-    shutdown.cancel();
-    app.shutdown.cancel();
-    // Every room socket is told the server is going away (close 1001) and leaves its room
-    // before the database closes under it; a client that reads nothing is given up on after a
-    // moment (`rooms::connection`), so this wait is bounded.
+/// Every room socket is told the server is going away (close 1001) and leaves its room
+/// before the database closes under it; a client that reads nothing is given up on after a
+/// moment (`rooms::connection`), so this wait is bounded.
+async fn say_goodbye_to_sockets(app: &App) {
     app.socket_tasks.close();
     if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, app.socket_tasks.wait())
         .await
@@ -270,17 +288,6 @@ pub async fn run(
             "room sockets still closing after {SOCKETS_CLOSE_WITHIN:?}; stopping anyway"
         );
     }
-    background::join("outbox", worker).await;
-    background::join("housekeeping", housekeeping).await;
-    background::join("reminders", reminders).await;
-    if let Some(imap) = imap {
-        background::join("imap", imap).await;
-    }
-    for task in bridge {
-        background::join("rooms bridge", task).await;
-    }
-    app.db.close().await;
-    served.context("the HTTP server failed")
 }
 
 /// How long a graceful stop waits for the room sockets to close.

@@ -84,6 +84,15 @@ pub struct Opened {
     pub shutdown: CancellationToken,
 }
 
+/// The client's frames, read by tungstenite from what came past the handshake, then the socket.
+fn client_frames(socket: &Arc<Socket>, early: Bytes) -> tungstenite::WebSocket<Wire> {
+    let wire = Wire {
+        socket: socket.clone(),
+        early,
+    };
+    tungstenite::WebSocket::from_raw_socket(wire, Role::Server, Some(read_config()))
+}
+
 /// Client frames are short: a message is at most a few kilobytes of text.
 fn read_config() -> WebSocketConfig {
     // Small buffers: tungstenite's defaults (128 KiB each way) would cost a quarter of a
@@ -102,14 +111,7 @@ pub async fn run(stream: TcpStream, early: Bytes, opened: Opened, client: impl C
     let room_id = opened.room;
     let me = opened.me.clone();
     let socket = Arc::new(Socket::new(stream, opened.buffer));
-    let mut frames = tungstenite::WebSocket::from_raw_socket(
-        Wire {
-            socket: socket.clone(),
-            early,
-        },
-        Role::Server,
-        Some(read_config()),
-    );
+    let mut frames = client_frames(&socket, early);
     // Into the room's writer first (it leaves the socket alone until it goes live), so nothing
     // published falls between the history read and the live frames.
     hub.attach(room_id, &socket);
@@ -120,19 +122,7 @@ pub async fn run(stream: TcpStream, early: Bytes, opened: Opened, client: impl C
         client,
         socket: socket.clone(),
     };
-
-    let hello = wire::text(&protocol::hello(room_id, &me, &online));
-    let mut ok = socket.send([hello]).await.is_ok();
-    if ok {
-        let covered = live.opened.covered;
-        ok = match live.opened.after {
-            Some(after) => Box::pin(live.feed().stored(after, covered)).await,
-            None => Box::pin(live.feed().latest(covered)).await,
-        };
-    }
-    if ok {
-        ok = Box::pin(live.feed().catch_up()).await;
-    }
+    let mut ok = live.send_first(&online).await;
     let mut ping = tokio::time::interval(Duration::from_secs(25));
     ping.tick().await;
     // Made once: a fresh `cancelled()` per turn of the loop would lock the token's shared
@@ -177,13 +167,7 @@ pub async fn run(stream: TcpStream, early: Bytes, opened: Opened, client: impl C
                 }
             }
             _ = ping.tick() => {
-                if let Err(denied) = Box::pin(live.client.recheck_idle()).await {
-                    let frame = live.client.error_frame(denied.code());
-                    let _ = socket.send([wire::text(&frame), wire::close(CloseCode::Policy, denied.code())]).await;
-                    break;
-                }
-                socket.push([wire::ping()]);
-                ok = socket.write_queued().is_ok();
+                ok = Box::pin(live.keep_alive()).await;
             }
             _ = &mut shutdown => {
                 // A client that reads nothing does not hold up the stop.
@@ -237,6 +221,34 @@ struct Live<C> {
 }
 
 impl<C: Client> Live<C> {
+    /// Hello, the history (after `after=`, or the latest), and the catch-up to what the room
+    /// published meanwhile; false when the socket or the database failed.
+    async fn send_first(&self, online: &super::hub::Online) -> bool {
+        let o = &self.opened;
+        let hello = wire::text(&protocol::hello(o.room, &o.me, online));
+        if self.socket.send([hello]).await.is_err() {
+            return false;
+        }
+        let sent = match o.after {
+            Some(after) => Box::pin(self.feed().stored(after, o.covered)).await,
+            None => Box::pin(self.feed().latest(o.covered)).await,
+        };
+        sent && Box::pin(self.feed().catch_up()).await
+    }
+
+    /// Every 25 seconds: the rights of an idle socket checked again (gone: told why, and
+    /// closed), and a ping. False when the connection ends.
+    async fn keep_alive(&mut self) -> bool {
+        if let Err(denied) = Box::pin(self.client.recheck_idle()).await {
+            let frame = self.client.error_frame(denied.code());
+            let close = wire::close(CloseCode::Policy, denied.code());
+            let _ = self.socket.send([wire::text(&frame), close]).await;
+            return false;
+        }
+        self.socket.push([wire::ping()]);
+        self.socket.write_queued().is_ok()
+    }
+
     /// Every frame the client has sent so far, each answered; then what tungstenite answers
     /// itself (pongs) is written too.
     async fn read_frames(&mut self, frames: &mut tungstenite::WebSocket<Wire>) -> Read {

@@ -1,10 +1,12 @@
 //! What a room's connection needs to catch up without the database: the latest messages and
 //! the latest change to each earlier message (hidden, votes, answered).
 //!
-//! A connection that falls behind the broadcast buffer (`Lagged`) has missed messages and also
-//! changes and presence frames, which are not in the database's message history. It is sent the
-//! missed messages from here (or from the database when they are older than what is kept) and
-//! then every change this instance has seen in the room, and the last presence frame. Without
+//! A socket the room's writer left behind (its queue overflowed, a gap in the ids, or the
+//! writer's own queue was full: `rooms::progress`) has missed messages and may have missed
+//! changes, presence and notices, which are not in the database's message history. Its
+//! catch-up (`rooms::catchup`) sends the missed messages from here (or from the database when
+//! they are older than what is kept) and then the latest change, notice and presence frame
+//! published since the socket's publish count. Without
 //! this store, a thousand connections falling behind at once meant a thousand identical history
 //! queries, which slowed the server further.
 

@@ -26,7 +26,8 @@ use super::progress::{ForMessage, Progress};
 use crate::ids::MessageId;
 
 /// The most frames one offer takes (the room writer's batch): the frames picked for a socket
-/// are gathered on the stack, not in an allocation per socket per batch.
+/// are gathered on the stack; only a write of several frames at once takes a small vector of
+/// slices (`write_now`).
 pub const MAX_BATCH: usize = 64;
 
 /// No frame (fills the unused places of the gathering array).

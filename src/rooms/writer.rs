@@ -40,77 +40,109 @@ const YIELD_EVERY: usize = 128;
 /// Runs until the room is let go (its sender dropped). `queued`: events sent and not yet taken,
 /// shared with the hub, which stops queueing past `hub::MAX_QUEUED`; a gap in the publish
 /// counts then tells this writer that events were left out, and every socket catches up.
-pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>, queued: Arc<AtomicUsize>) {
-    let mut sockets: Vec<Weak<Socket>> = Vec::new();
-    // The publish count of the last event taken (None before the first).
-    let mut last_seq: Option<u64> = None;
-    let mut batch: Vec<Frame> = Vec::with_capacity(BATCH);
-    // When each event of the batch was published.
-    let mut published: Vec<Instant> = Vec::with_capacity(BATCH);
-    let mut taken: Vec<Out> = Vec::with_capacity(BATCH);
-    // A join that arrived in the middle of a round: it opens the next one.
-    let mut held: Option<Out> = None;
-    loop {
-        match held.take() {
+pub async fn run(inbox: mpsc::UnboundedReceiver<Out>, queued: Arc<AtomicUsize>) {
+    let mut writer = Writer {
+        inbox,
+        queued,
+        sockets: Vec::new(),
+        last_seq: None,
+        batch: Vec::with_capacity(BATCH),
+        published: Vec::with_capacity(BATCH),
+        taken: Vec::with_capacity(BATCH),
+        held: None,
+    };
+    while writer.take().await {
+        if !writer.batch.is_empty() {
+            writer.write_round().await;
+        }
+    }
+}
+
+/// A room's writer between rounds: its sockets, and the events of the round being written.
+struct Writer {
+    inbox: mpsc::UnboundedReceiver<Out>,
+    queued: Arc<AtomicUsize>,
+    sockets: Vec<Weak<Socket>>,
+    /// The publish count of the last event taken (None before the first).
+    last_seq: Option<u64>,
+    /// The round's frames, encoded once.
+    batch: Vec<Frame>,
+    /// When each event of the batch was published.
+    published: Vec<Instant>,
+    taken: Vec<Out>,
+    /// A join that arrived in the middle of a round: it opens the next one.
+    held: Option<Out>,
+}
+
+impl Writer {
+    /// Wait for what comes next (a held join first) and take up to a batch of it: joins
+    /// become sockets, events frames of the round. False when the room is let go.
+    async fn take(&mut self) -> bool {
+        match self.held.take() {
             Some(join) => {
-                taken.push(join);
-                while taken.len() < BATCH {
-                    let Ok(out) = inbox.try_recv() else { break };
-                    taken.push(out);
+                self.taken.push(join);
+                while self.taken.len() < BATCH {
+                    let Ok(out) = self.inbox.try_recv() else {
+                        break;
+                    };
+                    self.taken.push(out);
                 }
             }
             None => {
-                if inbox.recv_many(&mut taken, BATCH).await == 0 {
-                    break;
+                if self.inbox.recv_many(&mut self.taken, BATCH).await == 0 {
+                    return false;
                 }
             }
         }
+        // Out of `self` while it is read (the vector, and its capacity, go back after).
+        let mut taken = std::mem::take(&mut self.taken);
         for out in taken.drain(..) {
             if let Out::Event { seq, .. } = &out {
-                queued.fetch_sub(1, Ordering::Relaxed);
-                if last_seq.is_some_and(|last| *seq > last + 1) {
-                    left_out(&sockets);
-                }
-                last_seq = Some(*seq);
+                self.counted(*seq);
             }
             match out {
-                Out::Join(socket) => sockets.push(socket),
+                Out::Join(socket) => self.sockets.push(socket),
                 // Nobody here (yet): nothing to encode.
-                Out::Event { .. } if sockets.is_empty() => {}
+                Out::Event { .. } if self.sockets.is_empty() => {}
                 Out::Event { seq, event, at } => {
-                    batch.push(encode(seq, &event));
-                    published.push(at);
+                    self.batch.push(encode(seq, &event));
+                    self.published.push(at);
                 }
             }
         }
-        if batch.is_empty() {
-            continue;
+        self.taken = taken;
+        true
+    }
+
+    /// An event numbered `seq` was taken from the queue: a gap since the last one means the
+    /// hub left events out, and every socket catches up.
+    fn counted(&mut self, seq: u64) {
+        self.queued.fetch_sub(1, Ordering::Relaxed);
+        if self.last_seq.is_some_and(|last| seq > last + 1) {
+            left_out(&self.sockets);
         }
+        self.last_seq = Some(seq);
+    }
+
+    /// Write the round's frames to every socket. Events that arrive while the round is under
+    /// way join it at once for the sockets still to come (in the same write as the rest: under
+    /// load, fewer writes per delivery, and no wait for the next round); the sockets already
+    /// written get them just after.
+    async fn write_round(&mut self) {
         let mut written = 0u64;
-        // Events that arrive while the round is under way join it at once for the sockets still
-        // to come (in the same write as the rest: under load, fewer writes per delivery, and no
-        // wait for the next round); the sockets already written get them just after.
         let mut joined: Option<(usize, usize)> = None;
         let mut i = 0;
-        while i < sockets.len() {
+        while i < self.sockets.len() {
             if i > 0 && i.is_multiple_of(LOOK_EVERY) {
                 if i.is_multiple_of(YIELD_EVERY) {
                     // Let the room's other tasks run (the next post's database replies): the
                     // events they publish can then join this round.
                     tokio::task::yield_now().await;
                 }
-                if held.is_none() {
-                    let before = batch.len();
-                    take_arrived(
-                        &mut inbox,
-                        &queued,
-                        &mut last_seq,
-                        &sockets,
-                        &mut batch,
-                        &mut published,
-                        &mut held,
-                    );
-                    if batch.len() > before {
+                if self.held.is_none() {
+                    let before = self.batch.len();
+                    self.take_arrived();
+                    if self.batch.len() > before {
                         // Everything from the first event that joined, for every socket written
                         // before the last look that found some.
                         let from = joined.map_or(before, |(_, from)| from);
@@ -118,27 +150,46 @@ pub async fn run(mut inbox: mpsc::UnboundedReceiver<Out>, queued: Arc<AtomicUsiz
                     }
                 }
             }
-            i = offer_at(&mut sockets, i, &batch, &mut written);
+            i = offer_at(&mut self.sockets, i, &self.batch, &mut written);
         }
-        let first = joined.map_or(batch.len(), |(_, from)| from);
-        fanned_out(&published[..first]);
+        let first = joined.map_or(self.batch.len(), |(_, from)| from);
+        fanned_out(&self.published[..first]);
         if let Some((before, from)) = joined {
             // The sockets written before events joined get them now. A socket skips what it
             // already has (message ids, publish counts), so those written between two looks
             // that found events are offered some frames twice, harmlessly.
-            let added = &batch[from..];
+            let added = &self.batch[from..];
             let mut i = 0;
-            while i < before.min(sockets.len()) {
+            while i < before.min(self.sockets.len()) {
                 if i.is_multiple_of(YIELD_EVERY) {
                     tokio::task::yield_now().await;
                 }
-                i = offer_at(&mut sockets, i, added, &mut written);
+                i = offer_at(&mut self.sockets, i, added, &mut written);
             }
         }
-        fanned_out(&published[first..]);
+        fanned_out(&self.published[first..]);
         metrics::counter!("salon_room_writes_total").increment(written);
-        batch.clear();
-        published.clear();
+        self.batch.clear();
+        self.published.clear();
+    }
+
+    /// Add the events waiting in the inbox to the batch (while it has room); a join stops the
+    /// taking and is held for the next round, as the events after it must reach the new socket.
+    fn take_arrived(&mut self) {
+        while self.batch.len() < BATCH {
+            match self.inbox.try_recv() {
+                Ok(Out::Event { seq, event, at }) => {
+                    self.counted(seq);
+                    self.batch.push(encode(seq, &event));
+                    self.published.push(at);
+                }
+                Ok(join) => {
+                    self.held = Some(join);
+                    return;
+                }
+                Err(_) => return,
+            }
+        }
     }
 }
 
@@ -148,37 +199,6 @@ fn left_out(sockets: &[Weak<Socket>]) {
     metrics::counter!("salon_room_resyncs_total").increment(sockets.len() as u64);
     for socket in sockets.iter().filter_map(Weak::upgrade) {
         socket.fall_behind();
-    }
-}
-
-/// Add the events waiting in the inbox to the batch (while it has room); a join stops the
-/// taking and is held for the next round, as the events after it must reach the new socket.
-fn take_arrived(
-    inbox: &mut mpsc::UnboundedReceiver<Out>,
-    queued: &AtomicUsize,
-    last_seq: &mut Option<u64>,
-    sockets: &[Weak<Socket>],
-    batch: &mut Vec<Frame>,
-    published: &mut Vec<Instant>,
-    held: &mut Option<Out>,
-) {
-    while batch.len() < BATCH {
-        match inbox.try_recv() {
-            Ok(Out::Event { seq, event, at }) => {
-                queued.fetch_sub(1, Ordering::Relaxed);
-                if last_seq.is_some_and(|last| seq > last + 1) {
-                    left_out(sockets);
-                }
-                *last_seq = Some(seq);
-                batch.push(encode(seq, &event));
-                published.push(at);
-            }
-            Ok(join) => {
-                *held = Some(join);
-                return;
-            }
-            Err(_) => return,
-        }
     }
 }
 

@@ -58,36 +58,8 @@ pub async fn layer(
     req: Request,
     next: Next,
 ) -> Response {
-    let mut lookup_failed = false;
-    let (user, signed_in_at) = match jar.get(cookies::SESSION) {
-        Some(c) => match sessions::signed_in(&app.db, c.value()).await {
-            Ok(Some(s)) => {
-                touch_if_stale(&app, c.value(), &s).await;
-                (Some(Arc::new(s.person)), Some(s.signed_in_at))
-            }
-            Ok(None) => (None, None),
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed; treating the request as anonymous");
-                lookup_failed = true;
-                (None, None)
-            }
-        },
-        None => (None, None),
-    };
-    let locale = user
-        .as_ref()
-        .map(|u| u.locale())
-        .or_else(|| {
-            jar.get(cookies::LANG)
-                .and_then(|c| Locale::from_code(c.value()))
-        })
-        .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Locale::negotiate)
-        })
-        .unwrap_or_default();
+    let (user, signed_in_at, lookup_failed) = signed_in(&app, &jar).await;
+    let locale = language(user.as_deref(), &jar, &req);
     let (csrf_cookie, fresh_cookie) = match jar.get(csrf::COOKIE) {
         Some(c) if token::looks_valid(c.value()) => (c.value().to_string(), false),
         _ => (token::generate().secret, true),
@@ -146,20 +118,73 @@ pub async fn layer(
 
     let mut response = next.run(req).await;
     if let Some(info) = response.extensions().get::<ErrorInfo>().copied() {
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        response = render_error(&ctx, status, info, is_api);
-        // Keep headers the handler set deliberately (e.g. Retry-After), but not its body's type.
-        for (name, value) in headers.iter() {
-            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-                response.headers_mut().insert(name.clone(), value.clone());
-            }
-        }
+        response = friendly_error(&ctx, response, info, is_api);
     }
     if fresh_cookie {
         let cookie = cookies::csrf(csrf_cookie, app.config.secure_cookies());
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
             response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The page's language: the signed-in person's, else the language cookie's, else the
+/// browser's Accept-Language, else Danish.
+fn language(user: Option<&Person>, jar: &CookieJar, req: &Request) -> Locale {
+    user.map(|u| u.locale())
+        .or_else(|| {
+            jar.get(cookies::LANG)
+                .and_then(|c| Locale::from_code(c.value()))
+        })
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::negotiate)
+        })
+        .unwrap_or_default()
+}
+
+/// Who is signed in (and since when) by the session cookie; `true` when the lookup failed (the
+/// request is then treated as anonymous, and a state-changing one is refused).
+async fn signed_in(
+    app: &SharedApp,
+    jar: &CookieJar,
+) -> (
+    Option<Arc<Person>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+    bool,
+) {
+    let mut lookup_failed = false;
+    let (user, signed_in_at) = match jar.get(cookies::SESSION) {
+        Some(c) => match sessions::signed_in(&app.db, c.value()).await {
+            Ok(Some(s)) => {
+                touch_if_stale(app, c.value(), &s).await;
+                (Some(Arc::new(s.person)), Some(s.signed_in_at))
+            }
+            Ok(None) => (None, None),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed; treating the request as anonymous");
+                lookup_failed = true;
+                (None, None)
+            }
+        },
+        None => (None, None),
+    };
+    (user, signed_in_at, lookup_failed)
+}
+
+/// A handler's error as the friendly page (or JSON) in the person's language, keeping the
+/// headers the handler set deliberately (e.g. Retry-After), but not its body's type.
+fn friendly_error(ctx: &Ctx, mut response: Response, info: ErrorInfo, is_api: bool) -> Response {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    response = render_error(ctx, status, info, is_api);
+    // Keep headers the handler set deliberately (e.g. Retry-After), but not its body's type.
+    for (name, value) in headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
         }
     }
     response

@@ -182,7 +182,7 @@ fn participant_row(
         td {
             (t!(format!("rsvp.standing_short.{}", standing_code(p.standing())), locale = l))
             @if let Standing::Waitlisted(_) = p.standing() {
-                " " (t!("participants.place", locale = l, n = waitlist_place(&list, i)))
+                " " (t!("participants.place", locale = l, n = waitlist_place(list, i)))
             }
         }
         td { @if let Some(at) = &p.answered_at { (utc_time(at)) } }

@@ -15,6 +15,7 @@ mod browser_privacy;
 mod browser_strategy;
 mod calendar;
 mod cli;
+mod exports;
 mod faults;
 mod imap;
 mod inbound;

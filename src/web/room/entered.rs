@@ -80,3 +80,32 @@ impl FromRequestParts<SharedApp> for Entered {
         }
     }
 }
+
+/// A message of the entered room that a plain form acts on
+/// (`/salons/{id}/room/messages/{mid}/...`), once the person's rate limit allows one more
+/// action (the websocket's frames count the same way).
+pub struct OnMessage {
+    pub entered: Entered,
+    pub mid: crate::ids::MessageId,
+}
+
+impl FromRequestParts<SharedApp> for OnMessage {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &SharedApp,
+    ) -> Result<Self, Self::Rejection> {
+        let entered = Entered::from_request_parts(parts, app).await?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, app)
+            .await
+            .map_err(|_| AppError::NotFound.into_response())?;
+        let mid =
+            crate::web::extract::parse_id(params.get("mid").map(String::as_str).unwrap_or(""))
+                .map_err(IntoResponse::into_response)?;
+        if !crate::usecases::room::within_limit(app, entered.user.id) {
+            return Err(AppError::TooManyRequests.into_response());
+        }
+        Ok(OnMessage { entered, mid })
+    }
+}

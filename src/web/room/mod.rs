@@ -8,7 +8,7 @@ mod panel;
 pub mod socket;
 mod view;
 
-pub use entered::Entered;
+pub use entered::{Entered, OnMessage};
 
 use std::collections::HashMap;
 
@@ -22,7 +22,7 @@ use super::context::Ctx;
 use super::extract::{Form, parse_id};
 use crate::app::SharedApp;
 use crate::error::{AppError, AppResult};
-use crate::ids::{MessageId, PersonId, RoundId};
+use crate::ids::{PersonId, RoundId};
 use crate::store::rooms;
 use crate::usecases::room::{self as actions, Rejected};
 
@@ -168,20 +168,6 @@ pub async fn post_message(
     }
 }
 
-/// The message a plain form acts on (`/salons/{id}/room/messages/{mid}/...`), once the
-/// person's rate limit allows one more action.
-fn acted_on(
-    app: &SharedApp,
-    e: &Entered,
-    params: &HashMap<String, String>,
-) -> AppResult<MessageId> {
-    let mid: MessageId = parse_id(params.get("mid").map(String::as_str).unwrap_or(""))?;
-    if !actions::within_limit(app, e.user.id) {
-        return Err(AppError::TooManyRequests);
-    }
-    Ok(mid)
-}
-
 /// Back to the room after a plain form's action, or why it was rejected.
 fn after_action(e: &Entered, done: Result<(), Rejected>) -> AppResult<Response> {
     match done {
@@ -196,36 +182,24 @@ fn after_action(e: &Entered, done: Result<(), Rejected>) -> AppResult<Response> 
 }
 
 /// Vote a question up (the plain form of the websocket's `vote`).
-pub async fn vote(
-    State(app): State<SharedApp>,
-    e: Entered,
-    Path(params): Path<HashMap<String, String>>,
-) -> AppResult<Response> {
-    let mid = acted_on(&app, &e, &params)?;
-    let done = actions::vote(&app, &e.room, e.access, e.user.id, mid).await?;
-    after_action(&e, done.map(|_| ()))
+pub async fn vote(State(app): State<SharedApp>, m: OnMessage) -> AppResult<Response> {
+    let e = &m.entered;
+    let done = actions::vote(&app, &e.room, e.access, e.user.id, m.mid).await?;
+    after_action(e, done.map(|_| ()))
 }
 
 /// Hide a message (organisers).
-pub async fn hide(
-    State(app): State<SharedApp>,
-    e: Entered,
-    Path(params): Path<HashMap<String, String>>,
-) -> AppResult<Response> {
-    let mid = acted_on(&app, &e, &params)?;
-    let done = actions::hide(&app, &e.room, e.access, (&*e.user).into(), mid).await?;
-    after_action(&e, done)
+pub async fn hide(State(app): State<SharedApp>, m: OnMessage) -> AppResult<Response> {
+    let e = &m.entered;
+    let done = actions::hide(&app, &e.room, e.access, (&*e.user).into(), m.mid).await?;
+    after_action(e, done)
 }
 
 /// Mark a question answered (organisers).
-pub async fn mark_answered(
-    State(app): State<SharedApp>,
-    e: Entered,
-    Path(params): Path<HashMap<String, String>>,
-) -> AppResult<Response> {
-    let mid = acted_on(&app, &e, &params)?;
-    let done = actions::mark_answered(&app, &e.room, e.access, mid).await?;
-    after_action(&e, done)
+pub async fn mark_answered(State(app): State<SharedApp>, m: OnMessage) -> AppResult<Response> {
+    let e = &m.entered;
+    let done = actions::mark_answered(&app, &e.room, e.access, m.mid).await?;
+    after_action(e, done)
 }
 
 pub async fn mute(
@@ -273,13 +247,8 @@ pub async fn add_room(
 /// An organiser turns a room message into a theme of the salon's series in one click (the
 /// kickoff is where most themes are born): the first line is the title, the message is why it
 /// matters, its author proposes and supports it.
-pub async fn message_to_theme(
-    State(app): State<SharedApp>,
-    e: Entered,
-    Path(params): Path<HashMap<String, String>>,
-) -> AppResult<Response> {
-    let mid = acted_on(&app, &e, &params)?;
-    let (app, e) = (&app, &e);
+pub async fn message_to_theme(State(app): State<SharedApp>, m: OnMessage) -> AppResult<Response> {
+    let (app, e, mid) = (&app, &m.entered, m.mid);
     if !e.access.organiser {
         return Err(AppError::Forbidden);
     }
@@ -310,11 +279,9 @@ pub async fn message_to_theme(
 /// linked to the message; everyone in the salon's rooms sees it arrive.
 pub async fn message_to_decision(
     State(app): State<SharedApp>,
-    e: Entered,
-    Path(params): Path<HashMap<String, String>>,
+    m: OnMessage,
 ) -> AppResult<Response> {
-    let mid = acted_on(&app, &e, &params)?;
-    let (app, e) = (&app, &e);
+    let (app, e, mid) = (&app, &m.entered, m.mid);
     if !e.access.organiser
         && !crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?
     {

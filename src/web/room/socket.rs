@@ -107,7 +107,18 @@ pub async fn upgrade(
         checked_at: Instant::now(),
         _slot: slot,
     };
-    // Tracked, not detached: a graceful stop waits for every socket to close (`crate::run`).
+    hand_over(&app, upgrading, opened, client);
+    switching_protocols(accept)
+}
+
+/// Once hyper has switched protocols, the TCP stream goes to the room's connection, in a task
+/// tracked, not detached: a graceful stop waits for every socket to close (`crate::run`).
+fn hand_over(
+    app: &SharedApp,
+    upgrading: hyper::upgrade::OnUpgrade,
+    opened: Opened,
+    client: SocketClient,
+) {
     app.socket_tasks.spawn(async move {
         let upgraded = match upgrading.await {
             Ok(u) => u,
@@ -129,6 +140,10 @@ pub async fn upgrade(
             }
         }
     });
+}
+
+/// The handshake's answer (101).
+fn switching_protocols(accept: String) -> Response {
     Response::builder()
         .status(StatusCode::SWITCHING_PROTOCOLS)
         .header(header::CONNECTION, "upgrade")
