@@ -154,73 +154,83 @@ async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
                     role,
                     org,
                 },
-        } => {
-            let email =
-                Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
-            let role: Role = role
-                .parse()
-                .map_err(|e| Failure(2, format!("--role: {e}")))?;
-            let name = salon::domain::person::name(&name)
-                .map_err(|e| Failure(2, format!("--name: the name is refused ({})", e.error)))?;
-            let name = name.as_str();
-            let db = salon::open_database(&config).await?;
-            let organisation_id = match org {
-                None => None,
-                Some(short) => Some(
-                    organisations::by_short_name(&db, &short)
-                        .await
-                        .map_err(anyhow::Error::from)?
-                        .ok_or_else(|| {
-                            Failure(
-                                2,
-                                format!("--org: no organisation with the short name '{short}'"),
-                            )
-                        })?
-                        .id,
-                ),
-            };
-            let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
-            let new = people::NewPerson {
-                email: &email,
-                name,
-                title: None,
-                role,
-                locale: Locale::Da,
-                organisation_id,
-            };
-            let id = people::create(&mut tx, &new).await.map_err(|e| match e {
-                people::CreateError::EmailTaken => Failure(
-                    1,
-                    format!("a person with the address {email} already exists"),
-                ),
-                people::CreateError::Db(e) => Failure(1, format!("database error: {e}")),
-            })?;
-            tx.commit().await.map_err(anyhow::Error::from)?;
-            println!("Added {name} <{email}> as {role} (id {id}).");
-            Ok(())
-        }
+        } => admin_add(config, email, name, role, org).await,
         Command::Mail {
             command: MailCommand::Ingest,
         } => ingest_stdin(config).await,
         Command::Admin {
             command: AdminCommand::LoginLink { email },
-        } => {
-            let email =
-                Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
-            let db = salon::open_database(&config).await?;
-            let person = people::by_email(&db, &email)
+        } => admin_login_link(config, email).await,
+    }
+}
+
+/// `salon admin add`: a person, with a role and an organisation.
+async fn admin_add(
+    config: Config,
+    email: String,
+    name: String,
+    role: String,
+    org: Option<String>,
+) -> Result<(), Failure> {
+    let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
+    let role: Role = role
+        .parse()
+        .map_err(|e| Failure(2, format!("--role: {e}")))?;
+    let name = salon::domain::person::name(&name)
+        .map_err(|e| Failure(2, format!("--name: the name is refused ({})", e.error)))?;
+    let name = name.as_str();
+    let db = salon::open_database(&config).await?;
+    let organisation_id = match org {
+        None => None,
+        Some(short) => Some(
+            organisations::by_short_name(&db, &short)
                 .await
                 .map_err(anyhow::Error::from)?
-                .ok_or_else(|| Failure(1, format!("no person with the address {email}")))?;
-            let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
-            let secret = login_tokens::create(&mut tx, person.id, None)
-                .await
-                .map_err(anyhow::Error::from)?;
-            tx.commit().await.map_err(anyhow::Error::from)?;
-            println!("{}", config.url(&format!("/login/{secret}")));
-            Ok(())
-        }
-    }
+                .ok_or_else(|| {
+                    Failure(
+                        2,
+                        format!("--org: no organisation with the short name '{short}'"),
+                    )
+                })?
+                .id,
+        ),
+    };
+    let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
+    let new = people::NewPerson {
+        email: &email,
+        name,
+        title: None,
+        role,
+        locale: Locale::Da,
+        organisation_id,
+    };
+    let id = people::create(&mut tx, &new).await.map_err(|e| match e {
+        people::CreateError::EmailTaken => Failure(
+            1,
+            format!("a person with the address {email} already exists"),
+        ),
+        people::CreateError::Db(e) => Failure(1, format!("database error: {e}")),
+    })?;
+    tx.commit().await.map_err(anyhow::Error::from)?;
+    println!("Added {name} <{email}> as {role} (id {id}).");
+    Ok(())
+}
+
+/// `salon admin login-link`: a one-time sign-in URL for a person.
+async fn admin_login_link(config: Config, email: String) -> Result<(), Failure> {
+    let email = Email::parse(&email).map_err(|e| Failure(2, format!("--email: '{email}': {e}")))?;
+    let db = salon::open_database(&config).await?;
+    let person = people::by_email(&db, &email)
+        .await
+        .map_err(anyhow::Error::from)?
+        .ok_or_else(|| Failure(1, format!("no person with the address {email}")))?;
+    let mut tx = db.begin().await.map_err(anyhow::Error::from)?;
+    let secret = login_tokens::create(&mut tx, person.id, None)
+        .await
+        .map_err(anyhow::Error::from)?;
+    tx.commit().await.map_err(anyhow::Error::from)?;
+    println!("{}", config.url(&format!("/login/{secret}")));
+    Ok(())
 }
 
 async fn ingest_stdin(config: Config) -> Result<(), Failure> {

@@ -10,6 +10,7 @@
 
 use crate::ids::{MessageId, RoomId};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
@@ -86,7 +87,7 @@ pub fn start_listener(
     db: Db,
     pool: PgPool,
     hub: Arc<Hub>,
-    strategy_changes: Arc<std::sync::atomic::AtomicU64>,
+    strategy_changes: Arc<AtomicU64>,
     shutdown: CancellationToken,
     listening: tokio::sync::oneshot::Sender<()>,
 ) -> tokio::task::JoinHandle<()> {
@@ -127,48 +128,55 @@ pub fn start_listener(
             if note.i == hub.instance() {
                 continue;
             }
-            match note.what {
-                What::Message { id } => match rooms::message(&db, note.room, id).await {
-                    Ok(Some(m)) => hub.publish_local(
-                        note.room,
-                        Event::Message {
-                            id,
-                            json: protocol::message(&m).into(),
-                        },
-                    ),
-                    Ok(None) => {}
-                    Err(e) => crate::background::row_failed(
-                        "rooms bridge",
-                        format!("room {} message {id}", note.room),
-                        e,
-                    ),
-                },
-                What::Change { id, kind, json } => hub.publish_local(
-                    note.room,
-                    Event::Change {
-                        id,
-                        kind,
-                        json: json.into(),
-                    },
-                ),
-                What::Strategy { about } => {
-                    if about.changes_pages() {
-                        strategy_changes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    super::notices::publish_here(&db, &hub, about).await
-                }
-                What::Presence { online, count } => {
-                    let count = count.unwrap_or(online.len());
-                    hub.remote_presence(
-                        note.room,
-                        &note.i,
-                        Online {
-                            people: online,
-                            count,
-                        },
-                    )
-                }
-            }
+            republish(&db, &hub, &strategy_changes, note).await;
         }
     })
+}
+
+/// Another instance's note, published here: a message read from the database (the note
+/// carries only its id), a change as it came, a strategy change rebuilt from the database,
+/// presence merged with this instance's.
+async fn republish(db: &Db, hub: &Arc<Hub>, strategy_changes: &AtomicU64, note: Note) {
+    match note.what {
+        What::Message { id } => match rooms::message(db, note.room, id).await {
+            Ok(Some(m)) => hub.publish_local(
+                note.room,
+                Event::Message {
+                    id,
+                    json: protocol::message(&m).into(),
+                },
+            ),
+            Ok(None) => {}
+            Err(e) => crate::background::row_failed(
+                "rooms bridge",
+                format!("room {} message {id}", note.room),
+                e,
+            ),
+        },
+        What::Change { id, kind, json } => hub.publish_local(
+            note.room,
+            Event::Change {
+                id,
+                kind,
+                json: json.into(),
+            },
+        ),
+        What::Strategy { about } => {
+            if about.changes_pages() {
+                strategy_changes.fetch_add(1, Ordering::Relaxed);
+            }
+            super::notices::publish_here(db, hub, about).await
+        }
+        What::Presence { online, count } => {
+            let count = count.unwrap_or(online.len());
+            hub.remote_presence(
+                note.room,
+                &note.i,
+                Online {
+                    people: online,
+                    count,
+                },
+            )
+        }
+    }
 }

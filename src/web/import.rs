@@ -45,13 +45,8 @@ pub async fn form(ctx: Ctx, _o: Organiser) -> Markup {
     render(&ctx, None)
 }
 
-pub async fn upload(
-    State(app): State<SharedApp>,
-    ctx: Ctx,
-    Organiser(me): Organiser,
-    mut multipart: Multipart,
-) -> AppResult<Response> {
-    let l = ctx.lang();
+/// The uploaded file's bytes (the form's `file` field), if any.
+async fn uploaded_file(multipart: &mut Multipart) -> AppResult<Option<axum::body::Bytes>> {
     let mut bytes = None;
     while let Some(field) = multipart
         .next_field()
@@ -67,6 +62,42 @@ pub async fn upload(
             );
         }
     }
+    Ok(bytes)
+}
+
+/// An imported event as the salon form would have it: in person where it has a location,
+/// online otherwise (with its URL, or `placeholder` until the organiser gives the link).
+fn input_of(e: &import::ImportedEvent, tz: chrono_tz::Tz, placeholder: &str) -> SalonInput {
+    SalonInput {
+        title: e.title.clone(),
+        description: e.description.clone(),
+        starts_at: to_local_input(&e.starts_at, tz),
+        ends_at: to_local_input(&e.ends_at, tz),
+        time_zone: tz.name().into(),
+        mode: if e.location.is_some() {
+            "in_person".into()
+        } else {
+            "online".into()
+        },
+        address: e.location.clone().unwrap_or_default(),
+        meeting_url: if e.location.is_some() {
+            String::new()
+        } else {
+            e.url.clone().unwrap_or_else(|| placeholder.to_string())
+        },
+        registration: "invitation".into(),
+        ..Default::default()
+    }
+}
+
+pub async fn upload(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(me): Organiser,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let l = ctx.lang();
+    let bytes = uploaded_file(&mut multipart).await?;
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -104,26 +135,7 @@ pub async fn upload(
     let placeholder = app.config.url("/");
     let mut valid = Vec::with_capacity(events.len());
     for e in &events {
-        let input = SalonInput {
-            title: e.title.clone(),
-            description: e.description.clone(),
-            starts_at: to_local_input(&e.starts_at, tz),
-            ends_at: to_local_input(&e.ends_at, tz),
-            time_zone: tz.name().into(),
-            mode: if e.location.is_some() {
-                "in_person".into()
-            } else {
-                "online".into()
-            },
-            address: e.location.clone().unwrap_or_default(),
-            meeting_url: if e.location.is_some() {
-                String::new()
-            } else {
-                e.url.clone().unwrap_or_else(|| placeholder.clone())
-            },
-            registration: "invitation".into(),
-            ..Default::default()
-        };
+        let input = input_of(e, tz, &placeholder);
         match salon::validate(&input, 0) {
             Ok(v) => valid.push(v),
             Err(errors) => {

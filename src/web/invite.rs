@@ -132,19 +132,7 @@ async fn render(
                         }
                     }
                 }
-                fieldset {
-                    legend { (t!("invite.people", locale = l)) }
-                    @for p in &everyone {
-                        div class="choice" {
-                            input type="checkbox" name="person" value=(p.id) id=(format!("person-{}", p.id)) checked[sel.people.contains(&p.id)];
-                            label for=(format!("person-{}", p.id)) {
-                                (p.name) " "
-                                span class="muted" { "<" (p.email) ">" @if let Some(o) = &p.organisation { ", " (o) } }
-                                @if invited.contains(&p.id) { " " strong { (t!("invite.already", locale = l)) } }
-                            }
-                        }
-                    }
-                }
+                (people_choice(l, &everyone, sel, &invited))
                 div class="field" {
                     label for="pasted" { (t!("invite.pasted", locale = l)) }
                     p class="hint" id="pasted-hint" { (t!("invite.pasted_hint", locale = l)) }
@@ -169,6 +157,30 @@ async fn render(
             }
         },
     ))
+}
+
+/// Everyone as a checkbox, those invited already marked.
+fn people_choice(
+    l: &str,
+    everyone: &[people::PersonListed],
+    sel: &Selection,
+    invited: &BTreeSet<PersonId>,
+) -> Markup {
+    html! {
+    fieldset {
+        legend { (t!("invite.people", locale = l)) }
+        @for p in everyone {
+            div class="choice" {
+                input type="checkbox" name="person" value=(p.id) id=(format!("person-{}", p.id)) checked[sel.people.contains(&p.id)];
+                label for=(format!("person-{}", p.id)) {
+                    (p.name) " "
+                    span class="muted" { "<" (p.email) ">" @if let Some(o) = &p.organisation { ", " (o) } }
+                    @if invited.contains(&p.id) { " " strong { (t!("invite.already", locale = l)) } }
+                }
+            }
+        }
+    }
+    }
 }
 
 /// The text/plain part of a composed mail, for the preview.

@@ -44,23 +44,13 @@ pub async fn show(
     render(&app, &ctx, &salon, &Errors::default()).await
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> AppResult<Markup> {
-    let l = ctx.lang();
-    let decisions = outcomes::decisions_of_salon(&app.db, salon.id).await?;
-    let actions = outcomes::actions_of_salon(&app.db, salon.id).await?;
-    let recorder = may_record(app, ctx, salon).await?;
-    let takers = outcomes::note_takers(&app.db, salon.id).await?;
-    let orgs: Vec<(String, String)> = std::iter::once((
-        String::new(),
-        t!("people.no_organisation", locale = l).to_string(),
-    ))
-    .chain(
-        organisations::all(&app.db)
-            .await?
-            .into_iter()
-            .map(|o| (o.short_name, o.name)),
-    )
-    .collect();
+/// What a decision can settle, as select options: the series' themes and the salon's closed
+/// rounds, each after a "none".
+async fn link_options(
+    app: &SharedApp,
+    salon: &Salon,
+    l: &str,
+) -> AppResult<(Vec<(String, String)>, Vec<(String, String)>)> {
     let none = (String::new(), t!("outcome.none", locale = l).to_string());
     let mut theme_options = vec![none.clone()];
     if let Some(series) = salon.series_id {
@@ -79,6 +69,27 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
             .filter(|r| r.state() == crate::domain::round::State::Closed)
             .map(|r| (r.id.to_string(), r.question)),
     );
+    Ok((theme_options, round_options))
+}
+
+async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> AppResult<Markup> {
+    let l = ctx.lang();
+    let decisions = outcomes::decisions_of_salon(&app.db, salon.id).await?;
+    let actions = outcomes::actions_of_salon(&app.db, salon.id).await?;
+    let recorder = may_record(app, ctx, salon).await?;
+    let takers = outcomes::note_takers(&app.db, salon.id).await?;
+    let orgs: Vec<(String, String)> = std::iter::once((
+        String::new(),
+        t!("people.no_organisation", locale = l).to_string(),
+    ))
+    .chain(
+        organisations::all(&app.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.short_name, o.name)),
+    )
+    .collect();
+    let (theme_options, round_options) = link_options(app, salon, l).await?;
     let title = t!("outcome.title", locale = l, title = salon.title).to_string();
     let base = format!("/salons/{}/outcomes", salon.id);
     Ok(page(

@@ -84,15 +84,15 @@ pub async fn register(
 ) -> AppResult<Response> {
     let l = ctx.lang();
     if !registration::is_open(&salon) {
-        let panel = Panel {
-            error: Some(t!("rsvp.error.registration_closed", locale = l).to_string()),
-            ..Panel::default()
-        };
-        return Ok((
+        let error = t!("rsvp.error.registration_closed", locale = l).to_string();
+        return in_place(
+            &app,
+            &ctx,
+            &salon,
             StatusCode::CONFLICT,
-            salon_page::render(&app, &ctx, &salon, panel).await?,
+            Panel::failed(error),
         )
-            .into_response());
+        .await;
     }
     let mut errors = Errors::default();
     let fields = person::parse(&f.name, &f.title).map_err(|refused| {
@@ -122,11 +122,7 @@ pub async fn register(
             registration_errors: errors,
             ..Panel::default()
         };
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            salon_page::render(&app, &ctx, &salon, panel).await?,
-        )
-            .into_response());
+        return in_place(&app, &ctx, &salon, StatusCode::UNPROCESSABLE_ENTITY, panel).await;
     };
     // Limited after the form is checked: a mistake costs no allowance, a mail does. Per client
     // network (an IPv6 client's whole /64), per address (beyond it the answer is the same and
@@ -156,6 +152,17 @@ pub async fn register(
         registration::request(&app, &salon, &fields, &email, &f.organisation, ctx.locale).await?;
     }
     Ok(Redirect::to(&format!("/salons/{}?done=confirm_sent#rsvp", salon.id)).into_response())
+}
+
+/// The salon page again with `panel` (an error in place), answered with `status`.
+async fn in_place(
+    app: &SharedApp,
+    ctx: &Ctx,
+    salon: &salons::Salon,
+    status: StatusCode,
+    panel: Panel,
+) -> AppResult<Response> {
+    Ok((status, salon_page::render(app, ctx, salon, panel).await?).into_response())
 }
 
 pub async fn confirm_page(

@@ -294,27 +294,35 @@ async fn render_theme(
                     button type="submit" class=(if mine { "secondary" } else { "" }) { (t!(if mine { "theme.withdraw" } else { "theme.support" }, locale = l)) }
                 }
             }
-            section aria-labelledby="comments" {
-                h2 id="comments" { (t!("theme.comments", locale = l)) }
-                @if comments.is_empty() { p class="muted" { (t!("theme.no_comments", locale = l)) } }
-                ol class="comments" start=(pager.window().offset + 1) {
-                    @for c in &comments { li { strong { (c.author.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) } ": " (c.body) } }
-                }
-                (pager.nav(l, |n| format!("/themes/{}?page={n}#comments", th.id)))
-                @if ctx.user.is_some() {
-                    form method="post" action=(format!("/themes/{}/comments", th.id)) class="stacked" {
-                        (csrf_field(ctx))
-                        div class="field" {
-                            label for="body" { (t!("theme.your_comment", locale = l)) }
-                            textarea id="body" name="body" rows="3" maxlength=(theme::COMMENT_MAX) required {}
-                        }
-                        div { button type="submit" { (t!("theme.comment_submit", locale = l)) } }
-                    }
-                }
-            }
+            (comments_section(ctx, th, &comments, &pager))
             @if let Some(tools) = tools { (tools) }
         },
     ))
+}
+
+/// A theme's comments, a page at a time, and the form to add one.
+fn comments_section(ctx: &Ctx, th: &Theme, comments: &[themes::Comment], pager: &Pager) -> Markup {
+    let l = ctx.lang();
+    html! {
+    section aria-labelledby="comments" {
+        h2 id="comments" { (t!("theme.comments", locale = l)) }
+        @if comments.is_empty() { p class="muted" { (t!("theme.no_comments", locale = l)) } }
+        ol class="comments" start=(pager.window().offset + 1) {
+            @for c in comments { li { strong { (c.author.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) } ": " (c.body) } }
+        }
+        (pager.nav(l, |n| format!("/themes/{}?page={n}#comments", th.id)))
+        @if ctx.user.is_some() {
+            form method="post" action=(format!("/themes/{}/comments", th.id)) class="stacked" {
+                (csrf_field(ctx))
+                div class="field" {
+                    label for="body" { (t!("theme.your_comment", locale = l)) }
+                    textarea id="body" name="body" rows="3" maxlength=(theme::COMMENT_MAX) required {}
+                }
+                div { button type="submit" { (t!("theme.comment_submit", locale = l)) } }
+            }
+        }
+    }
+    }
 }
 
 pub async fn support(

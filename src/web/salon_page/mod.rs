@@ -72,6 +72,16 @@ pub struct Panel {
     pub registration_errors: Errors,
 }
 
+impl Panel {
+    /// The panel with an error in place of the answer buttons.
+    pub fn failed(error: String) -> Panel {
+        Panel {
+            error: Some(error),
+            ..Panel::default()
+        }
+    }
+}
+
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct RegistrationForm {
