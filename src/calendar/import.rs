@@ -136,22 +136,7 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
                 stack.push((component, number));
             }
             "END" => {
-                let component = value.to_ascii_uppercase();
-                match stack.pop() {
-                    Some((open, _)) if open == component => {}
-                    Some((open, _)) => {
-                        return Err(fail(
-                            number,
-                            "mismatched_end",
-                            format!("END:{component} / BEGIN:{open}"),
-                        ));
-                    }
-                    None => return Err(fail(number, "unexpected_end", format!("END:{component}"))),
-                }
-                if component == "VEVENT"
-                    && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR")
-                    && let Some(p) = pending.take()
-                {
+                if let Some(p) = close(&mut stack, &mut pending, &value, number)? {
                     events.push(finish(p, default_tz)?);
                     if events.len() > MAX_EVENTS {
                         return Err(fail(number, "too_many_events", MAX_EVENTS.to_string()));
@@ -163,16 +148,7 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
                 let in_event =
                     stack.last().map(|(c, _)| c.as_str()) == Some("VEVENT") && stack.len() == 2;
                 if let (true, Some(p)) = (in_event, pending.as_mut()) {
-                    match name.as_str() {
-                        "SUMMARY" => p.summary = Some(unescape_text(&value)),
-                        "DESCRIPTION" => p.description = Some(unescape_text(&value)),
-                        "LOCATION" => p.location = Some(unescape_text(&value)),
-                        "URL" => p.url = Some(value.trim().to_string()),
-                        "DTSTART" => p.dtstart = Some((number, property)),
-                        "DTEND" => p.dtend = Some((number, property)),
-                        "DURATION" => p.duration = Some((number, value)),
-                        _ => {}
-                    }
+                    p.take(&name, number, property, value);
                 }
             }
         }
@@ -187,6 +163,48 @@ pub fn parse(bytes: &[u8], default_tz: Tz) -> Result<Vec<ImportedEvent>, ImportE
         return Err(fail(1, "no_events", ""));
     }
     Ok(events)
+}
+
+/// `END:` a component at line `number`: it must close the one opened last; the event it
+/// ends, when it ends one of the calendar's events.
+fn close(
+    stack: &mut Vec<(String, usize)>,
+    pending: &mut Option<Pending>,
+    value: &str,
+    number: usize,
+) -> Result<Option<Pending>, ImportError> {
+    let component = value.to_ascii_uppercase();
+    match stack.pop() {
+        Some((open, _)) if open == component => {}
+        Some((open, _)) => {
+            return Err(fail(
+                number,
+                "mismatched_end",
+                format!("END:{component} / BEGIN:{open}"),
+            ));
+        }
+        None => return Err(fail(number, "unexpected_end", format!("END:{component}"))),
+    }
+    if component == "VEVENT" && stack.last().map(|(c, _)| c.as_str()) == Some("VCALENDAR") {
+        return Ok(pending.take());
+    }
+    Ok(None)
+}
+
+impl Pending {
+    /// One property of the event (its own, not a VALARM's): kept where the event needs it.
+    fn take(&mut self, name: &str, number: usize, property: Property, value: String) {
+        match name {
+            "SUMMARY" => self.summary = Some(unescape_text(&value)),
+            "DESCRIPTION" => self.description = Some(unescape_text(&value)),
+            "LOCATION" => self.location = Some(unescape_text(&value)),
+            "URL" => self.url = Some(value.trim().to_string()),
+            "DTSTART" => self.dtstart = Some((number, property)),
+            "DTEND" => self.dtend = Some((number, property)),
+            "DURATION" => self.duration = Some((number, value)),
+            _ => {}
+        }
+    }
 }
 
 fn finish(p: Pending, default_tz: Tz) -> Result<ImportedEvent, ImportError> {

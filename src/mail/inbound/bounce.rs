@@ -7,6 +7,33 @@ use super::Bounce;
 
 /// A delivery status notification, standard or not.
 pub(super) fn bounce(m: &Message<'_>) -> Option<Bounce> {
+    if !looks_like_a_bounce(m) {
+        return None;
+    }
+    let mut text = String::new();
+    for part in &m.parts {
+        if let Some(t) = part.text_contents() {
+            text.push_str(&t.chars().take(200_000).collect::<String>());
+            text.push('\n');
+        }
+        if let Some(nested) = part.message()
+            && let Some(id) = nested.message_id()
+        {
+            text.push_str(&format!("\nMessage-ID: <{id}>\n"));
+        }
+    }
+    let (status, permanent) = status_of(&text);
+    let original_ids = message_ids(&text);
+    Some(Bounce {
+        original_ids,
+        permanent,
+        status,
+    })
+}
+
+/// A delivery status report (multipart/report), or a message from a mailer daemon or with a
+/// bounce's subject in one of the languages seen.
+fn looks_like_a_bounce(m: &Message<'_>) -> bool {
     let ct = m.content_type();
     let is_report = ct.is_some_and(|c| {
         c.ctype().eq_ignore_ascii_case("multipart")
@@ -33,21 +60,12 @@ pub(super) fn bounce(m: &Message<'_>) -> Option<Bounce> {
         ]
         .iter()
         .any(|s| subject.contains(s));
-    if !is_report && !looks_like_bounce {
-        return None;
-    }
-    let mut text = String::new();
-    for part in &m.parts {
-        if let Some(t) = part.text_contents() {
-            text.push_str(&t.chars().take(200_000).collect::<String>());
-            text.push('\n');
-        }
-        if let Some(nested) = part.message()
-            && let Some(id) = nested.message_id()
-        {
-            text.push_str(&format!("\nMessage-ID: <{id}>\n"));
-        }
-    }
+    is_report || looks_like_bounce
+}
+
+/// The delivery status (and diagnostic) of a report's text, and whether the failure is
+/// permanent; a non-standard bounce is read for an SMTP 5xx reply or the words for one.
+fn status_of(text: &str) -> (String, bool) {
     let mut status = String::new();
     let mut permanent = false;
     for line in text.lines() {
@@ -83,12 +101,7 @@ pub(super) fn bounce(m: &Message<'_>) -> Option<Bounce> {
             "4.0.0".to_string()
         };
     }
-    let original_ids = message_ids(&text);
-    Some(Bounce {
-        original_ids,
-        permanent,
-        status,
-    })
+    (status, permanent)
 }
 
 /// The Message-IDs named in a report: `Message-ID:` / `Original-Message-ID:` lines (at most 20).
