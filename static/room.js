@@ -61,56 +61,225 @@
     });
   }
 
-  function render(li, msg) {
-    li.textContent = "";
+  // A message from the page's <template> (web::room::items renders it and the history): the
+  // values filled in, the parts this message has not removed, so it is the markup a reload shows.
+  var templates = {
+    message: document.getElementById("message-template"),
+    question: document.getElementById("question-template")
+  };
+  function clone(which) {
+    var t = templates[which];
+    return t && t.content.firstElementChild ? t.content.firstElementChild.cloneNode(true) : null;
+  }
+  function part(el, name) { return el.querySelector('[data-part="' + name + '"]'); }
+  function drop(el, name) { var p = part(el, name); if (p) p.remove(); }
+  // Put a message's id (and author) into the template's form addresses and field ids.
+  function address(el, values) {
+    el.querySelectorAll("form[action]").forEach(function (f) {
+      var a = f.getAttribute("action");
+      Object.keys(values).forEach(function (k) { a = a.split("{" + k + "}").join(String(values[k])); });
+      f.setAttribute("action", a);
+    });
+    el.querySelectorAll("[id*='{id}'], [for*='{id}']").forEach(function (e) {
+      ["id", "for"].forEach(function (n) {
+        var v = e.getAttribute(n);
+        if (v) e.setAttribute(n, v.split("{id}").join(String(values.id)));
+      });
+    });
+  }
+  // The body as the server writes it: lines with <br>, web addresses (after trailing
+  // punctuation is taken off) as links, the rest as text.
+  function writeBody(parent, body) {
+    body.split(/\r?\n/).forEach(function (line, i) {
+      if (i > 0) parent.appendChild(document.createElement("br"));
+      line.split(" ").forEach(function (word, k) {
+        if (k > 0) parent.appendChild(document.createTextNode(" "));
+        var trimmed = word.replace(/[.,)!?;:]+$/, "");
+        var ok = /^https?:\/\//.test(trimmed);
+        if (ok) { try { new URL(trimmed); } catch (e) { ok = false; } }
+        if (ok) {
+          var a = document.createElement("a");
+          a.setAttribute("href", trimmed);
+          a.setAttribute("rel", "nofollow noopener noreferrer ugc");
+          a.textContent = trimmed;
+          parent.appendChild(a);
+          if (word.length > trimmed.length) parent.appendChild(document.createTextNode(word.slice(trimmed.length)));
+        } else if (word) {
+          parent.appendChild(document.createTextNode(word));
+        }
+      });
+    });
+    parent.normalize();
+  }
+  function messageItem(msg) {
+    var li = clone("message");
+    if (!li) return null;
     li.id = "m" + msg.id;
     li.dataset.id = msg.id;
     li.dataset.clientId = msg.client_id;
     li.className = "message" + (msg.hidden ? " hidden" : "");
-    var meta = document.createElement("p");
-    meta.className = "meta";
-    var who = document.createElement("strong");
     // A deleted account's messages stay, without a name (the server sends it empty).
-    who.textContent = msg.author.name || root.dataset.former || "";
-    meta.appendChild(who);
-    if (msg.author.org) meta.appendChild(document.createTextNode(" · " + msg.author.org));
-    var time = document.createElement("time");
-    time.dateTime = msg.at;
+    li.querySelector(".meta strong").textContent = msg.author.name || root.dataset.former || "";
+    if (msg.author.org) part(li, "org").textContent = " · " + msg.author.org;
+    else drop(li, "org");
+    var time = li.querySelector(".meta time");
+    time.setAttribute("datetime", msg.at);
     time.textContent = clock(msg.at);
-    meta.appendChild(document.createTextNode(" · "));
-    meta.appendChild(time);
-    if (msg.question) {
-      var q = document.createElement("span");
-      q.className = "badge";
-      q.textContent = label("question");
-      meta.appendChild(document.createTextNode(" · "));
-      meta.appendChild(q);
-    }
-    var body = document.createElement("p");
-    body.className = "body";
-    msg.body.split("\n").forEach(function (line, i) {
-      if (i > 0) body.appendChild(document.createElement("br"));
-      linkify(body, line);
-    });
-    li.appendChild(meta);
-    li.appendChild(body);
+    if (!msg.question) drop(li, "question");
+    if (!msg.hidden) drop(li, "hidden");
+    else drop(li, "tools");
+    if (!msg.author.id) drop(li, "mute");
+    address(li, { id: msg.id, author: msg.author.id });
+    writeBody(li.querySelector(".body"), msg.body);
+    var wording = li.querySelector(".record-decision textarea");
+    if (wording) wording.textContent = msg.body;
+    return li;
+  }
+  function votesText(n) {
+    var list = document.getElementById("questions");
+    var form = n === 1 ? "labelVotesOne" : "labelVotesOther";
+    return ((list && list.dataset[form]) || "{n}").split("{n}").join(String(n));
+  }
+  function questionItem(q) {
+    var li = clone("question");
+    if (!li) return null;
+    li.dataset.id = q.id;
+    li.className = "question" + (q.answered ? " answered" : "");
+    var votes = li.querySelector(".votes");
+    votes.dataset.votes = q.votes || 0;
+    votes.textContent = votesText(q.votes || 0);
+    li.querySelector(".q-body").textContent = q.body;
+    if (!q.answered) drop(li, "answered");
+    else drop(li, "answer");
+    address(li, { id: q.id });
+    return li;
+  }
+  // A new question joins the Q&A list (hidden ones only for organisers, who see them marked).
+  function addQuestion(msg) {
+    var list = document.getElementById("questions");
+    if (!list || !msg.question || (msg.hidden && !organiser)) return;
+    if (list.querySelector('li[data-id="' + msg.id + '"]')) return;
+    var li = questionItem(msg);
+    if (!li) return;
+    list.appendChild(li);
+    var none = document.getElementById("no-questions");
+    if (none) none.remove();
   }
 
+  // The conversation's pane follows new messages while the reader is at its end (and after
+  // one's own post); someone reading back up is left where they are.
+  var pane = document.getElementById("message-log");
+  function atEnd() { return !pane || pane.scrollHeight - pane.scrollTop - pane.clientHeight < 80; }
+  function toEnd() { if (pane) pane.scrollTop = pane.scrollHeight; }
+  toEnd();
+
   function onMessage(msg) {
+    var follow = atEnd() || pending.has(msg.client_id);
     var empty = document.getElementById("no-messages");
     if (empty) empty.remove();
     var p = pending.get(msg.client_id);
+    var li = document.getElementById("m" + msg.id) ? null : messageItem(msg);
     if (p) {
       clearTimeout(p.timer);
       pending.delete(msg.client_id);
-      render(p.li, msg);
-      p.li.classList.remove("sending");
-    } else if (!document.getElementById("m" + msg.id)) {
-      var li = document.createElement("li");
-      render(li, msg);
+      if (li) p.li.replaceWith(li);
+      else p.li.remove();
+    } else if (li) {
       log.appendChild(li);
     }
+    addQuestion(msg);
+    if (follow) toEnd();
     if (msg.id > last) last = msg.id;
+  }
+
+  // Hidden by an organiser: organisers keep it, marked and without controls, as a reload
+  // shows it; everyone else loses it, from the Q&A list too.
+  function onHide(id) {
+    var li = document.getElementById("m" + id);
+    var q = document.querySelector('#questions li[data-id="' + id + '"]');
+    if (!organiser) {
+      if (li) li.remove();
+      if (q) q.remove();
+      return;
+    }
+    if (!li || li.classList.contains("hidden")) return;
+    li.classList.add("hidden");
+    drop(li, "tools");
+    var mark = clone("message");
+    if (mark) li.querySelector(".meta").appendChild(part(mark, "hidden"));
+  }
+
+  function onAnswered(id) {
+    var li = document.querySelector('#questions li[data-id="' + id + '"]');
+    if (!li || li.classList.contains("answered")) return;
+    li.classList.add("answered");
+    var mark = clone("question");
+    if (mark) li.querySelector(".q-body").after(part(mark, "answered"));
+    drop(li, "answer");
+  }
+
+  // Something to tell everyone once (a round opened or closed, a new room): the banner above the
+  // conversation, which is a polite live region.
+  function news(text, href, linkText) {
+    var box = document.getElementById("room-news");
+    if (!box) return;
+    box.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = text;
+    if (href) {
+      var a = document.createElement("a");
+      a.href = href;
+      a.textContent = linkText;
+      p.appendChild(document.createTextNode(" "));
+      p.appendChild(a);
+    }
+    box.appendChild(p);
+  }
+
+  // The salon's rooms (a breakout started): the list above the conversation, shown from two.
+  function showRooms(rooms) {
+    var nav = document.getElementById("room-nav");
+    if (!nav) return;
+    var ul = nav.querySelector("ul");
+    var known = ul.querySelectorAll("li").length;
+    ul.textContent = "";
+    rooms.forEach(function (r) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = "/salons/" + nav.dataset.salon + "/room?room=" + r.id;
+      a.textContent = r.name || nav.dataset.labelMain;
+      if (String(r.id) === nav.dataset.room) a.setAttribute("aria-current", "page");
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    nav.hidden = rooms.length < 2;
+    if (rooms.length > known && known > 0) {
+      var added = rooms[rooms.length - 1];
+      news(label("newRoom").split("{name}").join(added.name), "/salons/" + nav.dataset.salon + "/room?room=" + added.id, label("goToRoom"));
+    }
+  }
+
+  // The agenda's current item, as the organiser moved it (null: by the clock, as rendered).
+  function showAgenda(current) {
+    var items = document.querySelectorAll("#room-agenda-list > li");
+    if (current === null || current === undefined) return;
+    items.forEach(function (li, i) {
+      var now = i === current;
+      li.classList.toggle("current", now);
+      if (now) li.setAttribute("aria-current", "true");
+      else li.removeAttribute("aria-current");
+      var badge = li.querySelector(".badge");
+      if (now && !badge) {
+        li.appendChild(document.createTextNode(" "));
+        var b = document.createElement("span");
+        b.className = "badge";
+        b.textContent = label("now");
+        li.appendChild(b);
+      } else if (!now && badge) {
+        if (badge.previousSibling && badge.previousSibling.nodeType === 3) badge.previousSibling.remove();
+        badge.remove();
+      }
+    });
   }
 
   function setStatus(text) { if (status) status.textContent = text; }
@@ -145,14 +314,14 @@
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       if (frame.type === "message") onMessage(frame);
       else if (frame.type === "presence" || frame.type === "hello") showOnline(frame.online || [], frame.count);
-      else if (frame.type === "hide") {
-        var li = document.getElementById("m" + frame.id);
-        if (li && organiser) li.classList.add("hidden");
-        else if (li) li.remove();
-      } else if (frame.type === "votes") {
-        var q = document.querySelector('#questions li[data-id="' + frame.id + '"] .votes');
-        if (q) q.textContent = q.textContent.replace(/\d+/, String(frame.votes));
-      } else if (frame.type === "round_opened" || frame.type === "round_results" || frame.type === "round_closed") {
+      else if (frame.type === "hide") onHide(frame.id);
+      else if (frame.type === "votes") {
+        var votes = document.querySelector('#questions li[data-id="' + frame.id + '"] .votes');
+        if (votes) { votes.dataset.votes = frame.votes; votes.textContent = votesText(frame.votes); }
+      } else if (frame.type === "answered") onAnswered(frame.id);
+      else if (frame.type === "rooms") showRooms(frame.rooms);
+      else if (frame.type === "agenda") showAgenda(frame.current);
+      else if (frame.type === "round_opened" || frame.type === "round_results" || frame.type === "round_closed") {
         strategy.round(frame.round);
       } else if (frame.type === "ballot_accepted") strategy.accepted(frame.round, frame.points);
       else if (frame.type === "theme") strategy.theme(frame.theme);
@@ -183,7 +352,8 @@
     });
     if (count > people.length) {
       var more = document.createElement("li");
-      more.textContent = label("more").replace("{n}", String(count - people.length));
+      var n = count - people.length;
+      more.textContent = label(n === 1 ? "moreOne" : "moreOther").replace("{n}", String(n));
       onlineList.appendChild(more);
     }
   }
@@ -206,6 +376,9 @@
       Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
       return text;
     }
+
+    // A count in the form its number asks for (data-label-NAME-one / -other).
+    function sayN(box, name, n) { return say(box, name + (n === 1 ? "-one" : "-other"), { n: n }); }
 
     function article(round) {
       var art = document.getElementById("round-" + round.id);
@@ -302,20 +475,33 @@
       });
       table.appendChild(body);
       wrap.appendChild(table);
-      wrap.appendChild(el("p", "voters", say(rounds, "voters", { n: round.voters })));
+      wrap.appendChild(el("p", "voters", sayN(rounds, "voters", round.voters)));
       return wrap;
     }
 
     function showRound(round) {
       if (!rounds) return;
+      var known = document.getElementById("round-" + round.id);
+      var before = known ? known.dataset.state : null;
       var art = article(round);
+      art.dataset.state = round.state;
       var form = art.querySelector("form.ballot");
-      if (round.state === "open" && !form) art.insertBefore(ballot(round), art.children[1] || null);
+      if (round.state === "open" && !form) {
+        var after = art.querySelector(".run-round[data-step=close]");
+        art.insertBefore(ballot(round), after ? after.nextSibling : art.children[1] || null);
+      }
       if (round.state === "closed" && form) form.remove();
-      var shown = round.voters !== undefined;
-      if (shown) {
-        art.querySelectorAll(".round-results, .round > p.voters").forEach(function (old) { old.remove(); });
-        art.appendChild(results(round));
+      art.querySelectorAll(".run-round").forEach(function (f) {
+        f.hidden = !((f.dataset.step === "open" && round.state === "draft") || (f.dataset.step === "close" && round.state === "open"));
+      });
+      art.querySelectorAll(".round-results, .round > p.voters").forEach(function (old) { old.remove(); });
+      if (round.voters !== undefined) art.appendChild(results(round));
+      else art.appendChild(el("p", "voters muted", sayN(rounds, "hidden", round.ballots || 0)));
+      // Said once, when the state changes (a replay after a reconnect carries the same state).
+      if (before !== round.state && round.state === "open") {
+        news(say(rounds, "opened", { question: round.question }), "#round-" + round.id, say(rounds, "vote-now"));
+      } else if (before && before !== round.state && round.state === "closed") {
+        news(say(rounds, "closed-news", { question: round.question }), "#round-" + round.id, say(rounds, "see-results"));
       }
     }
 
@@ -353,7 +539,7 @@
       a.href = "/themes/" + t.id;
       li.appendChild(a);
       li.appendChild(txt(" · "));
-      li.appendChild(el("span", "support", say(box, "supporters", { n: t.support })));
+      li.appendChild(el("span", "support", sayN(box, "supporters", t.support)));
       li.appendChild(txt(" · "));
       li.appendChild(el("span", "state", say(box, "state-" + t.state)));
     }
@@ -399,6 +585,41 @@
     };
   })();
 
+  // Votes go over the socket; the room's other forms marked data-live (moderation, recording a
+  // decision, running the meeting) are posted in the background: what they change comes back
+  // to everyone as frames. Without a socket every form posts as a plain form.
+  document.addEventListener("submit", function (event) {
+    var f = event.target;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (f.classList.contains("vote")) {
+      var li = f.closest("li[data-id]");
+      if (!li) return;
+      event.preventDefault();
+      socket.send(JSON.stringify({ type: "vote", id: parseInt(li.dataset.id, 10) }));
+      var button = f.querySelector("button");
+      if (button) button.setAttribute("aria-pressed", "true");
+      return;
+    }
+    if (!f.hasAttribute("data-live") || !window.fetch) return;
+    event.preventDefault();
+    var data = new URLSearchParams(new FormData(f));
+    fetch(f.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+      .then(function (response) {
+        if (response.type === "opaqueredirect" || response.ok) {
+          var details = f.closest("details");
+          if (details) details.open = false;
+          if (f.dataset.done) news(f.dataset.done);
+          return;
+        }
+        return response.text().then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var why = page.querySelector(".error-summary, main p");
+          news(why ? why.textContent.trim() : label("failed"));
+        });
+      })
+      .catch(function () { news(label("failed")); });
+  });
+
   if (form) {
     form.addEventListener("submit", function (event) {
       var body = form.querySelector("textarea[name=body]");
@@ -416,6 +637,7 @@
       li.appendChild(text);
       li.appendChild(state);
       log.appendChild(li);
+      toEnd();
       var entry = { li: li, state: state, frame: { type: "send", body: body.value, client_id: clientId, question: !!(question && question.checked) } };
       pending.set(clientId, entry);
       send(entry);

@@ -10,6 +10,24 @@
 
 pub mod timefmt;
 
+/// A text with a number in it, in the form the number asks for: `KEY.one` for exactly one,
+/// `KEY.other` for every other number (the rule of all five languages for whole numbers; a
+/// language with more forms would add its own here). The texts take the number as `%{n}`.
+pub fn plural(key: &str, n: impl Into<i128>, l: &str) -> String {
+    let n: i128 = n.into();
+    let form = if n == 1 { "one" } else { "other" };
+    rust_i18n::t!(format!("{key}.{form}"), locale = l, n = n).to_string()
+}
+
+/// Both forms of a plural text with `{n}` for the number, for room.js (`data-label-*-one` and
+/// `-other`), which picks the same way [`plural`] does.
+pub fn plural_forms(key: &str, l: &str) -> (String, String) {
+    (
+        rust_i18n::t!(format!("{key}.one"), locale = l, n = "{n}").to_string(),
+        rust_i18n::t!(format!("{key}.other"), locale = l, n = "{n}").to_string(),
+    )
+}
+
 /// A language the interface can be shown in: its BCP 47 code, one of [`Locale::OFFERED`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Locale(&'static str);

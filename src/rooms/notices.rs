@@ -16,9 +16,11 @@
 //! Frames (server to client), beside those of `protocol`:
 //! ```text
 //! {"type":"round_opened","round":ROUND}    {"type":"round_closed","round":ROUND}
-//! {"type":"round_results","round":ROUND}   live results, at most every COALESCE_EVERY
+//! {"type":"round_results","round":ROUND}   new totals (or, results hidden, the ballots count),
+//!                                          at most every COALESCE_EVERY
 //! {"type":"ballot_accepted","round":ID,"points":{"OPTION_ID":N,...}}   to the voter only
 //! {"type":"theme","theme":THEME}  {"type":"decision","decision":DECISION}  {"type":"action","action":ACTION}
+//! {"type":"rooms","rooms":[{"id":ID,"name":"..."},...]}   the salon's rooms, the main one first
 //! ```
 
 use std::collections::HashSet;
@@ -68,6 +70,8 @@ pub struct RoundJson {
     pub max_per_option: i64,
     pub live_results: bool,
     pub options: Vec<OptionJson>,
+    /// How many have cast a ballot: always shown, so people see the round fill up.
+    pub ballots: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voters: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,12 +90,13 @@ impl RoundJson {
                 points: visible.then_some(o.points),
             })
             .collect();
+        let ballots = rounds::voters(db, r.id).await?;
         let (voters, organisations) = if visible {
             let orgs = rounds::organisations(db, r.id)
                 .await?
                 .into_iter()
                 .map(|(_, name, country)| OrganisationJson { name, country });
-            (Some(rounds::voters(db, r.id).await?), Some(orgs.collect()))
+            (Some(ballots), Some(orgs.collect()))
         } else {
             (None, None)
         };
@@ -104,6 +109,7 @@ impl RoundJson {
             max_per_option: r.max_per_option,
             live_results: r.live_results,
             options,
+            ballots,
             voters,
             organisations,
         })
@@ -170,11 +176,13 @@ impl From<Action> for ActionJson {
 pub enum About {
     /// Opened or closed.
     Round(RoundId),
-    /// New totals in a round with live results.
+    /// New ballots in an open round: new totals where results are live, else a new count.
     Results(RoundId),
     Theme(ThemeId),
     Decision(DecisionId),
     Action(ActionId),
+    /// The salon's rooms (a breakout room was added).
+    Rooms(SalonId),
 }
 
 /// Where a frame goes.
@@ -199,8 +207,8 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
             };
             let kind = match (about, r.state()) {
                 (_, RoundState::Draft) => return Ok(None),
-                (About::Results(_), RoundState::Open) if r.live_results => "round_results",
-                (About::Results(_), RoundState::Open) => return Ok(None),
+                // New totals, or (results hidden) only how many have voted.
+                (About::Results(_), RoundState::Open) => "round_results",
                 (_, RoundState::Open) => "round_opened",
                 (_, RoundState::Closed) => "round_closed",
             };
@@ -234,6 +242,18 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
                 Target::Salon(salon),
             )
         }
+        About::Rooms(salon) => {
+            let list: Vec<serde_json::Value> = rooms::of_salon_creating_main(db, salon)
+                .await?
+                .into_iter()
+                .map(|r| serde_json::json!({"id": r.id, "name": r.name}))
+                .collect();
+            (
+                format!("rooms:{salon}"),
+                serde_json::json!({"type": "rooms", "rooms": list}),
+                Target::Salon(salon),
+            )
+        }
         About::Action(id) => {
             let Some(a) = outcomes::action(db, id).await? else {
                 return Ok(None);
@@ -257,7 +277,7 @@ impl About {
     /// Whether the change shows outside the rooms (on the board): new totals of an open
     /// round do not.
     pub fn changes_pages(self) -> bool {
-        !matches!(self, About::Results(_))
+        !matches!(self, About::Results(_) | About::Rooms(_))
     }
 }
 

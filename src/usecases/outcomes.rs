@@ -80,15 +80,19 @@ pub enum FromMessage {
     NoSuchMessage,
     /// An organiser hid it: what was taken out of the room is not published as a decision.
     Hidden,
+    /// The wording is empty, too long or has control characters (`outcome.error.decision`).
+    Wording,
 }
 
-/// Record what was said in a room message as a decision, linked to the message.
+/// Record what was said in a room message as a decision, linked to the message, in the
+/// recorder's `wording` (the form offers the message's text to edit; empty: the message's text).
 pub async fn decide_from_message(
     app: &SharedApp,
     salon: &Salon,
     room: RoomId,
     message: MessageId,
     by: PersonId,
+    wording: &str,
 ) -> Result<Result<DecisionId, FromMessage>, sqlx::Error> {
     let Some(m) = rooms::message(&app.db, room, message).await? else {
         return Ok(Err(FromMessage::NoSuchMessage));
@@ -96,8 +100,15 @@ pub async fn decide_from_message(
     if m.hidden {
         return Ok(Err(FromMessage::Hidden));
     }
-    // A stored message was checked when it was posted, and is shorter than a decision may be.
-    let body: String = m.body.chars().take(outcome::DECISION_MAX).collect();
+    let body = if wording.trim().is_empty() {
+        // A stored message was checked when it was posted, and is shorter than a decision may be.
+        m.body.chars().take(outcome::DECISION_MAX).collect()
+    } else {
+        match outcome::decision(wording) {
+            Ok(b) => b,
+            Err(_) => return Ok(Err(FromMessage::Wording)),
+        }
+    };
     let new = outcomes::NewDecision {
         salon: salon.id,
         body: &body,

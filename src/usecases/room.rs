@@ -237,3 +237,16 @@ pub async fn mark_answered(
     );
     Ok(Ok(()))
 }
+
+/// Add a room to the salon (a breakout; organisers, checked by the caller), and show it in
+/// every room of the salon at once.
+pub async fn add_room(
+    app: &crate::app::SharedApp,
+    salon: crate::ids::SalonId,
+    name: &str,
+) -> Result<crate::ids::RoomId, sqlx::Error> {
+    let position = rooms::of_salon_creating_main(&app.db, salon).await?.len() as i64;
+    let room = rooms::create(&app.db, salon, name, position).await?;
+    crate::usecases::announce::announce(app, crate::rooms::notices::About::Rooms(salon)).await;
+    Ok(room)
+}

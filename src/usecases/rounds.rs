@@ -56,9 +56,8 @@ pub async fn cast(
     if !rounds::cast(&app.db, r.id, person, &points).await? {
         return Ok(Cast::Refused("not_open"));
     }
-    if r.live_results {
-        announce_soon(app, About::Results(r.id));
-    }
+    // Everyone sees how many have voted (and, with live results, the totals).
+    announce_soon(app, About::Results(r.id));
     Ok(Cast::Accepted(points))
 }
 

@@ -38,7 +38,7 @@ pub async fn paragraphs(app: &App, salon: &Salon, l: &str) -> Result<Vec<String>
             p.push_str(&format!(
                 "\n- {} ({})",
                 o.label,
-                t!("salon.points", locale = l, n = o.points)
+                crate::i18n::plural("salon.points", o.points, l)
             ));
         }
         out.push(p);

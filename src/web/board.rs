@@ -119,7 +119,7 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
                 @let list: Vec<&Theme> = b.themes.iter().filter(|th| th.state() == st).collect();
                 @if !list.is_empty() {
                     h3 { (t!(format!("theme.state.{}", st.as_str()), locale = l)) }
-                    ul { @for th in list { li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) @if !th.conclusion.is_empty() { " – " (th.conclusion) } } } }
+                    ul { @for th in list { li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (crate::i18n::plural("theme.supporters", th.support, l)) @if !th.conclusion.is_empty() { " – " (th.conclusion) } } } }
                 }
             }
         }
@@ -186,7 +186,7 @@ pub async fn markdown(
             "- {} ({}, {})",
             markdown::inline(&th.title),
             t!(format!("theme.state.{}", th.state().as_str()), locale = l),
-            t!("theme.supporters", locale = l, n = th.support)
+            crate::i18n::plural("theme.supporters", th.support, l)
         );
     }
     let _ = write!(md, "\n## {}\n\n", t!("round.title", locale = l));

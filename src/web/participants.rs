@@ -96,8 +96,8 @@ pub async fn show(
         &title,
         html! {
             h1 { (title) }
-            @if let Some(n) = flash.invited { p class="notice" role="status" { (t!("participants.invited", locale = l, n = n)) } }
-            @if let Some(n) = flash.revoked { p class="notice" role="status" { (t!("participants.revoked", locale = l, n = n)) } }
+            @if let Some(n) = flash.invited { p class="notice" role="status" { (crate::i18n::plural("participants.invited", n, l)) } }
+            @if let Some(n) = flash.revoked { p class="notice" role="status" { (crate::i18n::plural("participants.revoked", n, l)) } }
             @if flash.answered.is_some() { p class="notice" role="status" { (t!("participants.answer_saved", locale = l)) } }
             p { a href=(format!("/salons/{}", salon.id)) { (t!("participants.back", locale = l)) } " · "
                 a href=(format!("/salons/{}/participants.csv", salon.id)) download { (t!("participants.csv", locale = l)) } }

@@ -225,7 +225,7 @@ async fn render_round(
                         (crate::i18n::timefmt::list(&organisations.iter().map(|(_, name, country)| format!("{name} ({country})")).collect::<Vec<_>>(), l)) }
                 }
             } @else {
-                p { (t!("round.results_hidden", locale = l, n = voters)) }
+                p { (crate::i18n::plural("round.results_hidden", voters, l)) }
             }
             @if organiser && r.results_visible() {
                 p { a href=(format!("{base}/results.csv")) download { (t!("round.csv", locale = l)) } }
@@ -303,13 +303,11 @@ pub async fn open(
     _o: Organiser,
     SalonPath(salon): SalonPath,
     Path(params): Path<HashMap<String, String>>,
+    Form(back): Form<BackTo>,
 ) -> AppResult<Response> {
     let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
-    advanced(
-        &salon,
-        id,
-        usecases::rounds::open(&app, salon.id, id).await?,
-    )
+    let done = usecases::rounds::open(&app, salon.id, id).await?;
+    advanced(&salon, id, done, back.room)
 }
 
 pub async fn close(
@@ -317,20 +315,30 @@ pub async fn close(
     _o: Organiser,
     SalonPath(salon): SalonPath,
     Path(params): Path<HashMap<String, String>>,
+    Form(back): Form<BackTo>,
 ) -> AppResult<Response> {
     let id: RoundId = parse_id(params.get("round").map(String::as_str).unwrap_or(""))?;
-    advanced(
-        &salon,
-        id,
-        usecases::rounds::close(&app, salon.id, id).await?,
-    )
+    let done = usecases::rounds::close(&app, salon.id, id).await?;
+    advanced(&salon, id, done, back.room)
 }
 
-fn advanced(salon: &Salon, id: RoundId, done: bool) -> AppResult<Response> {
+/// Where a round's open or close form returns: the room it was sent from (the room's panel
+/// runs the meeting), else the round's page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BackTo {
+    room: Option<RoomId>,
+}
+
+fn advanced(salon: &Salon, id: RoundId, done: bool, room: Option<RoomId>) -> AppResult<Response> {
     if !done {
         return Err(AppError::BadRequest("round.error.not_open"));
     }
-    Ok(Redirect::to(&format!("/salons/{}/rounds/{id}", salon.id)).into_response())
+    let to = match room {
+        Some(room) => format!("/salons/{}/room?room={room}#round-{id}", salon.id),
+        None => format!("/salons/{}/rounds/{id}", salon.id),
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// The results as CSV for organisers (UTF-8 with BOM, so Excel shows æøå right): one line per

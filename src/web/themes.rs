@@ -137,7 +137,7 @@ fn theme_line(l: &str, th: &Theme) -> Markup {
     html! {
         a href=(format!("/themes/{}", th.id)) { strong { (th.title) } }
         " · " span class="badge" { (t!(format!("theme.state.{}", th.state().as_str()), locale = l)) }
-        " · " span class="support" data-support=(th.support) { (t!("theme.supporters", locale = l, n = th.support)) }
+        " · " span class="support" data-support=(th.support) { (crate::i18n::plural("theme.supporters", th.support, l)) }
         @if let Some(o) = &th.organisation { span class="muted" { " · " (o) } }
     }
 }
@@ -276,7 +276,7 @@ async fn render_theme(
             @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }
             p {
                 span class="badge" { (t!(format!("theme.state.{}", th.state().as_str()), locale = l)) }
-                " · " span class="support" data-support=(th.support) { (t!("theme.supporters", locale = l, n = th.support)) }
+                " · " span class="support" data-support=(th.support) { (crate::i18n::plural("theme.supporters", th.support, l)) }
                 @if let Some(p) = &th.proposer { " · " (t!("theme.proposed_by", locale = l, name = p)) }
                 @if let Some(o) = &th.organisation { " (" (o) ")" }
             }

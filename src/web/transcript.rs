@@ -94,7 +94,7 @@ pub async fn transcript_md(State(app): State<SharedApp>, ctx: Ctx, e: Entered) -
         md.push_str(&format!(
             "1. {} ({}){state}\n",
             markdown::inline(&q.body),
-            t!("room.votes", locale = l, n = q.votes)
+            crate::i18n::plural("room.votes", q.votes, l)
         ));
     }
     let name = format!("transcript-salon-{}-room-{}.md", salon.id, room.id);
@@ -142,7 +142,7 @@ pub async fn transcript_html(State(app): State<SharedApp>, ctx: Ctx, e: Entered)
             h2 { (t!("room.questions", locale = l)) }
             ol {
                 @for q in &questions {
-                    li { (q.body) " (" (t!("room.votes", locale = l, n = q.votes)) ")" @if q.answered { " – " (t!("room.answered", locale = l)) } }
+                    li { (q.body) " (" (crate::i18n::plural("room.votes", q.votes, l)) ")" @if q.answered { " – " (t!("room.answered", locale = l)) } }
                 }
             }
         },

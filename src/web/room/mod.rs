@@ -4,6 +4,7 @@
 
 mod entered;
 mod frames;
+mod items;
 mod panel;
 pub mod socket;
 mod view;
@@ -25,8 +26,6 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{PersonId, RoundId};
 use crate::store::rooms;
 use crate::usecases::room::{self as actions, Rejected};
-
-pub use view::message_item;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -85,7 +84,8 @@ async fn strategy_data(
 ) -> AppResult<panel::StrategyData> {
     let mut panel_rounds = Vec::new();
     for round in crate::store::rounds::of_salon(&app.db, e.salon.id).await? {
-        if round.state() == crate::domain::round::State::Draft {
+        // Drafts are the organiser's, to open from the panel.
+        if round.state() == crate::domain::round::State::Draft && !e.access.organiser {
             continue;
         }
         let options = crate::store::rounds::options(&app.db, round.id).await?;
@@ -119,6 +119,7 @@ async fn strategy_data(
         themes,
         decisions: crate::store::outcomes::decisions_of_salon(&app.db, e.salon.id).await?,
         actions: crate::store::outcomes::actions_of_salon(&app.db, e.salon.id).await?,
+        organiser: e.access.organiser,
     })
 }
 
@@ -237,10 +238,7 @@ pub async fn add_room(
     }
     let name = crate::domain::salon::room_name(&f.name)
         .map_err(|_| AppError::BadRequest("room.error.name"))?;
-    let position = rooms::of_salon_creating_main(&app.db, e.salon.id)
-        .await?
-        .len() as i64;
-    let room = rooms::create(&app.db, e.salon.id, &name, position).await?;
+    let room = actions::add_room(&app, e.salon.id, &name).await?;
     Ok(Redirect::to(&format!("/salons/{}/room?room={room}", e.salon.id)).into_response())
 }
 
@@ -275,11 +273,19 @@ pub async fn message_to_theme(State(app): State<SharedApp>, m: OnMessage) -> App
     Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    /// The decision as worded by the recorder (the form offers the message's text).
+    body: String,
+}
+
 /// An organiser or note-taker records what a room message says as a decision of the salon,
-/// linked to the message; everyone in the salon's rooms sees it arrive.
+/// worded in the form first, linked to the message; everyone in the salon's rooms sees it arrive.
 pub async fn message_to_decision(
     State(app): State<SharedApp>,
     m: OnMessage,
+    Form(f): Form<DecisionForm>,
 ) -> AppResult<Response> {
     let (app, e, mid) = (&app, &m.entered, m.mid);
     if !e.access.organiser
@@ -287,10 +293,8 @@ pub async fn message_to_decision(
     {
         return Err(AppError::Forbidden);
     }
-    use crate::usecases::outcomes::FromMessage;
-    match crate::usecases::outcomes::decide_from_message(app, &e.salon, e.room.id, mid, e.user.id)
-        .await?
-    {
+    use crate::usecases::outcomes::{FromMessage, decide_from_message};
+    match decide_from_message(app, &e.salon, e.room.id, mid, e.user.id, &f.body).await? {
         Ok(id) => Ok(Redirect::to(&format!(
             "/salons/{}/room?room={}#decision-{id}",
             e.salon.id, e.room.id
@@ -298,5 +302,6 @@ pub async fn message_to_decision(
         .into_response()),
         Err(FromMessage::NoSuchMessage) => Err(AppError::NotFound),
         Err(FromMessage::Hidden) => Err(AppError::BadRequest("room.error.hidden_message")),
+        Err(FromMessage::Wording) => Err(AppError::BadRequest("outcome.error.decision")),
     }
 }

@@ -38,9 +38,13 @@ pub struct StrategyData {
     pub themes: Vec<Theme>,
     pub decisions: Vec<Decision>,
     pub actions: Vec<Action>,
+    /// The viewer runs the meeting: draft rounds are listed, with open and close buttons.
+    pub organiser: bool,
 }
 
-pub fn panel(
+/// The salon's priority rounds: the ballot of an open one, results, and for organisers the
+/// buttons that open and close them.
+pub fn rounds(
     ctx: &Ctx,
     salon: &crate::store::salons::Salon,
     room: crate::ids::RoomId,
@@ -56,17 +60,32 @@ pub fn panel(
             data-label-results=(label("round.results"))
             data-label-option=(label("round.option"))
             data-label-points=(label("round.points"))
-            data-label-voters=(t!("round.voters", locale = l, n = "{n}"))
-            data-label-hidden=(t!("round.results_hidden", locale = l, n = "{n}"))
+            data-label-voters-one=(crate::i18n::plural_forms("round.voters", l).0)
+            data-label-voters-other=(crate::i18n::plural_forms("round.voters", l).1)
+            data-label-hidden-one=(crate::i18n::plural_forms("round.results_hidden", l).0)
+            data-label-hidden-other=(crate::i18n::plural_forms("round.results_hidden", l).1)
+            data-label-opened=(t!("room.round_opened", locale = l, question = "{question}"))
+            data-label-closed-news=(t!("room.round_closed", locale = l, question = "{question}"))
+            data-label-vote-now=(label("room.vote_now"))
+            data-label-see-results=(label("room.see_results"))
             data-label-open=(label("round.state.open"))
             data-label-closed=(label("round.state.closed")) {
             h2 id="rounds-title" { (label("round.title")) }
             @if d.rounds.is_empty() { p id="no-rounds" class="muted" { (label("room.no_rounds")) } }
-            @for r in &d.rounds { (round(ctx, salon, room, r, d.cast == Some(r.round.id))) }
+            @for r in &d.rounds { (round(ctx, salon, room, r, d.cast == Some(r.round.id), d.organiser)) }
         }
+    }
+}
+
+/// The series' themes and the salon's decisions and actions.
+pub fn work(ctx: &Ctx, salon: &crate::store::salons::Salon, d: &StrategyData) -> Markup {
+    let l = ctx.lang();
+    let label = |key: &str| t!(key, locale = l).to_string();
+    html! {
         @if let Some(series) = salon.series_id {
             section id="room-themes" aria-labelledby="room-themes-title" data-series=(series)
-                data-label-supporters=(t!("theme.supporters", locale = l, n = "{n}"))
+                data-label-supporters-one=(crate::i18n::plural_forms("theme.supporters", l).0)
+                data-label-supporters-other=(crate::i18n::plural_forms("theme.supporters", l).1)
                 data-label-state-proposed=(label("theme.state.proposed"))
                 data-label-state-scheduled=(label("theme.state.scheduled"))
                 data-label-state-discussed=(label("theme.state.discussed"))
@@ -76,7 +95,7 @@ pub fn panel(
                     @for th in d.themes.iter().take(THEMES_SHOWN) {
                         li id=(format!("theme-{}", th.id)) {
                             a href=(format!("/themes/{}", th.id)) { (th.title) } " · "
-                            span class="support" { (t!("theme.supporters", locale = l, n = th.support)) } " · "
+                            span class="support" { (crate::i18n::plural("theme.supporters", th.support, l)) } " · "
                             span class="state" { (t!(format!("theme.state.{}", th.state().as_str()), locale = l)) }
                         }
                     }
@@ -119,15 +138,17 @@ fn round(
     room: crate::ids::RoomId,
     p: &PanelRound,
     just_cast: bool,
+    organiser: bool,
 ) -> Markup {
     let l = ctx.lang();
     let r = &p.round;
     html! {
-        article id=(format!("round-{}", r.id)) class="round" data-round=(r.id) aria-labelledby=(format!("round-{}-q", r.id)) {
+        article id=(format!("round-{}", r.id)) class="round" data-round=(r.id) data-state=(r.state().as_str()) aria-labelledby=(format!("round-{}-q", r.id)) {
             h3 id=(format!("round-{}-q", r.id)) {
                 a href=(format!("/salons/{}/rounds/{}", salon.id, r.id)) { (r.question) } " "
                 span class="badge" { (t!(format!("round.state.{}", r.state().as_str()), locale = l)) }
             }
+            @if organiser { (run_round(ctx, salon, room, r)) }
             @if r.state() == RoundState::Open {
                 form class="ballot" method="post" action=(format!("/salons/{}/rounds/{}/ballot", salon.id, r.id)) {
                     (csrf_field(ctx))
@@ -149,7 +170,28 @@ fn round(
             @if r.results_visible() {
                 (results(l, &p.options, p.voters))
             } @else {
-                p class="voters muted" { (t!("round.results_hidden", locale = l, n = p.voters)) }
+                p class="voters muted" { (crate::i18n::plural("round.results_hidden", p.voters, l)) }
+            }
+        }
+    }
+}
+
+/// The organiser opens and closes a round from the room: both buttons are there, the one that
+/// does not fit the round's state hidden (room.js swaps them when the round's frame arrives).
+fn run_round(
+    ctx: &Ctx,
+    salon: &crate::store::salons::Salon,
+    room: crate::ids::RoomId,
+    r: &Round,
+) -> Markup {
+    let l = ctx.lang();
+    let state = r.state();
+    html! {
+        @for (step, key, shown) in [("open", "round.open", state == RoundState::Draft), ("close", "round.close", state == RoundState::Open)] {
+            form method="post" action=(format!("/salons/{}/rounds/{}/{step}", salon.id, r.id)) class="inline run-round" data-step=(step) data-live hidden[!shown] {
+                (csrf_field(ctx))
+                input type="hidden" name="room" value=(room);
+                button type="submit" class="secondary" { (t!(key, locale = l)) }
             }
         }
     }
@@ -170,7 +212,7 @@ pub fn results(l: &str, options: &[RoundOption], voters: i64) -> Markup {
                     }
                 }
             }
-            p class="voters" { (t!("round.voters", locale = l, n = voters)) }
+            p class="voters" { (crate::i18n::plural("round.voters", voters, l)) }
         }
     }
 }

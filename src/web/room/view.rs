@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 use rust_i18n::t;
 
-use crate::i18n::timefmt;
+use super::items::{Controls, Item, message_item, question_item};
 use crate::rooms::access::{Access, Phase};
 use crate::store::rooms::{Message, Room};
 use crate::store::salons::Salon;
@@ -52,12 +52,13 @@ pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
         html! {
             p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
             h1 { (room_name(room, l)) }
-            @if all_rooms.len() > 1 {
-                nav aria-label=(t!("room.rooms", locale = l)) {
-                    ul class="actions" {
-                        @for r in all_rooms {
-                            li { a href=(format!("/salons/{}/room?room={}", salon.id, r.id)) aria-current=[(r.id == room.id).then_some("page")] { (room_name(r, l)) } }
-                        }
+            // Always there (hidden while the salon has one room), so room.js can show a
+            // breakout room that is added while people are in the room.
+            nav id="room-nav" aria-label=(t!("room.rooms", locale = l)) hidden[all_rooms.len() < 2]
+                data-salon=(salon.id) data-room=(room.id) data-label-main=(t!("room.main", locale = l)) {
+                ul class="actions" {
+                    @for r in all_rooms {
+                        li { a href=(format!("/salons/{}/room?room={}", salon.id, r.id)) aria-current=[(r.id == room.id).then_some("page")] { (room_name(r, l)) } }
                     }
                 }
             }
@@ -85,7 +86,14 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     let (salon, room, access) = (d.salon, d.room, d.access);
     let (history, muted) = (&d.history, d.muted);
     let last = history.last().map(|m| m.id).unwrap_or_default();
+    let controls = Controls {
+        access,
+        recorder: d.recorder,
+    };
     html! {
+            // What room.js clones for what arrives live (`items`): one rendering for both.
+            template id="message-template" { (message_item(ctx, salon, room, Item::Template, controls)) }
+            template id="question-template" { (question_item(ctx, salon, room, Item::Template, access)) }
             div class="room"
                 data-room-ws=(format!("/salons/{}/room/ws?room={}", salon.id, room.id))
                 data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name()) data-former=(t!("people.former", locale = l)) data-clock=(t!("time.clock", locale = l))
@@ -97,19 +105,36 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                 data-label-online=(t!("room.online", locale = l))
                 data-label-offline=(t!("room.offline", locale = l))
                 data-label-hidden=(t!("room.hidden", locale = l))
-                data-label-more=(t!("room.more_online", locale = l))
-                data-label-question=(t!("room.question", locale = l)) {
+                data-label-more-one=(crate::i18n::plural_forms("room.more_online", l).0)
+                data-label-more-other=(crate::i18n::plural_forms("room.more_online", l).1)
+                data-label-question=(t!("room.question", locale = l))
+                data-label-new-room=(t!("room.new_room", locale = l))
+                data-label-go-to-room=(t!("room.go_to_room", locale = l))
+                data-label-now=(t!("room.now", locale = l)) {
+                // On a phone, one tap to each part of the room (plain links: no script needed).
+                nav class="room-tabs" aria-label=(t!("room.parts", locale = l)) {
+                    ul {
+                        li { a href="#messages-title" { (t!("room.messages", locale = l)) } }
+                        li { a href="#rounds-title" { (t!("round.title", locale = l)) } }
+                        li { a href="#questions-title" { (t!("room.questions_short", locale = l)) } }
+                        li { a href="#online-title" { (t!("room.here", locale = l)) } }
+                    }
+                }
                 div class="room-main" {
                 section aria-labelledby="messages-title" {
                     h2 id="messages-title" { (t!("room.messages", locale = l)) }
                     // The log role is on a wrapper: on the list itself it would take away the
                     // list's meaning, and its items would be list items outside a list.
-                    div id="message-log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="messages-title" {
+                    // Its own scroll pane on a laptop, so it takes the keyboard focus too.
+                    div id="message-log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="messages-title" tabindex="0" {
                         ol id="messages" class="messages" {
-                            @for m in history { (message_item(ctx, salon, room, m, access, d.recorder)) }
+                            @for m in history { (message_item(ctx, salon, room, Item::Stored(m), controls)) }
                         }
                     }
                     @if history.is_empty() { p id="no-messages" class="muted" { (t!("room.empty", locale = l)) } }
+                    // What matters beyond a message (a round opened or closed, a new room) is
+                    // said here once, politely, for screen readers and as a banner.
+                    div id="room-news" class="room-news" role="status" aria-live="polite" {}
                 }
                 @if access.phase == Phase::Open && !muted {
                     form id="post" method="post" action=(format!("/salons/{}/room/messages?room={}", salon.id, room.id)) class="stacked" {
@@ -131,15 +156,18 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                 }
                 // Beside the conversation on a laptop, below it on a phone: who is here, the
                 // agenda with its current item, open priority rounds, the questions.
+                // "Now" first: the agenda's current item, the open round, the questions, then
+                // who is here and the series' work.
                 aside class="room-side" aria-label=(t!("room.side", locale = l)) {
+                    (agenda(ctx, d))
+                    (super::panel::rounds(ctx, salon, room.id, &d.strategy))
+                    (questions(ctx, d))
                     section aria-labelledby="online-title" class="presence" {
-                        h2 id="online-title" class="visually-hidden" { (t!("room.online", locale = l)) }
+                        h2 id="online-title" { (t!("room.here", locale = l)) }
                         p id="connection" class="muted" role="status" {}
                         ul id="online" aria-label=(t!("room.online", locale = l)) {}
                     }
-                    (agenda(ctx, d))
-                    (super::panel::panel(ctx, salon, room.id, &d.strategy))
-                    (questions(ctx, d))
+                    (super::panel::work(ctx, salon, &d.strategy))
                 }
                 @if access.organiser { (organiser_tools(ctx, salon, room)) }
             }
@@ -163,7 +191,7 @@ fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
         @if !d.agenda.is_empty() {
             section aria-labelledby="room-agenda" class="room-agenda" {
                 h2 id="room-agenda" { (t!("salon.agenda", locale = l)) }
-                ol {
+                ol id="room-agenda-list" {
                     @for (i, item) in d.agenda.iter().enumerate() {
                         li class=(if Some(i) == current { "current" } else { "" }) aria-current=[(Some(i) == current).then_some("true")] {
                             @if let Some(tm) = &item.start_time { span class="agenda-time" { (crate::i18n::timefmt::hhmm(tm, l)) } " " }
@@ -179,41 +207,22 @@ fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
 
 fn questions(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     let l = ctx.lang();
-    let (salon, room, access) = (d.salon, d.room, d.access);
-    let questions = &d.questions;
+    let (one, other) = crate::i18n::plural_forms("room.votes", l);
     html! {
-                section aria-labelledby="questions-title" {
-                    h2 id="questions-title" { (t!("room.questions", locale = l)) }
-                    @if questions.is_empty() { p class="muted" { (t!("room.no_questions", locale = l)) } }
-                    ol id="questions" class="questions" {
-                        @for q in questions {
-                            li data-id=(q.id) class=(if q.answered { "answered" } else { "" }) {
-                                span class="votes" data-votes=(q.votes) { (t!("room.votes", locale = l, n = q.votes)) } " "
-                                (q.body)
-                                @if q.answered { " " span class="badge" { (t!("room.answered", locale = l)) } }
-                                @if access.phase == Phase::Open {
-                                    form method="post" action=(format!("/salons/{}/room/messages/{}/vote?room={}", salon.id, q.id, room.id)) class="inline" {
-                                        (csrf_field(ctx)) " "
-                                        button type="submit" class="link" { (t!("room.vote", locale = l)) }
-                                    }
-                                }
-                                @if access.organiser && !q.answered {
-                                    form method="post" action=(format!("/salons/{}/room/messages/{}/answered?room={}", salon.id, q.id, room.id)) class="inline" {
-                                        (csrf_field(ctx)) " "
-                                        button type="submit" class="link" { (t!("room.mark_answered", locale = l)) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        section aria-labelledby="questions-title" {
+            h2 id="questions-title" { (t!("room.questions", locale = l)) }
+            @if d.questions.is_empty() { p id="no-questions" class="muted" { (t!("room.no_questions", locale = l)) } }
+            ol id="questions" class="questions" data-label-votes-one=(one) data-label-votes-other=(other) {
+                @for q in &d.questions { (question_item(ctx, d.salon, d.room, Item::Stored(q), d.access)) }
+            }
+        }
     }
 }
 
 fn organiser_tools(ctx: &Ctx, salon: &Salon, room: &Room) -> Markup {
     let l = ctx.lang();
     html! {
-                    form method="post" action=(format!("/salons/{}/rooms", salon.id)) class="stacked" {
+                    form method="post" action=(format!("/salons/{}/rooms", salon.id)) class="stacked" data-live {
                         (csrf_field(ctx))
                         div class="field" {
                             label for="room-name" { (t!("room.add_label", locale = l)) }
@@ -225,75 +234,5 @@ fn organiser_tools(ctx: &Ctx, salon: &Salon, room: &Room) -> Markup {
                         a href=(format!("/salons/{}/room/transcript.md?room={}", salon.id, room.id)) { (t!("room.transcript_md", locale = l)) } " · "
                         a href=(format!("/salons/{}/room/transcript.html?room={}", salon.id, room.id)) { (t!("room.transcript_html", locale = l)) }
                     }
-    }
-}
-
-/// Message text with web addresses made into links; everything else stays text (escaped).
-fn linkified(body: &str) -> Markup {
-    html! {
-        @for (i, word) in body.split(' ').enumerate() {
-            @if i > 0 { " " }
-            @let trimmed = word.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
-            @if (trimmed.starts_with("https://") || trimmed.starts_with("http://")) && url::Url::parse(trimmed).is_ok() {
-                a href=(trimmed) rel="nofollow noopener noreferrer ugc" { (trimmed) } (&word[trimmed.len()..])
-            } @else {
-                (word)
-            }
-        }
-    }
-}
-
-pub fn message_item(
-    ctx: &Ctx,
-    salon: &Salon,
-    room: &Room,
-    m: &Message,
-    access: Access,
-    recorder: bool,
-) -> Markup {
-    let l = ctx.lang();
-    let base = format!("/salons/{}/room/messages/{}", salon.id, m.id);
-    html! {
-        li id=(format!("m{}", m.id)) data-id=(m.id) data-client-id=(m.client_id) class=(if m.hidden { "message hidden" } else { "message" }) {
-            p class="meta" {
-                strong { (m.author_name.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) }
-                @if let Some(o) = &m.author_org { span class="muted" { " · " (o) } }
-                " · " time datetime=(m.created_at.to_rfc3339()) { (timefmt::clock(&m.created_at.with_timezone(&salon.tz()), l)) }
-                @if m.is_question { " · " span class="badge" { (t!("room.question", locale = l)) } }
-                @if m.hidden { " · " span class="badge badge-cancelled" { (t!("room.hidden", locale = l)) } }
-            }
-            p class="body" { @for (i, line) in m.body.lines().enumerate() { @if i > 0 { br; } (linkified(line)) } }
-            @if recorder && !m.hidden && !access.organiser {
-                form method="post" action=(format!("{base}/decision?room={}", room.id)) class="inline" {
-                    (csrf_field(ctx))
-                    button type="submit" class="link" { (t!("room.make_decision", locale = l)) }
-                }
-            }
-            @if access.organiser && !m.hidden {
-                form method="post" action=(format!("{base}/hide?room={}", room.id)) class="inline" {
-                    (csrf_field(ctx))
-                    button type="submit" class="link" { (t!("room.hide", locale = l)) }
-                }
-                @if salon.series_id.is_some() {
-                    " · "
-                    form method="post" action=(format!("{base}/theme?room={}", room.id)) class="inline" {
-                        (csrf_field(ctx))
-                        button type="submit" class="link" { (t!("room.make_theme", locale = l)) }
-                    }
-                }
-                " · "
-                form method="post" action=(format!("{base}/decision?room={}", room.id)) class="inline" {
-                    (csrf_field(ctx))
-                    button type="submit" class="link" { (t!("room.make_decision", locale = l)) }
-                }
-                @if let Some(author) = m.author_id {
-                    " · "
-                    form method="post" action=(format!("/salons/{}/room/mute/{author}?room={}", salon.id, room.id)) class="inline" {
-                        (csrf_field(ctx))
-                        button type="submit" class="link" { (t!("room.mute", locale = l)) }
-                    }
-                }
-            }
-        }
     }
 }

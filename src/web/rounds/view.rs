@@ -37,7 +37,7 @@ pub(super) fn results(l: &str, r: &Round, options: &[RoundOption], voters: i64) 
     html! {
         section aria-labelledby="results" {
             h2 id="results" { (t!("round.results", locale = l)) }
-            p { (t!("round.voters", locale = l, n = voters)) }
+            p { (crate::i18n::plural("round.voters", voters, l)) }
             svg class="chart" role="img" aria-labelledby="chart-title" width="600" height=(height) viewBox=(format!("0 0 600 {height}")) xmlns="http://www.w3.org/2000/svg" {
                 title id="chart-title" { (t!("round.chart_title", locale = l, question = r.question)) }
                 @for (i, o) in options.iter().enumerate() {

@@ -148,7 +148,7 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                 p { a href=(format!("/salons/{}", last.salon.id)) { (last.salon.title) } }
                 @for (r, top) in &last.rounds {
                     p { strong { (r.question) } }
-                    ol { @for o in top { li { (o.label) " – " (t!("salon.points", locale = l, n = o.points)) } } }
+                    ol { @for o in top { li { (o.label) " – " (crate::i18n::plural("salon.points", o.points, l)) } } }
                 }
                 @if !last.open_actions.is_empty() {
                     h3 { (t!("salon.open_actions", locale = l)) }
@@ -175,7 +175,7 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                     h3 id="themes" { (t!("salon.agenda_themes", locale = l)) }
                     ul class="themes" {
                         @for th in &data.themes {
-                            li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (t!("theme.supporters", locale = l, n = th.support)) }
+                            li { a href=(format!("/themes/{}", th.id)) { (th.title) } " · " (crate::i18n::plural("theme.supporters", th.support, l)) }
                         }
                     }
                 }
