@@ -50,6 +50,9 @@ pub struct Event<'a> {
     pub dtstamp: DateTime<Utc>,
     /// For personal feeds: TENTATIVE for a "maybe".
     pub status_override: Option<&'static str>,
+    /// The video meeting's link, for people who may join it (an invitation, a personal feed);
+    /// never in a public feed.
+    pub meeting_url: Option<&'a str>,
     pub locale: &'a str,
 }
 
@@ -107,8 +110,19 @@ fn vevent(w: &mut Writer, method: Option<Method>, e: &Event<'_>) {
     w.raw("LAST-MODIFIED", &[], &utc(&s.updated_at));
     w.text("SUMMARY", &[], &s.title);
     w.text("DESCRIPTION", &[], &description(e));
-    w.text("LOCATION", &[], &location(s, e.locale));
-    w.raw("URL", &[], &e.url);
+    w.text("LOCATION", &[], &location(s, e.locale, e.meeting_url));
+    // The link people act on: the video meeting where they may join it (Outlook, Gmail and
+    // Apple Calendar show URL and LOCATION), else the salon's page (always in DESCRIPTION).
+    w.raw("URL", &[], e.meeting_url.unwrap_or(&e.url));
+    if let Some(link) = e.meeting_url {
+        // RFC 7986: clients that know CONFERENCE offer a "join" button.
+        let label = t!("calendar.video", locale = e.locale).to_string();
+        w.raw(
+            "CONFERENCE",
+            &[("VALUE", "URI"), ("FEATURE", "VIDEO"), ("LABEL", &label)],
+            link,
+        );
+    }
     let status = if cancelled {
         "CANCELLED"
     } else {
@@ -144,8 +158,11 @@ fn vevent(w: &mut Writer, method: Option<Method>, e: &Event<'_>) {
     w.end("VEVENT");
 }
 
-fn location(s: &Salon, l: &str) -> String {
-    let online = t!("calendar.online", locale = l).to_string();
+fn location(s: &Salon, l: &str, meeting: Option<&str>) -> String {
+    let online = match meeting {
+        Some(link) => link.to_string(),
+        None => t!("calendar.online", locale = l).to_string(),
+    };
     match (s.mode(), &s.address) {
         (Mode::InPerson, Some(a)) => a.clone(),
         (Mode::Hybrid, Some(a)) => format!("{a} ({online})"),
@@ -153,9 +170,21 @@ fn location(s: &Salon, l: &str) -> String {
     }
 }
 
+/// The salon's video link where it has one (online and hybrid salons).
+pub fn meeting_of(s: &Salon) -> Option<&str> {
+    s.meeting_url
+        .as_deref()
+        .filter(|u| !u.is_empty() && s.mode().has_link())
+}
+
 fn description(e: &Event<'_>) -> String {
     let l = e.locale;
-    let mut text = e.salon.description.clone();
+    let mut text = String::new();
+    if let Some(link) = e.meeting_url {
+        text.push_str(&t!("calendar.join", locale = l, url = link));
+        text.push_str("\n\n");
+    }
+    text.push_str(&e.salon.description);
     if !e.agenda.is_empty() {
         if !text.is_empty() {
             text.push_str("\n\n");

@@ -259,7 +259,13 @@ fn invitation_texts(
         (Some(a), false) => a.clone(),
         (None, _) => t!("calendar.online", locale = l).to_string(),
     };
-    let place_line = t!("mail.place", locale = l, place = place).to_string();
+    let mut place_line = t!("mail.place", locale = l, place = place).to_string();
+    if let Some(link) =
+        crate::calendar::event::meeting_of(salon).filter(|_| kind != InviteKind::Cancellation)
+    {
+        place_line.push('\n');
+        place_line.push_str(&t!("calendar.join", locale = l, url = link));
+    }
     let answers: Vec<(String, String)> = match rsvp_link {
         Some(link) => crate::domain::rsvp::Response::ALL
             .iter()
@@ -293,7 +299,7 @@ fn invitation_texts(
         subject,
         html! {
             p { (greeting) }
-            p { (lead) br; (place_line) }
+            p { (lead) @for line in place_line.lines() { br; (line) } }
             @if !answers.is_empty() {
                 p { (answer_intro) }
                 p { @for (label, link) in &answers { a href=(link) style="display: inline-block; margin-right: 1em; font-weight: bold;" { (label) } } }
@@ -352,6 +358,12 @@ fn invite_calendar(
             }),
             dtstamp: crate::domain::time::now(),
             status_override: None,
+            // An invitation is personal: the invited may join the video meeting.
+            meeting_url: if kind == InviteKind::Cancellation {
+                None
+            } else {
+                event::meeting_of(salon)
+            },
             locale: person.locale().code(),
         }],
     );

@@ -25,7 +25,14 @@ pub async fn one_salon(
         .await?
         .filter(|s| s.status().visible_to(None))
         .ok_or(AppError::NotFound)?;
-    respond(&app, &headers, &salon.title.clone(), vec![(salon, None)]).await
+    respond(
+        &app,
+        &headers,
+        &salon.title.clone(),
+        vec![(salon, None)],
+        false,
+    )
+    .await
 }
 
 /// `/series/{id}.ics`.
@@ -44,7 +51,7 @@ pub async fn one_series(
         .into_iter()
         .map(|salon| (salon, None))
         .collect();
-    respond(app, headers, &s.title, list).await
+    respond(app, headers, &s.title, list, false).await
 }
 
 pub async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<Response> {
@@ -53,7 +60,7 @@ pub async fn all(State(app): State<SharedApp>, headers: HeaderMap) -> AppResult<
         .into_iter()
         .map(|salon| (salon, None))
         .collect();
-    respond(&app, &headers, "Salon", list).await
+    respond(&app, &headers, "Salon", list, false).await
 }
 
 pub async fn personal(
@@ -73,7 +80,8 @@ pub async fn personal(
             list.push((salon, status));
         }
     }
-    respond(&app, &headers, "Salon", list).await
+    // The person's own feed carries the video links of the salons they will be in.
+    respond(&app, &headers, "Salon", list, true).await
 }
 
 async fn respond(
@@ -81,6 +89,7 @@ async fn respond(
     headers: &HeaderMap,
     name: &str,
     salons_: Vec<(Salon, Option<&'static str>)>,
+    personal: bool,
 ) -> AppResult<Response> {
     let host = app
         .config
@@ -113,6 +122,7 @@ async fn respond(
             attendee: None,
             dtstamp: s.updated_at,
             status_override: *status,
+            meeting_url: if personal { event::meeting_of(s) } else { None },
             locale: Locale::Da.code(),
         })
         .collect();

@@ -298,10 +298,20 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
             bodies(&organiser).await.iter().any(|t| t == proposal)
         })
         .await;
-    let record = format!(
-        "//li[contains(@class,'message')][.//p[contains(@class,'body') and .='{proposal}']]//form[contains(@action,'/decision')]//button"
+    // Recording opens the decision's wording (the message's text, kept as it is here).
+    let message = format!(
+        "//li[contains(@class,'message')][.//p[contains(@class,'body') and .='{proposal}']]"
     );
-    organiser.click_xpath(&record).await;
+    organiser
+        .click_xpath(&format!(
+            "{message}//details[contains(@class,'record-decision')]/summary"
+        ))
+        .await;
+    organiser
+        .click_xpath(&format!(
+            "{message}//form[contains(@action,'/decision')]//button"
+        ))
+        .await;
     lars.wait_until("the decision", || async {
         lars.texts("#decision-list li")
             .await

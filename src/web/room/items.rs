@@ -106,7 +106,7 @@ fn tools(ctx: &Ctx, salon: &Salon, room: &Room, item: Item<'_>, c: Controls) -> 
                     (csrf_field(ctx)) (button("room.hide"))
                 }
                 @if salon.series_id.is_some() {
-                    form method="post" action=(format!("{base}/theme?room={}", room.id)) class="inline" {
+                    form method="post" action=(format!("{base}/theme?room={}", room.id)) class="inline" data-live {
                         (csrf_field(ctx)) (button("room.make_theme"))
                     }
                 }

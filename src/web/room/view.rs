@@ -52,6 +52,10 @@ pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
         html! {
             p class="kicker" { a href=(format!("/salons/{}", salon.id)) { (salon.title) } }
             h1 { (room_name(room, l)) }
+            // Everyone in the room may join the salon's video meeting: one click from here.
+            @if let Some(link) = crate::calendar::event::meeting_of(salon).filter(|_| access.phase != Phase::Archived) {
+                p class="video-link" { a class="button" href=(link) rel="noopener noreferrer" { (t!("room.join_video", locale = l)) } }
+            }
             // Always there (hidden while the salon has one room), so room.js can show a
             // breakout room that is added while people are in the room.
             nav id="room-nav" aria-label=(t!("room.rooms", locale = l)) hidden[all_rooms.len() < 2]
