@@ -628,7 +628,116 @@ async fn an_ics_import_creates_drafts_or_explains_which_line_is_wrong(db: TestDb
     app.stop().await;
 }
 
+/// What Python's `icalendar` (the library many calendar tools use) and Mozilla's ical.js (what
+/// Thunderbird's calendar is built on) read from an iCalendar text: the first event's LOCATION,
+/// URL and DESCRIPTION, one per line, as JSON.
+fn read_by_other_parsers(ics: &str) -> Vec<serde_json::Value> {
+    use std::io::Write;
+    let python = std::env::var("SALON_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = r#"
+import sys, json, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.read())
+ev = next(c for c in cal.walk("VEVENT"))
+print(json.dumps({k: str(ev.get(k, "")) for k in ["LOCATION", "URL", "DESCRIPTION", "CONFERENCE"]}))
+"#;
+    let node = r#"
+const ICAL = require(process.argv[1] + "/node_modules/ical.js/dist/ical.es5.cjs");
+let text = require("fs").readFileSync(0, "utf8");
+const ev = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent("vevent");
+const get = (k) => String(ev.getFirstPropertyValue(k) || "");
+console.log(JSON.stringify({LOCATION: get("location"), URL: get("url"), DESCRIPTION: get("description"), CONFERENCE: get("conference")}));
+"#;
+    let browser_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser");
+    let mut out = Vec::new();
+    for (program, args) in [
+        (python.as_str(), vec!["-c", script]),
+        ("node", vec!["-e", node, browser_dir]),
+    ] {
+        let mut child = std::process::Command::new(program)
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(ics.as_bytes())
+            .unwrap();
+        let done = child.wait_with_output().unwrap();
+        assert!(
+            done.status.success(),
+            "{program} reads the calendar: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        out.push(serde_json::from_slice(&done.stdout).unwrap());
+    }
+    out
+}
+
+async fn the_video_link_is_in_the_invitations_calendar_entry(db: TestDb) {
+    let (app, sink) = app_with_sink(&db).await;
+    let org = app.signed_in(ORGANISER).await;
+    let link = "https://meet.example.org/salon-7";
+    let id = published(
+        &org,
+        &[("mode", "online"), ("address", ""), ("meeting_url", link)],
+    )
+    .await;
+    let lars_id = db
+        .count(&format!("select id from person where email = '{LARS}'"))
+        .await
+        .to_string();
+    let r = org
+        .post_form(&format!("/salons/{id}/invite"), &[("person", &lars_id)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let mail = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
+    let (text, cal) = calendar_of(&mail);
+    let event = &cal.events[0];
+    assert_eq!(prop(&event.properties, "LOCATION").as_deref(), Some(link));
+    assert_eq!(prop(&event.properties, "URL").as_deref(), Some(link));
+    assert!(
+        prop(&event.properties, "DESCRIPTION")
+            .unwrap()
+            .starts_with(&format!("Deltag i videomødet: {link}")),
+        "the link opens the description"
+    );
+    let conference = props(&event.properties, "CONFERENCE");
+    assert_eq!(conference.len(), 1);
+    assert_eq!(conference[0].value.as_deref(), Some(link));
+    assert!(
+        mail.text().contains(link),
+        "the mail's text names the link too"
+    );
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "folded: {line}");
+    }
+    for read in read_by_other_parsers(&text) {
+        assert_eq!(read["LOCATION"], link, "{read}");
+        assert_eq!(read["URL"], link, "{read}");
+        assert_eq!(read["CONFERENCE"], link, "{read}");
+        assert!(
+            read["DESCRIPTION"].as_str().unwrap().contains(link),
+            "{read}"
+        );
+    }
+
+    // The public feed keeps it hidden.
+    let (status, feed) = app.client().get_text(&format!("/salons/{id}.ics")).await;
+    assert_eq!(status, 200);
+    assert!(
+        feed.contains("LOCATION:Online") && !feed.contains(link),
+        "{feed}"
+    );
+    app.stop().await;
+    sink.stop().await;
+}
+
 both_backends!(
+    the_video_link_is_in_the_invitations_calendar_entry,
     the_invitation_is_a_real_meeting_request,
     answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing,
     an_update_keeps_the_uid_and_raises_sequence_and_a_cancellation_cancels,
