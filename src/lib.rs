@@ -26,7 +26,8 @@
 //!   the path and its visibility; `within_limit` for the per-person limits), `pager`, handlers
 //!   and maud views per area (`salon_page/`, `room/`: the room page and its forms, the
 //!   websocket door `room/socket.rs` and what a client's frame does `room/frames.rs`, the
-//!   strategy panel `room/panel.rs`); `markdown` escapes user text in the Markdown exports;
+//!   strategy panel `room/panel.rs`, and `room/items.rs`: a message and a question rendered in
+//!   one place, for the history and as the `<template>` room.js fills for what arrives live); `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
 //!   (`imap`: one instance at a time by a lease) and one mail on stdin (`stdin`).

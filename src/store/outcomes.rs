@@ -151,6 +151,8 @@ pub struct Action {
     pub what: String,
     pub owner_id: Option<PersonId>,
     pub owner: Option<String>,
+    /// The owner's own organisation ("who does what" follows the person).
+    pub owner_organisation_id: Option<OrganisationId>,
     pub organisation_id: Option<OrganisationId>,
     pub organisation: Option<String>,
     pub due: Option<NaiveDate>,
@@ -164,7 +166,8 @@ impl Action {
     }
 }
 
-const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, a.organisation_id, o.name as organisation,
+const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, p.organisation_id as owner_organisation_id,
+        a.organisation_id, o.name as organisation,
         a.due, a.status, a.created_at
     from action a left join person p on p.id = a.owner_id left join organisation o on o.id = a.organisation_id";
 

@@ -59,7 +59,9 @@ async fn load(
         let id = organisations::by_short_name(&app.db, short)
             .await?
             .map(|o| o.id);
-        actions.retain(|a| a.organisation_id.is_some() && a.organisation_id == id);
+        // An organisation's actions: given to it, or owned by one of its people.
+        actions
+            .retain(|a| id.is_some() && (a.organisation_id == id || a.owner_organisation_id == id));
     }
     Ok(Board {
         themes: themes::of_series(&app.db, series.id, None, crate::store::Window::ALL).await?,

@@ -229,12 +229,25 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
         text.contains("Vi køber e-bøger ind sammen fra 2028.") && text.contains("Kortlæg licenser"),
         "{text}"
     );
+    // "Who does what" follows the owner: Lars (KB) owns an action given to no organisation.
+    let r = org
+        .post_form(
+            &format!("/salons/{salon}/outcomes/actions"),
+            &[("what", "Lars skriver oplægget"), ("owner", LARS)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
     let (_, kb) = jens
         .get_text(&format!("/series/{series}/board?org=KB"))
         .await;
     assert!(
         !main_text(&kb).contains("Kortlæg licenser"),
         "filtered by organisation"
+    );
+    assert!(
+        main_text(&kb).contains("Lars skriver oplægget"),
+        "KB's actions include those its people own: {}",
+        main_text(&kb)
     );
     // The board is kept rendered, but a change shows at the next request.
     let r = org
