@@ -27,7 +27,8 @@
 //!   and maud views per area (`salon_page/`, `room/`: the room page and its forms, the
 //!   websocket door `room/socket.rs` and what a client's frame does `room/frames.rs`, the
 //!   strategy panel `room/panel.rs`, and `room/items.rs`: a message and a question rendered in
-//!   one place, for the history and as the `<template>` room.js fills for what arrives live); `markdown` escapes user text in the Markdown exports;
+//!   one place, for the history and as the `<template>` room.js fills for what arrives live);
+//!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
 //!   (`imap`: one instance at a time by a lease) and one mail on stdin (`stdin`).

@@ -62,9 +62,10 @@ async fn render(
     let person = people::by_id(&app.db, person_id)
         .await?
         .ok_or(AppError::Gone("error.rsvp_link_invalid"))?;
-    let standing = rsvps::of(&app.db, salon_id, person_id)
-        .await?
-        .map(|r| r.standing());
+    let rsvp = rsvps::of(&app.db, salon_id, person_id).await?;
+    let standing = rsvp.as_ref().map(|r| r.standing());
+    // The answer given, shown as the pressed button (screen readers say "pressed").
+    let current = rsvp.and_then(|r| r.response);
     Ok(page(
         ctx,
         &salon.title,
@@ -82,6 +83,7 @@ async fn render(
                 (csrf_field(ctx))
                 @for r in Answer::ALL {
                     button type="submit" name="response" value=(r.as_str())
+                        aria-pressed=(current.as_deref() == Some(r.as_str()))
                         class=(if suggested == Some(r) { "suggested" } else { "secondary" })
                         aria-describedby=[(suggested == Some(r)).then_some("suggested-hint")] {
                         (t!(format!("rsvp.answer.{}", r.as_str()), locale = l))

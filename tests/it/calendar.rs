@@ -288,6 +288,10 @@ async fn answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing(db: 
         let (status, page) = browser.get_text(path).await;
         assert_eq!(status, 200);
         assert!(page.contains("Ja, jeg deltager"));
+        assert!(
+            page.contains("value=\"yes\" aria-pressed=\"false\""),
+            "no answer given yet"
+        );
     }
     assert_eq!(
         db.count("select count(*) from rsvp where response is not null")
@@ -307,6 +311,10 @@ async fn answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing(db: 
     );
     let (_, page) = browser.get_text(&location(&r)).await;
     assert!(page.contains("data-standing=\"yes\""));
+    assert!(
+        page.contains("value=\"yes\" aria-pressed=\"true\""),
+        "the answer given is the pressed button"
+    );
     assert!(
         !page.contains("Logget ind som"),
         "answering did not sign anyone in"
