@@ -259,13 +259,13 @@
     }
   }
 
-  // The agenda's current item, as the organiser moved it (null: by the clock, as rendered).
+  // The agenda's item under way (the organiser moved it, or the clock; null: none), and the
+  // organiser's "next item" button moved along with it.
   function showAgenda(current) {
     var items = document.querySelectorAll("#room-agenda-list > li");
-    if (current === null || current === undefined) return;
     items.forEach(function (li, i) {
       var now = i === current;
-      li.classList.toggle("current", now);
+      li.className = now ? "current" : "";
       if (now) li.setAttribute("aria-current", "true");
       else li.removeAttribute("aria-current");
       var badge = li.querySelector(".badge");
@@ -280,6 +280,12 @@
         badge.remove();
       }
     });
+    var next = document.querySelector(".agenda-controls form");
+    if (next) {
+      var n = current === null || current === undefined ? 0 : current + 1;
+      next.querySelector("input[name=item]").value = String(n);
+      next.querySelector("button").disabled = n >= items.length;
+    }
   }
 
   function setStatus(text) { if (status) status.textContent = text; }

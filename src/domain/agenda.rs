@@ -92,6 +92,32 @@ fn normalise_time(s: &str) -> Option<String> {
     (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
 }
 
+/// The item under way: the one the organiser moved the salon to (`moved`, its position), else
+/// by the clock while the salon runs (the last item whose start time, in the salon's zone, has
+/// come), else none. A moved position past the end counts as the last item.
+pub fn current_item(
+    items: &[AgendaItem],
+    moved: Option<i64>,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    ends_at: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<usize> {
+    if items.is_empty() {
+        return None;
+    }
+    if let Some(p) = moved {
+        return Some(usize::try_from(p).unwrap_or(0).min(items.len() - 1));
+    }
+    if !(starts_at <= now && now < ends_at) {
+        return None;
+    }
+    let clock = now.with_timezone(&tz).format("%H:%M").to_string();
+    items
+        .iter()
+        .rposition(|i| i.start_time.as_deref().is_some_and(|t| t <= clock.as_str()))
+}
+
 /// The agenda back as the text the organiser typed (for the edit form).
 pub fn agenda_to_text(items: &[AgendaItem]) -> String {
     items

@@ -21,6 +21,7 @@
 //! {"type":"ballot_accepted","round":ID,"points":{"OPTION_ID":N,...}}   to the voter only
 //! {"type":"theme","theme":THEME}  {"type":"decision","decision":DECISION}  {"type":"action","action":ACTION}
 //! {"type":"rooms","rooms":[{"id":ID,"name":"..."},...]}   the salon's rooms, the main one first
+//! {"type":"agenda","current":N}   the agenda item under way (its position from 0; null: none)
 //! ```
 
 use std::collections::HashSet;
@@ -183,6 +184,8 @@ pub enum About {
     Action(ActionId),
     /// The salon's rooms (a breakout room was added).
     Rooms(SalonId),
+    /// The agenda item under way (the organiser moved it).
+    Agenda(SalonId),
 }
 
 /// Where a frame goes.
@@ -254,6 +257,26 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
                 Target::Salon(salon),
             )
         }
+        About::Agenda(salon) => {
+            let Some(s) = crate::store::salons::get(db, salon).await? else {
+                return Ok(None);
+            };
+            let items = crate::store::salons::agenda(db, salon).await?;
+            let moved = crate::store::agenda_now::get(db, salon).await?;
+            let current = crate::domain::agenda::current_item(
+                &items,
+                moved,
+                s.starts_at,
+                s.ends_at,
+                s.tz(),
+                crate::domain::time::now(),
+            );
+            (
+                format!("agenda:{salon}"),
+                serde_json::json!({"type": "agenda", "current": current}),
+                Target::Salon(salon),
+            )
+        }
         About::Action(id) => {
             let Some(a) = outcomes::action(db, id).await? else {
                 return Ok(None);
@@ -277,7 +300,7 @@ impl About {
     /// Whether the change shows outside the rooms (on the board): new totals of an open
     /// round do not.
     pub fn changes_pages(self) -> bool {
-        !matches!(self, About::Results(_) | About::Rooms(_))
+        !matches!(self, About::Results(_) | About::Rooms(_) | About::Agenda(_))
     }
 }
 

@@ -22,6 +22,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
+pub mod agenda_now;
 pub mod audit;
 pub mod conn;
 pub mod feed_tokens;

@@ -250,3 +250,15 @@ pub async fn add_room(
     crate::usecases::announce::announce(app, crate::rooms::notices::About::Rooms(salon)).await;
     Ok(room)
 }
+
+/// Move the salon's agenda to item `position` (organisers, checked by the caller; None: back to
+/// the clock), live in every room of the salon.
+pub async fn move_agenda(
+    app: &crate::app::SharedApp,
+    salon: crate::ids::SalonId,
+    position: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    crate::store::agenda_now::set(&app.db, salon, position).await?;
+    crate::usecases::announce::announce(app, crate::rooms::notices::About::Agenda(salon)).await;
+    Ok(())
+}

@@ -155,6 +155,7 @@ fn pages() -> Router<SharedApp> {
         )
         .route("/salons/{id}/room/mute/{person}", post(room::mute))
         .route("/salons/{id}/rooms", post(room::add_room))
+        .route("/salons/{id}/room/agenda", post(room::move_agenda))
         .route(
             "/salons/{id}/room/transcript.md",
             get(transcript::transcript_md),

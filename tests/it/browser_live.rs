@@ -67,6 +67,8 @@ async fn running_series_salon(
         &[
             ("title", "Digital salon: live"),
             ("series_id", "1"),
+            // No times: the clock marks no item, the organiser moves the agenda on.
+            ("agenda", "Velkomst\nFælles data\nPrioritering"),
             ("starts_at", &starts),
             ("ends_at", &ends),
         ],
@@ -419,6 +421,36 @@ async fn the_organiser_runs_the_salon_from_the_room(db: TestDb) {
         lars.texts(".round-results .points").await == ["3", "5", "0"]
     })
     .await;
+
+    // The agenda moves on from the organiser's panel.
+    for step in 0..2 {
+        organiser
+            .click(".agenda-controls form:first-child button")
+            .await;
+        lars.wait_until("the agenda moved", || async {
+            lars.texts("#room-agenda-list li[aria-current=true]")
+                .await
+                .len()
+                == 1
+                && lars
+                    .texts("#room-agenda-list li.current")
+                    .await
+                    .first()
+                    .is_some_and(|t| t.contains(["Velkomst", "Fælles data"][step]))
+        })
+        .await;
+    }
+
+    // The video meeting is one click away in the room's header.
+    assert_eq!(
+        lars.find(".video-link a")
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("https://meet.example.org/salon")
+    );
 
     // A breakout room: the others see it.
     organiser.fill("#room-name", "Gruppe A").await;

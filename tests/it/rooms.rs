@@ -494,6 +494,9 @@ async fn organisers_download_the_transcript(db: TestDb) {
 async fn organisers_add_rooms_with_their_own_messages(db: TestDb) {
     let (app, salon) = running_salon(&db, "256").await;
     let org = app.signed_in(ORGANISER).await;
+    // Lars is in the main room when the breakout starts: his socket is told.
+    let mut watching = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    next_of(&mut watching, "hello").await;
     let r = org
         .post_form(
             &format!("/salons/{salon}/rooms"),
@@ -502,6 +505,13 @@ async fn organisers_add_rooms_with_their_own_messages(db: TestDb) {
         .await;
     assert_eq!(r.status(), 303);
     let breakout: i64 = location(&r).rsplit('=').next().unwrap().parse().unwrap();
+    let rooms = next_of(&mut watching, "rooms").await;
+    assert_eq!(
+        rooms["rooms"][1],
+        json!({"id": breakout, "name": "Breakout: biblioteksdata"}),
+        "{rooms}"
+    );
+    assert_eq!(rooms["rooms"][0]["name"], "", "the main room first");
     let lars = app.signed_in(LARS).await;
     let (_, page) = lars
         .get_text(&format!("/salons/{salon}/room?room={breakout}"))
@@ -543,6 +553,57 @@ async fn organisers_add_rooms_with_their_own_messages(db: TestDb) {
             .status(),
         400
     );
+    app.stop().await;
+}
+
+async fn organisers_move_the_agenda_on_from_the_room(db: TestDb) {
+    let (app, salon) = running_salon(&db, "256").await;
+    let org = app.signed_in(ORGANISER).await;
+    // Give the salon an agenda without times: the clock marks no item.
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from agenda_item where salon_id = {salon}"
+        ))
+        .await,
+        0
+    );
+    for (i, title) in ["Velkomst", "Data", "Runden"].iter().enumerate() {
+        db.execute(&format!(
+            "insert into agenda_item (salon_id, position, title, note) values ({salon}, {i}, '{title}', '')"
+        ))
+        .await;
+    }
+    let mut lars_socket = connect(&app, salon, Some(LARS), None, None).await.unwrap();
+    next_of(&mut lars_socket, "hello").await;
+    let lars = app.signed_in(LARS).await;
+    let path = format!("/salons/{salon}/room/agenda");
+    assert_eq!(
+        lars.post_form(&path, &[("item", "1")]).await.status(),
+        403,
+        "members do not move the agenda"
+    );
+    for bad in ["3", "-1", "x"] {
+        assert_eq!(
+            org.post_form(&path, &[("item", bad)]).await.status(),
+            400,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        db.count("select count(*) from agenda_now").await,
+        0,
+        "nothing stored"
+    );
+    assert_eq!(org.post_form(&path, &[("item", "1")]).await.status(), 303);
+    assert_eq!(next_of(&mut lars_socket, "agenda").await["current"], 1);
+    let (_, page) = lars.get_text(&format!("/salons/{salon}/room")).await;
+    assert!(
+        page.contains("aria-current=\"true\">Data"),
+        "the reloaded page marks the same item"
+    );
+    // Back to the clock: no item has a time, so none is under way.
+    assert_eq!(org.post_form(&path, &[("item", "")]).await.status(), 303);
+    assert!(next_of(&mut lars_socket, "agenda").await["current"].is_null());
     app.stop().await;
 }
 
@@ -637,6 +698,7 @@ async fn a_client_that_has_seen_everything_is_sent_only_what_is_new(db: TestDb) 
 }
 
 both_backends!(
+    organisers_move_the_agenda_on_from_the_room,
     a_client_that_has_seen_everything_is_sent_only_what_is_new,
     organisers_add_rooms_with_their_own_messages,
     several_senders_and_everyone_gets_every_message_in_order,

@@ -65,6 +65,7 @@ async fn render(
         muted: e.access.muted,
         error,
         agenda: crate::store::salons::agenda(&app.db, e.salon.id).await?,
+        agenda_moved: crate::store::agenda_now::get(&app.db, e.salon.id).await?,
         strategy: strategy_data(app, e, cast).await?,
         recorder,
         retention: app.config.privacy.retention.room,
@@ -271,6 +272,40 @@ pub async fn message_to_theme(State(app): State<SharedApp>, m: OnMessage) -> App
     let proposer = m.author_id.unwrap_or(e.user.id);
     let theme = crate::usecases::themes::propose(app, series, &text, None, proposer).await?;
     Ok(Redirect::to(&format!("/themes/{theme}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AgendaForm {
+    /// The item's position (from 0), or empty: back to the clock.
+    item: String,
+}
+
+/// An organiser moves the agenda on (or back to the clock) from the room.
+pub async fn move_agenda(
+    State(app): State<SharedApp>,
+    e: Entered,
+    Form(f): Form<AgendaForm>,
+) -> AppResult<Response> {
+    if !e.access.organiser {
+        return Err(AppError::Forbidden);
+    }
+    let items = crate::store::salons::agenda(&app.db, e.salon.id)
+        .await?
+        .len() as i64;
+    let position = match f.item.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(p) if (0..items).contains(&p) => Some(p),
+            _ => return Err(AppError::BadRequest("room.error.agenda_item")),
+        },
+    };
+    actions::move_agenda(&app, e.salon.id, position).await?;
+    Ok(Redirect::to(&format!(
+        "/salons/{}/room?room={}#room-agenda",
+        e.salon.id, e.room.id
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -22,8 +22,10 @@ pub struct RoomData<'a> {
     pub questions: Vec<Message>,
     pub muted: bool,
     pub error: Option<String>,
-    /// The salon's agenda (the current item is marked by the clock).
+    /// The salon's agenda (the current item is marked: as the organiser moved it, or by the clock).
     pub agenda: Vec<crate::domain::salon::AgendaItem>,
+    /// The item the organiser moved the salon to (None: the clock decides).
+    pub agenda_moved: Option<i64>,
     /// Rounds, themes, decisions and actions.
     pub strategy: super::panel::StrategyData,
     /// The viewer may record decisions (an organiser or a note-taker of the salon).
@@ -178,19 +180,21 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     }
 }
 
-/// The agenda, the item under way marked (by the clock, in the salon's zone, while it runs).
+/// The agenda, the item under way marked (as the organiser moved it, else by the clock in the
+/// salon's zone while it runs); organisers move it on from here, live for everyone.
 fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     let l = ctx.lang();
-    let now = crate::domain::time::now();
-    let running = d.salon.starts_at <= now && now < d.salon.ends_at;
-    let clock = now.with_timezone(&d.salon.tz()).format("%H:%M").to_string();
-    let current = if running {
-        d.agenda
-            .iter()
-            .rposition(|i| i.start_time.as_deref().is_some_and(|t| t <= clock.as_str()))
-    } else {
-        None
-    };
+    let s = d.salon;
+    let current = crate::domain::agenda::current_item(
+        &d.agenda,
+        d.agenda_moved,
+        s.starts_at,
+        s.ends_at,
+        s.tz(),
+        crate::domain::time::now(),
+    );
+    let next = current.map_or(0, |c| c + 1);
+    let action = format!("/salons/{}/room/agenda?room={}", s.id, d.room.id);
     html! {
         @if !d.agenda.is_empty() {
             section aria-labelledby="room-agenda" class="room-agenda" {
@@ -201,6 +205,20 @@ fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                             @if let Some(tm) = &item.start_time { span class="agenda-time" { (crate::i18n::timefmt::hhmm(tm, l)) } " " }
                             (item.title)
                             @if Some(i) == current { " " span class="badge" { (t!("room.now", locale = l)) } }
+                        }
+                    }
+                }
+                @if d.access.organiser && d.access.phase == Phase::Open {
+                    div class="agenda-controls" {
+                        form method="post" action=(action) class="inline" data-live {
+                            (csrf_field(ctx))
+                            input type="hidden" name="item" value=(next);
+                            button type="submit" class="secondary" disabled[next >= d.agenda.len()] { (t!("room.agenda_next", locale = l)) }
+                        }
+                        form method="post" action=(action) class="inline" data-live {
+                            (csrf_field(ctx))
+                            input type="hidden" name="item" value="";
+                            button type="submit" class="link" { (t!("room.agenda_clock", locale = l)) }
                         }
                     }
                 }
