@@ -87,9 +87,25 @@ impl NotAccepted {
 pub struct SalonFacts {
     pub status: Status,
     pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Online or hybrid: people may join while it runs.
+    pub joinable_online: bool,
     pub rsvp_deadline: Option<DateTime<Utc>>,
     pub registration: Registration,
     pub capacity: Option<i64>,
+}
+
+impl SalonFacts {
+    /// When answers close: the reply-by date the organiser set (up to the end), else the end
+    /// for an online or hybrid salon (latecomers join while it runs, with a seat if there is
+    /// one), else the start.
+    pub fn answers_close(&self) -> DateTime<Utc> {
+        self.rsvp_deadline.unwrap_or(if self.joinable_online {
+            self.ends_at
+        } else {
+            self.starts_at
+        })
+    }
 }
 
 /// May this person answer now? `current` is their standing, if they have a row.
@@ -101,8 +117,7 @@ pub fn may_answer(
     if salon.status != Status::Published {
         return Err(NotAccepted::NotOpen);
     }
-    let closes = salon.rsvp_deadline.unwrap_or(salon.starts_at);
-    if now >= closes {
+    if now >= salon.answers_close() {
         return Err(NotAccepted::DeadlinePassed);
     }
     if salon.registration == Registration::Invitation && current.is_none() {
@@ -155,6 +170,8 @@ mod tests {
         SalonFacts {
             status: Status::Published,
             starts_at: Utc::now() + Duration::days(7),
+            ends_at: Utc::now() + Duration::days(7) + Duration::hours(3),
+            joinable_online: false,
             rsvp_deadline: None,
             registration: Registration::Open,
             capacity,
@@ -185,6 +202,15 @@ mod tests {
         let mut s = salon(None);
         assert_eq!(may_answer(&s, None, now), Ok(()));
         s.rsvp_deadline = Some(now - Duration::minutes(1));
+        assert_eq!(may_answer(&s, None, now), Err(NotAccepted::DeadlinePassed));
+        // Running: an in-person salon has closed its answers, an online one takes them.
+        let mut s = salon(None);
+        s.starts_at = now - Duration::minutes(10);
+        s.ends_at = now + Duration::hours(2);
+        assert_eq!(may_answer(&s, None, now), Err(NotAccepted::DeadlinePassed));
+        s.joinable_online = true;
+        assert_eq!(may_answer(&s, None, now), Ok(()));
+        s.ends_at = now;
         assert_eq!(may_answer(&s, None, now), Err(NotAccepted::DeadlinePassed));
         let mut s = salon(None);
         s.registration = Registration::Invitation;

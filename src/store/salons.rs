@@ -59,6 +59,8 @@ impl Salon {
         SalonFacts {
             status: self.status(),
             starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            joinable_online: self.mode().has_link(),
             rsvp_deadline: self.rsvp_deadline,
             registration: self.registration(),
             capacity: self.capacity,

@@ -31,6 +31,8 @@ use crate::usecases::rsvp::{self, AnswerError};
 pub struct AnswerForm {
     response: String,
     show_in_list: Option<String>,
+    /// "room": the room's own way in (answer, then straight into the running salon's room).
+    then: Option<String>,
 }
 
 pub async fn answer(
@@ -56,11 +58,13 @@ pub async fn answer(
         )
         .await
         {
-            Ok(_) => {
-                return Ok(
-                    Redirect::to(&format!("/salons/{}?done=answered#rsvp", salon.id))
-                        .into_response(),
-                );
+            Ok(done) => {
+                let to = if f.then.as_deref() == Some("room") && done.standing.is_registered() {
+                    format!("/salons/{}/room", salon.id)
+                } else {
+                    format!("/salons/{}?done=answered#rsvp", salon.id)
+                };
+                return Ok(Redirect::to(&to).into_response());
             }
             Err(AnswerError::Refused(r)) => (StatusCode::CONFLICT, t!(r.message_key(), locale = l)),
             Err(e) => return Err(e.into()),

@@ -66,6 +66,13 @@ async fn render(
     let standing = rsvp.as_ref().map(|r| r.standing());
     // The answer given, shown as the pressed button (screen readers say "pressed").
     let current = rsvp.and_then(|r| r.response);
+    let now = crate::domain::time::now();
+    // Buttons only where an answer can be taken; else why not.
+    let closed = crate::domain::rsvp::may_answer(&salon.facts(), standing, now).err();
+    let room_open = standing.is_some_and(crate::domain::rsvp::Standing::is_registered)
+        && salon.is_published()
+        && now < salon.ends_at
+        && now >= salon.starts_at - chrono::Duration::minutes(30);
     Ok(page(
         ctx,
         &salon.title,
@@ -78,6 +85,13 @@ async fn render(
             @if let Some(s) = standing {
                 p class="standing" data-standing=(standing_code(s)) { (t!(format!("rsvp.standing.{}", standing_code(s)), locale = l)) }
             }
+            @if room_open {
+                // Running (or about to): the way in is one click from here.
+                p class="join" { a class="button" href=(format!("/salons/{}/room", salon.id)) { (t!("rsvp.go_to_room", locale = l)) } }
+            }
+            @if let Some(why) = closed {
+                p class="notice" { (t!(why.message_key(), locale = l)) }
+            } @else {
             p { (t!("rsvp.question", locale = l, name = person.name)) }
             form method="post" action=(format!("/rsvp/{token}")) class="answer-buttons" {
                 (csrf_field(ctx))
@@ -91,6 +105,7 @@ async fn render(
                 }
             }
             @if suggested.is_some() && !done { p class="hint" id="suggested-hint" { (t!("rsvp.link_hint", locale = l)) } }
+            }
             p { a href=(format!("/salons/{}", salon.id)) { (t!("mail.open_salon", locale = l)) } }
         },
     ))

@@ -280,7 +280,73 @@ async fn a_drafts_room_is_not_found_and_not_created_for_a_visitor(db: TestDb) {
     app.stop().await;
 }
 
+async fn a_latecomer_is_told_why_and_shown_the_way_in(db: TestDb) {
+    let (app, online) = running_salon(&db, "256").await;
+    let org = app.signed_in(ORGANISER).await;
+    let (starts, ends) = from_now(-10);
+    let in_person = new_salon(
+        &org,
+        &[
+            ("title", "Salon i Aarhus"),
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+            ("mode", "in_person"),
+            ("meeting_url", ""),
+            ("address", "Dokk1, Aarhus"),
+        ],
+        true,
+    )
+    .await;
+    let late = app.signed_in("birgitte.noergaard@cb.example").await;
+
+    // The online salon runs and takes answers: the room explains and offers the way in.
+    let (status, page) = late.get_text(&format!("/salons/{online}/room")).await;
+    assert_eq!(status, 403);
+    assert!(
+        page.contains("Du er ikke tilmeldt endnu") && page.contains("Sig ja og gå ind"),
+        "{}",
+        main_text(&page)
+    );
+    let r = late
+        .post_form(
+            &format!("/salons/{online}/rsvp"),
+            &[("response", "yes"), ("then", "room")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/salons/{online}/room"));
+    assert_eq!(
+        late.get(&format!("/salons/{online}/room")).await.status(),
+        200
+    );
+
+    // The in-person salon closed its answers at the start: why, and whom to ask; no button.
+    let (status, page) = late.get_text(&format!("/salons/{in_person}/room")).await;
+    assert_eq!(status, 403);
+    let text = main_text(&page);
+    assert!(
+        !page.contains("Sig ja og gå ind") && text.contains("Skriv til arrangørerne"),
+        "{text}"
+    );
+    let r = late
+        .post_form(
+            &format!("/salons/{in_person}/rsvp"),
+            &[("response", "yes"), ("then", "room")],
+        )
+        .await;
+    assert_eq!(r.status(), 409, "answers closed at the start");
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from rsvp where salon_id = {in_person} and response is not null"
+        ))
+        .await,
+        0
+    );
+    app.stop().await;
+}
+
 both_backends!(
+    a_latecomer_is_told_why_and_shown_the_way_in,
     signing_out_ends_the_rights_of_an_open_socket,
     a_withdrawn_answer_and_a_cancelled_salon_take_effect_at_once,
     a_repeated_vote_publishes_nothing,

@@ -161,7 +161,7 @@ async fn every_rule_has_a_clear_error_and_the_form_keeps_what_was_typed(db: Test
         ),
         (
             &[("rsvp_deadline", "2027-03-11T08:00")],
-            "Svarfristen skal ligge før salonen begynder.",
+            "Svarfristen skal ligge, før salonen slutter.",
         ),
         (&[("capacity", "0")], "Antal pladser skal være et helt tal"),
         (

@@ -38,7 +38,10 @@ fn each_rule_has_its_error() {
     assert_eq!(codes(validate(&i, 0)), ["end_before_start"]);
     let mut i = input();
     i.rsvp_deadline = "2027-03-11T08:00".into();
-    assert_eq!(codes(validate(&i, 0)), ["deadline_after_start"]);
+    assert_eq!(codes(validate(&i, 0)), ["deadline_after_end"]);
+    // While it runs is fine: latecomers may still answer.
+    i.rsvp_deadline = "2027-03-10T11:00".into();
+    assert_eq!(codes(validate(&i, 0)), Vec::<&str>::new());
     let mut i = input();
     i.capacity = "5".into();
     assert_eq!(codes(validate(&i, 6)), ["capacity_below_yes"]);

@@ -108,10 +108,11 @@ fn times(input: &SalonInput, errors: &mut Vec<FieldError>) -> (Tz, Option<Times>
     {
         errors.push(err("ends_at", "end_before_start"));
     }
-    if let (Some(s), Some(d)) = (starts_at, rsvp_deadline)
-        && d > s
+    // Answers may be taken until the salon ends (people joining a running online salon).
+    if let (Some(e), Some(d)) = (ends_at, rsvp_deadline)
+        && d > e
     {
-        errors.push(err("rsvp_deadline", "deadline_after_start"));
+        errors.push(err("rsvp_deadline", "deadline_after_end"));
     }
     let all = match (starts_at, ends_at) {
         (Some(s), Some(e)) if !deadline_given || rsvp_deadline.is_some() => {

@@ -77,8 +77,17 @@ async fn a_message_whose_predecessor_never_comes_goes_out_after_the_hold() {
     message(&hub, 3);
     message(&hub, 4);
     assert_eq!(ids(&mut rx), vec![1]);
-    tokio::time::sleep(HOLD + Duration::from_millis(10)).await;
-    assert_eq!(ids(&mut rx), vec![3, 4]);
+    tokio::time::sleep(HOLD).await;
+    // The release is a task of its own: on a busy machine it may run a little after the hold.
+    let mut released = Vec::new();
+    for _ in 0..500 {
+        released.extend(ids(&mut rx));
+        if released.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(released, vec![3, 4]);
     // The room goes on from there.
     message(&hub, 5);
     assert_eq!(ids(&mut rx), vec![5]);

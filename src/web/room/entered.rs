@@ -74,7 +74,12 @@ impl FromRequestParts<SharedApp> for Entered {
                 None => Err(Redirect::to(&login_href(here)).into_response()),
             },
             Ok(Err(Denied::NotSignedIn)) => Err(Redirect::to(&login_href(here)).into_response()),
-            Ok(Err(Denied::NotRegistered)) => Err(AppError::Forbidden.into_response()),
+            Ok(Err(Denied::NotRegistered)) => match (parts.extensions.get::<Ctx>(), &user) {
+                (Some(ctx), Some(user)) => {
+                    Err(super::refused::not_registered(app, ctx, id, user.id).await)
+                }
+                _ => Err(AppError::Forbidden.into_response()),
+            },
             Ok(Err(Denied::NotFound)) => Err(AppError::NotFound.into_response()),
             Err(e) => Err(AppError::from(e).into_response()),
         }

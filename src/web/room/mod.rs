@@ -6,6 +6,7 @@ mod entered;
 mod frames;
 mod items;
 mod panel;
+mod refused;
 pub mod socket;
 mod view;
 

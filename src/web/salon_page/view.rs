@@ -226,7 +226,7 @@ fn rsvp_panel(ctx: &Ctx, data: &SalonData, standing: Option<Standing>, panel: &P
                 }
             } @else {
                 @match (refusal, salon.registration()) {
-                    (None | Some(rsvp::NotAccepted::NotInvited), Registration::Open) if salon.is_published() && now() < salon.rsvp_deadline.unwrap_or(salon.starts_at) => {
+                    (None | Some(rsvp::NotAccepted::NotInvited), Registration::Open) if salon.is_published() && now() < salon.facts().answers_close() => {
                         p { (t!("rsvp.register_lead", locale = l)) " " a href=(login_href(&ctx.path)) { (t!("rsvp.sign_in_instead", locale = l)) } }
                         (registration_form(ctx, data, panel))
                     }
