@@ -10,6 +10,9 @@ use rust_i18n::t;
 use crate::config::Config;
 use crate::domain::text::defang;
 
+mod texts;
+use texts::invitation_texts;
+
 pub use super::notices::{
     action_reminder, confirm_registration, promoted, reminder, sign_in, summary,
 };
@@ -56,7 +59,7 @@ fn subject_line(subject: String) -> String {
 }
 
 /// The HTML frame shared by our mails: simple, readable in every client, no remote images.
-fn html_frame(locale: Locale, title: &str, content: Markup) -> String {
+pub(super) fn html_frame(locale: Locale, title: &str, content: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang=(locale.code()) {
@@ -138,6 +141,8 @@ pub enum InviteKind {
     Invitation,
     Update,
     Cancellation,
+    /// After a yes that took a seat: the entry again, accepted, with the video link.
+    Confirmation,
 }
 
 impl InviteKind {
@@ -146,6 +151,7 @@ impl InviteKind {
             InviteKind::Invitation => "invitation",
             InviteKind::Update => "update",
             InviteKind::Cancellation => "cancellation",
+            InviteKind::Confirmation => "confirmation",
         }
     }
 }
@@ -232,88 +238,9 @@ pub fn invitation(
     })
 }
 
-/// The plain and HTML parts of an invitation: greeting, what changed, where, the personal
-/// answer links (none in a cancellation), the salon's page.
-fn invitation_texts(
-    kind: InviteKind,
-    person: &crate::store::people::Person,
-    salon: &crate::store::salons::Salon,
-    subject: &str,
-    when: &str,
-    url: &str,
-    rsvp_link: Option<&str>,
-) -> (String, String) {
-    let locale = person.locale();
-    let l = locale.code();
-    let code = kind.code();
-    let greeting = t!("mail.greeting", locale = l, name = person.name).to_string();
-    let lead = t!(
-        format!("mail.{code}.body"),
-        locale = l,
-        title = salon.title,
-        when = when
-    )
-    .to_string();
-    let place = match (&salon.address, salon.mode().has_link()) {
-        (Some(a), true) => format!("{a} ({})", t!("calendar.online", locale = l)),
-        (Some(a), false) => a.clone(),
-        (None, _) => t!("calendar.online", locale = l).to_string(),
-    };
-    let mut place_line = t!("mail.place", locale = l, place = place).to_string();
-    if let Some(link) =
-        crate::calendar::event::meeting_of(salon).filter(|_| kind != InviteKind::Cancellation)
-    {
-        place_line.push('\n');
-        place_line.push_str(&t!("calendar.join", locale = l, url = link));
-    }
-    let answers: Vec<(String, String)> = match rsvp_link {
-        Some(link) => crate::domain::rsvp::Response::ALL
-            .iter()
-            .map(|r| {
-                (
-                    t!(format!("rsvp.answer.{}", r.as_str()), locale = l).to_string(),
-                    format!("{link}?answer={}", r.as_str()),
-                )
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let answer_intro = t!("mail.answer_intro", locale = l).to_string();
-    let see = t!("mail.open_salon", locale = l).to_string();
-
-    let mut text = format!("{greeting}\n\n{lead}\n{place_line}\n\n");
-    if !answers.is_empty() {
-        text.push_str(&answer_intro);
-        text.push('\n');
-        for (label, link) in &answers {
-            text.push_str(&format!("  {label}: {link}\n"));
-        }
-        text.push('\n');
-    }
-    text.push_str(&format!(
-        "{see}: {url}\n\n-- \n{}\n",
-        t!("mail.footer", locale = l)
-    ));
-    let html = html_frame(
-        locale,
-        subject,
-        html! {
-            p { (greeting) }
-            p { (lead) @for line in place_line.lines() { br; (line) } }
-            @if !answers.is_empty() {
-                p { (answer_intro) }
-                p { @for (label, link) in &answers { a href=(link) style="display: inline-block; margin-right: 1em; font-weight: bold;" { (label) } } }
-            }
-            p { a href=(url) { (see) } }
-        },
-    );
-
-    (text, html)
-}
-
 /// The calendar of an invitation, update or cancellation: REQUEST or CANCEL, the recipient
 /// the only ATTENDEE.
-fn invite_calendar(
+pub(super) fn invite_calendar(
     config: &Config,
     kind: InviteKind,
     person: &crate::store::people::Person,

@@ -130,9 +130,8 @@ async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Fail
     Ok(ids)
 }
 
-/// Compose one invitation per recipient, in parallel on the blocking pool (one chunk per core).
 /// The person's reply address for the salon (the calendar's ORGANIZER), remembered by its hash.
-async fn reply_address(
+pub(crate) async fn reply_address(
     app: &App,
     tx: &mut Tx,
     salon: crate::ids::SalonId,
@@ -146,6 +145,7 @@ async fn reply_address(
     ))
 }
 
+/// Compose one invitation per recipient, in parallel on the blocking pool (one chunk per core).
 async fn compose_all(
     app: &App,
     salon: &Salon,

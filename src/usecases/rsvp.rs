@@ -68,6 +68,9 @@ pub async fn answer(
     rules: Rules,
 ) -> Result<Answered, AnswerError> {
     let mut tx = app.db.begin().await?;
+    let before = rsvps::of(&mut tx, salon, person)
+        .await?
+        .map(|r| r.standing());
     let done = answer_in(
         &mut tx,
         &app.config,
@@ -78,11 +81,45 @@ pub async fn answer(
         rules,
     )
     .await?;
+    let confirm = done.standing == Standing::Seated && before != Some(Standing::Seated);
+    if confirm {
+        queue_confirmation(app, &mut tx, &done.salon, person).await?;
+    }
     tx.commit().await?;
-    if done.promoted > 0 {
+    if done.promoted > 0 || confirm {
         app.mail_wake.notify_one();
     }
     Ok(done)
+}
+
+/// A yes that took a seat is confirmed by mail, in the same transaction: the calendar entry
+/// again (REQUEST, same UID and SEQUENCE, accepted) with the video link, and the room's address.
+async fn queue_confirmation(
+    app: &App,
+    tx: &mut Tx,
+    salon: &Salon,
+    person: PersonId,
+) -> Result<(), Failure> {
+    let Some(who) = people::by_id(&mut *tx, person).await? else {
+        return Ok(());
+    };
+    let agenda = crate::store::salons::agenda(&mut *tx, salon.id).await?;
+    let reply = super::invitations::reply_address(app, tx, salon.id, person).await?;
+    let personal = compose::Personal {
+        rsvp_link: None,
+        reply_address: Some(&reply),
+    };
+    let mail = compose::invitation(
+        &app.config,
+        compose::InviteKind::Confirmation,
+        &who,
+        salon,
+        &agenda,
+        Some("yes"),
+        personal,
+    )?;
+    crate::mail::queue(&mut *tx, &mail).await?;
+    Ok(())
 }
 
 /// An organiser records someone's answer for them (a phone call, a note at the door): the

@@ -85,6 +85,10 @@ async fn render(
             @if let Some(s) = standing {
                 p class="standing" data-standing=(standing_code(s)) { (t!(format!("rsvp.standing.{}", standing_code(s)), locale = l)) }
             }
+            // The page is the person's own (their link): registered, they get the video link.
+            @if let Some(link) = crate::calendar::event::meeting_of(&salon).filter(|_| standing.is_some_and(crate::domain::rsvp::Standing::is_registered)) {
+                p class="video-link" { (t!("room.join_video", locale = l)) ": " a href=(link) rel="noopener noreferrer" { (link) } }
+            }
             @if room_open {
                 // Running (or about to): the way in is one click from here.
                 p class="join" { a class="button" href=(format!("/salons/{}/room", salon.id)) { (t!("rsvp.go_to_room", locale = l)) } }

@@ -315,6 +315,38 @@ async fn answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing(db: 
         page.contains("value=\"yes\" aria-pressed=\"true\""),
         "the answer given is the pressed button"
     );
+    // The yes is confirmed by mail: the calendar entry again, accepted, with the video link,
+    // and the room's address.
+    let confirmation = wait_for_mails_to(&sink.dir, LARS, 2).await.pop().unwrap();
+    assert!(
+        confirmation
+            .header("Subject")
+            .unwrap()
+            .starts_with("Du er tilmeldt"),
+        "{:?}",
+        confirmation.header("Subject")
+    );
+    let (_, cal) = calendar_of(&confirmation);
+    let event = &cal.events[0];
+    assert_eq!(
+        prop(&event.properties, "URL").as_deref(),
+        Some("https://meet.example.org/salon")
+    );
+    let attendee = props(&event.properties, "ATTENDEE")[0]
+        .params
+        .clone()
+        .unwrap();
+    assert!(
+        attendee
+            .iter()
+            .any(|(k, v)| k == "PARTSTAT" && v == &["ACCEPTED"]),
+        "{attendee:?}"
+    );
+    assert!(
+        confirmation.text().contains(&format!("/salons/{id}/room")),
+        "{}",
+        confirmation.text()
+    );
     assert!(
         !page.contains("Logget ind som"),
         "answering did not sign anyone in"
@@ -461,17 +493,16 @@ async fn reminders_go_once_also_across_a_restart(db: TestDb) {
         .post_form(&format!("/salons/{id}/rsvp"), &[("response", "no")])
         .await;
 
-    let reminder = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
-    assert!(
-        reminder
-            .header("Subject")
-            .unwrap()
-            .starts_with("Påmindelse")
-    );
+    // Lars's yes is confirmed by mail; then comes the reminder.
+    let mails = wait_for_mails_to(&sink.dir, LARS, 2).await;
+    let subjects: Vec<String> = mails.iter().map(|m| m.header("Subject").unwrap()).collect();
+    assert!(subjects[0].starts_with("Du er tilmeldt"), "{subjects:?}");
+    let reminder = &mails[1];
+    assert!(subjects[1].starts_with("Påmindelse"), "{subjects:?}");
     assert!(reminder.text().contains("https://meet.example.org/salon"));
     rounds_pass(&app.client(), "reminders", 2).await;
     mail_marker(&app.client(), &sink.dir, "sekretariat@salon.example").await; // what the rounds queued is sent
-    assert_eq!(mails_to(&sink.dir, LARS).len(), 1);
+    assert_eq!(mails_to(&sink.dir, LARS).len(), 2);
     app.stop().await;
 
     let mut settings = db.settings();
@@ -481,7 +512,7 @@ async fn reminders_go_once_also_across_a_restart(db: TestDb) {
     mail_marker(&again.client(), &sink.dir, "sekretariat@salon.example").await;
     assert_eq!(
         mails_to(&sink.dir, LARS).len(),
-        1,
+        2,
         "no second reminder after a restart"
     );
     assert!(

@@ -12,7 +12,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use super::{DEADLINE, TestDb, free_port, mails_to, sign_in_link, wait_for_mails_to};
+use super::{DEADLINE, TestDb, free_port, mails_to, new_sign_in_link};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -369,8 +369,7 @@ pub async fn sign_in(b: &Browser, email: &str, mail_dir: &Path) {
     b.fill("#email", email).await;
     b.click("main form[action='/login'] button[type=submit]")
         .await;
-    let mails = wait_for_mails_to(mail_dir, email, before + 1).await;
-    let link = sign_in_link(mails.last().unwrap());
+    let link = new_sign_in_link(mail_dir, email, before).await;
     assert!(link.contains("/login/"), "a sign-in link: {link}");
     b.goto(&link).await;
     b.click("main form button[type=submit]").await;
