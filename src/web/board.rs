@@ -36,6 +36,8 @@ pub struct BoardQuery {
 /// Everything the board shows.
 struct Board {
     series: Series,
+    /// The series' salons, to name each decision's salon and date.
+    salons: Vec<crate::store::salons::Listed>,
     themes: Vec<Theme>,
     rounds: Vec<(Round, Vec<RoundOption>)>,
     decisions: Vec<Decision>,
@@ -49,6 +51,8 @@ async fn load(
     drafts: Drafts,
 ) -> AppResult<Board> {
     let series = series::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let salons =
+        crate::store::salons::in_series(&app.db, series.id, drafts == Drafts::Included).await?;
     let mut rounds_with = Vec::new();
     for r in rounds::closed_of_series(&app.db, series.id, drafts).await? {
         let options = rounds::options(&app.db, r.id).await?;
@@ -69,6 +73,7 @@ async fn load(
         rounds: rounds_with,
         actions,
         series,
+        salons,
     })
 }
 
@@ -139,7 +144,19 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
         section aria-labelledby="board-decisions" {
             h2 id="board-decisions" { (t!("outcome.decisions", locale = l)) }
             @if b.decisions.is_empty() { p class="muted" { (t!("outcome.no_decisions", locale = l)) } }
-            ol { @for d in &b.decisions { li { (d.body) } } }
+            ol {
+                @for d in &b.decisions {
+                    li {
+                        (d.body)
+                        @if let (Some(id), Some(title)) = (d.theme_id, &d.theme) { " – " a href=(format!("/themes/{id}")) { (title) } }
+                        // Where and when it was decided.
+                        @if let Some(s) = b.salons.iter().find(|s| s.id == d.salon_id) {
+                            " – " a href=(format!("/salons/{}", s.id)) { (s.title) } ", "
+                            (crate::i18n::timefmt::date(&s.starts_at.with_timezone(&s.tz()), l))
+                        }
+                    }
+                }
+            }
         }
         section aria-labelledby="board-actions" {
             h2 id="board-actions" { (t!("outcome.actions", locale = l)) }

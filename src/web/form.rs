@@ -45,6 +45,8 @@ pub enum Kind<'a> {
     Url,
     Number,
     DateTime,
+    /// A calendar date (`YYYY-MM-DD` on the wire; the browser shows it the reader's way).
+    Date,
     TextArea(u32),
     Select(&'a [(String, String)]),
 }
@@ -78,7 +80,7 @@ pub fn field(
                     }
                 }
                 _ => {
-                    @let t = match kind { Kind::Email => "email", Kind::Url => "url", Kind::Number => "number", Kind::DateTime => "datetime-local", _ => "text" };
+                    @let t = match kind { Kind::Email => "email", Kind::Url => "url", Kind::Number => "number", Kind::DateTime => "datetime-local", Kind::Date => "date", _ => "text" };
                     input type=(t) id=(id) name=(id) value=(value) aria-invalid=[invalid] aria-describedby=[describedby.clone()] required[required];
                 }
             }

@@ -23,7 +23,7 @@ pub fn salon_list(ctx: &Ctx, salons: &[Listed]) -> Markup {
                     p class="when" { (timefmt::span(&s.starts_at, &s.ends_at, s.tz(), l)) }
                     p class="meta" {
                         (t!(format!("salon.mode.{}", s.mode), locale = l))
-                        @if let Some(series) = &s.series_title { " · " (series) }
+                        @if let (Some(id), Some(series)) = (s.series_id, &s.series_title) { " · " a href=(format!("/series/{id}")) { (series) } }
                         @if s.status != "published" {
                             " · " strong class=(format!("badge badge-{}", s.status)) { (t!(format!("salon.status.{}", s.status), locale = l)) }
                         }
@@ -50,8 +50,29 @@ async fn upcoming_fragment(
         return Ok(hit);
     }
     let upcoming = salons::upcoming(&app.db, 500).await?;
-    let fragment = (!upcoming.is_empty())
-        .then(|| std::sync::Arc::new(salon_list(ctx, &upcoming).into_string()));
+    // Each series on the list leads to its strategy board (themes, decisions, who does what).
+    let mut boards: Vec<(crate::ids::SeriesId, &str)> = Vec::new();
+    for s in &upcoming {
+        if let (Some(id), Some(title)) = (s.series_id, s.series_title.as_deref())
+            && !boards.iter().any(|(b, _)| *b == id)
+        {
+            boards.push((id, title));
+        }
+    }
+    let l = ctx.lang();
+    let fragment = (!upcoming.is_empty()).then(|| {
+        let html = maud::html! {
+            (salon_list(ctx, &upcoming))
+            @if !boards.is_empty() {
+                ul class="boards" {
+                    @for (id, title) in &boards {
+                        li { a href=(format!("/series/{id}/board")) { (t!("home.board_of", locale = l, series = title)) } }
+                    }
+                }
+            }
+        };
+        std::sync::Arc::new(html.into_string())
+    });
     app.front_page_cache.put(key, fragment.clone());
     Ok(fragment)
 }

@@ -120,6 +120,14 @@ async fn render(
         html! {
             h1 { (title) }
             @if salon.status() != Status::Published { p class="banner" role="note" { (t!("invite.not_published", locale = l)) } }
+            // Inviting to a salon under way: say what the invited can still do.
+            @if salon.starts_at <= crate::domain::time::now() && crate::domain::time::now() < salon.ends_at {
+                @if crate::domain::time::now() < salon.facts().answers_close() {
+                    p class="banner" role="note" { (t!("invite.running_open", locale = l)) }
+                } @else {
+                    p class="banner" role="note" { (t!("invite.running_closed", locale = l)) }
+                }
+            }
             @if let Some(e) = &error { div class="error-summary" role="alert" id="errors" { p { (e) } } }
             form method="post" action=(format!("/salons/{}/invite", salon.id)) class="stacked wide" {
                 (csrf_field(ctx))

@@ -41,7 +41,7 @@ pub async fn show(
     ctx: Ctx,
     SalonPath(salon): SalonPath,
 ) -> AppResult<Markup> {
-    render(&app, &ctx, &salon, &Errors::default()).await
+    render(&app, &ctx, &salon, &Errors::default(), &Typed::default()).await
 }
 
 /// What a decision can settle, as select options: the series' themes and the salon's closed
@@ -72,8 +72,54 @@ async fn link_options(
     Ok((theme_options, round_options))
 }
 
-async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> AppResult<Markup> {
+/// What was typed into the forms, shown again when something has to be corrected.
+#[derive(Default)]
+struct Typed {
+    decision: DecisionForm,
+    action: ActionForm,
+}
+
+/// The salon's participants (yes and maybe) first, then every other member: the owners the
+/// action form offers, by address (what the form sends), named with their organisation.
+async fn owner_options(
+    app: &SharedApp,
+    salon: &Salon,
+    l: &str,
+) -> AppResult<Vec<(String, String)>> {
+    let named = |name: &str, org: Option<&str>| match org {
+        Some(o) => format!("{name} ({o})"),
+        None => name.to_string(),
+    };
+    let mut options = vec![(
+        String::new(),
+        t!("outcome.no_owner", locale = l).to_string(),
+    )];
+    let mut seen = std::collections::HashSet::new();
+    for p in crate::store::rsvps::participants(&app.db, salon.id).await? {
+        if p.standing().is_registered() && seen.insert(p.person_id) {
+            options.push((
+                p.email.clone(),
+                named(&p.name, p.organisation_short.as_deref()),
+            ));
+        }
+    }
+    for p in people::list(&app.db).await? {
+        if seen.insert(p.id) {
+            options.push((p.email.clone(), named(&p.name, p.organisation.as_deref())));
+        }
+    }
+    Ok(options)
+}
+
+async fn render(
+    app: &SharedApp,
+    ctx: &Ctx,
+    salon: &Salon,
+    errors: &Errors,
+    typed: &Typed,
+) -> AppResult<Markup> {
     let l = ctx.lang();
+    let owners = owner_options(app, salon, l).await?;
     let decisions = outcomes::decisions_of_salon(&app.db, salon.id).await?;
     let actions = outcomes::actions_of_salon(&app.db, salon.id).await?;
     let recorder = may_record(app, ctx, salon).await?;
@@ -115,9 +161,9 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
                 @if recorder {
                     form method="post" action=(format!("{base}/decisions")) class="stacked" novalidate {
                         (csrf_field(ctx))
-                        (form::field("body", &t!("outcome.field.decision", locale = l), None, Kind::TextArea(3), "", errors, true))
-                        @if theme_options.len() > 1 { (form::field("theme", &t!("outcome.field.theme", locale = l), None, Kind::Select(&theme_options), "", errors, false)) }
-                        @if round_options.len() > 1 { (form::field("round", &t!("outcome.field.round", locale = l), None, Kind::Select(&round_options), "", errors, false)) }
+                        (form::field("body", &t!("outcome.field.decision", locale = l), None, Kind::TextArea(3), &typed.decision.body, errors, true))
+                        @if theme_options.len() > 1 { (form::field("theme", &t!("outcome.field.theme", locale = l), None, Kind::Select(&theme_options), &typed.decision.theme, errors, false)) }
+                        @if round_options.len() > 1 { (form::field("round", &t!("outcome.field.round", locale = l), None, Kind::Select(&round_options), &typed.decision.round, errors, false)) }
                         div { button type="submit" { (t!("outcome.record_decision", locale = l)) } }
                     }
                 }
@@ -129,10 +175,10 @@ async fn render(app: &SharedApp, ctx: &Ctx, salon: &Salon, errors: &Errors) -> A
                 @if recorder {
                     form method="post" action=(format!("{base}/actions")) class="stacked" novalidate {
                         (csrf_field(ctx))
-                        (form::field("what", &t!("outcome.field.what", locale = l), None, Kind::Text, "", errors, true))
-                        (form::field("owner", &t!("outcome.field.owner", locale = l), Some(&t!("outcome.hint.owner", locale = l)), Kind::Email, "", errors, false))
-                        (form::field("organisation", &t!("outcome.field.organisation", locale = l), None, Kind::Select(&orgs), "", errors, false))
-                        (form::field("due", &t!("outcome.field.due", locale = l), Some(&t!("outcome.hint.due", locale = l)), Kind::Text, "", errors, false))
+                        (form::field("what", &t!("outcome.field.what", locale = l), None, Kind::Text, &typed.action.what, errors, true))
+                        (form::field("owner", &t!("outcome.field.owner", locale = l), Some(&t!("outcome.hint.owner", locale = l)), Kind::Select(&owners), &typed.action.owner, errors, false))
+                        (form::field("organisation", &t!("outcome.field.organisation", locale = l), None, Kind::Select(&orgs), &typed.action.organisation, errors, false))
+                        (form::field("due", &t!("outcome.field.due", locale = l), None, Kind::Date, &typed.action.due, errors, false))
                         div { button type="submit" { (t!("outcome.record_action", locale = l)) } }
                     }
                 }
@@ -176,6 +222,7 @@ async fn refuse(
     ctx: &Ctx,
     salon: &Salon,
     refused: NotRecorded,
+    typed: Typed,
 ) -> AppResult<Response> {
     let errors = match refused {
         NotRecorded::Fields(errors) => errors,
@@ -190,12 +237,12 @@ async fn refuse(
     }
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        render(app, ctx, salon, &e).await?,
+        render(app, ctx, salon, &e, &typed).await?,
     )
         .into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct DecisionForm {
     body: String,
@@ -223,11 +270,17 @@ pub async fn decide(
         Ok(_) => {
             Ok(Redirect::to(&format!("/salons/{}/outcomes#decisions", salon.id)).into_response())
         }
-        Err(refused) => refuse(&app, &ctx, &salon, refused).await,
+        Err(refused) => {
+            let typed = Typed {
+                decision: f.clone(),
+                ..Typed::default()
+            };
+            refuse(&app, &ctx, &salon, refused, typed).await
+        }
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ActionForm {
     what: String,
@@ -281,7 +334,13 @@ pub async fn add_action(
         Ok(_) => {
             Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
         }
-        Err(refused) => refuse(&app, &ctx, &salon, refused).await,
+        Err(refused) => {
+            let typed = Typed {
+                action: f.clone(),
+                ..Typed::default()
+            };
+            refuse(&app, &ctx, &salon, refused, typed).await
+        }
     }
 }
 
@@ -337,6 +396,7 @@ pub async fn add_note_taker(
                     field: "email",
                     code: "owner",
                 }]),
+                Typed::default(),
             )
             .await
         }

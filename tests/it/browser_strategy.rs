@@ -321,15 +321,16 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     .await;
     organiser.goto(&format!("/salons/{next}/outcomes")).await;
     organiser.fill("#what", "Oplæg om fælles lånerdata").await;
-    organiser.fill("#owner", SOFIE).await;
-    organiser
-        .fill(
-            "#due",
-            &(chrono::Utc::now() + chrono::Duration::days(30))
-                .format("%Y-%m-%d")
-                .to_string(),
-        )
-        .await;
+    // The owner from the salon's participants; the due date in a date field.
+    organiser.select("#owner", SOFIE).await;
+    browser::set_datetime(
+        &organiser,
+        "due",
+        &(chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%d")
+            .to_string(),
+    )
+    .await;
     organiser
         .click(&format!(
             "form[action='/salons/{next}/outcomes/actions'] button[type=submit]"

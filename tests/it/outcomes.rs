@@ -108,10 +108,25 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
             &[
                 ("what", "Udkast til indkøbsaftale"),
                 ("owner", "ingen@bibliotek.example"),
+                ("due", "2027-05-01"),
             ],
         )
         .await;
     assert_eq!(r.status(), 422);
+    // What was typed is kept; the owner is offered from a list, the date is a date field.
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("value=\"Udkast til indkøbsaftale\"")
+            && page.contains("type=\"date\" id=\"due\" name=\"due\" value=\"2027-05-01\""),
+        "{}",
+        main_text(&page)
+    );
+    assert!(
+        page.contains(&format!(
+            "<option value=\"{JENS}\">Jens Riis (KOMBIT)</option>"
+        )),
+        "the owner list names the participants"
+    );
     assert_eq!(db.count("select count(*) from action").await, 0);
     let fields = [
         ("what", "Udkast til indkøbsaftale"),
@@ -224,6 +239,15 @@ async fn note_takers_and_organisers_record_decisions_and_actions(db: TestDb) {
     );
     let (status, board) = jens.get_text(&format!("/series/{series}/board")).await;
     assert_eq!(status, 200);
+    assert!(
+        board.contains(&format!("<a href=\"/salons/{salon}\">")),
+        "each decision names its salon (and date)"
+    );
+    let (_, front) = app.client().get_text("/").await;
+    assert!(
+        front.contains(&format!("href=\"/series/{series}/board\"")),
+        "the front page leads to the board"
+    );
     let text = main_text(&board);
     assert!(
         text.contains("Vi køber e-bøger ind sammen fra 2028.") && text.contains("Kortlæg licenser"),

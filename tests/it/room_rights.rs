@@ -298,6 +298,19 @@ async fn a_latecomer_is_told_why_and_shown_the_way_in(db: TestDb) {
     )
     .await;
     let late = app.signed_in("birgitte.noergaard@cb.example").await;
+    // Inviting to a salon under way says what the invited can still do.
+    let (_, invite) = org.get_text(&format!("/salons/{online}/invite")).await;
+    assert!(
+        invite.contains("Salonen er i gang nu."),
+        "{}",
+        main_text(&invite)
+    );
+    let (_, invite) = org.get_text(&format!("/salons/{in_person}/invite")).await;
+    assert!(
+        invite.contains("svarfristen er overskredet"),
+        "{}",
+        main_text(&invite)
+    );
 
     // The online salon runs and takes answers: the room explains and offers the way in.
     let (status, page) = late.get_text(&format!("/salons/{online}/room")).await;
