@@ -11,6 +11,7 @@ pub mod role;
 pub mod round;
 pub mod rsvp;
 pub mod salon;
+pub mod summary;
 pub mod text;
 pub mod theme;
 pub mod time;

@@ -96,6 +96,21 @@ pub fn date(at: &DateTime<Tz>, l: &str) -> String {
         .replace("%{year}", &at.year().to_string())
 }
 
+/// A day written short, as the language does: "01.05.2027" (da, nb), "2027-05-01" (sv),
+/// "1.5.2027" (fi), "1 May 2027" (en). For due dates and the like.
+pub fn day(d: chrono::NaiveDate, l: &str) -> String {
+    let pattern = t!("time.day", locale = l);
+    let items: Vec<chrono::format::Item<'_>> =
+        chrono::format::StrftimeItems::new(&pattern).collect();
+    if items
+        .iter()
+        .any(|i| matches!(i, chrono::format::Item::Error))
+    {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    d.format_with_items(items.into_iter()).to_string()
+}
+
 /// "09.00" in Danish, "9.00" in Finnish, "09:00" in English.
 pub fn clock(at: &DateTime<Tz>, l: &str) -> String {
     at.format_with_items(names(l).clock.iter()).to_string()

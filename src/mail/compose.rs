@@ -13,9 +13,8 @@ use crate::domain::text::defang;
 mod texts;
 use texts::invitation_texts;
 
-pub use super::notices::{
-    action_reminder, confirm_registration, promoted, reminder, sign_in, summary,
-};
+pub use super::notices::{action_reminder, confirm_registration, promoted, reminder, sign_in};
+pub use super::summary::summary;
 use crate::i18n::Locale;
 
 /// A message ready for the outbox.
@@ -118,19 +117,47 @@ pub(super) fn simple(config: &Config, m: Simple<'_>) -> Result<Composed, Compose
             @for p in &m.after { p { (p) } }
         },
     );
+    two_part(
+        config,
+        Addressed {
+            kind: m.kind,
+            name: m.name,
+            email: m.email,
+            subject: m.subject,
+        },
+        text,
+        html,
+    )
+}
+
+/// Who a two-part mail goes to, what it is and its subject.
+pub(super) struct Addressed<'a> {
+    pub(super) kind: &'static str,
+    pub(super) name: &'a str,
+    pub(super) email: &'a str,
+    pub(super) subject: String,
+}
+
+/// A mail of a text and an HTML part (multipart/alternative), ready for the outbox.
+pub(super) fn two_part(
+    config: &Config,
+    to: Addressed<'_>,
+    text: String,
+    html: String,
+) -> Result<Composed, ComposeError> {
     let from = config.mail.from.clone();
     let message_id = new_message_id(&from);
     let message = Message::builder()
         .from(from)
-        .to(mailbox(m.name, m.email)?)
-        .subject(subject_line(m.subject.clone()))
+        .to(mailbox(to.name, to.email)?)
+        .subject(subject_line(to.subject.clone()))
         .message_id(Some(message_id.clone()))
         .multipart(MultiPart::alternative_plain_html(text, html))?;
     Ok(Composed {
-        kind: m.kind,
+        kind: to.kind,
         message_id,
-        recipient: m.email.to_string(),
-        subject: m.subject,
+        recipient: to.email.to_string(),
+        subject: to.subject,
         body: message.formatted(),
     })
 }

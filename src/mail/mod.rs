@@ -8,6 +8,7 @@ pub mod inbound;
 pub mod notices;
 pub mod reply_address;
 pub mod smtp_pool;
+pub mod summary;
 pub mod transport;
 pub mod worker;
 

@@ -256,34 +256,6 @@ pub fn action_reminder(
     )
 }
 
-/// A salon's summary, to someone who had a seat: the paragraphs are the summary's text in the
-/// person's language (see `usecases::summary`).
-pub fn summary(
-    config: &Config,
-    person: &crate::store::people::Person,
-    salon: &crate::store::salons::Salon,
-    paragraphs: Vec<String>,
-) -> Result<Composed, ComposeError> {
-    let locale = person.locale();
-    let l = locale.code();
-    simple(
-        config,
-        Simple {
-            kind: "summary",
-            locale,
-            name: &person.name,
-            email: &person.email,
-            subject: t!("mail.summary.subject", locale = l, title = salon.title).to_string(),
-            paragraphs,
-            action: Some((
-                t!("mail.open_salon", locale = l).to_string(),
-                config.url(&format!("/salons/{}", salon.id)),
-            )),
-            after: Vec::new(),
-        },
-    )
-}
-
 /// The sign-in mail, in the person's language.
 pub fn sign_in(
     config: &Config,

@@ -8,84 +8,64 @@ use rust_i18n::t;
 use super::Failure;
 use crate::app::App;
 use crate::domain::rsvp::Standing;
+use crate::domain::summary::{RoundResult, Summary, ties};
 use crate::domain::time::now;
 use crate::ids::PersonId;
 use crate::store::salons::Salon;
 use crate::store::{outcomes, people, rounds, rsvps, themes};
 
-/// The summary's paragraphs in language `l` (also what the salon page shows).
-pub async fn paragraphs(app: &App, salon: &Salon, l: &str) -> Result<Vec<String>, Failure> {
-    let mut out = vec![t!("summary.lead", locale = l, title = salon.title).to_string()];
-    let discussed = themes::of_salon(&app.db, salon.id).await?;
-    if !discussed.is_empty() {
-        let mut p = t!("summary.themes", locale = l).to_string();
-        for th in &discussed {
-            p.push_str(&format!("\n- {}", th.title));
-            if !th.conclusion.is_empty() {
-                p.push_str(&format!(": {}", th.conclusion));
-            }
-        }
-        out.push(p);
-    }
+/// The summary in language `l`, with the organiser's `intro`.
+pub async fn build(app: &App, salon: &Salon, l: &str, intro: &str) -> Result<Summary, Failure> {
+    let themes = themes::of_salon(&app.db, salon.id)
+        .await?
+        .into_iter()
+        .map(|th| (th.title, th.conclusion))
+        .collect();
+    let mut results = Vec::new();
     for r in rounds::of_salon(&app.db, salon.id).await? {
         if r.state() != crate::domain::round::State::Closed {
             continue;
         }
-        let mut options = rounds::options(&app.db, r.id).await?;
-        options.sort_by_key(|o| std::cmp::Reverse(o.points));
-        let mut p = t!("summary.round", locale = l, question = r.question).to_string();
-        for o in options.iter().take(3) {
-            p.push_str(&format!(
-                "\n- {} ({})",
-                o.label,
-                crate::i18n::plural("salon.points", o.points, l)
-            ));
-        }
-        out.push(p);
+        let mut options: Vec<(String, i64)> = rounds::options(&app.db, r.id)
+            .await?
+            .into_iter()
+            .map(|o| (o.label, o.points))
+            .collect();
+        options.sort_by_key(|o| std::cmp::Reverse(o.1));
+        results.push(RoundResult {
+            question: r.question.clone(),
+            ties: ties(&options),
+            options,
+            voters: rounds::voters(&app.db, r.id).await?,
+        });
     }
-    let decisions = outcomes::decisions_of_salon(&app.db, salon.id).await?;
-    if !decisions.is_empty() {
-        let mut p = t!("outcome.decisions", locale = l).to_string();
-        for d in &decisions {
-            p.push_str(&format!("\n- {}", d.body.replace('\n', " ")));
-        }
-        out.push(p);
-    }
-    let actions = outcomes::actions_of_salon(&app.db, salon.id).await?;
-    if !actions.is_empty() {
-        let mut p = t!("outcome.actions", locale = l).to_string();
-        for a in &actions {
-            let who = [a.owner.clone(), a.organisation.clone()]
+    let decisions = outcomes::decisions_of_salon(&app.db, salon.id)
+        .await?
+        .into_iter()
+        .map(|d| d.body)
+        .collect();
+    let actions = outcomes::actions_of_salon(&app.db, salon.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let who = [a.owner, a.organisation]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", ");
-            let due = a
-                .due
-                .map(|d| {
-                    format!(
-                        ", {}",
-                        t!(
-                            "outcome.due",
-                            locale = l,
-                            date = d.format("%d.%m.%Y").to_string()
-                        )
-                    )
-                })
-                .unwrap_or_default();
-            p.push_str(&format!("\n- {} ({who}{due})", a.what));
-        }
-        out.push(p);
-    }
-    out.push(
-        t!(
-            "summary.transcript",
-            locale = l,
-            link = app.config.url(&format!("/salons/{}/room", salon.id))
-        )
-        .to_string(),
-    );
-    Ok(out)
+            let due = a.due.map(|d| crate::i18n::timefmt::day(d, l));
+            (a.what, who, due)
+        })
+        .collect();
+    Ok(Summary {
+        lead: t!("summary.lead", locale = l, title = salon.title).to_string(),
+        intro: intro.trim().to_string(),
+        themes,
+        rounds: results,
+        decisions,
+        actions,
+        transcript: app.config.url(&format!("/salons/{}/room", salon.id)),
+    })
 }
 
 /// Why a summary was not sent.
@@ -97,11 +77,16 @@ pub enum NotSent {
     AlreadySent,
 }
 
-/// Send the summary to everyone with a seat; returns how many.
+/// The longest introduction, in characters.
+pub const INTRO_MAX: usize = 4000;
+
+/// Send the summary, with the organiser's introduction, to everyone with a seat; returns how
+/// many.
 pub async fn send(
     app: &App,
     salon: &Salon,
     by: PersonId,
+    intro: &str,
 ) -> Result<Result<usize, NotSent>, Failure> {
     if now() < salon.ends_at {
         return Ok(Err(NotSent::NotEnded));
@@ -117,16 +102,16 @@ pub async fn send(
         let Some(person) = people::by_id(&app.db, id).await? else {
             continue;
         };
-        let text = paragraphs(app, salon, person.locale().code()).await?;
+        let summary = build(app, salon, person.locale().code(), intro).await?;
         mails.push(crate::mail::compose::summary(
             &app.config,
             &person,
             salon,
-            text,
+            &summary,
         )?);
     }
     let mut tx = app.db.begin().await?;
-    if !outcomes::claim_summary(&mut tx, salon.id, by).await? {
+    if !outcomes::claim_summary(&mut tx, salon.id, by, intro.trim()).await? {
         return Ok(Err(NotSent::AlreadySent));
     }
     for mail in &mails {

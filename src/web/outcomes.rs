@@ -28,6 +28,9 @@ use crate::store::salons::Salon;
 use crate::store::{organisations, people};
 use crate::usecases::{self, outcomes::NotRecorded};
 
+mod choices;
+use choices::{link_options, owner_options};
+
 /// May this person record outcomes for the salon?
 async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
     Ok(match &ctx.user {
@@ -44,71 +47,11 @@ pub async fn show(
     render(&app, &ctx, &salon, &Errors::default(), &Typed::default()).await
 }
 
-/// What a decision can settle, as select options: the series' themes and the salon's closed
-/// rounds, each after a "none".
-async fn link_options(
-    app: &SharedApp,
-    salon: &Salon,
-    l: &str,
-) -> AppResult<(Vec<(String, String)>, Vec<(String, String)>)> {
-    let none = (String::new(), t!("outcome.none", locale = l).to_string());
-    let mut theme_options = vec![none.clone()];
-    if let Some(series) = salon.series_id {
-        theme_options.extend(
-            crate::store::themes::of_series(&app.db, series, None, crate::store::Window::ALL)
-                .await?
-                .into_iter()
-                .map(|t| (t.id.to_string(), t.title)),
-        );
-    }
-    let mut round_options = vec![none];
-    round_options.extend(
-        crate::store::rounds::of_salon(&app.db, salon.id)
-            .await?
-            .into_iter()
-            .filter(|r| r.state() == crate::domain::round::State::Closed)
-            .map(|r| (r.id.to_string(), r.question)),
-    );
-    Ok((theme_options, round_options))
-}
-
 /// What was typed into the forms, shown again when something has to be corrected.
 #[derive(Default)]
 struct Typed {
     decision: DecisionForm,
     action: ActionForm,
-}
-
-/// The salon's participants (yes and maybe) first, then every other member: the owners the
-/// action form offers, by address (what the form sends), named with their organisation.
-async fn owner_options(
-    app: &SharedApp,
-    salon: &Salon,
-    l: &str,
-) -> AppResult<Vec<(String, String)>> {
-    let named = |name: &str, org: Option<&str>| match org {
-        Some(o) => format!("{name} ({o})"),
-        None => name.to_string(),
-    };
-    let mut options = vec![(
-        String::new(),
-        t!("outcome.no_owner", locale = l).to_string(),
-    )];
-    let mut seen = std::collections::HashSet::new();
-    for p in crate::store::rsvps::participants(&app.db, salon.id).await? {
-        if p.standing().is_registered() && seen.insert(p.person_id) {
-            options.push((
-                p.email.clone(),
-                named(&p.name, p.organisation_short.as_deref()),
-            ));
-        }
-    }
-    for p in people::list(&app.db).await? {
-        if seen.insert(p.id) {
-            options.push((p.email.clone(), named(&p.name, p.organisation.as_deref())));
-        }
-    }
-    Ok(options)
 }
 
 async fn render(

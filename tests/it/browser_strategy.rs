@@ -360,13 +360,48 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     .await;
     let before = mails_to(&mail_dir, LARS).len();
     organiser.goto(&format!("/salons/{next}/summary")).await;
+    // The organiser writes an introduction and previews it before sending.
+    let intro = "Kære alle, tak for en god eftermiddag.";
+    organiser.fill("#intro", intro).await;
+    organiser.click("button[name=step][value=preview]").await;
     organiser
-        .click(&format!(
-            "form[action='/salons/{next}/summary'] button[type=submit]"
-        ))
+        .wait_until("the preview with the introduction", || async {
+            organiser
+                .texts(".summary .summary-intro")
+                .await
+                .iter()
+                .any(|t| t == intro)
+        })
         .await;
+    organiser.click("button[name=step][value=send]").await;
     let mails = wait_for_mails_to(&mail_dir, LARS, before + 1).await;
     let summary = mails.last().unwrap().text();
+    assert!(summary.contains(intro), "{summary}");
+    // The HTML part, as a mail program shows it: real headings, lists and a results table.
+    let html = mails.last().unwrap().html();
+    let file = std::fs::canonicalize(&shots)
+        .unwrap()
+        .join("summary-mail.html");
+    std::fs::write(&file, &html).unwrap();
+    organiser
+        .client
+        .goto(&format!("file://{}", file.display()))
+        .await
+        .unwrap();
+    let shape = organiser
+        .client
+        .execute(
+            "return [document.querySelectorAll('h2').length, document.querySelectorAll('ul li').length, document.querySelectorAll('table tbody tr').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let counts: Vec<i64> = serde_json::from_value(shape).unwrap();
+    assert!(
+        counts[0] >= 3 && counts[1] >= 2 && counts[2] >= 2,
+        "headings, list items, result rows: {counts:?}"
+    );
+    organiser.screenshot("05-summary-mail").await;
     assert!(
         summary.contains(proposal)
             && summary.contains("Oplæg om fælles lånerdata")
@@ -375,7 +410,7 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     );
     wait_for_mails_to(&mail_dir, SOFIE, 1).await;
     organiser.goto(&format!("/salons/{next}/summary")).await;
-    audit_in_every_language(&organiser, "summary (sent)").await;
+    audit_in_every_language(&organiser, "summary (sent, with its introduction)").await;
     organiser.goto("/series/1/board").await;
     assert!(
         organiser

@@ -410,13 +410,41 @@ async fn the_summary_goes_once_to_everyone_with_a_seat_after_the_salon(db: TestD
     );
     let (_, preview) = org.get_text(&format!("/salons/{ended}/summary")).await;
     assert!(preview.contains("Vi køber ind sammen."));
+    // The organiser's own introduction: previewed, refused with control characters, sent.
+    let intro = "Tak for i dag.\n\nNæste gang ses vi i Oslo.";
+    let r = org
+        .post_form(
+            &format!("/salons/{ended}/summary"),
+            &[("intro", intro), ("step", "preview")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Næste gang ses vi i Oslo.") && page.contains("<h2>Beslutninger</h2>"));
+    let r = org
+        .post_form(
+            &format!("/salons/{ended}/summary"),
+            &[("intro", "Tak\u{7}"), ("step", "send")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
     assert_eq!(
-        org.post_form(&format!("/salons/{ended}/summary"), &[])
+        org.post_form(&format!("/salons/{ended}/summary"), &[("intro", intro)])
             .await
             .status(),
         303
     );
     let mail = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
+    assert!(
+        mail.text().contains("Næste gang ses vi i Oslo."),
+        "{}",
+        mail.text()
+    );
+    assert!(
+        mail.html().contains("<li>Vi køber ind sammen.</li>"),
+        "a real list in the HTML part: {}",
+        mail.html()
+    );
     assert!(
         mail.header("Subject")
             .unwrap()
@@ -444,8 +472,10 @@ async fn the_summary_goes_once_to_everyone_with_a_seat_after_the_salon(db: TestD
     );
     let (_, page) = app.client().get_text(&format!("/salons/{ended}")).await;
     assert!(
-        page.contains("Opsummering") && page.contains("Vi køber ind sammen."),
-        "it stays on the salon page"
+        page.contains("Opsummering")
+            && page.contains("Vi køber ind sammen.")
+            && page.contains("Næste gang ses vi i Oslo."),
+        "it stays on the salon page, with its introduction"
     );
     app.stop().await;
     sink.stop().await;

@@ -109,7 +109,7 @@ pub struct SalonData {
     /// "From last time": the series' previous salon, its open actions and its closed rounds.
     pub last_time: Option<LastTime>,
     /// The summary, once it was sent (in the viewer's language).
-    pub summary: Option<Vec<String>>,
+    pub summary: Option<crate::domain::summary::Summary>,
 }
 
 pub struct LastTime {
@@ -184,7 +184,10 @@ async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData>
         themes: crate::store::themes::of_salon(db, salon.id).await?,
         last_time: last_time(app, salon).await?,
         summary: match crate::store::outcomes::summary_sent_at(db, salon.id).await? {
-            Some(_) => Some(crate::usecases::summary::paragraphs(app, salon, ctx.lang()).await?),
+            Some(_) => {
+                let intro = crate::store::outcomes::summary_intro(db, salon.id).await?;
+                Some(crate::usecases::summary::build(app, salon, ctx.lang(), &intro).await?)
+            }
             None => None,
         },
     })

@@ -139,7 +139,7 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
         @if let Some(summary) = &data.summary {
             section aria-labelledby="summary" class="panel summary" {
                 h2 id="summary" { (t!("summary.heading", locale = l)) }
-                (crate::web::summary::paragraphs(summary))
+                (crate::mail::summary::html(summary, l))
             }
         }
         @if let Some(last) = &data.last_time {

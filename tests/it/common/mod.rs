@@ -252,6 +252,17 @@ impl Mail {
         }
         find(&self.parsed()).unwrap_or_default()
     }
+
+    /// The text/html part.
+    pub fn html(&self) -> String {
+        fn find(p: &mailparse::ParsedMail<'_>) -> Option<String> {
+            if p.ctype.mimetype == "text/html" {
+                return p.get_body().ok();
+            }
+            p.subparts.iter().find_map(find)
+        }
+        find(&self.parsed()).unwrap_or_default()
+    }
 }
 
 /// All mails in `dir` addressed to `email` (by the To header), oldest first.
