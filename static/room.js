@@ -554,8 +554,19 @@
       var list = document.getElementById("decision-list");
       if (!list) return;
       var li = document.getElementById("decision-" + d.id);
+      if (d.withdrawn_at) { if (li) li.remove(); return; }
       if (!li) { li = el("li"); li.id = "decision-" + d.id; list.appendChild(li); }
       li.textContent = d.body;
+    }
+
+    // A date ("2027-05-01") the way the page's language writes a day (its `time.day` pattern:
+    // %d %-d %m %-m %Y %B), as the server does.
+    function day(box, iso) {
+      var p = iso.split("-").map(function (x) { return parseInt(x, 10); });
+      var months = (box.dataset.months || "").split(",");
+      var two = function (n) { return (n < 10 ? "0" : "") + n; };
+      var parts = { "%-d": String(p[2]), "%d": two(p[2]), "%-m": String(p[1]), "%m": two(p[1]), "%Y": String(p[0]), "%B": months[p[1] - 1] || String(p[1]) };
+      return (box.dataset.day || "%Y-%m-%d").replace(/%-?[dmYB]/g, function (k) { return parts[k] || k; });
     }
 
     function showAction(a) {
@@ -563,6 +574,7 @@
       if (!list) return;
       var box = document.getElementById("room-outcomes");
       var li = document.getElementById("action-" + a.id);
+      if (a.withdrawn) { if (li) li.remove(); return; }
       if (!li) { li = el("li"); li.id = "action-" + a.id; list.appendChild(li); }
       li.textContent = "";
       li.appendChild(el("span", "badge", say(box, "status-" + a.status)));
@@ -571,8 +583,7 @@
       var who = [a.owner, a.organisation].filter(function (x) { return x; }).join(", ");
       if (who) li.appendChild(txt(" – " + who));
       if (a.due) {
-        var d = a.due.split("-");
-        li.appendChild(txt(" – " + say(box, "due", { date: d[2] + "." + d[1] + "." + d[0] })));
+        li.appendChild(txt(" – " + say(box, "due", { date: day(box, a.due) })));
       }
     }
 

@@ -274,6 +274,7 @@ async fn seed_board(
             organisation: owner.organisation_id,
             due: Some(Utc::now().date_naive() + Duration::days(i as i64 % 60)),
             by: member,
+            decision: None,
         };
         outcomes::add_action(&mut tx, &new).await?;
     }

@@ -166,6 +166,7 @@ async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
             organisation: None,
             due: Some(today + chrono::Duration::days(days)),
             by: organiser,
+            decision: None,
         };
         let id = outcomes::add_action(db, &new).await?;
         if done {

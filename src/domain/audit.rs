@@ -35,10 +35,18 @@ pub enum Kind {
     ThemeScheduled,
     /// An organiser merged a duplicate theme into another (detail: both themes).
     ThemesMerged,
+    /// An organiser or note-taker reworded a decision (detail: the decision, its earlier words).
+    DecisionReworded,
+    /// An organiser or note-taker withdrew a decision.
+    DecisionWithdrawn,
+    /// An organiser or note-taker changed an action (detail: the action, its earlier state).
+    ActionChanged,
+    /// An organiser or note-taker withdrew an action.
+    ActionWithdrawn,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 19] = [
         Kind::PersonAdded,
         Kind::RoleChanged,
         Kind::ParticipantsExported,
@@ -54,6 +62,10 @@ impl Kind {
         Kind::ThemeMovedOn,
         Kind::ThemeScheduled,
         Kind::ThemesMerged,
+        Kind::DecisionReworded,
+        Kind::DecisionWithdrawn,
+        Kind::ActionChanged,
+        Kind::ActionWithdrawn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -73,6 +85,10 @@ impl Kind {
             Kind::ThemeMovedOn => "theme_moved_on",
             Kind::ThemeScheduled => "theme_scheduled",
             Kind::ThemesMerged => "themes_merged",
+            Kind::DecisionReworded => "decision_reworded",
+            Kind::DecisionWithdrawn => "decision_withdrawn",
+            Kind::ActionChanged => "action_changed",
+            Kind::ActionWithdrawn => "action_withdrawn",
         }
     }
 

@@ -155,6 +155,9 @@ pub struct ActionJson {
     pub organisation: Option<String>,
     pub due: Option<String>,
     pub status: &'static str,
+    /// Withdrawn after the fact: clients take it off the list.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub withdrawn: bool,
 }
 
 impl From<Action> for ActionJson {
@@ -163,6 +166,7 @@ impl From<Action> for ActionJson {
             id: a.id,
             salon: a.salon_id,
             status: a.status().as_str(),
+            withdrawn: a.withdrawn_at.is_some(),
             what: a.what,
             owner: a.owner,
             organisation: a.organisation,

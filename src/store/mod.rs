@@ -31,6 +31,7 @@ pub mod leases;
 pub mod login_tokens;
 pub mod organisations;
 pub mod outbox;
+pub mod outcome_edits;
 pub mod outcomes;
 pub mod people;
 pub mod privacy;

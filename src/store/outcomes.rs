@@ -66,10 +66,13 @@ pub struct Decision {
     pub message_room_id: Option<RoomId>,
     pub message_id: Option<MessageId>,
     pub created_at: DateTime<Utc>,
+    /// Withdrawn by an organiser or note-taker: kept on record, shown as withdrawn, left out of
+    /// the board, the summary and the room.
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 const DECISION: &str = "select d.id, d.salon_id, d.body, d.theme_id, t.title as theme, d.round_id, r.question as round,
-        d.message_room_id, d.message_id, d.created_at
+        d.message_room_id, d.message_id, d.created_at, d.withdrawn_at
     from decision d left join theme t on t.id = d.theme_id left join round r on r.id = d.round_id";
 
 pub struct NewDecision<'a> {
@@ -114,7 +117,23 @@ pub async fn decision(
     )
 }
 
+/// The salon's decisions in force (withdrawn ones left out).
 pub async fn decisions_of_salon(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Vec<Decision>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!(
+            "{DECISION} where d.salon_id = $1 and d.withdrawn_at is null order by d.id"
+        )),
+        salon
+    )
+}
+
+/// Every decision of the salon on record, withdrawn ones too (the outcomes page).
+pub async fn decisions_on_record(
     c: impl Into<Conn<'_>>,
     salon: SalonId,
 ) -> Result<Vec<Decision>, sqlx::Error> {
@@ -132,7 +151,8 @@ pub async fn decisions_of_series(
     drafts: Drafts,
 ) -> Result<Vec<Decision>, sqlx::Error> {
     let sql = format!(
-        "{DECISION} join salon s on s.id = d.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2) order by d.id"
+        "{DECISION} join salon s on s.id = d.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2)
+           and d.withdrawn_at is null order by d.id"
     );
     rows!(
         c,
@@ -158,6 +178,11 @@ pub struct Action {
     pub due: Option<NaiveDate>,
     status: String,
     pub created_at: DateTime<Utc>,
+    /// The decision it carries out, if named (its id and words).
+    pub decision_id: Option<DecisionId>,
+    pub decision: Option<String>,
+    /// Withdrawn: kept on record, left out of the board, reminders and /me.
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 impl Action {
@@ -168,8 +193,9 @@ impl Action {
 
 const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, p.organisation_id as owner_organisation_id,
         a.organisation_id, o.name as organisation,
-        a.due, a.status, a.created_at
-    from action a left join person p on p.id = a.owner_id left join organisation o on o.id = a.organisation_id";
+        a.due, a.status, a.created_at, a.decision_id, d.body as decision, a.withdrawn_at
+    from action a left join person p on p.id = a.owner_id left join organisation o on o.id = a.organisation_id
+    left join decision d on d.id = a.decision_id";
 
 pub struct NewAction<'a> {
     pub salon: SalonId,
@@ -177,6 +203,7 @@ pub struct NewAction<'a> {
     pub owner: Option<PersonId>,
     pub organisation: Option<OrganisationId>,
     pub due: Option<NaiveDate>,
+    pub decision: Option<DecisionId>,
     pub by: PersonId,
 }
 
@@ -187,15 +214,16 @@ pub async fn add_action(
     values!(
         c,
         fetch_one,
-        "insert into action (salon_id, what, owner_id, organisation_id, due, status, recorded_by, created_at)
-         values ($1, $2, $3, $4, $5, 'open', $6, $7) returning id",
+        "insert into action (salon_id, what, owner_id, organisation_id, due, status, recorded_by, created_at, decision_id)
+         values ($1, $2, $3, $4, $5, 'open', $6, $7, $8) returning id",
         a.salon,
         a.what,
         a.owner,
         a.organisation,
         a.due,
         a.by,
-        now()
+        now(),
+        a.decision
     )
 }
 
@@ -208,7 +236,23 @@ pub async fn action(c: impl Into<Conn<'_>>, id: ActionId) -> Result<Option<Actio
     )
 }
 
+/// The salon's actions in force (withdrawn ones left out).
 pub async fn actions_of_salon(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Vec<Action>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!(
+            "{ACTION} where a.salon_id = $1 and a.withdrawn_at is null order by a.id"
+        )),
+        salon
+    )
+}
+
+/// Every action of the salon on record, withdrawn ones too (the outcomes page).
+pub async fn actions_on_record(
     c: impl Into<Conn<'_>>,
     salon: SalonId,
 ) -> Result<Vec<Action>, sqlx::Error> {
@@ -227,7 +271,7 @@ pub async fn actions_of_series(
 ) -> Result<Vec<Action>, sqlx::Error> {
     let sql = format!(
         "{ACTION} join salon s on s.id = a.salon_id where s.series_id = $1 and (s.status <> 'draft' or $2)
-         order by a.status desc, a.due, a.id"
+           and a.withdrawn_at is null order by a.status desc, a.due, a.id"
     );
     rows!(
         c,
@@ -245,7 +289,8 @@ pub async fn open_for(
     organisation: Option<OrganisationId>,
 ) -> Result<Vec<Action>, sqlx::Error> {
     let sql = format!(
-        "{ACTION} where a.status = 'open' and (a.owner_id = $1 or (a.owner_id is null and a.organisation_id = $2))
+        "{ACTION} where a.status = 'open' and a.withdrawn_at is null
+           and (a.owner_id = $1 or (a.owner_id is null and a.organisation_id = $2))
          order by a.due, a.id"
     );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), person, organisation)
@@ -273,7 +318,7 @@ pub async fn due_for_reminder(
     until: NaiveDate,
 ) -> Result<Vec<Action>, sqlx::Error> {
     let sql = format!(
-        "{ACTION} where a.status = 'open' and a.owner_id is not null and a.due is not null and a.due <= $1
+        "{ACTION} where a.status = 'open' and a.withdrawn_at is null and a.owner_id is not null and a.due is not null and a.due <= $1
            and a.reminded_at is null order by a.due, a.id limit 500"
     );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), until)

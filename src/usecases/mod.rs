@@ -26,6 +26,7 @@
 pub mod announce;
 pub mod inbound;
 pub mod invitations;
+pub mod outcome_edits;
 pub mod outcomes;
 pub mod people;
 pub mod privacy;

@@ -128,6 +128,8 @@ pub struct ActionInput<'a> {
     pub due: &'a str,
     pub owner: Option<PersonId>,
     pub organisation: Option<OrganisationId>,
+    /// The salon's decision it carries out, as the form sends it (an id, or empty).
+    pub decision: &'a str,
 }
 
 /// Record an action; `errors` are the caller's own findings (an unknown owner), refused with
@@ -146,12 +148,23 @@ pub async fn add_action(
     let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
         return Ok(Err(NotRecorded::Fields(errors)));
     };
+    let decision = match a.decision.trim() {
+        "" => None,
+        raw => match raw.parse::<DecisionId>() {
+            Ok(id) => match outcomes::decision(&app.db, id).await? {
+                Some(d) if d.salon_id == salon.id && d.withdrawn_at.is_none() => Some(d.id),
+                _ => return Ok(Err(NotRecorded::Link("outcome.error.decision_unknown"))),
+            },
+            Err(_) => return Ok(Err(NotRecorded::Link("outcome.error.decision_unknown"))),
+        },
+    };
     let new = NewAction {
         salon: salon.id,
         what: &what,
         owner: a.owner,
         organisation: a.organisation,
         due,
+        decision,
         by,
     };
     let id = outcomes::add_action(&app.db, &new).await?;

@@ -29,7 +29,9 @@ use crate::store::{organisations, people};
 use crate::usecases::{self, outcomes::NotRecorded};
 
 mod choices;
+mod edits;
 use choices::{link_options, owner_options};
+pub use edits::{change_action, reword_decision, withdraw_action, withdraw_decision};
 
 /// May this person record outcomes for the salon?
 async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
@@ -63,8 +65,8 @@ async fn render(
 ) -> AppResult<Markup> {
     let l = ctx.lang();
     let owners = owner_options(app, salon, l).await?;
-    let decisions = outcomes::decisions_of_salon(&app.db, salon.id).await?;
-    let actions = outcomes::actions_of_salon(&app.db, salon.id).await?;
+    let decisions = outcomes::decisions_on_record(&app.db, salon.id).await?;
+    let actions = outcomes::actions_on_record(&app.db, salon.id).await?;
     let recorder = may_record(app, ctx, salon).await?;
     let takers = outcomes::note_takers(&app.db, salon.id).await?;
     let orgs: Vec<(String, String)> = std::iter::once((
@@ -79,6 +81,16 @@ async fn render(
     )
     .collect();
     let (theme_options, round_options) = link_options(app, salon, l).await?;
+    // What an action can carry out: the salon's decisions still standing.
+    let decision_options: Vec<(String, String)> =
+        std::iter::once((String::new(), t!("outcome.none", locale = l).to_string()))
+            .chain(
+                decisions
+                    .iter()
+                    .filter(|d| d.withdrawn_at.is_none())
+                    .map(|d| (d.id.to_string(), d.body.chars().take(80).collect())),
+            )
+            .collect();
     let title = t!("outcome.title", locale = l, title = salon.title).to_string();
     let base = format!("/salons/{}/outcomes", salon.id);
     Ok(page(
@@ -94,10 +106,16 @@ async fn render(
                 @if decisions.is_empty() { p class="muted" { (t!("outcome.no_decisions", locale = l)) } }
                 ol {
                     @for d in &decisions {
-                        li {
-                            (d.body)
-                            @if let (Some(id), Some(title)) = (d.theme_id, &d.theme) { " – " a href=(format!("/themes/{id}")) { (title) } }
-                            @if let (Some(id), Some(q)) = (d.round_id, &d.round) { " – " a href=(format!("/salons/{}/rounds/{id}", salon.id)) { (q) } }
+                        li id=(format!("decision-{}", d.id)) class=[d.withdrawn_at.map(|_| "withdrawn")] {
+                            @if let Some(at) = d.withdrawn_at {
+                                del { (d.body) } " "
+                                span class="badge" { (t!("outcome.withdrawn", locale = l, date = crate::i18n::timefmt::day(at.with_timezone(&salon.tz()).date_naive(), l))) }
+                            } @else {
+                                (d.body)
+                                @if let (Some(id), Some(title)) = (d.theme_id, &d.theme) { " – " a href=(format!("/themes/{id}")) { (title) } }
+                                @if let (Some(id), Some(q)) = (d.round_id, &d.round) { " – " a href=(format!("/salons/{}/rounds/{id}", salon.id)) { (q) } }
+                                @if recorder { (edits::decision_tools(ctx, &base, d)) }
+                            }
                         }
                     }
                 }
@@ -114,7 +132,19 @@ async fn render(
             section aria-labelledby="actions" {
                 h2 id="actions" { (t!("outcome.actions", locale = l)) }
                 @if actions.is_empty() { p class="muted" { (t!("outcome.no_actions", locale = l)) } }
-                ul class="actions-list" { @for a in &actions { li { (action_line(ctx, a, recorder.then_some(base.as_str()))) } } }
+                ul class="actions-list" {
+                    @for a in &actions {
+                        li id=(format!("action-{}", a.id)) {
+                            @if let Some(at) = a.withdrawn_at {
+                                del { (a.what) } " "
+                                span class="badge" { (t!("outcome.withdrawn", locale = l, date = crate::i18n::timefmt::day(at.with_timezone(&salon.tz()).date_naive(), l))) }
+                            } @else {
+                                (action_line(ctx, a, recorder.then_some(base.as_str())))
+                                @if recorder { (edits::action_tools(ctx, &base, a, &owners, &orgs)) }
+                            }
+                        }
+                    }
+                }
                 @if recorder {
                     form method="post" action=(format!("{base}/actions")) class="stacked" novalidate {
                         (csrf_field(ctx))
@@ -122,6 +152,7 @@ async fn render(
                         (form::field("owner", &t!("outcome.field.owner", locale = l), Some(&t!("outcome.hint.owner", locale = l)), Kind::Select(&owners), &typed.action.owner, errors, false))
                         (form::field("organisation", &t!("outcome.field.organisation", locale = l), None, Kind::Select(&orgs), &typed.action.organisation, errors, false))
                         (form::field("due", &t!("outcome.field.due", locale = l), None, Kind::Date, &typed.action.due, errors, false))
+                        @if decision_options.len() > 1 { (form::field("decision", &t!("outcome.field.from_decision", locale = l), None, Kind::Select(&decision_options), &typed.action.decision, errors, false)) }
                         div { button type="submit" { (t!("outcome.record_action", locale = l)) } }
                     }
                 }
@@ -149,7 +180,10 @@ pub fn action_line(ctx: &Ctx, a: &Action, base: Option<&str>) -> Markup {
         span class=(if a.status() == Status::Done { "badge" } else { "badge badge-open" }) { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) }
         " " (a.what)
         @if !who.is_empty() { " – " (who) }
-        @if let Some(d) = a.due { " – " (t!("outcome.due", locale = l, date = d.format("%d.%m.%Y").to_string())) }
+        @if let Some(d) = a.due { " – " (t!("outcome.due", locale = l, date = crate::i18n::timefmt::day(d, l))) }
+        @if let (Some(id), Some(d)) = (a.decision_id, &a.decision) {
+            " – " a href=(format!("/salons/{}/outcomes#decision-{id}", a.salon_id)) { (t!("outcome.from_decision", locale = l, decision = d.chars().take(60).collect::<String>())) }
+        }
         @if let Some(base) = base {
             @let next = if a.status() == Status::Done { Status::Open } else { Status::Done };
             form method="post" action=(format!("{base}/actions/{}/{}", a.id, next.as_str())) class="inline" {
@@ -230,6 +264,8 @@ pub struct ActionForm {
     owner: String,
     organisation: String,
     due: String,
+    /// The salon's decision it carries out (an id, or empty).
+    decision: String,
 }
 
 pub async fn add_action(
@@ -272,6 +308,7 @@ pub async fn add_action(
         due: &f.due,
         owner: owner.map(|p| p.id),
         organisation,
+        decision: &f.decision,
     };
     match usecases::outcomes::add_action(&app, &salon, me.id, &input, errors).await? {
         Ok(_) => {

@@ -87,6 +87,22 @@ fn pages() -> Router<SharedApp> {
             post(outcomes::set_action),
         )
         .route(
+            "/salons/{id}/outcomes/actions/{action}/change",
+            post(outcomes::change_action),
+        )
+        .route(
+            "/salons/{id}/outcomes/actions/{action}/withdraw",
+            post(outcomes::withdraw_action),
+        )
+        .route(
+            "/salons/{id}/outcomes/decisions/{decision}/reword",
+            post(outcomes::reword_decision),
+        )
+        .route(
+            "/salons/{id}/outcomes/decisions/{decision}/withdraw",
+            post(outcomes::withdraw_decision),
+        )
+        .route(
             "/salons/{id}/outcomes/note-takers",
             post(outcomes::add_note_taker),
         )

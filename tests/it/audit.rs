@@ -231,6 +231,34 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'theme_scheduled' and actor_id = {} and salon_id = {in_series}", app.person_id(ORGANISER).await)).await, 1);
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'themes_merged' and detail = 'theme {b} into {a}'")).await, 1);
 
+    // The record corrected after the salon: a decision reworded and withdrawn, an action
+    // changed and withdrawn.
+    let outcomes = format!("/salons/{in_series}/outcomes");
+    org.post_form(
+        &format!("{outcomes}/decisions"),
+        &[("body", "Vi deler data.")],
+    )
+    .await;
+    let decision = db.count("select max(id) from decision").await;
+    org.post_form(&format!("{outcomes}/actions"), &[("what", "Kortlæg data")])
+        .await;
+    let action = db.count("select max(id) from action").await;
+    for (path, fields) in [
+        (
+            format!("{outcomes}/decisions/{decision}/reword"),
+            vec![("body", "Vi deler data fra 2028.")],
+        ),
+        (format!("{outcomes}/decisions/{decision}/withdraw"), vec![]),
+        (
+            format!("{outcomes}/actions/{action}/change"),
+            vec![("what", "Kortlæg alle data")],
+        ),
+        (format!("{outcomes}/actions/{action}/withdraw"), vec![]),
+    ] {
+        assert_eq!(org.post_form(&path, &fields).await.status(), 303, "{path}");
+    }
+    assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'decision_reworded' and detail = 'decision {decision}: Vi deler data.'")).await, 1);
+
     // A person's data: exported by themselves, deleted by an admin.
     assert_eq!(sofie.get("/me/export.json").await.status(), 200);
     assert_eq!(

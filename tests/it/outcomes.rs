@@ -570,7 +570,132 @@ async fn a_hidden_message_never_becomes_a_decision_or_a_theme(db: TestDb) {
     app.stop().await;
 }
 
+async fn decisions_and_actions_are_corrected_or_withdrawn_on_the_record(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org
+        .post_form("/series/new", &[("title", "Samtalesaloner 2028")])
+        .await;
+    let series: i64 = location(&r).trim_start_matches("/series/").parse().unwrap();
+    let salon = new_salon(&org, &[("series_id", &series.to_string())], true).await;
+    let base = format!("/salons/{salon}/outcomes");
+    let r = org
+        .post_form(
+            &format!("{base}/decisions"),
+            &[("body", "Vi køb ind sammen.")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let decision = db.count("select max(id) from decision").await;
+    // An action that carries the decision out.
+    let r = org
+        .post_form(
+            &format!("{base}/actions"),
+            &[
+                ("what", "Skriv udbuddet"),
+                ("owner", JENS),
+                ("due", "2027-06-01"),
+                ("decision", &decision.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let action = db.count("select max(id) from action").await;
+    let (_, page) = org.get_text(&base).await;
+    assert!(
+        main_text(&page).contains("følger op på: Vi køb ind sammen."),
+        "{}",
+        main_text(&page)
+    );
+    // A decision of another salon is refused.
+    let other = new_salon(&org, &[], true).await;
+    let r = org
+        .post_form(
+            &format!("/salons/{other}/outcomes/actions"),
+            &[("what", "Noget"), ("decision", &decision.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+
+    // Members may not correct; a wording that is empty is refused and changes nothing.
+    let lars = app.signed_in(LARS).await;
+    let reword = format!("{base}/decisions/{decision}/reword");
+    assert_eq!(
+        lars.post_form(&reword, &[("body", "Nej")]).await.status(),
+        403
+    );
+    assert_eq!(
+        org.post_form(&reword, &[("body", "  ")]).await.status(),
+        400
+    );
+    assert_eq!(
+        org.post_form(&reword, &[("body", "Vi køber ind sammen fra 2028.")])
+            .await
+            .status(),
+        303
+    );
+    let (_, board) = org.get_text(&format!("/series/{series}/board")).await;
+    assert!(board.contains("Vi køber ind sammen fra 2028."));
+    // The action changes owner and date; its reminder is due again.
+    let r = org
+        .post_form(
+            &format!("{base}/actions/{action}/change"),
+            &[
+                ("what", "Skriv udbuddet færdigt"),
+                ("owner", LARS),
+                ("due", "2027-07-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, me) = lars.get_text("/me").await;
+    assert!(me.contains("Skriv udbuddet færdigt"), "Lars owns it now");
+    // Withdrawn: kept on the outcomes page as withdrawn, gone from the board and from /me.
+    assert_eq!(
+        org.post_form(&format!("{base}/decisions/{decision}/withdraw"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(&format!("{base}/actions/{action}/withdraw"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form(&format!("{base}/actions/{action}/withdraw"), &[])
+            .await
+            .status(),
+        404,
+        "once"
+    );
+    let (_, page) = org.get_text(&base).await;
+    let text = main_text(&page);
+    assert!(text.contains("trukket tilbage"), "{text}");
+    let (_, board) = org.get_text(&format!("/series/{series}/board")).await;
+    let board = main_text(&board);
+    assert!(
+        !board.contains("Vi køber ind sammen fra 2028.") && !board.contains("Skriv udbuddet"),
+        "{board}"
+    );
+    let (_, me) = lars.get_text("/me").await;
+    assert!(!me.contains("Skriv udbuddet færdigt"));
+    // Every correction is on the audit trail.
+    assert_eq!(
+        db.count(
+            "select count(*) from audit_event where kind in
+             ('decision_reworded', 'decision_withdrawn', 'action_changed', 'action_withdrawn')"
+        )
+        .await,
+        4
+    );
+    app.stop().await;
+}
+
 both_backends!(
+    decisions_and_actions_are_corrected_or_withdrawn_on_the_record,
     a_hidden_message_never_becomes_a_decision_or_a_theme,
     note_takers_and_organisers_record_decisions_and_actions,
     an_action_owner_is_reminded_once_before_the_due_date,

@@ -104,6 +104,8 @@ pub fn work(ctx: &Ctx, salon: &crate::store::salons::Salon, d: &StrategyData) ->
             }
         }
         section id="room-outcomes" aria-labelledby="room-outcomes-title"
+            data-day=(t!("time.day", locale = l))
+            data-months=((1..=12).map(|m| t!(format!("time.month.{m}"), locale = l).to_string()).collect::<Vec<_>>().join(","))
             data-label-status-open=(label("outcome.status.open"))
             data-label-status-done=(label("outcome.status.done"))
             data-label-due=(t!("outcome.due", locale = l, date = "{date}")) {
@@ -128,7 +130,7 @@ fn action(l: &str, a: &Action) -> Markup {
         span class="badge" { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) } " "
         span class="what" { (a.what) }
         @if !who.is_empty() { " – " (who) }
-        @if let Some(due) = a.due { " – " (t!("outcome.due", locale = l, date = due.format("%d.%m.%Y").to_string())) }
+        @if let Some(due) = a.due { " – " (t!("outcome.due", locale = l, date = crate::i18n::timefmt::day(due, l))) }
     }
 }
 
