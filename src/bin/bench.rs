@@ -61,6 +61,13 @@ enum Command {
         #[arg(long, default_value = "2000")]
         messages: usize,
     },
+    /// A session for a person (by address), as a signed-in browser has; prints
+    /// `cookie=salon_session=...` and the demo's running salon (`running=ID`), for the page
+    /// benchmarks (`scripts/bench-pages`).
+    Session {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -158,6 +165,22 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 h.value_at_quantile(0.99) as f64 / 1000.0,
                 h.max() as f64 / 1000.0
             );
+        }
+        Command::Session { email } => {
+            let email = salon::domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let person = salon::store::people::by_email(&db, &email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no such person"))?;
+            let cookie =
+                salon::store::sessions::create(&db, person.id, Default::default()).await?;
+            // The demo's salon under way now (its title is the demo's own).
+            let running = salons::upcoming(&db, 500)
+                .await?
+                .into_iter()
+                .find(|s| s.starts_at <= Utc::now() && Utc::now() < s.ends_at)
+                .map(|s| s.id.to_string())
+                .unwrap_or_default();
+            println!("running={running} cookie=salon_session={cookie}");
         }
         Command::RoomPost { messages } => {
             salon::demo::load_directory(&db).await?;
