@@ -37,6 +37,11 @@ pub struct App {
         ),
         (String, String),
     >,
+    /// What every viewer of a room page sees alike; see `web::room::shared`.
+    pub room_cache: RenderCache<(crate::ids::RoomId, bool), crate::store::page_data::RoomShared>,
+    /// What every viewer of a salon page sees alike, per language; see `web::salon_page`.
+    pub salon_cache:
+        RenderCache<(crate::ids::SalonId, &'static str), crate::store::page_data::SalonShared>,
     /// Live rooms in this process.
     pub hub: Arc<crate::rooms::Hub>,
     /// Changes whose coalesced announcement in the rooms is due (live round totals, support).
@@ -61,6 +66,10 @@ pub struct Generations {
     /// Strategy changes seen by this process (its own and, with PostgreSQL, other instances',
     /// through `rooms::bridge`): the board is reused until it moves.
     pub strategy: Arc<AtomicU64>,
+    /// Room changes seen by this process (messages, hides, votes, answers, mutes, rooms, the
+    /// agenda, announcements; other instances' through `rooms::bridge`): the room pages'
+    /// shared data is reused until it moves.
+    pub rooms: Arc<AtomicU64>,
 }
 
 impl Generations {
@@ -70,6 +79,15 @@ impl Generations {
 
     pub fn strategy(&self) -> u64 {
         self.strategy.load(Ordering::Relaxed)
+    }
+
+    pub fn rooms(&self) -> u64 {
+        self.rooms.load(Ordering::Relaxed)
+    }
+
+    /// Something in a room changed (after it was stored).
+    pub fn room_changed(&self) {
+        self.rooms.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A salon changed (after its transaction committed).

@@ -170,6 +170,8 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         generations: Default::default(),
         front_page_cache: Default::default(),
         board_cache: Default::default(),
+        room_cache: Default::default(),
+        salon_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(std::time::Duration::from_secs(1))),
         announcements_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),
@@ -260,6 +262,7 @@ async fn start_bridge(
             pool.clone(),
             app.hub.clone(),
             app.generations.strategy.clone(),
+            app.generations.rooms.clone(),
             shutdown.clone(),
             listening,
         ));

@@ -171,8 +171,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let person = salon::store::people::by_email(&db, &email)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no such person"))?;
-            let cookie =
-                salon::store::sessions::create(&db, person.id, Default::default()).await?;
+            let cookie = salon::store::sessions::create(&db, person.id, Default::default()).await?;
             // The demo's salon under way now (its title is the demo's own).
             let running = salons::upcoming(&db, 500)
                 .await?

@@ -81,13 +81,15 @@ pub fn start_sender(
 
 /// Receives the other instances' notes and republishes them locally. `listening` is told once
 /// the LISTEN is in place (or has failed), so the server can wait for it before it lets people
-/// into rooms: a note sent before would not reach them. `strategy_changes`: the strategy
-/// pages' cache generation (`App::generations`), moved by other instances' changes too.
+/// into rooms: a note sent before would not reach them. `strategy_changes` and `room_changes`:
+/// the strategy pages' and the room pages' cache generations (`App::generations`), moved by
+/// other instances' changes too.
 pub fn start_listener(
     db: Db,
     pool: PgPool,
     hub: Arc<Hub>,
     strategy_changes: Arc<AtomicU64>,
+    room_changes: Arc<AtomicU64>,
     shutdown: CancellationToken,
     listening: tokio::sync::oneshot::Sender<()>,
 ) -> tokio::task::JoinHandle<()> {
@@ -127,6 +129,9 @@ pub fn start_listener(
             };
             if note.i == hub.instance() {
                 continue;
+            }
+            if !matches!(note.what, What::Presence { .. }) {
+                room_changes.fetch_add(1, Ordering::Relaxed);
             }
             republish(&db, &hub, &strategy_changes, note).await;
         }

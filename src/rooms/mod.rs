@@ -9,7 +9,7 @@
 //! changes (hidden, votes, answered), presence and notices again, so nobody silently loses a
 //! message or a moderation, and nobody waits for a slow reader. Messages relayed from another
 //! instance are put back in id order first (`order`). Priority rounds, themes,
-//! decisions and actions are shown live through the same hub (`strategy`).
+//! decisions and actions are shown live through the same hub (`notices`).
 
 pub mod access;
 

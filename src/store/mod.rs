@@ -33,6 +33,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod outcome_edits;
 pub mod outcomes;
+pub mod page_data;
 pub mod people;
 pub mod privacy;
 pub mod registrations;

@@ -15,6 +15,8 @@ pub async fn announce(app: &SharedApp, about: About) {
     if about.changes_pages() {
         app.generations.strategy.fetch_add(1, Ordering::Relaxed);
     }
+    // Every announcement shows in the room pages (rounds' counts, rooms, the agenda).
+    app.generations.room_changed();
     notices::publish_here(&app.db, &app.hub, about).await;
     // The room is not the point of a strategy note: the receiver finds the rooms itself.
     app.hub.relay(RoomId(0), What::Strategy { about });

@@ -116,6 +116,8 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Handled, Fa
         return Ok(Handled::Ignored("duplicate"));
     }
     tx.commit().await?;
+    // A calendar's answer changes the salon's counts.
+    app.generations.salon_changed();
     app.mail_wake.notify_one();
     metrics::counter!("salon_inbound_total", "outcome" => outcome).increment(1);
     tracing::info!(source = source.as_str(), outcome, detail = %detail, "inbound mail");

@@ -119,6 +119,8 @@ pub async fn delete_account(app: &App, person: &Person, by: &Person) -> Result<D
     audit::forget_name(&mut tx, person.id).await?;
     let erased = privacy::erase(&mut tx, person.id, &person.email).await?;
     tx.commit().await?;
+    // Seats freed, names gone from the lists.
+    app.generations.salon_changed();
     if promoted > 0 {
         app.mail_wake.notify_one();
     }

@@ -138,6 +138,7 @@ pub async fn confirm(
         }
     };
     tx.commit().await?;
+    app.generations.salon_changed();
     app.mail_wake.notify_one();
     Ok(Some(Confirmed {
         salon_id: pending.salon_id,

@@ -97,6 +97,7 @@ pub async fn post(
     let _turn = turn.lock().await;
     match rooms::post(&app.db, room.id, author, client_id, body, question).await? {
         Posted::New(m) => {
+            app.generations.room_changed();
             app.hub.publish(
                 room.id,
                 Event::Message {
@@ -133,6 +134,7 @@ pub async fn vote(
     match rooms::vote(&app.db, room.id, id, person).await? {
         Some(v) => {
             if v.new {
+                app.generations.room_changed();
                 app.hub.publish(
                     room.id,
                     Event::Change {
@@ -175,6 +177,7 @@ pub async fn hide(
     };
     audit::record(&mut tx, &event).await?;
     tx.commit().await?;
+    app.generations.room_changed();
     app.hub.publish(
         room.id,
         Event::Change {
@@ -211,6 +214,7 @@ pub async fn mute(
     };
     audit::record(&mut tx, &event).await?;
     tx.commit().await?;
+    app.generations.room_changed();
     Ok(Ok(()))
 }
 
@@ -227,6 +231,7 @@ pub async fn mark_answered(
     if !rooms::set_answered(&app.db, room.id, id).await? {
         return Ok(Err(Rejected::NoSuchMessage));
     }
+    app.generations.room_changed();
     app.hub.publish(
         room.id,
         Event::Change {

@@ -86,6 +86,8 @@ pub async fn answer(
         queue_confirmation(app, &mut tx, &done.salon, person).await?;
     }
     tx.commit().await?;
+    // The salon's page shows the counts and the list.
+    app.generations.salon_changed();
     if done.promoted > 0 || confirm {
         app.mail_wake.notify_one();
     }
@@ -155,6 +157,7 @@ pub async fn on_behalf(
     };
     crate::store::audit::record(&mut tx, &event).await?;
     tx.commit().await?;
+    app.generations.salon_changed();
     if done.promoted > 0 {
         app.mail_wake.notify_one();
     }

@@ -118,6 +118,8 @@ pub async fn send(
         crate::mail::queue(&mut tx, mail).await?;
     }
     tx.commit().await?;
+    // The salon's page shows the summary from now on.
+    app.generations.salon_changed();
     app.mail_wake.notify_one();
     Ok(Ok(mails.len()))
 }

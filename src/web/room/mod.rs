@@ -7,6 +7,7 @@ mod frames;
 mod items;
 mod panel;
 mod refused;
+mod shared;
 pub mod socket;
 mod view;
 
@@ -56,73 +57,48 @@ async fn render(
 ) -> AppResult<maud::Markup> {
     let recorder = e.access.organiser
         || crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?;
-    let data = view::RoomData {
-        salon: &e.salon,
-        room: &e.room,
-        access: e.access,
-        all_rooms: rooms::of_salon_creating_main(&app.db, e.salon.id).await?,
-        history: rooms::history(&app.db, e.room.id, None, 200, e.access.organiser).await?,
-        questions: rooms::questions(&app.db, e.room.id, e.access.organiser).await?,
-        muted: e.access.muted,
-        error,
-        agenda: crate::store::salons::agenda(&app.db, e.salon.id).await?,
-        agenda_moved: crate::store::agenda_now::get(&app.db, e.salon.id).await?,
-        strategy: strategy_data(app, e, cast).await?,
-        recorder,
-        retention: app.config.privacy.retention.room,
-    };
-    Ok(view::room_page(ctx, &data))
-}
-
-/// The most supported themes of the series shown in the room's panel (the whole list is a
-/// link away, paged).
-const ROOM_THEMES: i64 = 30;
-
-/// The salon's rounds (not drafts), the series' themes, the salon's decisions and actions.
-async fn strategy_data(
-    app: &SharedApp,
-    e: &Entered,
-    cast: Option<RoundId>,
-) -> AppResult<panel::StrategyData> {
-    let mut panel_rounds = Vec::new();
-    for round in crate::store::rounds::of_salon(&app.db, e.salon.id).await? {
-        // Drafts are the organiser's, to open from the panel.
-        if round.state() == crate::domain::round::State::Draft && !e.access.organiser {
-            continue;
-        }
-        let options = crate::store::rounds::options(&app.db, round.id).await?;
-        let mine = crate::store::rounds::ballot_of(&app.db, round.id, e.user.id)
-            .await?
-            .into_iter()
-            .collect();
-        let voters = crate::store::rounds::voters(&app.db, round.id).await?;
+    let shared = shared::get(app, &e.salon, e.room.id, e.access.organiser).await?;
+    // The viewer's own ballot in each open round.
+    let mut panel_rounds = Vec::with_capacity(shared.rounds.len());
+    for (round, options, voters) in &shared.rounds {
+        let mine = if round.state() == crate::domain::round::State::Open {
+            crate::store::rounds::ballot_of(&app.db, round.id, e.user.id)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            Default::default()
+        };
         panel_rounds.push(panel::PanelRound {
             round,
             options,
             mine,
-            voters,
+            voters: *voters,
         });
     }
-    let themes = match e.salon.series_id {
-        Some(series) => {
-            crate::store::themes::of_series(
-                &app.db,
-                series,
-                None,
-                crate::store::Window::first(ROOM_THEMES),
-            )
-            .await?
-        }
-        None => Vec::new(),
+    let data = view::RoomData {
+        salon: &e.salon,
+        room: &e.room,
+        access: e.access,
+        all_rooms: &shared.all_rooms,
+        history: &shared.history,
+        questions: &shared.questions,
+        muted: e.access.muted,
+        error,
+        agenda: &shared.agenda,
+        agenda_moved: shared.agenda_moved,
+        strategy: panel::StrategyData {
+            rounds: panel_rounds,
+            cast,
+            themes: &shared.themes,
+            decisions: &shared.decisions,
+            actions: &shared.actions,
+            organiser: e.access.organiser,
+        },
+        recorder,
+        retention: app.config.privacy.retention.room,
     };
-    Ok(panel::StrategyData {
-        rounds: panel_rounds,
-        cast,
-        themes,
-        decisions: crate::store::outcomes::decisions_of_salon(&app.db, e.salon.id).await?,
-        actions: crate::store::outcomes::actions_of_salon(&app.db, e.salon.id).await?,
-        organiser: e.access.organiser,
-    })
+    Ok(view::room_page(ctx, &data))
 }
 
 #[derive(Deserialize, Default)]

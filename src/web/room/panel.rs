@@ -22,22 +22,22 @@ use crate::web::views::csrf_field;
 pub const THEMES_SHOWN: usize = 10;
 
 /// A round as the panel shows it.
-pub struct PanelRound {
-    pub round: Round,
-    pub options: Vec<RoundOption>,
+pub struct PanelRound<'a> {
+    pub round: &'a Round,
+    pub options: &'a [RoundOption],
     /// The viewer's own ballot.
     pub mine: HashMap<OptionId, i64>,
     pub voters: i64,
 }
 
 /// What the panel shows, read before rendering.
-pub struct StrategyData {
-    pub rounds: Vec<PanelRound>,
+pub struct StrategyData<'a> {
+    pub rounds: Vec<PanelRound<'a>>,
     /// The round a ballot was just cast in with the plain form (its status says so).
     pub cast: Option<RoundId>,
-    pub themes: Vec<Theme>,
-    pub decisions: Vec<Decision>,
-    pub actions: Vec<Action>,
+    pub themes: &'a [Theme],
+    pub decisions: &'a [Decision],
+    pub actions: &'a [Action],
     /// The viewer runs the meeting: draft rounds are listed, with open and close buttons.
     pub organiser: bool,
 }
@@ -48,7 +48,7 @@ pub fn rounds(
     ctx: &Ctx,
     salon: &crate::store::salons::Salon,
     room: crate::ids::RoomId,
-    d: &StrategyData,
+    d: &StrategyData<'_>,
 ) -> Markup {
     let l = ctx.lang();
     let label = |key: &str| t!(key, locale = l).to_string();
@@ -78,7 +78,7 @@ pub fn rounds(
 }
 
 /// The series' themes and the salon's decisions and actions.
-pub fn work(ctx: &Ctx, salon: &crate::store::salons::Salon, d: &StrategyData) -> Markup {
+pub fn work(ctx: &Ctx, salon: &crate::store::salons::Salon, d: &StrategyData<'_>) -> Markup {
     let l = ctx.lang();
     let label = |key: &str| t!(key, locale = l).to_string();
     html! {
@@ -111,9 +111,9 @@ pub fn work(ctx: &Ctx, salon: &crate::store::salons::Salon, d: &StrategyData) ->
             data-label-due=(t!("outcome.due", locale = l, date = "{date}")) {
             h2 id="room-outcomes-title" { (label("room.outcomes")) }
             h3 { (label("outcome.decisions")) }
-            ol id="decision-list" { @for dec in &d.decisions { li id=(format!("decision-{}", dec.id)) { (dec.body) } } }
+            ol id="decision-list" { @for dec in d.decisions { li id=(format!("decision-{}", dec.id)) { (dec.body) } } }
             h3 { (label("outcome.actions")) }
-            ul id="action-list" { @for a in &d.actions { li id=(format!("action-{}", a.id)) { (action(l, a)) } } }
+            ul id="action-list" { @for a in d.actions { li id=(format!("action-{}", a.id)) { (action(l, a)) } } }
             p { a href=(format!("/salons/{}/outcomes", salon.id)) { (label("room.all_outcomes")) } }
         }
     }
@@ -138,7 +138,7 @@ fn round(
     ctx: &Ctx,
     salon: &crate::store::salons::Salon,
     room: crate::ids::RoomId,
-    p: &PanelRound,
+    p: &PanelRound<'_>,
     just_cast: bool,
     organiser: bool,
 ) -> Markup {
@@ -157,7 +157,7 @@ fn round(
                     input type="hidden" name="room" value=(room);
                     fieldset {
                         legend { (t!("round.ballot_legend", locale = l, points = r.points_per_person, max = r.max_per_option)) }
-                        @for o in &p.options {
+                        @for o in p.options {
                             div class="field field-inline" {
                                 label for=(format!("r{}-o{}", r.id, o.id)) { (o.label) }
                                 input type="number" id=(format!("r{}-o{}", r.id, o.id)) name=(format!("option-{}", o.id)) min="0" max=(r.max_per_option)
@@ -170,7 +170,7 @@ fn round(
                 }
             }
             @if r.results_visible() {
-                (results(l, &p.options, p.voters))
+                (results(l, p.options, p.voters))
             } @else {
                 p class="voters muted" { (crate::i18n::plural("round.results_hidden", p.voters, l)) }
             }

@@ -17,17 +17,17 @@ pub struct RoomData<'a> {
     pub salon: &'a Salon,
     pub room: &'a Room,
     pub access: Access,
-    pub all_rooms: Vec<Room>,
-    pub history: Vec<Message>,
-    pub questions: Vec<Message>,
+    pub all_rooms: &'a [Room],
+    pub history: &'a [Message],
+    pub questions: &'a [Message],
     pub muted: bool,
     pub error: Option<String>,
     /// The salon's agenda (the current item is marked: as the organiser moved it, or by the clock).
-    pub agenda: Vec<crate::domain::salon::AgendaItem>,
+    pub agenda: &'a [crate::domain::salon::AgendaItem],
     /// The item the organiser moved the salon to (None: the clock decides).
     pub agenda_moved: Option<i64>,
     /// Rounds, themes, decisions and actions.
-    pub strategy: super::panel::StrategyData,
+    pub strategy: super::panel::StrategyData<'a>,
     /// The viewer may record decisions (an organiser or a note-taker of the salon).
     pub recorder: bool,
     /// How long after the salon its messages are kept (`SALON_RETENTION_ROOM_DAYS`).
@@ -45,7 +45,7 @@ fn room_name(r: &Room, l: &str) -> String {
 pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     let l = ctx.lang();
     let (salon, room, access) = (d.salon, d.room, d.access);
-    let all_rooms = &d.all_rooms;
+    let all_rooms = d.all_rooms;
     let error = &d.error;
     let title = format!("{} – {}", room_name(room, l), salon.title);
     page(
@@ -90,7 +90,7 @@ pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
 fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     let l = ctx.lang();
     let (salon, room, access) = (d.salon, d.room, d.access);
-    let (history, muted) = (&d.history, d.muted);
+    let (history, muted) = (d.history, d.muted);
     let last = history.last().map(|m| m.id).unwrap_or_default();
     let controls = Controls {
         access,
@@ -186,7 +186,7 @@ fn agenda(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
     let l = ctx.lang();
     let s = d.salon;
     let current = crate::domain::agenda::current_item(
-        &d.agenda,
+        d.agenda,
         d.agenda_moved,
         s.starts_at,
         s.ends_at,
@@ -235,7 +235,7 @@ fn questions(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
             h2 id="questions-title" { (t!("room.questions", locale = l)) }
             @if d.questions.is_empty() { p id="no-questions" class="muted" { (t!("room.no_questions", locale = l)) } }
             ol id="questions" class="questions" data-label-votes-one=(one) data-label-votes-other=(other) {
-                @for q in &d.questions { (question_item(ctx, d.salon, d.room, Item::Stored(q), d.access)) }
+                @for q in d.questions { (question_item(ctx, d.salon, d.room, Item::Stored(q), d.access)) }
             }
         }
     }

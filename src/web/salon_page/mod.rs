@@ -19,10 +19,11 @@ use crate::domain::Role;
 use crate::domain::salon::Registration;
 use crate::error::{AppError, AppResult};
 use crate::store::organisations::{self, Organisation};
-use crate::store::people::{self, Person};
-use crate::store::rsvps::{self, Counts, Rsvp};
+use crate::store::page_data::{LastTime, SalonShared};
+use crate::store::people;
+use crate::store::rsvps::{self, Rsvp};
 use crate::store::salons::{self, Salon};
-use crate::store::series::{self, Series};
+use crate::store::series;
 
 pub use view::standing_code;
 
@@ -91,34 +92,22 @@ pub struct RegistrationForm {
     pub title: String,
 }
 
-/// Everything the salon page shows, read before rendering.
+/// Everything the salon page shows, read before rendering: the viewer's own part, and the part
+/// every viewer sees alike (kept between page loads; `Deref` reaches its fields).
 pub struct SalonData {
     pub salon: Salon,
-    pub agenda: Vec<crate::domain::salon::AgendaItem>,
-    pub counts: Counts,
-    pub series: Option<Series>,
-    pub organiser: Option<Person>,
     /// The viewer's own answer.
     pub mine: Option<Rsvp>,
-    /// The public participant list.
-    pub shown: Vec<(String, Option<String>)>,
     /// For the registration form (visitors, open salons).
     pub organisations: Vec<Organisation>,
-    /// The series' themes scheduled into this salon.
-    pub themes: Vec<crate::store::themes::Theme>,
-    /// "From last time": the series' previous salon, its open actions and its closed rounds.
-    pub last_time: Option<LastTime>,
-    /// The summary, once it was sent (in the viewer's language).
-    pub summary: Option<crate::domain::summary::Summary>,
+    pub shared: std::sync::Arc<SalonShared>,
 }
 
-pub struct LastTime {
-    pub salon: Salon,
-    pub open_actions: Vec<crate::store::outcomes::Action>,
-    pub rounds: Vec<(
-        crate::store::rounds::Round,
-        Vec<crate::store::rounds::RoundOption>,
-    )>,
+impl std::ops::Deref for SalonData {
+    type Target = SalonShared;
+    fn deref(&self) -> &SalonShared {
+        &self.shared
+    }
 }
 
 /// The previous salon of the series, if it left open actions or closed rounds.
@@ -155,14 +144,6 @@ async fn last_time(app: &SharedApp, salon: &Salon) -> AppResult<Option<LastTime>
 
 async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData> {
     let db = &app.db;
-    let series = match salon.series_id {
-        Some(sid) => series::get(db, sid).await?,
-        None => None,
-    };
-    let organiser = match salon.organiser_id {
-        Some(pid) => people::by_id(db, pid).await?,
-        None => None,
-    };
     let mine = match &ctx.user {
         Some(u) => rsvps::of(db, salon.id, u.id).await?,
         None => None,
@@ -172,21 +153,51 @@ async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData>
     } else {
         Vec::new()
     };
+    // Answers, salon and strategy changes on this instance move the generation; other
+    // instances' show within the ten-second bucket.
+    let generation = (
+        app.generations
+            .salons()
+            .wrapping_add(app.generations.strategy()),
+        crate::domain::time::now().timestamp() / 10,
+    );
+    let shared = app
+        .salon_cache
+        .get_or_render(&(salon.id, ctx.lang()), generation, || {
+            load_shared(app, ctx.lang(), salon)
+        })
+        .await?;
     Ok(SalonData {
         salon: salon.clone(),
+        mine,
+        organisations,
+        shared,
+    })
+}
+
+/// What every viewer of the salon's page sees alike, in language `l`.
+async fn load_shared(app: &SharedApp, l: &str, salon: &Salon) -> AppResult<SalonShared> {
+    let db = &app.db;
+    let series = match salon.series_id {
+        Some(sid) => series::get(db, sid).await?,
+        None => None,
+    };
+    let organiser = match salon.organiser_id {
+        Some(pid) => people::by_id(db, pid).await?,
+        None => None,
+    };
+    Ok(SalonShared {
         agenda: salons::agenda(db, salon.id).await?,
         counts: rsvps::counts(db, salon.id).await?,
         series,
         organiser,
-        mine,
         shown: rsvps::shown(db, salon.id).await?,
-        organisations,
         themes: crate::store::themes::of_salon(db, salon.id).await?,
         last_time: last_time(app, salon).await?,
         summary: match crate::store::outcomes::summary_sent_at(db, salon.id).await? {
             Some(_) => {
                 let intro = crate::store::outcomes::summary_intro(db, salon.id).await?;
-                Some(crate::usecases::summary::build(app, salon, ctx.lang(), &intro).await?)
+                Some(crate::usecases::summary::build(app, salon, l, &intro).await?)
             }
             None => None,
         },

@@ -1,0 +1,47 @@
+//! What every viewer of a page sees alike, as plain values, kept between page loads in the
+//! app's caches (`App::room_cache`, `App::salon_cache`) until the data behind it changes: read
+//! by the pages' doors (`web::room::shared`, `web::salon_page`). Here, below the app, so the
+//! caches can name it.
+
+use crate::domain::salon::AgendaItem;
+use crate::store::outcomes::{Action, Decision};
+use crate::store::rooms::{Message, Room};
+use crate::store::rounds::{Round, RoundOption};
+use crate::store::themes::Theme;
+
+/// A room page's shared part: organisers see hidden messages and draft rounds, so they have an
+/// entry of their own.
+pub struct RoomShared {
+    pub all_rooms: Vec<Room>,
+    pub history: Vec<Message>,
+    pub questions: Vec<Message>,
+    pub agenda: Vec<AgendaItem>,
+    pub agenda_moved: Option<i64>,
+    /// The salon's rounds (drafts for organisers only), with their options and voter counts.
+    pub rounds: Vec<(Round, Vec<RoundOption>, i64)>,
+    pub themes: Vec<Theme>,
+    pub decisions: Vec<Decision>,
+    pub actions: Vec<Action>,
+}
+
+/// A salon page's shared part, in one language (the summary is written in it).
+pub struct SalonShared {
+    pub agenda: Vec<AgendaItem>,
+    pub counts: crate::store::rsvps::Counts,
+    pub series: Option<crate::store::series::Series>,
+    pub organiser: Option<crate::store::people::Person>,
+    /// The public participant list.
+    pub shown: Vec<(String, Option<String>)>,
+    /// The series' themes scheduled into this salon.
+    pub themes: Vec<Theme>,
+    /// "From last time": the series' previous salon, its open actions and its closed rounds.
+    pub last_time: Option<LastTime>,
+    /// The summary, once it was sent.
+    pub summary: Option<crate::domain::summary::Summary>,
+}
+
+pub struct LastTime {
+    pub salon: crate::store::salons::Salon,
+    pub open_actions: Vec<Action>,
+    pub rounds: Vec<(Round, Vec<RoundOption>)>,
+}
