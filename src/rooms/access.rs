@@ -53,6 +53,8 @@ pub struct Access {
     pub phase: Phase,
     /// Muted in this room by an organiser (never for organisers: they may always write).
     pub muted: bool,
+    /// Named note-taker of the salon: records decisions from the room.
+    pub note_taker: bool,
 }
 
 pub fn phase(salon: &Salon, room: &Room, now: DateTime<Utc>) -> Phase {
@@ -113,10 +115,24 @@ pub async fn enter(
     let Some(salon_id) = salon_id.parse::<SalonId>().ok() else {
         return Ok(Err(Denied::NotFound));
     };
-    let Some(salon) = salons::get(db, salon_id).await? else {
-        return Ok(Err(Denied::NotFound));
+    // The salon, the person's answer and note-taking in one query (a visitor: the salon alone).
+    let (salon, standing, note_taker) = match user {
+        Some(u) => match rooms::entry(db, salon_id, u.id).await? {
+            Some(e) => {
+                let standing = e
+                    .rsvp_response
+                    .is_some()
+                    .then(|| Standing::from_row(e.rsvp_response.as_deref(), e.rsvp_waitlist_seq));
+                (e.salon, standing, e.note_taker)
+            }
+            None => return Ok(Err(Denied::NotFound)),
+        },
+        None => match salons::get(db, salon_id).await? {
+            Some(s) => (s, None, false),
+            None => return Ok(Err(Denied::NotFound)),
+        },
     };
-    let organiser = match admitted(db, user, &salon).await? {
+    let organiser = match decide(user.map(|u| u.role()), &salon, standing) {
         Ok(o) => o,
         Err(d) => return Ok(Err(d)),
     };
@@ -136,6 +152,7 @@ pub async fn enter(
         organiser,
         phase: phase(&salon, &room, now),
         muted,
+        note_taker,
     };
     Ok(Ok((salon, room, access)))
 }
@@ -180,5 +197,6 @@ pub async fn recheck(
         organiser,
         phase: phase(&rights.salon, &room, now),
         muted: rights.muted && !organiser,
+        note_taker: rights.note_taker,
     }))
 }

@@ -181,6 +181,7 @@ pub struct Rights {
     pub rsvp_waitlist_seq: Option<i64>,
     pub room_opens_before: Option<i64>,
     pub muted: bool,
+    pub note_taker: bool,
 }
 
 /// The [`Rights`] of the session with cookie `session_secret` held by `person_id` in a room of
@@ -202,7 +203,8 @@ pub async fn rights(
                  where x.id_hash = $1 and x.expires_at > $2 and p.id = $3) as viewer_role,
                 r.response as rsvp_response, r.waitlist_seq as rsvp_waitlist_seq,
                 (select m.opens_before_minutes from room m where m.id = $4 and m.salon_id = s.id) as room_opens_before,
-                exists (select 1 from room_mute u where u.room_id = $4 and u.person_id = $3) as muted
+                exists (select 1 from room_mute u where u.room_id = $4 and u.person_id = $3) as muted,
+                exists (select 1 from note_taker n where n.salon_id = s.id and n.person_id = $3) as note_taker
          from salon s left join rsvp r on r.salon_id = s.id and r.person_id = $3
          where s.id = $5",
         &session_hash,
@@ -210,6 +212,34 @@ pub async fn rights(
         person_id,
         room_id,
         salon_id
+    )
+}
+
+/// A salon as someone entering its rooms sees it, in one query: the salon, their answer and
+/// whether they take its notes (the room page's door runs it for every page load).
+#[derive(Debug, sqlx::FromRow)]
+pub struct Entry {
+    #[sqlx(flatten)]
+    pub salon: super::salons::Salon,
+    pub rsvp_response: Option<String>,
+    pub rsvp_waitlist_seq: Option<i64>,
+    pub note_taker: bool,
+}
+
+pub async fn entry(
+    c: impl Into<Conn<'_>>,
+    salon_id: SalonId,
+    person_id: PersonId,
+) -> Result<Option<Entry>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_optional,
+        "select s.*, r.response as rsvp_response, r.waitlist_seq as rsvp_waitlist_seq,
+                exists (select 1 from note_taker n where n.salon_id = s.id and n.person_id = $2) as note_taker
+         from salon s left join rsvp r on r.salon_id = s.id and r.person_id = $2
+         where s.id = $1",
+        salon_id,
+        person_id
     )
 }
 

@@ -55,8 +55,7 @@ async fn render(
     error: Option<String>,
     cast: Option<RoundId>,
 ) -> AppResult<maud::Markup> {
-    let recorder = e.access.organiser
-        || crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?;
+    let recorder = e.access.organiser || e.access.note_taker;
     let shared = shared::get(app, &e.salon, e.room.id, e.access.organiser).await?;
     // The viewer's own ballot in each open round.
     let mut panel_rounds = Vec::with_capacity(shared.rounds.len());
@@ -300,9 +299,7 @@ pub async fn message_to_decision(
     Form(f): Form<DecisionForm>,
 ) -> AppResult<Response> {
     let (app, e, mid) = (&app, &m.entered, m.mid);
-    if !e.access.organiser
-        && !crate::store::outcomes::is_note_taker(&app.db, e.salon.id, e.user.id).await?
-    {
+    if !e.access.organiser && !e.access.note_taker {
         return Err(AppError::Forbidden);
     }
     use crate::usecases::outcomes::{FromMessage, decide_from_message};
