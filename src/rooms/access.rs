@@ -136,18 +136,20 @@ pub async fn enter(
         Ok(o) => o,
         Err(d) => return Ok(Err(d)),
     };
-    let all = rooms::of_salon_creating_main(db, salon.id).await?;
+    let Some(user) = user else {
+        // `decide` lets no visitor in; this is not reached.
+        return Ok(Err(Denied::NotSignedIn));
+    };
+    let all = rooms::of_salon_for(db, salon.id, user.id).await?;
     let found = match room {
-        Some(r) => all.into_iter().find(|x| x.id == r),
+        Some(r) => all.into_iter().find(|x| x.room.id == r),
         None => all.into_iter().next(),
     };
-    let Some(room) = found else {
+    let Some(found) = found else {
         return Ok(Err(Denied::NotFound));
     };
-    let muted = match (organiser, user) {
-        (false, Some(user)) => rooms::is_muted(db, room.id, user.id).await?,
-        _ => false,
-    };
+    let room = found.room;
+    let muted = found.muted && !organiser;
     let access = Access {
         organiser,
         phase: phase(&salon, &room, now),

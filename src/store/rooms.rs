@@ -77,6 +77,31 @@ pub async fn of_salon_creating_main(db: &Db, salon_id: SalonId) -> Result<Vec<Ro
     )
 }
 
+/// A room and whether one person is muted in it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RoomFor {
+    #[sqlx(flatten)]
+    pub room: Room,
+    pub muted: bool,
+}
+
+/// The salon's rooms as `person` enters them (the main room first, made on first use), each
+/// with whether they are muted there: one query on every page load.
+pub async fn of_salon_for(
+    db: &Db,
+    salon_id: SalonId,
+    person: PersonId,
+) -> Result<Vec<RoomFor>, sqlx::Error> {
+    let sql = "select m.*, exists (select 1 from room_mute u where u.room_id = m.id and u.person_id = $2) as muted
+               from room m where m.salon_id = $1 order by m.position, m.id";
+    let rooms: Vec<RoomFor> = rows!(db, fetch_all, sql, salon_id, person)?;
+    if !rooms.is_empty() {
+        return Ok(rooms);
+    }
+    of_salon_creating_main(db, salon_id).await?;
+    rows!(db, fetch_all, sql, salon_id, person)
+}
+
 /// The ids of a salon's rooms (none made).
 pub async fn ids_of_salon(
     c: impl Into<Conn<'_>>,
