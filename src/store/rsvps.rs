@@ -214,19 +214,26 @@ pub struct Counts {
     pub waitlisted: i64,
     pub maybe: i64,
     pub no: i64,
+    /// Invited and not answered yet.
     pub invited: i64,
+    /// Everyone an invitation went to, answered or not (what the invite page marks "already
+    /// invited").
+    pub invitations: i64,
 }
 
 pub async fn counts(c: impl Into<Conn<'_>>, salon_id: SalonId) -> Result<Counts, sqlx::Error> {
-    let rows: Vec<(Option<String>, bool, i64)> = rows!(
+    let rows: Vec<(Option<String>, bool, i64, i64)> = rows!(
         c,
         fetch_all,
-        "select response, waitlist_seq is not null as waiting, count(*) from rsvp where salon_id = $1
+        "select response, waitlist_seq is not null as waiting, count(*),
+                count(invited_at)
+         from rsvp where salon_id = $1
          group by response, waitlist_seq is not null",
         salon_id
     )?;
     let mut c = Counts::default();
-    for (response, waiting, n) in rows {
+    for (response, waiting, n, invited) in rows {
+        c.invitations += invited;
         match (response.as_deref(), waiting) {
             (Some("yes"), false) => c.seated += n,
             (Some("yes"), true) => c.waitlisted += n,

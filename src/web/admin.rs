@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::auth::{Admin, Organiser};
 use super::context::Ctx;
 use super::extract::Form;
-use super::views::{csrf_field, described_by, field_error, page, utc_time};
+use super::views::{csrf_field, described_by, field_error, local_time, page};
 use crate::app::SharedApp;
 use crate::domain::{Email, Role};
 use crate::error::{AppError, AppResult};
@@ -57,7 +57,7 @@ pub async fn outbox_page(
                             @for row in &rows {
                                 tr data-outbox-id=(row.id) data-status=(row.status) {
                                     td { (row.id) }
-                                    td { (utc_time(&row.created_at)) }
+                                    td { (local_time(&ctx, &row.created_at)) }
                                     td { (row.recipient) }
                                     td { (row.subject) }
                                     td class=(format!("status status-{}", row.status)) {
@@ -66,8 +66,8 @@ pub async fn outbox_page(
                                     td { (row.attempts) }
                                     td {
                                         @match row.status.as_str() {
-                                            "sent" => { @if let Some(at) = &row.sent_at { (t!("outbox.sent_at", locale = l)) " " (utc_time(at)) } }
-                                            "queued" => { (t!("outbox.next_attempt", locale = l)) " " (utc_time(&row.next_attempt_at)) }
+                                            "sent" => { @if let Some(at) = &row.sent_at { (t!("outbox.sent_at", locale = l)) " " (local_time(&ctx, at)) } }
+                                            "queued" => { (t!("outbox.next_attempt", locale = l)) " " (local_time(&ctx, &row.next_attempt_at)) }
                                             _ => {}
                                         }
                                         @if let Some(e) = &row.last_error { p class="last-error" { (e) } }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::auth::Admin;
 use super::context::Ctx;
 use super::participants::{csv_download, push_row};
-use super::views::{page, utc_time};
+use super::views::{local_time, page};
 use crate::app::SharedApp;
 use crate::domain::audit::Kind;
 use crate::error::AppResult;
@@ -141,7 +141,7 @@ pub async fn page_for_admins(
                         tbody {
                             @for r in &rows {
                                 tr data-kind=(r.kind) {
-                                    td { (utc_time(&r.at)) }
+                                    td { (local_time(&ctx, &r.at)) }
                                     td { (who(l, r.actor_id, &r.actor_name)) }
                                     td { (kind_name(l, &r.kind)) }
                                     td { (who(l, r.subject_person_id, &r.subject_name)) }

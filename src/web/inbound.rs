@@ -94,7 +94,7 @@ pub async fn inbox_page(
                         tbody {
                             @for r in &rows {
                                 tr data-outcome=(r.outcome) {
-                                    td { (r.received_at.format("%Y-%m-%d %H:%M UTC").to_string()) " · " (r.source) }
+                                    td { (crate::web::views::local_time(&ctx, &r.received_at)) " · " (r.source) }
                                     td { (r.sender) @if let Some(p) = &r.person { " (" (p) ")" } }
                                     td { (r.subject) }
                                     td { (t!(format!("inbox.outcome.{}", r.outcome), locale = l)) }

@@ -15,7 +15,7 @@ use super::context::Ctx;
 use super::extract::Form;
 use super::extract::{SalonPath, parse_id};
 use super::salon_page::standing_code;
-use super::views::{csrf_field, page, utc_time};
+use super::views::{csrf_field, local_time, page};
 use crate::app::SharedApp;
 use crate::domain::audit::Kind;
 use crate::domain::rsvp::{Response as Answer, Standing};
@@ -107,7 +107,8 @@ pub async fn show(
                 li { (t!("rsvp.standing_short.waitlist", locale = l)) ": " strong data-count="waitlist" { (counts.waitlisted) } }
                 li { (t!("rsvp.standing_short.maybe", locale = l)) ": " strong data-count="maybe" { (counts.maybe) } }
                 li { (t!("rsvp.standing_short.no", locale = l)) ": " strong data-count="no" { (counts.no) } }
-                li { (t!("rsvp.standing_short.invited", locale = l)) ": " strong data-count="invited" { (counts.invited) } }
+                li { (t!("participants.awaiting", locale = l)) ": " strong data-count="invited" { (counts.invited) } }
+                li { (t!("participants.invitations", locale = l)) ": " strong data-count="invitations" { (counts.invitations) } }
             }
             div class="table-wrap" {
                 table {
@@ -185,7 +186,7 @@ fn participant_row(
                 " " (t!("participants.place", locale = l, n = waitlist_place(list, i)))
             }
         }
-        td { @if let Some(at) = &p.answered_at { (utc_time(at)) } }
+        td { @if let Some(at) = &p.answered_at { (local_time(ctx, at)) } }
         td { (if p.show_in_list { t!("participants.yes", locale = l) } else { t!("participants.no", locale = l) }) }
         td {
             (answer_form(ctx, salon, p))

@@ -130,8 +130,22 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str) -> Markup {
 }
 
 /// A time for people and machines: `<time datetime="RFC 3339">`.
-pub fn utc_time(at: &DateTime<Utc>) -> Markup {
-    html! { time datetime=(at.to_rfc3339()) { (at.format("%Y-%m-%d %H:%M:%S UTC")) } }
+/// A moment as the reader writes it, in their own time zone (Copenhagen for visitors):
+/// "05.12.2026 01.13"; the exact instant stays in the `datetime` attribute.
+pub fn local_time(ctx: &Ctx, at: &DateTime<Utc>) -> Markup {
+    let l = ctx.lang();
+    let tz = ctx
+        .user
+        .as_ref()
+        .and_then(|u| u.time_zone().ok())
+        .unwrap_or(chrono_tz::Europe::Copenhagen);
+    let local = at.with_timezone(&tz);
+    let text = format!(
+        "{} {}",
+        crate::i18n::timefmt::day(local.date_naive(), l),
+        crate::i18n::timefmt::clock(&local, l)
+    );
+    html! { time datetime=(at.to_rfc3339()) { (text) } }
 }
 
 /// A form field's error message, tied to the field by `aria-describedby`.

@@ -315,6 +315,16 @@ async fn answering_from_the_mail_needs_no_sign_in_and_a_get_changes_nothing(db: 
         page.contains("value=\"yes\" aria-pressed=\"true\""),
         "the answer given is the pressed button"
     );
+    // The participants page counts the invitation (answered now) and shows when, the organiser's
+    // way (in their language and zone, not as UTC).
+    let (_, participants) = org.get_text(&format!("/salons/{id}/participants")).await;
+    assert!(
+        participants.contains("data-count=\"invitations\">1<")
+            && participants.contains("data-count=\"invited\">0<")
+            && !participants.contains(" UTC<"),
+        "{}",
+        main_text(&participants)
+    );
     // The yes is confirmed by mail: the calendar entry again, accepted, with the video link,
     // and the room's address.
     let confirmation = wait_for_mails_to(&sink.dir, LARS, 2).await.pop().unwrap();
