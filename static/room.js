@@ -440,6 +440,10 @@
         fs.appendChild(row);
       });
       f.appendChild(fs);
+      var left = el("p", "points-left", pointsLeft(round.points_per_person));
+      left.setAttribute("aria-live", "polite");
+      left.dataset.total = round.points_per_person;
+      f.appendChild(left);
       var submit = el("div");
       var button = el("button", "", say(rounds, "cast"));
       button.type = "submit";
@@ -509,6 +513,26 @@
       } else if (before && before !== round.state && round.state === "closed") {
         news(say(rounds, "closed-news", { question: round.question }), "#round-" + round.id, say(rounds, "see-results"));
       }
+    }
+
+    // "Du har 3 point tilbage", or how many too many, as the server writes it.
+    function pointsLeft(left) {
+      return left >= 0 ? sayN(rounds, "left", left) : say(rounds, "over", { n: -left });
+    }
+
+    // The points left, as the numbers in a ballot change.
+    if (rounds) {
+      rounds.addEventListener("input", function (event) {
+        var f = event.target.closest && event.target.closest("form.ballot");
+        var left = f && f.querySelector(".points-left");
+        if (!left) return;
+        var used = 0;
+        f.querySelectorAll("input[data-option]").forEach(function (input) {
+          var v = parseInt(input.value, 10);
+          if (v > 0) used += v;
+        });
+        left.textContent = pointsLeft(parseInt(left.dataset.total, 10) - used);
+      });
     }
 
     function status(roundId, text) {

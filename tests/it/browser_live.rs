@@ -416,6 +416,15 @@ async fn the_organiser_runs_the_salon_from_the_room(db: TestDb) {
         })
         .await;
     }
+    // The ballot says what is left to spread, as the numbers change.
+    assert_eq!(
+        lars.texts("form.ballot .points-left").await,
+        ["Du har 2 point tilbage."]
+    );
+    assert_eq!(
+        sofie.texts("form.ballot .points-left").await,
+        ["Du har 0 point tilbage."]
+    );
     organiser.click(".run-round[data-step=close] button").await;
     lars.wait_until("the results", || async {
         lars.texts(".round-results .points").await == ["3", "5", "0"]

@@ -68,6 +68,9 @@ pub fn rounds(
             data-label-closed-news=(t!("room.round_closed", locale = l, question = "{question}"))
             data-label-vote-now=(label("room.vote_now"))
             data-label-see-results=(label("room.see_results"))
+            data-label-left-one=(crate::i18n::plural_forms("room.points_left", l).0)
+            data-label-left-other=(crate::i18n::plural_forms("room.points_left", l).1)
+            data-label-over=(t!("room.points_over", locale = l, n = "{n}"))
             data-label-open=(label("round.state.open"))
             data-label-closed=(label("round.state.closed")) {
             h2 id="rounds-title" { (label("round.title")) }
@@ -165,6 +168,9 @@ fn round(
                             }
                         }
                     }
+                    // What is left to spread, said again as the numbers change (room.js).
+                    @let left = r.points_per_person - p.mine.values().sum::<i64>();
+                    p class="points-left" aria-live="polite" data-total=(r.points_per_person) { (points_left(l, left)) }
                     div { button type="submit" { (t!("round.cast", locale = l)) } }
                     p class="ballot-status" role="status" { @if just_cast { (t!("room.ballot_saved", locale = l)) } }
                 }
@@ -175,6 +181,15 @@ fn round(
                 p class="voters muted" { (crate::i18n::plural("round.results_hidden", p.voters, l)) }
             }
         }
+    }
+}
+
+/// "Du har 3 point tilbage", or how many too many.
+fn points_left(l: &str, left: i64) -> String {
+    if left >= 0 {
+        crate::i18n::plural("room.points_left", left, l)
+    } else {
+        t!("room.points_over", locale = l, n = -left).to_string()
     }
 }
 
