@@ -42,6 +42,23 @@ pub fn decision(body: &str) -> Result<String, FieldError> {
     })
 }
 
+/// [`action`], refused together with the caller's own findings (`errors`: an unknown owner or
+/// organisation), so a form shows every mistake at once.
+pub fn action_with(
+    what: &str,
+    due: &str,
+    mut errors: Vec<FieldError>,
+) -> Result<(String, Option<NaiveDate>), Vec<FieldError>> {
+    match action(what, due) {
+        Ok(parsed) if errors.is_empty() => Ok(parsed),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.extend(e);
+            Err(errors)
+        }
+    }
+}
+
 /// An action: what (one line), and an optional due date (`YYYY-MM-DD`, as a date field sends
 /// it) from 2000 to 2200.
 pub fn action(what: &str, due: &str) -> Result<(String, Option<NaiveDate>), Vec<FieldError>> {

@@ -96,14 +96,11 @@ pub async fn change_action(
     by: &Person,
     id: ActionId,
     a: &ActionEdit<'_>,
-    mut errors: Vec<FieldError>,
+    errors: Vec<FieldError>,
 ) -> Result<Edited, sqlx::Error> {
-    let parsed = outcome::action(a.what, a.due);
-    if let Err(e) = &parsed {
-        errors.extend(e.iter().cloned());
-    }
-    let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
-        return Ok(Edited::Fields(errors));
+    let (what, due) = match outcome::action_with(a.what, a.due, errors) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Edited::Fields(errors)),
     };
     let Some(before) = outcomes::action(&app.db, id).await? else {
         return Ok(Edited::NotFound);

@@ -139,14 +139,11 @@ pub async fn add_action(
     salon: &Salon,
     by: PersonId,
     a: &ActionInput<'_>,
-    mut errors: Vec<FieldError>,
+    errors: Vec<FieldError>,
 ) -> Result<Result<ActionId, NotRecorded>, sqlx::Error> {
-    let parsed = outcome::action(a.what, a.due);
-    if let Err(e) = &parsed {
-        errors.extend(e.iter().cloned());
-    }
-    let (Ok((what, due)), true) = (parsed, errors.is_empty()) else {
-        return Ok(Err(NotRecorded::Fields(errors)));
+    let (what, due) = match outcome::action_with(a.what, a.due, errors) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Err(NotRecorded::Fields(errors))),
     };
     let decision = match a.decision.trim() {
         "" => None,

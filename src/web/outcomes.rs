@@ -279,10 +279,42 @@ pub async fn add_action(
         return Err(AppError::Forbidden);
     }
     // The owner and organisation are looked up here; the use case checks the rest.
+    let (owner, organisation, errors) = who(&app, &f).await?;
+    let input = usecases::outcomes::ActionInput {
+        what: &f.what,
+        due: &f.due,
+        owner,
+        organisation,
+        decision: &f.decision,
+    };
+    match usecases::outcomes::add_action(&app, &salon, me.id, &input, errors).await? {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
+        }
+        Err(refused) => {
+            let typed = Typed {
+                action: f.clone(),
+                ..Typed::default()
+            };
+            refuse(&app, &ctx, &salon, refused, typed).await
+        }
+    }
+}
+
+/// The owner (a known person, by address) and the organisation (by short name) an action form
+/// names, and a field error for each that is not known (the use case refuses with them).
+async fn who(
+    app: &SharedApp,
+    f: &ActionForm,
+) -> AppResult<(
+    Option<crate::ids::PersonId>,
+    Option<crate::ids::OrganisationId>,
+    Vec<outcome::FieldError>,
+)> {
     let mut errors = Vec::new();
     let owner = match f.owner.trim() {
         "" => None,
-        raw => person_by(&app, raw).await?.or_else(|| {
+        raw => person_by(app, raw).await?.map(|p| p.id).or_else(|| {
             errors.push(outcome::FieldError {
                 field: "owner",
                 code: "owner",
@@ -303,25 +335,7 @@ pub async fn add_action(
                 None
             }),
     };
-    let input = usecases::outcomes::ActionInput {
-        what: &f.what,
-        due: &f.due,
-        owner: owner.map(|p| p.id),
-        organisation,
-        decision: &f.decision,
-    };
-    match usecases::outcomes::add_action(&app, &salon, me.id, &input, errors).await? {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/salons/{}/outcomes#actions", salon.id)).into_response())
-        }
-        Err(refused) => {
-            let typed = Typed {
-                action: f.clone(),
-                ..Typed::default()
-            };
-            refuse(&app, &ctx, &salon, refused, typed).await
-        }
-    }
+    Ok((owner, organisation, errors))
 }
 
 async fn person_by(app: &SharedApp, raw: &str) -> AppResult<Option<Person>> {

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use rust_i18n::t;
 use serde::Deserialize;
 
-use super::{ActionForm, may_record, person_by};
+use super::{ActionForm, may_record};
 use crate::app::SharedApp;
 use crate::error::{AppError, AppResult};
 use crate::ids::{ActionId, DecisionId};
@@ -158,26 +158,7 @@ pub async fn change_action(
         return Err(AppError::Forbidden);
     }
     let id: ActionId = the_id(&params, "action")?;
-    let mut errors = Vec::new();
-    let owner = match f.owner.trim() {
-        "" => None,
-        raw => match person_by(&app, raw).await? {
-            Some(p) => Some(p.id),
-            None => {
-                errors.push(crate::domain::outcome::FieldError {
-                    field: "owner",
-                    code: "owner",
-                });
-                None
-            }
-        },
-    };
-    let organisation = match f.organisation.as_str() {
-        "" => None,
-        short => crate::store::organisations::by_short_name(&app.db, short)
-            .await?
-            .map(|o| o.id),
-    };
+    let (owner, organisation, errors) = super::who(&app, &f).await?;
     let edit = ActionEdit {
         what: &f.what,
         due: &f.due,
