@@ -193,15 +193,7 @@ fn description(e: &Event<'_>) -> String {
         text.push(':');
         for item in e.agenda {
             text.push('\n');
-            if let Some(time) = &item.start_time {
-                text.push_str(time);
-                text.push(' ');
-            }
-            text.push_str(&item.title);
-            if !item.note.is_empty() {
-                text.push_str(" – ");
-                text.push_str(&item.note);
-            }
+            text.push_str(&item.line());
         }
     }
     if !text.is_empty() {

@@ -12,6 +12,23 @@ pub struct AgendaItem {
     pub note: String,
 }
 
+impl AgendaItem {
+    /// "10:00 Welcome – a note": the item on one line, as mails and calendar entries write it.
+    pub fn line(&self) -> String {
+        let mut line = String::new();
+        if let Some(time) = &self.start_time {
+            line.push_str(time);
+            line.push(' ');
+        }
+        line.push_str(&self.title);
+        if !self.note.is_empty() {
+            line.push_str(" – ");
+            line.push_str(&self.note);
+        }
+        line
+    }
+}
+
 /// The agenda is typed one item per line: `10:00 Welcome | a note`. The time and the note are
 /// optional. A plain textarea keeps the form usable without JavaScript.
 pub fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, Vec<FieldError>> {

@@ -193,6 +193,15 @@ impl InviteKind {
 pub struct Personal<'a> {
     pub rsvp_link: Option<&'a str>,
     pub reply_address: Option<&'a str>,
+    /// The organiser's own words above a first invitation (checked at the edge).
+    pub note: Option<Note<'a>>,
+}
+
+/// A personal note in an invitation: who wrote it and what they wrote.
+#[derive(Debug, Clone, Copy)]
+pub struct Note<'a> {
+    pub by: &'a str,
+    pub text: &'a str,
 }
 
 pub fn invitation(
@@ -226,7 +235,17 @@ pub fn invitation(
         title = salon.title
     )
     .to_string();
-    let (text, html) = invitation_texts(kind, person, salon, &subject, &when, &url, rsvp_link);
+    let (text, html) = invitation_texts(&texts::Letter {
+        kind,
+        person,
+        salon,
+        agenda,
+        subject: &subject,
+        when: &when,
+        url: url.as_str(),
+        rsvp_link,
+        note: personal.note,
+    });
 
     let calendar_type = ContentType::parse(&format!(
         "text/calendar; method={}; charset=UTF-8",

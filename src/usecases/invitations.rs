@@ -27,6 +27,8 @@ pub struct Invitees {
     pub organisations: BTreeSet<String>,
     pub pasted: Vec<(Option<String>, Email)>,
     pub new_people_locale: Locale,
+    /// The organiser's personal note above the invitation (checked by the caller).
+    pub note: Option<String>,
 }
 
 /// Invite (each on the audit trail as sent by `by`); returns how many were newly invited (and mailed). People invited before get no
@@ -62,7 +64,11 @@ pub async fn invite(
         let reply = reply_address(app, &mut tx, salon.id, person.id).await?;
         recipients.push((person, app.config.url(&format!("/rsvp/{secret}")), reply));
     }
-    let mails = compose_all(app, salon, &agenda, InviteKind::Invitation, recipients).await?;
+    let note = who
+        .note
+        .as_deref()
+        .map(|text| compose::Note { by: &by.name, text });
+    let mails = compose_all(app, salon, &agenda, note, recipients).await?;
     for mail in &mails {
         crate::mail::queue(&mut tx, mail).await?;
     }
@@ -150,7 +156,7 @@ async fn compose_all(
     app: &App,
     salon: &Salon,
     agenda: &[AgendaItem],
-    kind: InviteKind,
+    note: Option<compose::Note<'_>>,
     recipients: Vec<(Person, String, String)>,
 ) -> Result<Vec<Composed>, Failure> {
     let cores = std::thread::available_parallelism()
@@ -163,13 +169,17 @@ async fn compose_all(
         let tail = rest.split_off(chunk.min(rest.len()));
         let part = std::mem::replace(&mut rest, tail);
         let (config, salon, agenda) = (app.config.clone(), salon.clone(), agenda.to_vec());
+        let note = note.map(|n| (n.by.to_string(), n.text.to_string()));
         tasks.push(tokio::task::spawn_blocking(move || {
+            let note = note.as_ref().map(|(by, text)| compose::Note { by, text });
             part.iter()
                 .map(|(person, link, reply)| {
                     let personal = compose::Personal {
                         rsvp_link: Some(link),
                         reply_address: Some(reply),
+                        note,
                     };
+                    let kind = InviteKind::Invitation;
                     compose::invitation(&config, kind, person, &salon, &agenda, None, personal)
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -222,6 +232,7 @@ pub async fn notify(
         let personal = compose::Personal {
             rsvp_link: link.as_deref(),
             reply_address: Some(&reply),
+            note: None,
         };
         let mail = compose::invitation(
             &app.config,

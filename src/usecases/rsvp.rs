@@ -110,6 +110,7 @@ async fn queue_confirmation(
     let personal = compose::Personal {
         rsvp_link: None,
         reply_address: Some(&reply),
+        note: None,
     };
     let mail = compose::invitation(
         &app.config,

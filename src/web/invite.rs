@@ -80,7 +80,12 @@ struct Selection {
     pasted: String,
     /// The language of people created from pasted addresses (None: the organiser's).
     new_locale: Option<Locale>,
+    /// The organiser's personal note, as typed (checked before anything is sent).
+    note: String,
 }
+
+/// Most of a screen: a greeting and a few paragraphs, not a newsletter.
+const NOTE_MAX: usize = 2000;
 
 async fn render(
     app: &SharedApp,
@@ -110,6 +115,10 @@ async fn render(
         compose::Personal {
             rsvp_link: Some(&app.config.url("/rsvp/…")),
             reply_address: None,
+            note: Some(compose::Note {
+                by: &me.name,
+                text: &sel.note,
+            }),
         },
     )?;
     let preview_text = preview_text(&preview.body);
@@ -155,7 +164,16 @@ async fn render(
                         }
                     }
                 }
-                div { button type="submit" { (t!("invite.send", locale = l)) } }
+                div class="field" {
+                    label for="note" { (t!("invite.note", locale = l)) }
+                    p class="hint" id="note-hint" { (t!("invite.note_hint", locale = l, name = me.name)) }
+                    textarea id="note" name="note" rows="4" maxlength=(NOTE_MAX) aria-describedby="note-hint" { (sel.note) }
+                }
+                div class="actions" {
+                    button type="submit" { (t!("invite.send", locale = l)) }
+                    " "
+                    button type="submit" name="step" value="preview" class="secondary" { (t!("invite.preview_button", locale = l)) }
+                }
             }
             section aria-labelledby="preview" {
                 h2 id="preview" { (t!("invite.preview", locale = l)) }
@@ -240,6 +258,7 @@ pub async fn send(
     let l = ctx.lang();
     // Repeated fields (person=1&person=2) are read by hand: serde_urlencoded keeps only one.
     let mut sel = Selection::default();
+    let mut preview = false;
     for (k, v) in url::form_urlencoded::parse(&body) {
         match k.as_ref() {
             "person" => {
@@ -251,6 +270,8 @@ pub async fn send(
                 sel.organisations.insert(v.into_owned());
             }
             "pasted" => sel.pasted = v.into_owned(),
+            "note" => sel.note = v.into_owned(),
+            "step" => preview = v == "preview",
             // An unknown language keeps the default: the organiser's own.
             "new_locale" => sel.new_locale = Locale::from_code(&v),
             _ => {}
@@ -269,6 +290,32 @@ pub async fn send(
             )
             .await?,
         )
+            .into_response());
+    }
+    // A note that cannot be sent is said before anything else; the preview shows it as typed.
+    match crate::domain::text::multiline(&sel.note, NOTE_MAX, false) {
+        Ok(note) => sel.note = note,
+        Err(e) => {
+            let why = match e {
+                crate::domain::text::TextError::Control => "salon.error.text_control",
+                _ => "salon.error.text_too_long",
+            };
+            let message = format!(
+                "{} {}",
+                t!("invite.note_error", locale = l),
+                t!(why, locale = l)
+            );
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&app, &ctx, &me, &salon, &sel, Some(message)).await?,
+            )
+                .into_response());
+        }
+    }
+    // "Preview": the same form again, the mail below it with the note; nothing is sent.
+    if preview {
+        return Ok(render(&app, &ctx, &me, &salon, &sel, None)
+            .await?
             .into_response());
     }
     let (pasted, bad) = parse_pasted(&sel.pasted);
@@ -294,6 +341,7 @@ pub async fn send(
         organisations: sel.organisations.clone(),
         pasted,
         new_people_locale: sel.new_locale.unwrap_or(ctx.locale),
+        note: Some(sel.note.clone()).filter(|n| !n.is_empty()),
     };
     let sent = invitations::invite(&app, &salon, &who, &me).await?;
     Ok(Redirect::to(&format!("/salons/{}/participants?invited={sent}", salon.id)).into_response())

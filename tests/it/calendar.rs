@@ -42,6 +42,8 @@ async fn app_with_sink(db: &TestDb) -> (TestApp, SmtpSink) {
     let sink = SmtpSink::start(&db.dir.path().join("smtp")).await;
     let mut settings = db.settings();
     settings.smtp_url = Some(sink.url());
+    // The sender's name is the alliance's, from configuration.
+    settings.mail_from = "Den Digitale Alliance <salon@salon.example>".into();
     let app = TestApp::spawn_with(settings).await;
     app.load_demo().await;
     (app, sink)
@@ -121,23 +123,81 @@ async fn the_invitation_is_a_real_meeting_request(db: TestDb) {
     assert_eq!(db.count("select count(*) from outbox").await, 0);
     assert_eq!(db.count("select count(*) from rsvp").await, 0);
 
-    // Lars by name, all of Centralbibliotekerne (Birgitte), and a new address.
+    // Lars by name, all of Centralbibliotekerne (Birgitte), and a new address; with a note.
     let lars_id = db
         .count(&format!("select id from person where email = '{LARS}'"))
         .await
         .to_string();
+    let note = "Kære alle,\nvi glæder os til at se jer.\n\nHilsen sekretariatet <3";
+    let choice = [
+        ("person", lars_id.as_str()),
+        ("organisation", "CB"),
+        ("pasted", "Ny Leder <ny@bibliotek.example>"),
+        ("note", note),
+    ];
+    // The preview shows the note in the mail and sends nothing.
+    let mut previewing = choice.to_vec();
+    previewing.push(("step", "preview"));
     let r = org
-        .post_form(
-            &format!("/salons/{id}/invite"),
-            &[
-                ("person", &lars_id),
-                ("organisation", "CB"),
-                ("pasted", "Ny Leder <ny@bibliotek.example>"),
-            ],
-        )
+        .post_form(&format!("/salons/{id}/invite"), &previewing)
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("&gt; vi glæder os til at se jer.")
+            && page.contains("Hilsen sekretariatet &lt;3"),
+        "{page}"
+    );
+    // A note with a control character is refused, named, and nothing is sent.
+    let mut bad = choice.to_vec();
+    bad[3] = ("note", "Hej\u{7}");
+    let r = org.post_form(&format!("/salons/{id}/invite"), &bad).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Den personlige hilsen"));
+    assert_eq!(db.count("select count(*) from outbox").await, 0);
+    assert_eq!(db.count("select count(*) from rsvp").await, 0);
+
+    let r = org
+        .post_form(&format!("/salons/{id}/invite"), &choice)
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let mail = wait_for_mails_to(&sink.dir, LARS, 1).await.pop().unwrap();
+    // From the alliance by name; the organiser's note first, then what, where, what about and
+    // the agenda, in both parts.
+    assert_eq!(
+        mail.header("From").as_deref(),
+        Some("\"Den Digitale Alliance\" <salon@salon.example>")
+    );
+    let text = mail.text();
+    let order = [
+        "En hilsen fra",
+        "> Kære alle,",
+        "> Hilsen sekretariatet <3",
+        "Du er inviteret til",
+        "https://meet.example.org/salon",
+        "Første afsnit.",
+        "Andet afsnit, med komma; og semikolon.",
+        "Program:",
+        "  - 09:00 Velkomst",
+        "  - 09:30 Samtale",
+        "/rsvp/",
+    ];
+    let mut from = 0;
+    for part in order {
+        let at = text[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("{part:?} after byte {from} in:\n{text}"));
+        from += at + part.len();
+    }
+    let html = mail.html();
+    assert!(
+        html.contains("<blockquote")
+            && html.contains("vi glæder os til at se jer.")
+            && html.contains("Hilsen sekretariatet &lt;3")
+            && html.contains("<li>09:30 Samtale</li>")
+            && html.contains("<p>Første afsnit.</p>"),
+        "{html}"
+    );
     wait_for_mails_to(&sink.dir, BIRGITTE, 1).await;
     wait_for_mails_to(&sink.dir, "ny@bibliotek.example", 1).await;
     assert_eq!(
