@@ -297,6 +297,7 @@ async fn seed_board(
             due: Some(Utc::now().date_naive() + Duration::days(i as i64 % 60)),
             by: member,
             decision: None,
+            theme: None,
         };
         outcomes::add_action(&mut tx, &new).await?;
     }

@@ -75,6 +75,7 @@ pub async fn load(
     {
         return Ok(());
     }
+    let mut theme_ids = Vec::new();
     for (title, why, proposer, supporters, salon) in THEMES {
         let Some(proposer) = person(db, proposer).await? else {
             continue;
@@ -93,6 +94,7 @@ pub async fn load(
             },
         )
         .await?;
+        theme_ids.push((*title, id));
         themes::support(db, id, proposer).await?;
         for s in *supporters {
             if let Some(p) = person(db, s).await? {
@@ -112,27 +114,46 @@ pub async fn load(
         }
     }
     load_rounds(db, running).await?;
-    load_outcomes(db, running).await
+    load_outcomes(db, running, &theme_ids).await
 }
 
-/// Two decisions and three actions (one done), recorded in the salon running now.
-async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
+/// Two decisions and three actions (one done), recorded in the salon running now: the first
+/// decision settles the first theme and the first action carries it out; the competence
+/// action serves the competence theme.
+async fn load_outcomes(
+    db: &Db,
+    running: SalonId,
+    themes: &[(&str, crate::ids::ThemeId)],
+) -> anyhow::Result<()> {
+    let theme_of = |start: &str| {
+        themes
+            .iter()
+            .find(|(title, _)| title.starts_with(start))
+            .map(|(_, id)| *id)
+    };
     let Some(organiser) = person(db, super::ORGANISER_EMAIL).await? else {
         return Ok(());
     };
-    for body in [
-        "Vi forhandler e-bøger og lydbøger i fællesskab fra 2028.",
-        "Den fælles investeringsplan tages op på salonen om prioritering.",
+    let mut decisions = Vec::new();
+    for (body, theme) in [
+        (
+            "Vi forhandler e-bøger og lydbøger i fællesskab fra 2028.",
+            theme_of("Fælles digitalt indhold"),
+        ),
+        (
+            "Den fælles investeringsplan tages op på salonen om prioritering.",
+            None,
+        ),
     ] {
         let new = outcomes::NewDecision {
             salon: running,
             body,
-            theme: None,
+            theme,
             round: None,
             message: None,
             by: organiser,
         };
-        outcomes::decide(db, &new).await?;
+        decisions.push(outcomes::decide(db, &new).await?);
     }
     let today = crate::domain::time::now().date_naive();
     let actions: [(&str, &str, i64, bool); 3] = [
@@ -166,7 +187,11 @@ async fn load_outcomes(db: &Db, running: SalonId) -> anyhow::Result<()> {
             organisation: None,
             due: Some(today + chrono::Duration::days(days)),
             by: organiser,
-            decision: None,
+            decision: decisions
+                .first()
+                .copied()
+                .filter(|_| what.starts_with("Udkast")),
+            theme: theme_of("Kompetencer").filter(|_| what.starts_with("Oplæg om kompetencer")),
         };
         let id = outcomes::add_action(db, &new).await?;
         if done {

@@ -48,6 +48,7 @@ pub mod salons;
 pub mod series;
 pub mod sessions;
 pub mod settings;
+pub mod summaries;
 pub mod themes;
 pub mod tokens;
 

@@ -181,6 +181,9 @@ pub struct Action {
     /// The decision it carries out, if named (its id and words).
     pub decision_id: Option<DecisionId>,
     pub decision: Option<String>,
+    /// The theme it serves, if named (its id and title).
+    pub theme_id: Option<ThemeId>,
+    pub theme: Option<String>,
     /// Withdrawn: kept on record, left out of the board, reminders and /me.
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
@@ -193,9 +196,10 @@ impl Action {
 
 const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, p.organisation_id as owner_organisation_id,
         a.organisation_id, o.name as organisation,
-        a.due, a.status, a.created_at, a.decision_id, d.body as decision, a.withdrawn_at
+        a.due, a.status, a.created_at, a.decision_id, d.body as decision, a.theme_id, t.title as theme,
+        a.withdrawn_at
     from action a left join person p on p.id = a.owner_id left join organisation o on o.id = a.organisation_id
-    left join decision d on d.id = a.decision_id";
+    left join decision d on d.id = a.decision_id left join theme t on t.id = a.theme_id";
 
 pub struct NewAction<'a> {
     pub salon: SalonId,
@@ -204,6 +208,7 @@ pub struct NewAction<'a> {
     pub organisation: Option<OrganisationId>,
     pub due: Option<NaiveDate>,
     pub decision: Option<DecisionId>,
+    pub theme: Option<ThemeId>,
     pub by: PersonId,
 }
 
@@ -214,8 +219,8 @@ pub async fn add_action(
     values!(
         c,
         fetch_one,
-        "insert into action (salon_id, what, owner_id, organisation_id, due, status, recorded_by, created_at, decision_id)
-         values ($1, $2, $3, $4, $5, 'open', $6, $7, $8) returning id",
+        "insert into action (salon_id, what, owner_id, organisation_id, due, status, recorded_by, created_at, decision_id, theme_id)
+         values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9) returning id",
         a.salon,
         a.what,
         a.owner,
@@ -223,7 +228,8 @@ pub async fn add_action(
         a.due,
         a.by,
         now(),
-        a.decision
+        a.decision,
+        a.theme
     )
 }
 
@@ -335,44 +341,36 @@ pub async fn claim_reminder(c: impl Into<Conn<'_>>, id: ActionId) -> Result<bool
     )? == 1)
 }
 
-/// Claim a salon's summary (sent exactly once, with the organiser's introduction); false if it
-/// was sent already.
-pub async fn claim_summary(
+/// What a theme led to, in force, in salons the reader may see: decisions that settle it, and
+/// actions that serve it (named directly or through their decision).
+pub async fn of_theme(
     c: impl Into<Conn<'_>>,
-    salon: SalonId,
-    by: PersonId,
-    intro: &str,
-) -> Result<bool, sqlx::Error> {
-    Ok(execute!(
-        c,
-        "insert into salon_summary (salon_id, sent_by, sent_at, intro) values ($1, $2, $3, $4) on conflict do nothing",
-        salon,
-        by,
-        now(),
-        intro
-    )? == 1)
-}
-
-/// The introduction the summary was sent with ("" if none, or not sent).
-pub async fn summary_intro(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<String, sqlx::Error> {
-    let intro: Option<String> = values!(
-        c,
-        fetch_optional,
-        "select intro from salon_summary where salon_id = $1",
-        salon
+    theme: ThemeId,
+    drafts: Drafts,
+) -> Result<(Vec<Decision>, Vec<Action>), sqlx::Error> {
+    let mut c = c.into();
+    let decisions = rows!(
+        c.reborrow(),
+        fetch_all,
+        sqlx::AssertSqlSafe(format!(
+            "{DECISION} join salon s on s.id = d.salon_id
+             where d.theme_id = $1 and d.withdrawn_at is null and (s.status <> 'draft' or $2)
+             order by d.id"
+        )),
+        theme,
+        drafts.included()
     )?;
-    Ok(intro.unwrap_or_default())
-}
-
-/// When the salon's summary was sent, if it was.
-pub async fn summary_sent_at(
-    c: impl Into<Conn<'_>>,
-    salon: SalonId,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    values!(
+    let actions = rows!(
         c,
-        fetch_optional,
-        "select sent_at from salon_summary where salon_id = $1",
-        salon
-    )
+        fetch_all,
+        sqlx::AssertSqlSafe(format!(
+            "{ACTION} join salon s on s.id = a.salon_id
+             where (a.theme_id = $1 or d.theme_id = $1) and a.withdrawn_at is null
+               and (s.status <> 'draft' or $2)
+             order by a.status desc, a.due, a.id"
+        )),
+        theme,
+        drafts.included()
+    )?;
+    Ok((decisions, actions))
 }

@@ -274,7 +274,7 @@ pub async fn salons_of(
 }
 
 /// Merge `from` into `into` (a duplicate): supporters and comments move over (a person who
-/// supported both counts once), salons too, and `from` is no longer listed.
+/// supported both counts once), salons, decisions and actions too, and `from` is no longer listed.
 pub async fn merge(tx: &mut Tx, from: ThemeId, into: ThemeId) -> Result<(), sqlx::Error> {
     execute!(
         &mut *tx,
@@ -304,6 +304,19 @@ pub async fn merge(tx: &mut Tx, from: ThemeId, into: ThemeId) -> Result<(), sqlx
     execute!(
         &mut *tx,
         "delete from theme_salon where theme_id = $1",
+        from
+    )?;
+    // What the duplicate led to is what the theme led to.
+    execute!(
+        &mut *tx,
+        "update decision set theme_id = $1 where theme_id = $2",
+        into,
+        from
+    )?;
+    execute!(
+        &mut *tx,
+        "update action set theme_id = $1 where theme_id = $2",
+        into,
         from
     )?;
     execute!(

@@ -36,15 +36,9 @@ pub async fn decide(
     by: PersonId,
     d: &NewDecision<'_>,
 ) -> Result<Result<DecisionId, NotRecorded>, sqlx::Error> {
-    let theme = match d.theme.trim() {
-        "" => None,
-        raw => match raw.parse::<ThemeId>() {
-            Ok(id) => match themes::get(&app.db, id).await? {
-                Some(th) if Some(th.series_id) == salon.series_id => Some(th.id),
-                _ => return Ok(Err(NotRecorded::Link("theme.error.theme_unknown"))),
-            },
-            Err(_) => return Ok(Err(NotRecorded::Link("theme.error.theme_unknown"))),
-        },
+    let theme = match series_theme(app, salon, d.theme).await? {
+        Ok(theme) => theme,
+        Err(refused) => return Ok(Err(refused)),
     };
     let round = match d.round.trim() {
         "" => None,
@@ -71,6 +65,26 @@ pub async fn decide(
     let id = outcomes::decide(&app.db, &new).await?;
     announce(app, About::Decision(id)).await;
     Ok(Ok(id))
+}
+
+/// The theme a decision or an action names, as the form sends it (an id, or empty): one of the
+/// salon's series.
+async fn series_theme(
+    app: &SharedApp,
+    salon: &Salon,
+    raw: &str,
+) -> Result<Result<Option<ThemeId>, NotRecorded>, sqlx::Error> {
+    let unknown = Err(NotRecorded::Link("theme.error.theme_unknown"));
+    Ok(match raw.trim() {
+        "" => Ok(None),
+        raw => match raw.parse::<ThemeId>() {
+            Ok(id) => match themes::get(&app.db, id).await? {
+                Some(th) if Some(th.series_id) == salon.series_id => Ok(Some(th.id)),
+                _ => unknown,
+            },
+            Err(_) => unknown,
+        },
+    })
 }
 
 /// Why a room message could not become a decision.
@@ -130,6 +144,8 @@ pub struct ActionInput<'a> {
     pub organisation: Option<OrganisationId>,
     /// The salon's decision it carries out, as the form sends it (an id, or empty).
     pub decision: &'a str,
+    /// The series' theme it serves, as the form sends it (an id, or empty).
+    pub theme: &'a str,
 }
 
 /// Record an action; `errors` are the caller's own findings (an unknown owner), refused with
@@ -155,6 +171,10 @@ pub async fn add_action(
             Err(_) => return Ok(Err(NotRecorded::Link("outcome.error.decision_unknown"))),
         },
     };
+    let theme = match series_theme(app, salon, a.theme).await? {
+        Ok(theme) => theme,
+        Err(refused) => return Ok(Err(refused)),
+    };
     let new = NewAction {
         salon: salon.id,
         what: &what,
@@ -162,6 +182,7 @@ pub async fn add_action(
         organisation: a.organisation,
         due,
         decision,
+        theme,
         by,
     };
     let id = outcomes::add_action(&app.db, &new).await?;

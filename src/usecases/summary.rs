@@ -111,7 +111,7 @@ pub async fn send(
         )?);
     }
     let mut tx = app.db.begin().await?;
-    if !outcomes::claim_summary(&mut tx, salon.id, by, intro.trim()).await? {
+    if !crate::store::summaries::claim_summary(&mut tx, salon.id, by, intro.trim()).await? {
         return Ok(Err(NotSent::AlreadySent));
     }
     for mail in &mails {

@@ -22,7 +22,7 @@ use crate::domain::Email;
 use crate::domain::outcome::{self, Status};
 use crate::error::{AppError, AppResult};
 use crate::ids::ActionId;
-use crate::store::outcomes::{self, Action};
+use crate::store::outcomes;
 use crate::store::people::Person;
 use crate::store::salons::Salon;
 use crate::store::{organisations, people};
@@ -30,8 +30,11 @@ use crate::usecases::{self, outcomes::NotRecorded};
 
 mod choices;
 mod edits;
+mod lines;
+
 use choices::{link_options, owner_options};
 pub use edits::{change_action, reword_decision, withdraw_action, withdraw_decision};
+pub use lines::action_line;
 
 /// May this person record outcomes for the salon?
 async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
@@ -153,6 +156,7 @@ async fn render(
                         (form::field("organisation", &t!("outcome.field.organisation", locale = l), None, Kind::Select(&orgs), &typed.action.organisation, errors, false))
                         (form::field("due", &t!("outcome.field.due", locale = l), None, Kind::Date, &typed.action.due, errors, false))
                         @if decision_options.len() > 1 { (form::field("decision", &t!("outcome.field.from_decision", locale = l), None, Kind::Select(&decision_options), &typed.action.decision, errors, false)) }
+                        @if theme_options.len() > 1 { (form::field("theme", &t!("outcome.field.action_theme", locale = l), None, Kind::Select(&theme_options), &typed.action.theme, errors, false)) }
                         div { button type="submit" { (t!("outcome.record_action", locale = l)) } }
                     }
                 }
@@ -166,32 +170,6 @@ async fn render(
             }
         },
     ))
-}
-
-/// One action: what, who, by when, its state; `base` when the viewer may mark it done.
-pub fn action_line(ctx: &Ctx, a: &Action, base: Option<&str>) -> Markup {
-    let l = ctx.lang();
-    let who = [a.owner.clone(), a.organisation.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-    html! {
-        span class=(if a.status() == Status::Done { "badge" } else { "badge badge-open" }) { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) }
-        " " (a.what)
-        @if !who.is_empty() { " – " (who) }
-        @if let Some(d) = a.due { " – " (t!("outcome.due", locale = l, date = crate::i18n::timefmt::day(d, l))) }
-        @if let (Some(id), Some(d)) = (a.decision_id, &a.decision) {
-            " – " a href=(format!("/salons/{}/outcomes#decision-{id}", a.salon_id)) { (t!("outcome.from_decision", locale = l, decision = d.chars().take(60).collect::<String>())) }
-        }
-        @if let Some(base) = base {
-            @let next = if a.status() == Status::Done { Status::Open } else { Status::Done };
-            form method="post" action=(format!("{base}/actions/{}/{}", a.id, next.as_str())) class="inline" {
-                (csrf_field(ctx)) " "
-                button type="submit" class="link" { (t!(format!("outcome.mark.{}", next.as_str()), locale = l)) }
-            }
-        }
-    }
 }
 
 async fn refuse(
@@ -266,6 +244,8 @@ pub struct ActionForm {
     due: String,
     /// The salon's decision it carries out (an id, or empty).
     decision: String,
+    /// The series' theme it works towards (an id, or empty).
+    theme: String,
 }
 
 pub async fn add_action(
@@ -286,6 +266,7 @@ pub async fn add_action(
         owner,
         organisation,
         decision: &f.decision,
+        theme: &f.theme,
     };
     match usecases::outcomes::add_action(&app, &salon, me.id, &input, errors).await? {
         Ok(_) => {

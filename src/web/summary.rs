@@ -13,7 +13,6 @@ use super::extract::SalonPath;
 use super::views::{csrf_field, page};
 use crate::app::SharedApp;
 use crate::error::AppResult;
-use crate::store::outcomes;
 use crate::store::salons::Salon;
 use crate::usecases::summary::{self, NotSent};
 
@@ -35,9 +34,9 @@ async fn render(
     intro: &str,
 ) -> AppResult<Markup> {
     let l = ctx.lang();
-    let sent = outcomes::summary_sent_at(&app.db, salon.id).await?;
+    let sent = crate::store::summaries::summary_sent_at(&app.db, salon.id).await?;
     let intro = match sent {
-        Some(_) => outcomes::summary_intro(&app.db, salon.id).await?,
+        Some(_) => crate::store::summaries::summary_intro(&app.db, salon.id).await?,
         None => intro.to_string(),
     };
     let s = summary::build(app, salon, l, &intro).await?;

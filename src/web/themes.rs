@@ -262,6 +262,7 @@ async fn render_theme(
             in_salons.push(salon);
         }
     }
+    let led_to = outcomes_section(app, ctx, th).await?;
     let tools = if is_organiser(ctx) {
         Some(organiser_tools(app, ctx, th, &s).await?)
     } else {
@@ -294,6 +295,7 @@ async fn render_theme(
                     button type="submit" class=(if mine { "secondary" } else { "" }) { (t!(if mine { "theme.withdraw" } else { "theme.support" }, locale = l)) }
                 }
             }
+            (led_to)
             (comments_section(ctx, th, &comments, &pager))
             @if let Some(tools) = tools { (tools) }
         },
@@ -379,5 +381,7 @@ pub async fn comment(
 }
 
 mod organiser;
+mod outcomes;
 use organiser::organiser_tools;
 pub use organiser::{merge, reword, schedule, set_state};
+use outcomes::outcomes_section;

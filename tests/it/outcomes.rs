@@ -694,7 +694,110 @@ async fn decisions_and_actions_are_corrected_or_withdrawn_on_the_record(db: Test
     app.stop().await;
 }
 
+async fn a_theme_shows_the_decisions_and_actions_it_led_to_also_after_a_merge(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org
+        .post_form("/series/new", &[("title", "Samtalesaloner 2029")])
+        .await;
+    let series: i64 = location(&r).trim_start_matches("/series/").parse().unwrap();
+    let salon = new_salon(&org, &[("series_id", &series.to_string())], true).await;
+    let base = format!("/salons/{salon}/outcomes");
+    let actions_before = db.count("select count(*) from action").await;
+    let theme = |title: &'static str| {
+        let org = &org;
+        async move {
+            let r = org
+                .post_form(&format!("/series/{series}/themes"), &[("title", title)])
+                .await;
+            assert_eq!(r.status(), 303);
+            location(&r)
+                .trim_start_matches("/themes/")
+                .parse::<i64>()
+                .unwrap()
+        }
+    };
+    let kept = theme("Fælles indkøb").await;
+    let duplicate = theme("Fælles indkøb af e-bøger").await;
+    // A decision settles the duplicate; one action serves it directly, one carries out the
+    // decision, and one serves nothing.
+    let r = org
+        .post_form(
+            &format!("{base}/decisions"),
+            &[
+                ("body", "Vi køber e-bøger ind sammen."),
+                ("theme", &duplicate.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let decision = db.count("select max(id) from decision").await;
+    for (what, link) in [
+        ("Saml licenserne", ("theme", duplicate.to_string())),
+        ("Skriv udbuddet", ("decision", decision.to_string())),
+        ("Bestil kaffe", ("theme", String::new())),
+    ] {
+        let r = org
+            .post_form(
+                &format!("{base}/actions"),
+                &[("what", what), ("owner", JENS), (link.0, &link.1)],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{what}");
+    }
+    // A theme of another series is refused, and nothing is stored.
+    let r = org
+        .post_form(
+            &format!(
+                "/salons/{}/outcomes/actions",
+                new_salon(&org, &[], true).await
+            ),
+            &[("what", "Noget"), ("theme", &kept.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        db.count("select count(*) from action").await,
+        3 + actions_before
+    );
+
+    let (_, page) = org.get_text(&base).await;
+    assert!(
+        main_text(&page).contains("tema: Fælles indkøb af e-bøger"),
+        "{}",
+        main_text(&page)
+    );
+    // Merged into the kept theme: what the duplicate led to is the kept theme's.
+    let r = org
+        .post_form(
+            &format!("/themes/{duplicate}/merge"),
+            &[("into", &kept.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let lars = app.signed_in(LARS).await;
+    let (_, page) = lars.get_text(&format!("/themes/{kept}")).await;
+    let text = main_text(&page);
+    let section = &text[text
+        .find("Det er besluttet og sat i gang")
+        .expect("the section")..];
+    for expected in [
+        "Vi køber e-bøger ind sammen.",
+        "Saml licenserne",
+        "Skriv udbuddet",
+    ] {
+        assert!(section.contains(expected), "{expected}: {section}");
+    }
+    assert!(!section.contains("Bestil kaffe"), "{section}");
+    // Without signing in, no names: the section is not there.
+    let (_, page) = app.client().get_text(&format!("/themes/{kept}")).await;
+    assert!(!main_text(&page).contains("Det er besluttet"));
+    app.stop().await;
+}
+
 both_backends!(
+    a_theme_shows_the_decisions_and_actions_it_led_to_also_after_a_merge,
     decisions_and_actions_are_corrected_or_withdrawn_on_the_record,
     a_hidden_message_never_becomes_a_decision_or_a_theme,
     note_takers_and_organisers_record_decisions_and_actions,

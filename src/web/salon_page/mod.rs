@@ -194,9 +194,9 @@ async fn load_shared(app: &SharedApp, l: &str, salon: &Salon) -> AppResult<Salon
         shown: rsvps::shown(db, salon.id).await?,
         themes: crate::store::themes::of_salon(db, salon.id).await?,
         last_time: last_time(app, salon).await?,
-        summary: match crate::store::outcomes::summary_sent_at(db, salon.id).await? {
+        summary: match crate::store::summaries::summary_sent_at(db, salon.id).await? {
             Some(_) => {
-                let intro = crate::store::outcomes::summary_intro(db, salon.id).await?;
+                let intro = crate::store::summaries::summary_intro(db, salon.id).await?;
                 Some(crate::usecases::summary::build(app, salon, l, &intro).await?)
             }
             None => None,
