@@ -106,6 +106,14 @@ impl SalonFacts {
             self.starts_at
         })
     }
+
+    /// Whether the room's door is open to the registered now: from half an hour before the
+    /// start (to test sound and find the room) until the end.
+    pub fn room_door_open(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Published
+            && now >= self.starts_at - chrono::Duration::minutes(30)
+            && now < self.ends_at
+    }
 }
 
 /// May this person answer now? `current` is their standing, if they have a row.

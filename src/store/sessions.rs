@@ -11,7 +11,7 @@ use super::tokens;
 use super::{Conn, execute, rows};
 pub use crate::config::privacy::Lifetimes;
 use crate::domain::time::now;
-use crate::ids::PersonId;
+use crate::ids::{PersonId, SalonId};
 use crate::store::people::Person;
 
 /// Create a session for `person_id`; returns the secret for the cookie.
@@ -29,6 +29,28 @@ pub async fn create(
         person_id,
         created,
         lifetimes.end(created, created)
+    )?;
+    Ok(t.secret)
+}
+
+/// A session from an invitation's link: good for `salon`'s pages and room only, ending at
+/// `until` whatever happens (`touch` leaves it alone).
+pub async fn create_for_salon(
+    c: impl Into<Conn<'_>>,
+    person_id: PersonId,
+    salon: SalonId,
+    until: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let t = tokens::issue();
+    let created = now();
+    execute!(
+        c,
+        "insert into session (id_hash, person_id, created_at, expires_at, last_seen_at, salon_id) values ($1, $2, $3, $4, $3, $5)",
+        &t.hash,
+        person_id,
+        created,
+        until,
+        salon
     )?;
     Ok(t.secret)
 }
@@ -64,6 +86,8 @@ pub struct Signed {
     /// When this browser signed in (a fresh sign-in is asked for before deleting an account).
     pub signed_in_at: DateTime<Utc>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// A room pass (`create_for_salon`): the one salon it is good for.
+    pub pass_for: Option<SalonId>,
 }
 
 pub async fn signed_in(
@@ -76,7 +100,7 @@ pub async fn signed_in(
     rows!(
         c,
         fetch_optional,
-        "select p.*, s.created_at as signed_in_at, s.last_seen_at from session s join person p on p.id = s.person_id
+        "select p.*, s.created_at as signed_in_at, s.last_seen_at, s.salon_id as pass_for from session s join person p on p.id = s.person_id
          where s.id_hash = $1 and s.expires_at > $2",
         &hash,
         now()
@@ -96,7 +120,7 @@ pub async fn touch(
     let at = now();
     execute!(
         c,
-        "update session set last_seen_at = $1, expires_at = $2 where id_hash = $3",
+        "update session set last_seen_at = $1, expires_at = $2 where id_hash = $3 and salon_id is null",
         at,
         lifetimes.end(signed_in_at, at),
         &hash

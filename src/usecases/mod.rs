@@ -34,6 +34,7 @@ pub mod registration;
 pub mod reminders;
 pub mod retention;
 pub mod room;
+pub mod room_pass;
 pub mod rounds;
 pub mod rsvp;
 pub mod salons;

@@ -58,7 +58,7 @@ pub async fn layer(
     req: Request,
     next: Next,
 ) -> Response {
-    let (user, signed_in_at, lookup_failed) = signed_in(&app, &jar).await;
+    let (user, signed_in_at, lookup_failed) = signed_in(&app, &jar, req.uri().path()).await;
     let locale = language(user.as_deref(), &jar, &req);
     let (csrf_cookie, fresh_cookie) = match jar.get(csrf::COOKIE) {
         Some(c) if token::looks_valid(c.value()) => (c.value().to_string(), false),
@@ -151,6 +151,7 @@ fn language(user: Option<&Person>, jar: &CookieJar, req: &Request) -> Locale {
 async fn signed_in(
     app: &SharedApp,
     jar: &CookieJar,
+    path: &str,
 ) -> (
     Option<Arc<Person>>,
     Option<chrono::DateTime<chrono::Utc>>,
@@ -159,6 +160,10 @@ async fn signed_in(
     let mut lookup_failed = false;
     let (user, signed_in_at) = match jar.get(cookies::SESSION) {
         Some(c) => match sessions::signed_in(&app.db, c.value()).await {
+            // A room pass is somebody only on its salon's pages: anywhere else, nobody.
+            Ok(Some(s)) if s.pass_for.is_some_and(|salon| !pass_covers(salon, path)) => {
+                (None, None)
+            }
             Ok(Some(s)) => {
                 touch_if_stale(app, c.value(), &s).await;
                 (Some(Arc::new(s.person)), Some(s.signed_in_at))
@@ -173,6 +178,14 @@ async fn signed_in(
         None => (None, None),
     };
     (user, signed_in_at, lookup_failed)
+}
+
+/// Where a room pass (`usecases::room_pass`) signs its person in: the salon's page and
+/// everything under it (room, websocket, questions, ballots), choosing the language (kept as
+/// the person's preference, so the room they are in speaks it), and signing out.
+fn pass_covers(salon: crate::ids::SalonId, path: &str) -> bool {
+    let own = format!("/salons/{salon}");
+    path == own || path.starts_with(&format!("{own}/")) || path == "/logout" || path == "/lang"
 }
 
 /// A handler's error as the friendly page (or JSON) in the person's language, keeping the

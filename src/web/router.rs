@@ -51,6 +51,8 @@ fn pages() -> Router<SharedApp> {
             "/rsvp/{token}",
             get(rsvp_link::show).post(rsvp_link::record),
         )
+        // Into the running salon's room from the invitation, without a sign-in mail.
+        .route("/rsvp/{token}/room", post(rsvp_link::enter_room))
         // Themes of a series (themes): anyone signed in proposes, supports, comments;
         // organisers reword, move on, schedule and merge.
         .route(

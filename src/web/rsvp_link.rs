@@ -70,9 +70,7 @@ async fn render(
     // Buttons only where an answer can be taken; else why not.
     let closed = crate::domain::rsvp::may_answer(&salon.facts(), standing, now).err();
     let room_open = standing.is_some_and(crate::domain::rsvp::Standing::is_registered)
-        && salon.is_published()
-        && now < salon.ends_at
-        && now >= salon.starts_at - chrono::Duration::minutes(30);
+        && salon.facts().room_door_open(now);
     Ok(page(
         ctx,
         &salon.title,
@@ -90,8 +88,12 @@ async fn render(
                 p class="video-link" { (t!("room.join_video", locale = l)) ": " a href=(link) rel="noopener noreferrer" { (link) } }
             }
             @if room_open {
-                // Running (or about to): the way in is one click from here.
-                p class="join" { a class="button" href=(format!("/salons/{}/room", salon.id)) { (t!("rsvp.go_to_room", locale = l)) } }
+                // Running (or about to): the way in is one click from here, without a sign-in
+                // mail (the link is the person's own; `usecases::room_pass`).
+                form method="post" action=(format!("/rsvp/{token}/room")) class="join" {
+                    (csrf_field(ctx))
+                    button type="submit" { (t!("rsvp.go_to_room", locale = l)) }
+                }
             }
             @if let Some(why) = closed {
                 p class="notice" { (t!(why.message_key(), locale = l)) }
@@ -158,5 +160,46 @@ pub async fn record(
             Ok((StatusCode::CONFLICT, body).into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /rsvp/{token}/room`: into the room from the invitation's link, for a registered
+/// member while the door is open: a session good for this salon's pages and room only, until it
+/// ends. Organisers and admins sign in by mail (their session can do much more); anyone already
+/// signed in as the person simply goes in.
+pub async fn enter_room(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    jar: axum_extra::extract::CookieJar,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let old = jar
+        .get(super::cookies::SESSION)
+        .map(|c| c.value().to_string());
+    let signed_in_as = ctx.user.as_ref().map(|u| u.id);
+    match crate::usecases::room_pass::enter(&app, &token, signed_in_as, old.as_deref()).await? {
+        Ok(pass) => {
+            let room = format!("/salons/{}/room", pass.salon);
+            let jar = match pass.session {
+                Some(secret) => jar.add(super::cookies::session(
+                    secret,
+                    app.config.secure_cookies(),
+                    pass.lasts,
+                )),
+                None => jar,
+            };
+            Ok((jar, Redirect::to(&room)).into_response())
+        }
+        Err(crate::usecases::room_pass::NoPass::Link) => {
+            Err(AppError::Gone("error.rsvp_link_invalid"))
+        }
+        Err(crate::usecases::room_pass::NoPass::SignInByMail(salon)) => Ok(Redirect::to(
+            &super::views::login_href(&format!("/salons/{salon}/room")),
+        )
+        .into_response()),
+        // Not registered, or the door is not open: the answer page says what can be done.
+        Err(crate::usecases::room_pass::NoPass::NotNow) => {
+            Ok(Redirect::to(&format!("/rsvp/{token}")).into_response())
+        }
     }
 }

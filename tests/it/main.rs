@@ -11,6 +11,7 @@ mod common;
 mod audit;
 mod browser;
 mod browser_inbound;
+mod browser_latecomer;
 mod browser_live;
 mod browser_privacy;
 mod browser_strategy;

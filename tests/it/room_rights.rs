@@ -358,7 +358,129 @@ async fn a_latecomer_is_told_why_and_shown_the_way_in(db: TestDb) {
     app.stop().await;
 }
 
+/// The session a response sets, from its Set-Cookie header.
+fn session_set_by(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("salon_session="))
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+        .filter(|v| !v.is_empty())
+}
+
+async fn the_invitation_link_lets_a_member_into_the_running_room_and_nowhere_else(db: TestDb) {
+    const BIRGITTE: &str = "birgitte.noergaard@cb.example";
+    let (app, online) = running_salon(&db, "256").await;
+    let org = app.signed_in(ORGANISER).await;
+    let birgitte = app.person_id(BIRGITTE).await.to_string();
+    let organiser = app.person_id(ORGANISER).await.to_string();
+    for who in [&birgitte, &organiser] {
+        let r = org
+            .post_form(&format!("/salons/{online}/invite"), &[("person", who)])
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let token_of = |email: &str| {
+        let link = common::browser::link_in_mail(&db.outbox_dir(), email, "/rsvp/");
+        link.split("/rsvp/")
+            .nth(1)
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    wait_for_mails_to(&db.outbox_dir(), BIRGITTE, 1).await;
+    let token = token_of(BIRGITTE);
+
+    // Not registered yet: the door sends her back to the answer page, and no session starts.
+    let browser = app.client();
+    let r = browser.post_form(&format!("/rsvp/{token}/room"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/rsvp/{token}"));
+    assert!(session_set_by(&r).is_none());
+    // Yes, then in: three steps from the mail, no sign-in mail.
+    let r = browser
+        .post_form(&format!("/rsvp/{token}"), &[("response", "yes")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, page) = browser.get_text(&format!("/rsvp/{token}?done=1")).await;
+    assert!(
+        page.contains(&format!("action=\"/rsvp/{token}/room\"")),
+        "{}",
+        main_text(&page)
+    );
+    let r = browser.post_form(&format!("/rsvp/{token}/room"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/salons/{online}/room"));
+    let pass = session_set_by(&r).expect("a session for the room");
+    let (status, room) = browser.get_text(&format!("/salons/{online}/room")).await;
+    assert_eq!(status, 200);
+    assert!(room.contains("Birgitte"), "{}", main_text(&room));
+    // The room's socket takes it, and she can speak.
+    let mut socket = connect_to(&app.base, online.into(), Some(&pass), None, None)
+        .await
+        .expect("the socket opens with the pass");
+    next_of(&mut socket, "hello").await;
+    send(&mut socket, "Undskyld, jeg er sent på den", "late-1").await;
+    let m = next_of(&mut socket, "message").await;
+    assert_eq!(m["body"], "Undskyld, jeg er sent på den");
+
+    // Anywhere else the pass is nobody: not /me, not the export, not another salon's room.
+    let r = browser.get("/me").await;
+    assert_eq!(r.status(), 303, "to the sign-in page");
+    assert!(location(&r).starts_with("/login"));
+    assert_eq!(browser.get("/me/export.json").await.status(), 303);
+    let other_salon = online + 1000;
+    assert!(
+        connect_to(&app.base, other_salon, Some(&pass), None, None)
+            .await
+            .is_err()
+    );
+    // One session, for this salon only.
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from session where salon_id = {online} and person_id = {birgitte}"
+        ))
+        .await,
+        1
+    );
+
+    // An organiser's link does not sign them in: they are sent to sign in by mail.
+    wait_for_mails_to(&db.outbox_dir(), ORGANISER, 1).await;
+    let organiser_token = token_of(ORGANISER);
+    let stranger = app.client();
+    stranger
+        .post_form(&format!("/rsvp/{organiser_token}"), &[("response", "yes")])
+        .await;
+    let r = stranger
+        .post_form(&format!("/rsvp/{organiser_token}/room"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with("/login"), "{}", location(&r));
+    assert!(session_set_by(&r).is_none());
+    // A link that is not one: gone, and no session.
+    let r = stranger.post_form("/rsvp/not-a-token/room", &[]).await;
+    assert_eq!(r.status(), 410);
+    assert_eq!(
+        db.count("select count(*) from session where salon_id is not null")
+            .await,
+        1
+    );
+    // Signing out ends the pass.
+    let r = browser.post_form("/logout", &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        db.count("select count(*) from session where salon_id is not null")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
 both_backends!(
+    the_invitation_link_lets_a_member_into_the_running_room_and_nowhere_else,
     a_latecomer_is_told_why_and_shown_the_way_in,
     signing_out_ends_the_rights_of_an_open_socket,
     a_withdrawn_answer_and_a_cancelled_salon_take_effect_at_once,
