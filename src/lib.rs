@@ -33,7 +33,8 @@
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
 //!   (`imap`: one instance at a time by a lease) and one mail on stdin (`stdin`).
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
-//!   register, sign in, reminders, open/close a round and cast a ballot, propose, support and
+//!   register, sign in, enter a running salon's room from the invitation (`room_pass`: a
+//!   session good for that salon only), reminders, open/close a round and cast a ballot, propose, support and
 //!   move on themes, record decisions and actions, what people do in a room (`room`), announce
 //!   a change in the rooms (`announce`), send a summary, take in an inbound mail, export or
 //!   delete a person's data, the retention job) that owns its transaction, the mail it queues,
