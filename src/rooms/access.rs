@@ -115,20 +115,21 @@ pub async fn enter(
     let Some(salon_id) = salon_id.parse::<SalonId>().ok() else {
         return Ok(Err(Denied::NotFound));
     };
-    // The salon, the person's answer and note-taking in one query (a visitor: the salon alone).
-    let (salon, standing, note_taker) = match user {
-        Some(u) => match rooms::entry(db, salon_id, u.id).await? {
-            Some(e) => {
+    // The salon, the person's answer, note-taking and the rooms in one query (a visitor: the
+    // salon alone).
+    let (salon, standing, note_taker, rooms) = match user {
+        Some(u) => match rooms::entry_with_rooms(db, salon_id, u.id).await? {
+            Some((e, rooms)) => {
                 let standing = e
                     .rsvp_response
                     .is_some()
                     .then(|| Standing::from_row(e.rsvp_response.as_deref(), e.rsvp_waitlist_seq));
-                (e.salon, standing, e.note_taker)
+                (e.salon, standing, e.note_taker, rooms)
             }
             None => return Ok(Err(Denied::NotFound)),
         },
         None => match salons::get(db, salon_id).await? {
-            Some(s) => (s, None, false),
+            Some(s) => (s, None, false, Vec::new()),
             None => return Ok(Err(Denied::NotFound)),
         },
     };
@@ -140,7 +141,12 @@ pub async fn enter(
         // `decide` lets no visitor in; this is not reached.
         return Ok(Err(Denied::NotSignedIn));
     };
-    let all = rooms::of_salon_for(db, salon.id, user.id).await?;
+    // The first one let in makes the main room.
+    let all = if rooms.is_empty() {
+        rooms::of_salon_for(db, salon.id, user.id).await?
+    } else {
+        rooms
+    };
     let found = match room {
         Some(r) => all.into_iter().find(|x| x.room.id == r),
         None => all.into_iter().next(),

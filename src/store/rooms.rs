@@ -251,21 +251,73 @@ pub struct Entry {
     pub note_taker: bool,
 }
 
-pub async fn entry(
-    c: impl Into<Conn<'_>>,
+/// One row of `entry_with_rooms`: the entry, and one of the salon's rooms (all `None` when it
+/// has none yet).
+#[derive(sqlx::FromRow)]
+struct EntryRoomRow {
+    #[sqlx(flatten)]
+    entry: Entry,
+    room_id: Option<RoomId>,
+    room_name: Option<String>,
+    room_position: Option<i64>,
+    room_opens_before: Option<i64>,
+    room_last_message_id: Option<MessageId>,
+    room_created_at: Option<DateTime<Utc>>,
+    room_muted: bool,
+}
+
+/// The door of every room page in one query: the entry (salon, answer, note-taking) and the
+/// salon's rooms in order, each with whether the person is muted there (empty when no room
+/// was made yet: `of_salon_for` makes the main room once someone is let in). `None`: no such
+/// salon.
+pub async fn entry_with_rooms(
+    db: &Db,
     salon_id: SalonId,
     person_id: PersonId,
-) -> Result<Option<Entry>, sqlx::Error> {
-    rows!(
-        c,
-        fetch_optional,
+) -> Result<Option<(Entry, Vec<RoomFor>)>, sqlx::Error> {
+    let rows: Vec<EntryRoomRow> = rows!(
+        db,
+        fetch_all,
         "select s.*, r.response as rsvp_response, r.waitlist_seq as rsvp_waitlist_seq,
-                exists (select 1 from note_taker n where n.salon_id = s.id and n.person_id = $2) as note_taker
+                exists (select 1 from note_taker n where n.salon_id = s.id and n.person_id = $2) as note_taker,
+                m.id as room_id, m.name as room_name, m.position as room_position,
+                m.opens_before_minutes as room_opens_before, m.last_message_id as room_last_message_id,
+                m.created_at as room_created_at,
+                exists (select 1 from room_mute u where u.room_id = m.id and u.person_id = $2) as room_muted
          from salon s left join rsvp r on r.salon_id = s.id and r.person_id = $2
-         where s.id = $1",
+              left join room m on m.salon_id = s.id
+         where s.id = $1
+         order by m.position, m.id",
         salon_id,
         person_id
-    )
+    )?;
+    let mut rooms = Vec::with_capacity(rows.len());
+    let mut entry = None;
+    for row in rows {
+        if let (Some(id), Some(name), Some(position), Some(opens), Some(last), Some(created)) = (
+            row.room_id,
+            row.room_name,
+            row.room_position,
+            row.room_opens_before,
+            row.room_last_message_id,
+            row.room_created_at,
+        ) {
+            rooms.push(RoomFor {
+                room: Room {
+                    id,
+                    salon_id,
+                    name,
+                    position,
+                    opens_before_minutes: opens,
+                    last_message_id: last,
+                    created_at: created,
+                },
+                muted: row.room_muted,
+            });
+        }
+        entry.get_or_insert(row.entry);
+    }
+    Ok(entry.map(|e| (e, rooms)))
 }
 
 /// Who wrote a message (None when the author's account was deleted).
