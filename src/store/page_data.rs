@@ -3,7 +3,10 @@
 //! by the pages' doors (`web::room::shared`, `web::salon_page`). Here, below the app, so the
 //! caches can name it.
 
+use std::collections::HashMap;
+
 use crate::domain::salon::AgendaItem;
+use crate::ids::{OptionId, PersonId, RoundId};
 use crate::store::outcomes::{Action, Decision};
 use crate::store::rooms::{Message, Room};
 use crate::store::rounds::{Round, RoundOption};
@@ -19,6 +22,10 @@ pub struct RoomShared {
     pub agenda_moved: Option<i64>,
     /// The salon's rounds (drafts for organisers only), with their options and voter counts.
     pub rounds: Vec<(Round, Vec<RoundOption>, i64)>,
+    /// Each open round's ballots, by person: a page shows only the viewer's own, and keeping
+    /// them here saves a query on every page load while a round is open (a ballot moves the
+    /// rooms' generation when it is stored, so the voter's reload shows it).
+    pub ballots: HashMap<RoundId, HashMap<PersonId, HashMap<OptionId, i64>>>,
     pub themes: Vec<Theme>,
     pub decisions: Vec<Decision>,
     pub actions: Vec<Action>,

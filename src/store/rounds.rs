@@ -183,6 +183,19 @@ pub async fn ballot_of(
     )
 }
 
+/// Every ballot of the round: (person, option, points).
+pub async fn ballots(
+    c: impl Into<Conn<'_>>,
+    id: RoundId,
+) -> Result<Vec<(PersonId, OptionId, i64)>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select person_id, option_id, points from ballot_point where round_id = $1",
+        id
+    )
+}
+
 /// How many people have a ballot in the round.
 pub async fn voters(c: impl Into<Conn<'_>>, id: RoundId) -> Result<i64, sqlx::Error> {
     values!(

@@ -56,6 +56,8 @@ pub async fn cast(
     if !rounds::cast(&app.db, r.id, person, &points).await? {
         return Ok(Cast::Refused("not_open"));
     }
+    // The voter's next page load shows the ballot (pages keep the open rounds' ballots).
+    app.generations.room_changed();
     // Everyone sees how many have voted (and, with live results, the totals).
     announce_soon(app, About::Results(r.id));
     Ok(Cast::Accepted(points))

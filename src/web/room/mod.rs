@@ -60,14 +60,12 @@ async fn render(
     // The viewer's own ballot in each open round.
     let mut panel_rounds = Vec::with_capacity(shared.rounds.len());
     for (round, options, voters) in &shared.rounds {
-        let mine = if round.state() == crate::domain::round::State::Open {
-            crate::store::rounds::ballot_of(&app.db, round.id, e.user.id)
-                .await?
-                .into_iter()
-                .collect()
-        } else {
-            Default::default()
-        };
+        let mine = shared
+            .ballots
+            .get(&round.id)
+            .and_then(|by_person| by_person.get(&e.user.id))
+            .cloned()
+            .unwrap_or_default();
         panel_rounds.push(panel::PanelRound {
             round,
             options,

@@ -4,7 +4,8 @@
 //! the strategy work changes (`App::generations`: moved by every room action and announcement,
 //! this instance's and, with PostgreSQL, other instances' relayed ones) or ten seconds pass.
 //! Organisers see hidden messages and draft rounds, so they have an entry of their own. What is
-//! the viewer's own (their rights, their ballot, whether they take notes) is read per request.
+//! the viewer's own rights and note-taking are read per request; their ballot is picked out of
+//! the open rounds' ballots kept here.
 //! A message posted meanwhile from another instance is at most ten seconds late on a reload,
 //! and room.js's catch-up (`?after=`) brings it at once.
 
@@ -44,6 +45,7 @@ pub async fn get(
 async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> AppResult<Shared> {
     let db = &app.db;
     let mut rounds = Vec::new();
+    let mut ballots = std::collections::HashMap::new();
     for round in crate::store::rounds::of_salon(db, salon.id).await? {
         // Drafts are the organiser's, to open from the panel.
         if round.state() == crate::domain::round::State::Draft && !organiser {
@@ -51,6 +53,14 @@ async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> 
         }
         let options = crate::store::rounds::options(db, round.id).await?;
         let voters = crate::store::rounds::voters(db, round.id).await?;
+        if round.state() == crate::domain::round::State::Open {
+            let mut by_person: std::collections::HashMap<_, std::collections::HashMap<_, _>> =
+                std::collections::HashMap::new();
+            for (person, option, points) in crate::store::rounds::ballots(db, round.id).await? {
+                by_person.entry(person).or_default().insert(option, points);
+            }
+            ballots.insert(round.id, by_person);
+        }
         rounds.push((round, options, voters));
     }
     let themes = match salon.series_id {
@@ -72,6 +82,7 @@ async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> 
         agenda: crate::store::salons::agenda(db, salon.id).await?,
         agenda_moved: crate::store::agenda_now::get(db, salon.id).await?,
         rounds,
+        ballots,
         themes,
         decisions: crate::store::outcomes::decisions_of_salon(db, salon.id).await?,
         actions: crate::store::outcomes::actions_of_salon(db, salon.id).await?,
