@@ -419,7 +419,7 @@ async fn the_invitation_link_lets_a_member_into_the_running_room_and_nowhere_els
     assert_eq!(status, 200);
     assert!(room.contains("Birgitte"), "{}", main_text(&room));
     // The room's socket takes it, and she can speak.
-    let mut socket = connect_to(&app.base, online.into(), Some(&pass), None, None)
+    let mut socket = connect_to(&app.base, online, Some(&pass), None, None)
         .await
         .expect("the socket opens with the pass");
     next_of(&mut socket, "hello").await;
