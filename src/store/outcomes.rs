@@ -192,6 +192,15 @@ impl Action {
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Open)
     }
+
+    /// Who does it: the owner and the organisation it was given to, as far as named.
+    pub fn who(&self) -> String {
+        [self.owner.as_deref(), self.organisation.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, p.organisation_id as owner_organisation_id,

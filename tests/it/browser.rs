@@ -12,8 +12,8 @@ use crate::common;
 use std::path::Path;
 
 use common::browser::{
-    self, Browser, Setup, audit_in_every_language, backend, bodies, link_in_mail, local_in,
-    mark_page, page_was_not_reloaded, set_datetime, sign_in,
+    self, Browser, Setup, audit_in_every_language, bodies, link_in_mail, local_in, mark_page,
+    page_was_not_reloaded, set_datetime, sign_in,
 };
 use common::*;
 use fantoccini::key::Key;
@@ -26,12 +26,12 @@ async fn the_whole_journey_in_real_browsers(db: TestDb) {
     if !browser::available() {
         return;
     }
-    let mail_dir = db.dir.path().join("mail");
-    std::fs::create_dir_all(&mail_dir).unwrap();
-    let smtp = SmtpSink::start(&mail_dir).await;
-    let mut server =
-        ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
-    let shots = browser::screenshot_dir(&format!("journey-{}", backend(&db)));
+    let browser::DemoStage {
+        mail_dir,
+        smtp,
+        mut server,
+        shots,
+    } = browser::demo_stage(&db, "journey").await;
     let organiser = Browser::start("1-organiser", &server.base, &shots, Setup::default()).await;
 
     // The organiser signs in with the link from the mail that arrived.
@@ -471,11 +471,12 @@ async fn the_journey_without_javascript(db: TestDb) {
     if !browser::available() {
         return;
     }
-    let mail_dir = db.dir.path().join("mail");
-    std::fs::create_dir_all(&mail_dir).unwrap();
-    let smtp = SmtpSink::start(&mail_dir).await;
-    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
-    let shots = browser::screenshot_dir(&format!("no-javascript-{}", backend(&db)));
+    let browser::DemoStage {
+        mail_dir,
+        smtp,
+        server,
+        shots,
+    } = browser::demo_stage(&db, "no-javascript").await;
     // The organiser's set-up goes through HTTP; this test is about the leader's browser.
     let organiser = Client::new(&server.base);
     organiser.sign_in(ORGANISER, &mail_dir).await;

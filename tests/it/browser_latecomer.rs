@@ -16,7 +16,7 @@
 
 use crate::common;
 
-use common::browser::{self, Browser, Setup, audit_in_every_language, backend, sign_in};
+use common::browser::{self, Browser, Setup, audit_in_every_language, sign_in};
 use common::*;
 
 const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
@@ -70,11 +70,12 @@ async fn a_leader_who_never_answered_joins_the_running_salon_from_the_invitation
     if !browser::available() {
         return;
     }
-    let mail_dir = db.dir.path().join("mail");
-    std::fs::create_dir_all(&mail_dir).unwrap();
-    let smtp = SmtpSink::start(&mail_dir).await;
-    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
-    let shots = browser::screenshot_dir(&format!("latecomer-{}", backend(&db)));
+    let browser::DemoStage {
+        mail_dir,
+        smtp,
+        server,
+        shots,
+    } = browser::demo_stage(&db, "latecomer").await;
     let org = Client::new(&server.base);
     org.sign_in(ORGANISER, &mail_dir).await;
     let (starts, ends) = from_now(-10);

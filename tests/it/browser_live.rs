@@ -15,8 +15,7 @@
 use crate::common;
 
 use common::browser::{
-    self, Browser, Setup, audit_in_every_language, backend, mark_page, page_was_not_reloaded,
-    sign_in,
+    self, Browser, Setup, audit_in_every_language, mark_page, page_was_not_reloaded, sign_in,
 };
 use common::*;
 use fantoccini::key::Key;
@@ -101,11 +100,12 @@ async fn a_live_message_is_the_message_a_reload_shows_for_every_role(db: TestDb)
     if !browser::available() {
         return;
     }
-    let mail_dir = db.dir.path().join("mail");
-    std::fs::create_dir_all(&mail_dir).unwrap();
-    let smtp = SmtpSink::start(&mail_dir).await;
-    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
-    let shots = browser::screenshot_dir(&format!("live-equal-{}", backend(&db)));
+    let browser::DemoStage {
+        mail_dir,
+        smtp,
+        server,
+        shots,
+    } = browser::demo_stage(&db, "live-equal").await;
     let (salon, _setup) = running_series_salon(&server, &db, &mail_dir).await;
     let room = format!("/salons/{salon}/room");
 
@@ -238,11 +238,12 @@ async fn the_organiser_runs_the_salon_from_the_room(db: TestDb) {
     if !browser::available() {
         return;
     }
-    let mail_dir = db.dir.path().join("mail");
-    std::fs::create_dir_all(&mail_dir).unwrap();
-    let smtp = SmtpSink::start(&mail_dir).await;
-    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
-    let shots = browser::screenshot_dir(&format!("live-{}", backend(&db)));
+    let browser::DemoStage {
+        mail_dir,
+        smtp,
+        server,
+        shots,
+    } = browser::demo_stage(&db, "live").await;
     let (salon, setup) = running_series_salon(&server, &db, &mail_dir).await;
     let room = format!("/salons/{salon}/room");
     // A draft round, to be opened from the room.

@@ -13,7 +13,7 @@
 use crate::common;
 
 use common::browser::{
-    self, Browser, Setup, audit_in_every_language, backend, bodies, local_in, mark_page,
+    self, Browser, Setup, audit_in_every_language, bodies, local_in, mark_page,
     page_was_not_reloaded, sign_in,
 };
 use common::*;
@@ -29,11 +29,12 @@ async fn the_strategy_journey_in_real_browsers(db: TestDb) {
     if !browser::available() {
         return;
     }
-    let mail_dir = db.dir.path().join("mail");
-    std::fs::create_dir_all(&mail_dir).unwrap();
-    let smtp = SmtpSink::start(&mail_dir).await;
-    let server = ServeProcess::start(&db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
-    let shots = browser::screenshot_dir(&format!("strategy-{}", backend(&db)));
+    let browser::DemoStage {
+        mail_dir,
+        smtp,
+        server,
+        shots,
+    } = browser::demo_stage(&db, "strategy").await;
     let organiser = Browser::start("1-organiser", &server.base, &shots, Setup::default()).await;
     let lars = Browser::start("2-lars", &server.base, &shots, Setup::default()).await;
     let sofie = Browser::start("3-sofie", &server.base, &shots, Setup::default()).await;

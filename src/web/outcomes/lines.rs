@@ -11,11 +11,7 @@ use crate::web::views::csrf_field;
 /// One action: what, who, by when, its state; `base` when the viewer may mark it done.
 pub fn action_line(ctx: &Ctx, a: &Action, base: Option<&str>) -> Markup {
     let l = ctx.lang();
-    let who = [a.owner.clone(), a.organisation.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let who = a.who();
     html! {
         span class=(if a.status() == Status::Done { "badge" } else { "badge badge-open" }) { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) }
         " " (a.what)

@@ -124,11 +124,7 @@ pub fn work(ctx: &Ctx, salon: &crate::store::salons::Salon, d: &StrategyData<'_>
 
 /// One action, as room.js writes it too: status, what, who, due.
 fn action(l: &str, a: &Action) -> Markup {
-    let who = [a.owner.clone(), a.organisation.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let who = a.who();
     html! {
         span class="badge" { (t!(format!("outcome.status.{}", a.status().as_str()), locale = l)) } " "
         span class="what" { (a.what) }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use super::{DEADLINE, TestDb, free_port, mails_to, new_sign_in_link};
+use super::{DEADLINE, ServeProcess, SmtpSink, TestDb, free_port, mails_to, new_sign_in_link};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -436,4 +436,28 @@ pub async fn page_was_not_reloaded(b: &Browser) -> bool {
         .await
         .unwrap()
         == serde_json::json!(true)
+}
+
+/// The demo as its own `salon serve --demo` process, its mail going to a real SMTP server that
+/// writes each message into `mail_dir`, and where the test's screenshots go.
+pub struct DemoStage {
+    pub mail_dir: PathBuf,
+    pub smtp: SmtpSink,
+    pub server: ServeProcess,
+    pub shots: PathBuf,
+}
+
+/// Set the stage for a browser test; screenshots under `target/browser/<name>-<backend>/`.
+pub async fn demo_stage(db: &TestDb, name: &str) -> DemoStage {
+    let mail_dir = db.dir.path().join("mail");
+    std::fs::create_dir_all(&mail_dir).unwrap();
+    let smtp = SmtpSink::start(&mail_dir).await;
+    let server = ServeProcess::start(db, &["--demo"], &[("SALON_SMTP_URL", &smtp.url())]).await;
+    let shots = screenshot_dir(&format!("{name}-{}", backend(db)));
+    DemoStage {
+        mail_dir,
+        smtp,
+        server,
+        shots,
+    }
 }
