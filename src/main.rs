@@ -267,11 +267,17 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {
         print_demo_hints(&config);
     }
     println!("Salon is running at {}", config.base_url);
+    // Under systemd (Type=notify): listening, migrated, ready. Elsewhere there is no
+    // NOTIFY_SOCKET and this does nothing.
+    if let Err(e) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
+        tracing::warn!(error = %e, "could not tell systemd that Salon is ready");
+    }
     let shutdown = CancellationToken::new();
     let on_signal = shutdown.clone();
     tokio::spawn(async move {
         salon::shutdown_signal().await;
         tracing::info!("shutting down");
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
         on_signal.cancel();
     });
     salon::run(app, listener, shutdown).await?;

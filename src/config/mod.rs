@@ -114,7 +114,8 @@ pub struct Settings {
     /// before it is left to catch up from the recent messages or the database.
     #[arg(long, env = "SALON_ROOM_BUFFER", default_value = "256", global = true)]
     pub room_buffer: String,
-    /// Trust X-Forwarded-For from a reverse proxy for client addresses (rate limits, logs).
+    /// Whose X-Forwarded-For gives the client's address (rate limits, logs): false, the
+    /// proxies' addresses or networks (127.0.0.1,10.0.0.0/24), or true (any peer).
     #[arg(
         long,
         env = "SALON_TRUST_PROXY",
@@ -231,7 +232,8 @@ pub struct Config {
     pub base_url: Url,
     pub mail: MailConfig,
     pub outbox: OutboxConfig,
-    pub trust_proxy: bool,
+    /// Whose `X-Forwarded-For` counts (`SALON_TRUST_PROXY`).
+    pub trust_proxy: TrustProxy,
     pub log_format: LogFormat,
     /// How long before a salon the reminder goes out, and how often due reminders are sought.
     pub reminder_before: Duration,
@@ -279,7 +281,7 @@ impl Config {
         let outbox = read::outbox(s)?;
         let (reminder_before, reminder_poll) = read::reminders(s)?;
         let (room_rate, room_buffer) = read::rooms(s)?;
-        let trust_proxy = parse_bool("SALON_TRUST_PROXY (--trust-proxy)", &s.trust_proxy)?;
+        let trust_proxy = TrustProxy::parse(&s.trust_proxy)?;
         let log_format = read::log_format(s)?;
         let inbound_secret = read::inbound_secret(s)?;
         let imap = read::imap(s)?;
@@ -320,7 +322,10 @@ impl Config {
 }
 
 mod read;
-use read::{parse_bool, parse_database_url};
+use read::parse_database_url;
+
+mod proxy;
+pub use proxy::TrustProxy;
 
 #[cfg(test)]
 mod tests;

@@ -287,11 +287,3 @@ pub(super) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     }
     Ok(url)
 }
-
-pub(super) fn parse_bool(setting: &'static str, raw: &str) -> Result<bool, ConfigError> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" | "" => Ok(false),
-        other => Err(bad(setting, format!("'{other}' is not true or false"))),
-    }
-}

@@ -32,8 +32,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
-/// The client's IP address: the peer, or with `SALON_TRUST_PROXY` the right-most address of
-/// `X-Forwarded-For` (the one our own reverse proxy added; left-most entries are client-chosen).
+/// The client's IP address: the peer, or from a trusted proxy (`SALON_TRUST_PROXY`) the address
+/// it put in `X-Forwarded-For` (`config::TrustProxy::client`).
 pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<SharedApp> for ClientIp {
@@ -43,24 +43,20 @@ impl FromRequestParts<SharedApp> for ClientIp {
         parts: &mut Parts,
         app: &SharedApp,
     ) -> Result<Self, Self::Rejection> {
-        if app.config.trust_proxy {
-            let forwarded = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-                .next_back();
-            if let Some(ip) = forwarded {
-                return Ok(ClientIp(ip));
-            }
-        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        Ok(ClientIp(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let forwarded: Vec<IpAddr> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+            .collect();
+        Ok(ClientIp(app.config.trust_proxy.client(peer, &forwarded)))
     }
 }
 
