@@ -42,6 +42,10 @@ impl From<anyhow::Error> for AppError {
             e.chain()
                 .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
         };
+        // What the "database errors" alert watches: a request that failed on the database.
+        if db_errors().next().is_some() {
+            metrics::counter!("salon_database_errors_total").increment(1);
+        }
         if db_errors().any(crate::store::is_storage_full) {
             AppError::StorageFull(e)
         } else if db_errors().any(crate::store::is_unavailable) {

@@ -154,12 +154,12 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         store::settings::get_or_init(&db, "csrf_key", || domain::token::generate().secret)
             .await
             .context("could not read the installation secret")?;
-    // Publish the outbox depth before the first request, so /metrics always has it.
-    let depth = store::outbox::depth(&db)
+    // Publish the outbox's depth and age before the first request, so /metrics always has them.
+    let queue = store::outbox::queue(&db)
         .await
         .context("could not read the outbox")?;
     let metrics = app::metrics_handle()?;
-    metrics::gauge!("salon_outbox_depth").set(depth as f64);
+    queue.publish();
     let room_rate = config.room_rate;
     Ok(Arc::new(App {
         config,

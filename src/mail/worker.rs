@@ -44,8 +44,8 @@ impl Worker {
             if let Err(e) = self.drain(&shutdown).await {
                 tracing::warn!(error = %e, "outbox round failed; will retry");
             }
-            if let Ok(depth) = outbox::depth(&self.db).await {
-                metrics::gauge!("salon_outbox_depth").set(depth as f64);
+            if let Ok(queue) = outbox::queue(&self.db).await {
+                queue.publish();
             }
             tokio::select! {
                 _ = shutdown.cancelled() => break,

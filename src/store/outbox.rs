@@ -134,10 +134,34 @@ pub async fn mark_failed(
 
 /// Rows not yet delivered or given up (queued or being sent): the outbox depth.
 pub async fn depth(c: impl Into<Conn<'_>>) -> Result<i64, sqlx::Error> {
-    values!(
+    Ok(queue(c).await?.depth)
+}
+
+/// The mail waiting to go: how much, and since when the oldest waits.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Queue {
+    pub depth: i64,
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+impl Queue {
+    /// Publish it on /metrics: `salon_outbox_depth` and `salon_outbox_oldest_age_seconds`
+    /// (0 with nothing waiting), what the "mail is stuck" alert watches.
+    pub fn publish(&self) {
+        metrics::gauge!("salon_outbox_depth").set(self.depth as f64);
+        let age = self
+            .oldest
+            .map(|at| (now() - at).num_milliseconds().max(0) as f64 / 1000.0)
+            .unwrap_or(0.0);
+        metrics::gauge!("salon_outbox_oldest_age_seconds").set(age);
+    }
+}
+
+pub async fn queue(c: impl Into<Conn<'_>>) -> Result<Queue, sqlx::Error> {
+    rows!(
         c,
         fetch_one,
-        "select count(*) from outbox where status in ('queued', 'sending')"
+        "select count(*) as depth, min(created_at) as oldest from outbox where status in ('queued', 'sending')"
     )
 }
 

@@ -91,6 +91,15 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Handled, Fa
         metrics::counter!("salon_inbound_total", "outcome" => "duplicate").increment(1);
         return Ok(Handled::Ignored("duplicate"));
     }
+    // A bounce of our own mail, counted once committed (the "bounces rising" alert).
+    let bounce = match &what {
+        Inbound::Bounce(b) => Some(if b.permanent {
+            "permanent"
+        } else {
+            "temporary"
+        }),
+        _ => None,
+    };
     let acted = match what {
         Inbound::Reply(reply) => act_on_reply(&mut tx, app, &envelope, &reply).await?,
         Inbound::Bounce(bounce) => act_on_bounce(&mut tx, &bounce).await?,
@@ -120,6 +129,9 @@ pub async fn ingest(app: &App, raw: &[u8], source: Source) -> Result<Handled, Fa
     app.generations.salon_changed();
     app.mail_wake.notify_one();
     metrics::counter!("salon_inbound_total", "outcome" => outcome).increment(1);
+    if let Some(kind) = bounce.filter(|_| outcome == "applied") {
+        metrics::counter!("salon_mail_bounces_total", "kind" => kind).increment(1);
+    }
     tracing::info!(source = source.as_str(), outcome, detail = %detail, "inbound mail");
     Ok(acted.outcome)
 }

@@ -161,6 +161,15 @@ async fn a_full_disk_refuses_writes_calmly_and_salon_heals_when_space_returns() 
         metrics.contains("salon_db_connections_discarded_total"),
         "a poisoned connection was closed and counted"
     );
+    // The refused write is what the "database errors" alert counts.
+    assert!(
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("salon_database_errors_total "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .is_some_and(|n| n >= 1.0),
+        "database errors counted"
+    );
     app.stop().await;
 }
 

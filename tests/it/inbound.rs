@@ -428,6 +428,17 @@ async fn bounces_mark_the_mail_and_the_address(db: TestDb) {
         );
     }
     assert_eq!(db.count(&format!("select count(*) from outbox where bounced_at is not null and message_id = '<{original}>'")).await, 1);
+    // Counted for the "bounces rising" alert; the unknown one is not ours and not counted.
+    let (_, metrics) = app.client().get_text("/metrics").await;
+    assert!(
+        metrics.contains("salon_mail_bounces_total{kind=\"permanent\"} 2"),
+        "{}",
+        metrics
+            .lines()
+            .filter(|l| l.contains("bounce"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     assert_eq!(
         db.count(&format!(
             "select count(*) from person where mail_failing_at is not null and email = '{LARS}'"

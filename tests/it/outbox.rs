@@ -85,6 +85,16 @@ async fn mail_waits_while_the_server_is_down_and_goes_when_it_is_back(db: TestDb
             >= 3
     })
     .await;
+    // The oldest waiting mail's age is on /metrics (the "mail stuck" alert watches it).
+    eventually("the queue's age on /metrics", || async {
+        let (_, metrics) = app.client().get_text("/metrics").await;
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("salon_outbox_oldest_age_seconds "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .is_some_and(|age| age > 0.0)
+    })
+    .await;
     // Between attempts the row waits as 'queued' (during one it is briefly 'sending').
     eventually("the row waits in the queue", || async {
         status_of(&db, 1).await == "queued"
@@ -293,6 +303,10 @@ async fn metrics_and_health_answer(db: TestDb) {
     assert!(metrics.contains("route=\"/\""));
     assert!(metrics.contains("salon_http_request_duration_seconds_bucket"));
     assert!(metrics.contains("salon_outbox_depth"));
+    assert!(
+        metrics.contains("salon_outbox_oldest_age_seconds 0"),
+        "nothing waits"
+    );
     app.stop().await;
 }
 
