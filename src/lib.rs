@@ -114,6 +114,7 @@ pub mod i18n;
 pub mod ids;
 pub mod inbound;
 pub mod mail;
+pub mod ops;
 pub mod rooms;
 pub mod server;
 pub mod store;

@@ -49,6 +49,26 @@ enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Check the configuration as `serve` reads it, without serving: settings, public address,
+    /// proxy, database and migrations, SMTP (EHLO, STARTTLS, login), IMAP login, inbound secret.
+    /// One line per check; exit 1 if one failed, 2 if a setting is invalid.
+    Check,
+    /// Copy the SQLite database consistently while Salon runs (VACUUM INTO), checked and
+    /// stamped. For PostgreSQL it says which pg_dump command to use.
+    Backup {
+        /// The new file to write (never overwritten).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place of the SQLite database, with Salon stopped. The database it
+    /// replaces is kept beside it; one written after the backup was taken needs --force.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace a database that was written after the backup was taken.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,6 +114,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::from_settings(&cli.settings) {
         Ok(c) => c,
+        Err(e) if matches!(cli.command, Command::Check) => {
+            println!("FAIL settings: {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("salon: configuration error: {e}");
             return ExitCode::from(2);
@@ -131,6 +155,40 @@ fn init_tracing(format: LogFormat) {
 async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
     match command {
         Command::Serve { demo } => serve(config, demo).await,
+        Command::Check => check(config).await,
+        Command::Backup { to } => {
+            let done = salon::ops::backup::backup(&config, &to)
+                .await
+                .map_err(|e| Failure(1, e.to_string()))?;
+            println!(
+                "Backed up to {} ({} bytes, as of {}); integrity check ok.",
+                done.file.display(),
+                done.bytes,
+                done.taken_at.to_rfc3339()
+            );
+            if let Some(also) = done.also {
+                println!("Also: {also}");
+            }
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let done = salon::ops::backup::restore(&config, &from, force)
+                .await
+                .map_err(|e| Failure(1, e.to_string()))?;
+            println!(
+                "Restored {} from {}{}.",
+                done.database.display(),
+                from.display(),
+                done.taken_at
+                    .map(|t| format!(" (taken {})", t.to_rfc3339()))
+                    .unwrap_or_default()
+            );
+            if let Some(kept) = done.kept {
+                println!("The database it replaced is kept as {}.", kept.display());
+            }
+            println!("Start Salon again: it applies any newer migrations at start.");
+            Ok(())
+        }
         Command::Migrate => {
             salon::open_database(&config).await?;
             println!("Database is up to date.");
@@ -241,6 +299,22 @@ async fn ingest_stdin(config: Config) -> Result<(), Failure> {
         }
         Err(not) => Err(Failure(not.exit, not.reason)),
     }
+}
+
+/// Print one line per check; a failure is exit 1.
+async fn check(config: Config) -> Result<(), Failure> {
+    let found = salon::ops::check::run(&config).await;
+    for f in &found {
+        println!("{:<4} {}: {}", f.level.label(), f.what, f.detail);
+    }
+    let failed = found
+        .iter()
+        .filter(|f| f.level == salon::ops::check::Level::Fail)
+        .count();
+    if failed > 0 {
+        return Err(Failure(1, format!("{failed} check(s) failed")));
+    }
+    Ok(())
 }
 
 async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {

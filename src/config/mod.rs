@@ -195,6 +195,22 @@ pub enum DatabaseUrl {
     Postgres(String),
 }
 
+impl DatabaseUrl {
+    /// The SQLite file (`sqlite://PATH[?options]`), for what works on the file itself
+    /// (`salon check`, backups).
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        match self {
+            DatabaseUrl::Sqlite(url) => {
+                let rest = url.trim_start_matches("sqlite:");
+                let rest = rest.strip_prefix("//").unwrap_or(rest);
+                let path = rest.split('?').next().unwrap_or(rest);
+                Some(PathBuf::from(path))
+            }
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum MailTransportConfig {
     Smtp { url: String },

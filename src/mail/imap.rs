@@ -40,7 +40,7 @@ pub trait Taker {
     fn too_large(&mut self, size: usize) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
-type ImapSession = Session<Stream>;
+pub(crate) type ImapSession = Session<Stream>;
 
 /// The reply mailbox, open and selected.
 pub struct Mailbox {

@@ -45,6 +45,7 @@ pub mod rounds;
 pub mod rsvp_tokens;
 pub mod rsvps;
 pub mod salons;
+pub mod schema;
 pub mod series;
 pub mod sessions;
 pub mod settings;
@@ -121,8 +122,16 @@ impl Db {
     /// Apply the migrations of this backend's tree (embedded at compile time).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
-            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+            Db::Sqlite(p) => self.migrator().run(p).await,
+            Db::Postgres(p) => self.migrator().run(p).await,
+        }
+    }
+
+    /// This backend's migrations, as this binary carries them.
+    pub fn migrator(&self) -> sqlx::migrate::Migrator {
+        match self {
+            Db::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
+            Db::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
         }
     }
 
