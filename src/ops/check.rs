@@ -174,6 +174,17 @@ async fn database(config: &Config) -> Finding {
         Some((v, d)) => format!("schema at {v:04} ({d})"),
         None => "empty (no migration applied)".to_string(),
     };
+    if status.latest.is_none() {
+        return finding(
+            Level::Ok,
+            WHAT,
+            format!(
+                "{}, empty: serve creates the schema ({} migrations) at start",
+                status.server,
+                status.pending.len()
+            ),
+        );
+    }
     if !status.unknown.is_empty() {
         return finding(
             Level::Fail,

@@ -23,6 +23,7 @@ mod imap;
 mod inbound;
 mod languages;
 mod layers;
+mod operations;
 mod outbox;
 mod outcomes;
 mod outside_input;

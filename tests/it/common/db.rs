@@ -124,6 +124,18 @@ impl TestDb {
         }
     }
 
+    /// One text value from a query on an SQLite database (a pragma's answer).
+    pub async fn text(&self, sql: &str) -> String {
+        assert!(!self.postgres, "text() reads SQLite files");
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
+            .await
+            .unwrap();
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+    }
+
     /// Rows whose `column` is before `at` (times bound as the app binds them, so the comparison
     /// is the app's own).
     pub async fn count_before(

@@ -190,6 +190,11 @@ impl ServeProcess {
         self.child = Self::spawn(&self.dir, &self.log, &self.args, &self.env).await;
     }
 
+    /// The address it listens on (`SALON_ADDR`).
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id().expect("running")
     }
