@@ -17,6 +17,7 @@ mod browser_privacy;
 mod browser_strategy;
 mod calendar;
 mod cli;
+mod deploy;
 mod exports;
 mod faults;
 mod imap;
