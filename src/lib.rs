@@ -11,7 +11,7 @@
 //!
 //! ```text
 //! main.rs, web/ (HTTP, websocket upgrade), inbound/ (IMAP loop, stdin)   the doors
-//! usecases/                                    one function per use case
+//! usecases/, ops/                              one function per use case; operator commands
 //! app.rs, error.rs                             the shared state; the one error type
 //! rooms/, mail/                                live rooms; mail out and in
 //! calendar/, demo/                             iCalendar; the demo alliance
@@ -19,7 +19,10 @@
 //! domain/, config/, i18n/, ids.rs, background.rs   rules, settings, words, ids
 //! ```
 //!
-//! - `main.rs`: the CLI (`serve`, `migrate`, `demo`, `admin ...`, `mail ingest`); nothing else.
+//! - `main.rs`: the CLI (`serve`, `migrate`, `demo`, `admin`, `mail ingest`, `check`, `backup`,
+//!   `restore`). [`ops`]: `check` (the configuration tested without serving) and `backup`
+//!   (SQLite `VACUUM INTO` while serving; restore). `deploy/`: the systemd unit, the package's
+//!   settings file and scripts, nginx and Caddy configurations, Prometheus rules.
 //! - [`web`]: the HTTP side. `web/router.rs` registers every route, grouped by area: it is the
 //!   route table (one route per room action, the `.ics` files by name, the machine endpoints
 //!   outside the page context). Page context and CSRF, extractors (`SalonPath` for the salon in
