@@ -518,8 +518,8 @@ async fn the_journey_without_javascript(db: TestDb) {
         &server.base,
         &shots,
         Setup {
-            lang: "da",
             javascript: false,
+            ..Setup::default()
         },
     )
     .await;

@@ -29,6 +29,7 @@ mod outbox;
 mod outcomes;
 mod outside_input;
 mod privacy;
+mod proxy;
 mod retention;
 mod room_rights;
 mod room_stall;

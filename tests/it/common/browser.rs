@@ -22,6 +22,8 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub struct Setup {
     pub lang: &'static str,
     pub javascript: bool,
+    /// Accept the throwaway certificate of a test's TLS proxy.
+    pub any_certificate: bool,
 }
 
 impl Default for Setup {
@@ -29,6 +31,7 @@ impl Default for Setup {
         Setup {
             lang: "da",
             javascript: true,
+            any_certificate: false,
         }
     }
 }
@@ -101,7 +104,7 @@ impl Browser {
         }
         // As the machine's notes say: no sandbox as root, and no background networking (the
         // machine has no internet; Chromium would keep trying).
-        let options = json!({
+        let mut options = json!({
             "binary": CHROMIUM,
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -111,6 +114,11 @@ impl Browser {
             ],
             "prefs": prefs,
         });
+        if setup.any_certificate
+            && let Some(args) = options["args"].as_array_mut()
+        {
+            args.push(json!("--ignore-certificate-errors"));
+        }
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
         let url = format!("http://127.0.0.1:{port}");

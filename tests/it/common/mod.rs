@@ -130,6 +130,23 @@ impl Client {
         }
     }
 
+    /// A client of an https address whose certificate a throwaway CA (`ca_pem`) signed, its
+    /// connections made from `local` (another loopback address: another client, to a proxy).
+    pub fn with_tls(base: &str, ca_pem: &[u8], local: std::net::IpAddr) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .add_root_certificate(reqwest::Certificate::from_pem(ca_pem).unwrap())
+            .local_address(local)
+            .build()
+            .unwrap();
+        Client {
+            base: base.to_string(),
+            http,
+            csrf: std::sync::Mutex::new(None),
+        }
+    }
+
     /// A client that already holds a session cookie (the same session a websocket test
     /// client was given), so it can sign that session out through HTTP.
     pub fn with_session(base: &str, session: &str) -> Client {

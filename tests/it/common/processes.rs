@@ -104,15 +104,13 @@ impl ServeProcess {
     pub async fn start(db: &TestDb, args: &[&str], extra_env: &[(&str, &str)]) -> ServeProcess {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut all_args: Vec<String> = [
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--base-url",
-            &base,
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut all_args: Vec<String> = ["serve", "--addr", &format!("127.0.0.1:{port}")]
+            .map(String::from)
+            .to_vec();
+        // A public address of its own (behind a proxy) comes as SALON_BASE_URL.
+        if !extra_env.iter().any(|(k, _)| *k == "SALON_BASE_URL") {
+            all_args.extend(["--base-url".to_string(), base.clone()]);
+        }
         all_args.extend(args.iter().map(|a| a.to_string()));
         let mut env: Vec<(String, String)> = vec![
             ("DATABASE_URL".into(), db.url.clone()),
