@@ -40,3 +40,4 @@ mod salons;
 mod security;
 mod signin;
 mod themes;
+mod upgrade;
