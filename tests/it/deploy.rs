@@ -91,47 +91,17 @@ fn the_caddy_and_nginx_configurations_are_valid() {
     // nginx reads the shipped file as its site, with a throwaway certificate in place of the
     // real one's paths.
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = throwaway_certificate(dir.path());
+    let (_, cert, key) = crate::proxy::certificates(dir.path());
     let site = std::fs::read_to_string(format!("{ROOT}/deploy/nginx/salon.conf"))
         .unwrap()
-        .replace("/etc/ssl/salon/fullchain.pem", cert.to_str().unwrap())
-        .replace("/etc/ssl/salon/privkey.pem", key.to_str().unwrap());
+        .replace("/etc/ssl/salon/fullchain.pem", &cert)
+        .replace("/etc/ssl/salon/privkey.pem", &key);
     let conf = nginx_conf(dir.path(), &site);
     let tested = ok(
         &run("nginx", &["-t", "-c", conf.to_str().unwrap()]),
         "nginx -t",
     );
     assert!(tested.contains("test is successful"), "{tested}");
-}
-
-/// A self-signed certificate for 127.0.0.1 (openssl).
-pub fn throwaway_certificate(dir: &Path) -> (PathBuf, PathBuf) {
-    let cert = dir.join("cert.pem");
-    let key = dir.join("key.pem");
-    ok(
-        &run(
-            "openssl",
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                key.to_str().unwrap(),
-                "-out",
-                cert.to_str().unwrap(),
-            ],
-        ),
-        "openssl req",
-    );
-    (cert, key)
 }
 
 /// A whole nginx.conf of its own around `site` (the shipped server blocks), everything under

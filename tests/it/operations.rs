@@ -4,25 +4,14 @@
 
 use crate::common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::inbound::{imap_port, imap_url};
 use common::room::{JENS, LARS};
 use common::*;
 
 fn salon(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_salon"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &db.url)
-        .env("SALON_OUTBOX_DIR", db.outbox_dir())
-        .env("RUST_LOG", "warn")
-        .current_dir(db.dir.path());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    salon_command(db, args, env)
 }
 
 fn out(o: &Output) -> String {

@@ -28,7 +28,7 @@ fn openssl(args: &[&str]) {
 }
 
 /// A throwaway CA and a certificate for 127.0.0.1 that it signed: (CA, certificate, key).
-fn certificates(dir: &Path) -> (Vec<u8>, String, String) {
+pub fn certificates(dir: &Path) -> (Vec<u8>, String, String) {
     let p = |name: &str| dir.join(name).display().to_string();
     openssl(&[
         "req",

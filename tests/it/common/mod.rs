@@ -19,7 +19,7 @@ mod salons;
 pub use salons::{from_now, new_salon, salon_form};
 
 #[allow(unused_imports)] // as with dead_code: each test binary uses a different part
-pub use processes::{ServeProcess, SmtpSink, free_port};
+pub use processes::{ServeProcess, SmtpSink, free_port, salon_command};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

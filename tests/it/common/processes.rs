@@ -220,3 +220,20 @@ impl ServeProcess {
         let _ = self.child.kill().await;
     }
 }
+
+/// The `salon` binary run once as a person runs it, on a test database: its settings from the
+/// environment (everything else cleared), in the database's folder.
+pub fn salon_command(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_salon"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &db.url)
+        .env("SALON_OUTBOX_DIR", db.outbox_dir())
+        .env("RUST_LOG", "warn")
+        .current_dir(db.dir.path());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
