@@ -270,3 +270,26 @@ fn http_get(port: u16, path: &str) -> std::io::Result<String> {
         .map(|(_, b)| b.to_string())
         .unwrap_or_default())
 }
+
+/// `Type=notify`: under systemd, `serve` says READY=1 once it listens and has migrated, and
+/// STOPPING=1 when a stop begins. systemd's socket is stood in for by one of the test's own.
+#[tokio::test]
+async fn serve_tells_systemd_when_it_is_ready_and_when_it_stops() {
+    use std::os::unix::net::UnixDatagram;
+    let db = crate::common::TestDb::sqlite().await;
+    let path = db.dir.path().join("notify.sock");
+    let systemd = UnixDatagram::bind(&path).unwrap();
+    systemd.set_read_timeout(Some(DEADLINE)).unwrap();
+    let server =
+        crate::common::ServeProcess::start(&db, &[], &[("NOTIFY_SOCKET", path.to_str().unwrap())])
+            .await;
+    let mut buf = [0u8; 512];
+    let n = systemd.recv(&mut buf).expect("a notification");
+    let ready = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(ready.contains("READY=1"), "{ready}");
+    let status = server.terminate().await;
+    assert!(status.success(), "a graceful stop: {status}");
+    let n = systemd.recv(&mut buf).expect("a second notification");
+    let stopping = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(stopping.contains("STOPPING=1"), "{stopping}");
+}
