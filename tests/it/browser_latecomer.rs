@@ -112,7 +112,12 @@ async fn a_leader_who_never_answered_joins_the_running_salon_from_the_invitation
     audit_both_sizes(&birgitte, "the answer page, registered, the room open").await;
     birgitte.click("form.join button[type=submit]").await;
     clicks += 1;
-    assert_eq!(birgitte.path().await, format!("/salons/{online}/room"));
+    let room = format!("/salons/{online}/room");
+    birgitte
+        .wait_until("the room's page, after the third click", || async {
+            birgitte.path().await == room
+        })
+        .await;
     assert!(clicks <= 3, "in the room within three clicks");
     birgitte
         .wait_until("the room is connected", || async {
@@ -158,7 +163,10 @@ async fn a_leader_who_never_answered_joins_the_running_salon_from_the_invitation
     audit_both_sizes(&lars, "the room's refusal, answers open").await;
     lars.click(say_yes).await;
     lars.find("#body").await;
-    assert_eq!(lars.path().await, format!("/salons/{online}/room"));
+    lars.wait_until("the room's page", || async {
+        lars.path().await == format!("/salons/{online}/room")
+    })
+    .await;
 
     // Where answers closed at the start (in person), nothing offers what cannot work.
     let in_person = new_salon(
