@@ -43,21 +43,33 @@ impl FromRequestParts<SharedApp> for ClientIp {
         parts: &mut Parts,
         app: &SharedApp,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        let forwarded: Vec<IpAddr> = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .collect();
-        Ok(ClientIp(app.config.trust_proxy.client(peer, &forwarded)))
+        Ok(ClientIp(client_address(
+            &parts.headers,
+            &parts.extensions,
+            &app.config.trust_proxy,
+        )))
     }
+}
+
+/// The client's address for a request (`ClientIp`, and the request log): the peer, or from a
+/// trusted proxy the address it put in `X-Forwarded-For`.
+pub fn client_address(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    trust: &crate::config::TrustProxy,
+) -> IpAddr {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .collect();
+    trust.client(peer, &forwarded)
 }
 
 impl ClientIp {

@@ -274,6 +274,7 @@ fn calendar_files(mut req: Request) -> Request {
 }
 
 pub fn router(app: SharedApp) -> Router {
+    let trust = app.config.trust_proxy.clone();
     let pages = pages().layer(middleware::from_fn_with_state(app.clone(), context::layer));
 
     let routed = Router::new()
@@ -291,14 +292,18 @@ pub fn router(app: SharedApp) -> Router {
         .layer(middleware::from_fn(metrics::track))
         .layer(
             // Spans name the route pattern, never the raw path: paths can hold secret tokens.
+            // The client is the address rate limits count by (behind a trusted proxy, the one
+            // the proxy saw).
             TraceLayer::new_for_http()
-                .make_span_with(|req: &Request| {
+                .make_span_with(move |req: &Request| {
                     let route = req
                         .extensions()
                         .get::<MatchedPath>()
                         .map(|p| p.as_str())
                         .unwrap_or("unmatched");
-                    tracing::info_span!("request", method = %req.method(), route)
+                    let client =
+                        super::extract::client_address(req.headers(), req.extensions(), &trust);
+                    tracing::info_span!("request", method = %req.method(), route, %client)
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )

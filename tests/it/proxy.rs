@@ -149,6 +149,11 @@ async fn salon_works_behind_nginx_over_https_and_wss_with_two_instances() {
         ("SALON_SMTP_URL", smtp.url()),
         ("SALON_BASE_URL", public.clone()),
         ("SALON_TRUST_PROXY", "127.0.0.1".to_string()),
+        // The request log, with each request's client address.
+        (
+            "RUST_LOG",
+            "warn,tower_http=info,salon::web=info".to_string(),
+        ),
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let first = ServeProcess::start(&db, &["--demo"], &env).await;
@@ -295,6 +300,28 @@ async fn salon_works_behind_nginx_over_https_and_wss_with_two_instances() {
         );
     }
 
+    // The request log names the same addresses: 127.0.0.5's refusals, and the forger by its
+    // own address.
+    let log = format!("{}{}", first.log_text(), second.log_text());
+    assert!(
+        !log.contains('\u{1b}'),
+        "plain text for the journal, no colour codes"
+    );
+    let lines = |client: &str| -> Vec<String> {
+        log.lines()
+            .filter(|l| l.contains(&format!("client={client}}}")) && l.contains("route=\"/login\""))
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(
+        lines("127.0.0.5").iter().any(|l| l.contains("status=429")),
+        "the limited client's refusals are logged by its address:\n{}",
+        log.lines().rev().take(20).collect::<Vec<_>>().join("\n")
+    );
+    assert!(
+        !lines("127.0.0.7").is_empty(),
+        "the forger is logged as itself"
+    );
     for b in [lars, jens] {
         b.close().await;
     }
