@@ -343,19 +343,22 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), Failure> {
         print_demo_hints(&config);
     }
     println!("Salon is running at {}", config.base_url);
+    // The signal handlers first (in place once `shutdown_signal` returns), then READY: a
+    // SIGTERM right after READY=1 is a graceful stop, not a kill.
+    let asked_to_stop = salon::shutdown_signal();
+    let shutdown = CancellationToken::new();
+    let on_signal = shutdown.clone();
+    tokio::spawn(async move {
+        asked_to_stop.await;
+        tracing::info!("shutting down");
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+        on_signal.cancel();
+    });
     // Under systemd (Type=notify): listening, migrated, ready. Elsewhere there is no
     // NOTIFY_SOCKET and this does nothing.
     if let Err(e) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
         tracing::warn!(error = %e, "could not tell systemd that Salon is ready");
     }
-    let shutdown = CancellationToken::new();
-    let on_signal = shutdown.clone();
-    tokio::spawn(async move {
-        salon::shutdown_signal().await;
-        tracing::info!("shutting down");
-        let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
-        on_signal.cancel();
-    });
     salon::run(app, listener, shutdown).await?;
     Ok(())
 }
