@@ -30,6 +30,7 @@ mod outcomes;
 mod outside_input;
 mod privacy;
 mod proxy;
+mod proxy_caddy;
 mod retention;
 mod room_rights;
 mod room_stall;

@@ -164,107 +164,18 @@ async fn salon_works_behind_nginx_over_https_and_wss_with_two_instances() {
         .collect();
     let mut proxy = nginx(dir.path(), http, https, &cert, &key, &ports);
 
-    // The organiser, through nginx over https, makes a running salon and records Jens's yes.
-    let org = Client::with_tls(&public, &ca, "127.0.0.1".parse().unwrap());
-    let started = tokio::time::Instant::now();
-    while org.http.get(org.url("/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < DEADLINE, "nginx answers over https");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let r = org
-        .http
+    let salon = running_salon_through(&public, &ca, &db, &mail_dir, "Salon bag nginx").await;
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
         .get(format!("http://127.0.0.1:{http}/"))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 301, "plain http is sent to https");
-    org.sign_in(ORGANISER, &mail_dir).await;
-    let (starts, ends) = from_now(-10);
-    let salon = new_salon(
-        &org,
-        &[
-            ("title", "Salon bag nginx"),
-            ("starts_at", &starts),
-            ("ends_at", &ends),
-        ],
-        true,
-    )
-    .await;
-    let jens_id = db
-        .count(&format!("select id from person where email = '{JENS}'"))
-        .await;
-    let r = org
-        .post_form(
-            &format!("/salons/{salon}/participants/{jens_id}/answer"),
-            &[("response", "yes")],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    let r = org
-        .http
-        .get(org.url(&format!("/salons/{salon}")))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        r.headers().get("strict-transport-security").is_some(),
-        "HSTS from Salon (https base URL)"
-    );
-
-    // Two leaders in Chromium over https: Lars answers on the salon page, both enter the room,
-    // and each one's message reaches the other live over wss.
-    let shots = browser::screenshot_dir("behind-nginx");
-    let tls = Setup {
-        any_certificate: true,
-        ..Setup::default()
-    };
-    let lars = Browser::start("lars", &public, &shots, tls).await;
-    let jens = Browser::start("jens", &public, &shots, tls).await;
-    sign_in(&lars, LARS, &mail_dir).await;
-    sign_in(&jens, JENS, &mail_dir).await;
-    lars.goto(&format!("/salons/{salon}")).await;
-    lars.click("#response-yes").await;
-    lars.click("form[action$='/rsvp'] button[type=submit]")
-        .await;
-    lars.find("[data-standing='yes']").await;
-    for b in [&lars, &jens] {
-        b.goto(&format!("/salons/{salon}/room")).await;
-        b.wait_until("the room is connected over wss", || async {
-            b.find("#connection").await.text().await.unwrap_or_default() != ""
-        })
-        .await;
-    }
-    for (from, to, text) in [
-        (&lars, &jens, "Hej fra Lars over wss"),
-        (&jens, &lars, "Og hej fra Jens"),
-    ] {
-        from.fill("#body", text).await;
-        from.click("#post button[type=submit]").await;
-        to.wait_until("the message arrives live through nginx", || async {
-            bodies(to).await.iter().any(|b| b == text)
-        })
-        .await;
-    }
-    lars.screenshot("room-over-wss").await;
-
-    // Sign-in requests are limited per client address: the one nginx saw.
-    let limited: IpAddr = "127.0.0.5".parse().unwrap();
-    let greedy = Client::with_tls(&public, &ca, limited);
-    let mut refused = 0;
-    for i in 0..40 {
-        let r = greedy
-            .post_form("/login", &[("email", &format!("nobody{i}@example.org"))])
-            .await;
-        if r.status() == 429 {
-            refused += 1;
-        }
-    }
-    assert!(refused > 0, "127.0.0.5 met the limit");
-    let other = Client::with_tls(&public, &ca, "127.0.0.6".parse().unwrap());
-    let r = other
-        .post_form("/login", &[("email", "nobody@example.org")])
-        .await;
-    assert_eq!(r.status(), 200, "another client, another allowance");
+    leaders_talk_over_wss(&public, &mail_dir, salon, "behind-nginx").await;
+    limits_count_by_the_address_the_proxy_saw(&public, &ca).await;
     // Straight to an instance, claiming to be 127.0.0.5: not believed, its own address counts.
     for port in &ports {
         let forger = reqwest::Client::builder()
@@ -322,12 +233,118 @@ async fn salon_works_behind_nginx_over_https_and_wss_with_two_instances() {
         !lines("127.0.0.7").is_empty(),
         "the forger is logged as itself"
     );
-    for b in [lars, jens] {
-        b.close().await;
-    }
     let _ = proxy.kill();
     let _ = proxy.wait();
     first.stop().await;
     second.stop().await;
     smtp.stop().await;
+}
+
+/// The organiser, through the proxy over https, makes a running salon and records Jens's yes;
+/// Salon's own HSTS header comes through. The salon's id.
+pub async fn running_salon_through(
+    public: &str,
+    ca: &[u8],
+    db: &TestDb,
+    mail_dir: &Path,
+    title: &str,
+) -> i64 {
+    let org = Client::with_tls(public, ca, "127.0.0.1".parse().unwrap());
+    let started = tokio::time::Instant::now();
+    while org.http.get(org.url("/healthz")).send().await.is_err() {
+        assert!(started.elapsed() < DEADLINE, "the proxy answers over https");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    org.sign_in(ORGANISER, mail_dir).await;
+    let (starts, ends) = from_now(-10);
+    let salon = new_salon(
+        &org,
+        &[("title", title), ("starts_at", &starts), ("ends_at", &ends)],
+        true,
+    )
+    .await;
+    let jens_id = db
+        .count(&format!("select id from person where email = '{JENS}'"))
+        .await;
+    let r = org
+        .post_form(
+            &format!("/salons/{salon}/participants/{jens_id}/answer"),
+            &[("response", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = org
+        .http
+        .get(org.url(&format!("/salons/{salon}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers().get("strict-transport-security").is_some(),
+        "HSTS from Salon (https base URL)"
+    );
+    salon
+}
+
+/// Two leaders in Chromium over https: Lars answers on the salon page, both enter the room,
+/// and each one's message reaches the other live over wss.
+pub async fn leaders_talk_over_wss(public: &str, mail_dir: &Path, salon: i64, shots: &str) {
+    let shots = browser::screenshot_dir(shots);
+    let tls = Setup {
+        any_certificate: true,
+        ..Setup::default()
+    };
+    let lars = Browser::start("lars", public, &shots, tls).await;
+    let jens = Browser::start("jens", public, &shots, tls).await;
+    sign_in(&lars, LARS, mail_dir).await;
+    sign_in(&jens, JENS, mail_dir).await;
+    lars.goto(&format!("/salons/{salon}")).await;
+    lars.click("#response-yes").await;
+    lars.click("form[action$='/rsvp'] button[type=submit]")
+        .await;
+    lars.find("[data-standing='yes']").await;
+    for b in [&lars, &jens] {
+        b.goto(&format!("/salons/{salon}/room")).await;
+        b.wait_until("the room is connected over wss", || async {
+            b.find("#connection").await.text().await.unwrap_or_default() != ""
+        })
+        .await;
+    }
+    for (from, to, text) in [
+        (&lars, &jens, "Hej fra Lars over wss"),
+        (&jens, &lars, "Og hej fra Jens"),
+    ] {
+        from.fill("#body", text).await;
+        from.click("#post button[type=submit]").await;
+        to.wait_until("the message arrives live through the proxy", || async {
+            bodies(to).await.iter().any(|b| b == text)
+        })
+        .await;
+    }
+    lars.screenshot("room-over-wss").await;
+
+    for b in [lars, jens] {
+        b.close().await;
+    }
+}
+
+/// Sign-in requests are limited per client address: the one the proxy saw.
+pub async fn limits_count_by_the_address_the_proxy_saw(public: &str, ca: &[u8]) {
+    let limited: IpAddr = "127.0.0.5".parse().unwrap();
+    let greedy = Client::with_tls(public, ca, limited);
+    let mut refused = 0;
+    for i in 0..40 {
+        let r = greedy
+            .post_form("/login", &[("email", &format!("nobody{i}@example.org"))])
+            .await;
+        if r.status() == 429 {
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "127.0.0.5 met the limit");
+    let other = Client::with_tls(public, ca, "127.0.0.6".parse().unwrap());
+    let r = other
+        .post_form("/login", &[("email", "nobody@example.org")])
+        .await;
+    assert_eq!(r.status(), 200, "another client, another allowance");
 }
