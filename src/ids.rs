@@ -57,6 +57,8 @@ id_type!(
     DecisionId,
     /// An action recorded for a salon.
     ActionId,
+    /// A proposal put to a series.
+    ProposalId,
 );
 
 impl MessageId {

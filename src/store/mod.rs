@@ -36,6 +36,7 @@ pub mod outcomes;
 pub mod page_data;
 pub mod people;
 pub mod privacy;
+pub mod proposals;
 pub mod registrations;
 pub mod reminders;
 pub mod reply_addresses;

@@ -82,6 +82,17 @@ section!(
     = "select theme_id, body, created_at from theme_comment where author_id = $1 and $2 <> '' order by created_at"
 );
 section!(
+    /// Proposals put to a series.
+    proposals -> ProposalRow { id: i64, series_id: i64, title: String, background: String, created_at: At }
+    = "select id, series_id, title, background, created_at from proposal where proposed_by = $1 and $2 <> '' order by created_at"
+);
+section!(
+    /// Stances taken on proposals, with their reasons.
+    stances -> StanceRow { proposal_id: i64, title: String, choice: String, reason: String, updated_at: At }
+    = "select s.proposal_id, p.title, s.choice, s.reason, s.updated_at from stance s join proposal p on p.id = s.proposal_id
+       where s.person_id = $1 and $2 <> '' order by s.updated_at"
+);
+section!(
     /// Points given in priority rounds.
     ballots -> BallotRow { round_id: i64, question: String, option: String, points: i64 }
     = "select b.round_id, r.question, o.label as option, b.points from ballot_point b
@@ -163,7 +174,8 @@ pub struct Erased {
 /// Remove the person and every trace of their address, inside the caller's transaction. Their
 /// room messages, comments, themes and recorded outcomes stay for the record with no author
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
-/// support, ballots, links and sessions go with the person row (cascade).
+/// support, ballots, stances, links and sessions go with the person row (cascade); proposals
+/// they put stay with no author.
 pub async fn erase(
     tx: &mut super::Tx,
     person: PersonId,

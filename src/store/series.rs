@@ -11,6 +11,8 @@ pub struct Series {
     pub id: SeriesId,
     pub title: String,
     pub description: String,
+    /// Whether members, not only organisers, may put proposals to the series.
+    pub members_propose: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -40,6 +42,21 @@ pub async fn update(
         "update series set title = $1, description = $2 where id = $3",
         title,
         description,
+        id
+    )?;
+    Ok(n == 1)
+}
+
+/// Let members put proposals to the series, or only organisers.
+pub async fn set_members_propose(
+    c: impl Into<Conn<'_>>,
+    id: SeriesId,
+    allowed: bool,
+) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        c,
+        "update series set members_propose = $1 where id = $2",
+        allowed,
         id
     )?;
     Ok(n == 1)

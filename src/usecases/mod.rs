@@ -30,6 +30,7 @@ pub mod outcome_edits;
 pub mod outcomes;
 pub mod people;
 pub mod privacy;
+pub mod proposals;
 pub mod registration;
 pub mod reminders;
 pub mod retention;

@@ -33,6 +33,8 @@ pub async fn export(app: &App, person: &Person, by: &Person) -> Result<Value, Fa
         "themes_supported": privacy::theme_support(db, p, e).await?,
         "theme_comments": privacy::theme_comments(db, p, e).await?,
         "ballots": privacy::ballots(db, p, e).await?,
+        "proposals_put": privacy::proposals(db, p, e).await?,
+        "stances": privacy::stances(db, p, e).await?,
         "note_taker_for": privacy::note_taker(db, p, e).await?,
         "decisions_recorded": privacy::decisions(db, p, e).await?,
         "actions": privacy::actions(db, p, e).await?,

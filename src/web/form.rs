@@ -17,6 +17,22 @@ impl Errors {
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m.as_str())
     }
+    /// Refused fields as (field, code), each translated as `<area>.error.<code>`.
+    pub fn translated(
+        area: &str,
+        refused: impl IntoIterator<Item = (&'static str, &'static str)>,
+        l: &str,
+    ) -> Errors {
+        let mut out = Errors::default();
+        for (field, code) in refused {
+            out.add(
+                field,
+                t!(format!("{area}.error.{code}"), locale = l).to_string(),
+            );
+        }
+        out
+    }
+
     pub fn add(&mut self, field: &'static str, message: String) {
         // One message per field keeps the form readable; the first is the most basic.
         if self.get(field).is_none() {

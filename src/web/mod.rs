@@ -28,6 +28,7 @@ pub mod organise;
 pub mod outcomes;
 pub mod pager;
 pub mod participants;
+pub mod proposals;
 pub mod room;
 pub mod rounds;
 pub mod router;

@@ -21,8 +21,8 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, audit, board, context, feeds, health, home, import, inbound, invite, lang,
-    login, me, metrics, my_data, organise, outcomes, participants, room, rounds, rsvp, rsvp_link,
-    salon_page, security, statements, summary, themes, transcript,
+    login, me, metrics, my_data, organise, outcomes, participants, proposals, room, rounds, rsvp,
+    rsvp_link, salon_page, security, statements, summary, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -59,6 +59,15 @@ fn pages() -> Router<SharedApp> {
             "/series/{id}/themes",
             get(themes::list).post(themes::propose),
         )
+        // Proposals of a series (proposals): signed in; organisers (and members where the
+        // series allows) propose, everyone takes a stance, organisers close with an outcome.
+        .route(
+            "/series/{id}/proposals",
+            get(proposals::list).post(proposals::create),
+        )
+        .route("/proposals/{id}", get(proposals::show))
+        .route("/proposals/{id}/stance", post(proposals::stance))
+        .route("/proposals/{id}/close", post(proposals::close))
         .route("/series/{id}/board", get(board::show))
         .route("/series/{id}/board.md", get(board::markdown))
         .route("/themes/{id}", get(themes::show))
@@ -228,6 +237,7 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/series/{id}/themes", get(api::series_themes))
         .route("/api/v1/salons/{id}/rounds", get(api::salon_rounds))
         .route("/api/v1/series/{id}/outcomes", get(api::series_outcomes))
+        .route("/api/v1/series/{id}/proposals", get(proposals::api))
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -52,14 +52,7 @@ pub struct ProposeForm {
 }
 
 fn messages(errors: &[theme::FieldError], l: &str) -> Errors {
-    let mut out = Errors::default();
-    for e in errors {
-        out.add(
-            e.field,
-            t!(format!("theme.error.{}", e.code), locale = l).to_string(),
-        );
-    }
-    out
+    Errors::translated("theme", errors.iter().map(|e| (e.field, e.code)), l)
 }
 
 async fn series_of(app: &SharedApp, raw: &str) -> AppResult<Series> {

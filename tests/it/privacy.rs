@@ -193,6 +193,30 @@ async fn a_leader_downloads_everything_salon_holds_about_them(db: TestDb) {
         .status(),
         303
     );
+    // A stance with its reason on the organiser's proposal.
+    let closes = (chrono::Utc::now() + chrono::Duration::days(2))
+        .with_timezone(&chrono_tz::Europe::Copenhagen)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let r = org
+        .post_form(
+            &format!("/series/{series}/proposals"),
+            &[("title", "Fælles e-bøger fra 2028"), ("closes_at", &closes)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        lars.post_form(
+            &format!("{}/stance", location(&r)),
+            &[
+                ("choice", "block"),
+                ("reason", "Lars' grund til at blokere")
+            ]
+        )
+        .await
+        .status(),
+        303
+    );
     let feed_page = lars.post_form("/me/feed", &[]).await.text().await.unwrap();
     let feed_secret = feed_page
         .split("/feeds/")
@@ -238,6 +262,7 @@ async fn a_leader_downloads_everything_salon_holds_about_them(db: TestDb) {
     assert!(has("themes_supported", "Jens' tema om data"));
     assert!(has("theme_comments", "Lars kommenterer"));
     assert!(has("ballots", "E-bøger") && doc["ballots"][0]["points"] == 3);
+    assert!(has("stances", "Lars' grund til at blokere") && doc["stances"][0]["choice"] == "block");
     assert_eq!(doc["note_taker_for"][0]["salon_id"], salon);
     assert!(has("decisions_recorded", "Lars noterer en beslutning"));
     assert!(has("actions", "Lars' opgave"));

@@ -129,6 +129,30 @@ fn nginx(
         .expect("nginx starts")
 }
 
+/// Two instances on one PostgreSQL database behind a proxy at `public` (the first loads the
+/// demo), trusting only the proxy on 127.0.0.1: the instances and their ports.
+pub async fn two_instances(
+    db: &TestDb,
+    public: &str,
+    smtp: &SmtpSink,
+    more_env: &[(&str, &str)],
+) -> (ServeProcess, ServeProcess, Vec<u16>) {
+    let smtp_url = smtp.url();
+    let mut env = vec![
+        ("SALON_SMTP_URL", smtp_url.as_str()),
+        ("SALON_BASE_URL", public),
+        ("SALON_TRUST_PROXY", "127.0.0.1"),
+    ];
+    env.extend_from_slice(more_env);
+    let first = ServeProcess::start(db, &["--demo"], &env).await;
+    let second = ServeProcess::start(db, &[], &env).await;
+    let ports = [&first, &second]
+        .iter()
+        .map(|s| s.addr().rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    (first, second, ports)
+}
+
 /// Two instances need PostgreSQL: this runs on it alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn salon_works_behind_nginx_over_https_and_wss_with_two_instances() {
@@ -145,23 +169,14 @@ async fn salon_works_behind_nginx_over_https_and_wss_with_two_instances() {
     let mail_dir = db.dir.path().join("mail");
     std::fs::create_dir_all(&mail_dir).unwrap();
     let smtp = SmtpSink::start(&mail_dir).await;
-    let env = [
-        ("SALON_SMTP_URL", smtp.url()),
-        ("SALON_BASE_URL", public.clone()),
-        ("SALON_TRUST_PROXY", "127.0.0.1".to_string()),
-        // The request log, with each request's client address.
-        (
-            "RUST_LOG",
-            "warn,tower_http=info,salon::web=info".to_string(),
-        ),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first = ServeProcess::start(&db, &["--demo"], &env).await;
-    let second = ServeProcess::start(&db, &[], &env).await;
-    let ports: Vec<u16> = [&first, &second]
-        .iter()
-        .map(|s| s.addr().rsplit(':').next().unwrap().parse().unwrap())
-        .collect();
+    // The request log, with each request's client address.
+    let (first, second, ports) = two_instances(
+        &db,
+        &public,
+        &smtp,
+        &[("RUST_LOG", "warn,tower_http=info,salon::web=info")],
+    )
+    .await;
     let mut proxy = nginx(dir.path(), http, https, &cert, &key, &ports);
 
     let salon = running_salon_through(&public, &ca, &db, &mail_dir, "Salon bag nginx").await;

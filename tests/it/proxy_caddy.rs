@@ -7,7 +7,7 @@
 use crate::common;
 use crate::proxy::{
     certificates, leaders_talk_over_wss, limits_count_by_the_address_the_proxy_saw,
-    running_salon_through,
+    running_salon_through, two_instances,
 };
 
 use std::path::Path;
@@ -73,18 +73,7 @@ async fn salon_works_behind_caddy_over_https_and_wss_with_two_instances() {
     let mail_dir = db.dir.path().join("mail");
     std::fs::create_dir_all(&mail_dir).unwrap();
     let smtp = SmtpSink::start(&mail_dir).await;
-    let env = [
-        ("SALON_SMTP_URL", smtp.url()),
-        ("SALON_BASE_URL", public.clone()),
-        ("SALON_TRUST_PROXY", "127.0.0.1".to_string()),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first = ServeProcess::start(&db, &["--demo"], &env).await;
-    let second = ServeProcess::start(&db, &[], &env).await;
-    let ports: Vec<u16> = [&first, &second]
-        .iter()
-        .map(|s| s.addr().rsplit(':').next().unwrap().parse().unwrap())
-        .collect();
+    let (first, second, ports) = two_instances(&db, &public, &smtp, &[]).await;
     let mut proxy = caddy(dir.path(), https, &cert, &key, &ports);
 
     let salon = running_salon_through(&public, &ca, &db, &mail_dir, "Salon bag Caddy").await;

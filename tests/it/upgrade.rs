@@ -1,7 +1,9 @@
-//! Upgrades, on both databases: a database made by Salon at each kept earlier schema level
+//! Upgrades, on both databases: a database made by Salon at each earlier schema level
 //! (`tests/fixtures/upgrade/`, made by `scripts/make-upgrade-fixtures` from git: that version's
-//! demo and a sign-in link) is migrated by the current binary, keeps every row it had, and then
-//! every page kind answers for an organiser.
+//! demo, a sign-in link, and a row in every table the demo left empty) is migrated by the
+//! current binary and keeps every row it had; then every page kind answers for an organiser,
+//! a member's session still signs her in, her feed and answer links from mail already sent
+//! still work, and each room's messages are in its transcript.
 
 use crate::common;
 
@@ -11,6 +13,24 @@ use std::process::Command;
 use common::*;
 
 const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
+
+/// The secrets behind the session, feed link and answer link that
+/// `scripts/fill-upgrade-fixture` adds at every level (only their hashes are stored).
+const SESSION_SECRET: &str = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+const FEED_SECRET: &str = "fefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefe";
+const RSVP_SECRET: &str = "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5";
+
+/// The current schema level: the number of migrations.
+fn current_level() -> usize {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".sql"))
+        })
+        .count()
+}
 
 /// The fixtures of one backend, oldest first: (schema level, file).
 fn fixtures(postgres: bool) -> Vec<(String, PathBuf)> {
@@ -76,9 +96,15 @@ async fn signed_in(db: &TestDb, server: &ServeProcess, email: &str) -> Client {
     c
 }
 
-async fn every_kept_schema_level_is_migrated_keeping_its_rows_and_every_page_answers(db: TestDb) {
+async fn every_earlier_schema_level_is_migrated_keeping_its_rows_sessions_and_links(db: TestDb) {
     let kept = fixtures(db.postgres);
-    assert!(kept.len() >= 3, "the fixtures are there: {kept:?}");
+    // One fixture for every earlier level: a new migration asks for the level before it.
+    let levels: Vec<&str> = kept.iter().map(|(l, _)| l.as_str()).collect();
+    let wanted: Vec<String> = (1..current_level()).map(|l| format!("{l:04}")).collect();
+    assert_eq!(
+        levels, wanted,
+        "a fixture for every earlier schema level (scripts/make-upgrade-fixtures)"
+    );
     for (level, file) in kept {
         // A database of its own for each level.
         let old = if db.postgres {
@@ -106,7 +132,33 @@ async fn every_kept_schema_level_is_migrated_keeping_its_rows_and_every_page_ans
             .filter(|(_, n)| *n == 0)
             .map(|(t, _)| t.as_str())
             .collect();
-        eprintln!("level {level}: {} tables, empty: {empty:?}", before.len());
+        assert!(
+            empty.is_empty(),
+            "level {level}: every table has rows, empty: {empty:?}"
+        );
+        let has = |table: &str| before.iter().any(|(t, _)| t == table);
+        // Each room's first shown message, to find in its transcript after the upgrade.
+        let mut spoken = Vec::new();
+        if has("message") {
+            let rooms = old.count("select count(*) from room").await;
+            for nth in 0..rooms {
+                let row = format!(
+                    "select r.salon_id || '|' || m.body from message m join room r on r.id = m.room_id
+                     where m.hidden = {no} and m.room_id = (select id from room order by id limit 1 offset {nth})
+                     order by m.id limit 1",
+                    no = if old.postgres { "false" } else { "0" }
+                );
+                if old.count(&format!("select count(*) from ({row}) x")).await == 1 {
+                    let found = old.text(&row).await;
+                    let (salon, body) = found.split_once('|').unwrap();
+                    spoken.push((salon.to_string(), body.to_string()));
+                }
+            }
+            assert!(!spoken.is_empty(), "level {level}: a room has messages");
+        }
+        let member = old
+            .text("select name from person where role = 'member' order by id limit 1")
+            .await;
 
         let migrated = salon_cli(&old, &["migrate"]);
         assert!(
@@ -139,39 +191,88 @@ async fn every_kept_schema_level_is_migrated_keeping_its_rows_and_every_page_ans
             let (status, body) = admin.get_text(page).await;
             assert_eq!(status, 200, "level {level}: {page}: {}", main_text(&body));
         }
-        let salons = old.count("select count(*) from salon").await;
-        assert!(salons > 0, "level {level}: the demo's salons");
-        let first = old.count("select min(id) from salon").await;
-        let series = old.count("select min(id) from series").await;
-        let mut pages = vec![
-            "/".to_string(),
-            "/past".into(),
-            "/calendar.ics".into(),
-            "/api/v1/salons".into(),
-            "/me".into(),
-            "/organise".into(),
-            format!("/series/{series}"),
-            format!("/series/{series}/themes"),
-            format!("/series/{series}/board"),
-            format!("/salons/{first}.ics"),
-        ];
-        for id in first..first + salons {
-            for page in ["", "/participants", "/outcomes", "/room", "/invite"] {
-                pages.push(format!("/salons/{id}{page}"));
+        // Signed-in people stay signed in.
+        let her = Client::with_session(&server.base, SESSION_SECRET);
+        let (status, body) = her.get_text("/me").await;
+        assert_eq!(
+            status,
+            200,
+            "level {level}: her session: {}",
+            main_text(&body)
+        );
+        assert!(
+            body.contains(&member),
+            "level {level}: /me is {member}'s: {}",
+            main_text(&body)
+        );
+        // The links in mail already sent keep working.
+        if has("feed_token") {
+            let (status, feed) = Client::new(&server.base)
+                .get_text(&format!("/feeds/{FEED_SECRET}.ics"))
+                .await;
+            assert_eq!(status, 200, "level {level}: her feed link");
+            assert!(feed.starts_with("BEGIN:VCALENDAR"), "level {level}: {feed}");
+        }
+        if has("rsvp_token") {
+            let (status, body) = Client::new(&server.base)
+                .get_text(&format!("/rsvp/{RSVP_SECRET}"))
+                .await;
+            assert_eq!(
+                status,
+                200,
+                "level {level}: her answer link: {}",
+                main_text(&body)
+            );
+        }
+
+        if has("salon") {
+            let salons = old.count("select count(*) from salon").await;
+            assert!(salons > 0, "level {level}: the demo's salons");
+            let first = old.count("select min(id) from salon").await;
+            let mut pages = vec![
+                "/".to_string(),
+                "/past".into(),
+                "/calendar.ics".into(),
+                "/api/v1/salons".into(),
+                "/me".into(),
+                "/organise".into(),
+                format!("/salons/{first}.ics"),
+            ];
+            if has("series") && old.count("select count(*) from series").await > 0 {
+                let series = old.count("select min(id) from series").await;
+                for page in ["", "/themes", "/board"] {
+                    pages.push(format!("/series/{series}{page}"));
+                }
+            }
+            for id in first..first + salons {
+                for page in ["", "/participants", "/outcomes", "/room", "/invite"] {
+                    pages.push(format!("/salons/{id}{page}"));
+                }
+            }
+            for page in &pages {
+                let (status, body) = org.get_text(page).await;
+                // A draft's room is not open: 404 is its answer (not a 500).
+                let fine = status == 200 || (page.ends_with("/room") && status == 404);
+                assert!(
+                    fine,
+                    "level {level}: {page} answered {status}: {}",
+                    main_text(&body)
+                );
             }
         }
-        for page in &pages {
-            let (status, body) = org.get_text(page).await;
-            // A draft's room is not open: 404 is its answer (not a 500).
-            let fine = status == 200 || (page.ends_with("/room") && status == 404);
+        // What was said in the rooms is still there.
+        for (salon, body) in &spoken {
+            let (status, transcript) = org
+                .get_text(&format!("/salons/{salon}/room/transcript.md"))
+                .await;
+            assert_eq!(status, 200, "level {level}: salon {salon}'s transcript");
             assert!(
-                fine,
-                "level {level}: {page} answered {status}: {}",
-                main_text(&body)
+                transcript.contains(body.as_str()),
+                "level {level}: {body:?} in salon {salon}'s transcript:\n{transcript}"
             );
         }
         server.stop().await;
     }
 }
 
-both_backends!(every_kept_schema_level_is_migrated_keeping_its_rows_and_every_page_answers);
+both_backends!(every_earlier_schema_level_is_migrated_keeping_its_rows_sessions_and_links);

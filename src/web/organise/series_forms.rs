@@ -7,6 +7,8 @@ use super::*;
 pub struct SeriesInput {
     title: String,
     description: String,
+    /// "on" when members may put proposals to the series.
+    members_propose: Option<String>,
 }
 
 fn series_errors(input: &SeriesInput, l: &str) -> Result<salon::ValidSeries, Errors> {
@@ -40,6 +42,10 @@ fn series_form(
                 (csrf_field(ctx))
                 (form::field("title", &t!("salon.field.title", locale = l), None, Kind::Text, &input.title, errors, true))
                 (form::field("description", &t!("salon.field.description", locale = l), None, Kind::TextArea(6), &input.description, errors, false))
+                div class="choice" {
+                    input type="checkbox" id="members_propose" name="members_propose" value="on" checked[input.members_propose.is_some()];
+                    label for="members_propose" { (t!("proposal.members_propose", locale = l)) }
+                }
                 div { button type="submit" { (t!("organise.save", locale = l)) } }
             }
         },
@@ -76,6 +82,7 @@ pub async fn create_series(
         }
     };
     let id = series::create(&app.db, &valid.title, &valid.description).await?;
+    series::set_members_propose(&app.db, id, input.members_propose.is_some()).await?;
     Ok(Redirect::to(&format!("/series/{id}")).into_response())
 }
 
@@ -91,6 +98,7 @@ pub async fn edit_series(
     let input = SeriesInput {
         title: s.title.clone(),
         description: s.description.clone(),
+        members_propose: s.members_propose.then(|| "on".to_string()),
     };
     Ok(series_form(
         &ctx,
@@ -125,5 +133,6 @@ pub async fn update_series(
     if !series::update(&app.db, id, &valid.title, &valid.description).await? {
         return Err(AppError::NotFound);
     }
+    series::set_members_propose(&app.db, id, input.members_propose.is_some()).await?;
     Ok(Redirect::to(&format!("/series/{id}")).into_response())
 }

@@ -105,35 +105,36 @@ impl TestDb {
 
     /// One integer from a query (counts).
     pub async fn count(&self, sql: &str) -> i64 {
+        self.one(sql).await
+    }
+
+    /// One text value from a query (a pragma's answer, a stored body).
+    pub async fn text(&self, sql: &str) -> String {
+        self.one(sql).await
+    }
+
+    /// One value of a type both databases decode.
+    async fn one<T>(&self, sql: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>
+            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>
+            + Send
+            + Unpin,
+    {
+        let query = sqlx::AssertSqlSafe(sql.to_string());
         if self.postgres {
             let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
                 .await
                 .unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-                .fetch_one(&mut c)
-                .await
-                .unwrap()
+            sqlx::query_scalar(query).fetch_one(&mut c).await.unwrap()
         } else {
             let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
                 .await
                 .unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-                .fetch_one(&mut c)
-                .await
-                .unwrap()
+            sqlx::query_scalar(query).fetch_one(&mut c).await.unwrap()
         }
-    }
-
-    /// One text value from a query on an SQLite database (a pragma's answer).
-    pub async fn text(&self, sql: &str) -> String {
-        assert!(!self.postgres, "text() reads SQLite files");
-        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.url)
-            .await
-            .unwrap();
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-            .fetch_one(&mut c)
-            .await
-            .unwrap()
     }
 
     /// Rows whose `column` is before `at` (times bound as the app binds them, so the comparison
