@@ -21,7 +21,7 @@ const FEED_SECRET: &str = "fefefefefefefefefefefefefefefefefefefefefefefefefefef
 const RSVP_SECRET: &str = "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5";
 
 /// The current schema level: the number of migrations.
-fn current_level() -> usize {
+pub fn current_level() -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     std::fs::read_dir(dir)
         .unwrap()
