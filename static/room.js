@@ -331,6 +331,7 @@
         strategy.round(frame.round);
       } else if (frame.type === "ballot_accepted") strategy.accepted(frame.round, frame.points);
       else if (frame.type === "theme") strategy.theme(frame.theme);
+      else if (frame.type === "proposal") strategy.proposal(frame.proposal);
       else if (frame.type === "decision") strategy.decision(frame.decision);
       else if (frame.type === "action") strategy.action(frame.action);
       else if (frame.type === "error" && frame.round) strategy.refused(frame.round, frame.message);
@@ -611,6 +612,146 @@
       }
     }
 
+    // Proposals put to the salon (#room-proposals): the same markup as web/room/proposals.rs.
+    var proposalBox = document.getElementById("room-proposals");
+
+    function proposalResults(p) {
+      var wrap = document.createDocumentFragment();
+      var table = el("table", "results");
+      table.appendChild(el("caption", "", say(proposalBox, "caption")));
+      var body = el("tbody");
+      ["agree", "abstain", "disagree", "block"].forEach(function (c) {
+        var tr = el("tr");
+        var th = el("th", "", say(proposalBox, "choice-" + c));
+        th.scope = "row";
+        var td = el("td", "", String((p.tally || {})[c] || 0));
+        td.dataset.choice = c;
+        tr.appendChild(th);
+        tr.appendChild(td);
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      wrap.appendChild(table);
+      var ul = el("ul", "stances");
+      (p.stance_list || []).forEach(function (s) {
+        var li = el("li");
+        li.dataset.choice = s.choice;
+        li.appendChild(el("strong", "", s.name));
+        if (s.organisation) li.appendChild(txt(" (" + s.organisation + ")"));
+        li.appendChild(txt(": "));
+        li.appendChild(el("span", "badge", say(proposalBox, "choice-" + s.choice)));
+        if (s.reason) {
+          li.appendChild(txt(" "));
+          li.appendChild(el("span", "reason", s.reason));
+        }
+        ul.appendChild(li);
+      });
+      wrap.appendChild(ul);
+      return wrap;
+    }
+
+    function stanceForm(p) {
+      var id = p.id;
+      var f = el("form", "stacked stance");
+      f.method = "post";
+      f.action = "/proposals/" + id + "/stance";
+      f.setAttribute("data-live", "");
+      f.dataset.done = say(proposalBox, "saved");
+      [["csrf", proposalBox.dataset.csrf], ["room", proposalBox.dataset.room]].forEach(function (pair) {
+        var h = el("input");
+        h.type = "hidden";
+        h.name = pair[0];
+        h.value = pair[1];
+        f.appendChild(h);
+      });
+      var fs = el("fieldset");
+      fs.appendChild(el("legend", "", say(proposalBox, "legend")));
+      ["agree", "abstain", "disagree", "block"].forEach(function (c) {
+        var row = el("div", "choice");
+        var input = el("input");
+        input.type = "radio";
+        input.name = "choice";
+        input.value = c;
+        input.required = true;
+        input.id = "p" + id + "-choice-" + c;
+        var label = el("label", "", say(proposalBox, "choice-" + c));
+        label.htmlFor = input.id;
+        row.appendChild(input);
+        row.appendChild(label);
+        fs.appendChild(row);
+      });
+      f.appendChild(fs);
+      var field = el("div", "field");
+      var label = el("label", "", say(proposalBox, "reason"));
+      label.htmlFor = "p" + id + "-reason";
+      var hint = el("p", "hint", say(proposalBox, "hint"));
+      hint.id = "p" + id + "-reason-hint";
+      var area = el("textarea");
+      area.id = "p" + id + "-reason";
+      area.name = "reason";
+      area.rows = 2;
+      area.setAttribute("aria-describedby", hint.id);
+      field.appendChild(label);
+      field.appendChild(hint);
+      field.appendChild(area);
+      f.appendChild(field);
+      var div = el("div");
+      var button = el("button", "", say(proposalBox, "submit"));
+      button.type = "submit";
+      div.appendChild(button);
+      f.appendChild(div);
+      return f;
+    }
+
+    function showProposal(p) {
+      if (!proposalBox) return;
+      proposalBox.hidden = false;
+      var art = document.getElementById("proposal-" + p.id);
+      var before = art ? art.dataset.state : null;
+      if (!art) {
+        art = el("article", "proposal");
+        art.id = "proposal-" + p.id;
+        art.dataset.proposal = p.id;
+        art.setAttribute("aria-labelledby", "proposal-" + p.id + "-title");
+        var h = el("h3");
+        h.id = "proposal-" + p.id + "-title";
+        var a = el("a", "", p.title);
+        a.href = "/proposals/" + p.id;
+        h.appendChild(a);
+        h.appendChild(txt(" "));
+        h.appendChild(el("span", "badge state"));
+        art.appendChild(h);
+        art.appendChild(el("p", "count muted"));
+        art.appendChild(el("div", "proposal-results"));
+        if (p.state === "open") art.appendChild(stanceForm(p));
+        art.appendChild(el("div", "proposal-outcome"));
+        proposalBox.appendChild(art);
+      }
+      art.dataset.state = p.state;
+      art.querySelector(".badge.state").textContent = say(proposalBox, "state-" + p.state);
+      art.querySelector(".count").textContent = sayN(proposalBox, "stances", p.stances);
+      var results = art.querySelector(".proposal-results");
+      results.textContent = "";
+      if (p.tally) results.appendChild(proposalResults(p));
+      else results.appendChild(el("p", "muted", say(proposalBox, "hidden")));
+      if (p.state !== "open") {
+        var form = art.querySelector("form.stance");
+        if (form) form.remove();
+      }
+      var outcome = art.querySelector(".proposal-outcome");
+      outcome.textContent = "";
+      if (p.state === "closed" && p.outcome) {
+        outcome.appendChild(el("h4", "", say(proposalBox, "outcome")));
+        outcome.appendChild(el("p", "", p.outcome));
+      }
+      // Said once: when it is put to the salon, and when it is decided.
+      if (!before && p.state === "open") {
+        news(say(proposalBox, "new", { title: p.title }), "#proposal-" + p.id, say(proposalBox, "take"));
+      } else if (before && before !== "closed" && p.state === "closed") {
+        news(say(proposalBox, "closed-news", { title: p.title }), "#proposal-" + p.id, say(proposalBox, "outcome"));
+      }
+    }
+
     return {
       round: showRound,
       accepted: function (roundId, points) {
@@ -621,6 +762,7 @@
       },
       refused: function (roundId, message) { status(roundId, message); },
       theme: showTheme,
+      proposal: showProposal,
       decision: showDecision,
       action: showAction
     };

@@ -30,10 +30,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+mod proposals;
+pub use proposals::ProposalJson;
+
 use super::Hub;
 use super::hub::Event;
 use crate::domain::round::State as RoundState;
-use crate::ids::{ActionId, DecisionId, OptionId, RoundId, SalonId, SeriesId, ThemeId};
+use crate::ids::{ActionId, DecisionId, OptionId, ProposalId, RoundId, SalonId, SeriesId, ThemeId};
 use crate::store::outcomes::{self, Action, Decision};
 use crate::store::rounds::{self, Round};
 use crate::store::themes::{self, Theme};
@@ -190,6 +193,8 @@ pub enum About {
     Rooms(SalonId),
     /// The agenda item under way (the organiser moved it).
     Agenda(SalonId),
+    /// A proposal put to a salon: put, a stance taken or changed, closed.
+    Proposal(ProposalId),
 }
 
 /// Where a frame goes.
@@ -278,6 +283,21 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
             (
                 format!("agenda:{salon}"),
                 serde_json::json!({"type": "agenda", "current": current}),
+                Target::Salon(salon),
+            )
+        }
+        About::Proposal(id) => {
+            // Only a proposal put to a salon is shown live, in that salon's rooms.
+            let Some(p) = crate::store::proposals::get(db, id).await? else {
+                return Ok(None);
+            };
+            let Some(salon) = p.salon_id else {
+                return Ok(None);
+            };
+            let proposal = ProposalJson::load(db, &p, crate::domain::time::now()).await?;
+            (
+                format!("proposal:{id}"),
+                serde_json::json!({"type": "proposal", "proposal": proposal}),
                 Target::Salon(salon),
             )
         }

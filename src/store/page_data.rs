@@ -29,6 +29,12 @@ pub struct RoomShared {
     pub themes: Vec<Theme>,
     pub decisions: Vec<Decision>,
     pub actions: Vec<Action>,
+    /// The proposals put to the salon, each with its stances (a page shows the viewer's own
+    /// in the form, and the rest once the results may be shown).
+    pub proposals: Vec<(
+        crate::store::proposals::Proposal,
+        Vec<crate::store::proposals::Stance>,
+    )>,
 }
 
 /// A salon page's shared part, in one language (the summary is written in it).

@@ -117,6 +117,19 @@ pub async fn of_series(
     )
 }
 
+/// The proposals put to a salon, oldest first (the order they came up in the meeting).
+pub async fn of_salon(
+    c: impl Into<Conn<'_>>,
+    salon: SalonId,
+) -> Result<Vec<Proposal>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!("{PROPOSAL} where p.salon_id = $1 order by p.id")),
+        salon
+    )
+}
+
 /// Every stance on a proposal, in the order they were last changed.
 pub async fn stances(c: impl Into<Conn<'_>>, id: ProposalId) -> Result<Vec<Stance>, sqlx::Error> {
     rows!(

@@ -1,7 +1,8 @@
 //! Proposals with consent: put one to a series, take or change a stance until it closes, and
 //! close it with an outcome that is recorded as a decision of one of the series' salons (the
-//! decision is announced in that salon's rooms like any other). Who may propose and who may
-//! close is the caller's check (the series' setting, the organiser role).
+//! decision is announced in that salon's rooms like any other). A proposal put to a salon is
+//! announced in its rooms when it is put, when stances change and when it closes. Who may
+//! propose and who may close is the caller's check (the series' setting, the organiser role).
 
 use crate::app::SharedApp;
 use crate::domain::proposal::{Choice, ProposalText};
@@ -10,7 +11,7 @@ use crate::rooms::notices::About;
 use crate::store::outcomes::{self, NewDecision};
 use crate::store::proposals::{self, NewProposal};
 use crate::store::salons;
-use crate::usecases::announce::announce;
+use crate::usecases::announce::{announce, announce_soon};
 
 /// Put a proposal to a series, or to one of its salons (`salon`; `None` comes back when it is
 /// not one of the series').
@@ -34,7 +35,11 @@ pub async fn propose(
         hide_results,
         by,
     };
-    Ok(Some(proposals::create(&app.db, &new).await?))
+    let id = proposals::create(&app.db, &new).await?;
+    if salon.is_some() {
+        announce(app, About::Proposal(id)).await;
+    }
+    Ok(Some(id))
 }
 
 async fn salon_of_series(
@@ -61,6 +66,10 @@ pub async fn take_stance(
         return Ok(false);
     }
     tx.commit().await?;
+    // The person's next page load shows the stance; the rooms see the new tally soon after
+    // (stances come in bursts when a proposal is opened in a salon).
+    app.generations.room_changed();
+    announce_soon(app, About::Proposal(id));
     Ok(true)
 }
 
@@ -105,5 +114,6 @@ pub async fn close(
     proposals::close(&mut tx, id, outcome, decision).await?;
     tx.commit().await?;
     announce(app, About::Decision(decision)).await;
+    announce(app, About::Proposal(id)).await;
     Ok(Ok(decision))
 }

@@ -46,6 +46,8 @@ pub struct ProposeForm {
 pub struct StanceForm {
     choice: String,
     reason: String,
+    /// Sent from a room's panel: return there.
+    room: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -243,7 +245,11 @@ pub async fn stance(
         let body = render(&app, &ctx, &p, &s, refuse(messages(&[closed], ctx.lang()))).await?;
         return Ok((StatusCode::CONFLICT, body).into_response());
     }
-    Ok(Redirect::to(&format!("/proposals/{}#stance", p.id)).into_response())
+    let back = match (p.salon_id, f.room.trim().parse::<crate::ids::RoomId>()) {
+        (Some(salon), Ok(room)) => format!("/salons/{salon}/room?room={room}#proposal-{}", p.id),
+        _ => format!("/proposals/{}#stance", p.id),
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
 pub async fn close(

@@ -1,8 +1,11 @@
 //! Proposals with consent in real browsers (headless Chromium) against `salon serve --demo`, on
 //! both databases: from the series page a leader finds the demo's open proposal and its block
-//! with the reason; the organiser puts a new proposal; two leaders take stances with reasons
-//! (a block without a reason is refused with the reason asked for, and then given); the
-//! organiser closes it with an outcome, which shows as a decision of the salon. The list, a
+//! with the reason; the organiser puts a new proposal to the salon running now, and it appears
+//! live in the room of Lars (on his phone) and Sofie; Lars takes a stance from the room's panel
+//! and Sofie's tally moves without a reload; Jens blocks from the proposal's page (first
+//! without a reason, refused with the reason asked for, then with it) and the block reaches
+//! the room live; the organiser closes it with an outcome, which shows in the room and as a
+//! decision of the salon. The list, a
 //! proposal with its tally and the closing form are audited with axe-core in all five
 //! languages, at a laptop's and a phone's width (the refused stance in Danish).
 //!
@@ -16,6 +19,7 @@ use common::*;
 const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
 const LARS: &str = "lars.brandt@kb.example";
 const JENS: &str = "jens.riis@kombit.example";
+const SOFIE: &str = "sofie.aa@ddf.example";
 const PROPOSAL: &str = "Vi deler én licens til digitale aviser";
 const OUTCOME: &str = "Vedtaget: sekretariatet forhandler én avislicens for alle.";
 
@@ -34,9 +38,26 @@ async fn proposals_in_real_browsers(db: TestDb) {
     // Lars is on his phone.
     lars.client.set_window_size(390, 844).await.unwrap();
     let jens = Browser::start("3-jens", &server.base, &shots, Setup::default()).await;
+    let sofie = Browser::start("4-sofie", &server.base, &shots, Setup::default()).await;
     sign_in(&organiser, ORGANISER, &mail_dir).await;
     sign_in(&lars, LARS, &mail_dir).await;
     sign_in(&jens, JENS, &mail_dir).await;
+    sign_in(&sofie, SOFIE, &mail_dir).await;
+    // The demo's salon running now, where Lars and Sofie have a seat.
+    let salons: serde_json::Value = Client::new(&server.base)
+        .get("/api/v1/salons")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let running = salons
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"].as_str().unwrap().starts_with("Åben salon"))
+        .expect("the demo's running salon")["id"]
+        .as_i64()
+        .unwrap();
 
     // Lars finds the demo's proposal from the series page, with Jens' block and its reason.
     lars.goto("/series/1").await;
@@ -49,7 +70,16 @@ async fn proposals_in_real_browsers(db: TestDb) {
     );
     lars.screenshot("demo-proposal").await;
 
-    // The organiser puts a new proposal, to the salon running now.
+    // Lars and Sofie are in the running salon's room.
+    for b in [&lars, &sofie] {
+        b.goto(&format!("/salons/{running}/room")).await;
+        b.wait_until("the room is connected", || async {
+            b.find("#connection").await.text().await.unwrap_or_default() != ""
+        })
+        .await;
+    }
+
+    // The organiser puts a new proposal to the salon running now.
     organiser.goto("/series/1/proposals").await;
     audit_in_every_language(&organiser, "the series' proposals").await;
     organiser.fill("#title", PROPOSAL).await;
@@ -57,6 +87,7 @@ async fn proposals_in_real_browsers(db: TestDb) {
         .fill("#background", "Hver kommune køber i dag sine egne.")
         .await;
     set_datetime(&organiser, "closes_at", &browser::local_in(3 * 24 * 60)).await;
+    organiser.select("#salon", &running.to_string()).await;
     organiser
         .click("main form[action='/series/1/proposals'] button[type=submit]")
         .await;
@@ -66,17 +97,44 @@ async fn proposals_in_real_browsers(db: TestDb) {
         })
         .await;
     let page = organiser.path().await;
+    let id = page.trim_start_matches("/proposals/").to_string();
 
-    // Lars agrees with a reason; Jens blocks, first without a reason.
-    lars.goto(&page).await;
-    lars.click("#choice-agree").await;
-    lars.fill("#reason", "Det sparer os alle penge.").await;
-    lars.click("form[action$='/stance'] button[type=submit]")
+    // It appears in both rooms without a reload, said once in the news.
+    for b in [&lars, &sofie] {
+        b.wait_until("the proposal arrives in the room", || async {
+            b.texts("#room-proposals h3 a")
+                .await
+                .iter()
+                .any(|t| t == PROPOSAL)
+        })
         .await;
-    lars.wait_until("Lars' stance is shown", || async {
-        lars.main_text().await.contains("Det sparer os alle penge.")
-    })
-    .await;
+        let news = b.find("#room-news").await.text().await.unwrap_or_default();
+        assert!(news.contains(PROPOSAL), "the news: {news}");
+    }
+    audit_in_every_language(&sofie, "a room with a proposal").await;
+    browser::mark_page(&sofie).await;
+
+    // Lars agrees from the room's panel on his phone; Sofie's tally moves live.
+    lars.click(&format!("#p{id}-choice-agree")).await;
+    lars.fill(&format!("#p{id}-reason"), "Det sparer os alle penge.")
+        .await;
+    lars.click(&format!("#proposal-{id} form.stance button[type=submit]"))
+        .await;
+    sofie
+        .wait_until("Lars' stance reaches Sofie's room", || async {
+            sofie
+                .main_text()
+                .await
+                .contains("Det sparer os alle penge.")
+        })
+        .await;
+    assert!(
+        browser::page_was_not_reloaded(&sofie).await,
+        "live, not a reload"
+    );
+    lars.screenshot("room-stance").await;
+
+    // Jens blocks from the proposal's page, first without a reason.
     jens.goto(&page).await;
     jens.click("#choice-block").await;
     jens.click("form[action$='/stance'] button[type=submit]")
@@ -105,7 +163,15 @@ async fn proposals_in_real_browsers(db: TestDb) {
         ["1", "0", "0", "1"],
         "agree, abstain, disagree, block"
     );
-    audit_in_every_language(&lars, "a proposal with its tally (phone)").await;
+    sofie
+        .wait_until("the block reaches the room", || async {
+            sofie
+                .texts(&format!("#proposal-{id} td[data-choice='block']"))
+                .await
+                == ["1"]
+        })
+        .await;
+    audit_in_every_language(&jens, "a proposal with its tally").await;
 
     // The organiser closes it with an outcome: a decision of the salon running now.
     organiser.goto(&page).await;
@@ -127,8 +193,25 @@ async fn proposals_in_real_browsers(db: TestDb) {
         })
         .await;
     organiser.screenshot("decision").await;
+    // The rooms show the outcome and the decision live.
+    sofie
+        .wait_until("the outcome and the decision in the room", || async {
+            let text = sofie.main_text().await;
+            sofie
+                .texts("#decision-list li")
+                .await
+                .iter()
+                .any(|t| t == OUTCOME)
+                && text.contains("Forslaget er afgjort")
+        })
+        .await;
+    assert!(
+        browser::page_was_not_reloaded(&sofie).await,
+        "live, not a reload"
+    );
+    sofie.screenshot("room-outcome").await;
 
-    for b in [organiser, lars, jens] {
+    for b in [organiser, lars, jens, sofie] {
         b.close().await;
     }
     server.stop().await;

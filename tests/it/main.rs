@@ -31,6 +31,7 @@ mod outcomes;
 mod outside_input;
 mod privacy;
 mod proposals;
+mod proposals_room;
 mod proxy;
 mod proxy_caddy;
 mod retention;

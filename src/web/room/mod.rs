@@ -6,6 +6,7 @@ mod entered;
 mod frames;
 mod items;
 mod panel;
+mod proposals;
 mod refused;
 mod shared;
 pub mod socket;
@@ -92,6 +93,7 @@ async fn render(
             actions: &shared.actions,
             organiser: e.access.organiser,
         },
+        proposals: &shared.proposals,
         recorder,
         retention: app.config.privacy.retention.room,
     };

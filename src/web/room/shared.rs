@@ -1,6 +1,6 @@
 //! What every viewer of a room page sees alike (the history, the questions, the agenda, the
 //! rounds with their options and voter counts, the series' themes, the salon's decisions and
-//! actions, the salon's rooms), read once and kept for the next page loads until the room or
+//! actions and proposals, the salon's rooms), read once and kept for the next page loads until the room or
 //! the strategy work changes (`App::generations`: moved by every room action and announcement,
 //! this instance's and, with PostgreSQL, other instances' relayed ones) or ten seconds pass.
 //! Organisers see hidden messages and draft rounds, so they have an entry of their own. What is
@@ -75,6 +75,11 @@ async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> 
         }
         None => Vec::new(),
     };
+    let mut proposals = Vec::new();
+    for p in crate::store::proposals::of_salon(db, salon.id).await? {
+        let stances = crate::store::proposals::stances(db, p.id).await?;
+        proposals.push((p, stances));
+    }
     Ok(Shared {
         all_rooms: rooms::of_salon_creating_main(db, salon.id).await?,
         history: rooms::history(db, room, None, 200, organiser).await?,
@@ -86,5 +91,6 @@ async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> 
         themes,
         decisions: crate::store::outcomes::decisions_of_salon(db, salon.id).await?,
         actions: crate::store::outcomes::actions_of_salon(db, salon.id).await?,
+        proposals,
     })
 }

@@ -28,6 +28,11 @@ pub struct RoomData<'a> {
     pub agenda_moved: Option<i64>,
     /// Rounds, themes, decisions and actions.
     pub strategy: super::panel::StrategyData<'a>,
+    /// The proposals put to the salon, with their stances.
+    pub proposals: &'a [(
+        crate::store::proposals::Proposal,
+        Vec<crate::store::proposals::Stance>,
+    )],
     /// The viewer may record decisions (an organiser or a note-taker of the salon).
     pub recorder: bool,
     /// How long after the salon its messages are kept (`SALON_RETENTION_ROOM_DAYS`).
@@ -167,6 +172,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                 aside class="room-side" aria-label=(t!("room.side", locale = l)) {
                     (agenda(ctx, d))
                     (super::panel::rounds(ctx, salon, room.id, &d.strategy))
+                    (super::proposals::proposals(ctx, room.id, d.proposals))
                     (questions(ctx, d))
                     section aria-labelledby="online-title" class="presence" {
                         h2 id="online-title" { (t!("room.here", locale = l)) }
