@@ -647,6 +647,13 @@
         ul.appendChild(li);
       });
       wrap.appendChild(ul);
+      if (p.stances_left_out > 0) {
+        var more = el("p", "more");
+        var a = el("a", "", sayN(proposalBox, "more", p.stances_left_out));
+        a.href = "/proposals/" + p.id;
+        more.appendChild(a);
+        wrap.appendChild(more);
+      }
       return wrap;
     }
 

@@ -10,6 +10,12 @@
 //! has every client cast one ballot over its socket, spread evenly over `--seconds`; it prints
 //! the ballot round trip (sent to `ballot_accepted`) and checks the stored totals against what
 //! was sent. `--live` makes the round's results live (result frames to everyone while voting).
+//!
+//! `--stances` instead puts a proposal to the salon and has every client take a stance by the
+//! plain form's POST, spread over `--seconds` (see `roomload/stances.rs`).
+
+#[path = "roomload/stances.rs"]
+mod stances;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -49,6 +55,9 @@ struct Args {
     /// With --ballots: results are live (every client gets the totals while voting).
     #[arg(long)]
     live: bool,
+    /// Take one stance per client on a proposal put to the salon instead of sending messages.
+    #[arg(long)]
+    stances: bool,
     /// Run the server on these CPUs only (`taskset -c`), e.g. `0` while the generator itself
     /// runs under `taskset -c 1`, so the two do not compete for the same core.
     #[arg(long)]
@@ -125,6 +134,15 @@ async fn main() -> anyhow::Result<()> {
         registration: "open".into(),
         ..Default::default()
     };
+    let series = if args.stances {
+        Some(salon::store::series::create(&db, "Belastningsrække", "").await?)
+    } else {
+        None
+    };
+    let input = SalonInput {
+        series_id: series.map(|s| s.to_string()).unwrap_or_default(),
+        ..input
+    };
     let valid = validate(&input, 0).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut tx = db.begin().await?;
     let salon_id = salons::create(&mut tx, &valid, None).await?;
@@ -134,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{}", e.code()))?;
     }
     let mut cookies = Vec::with_capacity(args.clients);
+    let mut first_person = None;
     for i in 0..args.clients {
         let email =
             Email::parse(&format!("load{i}@load.example")).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -149,6 +168,7 @@ async fn main() -> anyhow::Result<()> {
             },
         )
         .await?;
+        first_person.get_or_insert(id);
         rsvps::record(&mut tx, salon_id, id, Response::Yes, false, Rules::OnBehalf)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -163,6 +183,29 @@ async fn main() -> anyhow::Result<()> {
     } else {
         None
     };
+    let proposal = match (series, first_person) {
+        (Some(series_id), Some(by)) => {
+            let text = salon::domain::proposal::ProposalText {
+                title: "Vi indkøber e-bøger i fællesskab".into(),
+                background: String::new(),
+                closes_at: chrono::Utc::now() + chrono::Duration::hours(1),
+            };
+            let new = salon::store::proposals::NewProposal {
+                series_id,
+                salon_id: Some(salon_id),
+                text: &text,
+                hide_results: false,
+                by,
+            };
+            Some(salon::store::proposals::create(&db, &new).await?)
+        }
+        _ => None,
+    };
+    // The key the server signs CSRF tokens with (the clients sign their own, as forms carry).
+    let csrf_key = salon::store::settings::get_or_init(&db, "csrf_key", || {
+        salon::domain::token::generate().secret
+    })
+    .await?;
     db.close().await;
 
     // The server, as its own process, so its CPU and memory can be read.
@@ -239,6 +282,51 @@ async fn main() -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_secs(2)).await; // let presence settle
     let (cpu_before, rss_connected) = proc_usage(pid);
     let (own_before, _) = proc_usage(std::process::id());
+    if let Some(proposal) = proposal {
+        let started = Instant::now();
+        let report = stances::run(sockets, port, proposal, &cookies, &csrf_key, args.seconds).await;
+        let wall = started.elapsed().as_secs_f64();
+        let (cpu_after, _) = proc_usage(pid);
+        let (own_after, _) = proc_usage(std::process::id());
+        let _ = server.start_kill();
+        let _ = server.wait().await;
+        let db = salon::open_database(&config).await?;
+        let mut stored = [0i64; 4];
+        for s in salon::store::proposals::stances(&db, proposal).await? {
+            let i = salon::domain::proposal::Choice::ALL
+                .iter()
+                .position(|c| *c == s.choice())
+                .unwrap_or(0);
+            stored[i] += 1;
+        }
+        println!(
+            "stances: {} stored by POST (303) of {held}, {} failed, over {} s; tally stored {stored:?} expected {:?}: {}",
+            report.stored_by_post,
+            report.failed,
+            args.seconds,
+            report.expected,
+            if stored == report.expected {
+                "exact"
+            } else {
+                "WRONG"
+            }
+        );
+        println!(
+            "POST latency: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; proposal frames received {} ({:.1} per socket); sockets whose last frame has the exact tally: {} of {held}",
+            report.latency.value_at_quantile(0.5) as f64 / 1000.0,
+            report.latency.value_at_quantile(0.99) as f64 / 1000.0,
+            report.latency.max() as f64 / 1000.0,
+            report.frames,
+            report.frames as f64 / held.max(1) as f64,
+            report.sockets_exact
+        );
+        println!(
+            "server CPU {:.0} % of one core over {wall:.1} s; load generator CPU {:.0} % of one core",
+            (cpu_after - cpu_before) as f64 / 100.0 / wall * 100.0,
+            (own_after - own_before) as f64 / 100.0 / wall * 100.0
+        );
+        return Ok(());
+    }
     if let Some((round, options)) = round {
         let started = Instant::now();
         let report = cast_ballots(sockets, round, &options, args.seconds).await;

@@ -31,7 +31,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 mod proposals;
-pub use proposals::ProposalJson;
+pub use proposals::{ProposalJson, ROOM_STANCES};
 
 use super::Hub;
 use super::hub::Event;
@@ -294,7 +294,8 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
             let Some(salon) = p.salon_id else {
                 return Ok(None);
             };
-            let proposal = ProposalJson::load(db, &p, crate::domain::time::now()).await?;
+            let proposal =
+                ProposalJson::load(db, &p, crate::domain::time::now(), Some(ROOM_STANCES)).await?;
             (
                 format!("proposal:{id}"),
                 serde_json::json!({"type": "proposal", "proposal": proposal}),

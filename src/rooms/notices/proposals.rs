@@ -27,8 +27,10 @@ pub struct ProposalJson {
     pub stances: i64,
     pub tally: Option<BTreeMap<&'static str, i64>>,
     pub by_organisation: Option<Vec<OrganisationTally>>,
-    /// Who stands where, in the order they last changed their stance.
+    /// Who stands where, in the order they last changed their stance (in a room's frame only
+    /// the latest [`ROOM_STANCES`]; `stances_left_out` says how many earlier ones are not).
     pub stance_list: Option<Vec<StanceJson>>,
+    pub stances_left_out: i64,
     pub outcome: Option<String>,
     pub decision_id: Option<DecisionId>,
 }
@@ -47,6 +49,11 @@ pub struct StanceJson {
     pub reason: String,
 }
 
+/// How many stances a room's frame and panel list: a frame goes to every socket of the room
+/// on every change, so it stays small however many take a stance (the proposal's page and the
+/// API list them all).
+pub const ROOM_STANCES: usize = 30;
+
 fn counts(c: &Counts) -> BTreeMap<&'static str, i64> {
     Choice::ALL
         .into_iter()
@@ -55,7 +62,14 @@ fn counts(c: &Counts) -> BTreeMap<&'static str, i64> {
 }
 
 impl ProposalJson {
-    pub async fn load(db: &Db, p: &Proposal, at: DateTime<Utc>) -> Result<Self, sqlx::Error> {
+    /// The proposal as it is at `at`, listing at most `list` stances (the latest).
+    pub async fn load(
+        db: &Db,
+        p: &Proposal,
+        at: DateTime<Utc>,
+        list: Option<usize>,
+    ) -> Result<Self, sqlx::Error> {
+        let mut left_out = 0;
         let (tally, by_organisation, stance_list) = if p.results_shown(at) {
             let stances = proposals::stances(db, p.id).await?;
             let t = proposal::tally(
@@ -71,8 +85,11 @@ impl ProposalJson {
                     tally: counts(c),
                 })
                 .collect();
+            let keep = list.unwrap_or(usize::MAX).min(stances.len());
+            left_out = (stances.len() - keep) as i64;
             let list = stances
                 .into_iter()
+                .skip(left_out as usize)
                 .map(|s| StanceJson {
                     choice: s.choice().as_str(),
                     name: s.name,
@@ -97,6 +114,7 @@ impl ProposalJson {
             tally,
             by_organisation,
             stance_list,
+            stances_left_out: left_out,
             outcome: p.closed_at.map(|_| p.outcome.clone()),
             decision_id: p.decision_id,
         })

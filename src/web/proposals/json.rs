@@ -32,7 +32,7 @@ pub async fn api(
     for p in store::of_series(&app.db, s.id).await? {
         out.push(Listed {
             url: app.config.url(&format!("/proposals/{}", p.id)),
-            proposal: ProposalJson::load(&app.db, &p, at).await?,
+            proposal: ProposalJson::load(&app.db, &p, at, None).await?,
         });
     }
     Ok(axum::Json(out))

@@ -11,6 +11,7 @@ use crate::domain::proposal::{self, Choice, State};
 use crate::domain::time::now;
 use crate::i18n::{plural, plural_forms};
 use crate::ids::RoomId;
+use crate::rooms::notices::ROOM_STANCES;
 use crate::store::proposals::{Proposal, Stance};
 use crate::web::context::Ctx;
 use crate::web::views::csrf_field;
@@ -40,7 +41,9 @@ pub fn proposals(ctx: &Ctx, room: RoomId, list: &[(Proposal, Vec<Stance>)]) -> M
             data-label-choice-disagree=(label("proposal.choice.disagree"))
             data-label-choice-block=(label("proposal.choice.block"))
             data-label-caption=(label("proposal.results"))
-            data-label-outcome=(label("proposal.outcome")) {
+            data-label-outcome=(label("proposal.outcome"))
+            data-label-more-one=(plural_forms("room.earlier_stances", l).0)
+            data-label-more-other=(plural_forms("room.earlier_stances", l).1) {
             h2 id="room-proposals-title" { (label("proposal.title")) }
             @for (p, stances) in list { (one(ctx, room, p, stances)) }
         }
@@ -62,7 +65,7 @@ fn one(ctx: &Ctx, room: RoomId, p: &Proposal, stances: &[Stance]) -> Markup {
             }
             p class="count muted" { (plural("proposal.stances", p.stances, l)) }
             div class="proposal-results" {
-                @if p.results_shown(at) { (results(l, stances)) }
+                @if p.results_shown(at) { (results(l, p, stances)) }
                 @else { p class="muted" { (t!("proposal.results_hidden", locale = l)) } }
             }
             @if state == State::Open { (stance_form(ctx, room, p, mine)) }
@@ -76,8 +79,10 @@ fn one(ctx: &Ctx, room: RoomId, p: &Proposal, stances: &[Stance]) -> Markup {
     }
 }
 
-/// The tally by choice and who stands where; room.js builds the same from a frame.
-fn results(l: &str, stances: &[Stance]) -> Markup {
+/// The tally by choice and who stands where (the latest [`ROOM_STANCES`], the rest a link
+/// away); room.js builds the same from a frame.
+fn results(l: &str, p: &Proposal, stances: &[Stance]) -> Markup {
+    let left_out = stances.len().saturating_sub(ROOM_STANCES);
     let tally = proposal::tally(stances.iter().map(|s| (s.choice(), None)));
     let label = |c: Choice| t!(format!("proposal.choice.{}", c.as_str()), locale = l).to_string();
     html! {
@@ -90,7 +95,7 @@ fn results(l: &str, stances: &[Stance]) -> Markup {
             }
         }
         ul class="stances" {
-            @for s in stances {
+            @for s in &stances[left_out..] {
                 li data-choice=(s.choice().as_str()) {
                     strong { (s.name) }
                     @if let Some(o) = &s.organisation { " (" (o) ")" }
@@ -98,6 +103,9 @@ fn results(l: &str, stances: &[Stance]) -> Markup {
                     @if !s.reason.is_empty() { " " span class="reason" { (s.reason) } }
                 }
             }
+        }
+        @if left_out > 0 {
+            p class="more" { a href=(format!("/proposals/{}", p.id)) { (plural("room.earlier_stances", left_out as i64, l)) } }
         }
     }
 }
