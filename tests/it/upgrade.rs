@@ -20,6 +20,25 @@ const SESSION_SECRET: &str = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e
 const FEED_SECRET: &str = "fefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefe";
 const RSVP_SECRET: &str = "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5";
 
+/// The latest migration as `salon check` names it: "0018 proposals".
+pub fn latest_migration() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".sql")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    let last = names.pop().unwrap();
+    let (level, name) = last.split_once('_').unwrap();
+    format!("{level} {}", name.replace('_', " "))
+}
+
 /// The current schema level: the number of migrations.
 pub fn current_level() -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
