@@ -59,6 +59,10 @@ id_type!(
     ActionId,
     /// A proposal put to a series.
     ProposalId,
+    /// A poll of a series.
+    PollId,
+    /// An option of a poll.
+    PollOptionId,
 );
 
 impl MessageId {

@@ -31,7 +31,8 @@
 //!   websocket door `room/socket.rs` and what a client's frame does `room/frames.rs`, the
 //!   strategy panel `room/panel.rs`, and `room/items.rs`: a message and a question rendered in
 //!   one place, for the history and as the `<template>` room.js fills for what arrives live);
-//!   `proposals/`: a series' proposals, a stance, the closing and their JSON;
+//!   `proposals/`: a series' proposals, a stance, the closing and their JSON; `polls/`: the
+//!   same for polls;
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
@@ -40,7 +41,8 @@
 //!   register, sign in, enter a running salon's room from the invitation (`room_pass`: a
 //!   session good for that salon only), reminders, open/close a round and cast a ballot, propose, support and
 //!   move on themes, record decisions and actions, put a proposal, take a stance and close it
-//!   with an outcome that becomes a decision (`proposals`), what people do in a room (`room`), announce
+//!   with an outcome that becomes a decision (`proposals`), put, answer and close a poll
+//!   (`polls`), what people do in a room (`room`), announce
 //!   a change in the rooms (`announce`), send a summary, take in an inbound mail, export or
 //!   delete a person's data, the retention job) that owns its transaction, the mail it queues,
 //!   its audit row and the live announcement it makes in the rooms.
@@ -70,7 +72,8 @@
 //!   valid salon is (`salon::validate`) and who may see it (`Status::visible_to`), its
 //!   `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the strategy
 //!   work: `theme`, `round` (dot voting), `outcome` (decisions and actions), `proposal`
-//!   (consent: stances, the block's reason, the tally by organisation); `audit`: the kinds
+//!   (consent: stances, the block's reason, the tally by organisation), `poll` (single,
+//!   multiple, ranked by Borda score, score; the answer rules and the count); `audit`: the kinds
 //!   of action the audit trail records).
 //! - [`config`]: every setting, from flags and environment, validated into [`config::Config`]
 //!   (`config/read.rs` reads each group); `config::imap`: the reply mailbox; `config::privacy`:

@@ -1,15 +1,16 @@
 //! The demo series' open proposal, so a newcomer sees consent at work: a proposal on shared
-//! e-book purchasing closing in a week, with four stances (one a block, with its reason).
-//! Members may put proposals to the demo series. Loaded once: a series with a proposal is left
-//! as it is.
+//! e-book purchasing closing in a week, with four stances (one a block, with its reason); and
+//! a closed ranked-choice poll with its Borda scores. Members may put proposals to the demo
+//! series. Loaded once: a series with a proposal is left as it is.
 
 use chrono::Duration;
 
 use crate::domain::Email;
+use crate::domain::poll::{Kind, PollPlan};
 use crate::domain::proposal::{Choice, ProposalText};
 use crate::domain::time::now;
 use crate::ids::SeriesId;
-use crate::store::{Db, people, proposals, series};
+use crate::store::{Db, people, polls, proposals, series};
 
 const STANCES: &[(&str, Choice, &str)] = &[
     ("lars.brandt@kb.example", Choice::Agree, ""),
@@ -57,6 +58,7 @@ pub async fn load(db: &Db, series_id: SeriesId) -> anyhow::Result<()> {
         },
     )
     .await?;
+    load_poll(db, series_id, by).await?;
     for (email, choice, reason) in STANCES {
         let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
         if let Some(p) = people::by_email(db, &email).await? {
@@ -65,5 +67,65 @@ pub async fn load(db: &Db, series_id: SeriesId) -> anyhow::Result<()> {
             tx.commit().await?;
         }
     }
+    Ok(())
+}
+
+/// (person, the options' places in the order of the poll's options; 0: unranked)
+const RANKINGS: &[(&str, [i64; 4])] = &[
+    ("lars.brandt@kb.example", [1, 2, 3, 0]),
+    ("sofie.aa@ddf.example", [2, 1, 0, 3]),
+    ("jens.riis@kombit.example", [1, 3, 2, 0]),
+    ("birgitte.noergaard@cb.example", [2, 1, 3, 4]),
+    ("ingrid.solberg@bibliotek24.example", [1, 0, 2, 0]),
+];
+
+/// A ranked-choice poll that has closed: which theme the spring salons take up first.
+async fn load_poll(db: &Db, series_id: SeriesId, by: crate::ids::PersonId) -> anyhow::Result<()> {
+    let plan = PollPlan {
+        question: "Hvilket tema tager vi op først i foråret?".into(),
+        background: String::new(),
+        kind: Kind::Ranked,
+        options: [
+            "Fælles digitalt indhold",
+            "En fælles investeringsplan",
+            "Kompetencer",
+            "Data om brugerne",
+        ]
+        .map(String::from)
+        .to_vec(),
+        max_score: 5,
+        closes_at: now() + Duration::days(1),
+    };
+    let mut tx = db.begin().await?;
+    let new = polls::NewPoll {
+        series_id,
+        salon_id: None,
+        plan: &plan,
+        hide_results: false,
+        by,
+    };
+    let id = polls::create(&mut tx, &new).await?;
+    tx.commit().await?;
+    let options = polls::options(db, id).await?;
+    for (email, places) in RANKINGS {
+        let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let Some(p) = people::by_email(db, &email).await? else {
+            continue;
+        };
+        let values: Vec<_> = options
+            .iter()
+            .zip(places)
+            .filter(|(_, place)| **place > 0)
+            .map(|(o, place)| (o.id, *place))
+            .collect();
+        let mut tx = db.begin().await?;
+        polls::answer(&mut tx, id, p.id, &values).await?;
+        tx.commit().await?;
+    }
+    let mut tx = db.begin().await?;
+    if polls::lock_unclosed(&mut tx, id).await? {
+        polls::close(&mut tx, id, "", None).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

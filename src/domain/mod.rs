@@ -7,6 +7,7 @@ pub mod audit;
 pub mod email;
 pub mod outcome;
 pub mod person;
+pub mod poll;
 pub mod proposal;
 pub mod role;
 pub mod round;

@@ -64,25 +64,13 @@ pub fn validate_plan(
         });
         String::new()
     });
-    let mut list: Vec<String> = Vec::new();
-    for line in options.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match text::line(line, OPTION_MAX, true) {
-            Ok(o) if !list.contains(&o) => list.push(o),
-            _ => {
-                errors.push(FieldError {
-                    field: "options",
-                    code: "option",
-                });
-                break;
-            }
-        }
-    }
-    if !(2..=MAX_OPTIONS).contains(&list.len()) {
+    let list = text::option_lines(options, OPTION_MAX, 2..=MAX_OPTIONS).unwrap_or_else(|code| {
         errors.push(FieldError {
             field: "options",
-            code: "option_count",
+            code,
         });
-    }
+        Vec::new()
+    });
     let number = |raw: &str, default: i64| {
         if raw.trim().is_empty() {
             Some(default)
@@ -215,7 +203,7 @@ mod tests {
         );
         assert_eq!(
             codes(validate_plan("Q", "a\na", "5", "6", false)),
-            ["option", "option_count", "max"]
+            ["option", "max"]
         );
     }
 

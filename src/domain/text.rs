@@ -55,6 +55,27 @@ pub fn multiline(raw: &str, max: usize, required: bool) -> Result<String, TextEr
     check_length(s, max, required)
 }
 
+/// Options typed one per line (a priority round's, a poll's): blank lines skipped, each a
+/// one-line field of at most `max` characters, no two alike, and `count` of them. The refusal
+/// is the code `option` (a bad or repeated line) or `option_count`.
+pub fn option_lines(
+    raw: &str,
+    max: usize,
+    count: std::ops::RangeInclusive<usize>,
+) -> Result<Vec<String>, &'static str> {
+    let mut list: Vec<String> = Vec::new();
+    for l in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match line(l, max, true) {
+            Ok(o) if !list.contains(&o) => list.push(o),
+            _ => return Err("option"),
+        }
+    }
+    if !count.contains(&list.len()) {
+        return Err("option_count");
+    }
+    Ok(list)
+}
+
 fn check_length(s: &str, max: usize, required: bool) -> Result<String, TextError> {
     if s.is_empty() {
         return if required {

@@ -35,6 +35,7 @@ pub mod outcome_edits;
 pub mod outcomes;
 pub mod page_data;
 pub mod people;
+pub mod polls;
 pub mod privacy;
 pub mod proposals;
 pub mod registrations;

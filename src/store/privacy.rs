@@ -93,6 +93,18 @@ section!(
        where s.person_id = $1 and $2 <> '' order by s.updated_at"
 );
 section!(
+    /// Polls put to a series.
+    polls -> PollRow { id: i64, series_id: i64, question: String, kind: String, created_at: At }
+    = "select id, series_id, question, kind, created_at from poll where proposed_by = $1 and $2 <> '' order by created_at"
+);
+section!(
+    /// Answers given in polls: per option, the choice (1), the rank or the score.
+    poll_answers -> PollAnswerRow { poll_id: i64, question: String, option: String, value: i64, updated_at: At }
+    = "select a.poll_id, p.question, o.label as option, a.value, a.updated_at from poll_answer a
+       join poll p on p.id = a.poll_id join poll_option o on o.id = a.option_id
+       where a.person_id = $1 and $2 <> '' order by a.poll_id, o.position"
+);
+section!(
     /// Points given in priority rounds.
     ballots -> BallotRow { round_id: i64, question: String, option: String, points: i64 }
     = "select b.round_id, r.question, o.label as option, b.points from ballot_point b
@@ -174,8 +186,8 @@ pub struct Erased {
 /// Remove the person and every trace of their address, inside the caller's transaction. Their
 /// room messages, comments, themes and recorded outcomes stay for the record with no author
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
-/// support, ballots, stances, links and sessions go with the person row (cascade); proposals
-/// they put stay with no author.
+/// support, ballots, stances, poll answers, links and sessions go with the person row
+/// (cascade); proposals and polls they put stay with no author.
 pub async fn erase(
     tx: &mut super::Tx,
     person: PersonId,

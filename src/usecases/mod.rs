@@ -29,6 +29,7 @@ pub mod invitations;
 pub mod outcome_edits;
 pub mod outcomes;
 pub mod people;
+pub mod polls;
 pub mod privacy;
 pub mod proposals;
 pub mod registration;

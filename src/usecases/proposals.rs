@@ -42,7 +42,8 @@ pub async fn propose(
     Ok(Some(id))
 }
 
-async fn salon_of_series(
+/// Whether the salon is one of the series' (a proposal's or a poll's salon must be).
+pub(crate) async fn salon_of_series(
     app: &SharedApp,
     salon: SalonId,
     series: SeriesId,

@@ -28,6 +28,7 @@ pub mod organise;
 pub mod outcomes;
 pub mod pager;
 pub mod participants;
+pub mod polls;
 pub mod proposals;
 pub mod room;
 pub mod rounds;

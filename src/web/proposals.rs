@@ -30,6 +30,7 @@ use crate::usecases::proposals::{self as usecase, NotClosed};
 mod json;
 mod view;
 pub use json::api;
+pub(super) use view::salon_options;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -61,7 +62,7 @@ fn messages(errors: &[FieldError], l: &str) -> Errors {
     Errors::translated("proposal", errors.iter().map(|e| (e.field, e.code)), l)
 }
 
-async fn series_of(app: &SharedApp, raw: &str) -> AppResult<Series> {
+pub(super) async fn series_of(app: &SharedApp, raw: &str) -> AppResult<Series> {
     series::get(&app.db, parse_id::<SeriesId>(raw)?)
         .await?
         .ok_or(AppError::NotFound)
@@ -78,12 +79,12 @@ async fn proposal_of(app: &SharedApp, raw: &str) -> AppResult<(Proposal, Series)
 }
 
 /// Whether the signed-in reader may put proposals to the series.
-fn may_propose(ctx: &Ctx, s: &Series) -> bool {
+pub(super) fn may_propose(ctx: &Ctx, s: &Series) -> bool {
     is_organiser(ctx) || (ctx.user.is_some() && s.members_propose)
 }
 
 /// The series' salons the reader may name: published ones, and drafts for organisers.
-async fn salons_for(app: &SharedApp, ctx: &Ctx, s: &Series) -> AppResult<Vec<Listed>> {
+pub(super) async fn salons_for(app: &SharedApp, ctx: &Ctx, s: &Series) -> AppResult<Vec<Listed>> {
     Ok(salons::in_series(&app.db, s.id, is_organiser(ctx))
         .await?
         .into_iter()
@@ -92,7 +93,7 @@ async fn salons_for(app: &SharedApp, ctx: &Ctx, s: &Series) -> AppResult<Vec<Lis
 }
 
 /// A salon chosen in a form: empty for none, else one of `offered`.
-fn chosen(raw: &str, offered: &[Listed]) -> Result<Option<SalonId>, ()> {
+pub(super) fn chosen(raw: &str, offered: &[Listed]) -> Result<Option<SalonId>, ()> {
     match raw.trim() {
         "" => Ok(None),
         raw => raw

@@ -21,8 +21,8 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, audit, board, context, feeds, health, home, import, inbound, invite, lang,
-    login, me, metrics, my_data, organise, outcomes, participants, proposals, room, rounds, rsvp,
-    rsvp_link, salon_page, security, statements, summary, themes, transcript,
+    login, me, metrics, my_data, organise, outcomes, participants, polls, proposals, room, rounds,
+    rsvp, rsvp_link, salon_page, security, statements, summary, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -68,6 +68,12 @@ fn pages() -> Router<SharedApp> {
         .route("/proposals/{id}", get(proposals::show))
         .route("/proposals/{id}/stance", post(proposals::stance))
         .route("/proposals/{id}/close", post(proposals::close))
+        // Polls of a series (polls): the same people as proposals; single, multiple, ranked
+        // (Borda) and score polls.
+        .route("/series/{id}/polls", get(polls::list).post(polls::create))
+        .route("/polls/{id}", get(polls::show))
+        .route("/polls/{id}/answer", post(polls::answer))
+        .route("/polls/{id}/close", post(polls::close))
         .route("/series/{id}/board", get(board::show))
         .route("/series/{id}/board.md", get(board::markdown))
         .route("/themes/{id}", get(themes::show))
@@ -238,6 +244,7 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/salons/{id}/rounds", get(api::salon_rounds))
         .route("/api/v1/series/{id}/outcomes", get(api::series_outcomes))
         .route("/api/v1/series/{id}/proposals", get(proposals::api))
+        .route("/api/v1/series/{id}/polls", get(polls::api))
         .fallback(|| async { AppError::NotFound })
 }
 

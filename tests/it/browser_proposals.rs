@@ -211,6 +211,61 @@ async fn proposals_in_real_browsers(db: TestDb) {
     );
     sofie.screenshot("room-outcome").await;
 
+    // Polls: the demo's closed ranked-choice poll with its Borda scores, on the phone.
+    lars.goto("/series/1").await;
+    lars.click("main a[href='/series/1/polls']").await;
+    lars.click("main ul.proposals a").await;
+    let first = lars.texts("table.poll-results tbody th").await;
+    assert_eq!(
+        first.first().map(String::as_str),
+        Some("Fælles digitalt indhold"),
+        "the demo poll's winner"
+    );
+    audit_in_every_language(&lars, "a closed ranked-choice poll (phone)").await;
+    // The organiser puts a ranked poll; Lars ranks two options and the scores show.
+    organiser.goto("/series/1/polls").await;
+    audit_in_every_language(&organiser, "the series' polls").await;
+    organiser
+        .fill("#question", "Hvor holder vi kickoff næste gang?")
+        .await;
+    organiser.select("#kind", "ranked").await;
+    organiser.fill("#options", "Aarhus\nOslo\nStockholm").await;
+    set_datetime(&organiser, "closes_at", &browser::local_in(2 * 24 * 60)).await;
+    organiser
+        .click("main form[action='/series/1/polls'] button[type=submit]")
+        .await;
+    organiser
+        .wait_until("the new poll's page", || async {
+            organiser.path().await.starts_with("/polls/")
+        })
+        .await;
+    let poll = organiser.path().await;
+    audit_in_every_language(&organiser, "an open poll with the closing form").await;
+    lars.goto(&poll).await;
+    let selects = lars.texts("#answer-options label").await;
+    assert_eq!(selects, ["Aarhus", "Oslo", "Stockholm"]);
+    let ids: Vec<String> = {
+        let mut out = Vec::new();
+        for e in lars
+            .client
+            .find_all(fantoccini::Locator::Css("#answer-options select"))
+            .await
+            .unwrap()
+        {
+            out.push(e.attr("id").await.unwrap().unwrap_or_default());
+        }
+        out
+    };
+    lars.select(&format!("#{}", ids[1]), "1").await;
+    lars.select(&format!("#{}", ids[0]), "2").await;
+    lars.click("form[action$='/answer'] button[type=submit]")
+        .await;
+    lars.wait_until("the scores show", || async {
+        lars.texts("table.poll-results td[data-total]").await == ["2", "1", "0"]
+    })
+    .await;
+    lars.screenshot("poll-answered").await;
+
     for b in [organiser, lars, jens, sofie] {
         b.close().await;
     }

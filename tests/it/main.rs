@@ -29,6 +29,7 @@ mod operations;
 mod outbox;
 mod outcomes;
 mod outside_input;
+mod polls;
 mod privacy;
 mod proposals;
 mod proposals_room;

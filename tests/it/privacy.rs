@@ -217,6 +217,32 @@ async fn a_leader_downloads_everything_salon_holds_about_them(db: TestDb) {
         .status(),
         303
     );
+    // An answer in the organiser's poll.
+    let r = org
+        .post_form(
+            &format!("/series/{series}/polls"),
+            &[
+                ("question", "Hvad tager vi op først?"),
+                ("kind", "single"),
+                ("options", "Lars' valgmulighed\nEn anden"),
+                ("closes_at", &closes),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let poll = location(&r);
+    let option = db
+        .count("select min(id) from poll_option where label = 'Lars'' valgmulighed'")
+        .await;
+    assert_eq!(
+        lars.post_form(
+            &format!("{poll}/answer"),
+            &[("option", option.to_string().as_str())]
+        )
+        .await
+        .status(),
+        303
+    );
     let feed_page = lars.post_form("/me/feed", &[]).await.text().await.unwrap();
     let feed_secret = feed_page
         .split("/feeds/")
@@ -263,6 +289,7 @@ async fn a_leader_downloads_everything_salon_holds_about_them(db: TestDb) {
     assert!(has("theme_comments", "Lars kommenterer"));
     assert!(has("ballots", "E-bøger") && doc["ballots"][0]["points"] == 3);
     assert!(has("stances", "Lars' grund til at blokere") && doc["stances"][0]["choice"] == "block");
+    assert!(has("poll_answers", "Lars' valgmulighed") && doc["poll_answers"][0]["value"] == 1);
     assert_eq!(doc["note_taker_for"][0]["salon_id"], salon);
     assert!(has("decisions_recorded", "Lars noterer en beslutning"));
     assert!(has("actions", "Lars' opgave"));

@@ -57,7 +57,10 @@ pub fn list(
     )
 }
 
-fn salon_options(salons: &[Listed], none: Option<String>) -> Vec<(String, String)> {
+pub(in crate::web) fn salon_options(
+    salons: &[Listed],
+    none: Option<String>,
+) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = none.map(|n| (String::new(), n)).into_iter().collect();
     out.extend(salons.iter().map(|x| (x.id.to_string(), x.title.clone())));
     out

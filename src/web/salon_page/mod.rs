@@ -230,7 +230,10 @@ pub async fn show_series(
             @if !s.description.is_empty() { @for para in s.description.split("\n\n") { p { (para) } } }
             @if list.is_empty() { p { (t!("series.empty", locale = l)) } } @else { (salon_list(&ctx, &list)) }
             p { a href=(format!("/series/{}/themes", s.id)) { (t!("theme.series_link", locale = l)) } }
-            @if ctx.user.is_some() { p { a href=(format!("/series/{}/proposals", s.id)) { (t!("proposal.series_link", locale = l)) } } }
+            @if ctx.user.is_some() {
+                p { a href=(format!("/series/{}/proposals", s.id)) { (t!("proposal.series_link", locale = l)) } }
+                p { a href=(format!("/series/{}/polls", s.id)) { (t!("poll.series_link", locale = l)) } }
+            }
             p { a href=(format!("/series/{}/board", s.id)) { (t!("board.link", locale = l)) } }
             p { a href=(format!("/series/{}.ics", s.id)) { (t!("calendar.series_feed", locale = l)) } }
             @if is_organiser(&ctx) { p { a class="button" href=(format!("/series/{}/edit", s.id)) { (t!("organise.edit_series", locale = l)) } } }
