@@ -32,7 +32,7 @@
 //!   strategy panel `room/panel.rs`, and `room/items.rs`: a message and a question rendered in
 //!   one place, for the history and as the `<template>` room.js fills for what arrives live);
 //!   `proposals/`: a series' proposals, a stance, the closing and their JSON; `polls/`: the
-//!   same for polls;
+//!   same for polls; `checkin`: the organisers' check-in at the door and the attendance JSON;
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
@@ -42,7 +42,8 @@
 //!   session good for that salon only), reminders, open/close a round and cast a ballot, propose, support and
 //!   move on themes, record decisions and actions, put a proposal, take a stance and close it
 //!   with an outcome that becomes a decision (`proposals`), put, answer and close a poll
-//!   (`polls`), what people do in a room (`room`), announce
+//!   (`polls`), attendance (`attendance`: present in the room while it runs, checked in at
+//!   the door by name or by the invitation's code), what people do in a room (`room`), announce
 //!   a change in the rooms (`announce`), send a summary, take in an inbound mail, export or
 //!   delete a person's data, the retention job) that owns its transaction, the mail it queues,
 //!   its audit row and the live announcement it makes in the rooms.

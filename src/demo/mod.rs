@@ -7,6 +7,7 @@
 //! title), so loading twice duplicates nothing; a second load moves the demo salons' times
 //! forward again so the "now" salon is always running.
 
+mod attendance;
 mod proposals;
 mod series_work;
 
@@ -298,6 +299,7 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
     if let Some(running) = running {
         series_work::load(db, series_id, &ids, running).await?;
         proposals::load(db, series_id).await?;
+        attendance::load(db, running).await?;
     }
     Ok(SALONS.len())
 }

@@ -3,6 +3,7 @@
 //! Nothing here imports axum or sqlx, so every rule can be tested on its own.
 
 pub mod agenda;
+pub mod attendance;
 pub mod audit;
 pub mod email;
 pub mod outcome;

@@ -195,6 +195,9 @@ pub struct Personal<'a> {
     pub reply_address: Option<&'a str>,
     /// The organiser's own words above a first invitation (checked at the edge).
     pub note: Option<Note<'a>>,
+    /// The personal code for the check-in at the door (`domain::attendance`), said where the
+    /// salon has a place to come to.
+    pub check_in_code: Option<&'a str>,
 }
 
 /// A personal note in an invitation: who wrote it and what they wrote.
@@ -245,6 +248,7 @@ pub fn invitation(
         url: url.as_str(),
         rsvp_link,
         note: personal.note,
+        check_in: personal.check_in_code,
     });
 
     let calendar_type = ContentType::parse(&format!(

@@ -23,6 +23,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use crate::config::DatabaseUrl;
 
 pub mod agenda_now;
+pub mod attendance;
 pub mod audit;
 pub mod conn;
 pub mod feed_tokens;

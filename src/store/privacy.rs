@@ -105,6 +105,11 @@ section!(
        where a.person_id = $1 and $2 <> '' order by a.poll_id, o.position"
 );
 section!(
+    /// Salons the person was at, and how (in the room, checked in at the door).
+    attendance -> AttendanceRow { salon_id: i64, how: String, at: At }
+    = "select salon_id, how, at from attendance where person_id = $1 and $2 <> '' order by at"
+);
+section!(
     /// Points given in priority rounds.
     ballots -> BallotRow { round_id: i64, question: String, option: String, points: i64 }
     = "select b.round_id, r.question, o.label as option, b.points from ballot_point b
@@ -186,7 +191,7 @@ pub struct Erased {
 /// Remove the person and every trace of their address, inside the caller's transaction. Their
 /// room messages, comments, themes and recorded outcomes stay for the record with no author
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
-/// support, ballots, stances, poll answers, links and sessions go with the person row
+/// support, ballots, stances, poll answers, attendance, links and sessions go with the person row
 /// (cascade); proposals and polls they put stay with no author.
 pub async fn erase(
     tx: &mut super::Tx,

@@ -260,6 +260,8 @@ pub struct Participant {
     pub answered_at: Option<DateTime<Utc>>,
     /// A permanent bounce came back for mail to this person's address.
     pub mail_failing_at: Option<DateTime<Utc>>,
+    /// Present: `room` or `door` (attendance).
+    pub attended: Option<String>,
 }
 
 impl Participant {
@@ -277,8 +279,9 @@ pub async fn participants(
         c,
         fetch_all,
         "select p.id as person_id, p.name, p.email, p.title, o.name as organisation, o.short_name as organisation_short,
-                r.response, r.waitlist_seq, r.show_in_list, r.answered_at, p.mail_failing_at
+                r.response, r.waitlist_seq, r.show_in_list, r.answered_at, p.mail_failing_at, a.how as attended
          from rsvp r join person p on p.id = r.person_id left join organisation o on o.id = p.organisation_id
+              left join attendance a on a.salon_id = r.salon_id and a.person_id = r.person_id
          where r.salon_id = $1
          order by case when r.response = 'yes' and r.waitlist_seq is null then 0
                        when r.response = 'yes' then 1

@@ -170,14 +170,17 @@ async fn compose_all(
         let part = std::mem::replace(&mut rest, tail);
         let (config, salon, agenda) = (app.config.clone(), salon.clone(), agenda.to_vec());
         let note = note.map(|n| (n.by.to_string(), n.text.to_string()));
+        let key = app.csrf_key.clone();
         tasks.push(tokio::task::spawn_blocking(move || {
             let note = note.as_ref().map(|(by, text)| compose::Note { by, text });
             part.iter()
                 .map(|(person, link, reply)| {
+                    let code = crate::domain::attendance::code(&key, salon.id.0, person.id.0);
                     let personal = compose::Personal {
                         rsvp_link: Some(link),
                         reply_address: Some(reply),
                         note,
+                        check_in_code: Some(&code),
                     };
                     let kind = InviteKind::Invitation;
                     compose::invitation(&config, kind, person, &salon, &agenda, None, personal)
@@ -229,10 +232,12 @@ pub async fn notify(
             ))),
         };
         let reply = reply_address(app, &mut tx, salon.id, person.id).await?;
+        let code = crate::domain::attendance::code(&app.csrf_key, salon.id.0, person.id.0);
         let personal = compose::Personal {
             rsvp_link: link.as_deref(),
             reply_address: Some(&reply),
             note: None,
+            check_in_code: Some(&code),
         };
         let mail = compose::invitation(
             &app.config,

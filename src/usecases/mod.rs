@@ -24,6 +24,7 @@
 //!   action (now, or coalesced).
 
 pub mod announce;
+pub mod attendance;
 pub mod inbound;
 pub mod invitations;
 pub mod outcome_edits;

@@ -107,10 +107,12 @@ async fn queue_confirmation(
     };
     let agenda = crate::store::salons::agenda(&mut *tx, salon.id).await?;
     let reply = super::invitations::reply_address(app, tx, salon.id, person).await?;
+    let code = crate::domain::attendance::code(&app.csrf_key, salon.id.0, person.0);
     let personal = compose::Personal {
         rsvp_link: None,
         reply_address: Some(&reply),
         note: None,
+        check_in_code: Some(&code),
     };
     let mail = compose::invitation(
         &app.config,

@@ -105,6 +105,7 @@ async fn render(
         .collect();
     let agenda = salons::agenda(&app.db, salon.id).await?;
     // The preview is the mail the organiser themself would get, in their language.
+    let own_code = crate::usecases::attendance::code_of(app, salon.id, me.id);
     let preview = compose::invitation(
         &app.config,
         InviteKind::Invitation,
@@ -115,6 +116,7 @@ async fn render(
         compose::Personal {
             rsvp_link: Some(&app.config.url("/rsvp/…")),
             reply_address: None,
+            check_in_code: Some(&own_code),
             note: Some(compose::Note {
                 by: &me.name,
                 text: &sel.note,

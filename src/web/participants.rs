@@ -100,6 +100,7 @@ pub async fn show(
             @if let Some(n) = flash.revoked { p class="notice" role="status" { (crate::i18n::plural("participants.revoked", n, l)) } }
             @if flash.answered.is_some() { p class="notice" role="status" { (t!("participants.answer_saved", locale = l)) } }
             p { a href=(format!("/salons/{}", salon.id)) { (t!("participants.back", locale = l)) } " · "
+                a href=(format!("/salons/{}/checkin", salon.id)) { (t!("checkin.link", locale = l)) } " · "
                 a href=(format!("/salons/{}/participants.csv", salon.id)) download { (t!("participants.csv", locale = l)) } }
             ul class="counts" aria-label=(t!("participants.counts", locale = l)) {
                 li { (t!("rsvp.standing_short.yes", locale = l)) ": " strong data-count="yes" { (counts.seated) }
@@ -119,6 +120,7 @@ pub async fn show(
                         th scope="col" { (t!("participants.answer", locale = l)) }
                         th scope="col" { (t!("participants.answered_at", locale = l)) }
                         th scope="col" { (t!("participants.shown", locale = l)) }
+                        th scope="col" { (t!("participants.attended", locale = l)) }
                         th scope="col" { span class="visually-hidden" { (t!("participants.actions", locale = l)) } }
                     } }
                     tbody {
@@ -188,6 +190,7 @@ fn participant_row(
         }
         td { @if let Some(at) = &p.answered_at { (local_time(ctx, at)) } }
         td { (if p.show_in_list { t!("participants.yes", locale = l) } else { t!("participants.no", locale = l) }) }
+        td data-attended=[p.attended.as_deref()] { (attended(l, p)) }
         td {
             (answer_form(ctx, salon, p))
             form method="post" action=(format!("/salons/{}/participants/{}/revoke-links", salon, p.person_id)) {
@@ -196,6 +199,14 @@ fn participant_row(
             }
         }
     }
+    }
+}
+
+/// "Ja (i rummet)", "Ja (ved døren)" or "Nej".
+fn attended(l: &str, p: &Participant) -> String {
+    match p.attended.as_deref() {
+        Some(how) => t!(format!("participants.attended_{how}"), locale = l).to_string(),
+        None => t!("participants.no", locale = l).to_string(),
     }
 }
 
@@ -255,6 +266,7 @@ pub async fn csv(
         "participants.waitlist_place",
         "participants.answered_at",
         "participants.shown",
+        "participants.attended",
     ]
     .map(|k| t!(k, locale = l).to_string());
     push_row(&mut out, &header_row);
@@ -282,6 +294,7 @@ pub async fn csv(
                 } else {
                     t!("participants.no", locale = l).to_string()
                 },
+                attended(l, p),
             ],
         );
     }

@@ -20,9 +20,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, audit, board, context, feeds, health, home, import, inbound, invite, lang,
-    login, me, metrics, my_data, organise, outcomes, participants, polls, proposals, room, rounds,
-    rsvp, rsvp_link, salon_page, security, statements, summary, themes, transcript,
+    admin, api, assets, audit, board, checkin, context, feeds, health, home, import, inbound,
+    invite, lang, login, me, metrics, my_data, organise, outcomes, participants, polls, proposals,
+    room, rounds, rsvp, rsvp_link, salon_page, security, statements, summary, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -158,6 +158,13 @@ fn pages() -> Router<SharedApp> {
         .route("/salons/{id}/invite", get(invite::form).post(invite::send))
         .route("/salons/{id}/notify", post(invite::notify))
         .route("/salons/{id}/participants", get(participants::show))
+        // Check-in at the door (checkin): organisers, by name or by the invitation's code.
+        .route(
+            "/salons/{id}/checkin",
+            get(checkin::show).post(checkin::by_name),
+        )
+        .route("/salons/{id}/checkin/code", post(checkin::by_code))
+        .route("/salons/{id}/checkin/{person}/undo", post(checkin::undo))
         .route("/salons/{id}/participants.csv", get(participants::csv))
         .route(
             "/salons/{id}/participants/{person}/revoke-links",
@@ -245,6 +252,7 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/series/{id}/outcomes", get(api::series_outcomes))
         .route("/api/v1/series/{id}/proposals", get(proposals::api))
         .route("/api/v1/series/{id}/polls", get(polls::api))
+        .route("/api/v1/salons/{id}/attendance", get(checkin::api))
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -8,8 +8,10 @@
 #[macro_use]
 mod common;
 
+mod attendance;
 mod audit;
 mod browser;
+mod browser_checkin;
 mod browser_inbound;
 mod browser_latecomer;
 mod browser_live;

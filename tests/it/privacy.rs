@@ -217,6 +217,11 @@ async fn a_leader_downloads_everything_salon_holds_about_them(db: TestDb) {
         .status(),
         303
     );
+    // In the running salon's room: present.
+    let mut socket = common::room::connect(&app, salon, Some(LARS), None, None)
+        .await
+        .unwrap();
+    common::room::next_of(&mut socket, "hello").await;
     // An answer in the organiser's poll.
     let r = org
         .post_form(
@@ -290,6 +295,11 @@ async fn a_leader_downloads_everything_salon_holds_about_them(db: TestDb) {
     assert!(has("ballots", "E-bøger") && doc["ballots"][0]["points"] == 3);
     assert!(has("stances", "Lars' grund til at blokere") && doc["stances"][0]["choice"] == "block");
     assert!(has("poll_answers", "Lars' valgmulighed") && doc["poll_answers"][0]["value"] == 1);
+    assert_eq!(
+        doc["attendance"][0]["how"], "room",
+        "in the running salon's room: {}",
+        doc["attendance"]
+    );
     assert_eq!(doc["note_taker_for"][0]["salon_id"], salon);
     assert!(has("decisions_recorded", "Lars noterer en beslutning"));
     assert!(has("actions", "Lars' opgave"));

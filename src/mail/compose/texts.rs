@@ -20,6 +20,7 @@ pub(super) struct Letter<'a> {
     pub url: &'a str,
     pub rsvp_link: Option<&'a str>,
     pub note: Option<super::Note<'a>>,
+    pub check_in: Option<&'a str>,
 }
 
 /// The plain and HTML parts of an invitation: greeting, note, what changed, where, what it is
@@ -35,6 +36,7 @@ pub(super) fn invitation_texts(letter: &Letter<'_>) -> (String, String) {
         url,
         rsvp_link,
         note,
+        check_in,
     } = *letter;
     let locale = person.locale();
     let l = locale.code();
@@ -69,6 +71,13 @@ pub(super) fn invitation_texts(letter: &Letter<'_>) -> (String, String) {
     {
         place_line.push('\n');
         place_line.push_str(&t!("calendar.join", locale = l, url = link));
+    }
+    // At the door of a salon with a place, the organiser checks people in by this code.
+    if let Some(code) =
+        check_in.filter(|_| salon.address.is_some() && kind != InviteKind::Cancellation)
+    {
+        place_line.push('\n');
+        place_line.push_str(&t!("mail.check_in_code", locale = l, code = code));
     }
     let answers: Vec<(String, String)> = match rsvp_link {
         Some(link) => crate::domain::rsvp::Response::ALL

@@ -29,6 +29,7 @@ use crate::rooms::protocol::Person as RoomPerson;
 use crate::store::organisations;
 use crate::store::people::Person;
 use crate::store::rooms::Room;
+use crate::store::salons::Salon;
 use crate::web::context::Ctx;
 use crate::web::cookies;
 
@@ -64,7 +65,7 @@ pub async fn upgrade(
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
     let session = session.value().to_string();
-    let (room, access) = match entering(&app, &user, &id, q.room).await {
+    let (salon, room, access) = match entering(&app, &user, &id, q.room).await {
         Ok(entered) => entered,
         Err(refused) => return refused,
     };
@@ -85,6 +86,8 @@ pub async fn upgrade(
         )
             .into_response();
     };
+    // In the room while the salon runs: present (once).
+    crate::usecases::attendance::seen_in_room(&app, &salon, user.id).await;
     let me = person_of(&app, &user).await;
     let opened = Opened {
         room: room.id,
@@ -159,9 +162,9 @@ async fn entering(
     user: &Person,
     id: &str,
     room: Option<RoomId>,
-) -> Result<(Room, Access), Response> {
+) -> Result<(Salon, Room, Access), Response> {
     match access::enter(&app.db, Some(user), id, room, now()).await {
-        Ok(Ok((_, room, access))) => Ok((room, access)),
+        Ok(Ok((salon, room, access))) => Ok((salon, room, access)),
         Ok(Err(Denied::NotSignedIn)) => {
             Err((StatusCode::UNAUTHORIZED, "sign in first").into_response())
         }

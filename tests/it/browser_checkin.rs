@@ -1,0 +1,65 @@
+//! The check-in at the door in a real browser (headless Chromium) on a phone's screen (390 x
+//! 844), against `salon serve --demo`, on both databases: the organiser opens the demo
+//! kickoff's check-in, finds Lars by name and checks him in with one tap, and the page says so.
+//! Audited with axe-core in all five languages, before and after.
+//!
+//! Screenshots go to `target/browser/checkin-<backend>/`.
+
+use crate::common;
+
+use common::browser::{self, Browser, Setup, audit_in_every_language, sign_in};
+use common::*;
+
+const ORGANISER: &str = salon::demo::ORGANISER_EMAIL;
+
+async fn the_kickoffs_check_in_on_a_phone(db: TestDb) {
+    if !browser::available() {
+        return;
+    }
+    let browser::DemoStage {
+        mail_dir,
+        smtp,
+        server,
+        shots,
+    } = browser::demo_stage(&db, "checkin").await;
+    let organiser = Browser::start("organiser", &server.base, &shots, Setup::default()).await;
+    organiser.client.set_window_size(390, 844).await.unwrap();
+    sign_in(&organiser, ORGANISER, &mail_dir).await;
+
+    // The kickoff is the demo's first salon; its participants page leads to the check-in.
+    organiser.goto("/salons/1/participants").await;
+    organiser.click("main a[href='/salons/1/checkin']").await;
+    audit_in_every_language(&organiser, "the check-in").await;
+    organiser.fill("#q", "lars").await;
+    organiser
+        .click("form[role=search] button[type=submit]")
+        .await;
+    organiser
+        .wait_until("Lars is found", || async {
+            organiser.main_text().await.contains("Tjek Lars Brandt ind")
+        })
+        .await;
+    organiser
+        .click("li[data-person] form button[type=submit]")
+        .await;
+    organiser
+        .wait_until("Lars is checked in", || async {
+            organiser
+                .main_text()
+                .await
+                .contains("Lars Brandt er tjekket ind.")
+        })
+        .await;
+    assert_eq!(
+        organiser.texts("li[data-present='door'] strong").await,
+        ["Lars Brandt"]
+    );
+    organiser.screenshot("checked-in").await;
+    audit_in_every_language(&organiser, "the check-in after a tap").await;
+
+    organiser.close().await;
+    server.stop().await;
+    smtp.stop().await;
+}
+
+both_backends!(the_kickoffs_check_in_on_a_phone);
