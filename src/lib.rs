@@ -33,6 +33,7 @@
 //!   one place, for the history and as the `<template>` room.js fills for what arrives live);
 //!   `proposals/`: a series' proposals, a stance, the closing and their JSON; `polls/`: the
 //!   same for polls; `checkin`: the organisers' check-in at the door and the attendance JSON;
+//!   `participation`: a series' attendance per organisation (table and chart);
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop

@@ -83,3 +83,29 @@ pub async fn of_salon(
         salon
     )
 }
+
+/// How many of an organisation's people were at one salon of a series.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Participation {
+    pub salon_id: SalonId,
+    pub organisation: Option<String>,
+    pub present: i64,
+}
+
+/// Participation per organisation in each of a series' salons (drafts left out).
+pub async fn of_series(
+    c: impl Into<Conn<'_>>,
+    series: crate::ids::SeriesId,
+) -> Result<Vec<Participation>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select a.salon_id, o.name as organisation, count(*) as present
+         from attendance a join salon s on s.id = a.salon_id join person p on p.id = a.person_id
+              left join organisation o on o.id = p.organisation_id
+         where s.series_id = $1 and s.status <> 'draft'
+         group by a.salon_id, o.name
+         order by o.name, a.salon_id",
+        series
+    )
+}

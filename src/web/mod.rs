@@ -29,6 +29,7 @@ pub mod organise;
 pub mod outcomes;
 pub mod pager;
 pub mod participants;
+pub mod participation;
 pub mod polls;
 pub mod proposals;
 pub mod room;

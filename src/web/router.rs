@@ -21,8 +21,9 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, audit, board, checkin, context, feeds, health, home, import, inbound,
-    invite, lang, login, me, metrics, my_data, organise, outcomes, participants, polls, proposals,
-    room, rounds, rsvp, rsvp_link, salon_page, security, statements, summary, themes, transcript,
+    invite, lang, login, me, metrics, my_data, organise, outcomes, participants, participation,
+    polls, proposals, room, rounds, rsvp, rsvp_link, salon_page, security, statements, summary,
+    themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -71,6 +72,8 @@ fn pages() -> Router<SharedApp> {
         // Polls of a series (polls): the same people as proposals; single, multiple, ranked
         // (Borda) and score polls.
         .route("/series/{id}/polls", get(polls::list).post(polls::create))
+        // Participation per organisation over a series' salons (participation): signed in.
+        .route("/series/{id}/attendance", get(participation::show))
         .route("/polls/{id}", get(polls::show))
         .route("/polls/{id}/answer", post(polls::answer))
         .route("/polls/{id}/close", post(polls::close))

@@ -206,7 +206,71 @@ async fn organisers_check_people_in_by_name_and_by_code(db: TestDb) {
     );
 }
 
+async fn a_series_shows_participation_per_organisation(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let r = org
+        .post_form("/series/new", &[("title", "Samtalesaloner 2027")])
+        .await;
+    let series: i64 = location(&r).trim_start_matches("/series/").parse().unwrap();
+    let lars = app.signed_in(LARS).await;
+    let (_, empty) = lars.get_text(&format!("/series/{series}/attendance")).await;
+    assert!(empty.contains("Ingen deltagelse er registreret endnu."));
+    let mut salons = Vec::new();
+    for title in ["Første salon", "Anden salon"] {
+        let id = new_salon(
+            &org,
+            &[("title", title), ("series_id", &series.to_string())],
+            true,
+        )
+        .await;
+        salons.push(id);
+    }
+    // Lars (KB) at both, Jens (KOMBIT) at the second.
+    for (salon, email) in [(salons[0], LARS), (salons[1], LARS), (salons[1], JENS)] {
+        let person = app.person_id(email).await;
+        app.answer_for(salon, person, salon::domain::rsvp::Response::Yes)
+            .await;
+        let r = org
+            .post_form(
+                &format!("/salons/{salon}/checkin"),
+                &[("person", &person.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let (status, page) = lars.get_text(&format!("/series/{series}/attendance")).await;
+    assert_eq!(status, 200);
+    let doc = scraper::Html::parse_document(&page);
+    let rows: Vec<Vec<String>> = doc
+        .select(&scraper::Selector::parse("table tbody tr").unwrap())
+        .map(|tr| {
+            tr.text()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["Det Kgl. Bibliotek", "1", "1", "2"],
+            vec!["KOMBIT", "0", "1", "1"]
+        ],
+        "{}",
+        main_text(&page)
+    );
+    assert!(page.contains("<svg role=\"img\""), "the chart");
+    assert!(
+        !main_text(&page).contains("Jens Riis"),
+        "counts, never names"
+    );
+}
+
 both_backends!(
     presence_in_the_room_marks_attendance_once,
-    organisers_check_people_in_by_name_and_by_code
+    organisers_check_people_in_by_name_and_by_code,
+    a_series_shows_participation_per_organisation
 );

@@ -1,7 +1,8 @@
 //! The check-in at the door in a real browser (headless Chromium) on a phone's screen (390 x
 //! 844), against `salon serve --demo`, on both databases: the organiser opens the demo
-//! kickoff's check-in, finds Lars by name and checks him in with one tap, and the page says so.
-//! Audited with axe-core in all five languages, before and after.
+//! kickoff's check-in, finds Lars by name and checks him in with one tap, and the page says so;
+//! the series' participation then counts him at two salons. Audited with axe-core in all five
+//! languages.
 //!
 //! Screenshots go to `target/browser/checkin-<backend>/`.
 
@@ -56,6 +57,18 @@ async fn the_kickoffs_check_in_on_a_phone(db: TestDb) {
     );
     organiser.screenshot("checked-in").await;
     audit_in_every_language(&organiser, "the check-in after a tap").await;
+    // The series' participation: Lars twice (the kickoff's door, the running salon's room).
+    organiser.goto("/series/1").await;
+    organiser.click("main a[href='/series/1/attendance']").await;
+    organiser
+        .wait_until("the participation table", || async {
+            organiser
+                .texts("table td[data-total]")
+                .await
+                .contains(&"2".to_string())
+        })
+        .await;
+    audit_in_every_language(&organiser, "the series' participation").await;
 
     organiser.close().await;
     server.stop().await;
