@@ -63,6 +63,8 @@ id_type!(
     PollId,
     /// An option of a poll.
     PollOptionId,
+    /// A material of a salon (a link or an uploaded file).
+    MaterialId,
 );
 
 impl MessageId {

@@ -259,6 +259,41 @@
     }
   }
 
+  // The salon's materials, the whole list, built as web/materials/view.rs renders it: a heading
+  // and a list per phase (pre-reads first), each item its link and what it is.
+  function showMaterials(list) {
+    var box = document.getElementById("room-materials");
+    var holder = document.getElementById("room-materials-list");
+    if (!box || !holder) return;
+    holder.textContent = "";
+    ["before", "after"].forEach(function (phase) {
+      var items = list.filter(function (m) { return m.phase === phase; });
+      if (!items.length) return;
+      var h = document.createElement("h3");
+      h.textContent = box.dataset[phase === "before" ? "labelBefore" : "labelAfter"];
+      var ul = document.createElement("ul");
+      ul.className = "materials";
+      ul.dataset.phase = phase;
+      items.forEach(function (m) {
+        var li = document.createElement("li");
+        li.dataset.material = m.id;
+        var a = document.createElement("a");
+        a.href = m.href;
+        a.textContent = m.title;
+        var detail = document.createElement("span");
+        detail.className = "muted";
+        detail.textContent = "(" + m.detail + ")";
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(detail);
+        ul.appendChild(li);
+      });
+      holder.appendChild(h);
+      holder.appendChild(ul);
+    });
+    box.hidden = list.length === 0;
+  }
+
   // The agenda's item under way (the organiser moved it, or the clock; null: none), and the
   // organiser's "next item" button moved along with it.
   function showAgenda(current) {
@@ -327,6 +362,7 @@
       } else if (frame.type === "answered") onAnswered(frame.id);
       else if (frame.type === "rooms") showRooms(frame.rooms);
       else if (frame.type === "agenda") showAgenda(frame.current);
+      else if (frame.type === "materials") showMaterials(frame.materials);
       else if (frame.type === "round_opened" || frame.type === "round_results" || frame.type === "round_closed") {
         strategy.round(frame.round);
       } else if (frame.type === "ballot_accepted") strategy.accepted(frame.round, frame.points);

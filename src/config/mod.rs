@@ -123,6 +123,10 @@ pub struct Settings {
         global = true
     )]
     pub trust_proxy: String,
+    /// The largest material file an organiser may upload, in MB (of 1,048,576 bytes). A proxy
+    /// in front must let such a body through (nginx `client_max_body_size`).
+    #[arg(long, env = "SALON_UPLOAD_MAX_MB", default_value = "20", global = true)]
+    pub upload_max_mb: String,
     /// Log format: "text" or "json".
     #[arg(long, env = "SALON_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
@@ -179,6 +183,7 @@ impl Default for Settings {
             reminder_poll_secs: "60".into(),
             room_rate: "2".into(),
             room_buffer: "256".into(),
+            upload_max_mb: "20".into(),
             inbound_secret: None,
             imap_url: None,
             imap_oauth2_token_cmd: None,
@@ -256,6 +261,8 @@ pub struct Config {
     pub reminder_poll: Duration,
     pub room_rate: u32,
     pub room_buffer: usize,
+    /// The largest material file, in bytes (`SALON_UPLOAD_MAX_MB`).
+    pub upload_max_bytes: usize,
     /// The secret `POST /inbound/mail` requires (the endpoint is off without one).
     pub inbound_secret: Option<String>,
     /// The reply mailbox read over IMAP, if any.
@@ -297,6 +304,7 @@ impl Config {
         let outbox = read::outbox(s)?;
         let (reminder_before, reminder_poll) = read::reminders(s)?;
         let (room_rate, room_buffer) = read::rooms(s)?;
+        let upload_max_bytes = read::upload_max(s)?;
         let trust_proxy = TrustProxy::parse(&s.trust_proxy)?;
         let log_format = read::log_format(s)?;
         let inbound_secret = read::inbound_secret(s)?;
@@ -314,6 +322,7 @@ impl Config {
             reminder_poll,
             room_rate,
             room_buffer,
+            upload_max_bytes,
             inbound_secret,
             imap,
             privacy,

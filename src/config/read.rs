@@ -170,6 +170,20 @@ pub(super) fn rooms(s: &Settings) -> Result<(u32, usize), ConfigError> {
     Ok((room_rate, room_buffer))
 }
 
+/// The largest upload: 1 to 500 MB (the file is held in memory while it is checked, and
+/// PostgreSQL takes at most 1 GB in a value).
+pub(super) fn upload_max(s: &Settings) -> Result<usize, ConfigError> {
+    let mb: usize = number(
+        "SALON_UPLOAD_MAX_MB",
+        &s.upload_max_mb,
+        "a whole number of MB",
+    )?;
+    if !(1..=500).contains(&mb) {
+        return Err(bad("SALON_UPLOAD_MAX_MB", "must be between 1 and 500"));
+    }
+    Ok(mb * 1024 * 1024)
+}
+
 pub(super) fn log_format(s: &Settings) -> Result<LogFormat, ConfigError> {
     let log_format = match s.log_format.trim() {
         "text" => LogFormat::Text,

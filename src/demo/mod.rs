@@ -1,13 +1,15 @@
 //! The demo alliance: its organisations, an admin, an organiser and some leaders, and the
 //! spring series as in its announcement (a physical kickoff, then two digital half-day salons),
 //! moved to the coming weeks, plus a salon that is running right now, with some answers, and
-//! the series' strategy work (`series_work`: themes, a closed and an open priority round).
+//! the series' strategy work (`series_work`: themes, a closed and an open priority round),
+//! a proposal and a poll (`proposals`), attendance and the running salon's materials.
 //!
 //! Idempotent: everything is upserted by its natural key (short name, email, series and salon
 //! title), so loading twice duplicates nothing; a second load moves the demo salons' times
 //! forward again so the "now" salon is always running.
 
 mod attendance;
+mod materials;
 mod proposals;
 mod series_work;
 
@@ -300,6 +302,7 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
         series_work::load(db, series_id, &ids, running).await?;
         proposals::load(db, series_id).await?;
         attendance::load(db, running).await?;
+        materials::load(db, running).await?;
     }
     Ok(SALONS.len())
 }

@@ -43,10 +43,14 @@ pub enum Kind {
     ActionChanged,
     /// An organiser or note-taker withdrew an action.
     ActionWithdrawn,
+    /// An organiser or note-taker added a material to a salon (detail: its title).
+    MaterialAdded,
+    /// An organiser or note-taker removed a material (detail: its title).
+    MaterialRemoved,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 21] = [
         Kind::PersonAdded,
         Kind::RoleChanged,
         Kind::ParticipantsExported,
@@ -66,6 +70,8 @@ impl Kind {
         Kind::DecisionWithdrawn,
         Kind::ActionChanged,
         Kind::ActionWithdrawn,
+        Kind::MaterialAdded,
+        Kind::MaterialRemoved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -89,6 +95,8 @@ impl Kind {
             Kind::DecisionWithdrawn => "decision_withdrawn",
             Kind::ActionChanged => "action_changed",
             Kind::ActionWithdrawn => "action_withdrawn",
+            Kind::MaterialAdded => "material_added",
+            Kind::MaterialRemoved => "material_removed",
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Summary {
     pub decisions: Vec<String>,
     /// Actions: what, who, due (as the reader's language writes a date).
     pub actions: Vec<(String, String, Option<String>)>,
+    /// The salon's materials as links: title, absolute URL.
+    pub materials: Vec<(String, String)>,
     pub transcript: String,
 }
 

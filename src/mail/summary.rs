@@ -50,6 +50,10 @@ pub fn html(s: &Summary, l: &str) -> Markup {
             h2 { (t!("outcome.actions", locale = l)) }
             ul { @for (what, who, due) in &s.actions { li { (what) (action_detail(who, due.as_deref(), l)) } } }
         }
+        @if !s.materials.is_empty() {
+            h2 { (t!("summary.materials", locale = l)) }
+            ul { @for (title, url) in &s.materials { li { a href=(url) { (title) } } } }
+        }
         p { (t!("summary.transcript_lead", locale = l)) " " a href=(s.transcript) { (s.transcript) } }
     }
 }
@@ -142,6 +146,13 @@ pub fn text(s: &Summary, l: &str) -> String {
                 "- {what}{}\n",
                 action_detail(who, due.as_deref(), l)
             ));
+        }
+        out.push('\n');
+    }
+    if !s.materials.is_empty() {
+        heading(&mut out, &t!("summary.materials", locale = l));
+        for (title, url) in &s.materials {
+            out.push_str(&format!("- {title}: {url}\n"));
         }
         out.push('\n');
     }

@@ -22,6 +22,7 @@
 //! {"type":"theme","theme":THEME}  {"type":"decision","decision":DECISION}  {"type":"action","action":ACTION}
 //! {"type":"rooms","rooms":[{"id":ID,"name":"..."},...]}   the salon's rooms, the main one first
 //! {"type":"agenda","current":N}   the agenda item under way (its position from 0; null: none)
+//! {"type":"proposal","proposal":PROPOSAL}   {"type":"materials","materials":[MATERIAL,...]}
 //! ```
 
 use std::collections::HashSet;
@@ -30,7 +31,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+mod materials;
 mod proposals;
+pub use materials::MaterialJson;
 pub use proposals::{ProposalJson, ROOM_STANCES};
 
 use super::Hub;
@@ -195,6 +198,8 @@ pub enum About {
     Agenda(SalonId),
     /// A proposal put to a salon: put, a stance taken or changed, closed.
     Proposal(ProposalId),
+    /// A salon's materials (one added or removed).
+    Materials(SalonId),
 }
 
 /// Where a frame goes.
@@ -302,6 +307,11 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
                 Target::Salon(salon),
             )
         }
+        About::Materials(salon) => (
+            format!("materials:{salon}"),
+            serde_json::json!({"type": "materials", "materials": MaterialJson::of_salon(db, salon, None).await?}),
+            Target::Salon(salon),
+        ),
         About::Action(id) => {
             let Some(a) = outcomes::action(db, id).await? else {
                 return Ok(None);

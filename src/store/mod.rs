@@ -30,6 +30,7 @@ pub mod feed_tokens;
 pub mod inbound;
 pub mod leases;
 pub mod login_tokens;
+pub mod materials;
 pub mod organisations;
 pub mod outbox;
 pub mod outcome_edits;

@@ -35,6 +35,8 @@ pub struct RoomShared {
         crate::store::proposals::Proposal,
         Vec<crate::store::proposals::Stance>,
     )>,
+    /// The salon's materials.
+    pub materials: Vec<crate::store::materials::Material>,
 }
 
 /// A salon page's shared part, in one language (the summary is written in it).
@@ -51,6 +53,8 @@ pub struct SalonShared {
     pub last_time: Option<LastTime>,
     /// The summary, once it was sent.
     pub summary: Option<crate::domain::summary::Summary>,
+    /// Links and files: pre-reads and what came of the salon.
+    pub materials: Vec<crate::store::materials::Material>,
 }
 
 pub struct LastTime {

@@ -105,6 +105,12 @@ section!(
        where a.person_id = $1 and $2 <> '' order by a.poll_id, o.position"
 );
 section!(
+    /// Materials the person added to salons (links and files; the files themselves are at
+    /// their address on the salon's materials page).
+    materials -> MaterialRow { id: i64, salon_id: i64, title: String, url: Option<String>, file_name: Option<String>, size: Option<i64>, added_at: At }
+    = "select id, salon_id, title, url, file_name, size, added_at from material where added_by = $1 and $2 <> '' order by added_at"
+);
+section!(
     /// Salons the person was at, and how (in the room, checked in at the door).
     attendance -> AttendanceRow { salon_id: i64, how: String, at: At }
     = "select salon_id, how, at from attendance where person_id = $1 and $2 <> '' order by at"
@@ -192,7 +198,7 @@ pub struct Erased {
 /// room messages, comments, themes and recorded outcomes stay for the record with no author
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
 /// support, ballots, stances, poll answers, attendance, links and sessions go with the person row
-/// (cascade); proposals and polls they put stay with no author.
+/// (cascade); proposals and polls they put and materials they added stay with no author.
 pub async fn erase(
     tx: &mut super::Tx,
     person: PersonId,

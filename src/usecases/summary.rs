@@ -57,6 +57,19 @@ pub async fn build(app: &App, salon: &Salon, l: &str, intro: &str) -> Result<Sum
             (a.what, who, due)
         })
         .collect();
+    let materials = crate::store::materials::of_salon(&app.db, salon.id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let href = m.href();
+            let url = if m.url.is_some() {
+                href
+            } else {
+                app.config.url(&href)
+            };
+            (m.title, url)
+        })
+        .collect();
     Ok(Summary {
         lead: t!("summary.lead", locale = l, title = salon.title).to_string(),
         intro: intro.trim().to_string(),
@@ -64,6 +77,7 @@ pub async fn build(app: &App, salon: &Salon, l: &str, intro: &str) -> Result<Sum
         rounds: results,
         decisions,
         actions,
+        materials,
         transcript: app.config.url(&format!("/salons/{}/room", salon.id)),
     })
 }

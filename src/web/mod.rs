@@ -22,6 +22,7 @@ pub mod invite;
 pub mod lang;
 pub mod login;
 pub mod markdown;
+pub mod materials;
 pub mod me;
 pub mod metrics;
 pub mod my_data;

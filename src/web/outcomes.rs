@@ -37,7 +37,7 @@ pub use edits::{change_action, reword_decision, withdraw_action, withdraw_decisi
 pub use lines::action_line;
 
 /// May this person record outcomes for the salon?
-async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
+pub(super) async fn may_record(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
     Ok(match &ctx.user {
         Some(u) => is_organiser(ctx) || outcomes::is_note_taker(&app.db, salon.id, u.id).await?,
         None => false,

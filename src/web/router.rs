@@ -21,9 +21,9 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, audit, board, checkin, context, feeds, health, home, import, inbound,
-    invite, lang, login, me, metrics, my_data, organise, outcomes, participants, participation,
-    polls, proposals, room, rounds, rsvp, rsvp_link, salon_page, security, statements, summary,
-    themes, transcript,
+    invite, lang, login, materials, me, metrics, my_data, organise, outcomes, participants,
+    participation, polls, proposals, room, rounds, rsvp, rsvp_link, salon_page, security,
+    statements, summary, themes, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -161,6 +161,18 @@ fn pages() -> Router<SharedApp> {
         .route("/salons/{id}/invite", get(invite::form).post(invite::send))
         .route("/salons/{id}/notify", post(invite::notify))
         .route("/salons/{id}/participants", get(participants::show))
+        // Materials of a salon (materials): whoever may see the salon; organisers and
+        // note-takers add links here and files through `uploads`, and remove them.
+        .route("/salons/{id}/materials", get(materials::show))
+        .route("/salons/{id}/materials/link", post(materials::add_link))
+        .route(
+            "/salons/{id}/materials/{material}/remove",
+            post(materials::remove),
+        )
+        .route(
+            "/salons/{id}/materials/{material}/file",
+            get(materials::file),
+        )
         // Check-in at the door (checkin): organisers, by name or by the invitation's code.
         .route(
             "/salons/{id}/checkin",
@@ -256,7 +268,24 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/series/{id}/proposals", get(proposals::api))
         .route("/api/v1/series/{id}/polls", get(polls::api))
         .route("/api/v1/salons/{id}/attendance", get(checkin::api))
+        .route("/api/v1/salons/{id}/materials", get(materials::api))
         .fallback(|| async { AppError::NotFound })
+}
+
+/// How long an upload may take: 20 MB on a slow line takes minutes, not the 30 seconds every
+/// other request gets; a body that trickles in slower than this is cut off.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// File uploads (materials): pages like the others, but outside the 30-second timeout and the
+/// 64 KiB body limit; the handler counts the file against `SALON_UPLOAD_MAX_MB` as it arrives.
+fn uploads() -> Router<SharedApp> {
+    Router::new()
+        .route("/salons/{id}/materials/file", post(materials::upload))
+        .layer(DefaultBodyLimit::disable())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            UPLOAD_TIMEOUT,
+        ))
 }
 
 /// Endpoints for machines, not browsers: outside the page context, so no session, no CSRF
@@ -304,6 +333,7 @@ fn calendar_files(mut req: Request) -> Request {
 pub fn router(app: SharedApp) -> Router {
     let trust = app.config.trust_proxy.clone();
     let pages = pages().layer(middleware::from_fn_with_state(app.clone(), context::layer));
+    let uploads = uploads().layer(middleware::from_fn_with_state(app.clone(), context::layer));
 
     let routed = Router::new()
         .merge(machines())
@@ -313,6 +343,8 @@ pub fn router(app: SharedApp) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        // Merged after the timeout and the body limit: their own apply (see `uploads`).
+        .merge(uploads)
         .layer(middleware::from_fn_with_state(
             app.clone(),
             security::headers,

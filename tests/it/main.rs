@@ -27,6 +27,7 @@ mod imap;
 mod inbound;
 mod languages;
 mod layers;
+mod materials;
 mod operations;
 mod outbox;
 mod outcomes;

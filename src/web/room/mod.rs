@@ -94,6 +94,7 @@ async fn render(
             organiser: e.access.organiser,
         },
         proposals: &shared.proposals,
+        materials: &shared.materials,
         recorder,
         retention: app.config.privacy.retention.room,
     };

@@ -92,5 +92,6 @@ async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> 
         decisions: crate::store::outcomes::decisions_of_salon(db, salon.id).await?,
         actions: crate::store::outcomes::actions_of_salon(db, salon.id).await?,
         proposals,
+        materials: crate::store::materials::of_salon(db, salon.id).await?,
     })
 }

@@ -33,6 +33,8 @@ pub struct RoomData<'a> {
         crate::store::proposals::Proposal,
         Vec<crate::store::proposals::Stance>,
     )],
+    /// The salon's materials.
+    pub materials: &'a [crate::store::materials::Material],
     /// The viewer may record decisions (an organiser or a note-taker of the salon).
     pub recorder: bool,
     /// How long after the salon its messages are kept (`SALON_RETENTION_ROOM_DAYS`).
@@ -173,6 +175,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                     (agenda(ctx, d))
                     (super::panel::rounds(ctx, salon, room.id, &d.strategy))
                     (super::proposals::proposals(ctx, room.id, d.proposals))
+                    (crate::web::materials::panel(ctx, salon, d.materials))
                     (questions(ctx, d))
                     section aria-labelledby="online-title" class="presence" {
                         h2 id="online-title" { (t!("room.here", locale = l)) }

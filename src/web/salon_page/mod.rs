@@ -194,6 +194,7 @@ async fn load_shared(app: &SharedApp, l: &str, salon: &Salon) -> AppResult<Salon
         shown: rsvps::shown(db, salon.id).await?,
         themes: crate::store::themes::of_salon(db, salon.id).await?,
         last_time: last_time(app, salon).await?,
+        materials: crate::store::materials::of_salon(db, salon.id).await?,
         summary: match crate::store::summaries::summary_sent_at(db, salon.id).await? {
             Some(_) => {
                 let intro = crate::store::summaries::summary_intro(db, salon.id).await?;

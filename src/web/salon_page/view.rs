@@ -37,6 +37,7 @@ pub fn salon(app: &SharedApp, ctx: &Ctx, data: &SalonData, panel: &Panel) -> Mar
             }
             (facts(ctx, data, registered || organiser_view))
             (description_and_agenda(ctx, data))
+            (crate::web::materials::salon_section(ctx, salon, &data.materials, organiser_view))
             @if (registered || organiser_view) && salon.status() != Status::Draft {
                 p { a class="button" href=(format!("/salons/{}/room", salon.id)) { (t!("room.enter", locale = l)) } }
             }
