@@ -33,7 +33,8 @@
 //!   one place, for the history and as the `<template>` room.js fills for what arrives live);
 //!   `proposals/`: a series' proposals, a stance, the closing and their JSON; `polls/`: the
 //!   same for polls; `checkin`: the organisers' check-in at the door and the attendance JSON;
-//!   `participation`: a series' attendance per organisation (table and chart);
+//!   `participation`: a series' attendance per organisation (table and chart); `materials`: a
+//!   salon's links and files (the upload is routed outside the request timeout);
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
@@ -44,7 +45,8 @@
 //!   move on themes, record decisions and actions, put a proposal, take a stance and close it
 //!   with an outcome that becomes a decision (`proposals`), put, answer and close a poll
 //!   (`polls`), attendance (`attendance`: present in the room while it runs, checked in at
-//!   the door by name or by the invitation's code), what people do in a room (`room`), announce
+//!   the door by name or by the invitation's code), add or remove a salon's materials
+//!   (`materials`; a file checked by `domain::material`), what people do in a room (`room`), announce
 //!   a change in the rooms (`announce`), send a summary, take in an inbound mail, export or
 //!   delete a person's data, the retention job) that owns its transaction, the mail it queues,
 //!   its audit row and the live announcement it makes in the rooms.

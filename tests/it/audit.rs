@@ -259,6 +259,24 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     }
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'decision_reworded' and detail = 'decision {decision}: Vi deler data.'")).await, 1);
 
+    // A salon's materials: a link added and removed.
+    org.post_form(
+        &format!("/salons/{in_series}/materials/link"),
+        &[
+            ("url", "https://example.org/rapport"),
+            ("title", "Rapporten"),
+            ("phase", "before"),
+        ],
+    )
+    .await;
+    let material = db.count("select max(id) from material").await;
+    org.post_form(
+        &format!("/salons/{in_series}/materials/{material}/remove"),
+        &[],
+    )
+    .await;
+    assert_eq!(db.count(&format!("select count(*) from audit_event where kind in ('material_added', 'material_removed') and actor_id = {} and salon_id = {in_series} and detail = 'Rapporten'", app.person_id(ORGANISER).await)).await, 2);
+
     // A person's data: exported by themselves, deleted by an admin.
     assert_eq!(sofie.get("/me/export.json").await.status(), 200);
     assert_eq!(

@@ -57,18 +57,10 @@ async fn the_kickoffs_check_in_on_a_phone(db: TestDb) {
     );
     organiser.screenshot("checked-in").await;
     // Nothing is wider than the phone (WCAG 1.4.10: no scrolling sideways).
-    let wide = organiser
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
     assert_eq!(
-        wide.as_i64(),
-        Some(0),
-        "the page scrolls sideways by {wide} px"
+        organiser.sideways_scroll().await,
+        0,
+        "no scrolling sideways"
     );
     audit_in_every_language(&organiser, "the check-in after a tap").await;
     // The series' participation: Lars twice (the kickoff's door, the running salon's room).

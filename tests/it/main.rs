@@ -15,6 +15,7 @@ mod browser_checkin;
 mod browser_inbound;
 mod browser_latecomer;
 mod browser_live;
+mod browser_materials;
 mod browser_privacy;
 mod browser_proposals;
 mod browser_strategy;

@@ -283,6 +283,19 @@ impl Browser {
         }
     }
 
+    /// How far the page scrolls sideways, in CSS pixels (0: it fits the window, WCAG 1.4.10).
+    pub async fn sideways_scroll(&self) -> i64 {
+        self.client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap_or(-1)
+    }
+
     pub async fn screenshot(&self, what: &str) {
         let png = self.client.screenshot().await.unwrap();
         std::fs::write(self.shots.join(format!("{}-{what}.png", self.name)), png).unwrap();
