@@ -65,6 +65,10 @@ id_type!(
     PollOptionId,
     /// A material of a salon (a link or an uploaded file).
     MaterialId,
+    /// A time poll to find a date.
+    TimePollId,
+    /// A time offered in a time poll.
+    TimeSlotId,
 );
 
 impl MessageId {

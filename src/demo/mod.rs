@@ -2,7 +2,8 @@
 //! spring series as in its announcement (a physical kickoff, then two digital half-day salons),
 //! moved to the coming weeks, plus a salon that is running right now, with some answers, and
 //! the series' strategy work (`series_work`: themes, a closed and an open priority round),
-//! a proposal and a poll (`proposals`), attendance and the running salon's materials.
+//! a proposal and a poll (`proposals`), attendance, the running salon's materials and a time poll
+//! for the next salon (`time_poll`).
 //!
 //! Idempotent: everything is upserted by its natural key (short name, email, series and salon
 //! title), so loading twice duplicates nothing; a second load moves the demo salons' times
@@ -12,6 +13,7 @@ mod attendance;
 mod materials;
 mod proposals;
 mod series_work;
+mod time_poll;
 
 use chrono::{Duration, Timelike, Utc};
 
@@ -303,6 +305,7 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
         proposals::load(db, series_id).await?;
         attendance::load(db, running).await?;
         materials::load(db, running).await?;
+        time_poll::load(db, series_id).await?;
     }
     Ok(SALONS.len())
 }

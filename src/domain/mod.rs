@@ -19,6 +19,7 @@ pub mod summary;
 pub mod text;
 pub mod theme;
 pub mod time;
+pub mod time_poll;
 pub mod token;
 
 pub use email::Email;

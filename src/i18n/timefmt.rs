@@ -153,6 +153,19 @@ pub fn span(starts: &DateTime<Utc>, ends: &DateTime<Utc>, tz: Tz, l: &str) -> Ma
     }
 }
 
+/// A start and an end in one zone as plain text (mail, the time poll's grid), with the zone:
+/// "tirsdag 10. marts 2027 kl. 09.00–12.30 (Copenhagen)".
+pub fn span_text(starts: &DateTime<Utc>, ends: &DateTime<Utc>, tz: Tz, l: &str) -> String {
+    let s = starts.with_timezone(&tz);
+    let e = ends.with_timezone(&tz);
+    let end = if s.date_naive() == e.date_naive() {
+        clock(&e, l)
+    } else {
+        date_and_clock(&e, l)
+    };
+    format!("{}–{end} ({})", date_and_clock(&s, l), zone_label(tz))
+}
+
 /// The zone's name as shown: "Europe/Copenhagen" -> "Copenhagen".
 pub fn zone_label(tz: Tz) -> String {
     tz.name()

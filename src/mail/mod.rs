@@ -9,6 +9,7 @@ pub mod notices;
 pub mod reply_address;
 pub mod smtp_pool;
 pub mod summary;
+pub mod time_poll;
 pub mod transport;
 pub mod worker;
 

@@ -55,6 +55,7 @@ pub mod sessions;
 pub mod settings;
 pub mod summaries;
 pub mod themes;
+pub mod time_polls;
 pub mod tokens;
 
 pub use conn::Conn;

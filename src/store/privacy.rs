@@ -111,6 +111,13 @@ section!(
     = "select id, salon_id, title, url, file_name, size, added_at from material where added_by = $1 and $2 <> '' order by added_at"
 );
 section!(
+    /// Answers in time polls, per offered time.
+    time_answers -> TimeAnswerRow { poll_id: i64, title: String, starts_at: At, answer: String, at: At }
+    = "select s.poll_id, t.title, s.starts_at, a.answer, a.at from time_answer a
+       join time_slot s on s.id = a.slot_id join time_poll t on t.id = s.poll_id
+       where a.person_id = $1 and $2 <> '' order by s.poll_id, s.starts_at"
+);
+section!(
     /// Salons the person was at, and how (in the room, checked in at the door).
     attendance -> AttendanceRow { salon_id: i64, how: String, at: At }
     = "select salon_id, how, at from attendance where person_id = $1 and $2 <> '' order by at"
@@ -197,7 +204,7 @@ pub struct Erased {
 /// Remove the person and every trace of their address, inside the caller's transaction. Their
 /// room messages, comments, themes and recorded outcomes stay for the record with no author
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
-/// support, ballots, stances, poll answers, attendance, links and sessions go with the person row
+/// support, ballots, stances, poll and time poll answers, attendance, links and sessions go with the person row
 /// (cascade); proposals and polls they put and materials they added stay with no author.
 pub async fn erase(
     tx: &mut super::Tx,

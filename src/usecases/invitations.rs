@@ -105,7 +105,7 @@ pub async fn revoke_links(
 }
 
 /// Everyone meant: the chosen, the organisations' people, and the pasted (created if new).
-async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Failure> {
+pub(crate) async fn resolve(tx: &mut Tx, who: &Invitees) -> Result<BTreeSet<PersonId>, Failure> {
     let mut ids = who.people.clone();
     for short in &who.organisations {
         ids.extend(people::in_organisation(&mut *tx, short).await?);

@@ -45,6 +45,7 @@ pub mod salons;
 pub mod sign_in;
 pub mod summary;
 pub mod themes;
+pub mod time_polls;
 
 use crate::mail::compose::ComposeError;
 

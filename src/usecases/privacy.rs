@@ -39,6 +39,7 @@ pub async fn export(app: &App, person: &Person, by: &Person) -> Result<Value, Fa
         "poll_answers": privacy::poll_answers(db, p, e).await?,
         "attendance": privacy::attendance(db, p, e).await?,
         "materials": privacy::materials(db, p, e).await?,
+        "time_poll_answers": privacy::time_answers(db, p, e).await?,
         "note_taker_for": privacy::note_taker(db, p, e).await?,
         "decisions_recorded": privacy::decisions(db, p, e).await?,
         "actions": privacy::actions(db, p, e).await?,

@@ -70,7 +70,16 @@ pub async fn form(
     Organiser(me): Organiser,
     SalonPath(salon): SalonPath,
 ) -> AppResult<Markup> {
-    render(&app, &ctx, &me, &salon, &Selection::default(), None).await
+    // A salon made from a time poll: the people asked in the poll are ticked, ready to invite.
+    let mut sel = Selection::default();
+    if let Some(poll) = crate::store::time_polls::of_salon(&app.db, salon.id).await? {
+        sel.people = crate::store::time_polls::invitees(&app.db, poll.id)
+            .await?
+            .into_iter()
+            .map(|i| i.person_id)
+            .collect();
+    }
+    render(&app, &ctx, &me, &salon, &sel, None).await
 }
 
 #[derive(Default)]

@@ -43,6 +43,7 @@ pub mod security;
 pub mod statements;
 pub mod summary;
 pub mod themes;
+pub mod time_polls;
 pub mod transcript;
 pub mod views;
 

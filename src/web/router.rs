@@ -23,7 +23,7 @@ use super::{
     admin, api, assets, audit, board, checkin, context, feeds, health, home, import, inbound,
     invite, lang, login, materials, me, metrics, my_data, organise, outcomes, participants,
     participation, polls, proposals, room, rounds, rsvp, rsvp_link, salon_page, security,
-    statements, summary, themes, transcript,
+    statements, summary, themes, time_polls, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -72,6 +72,19 @@ fn pages() -> Router<SharedApp> {
         // Polls of a series (polls): the same people as proposals; single, multiple, ranked
         // (Borda) and score polls.
         .route("/series/{id}/polls", get(polls::list).post(polls::create))
+        // Time polls to find a date (time_polls): organisers offer times and ask people, who
+        // answer signed in or from their personal link; a picked time becomes a draft salon.
+        .route(
+            "/series/{id}/timepolls",
+            get(time_polls::list).post(time_polls::create),
+        )
+        .route("/timepolls/{id}", get(time_polls::show))
+        .route("/timepolls/{id}/answer", post(time_polls::answer))
+        .route("/timepolls/{id}/choose", post(time_polls::choose))
+        .route(
+            "/timepolls/link/{token}",
+            get(time_polls::link_page).post(time_polls::link_answer),
+        )
         // Participation per organisation over a series' salons (participation): signed in.
         .route("/series/{id}/attendance", get(participation::show))
         .route("/polls/{id}", get(polls::show))

@@ -49,4 +49,5 @@ mod salons;
 mod security;
 mod signin;
 mod themes;
+mod time_polls;
 mod upgrade;

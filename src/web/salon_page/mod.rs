@@ -234,6 +234,7 @@ pub async fn show_series(
             @if ctx.user.is_some() {
                 p { a href=(format!("/series/{}/proposals", s.id)) { (t!("proposal.series_link", locale = l)) } }
                 p { a href=(format!("/series/{}/polls", s.id)) { (t!("poll.series_link", locale = l)) } }
+                p { a href=(format!("/series/{}/timepolls", s.id)) { (t!("timepoll.series_link", locale = l)) } }
                 p { a href=(format!("/series/{}/attendance", s.id)) { (t!("participation.link", locale = l)) } }
             }
             p { a href=(format!("/series/{}/board", s.id)) { (t!("board.link", locale = l)) } }
