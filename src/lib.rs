@@ -35,6 +35,7 @@
 //!   same for polls; `checkin`: the organisers' check-in at the door and the attendance JSON;
 //!   `participation`: a series' attendance per organisation (table and chart); `materials`: a
 //!   salon's links and files (the upload is routed outside the request timeout);
+//!   `time_polls`: finding a date (the grid, answers signed in or by the mail's link);
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
@@ -46,7 +47,8 @@
 //!   with an outcome that becomes a decision (`proposals`), put, answer and close a poll
 //!   (`polls`), attendance (`attendance`: present in the room while it runs, checked in at
 //!   the door by name or by the invitation's code), add or remove a salon's materials
-//!   (`materials`; a file checked by `domain::material`), what people do in a room (`room`), announce
+//!   (`materials`; a file checked by `domain::material`), offer times, answer and pick one
+//!   that becomes a draft salon (`time_polls`), what people do in a room (`room`), announce
 //!   a change in the rooms (`announce`), send a summary, take in an inbound mail, export or
 //!   delete a person's data, the retention job) that owns its transaction, the mail it queues,
 //!   its audit row and the live announcement it makes in the rooms.

@@ -19,6 +19,7 @@ mod browser_materials;
 mod browser_privacy;
 mod browser_proposals;
 mod browser_strategy;
+mod browser_time_polls;
 mod calendar;
 mod cli;
 mod deploy;

@@ -201,7 +201,7 @@ fn grid(d: &PollData, v: &Viewer, counts: &[SlotCount], best: &[usize], l: &str)
         }
     }
     html! {
-        div class="table-scroll" role="region" aria-labelledby="grid-caption" tabindex="0" {
+        div class="table-wrap" role="region" aria-labelledby="grid-caption" tabindex="0" {
             table class="timepoll-grid" {
                 caption id="grid-caption" { (t!("timepoll.grid", locale = l)) }
                 thead { tr {
