@@ -15,6 +15,7 @@ pub mod role;
 pub mod round;
 pub mod rsvp;
 pub mod salon;
+pub mod search;
 pub mod summary;
 pub mod text;
 pub mod theme;

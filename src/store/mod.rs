@@ -50,6 +50,7 @@ pub mod rsvp_tokens;
 pub mod rsvps;
 pub mod salons;
 pub mod schema;
+pub mod search;
 pub mod series;
 pub mod sessions;
 pub mod settings;

@@ -39,6 +39,7 @@ pub mod router;
 pub mod rsvp;
 pub mod rsvp_link;
 pub mod salon_page;
+pub mod search;
 pub mod security;
 pub mod statements;
 pub mod summary;

@@ -22,7 +22,7 @@ use tracing::Level;
 use super::{
     admin, api, assets, audit, board, checkin, context, feeds, health, home, import, inbound,
     invite, lang, login, materials, me, metrics, my_data, organise, outcomes, participants,
-    participation, polls, proposals, room, rounds, rsvp, rsvp_link, salon_page, security,
+    participation, polls, proposals, room, rounds, rsvp, rsvp_link, salon_page, search, security,
     statements, summary, themes, time_polls, transcript,
 };
 use crate::app::SharedApp;
@@ -41,6 +41,8 @@ fn pages() -> Router<SharedApp> {
         .route("/past", get(home::past))
         .route("/salons/{id}", get(salon_page::show))
         .route("/series/{id}", get(salon_page::show_series))
+        // Search (search): everything the reader may see, best first.
+        .route("/search", get(search::show))
         // Answers (rsvp, rsvp_link): signed in, by the link in a mail, or registering anew.
         .route("/salons/{id}/rsvp", post(rsvp::answer))
         .route("/salons/{id}/register", post(rsvp::register))

@@ -47,6 +47,7 @@ mod room_strategy;
 mod rooms;
 mod rounds;
 mod salons;
+mod search;
 mod security;
 mod signin;
 mod themes;

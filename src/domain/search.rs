@@ -1,0 +1,227 @@
+//! Search: a query as typed, checked and turned into what each database matches on, and the
+//! snippet shown with the matching words marked.
+//!
+//! PostgreSQL stems both the text and the query itself, in each of Salon's five languages
+//! (migration 0023). SQLite's FTS5 stems English only (Porter); for the other languages each word
+//! of the query brings its Snowball stems in Danish, Norwegian, Swedish and Finnish (the
+//! `rust-stemmers` crate), and FTS5 matches them as prefixes: "bibliotekerne" finds
+//! "biblioteket" by the stem "bibliotek". The same stems mark the words in the snippet.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// The longest query, in characters, and the most words taken from it.
+pub const QUERY_MAX: usize = 200;
+pub const WORDS_MAX: usize = 8;
+/// A stem shorter than this is not used as a prefix (it would match half the language).
+const PREFIX_MIN: usize = 3;
+
+/// What may be searched for; `kind` filters and labels results.
+pub const KINDS: [&str; 9] = [
+    "salon", "agenda", "theme", "comment", "decision", "action", "proposal", "material", "message",
+];
+
+/// A query, checked: its words (lower case) and each word's stems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub text: String,
+    pub words: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub word: String,
+    /// The word and its stems in the five languages, longest first, no two alike.
+    pub stems: Vec<String>,
+}
+
+/// Why a query was not run (`search.error.<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    TooLong,
+    NoWords,
+}
+
+impl Refused {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refused::TooLong => "too_long",
+            Refused::NoWords => "no_words",
+        }
+    }
+}
+
+const LANGUAGES: [Algorithm; 5] = [
+    Algorithm::Danish,
+    Algorithm::Norwegian,
+    Algorithm::Swedish,
+    Algorithm::Finnish,
+    Algorithm::English,
+];
+
+/// Check a query: words are runs of letters and digits (anything else separates them, so no
+/// FTS5 or tsquery syntax can come through); at most [`WORDS_MAX`].
+pub fn parse(raw: &str) -> Result<Query, Refused> {
+    let text = raw.trim();
+    if text.chars().count() > QUERY_MAX {
+        return Err(Refused::TooLong);
+    }
+    let stemmers: Vec<Stemmer> = LANGUAGES.iter().map(|a| Stemmer::create(*a)).collect();
+    let mut words: Vec<Word> = Vec::new();
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = w.to_lowercase();
+        if words.iter().any(|x| x.word == word) {
+            continue;
+        }
+        let mut stems = vec![word.clone()];
+        for s in &stemmers {
+            let stem = s.stem(&word).to_string();
+            if stem.chars().count() >= PREFIX_MIN && !stems.contains(&stem) {
+                stems.push(stem);
+            }
+        }
+        stems.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        words.push(Word { word, stems });
+        if words.len() == WORDS_MAX {
+            break;
+        }
+    }
+    if words.is_empty() {
+        return Err(Refused::NoWords);
+    }
+    Ok(Query {
+        text: text.to_string(),
+        words,
+    })
+}
+
+impl Query {
+    /// The FTS5 MATCH expression: every word must match, each by any of its stems as a prefix
+    /// (or itself, exactly, when it is too short to be a prefix). Each is a quoted string, so
+    /// nothing in it is syntax.
+    pub fn fts5(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| {
+                let alternatives: Vec<String> = w
+                    .stems
+                    .iter()
+                    .map(|s| {
+                        if s.chars().count() >= PREFIX_MIN {
+                            format!("\"{s}\"*")
+                        } else {
+                            format!("\"{s}\"")
+                        }
+                    })
+                    .collect();
+                format!("({})", alternatives.join(" OR "))
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// The words for PostgreSQL's `plainto_tsquery` in each language.
+    pub fn plain(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.word.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Whether a word of a text matches the query (it starts with one of the stems).
+    fn marks(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.words.iter().any(|w| {
+            w.stems.iter().any(|s| {
+                if s.chars().count() >= PREFIX_MIN {
+                    lower.starts_with(s.as_str())
+                } else {
+                    lower == *s
+                }
+            })
+        })
+    }
+}
+
+/// A piece of a snippet: text, and whether it is a matching word.
+pub type Piece = (String, bool);
+
+/// The part of `text` around the first matching word, at most about `max` characters, cut at
+/// word boundaries (with "…" where it was cut), split into pieces with the matching words marked.
+pub fn snippet(q: &Query, text: &str, max: usize) -> Vec<Piece> {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = flat.chars().collect();
+    // Word spans (start, end) in characters.
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in chars.iter().enumerate() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, chars.len()));
+    }
+    let word = |(s, e): (usize, usize)| chars[s..e].iter().collect::<String>();
+    let first = spans.iter().copied().find(|sp| q.marks(&word(*sp)));
+    let (from, to) = if chars.len() <= max {
+        (0, chars.len())
+    } else {
+        let centre = first.map(|(s, _)| s).unwrap_or(0);
+        let from = centre.saturating_sub(max / 3);
+        let from = spans
+            .iter()
+            .map(|(s, _)| *s)
+            .filter(|s| *s <= from)
+            .next_back()
+            .unwrap_or(0);
+        let to = (from + max).min(chars.len());
+        let to = spans
+            .iter()
+            .map(|(_, e)| *e)
+            .filter(|e| *e <= to)
+            .next_back()
+            .unwrap_or(to);
+        (from, to.max(from))
+    };
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut push = |text: String, marked: bool| match pieces.last_mut() {
+        Some((t, m)) if *m == marked && !marked => t.push_str(&text),
+        _ => pieces.push((text, marked)),
+    };
+    if from > 0 {
+        push("…".into(), false);
+    }
+    let mut at = from;
+    for sp in spans
+        .iter()
+        .copied()
+        .filter(|(s, e)| *s >= from && *e <= to)
+    {
+        if sp.0 > at {
+            push(chars[at..sp.0].iter().collect(), false);
+        }
+        let w = word(sp);
+        let marked = q.marks(&w);
+        push(w, marked);
+        at = sp.1;
+    }
+    if to > at {
+        push(chars[at..to].iter().collect(), false);
+    }
+    if to < chars.len() {
+        push("…".into(), false);
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests;

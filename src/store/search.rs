@@ -1,0 +1,110 @@
+//! Search over `search_item` (kept by triggers, migration 0023): FTS5 on SQLite, a tsvector in
+//! five languages on PostgreSQL. Who may see what is decided in the same query, from the live
+//! tables: never a hidden message or a withdrawn decision or action, never anything of a draft
+//! salon, proposals only for people signed in, and room messages only for organisers and the
+//! people registered for the salon (who may enter its rooms).
+
+use chrono::{DateTime, Utc};
+
+use super::{Conn, on_conn};
+use crate::domain::search::Query;
+use crate::ids::{PersonId, SeriesId};
+
+/// Who searches.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader {
+    pub person: Option<PersonId>,
+    pub organiser: bool,
+}
+
+/// What to look in.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// One of `domain::search::KINDS`, or all.
+    pub kind: Option<&'static str>,
+    pub series: Option<SeriesId>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Hit {
+    pub kind: String,
+    pub a: i64,
+    pub b: i64,
+    pub salon_id: Option<i64>,
+    pub series_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub at: DateTime<Utc>,
+    pub salon_title: Option<String>,
+    pub series_title: Option<String>,
+}
+
+/// The conditions every hit meets, after the words matched ($2 the reader's id or 0, $3 an
+/// organiser, $4 signed in, $5 the kind or '', $6 the series or 0).
+const VISIBLE: &str = "
+    and not i.hidden
+    and (i.salon_id is null or s.status <> 'draft')
+    and (i.kind <> 'proposal' or $4)
+    and (i.kind <> 'message' or $3 or exists (
+        select 1 from rsvp r where r.salon_id = i.salon_id and r.person_id = $2
+        and ((r.response = 'yes' and r.waitlist_seq is null) or r.response = 'maybe')))
+    and ($5 = '' or i.kind = $5)
+    and ($6 = 0 or coalesce(i.series_id, s.series_id) = $6)";
+
+const COLUMNS: &str =
+    "i.kind, i.a, i.b, i.salon_id, coalesce(i.series_id, s.series_id) as series_id,
+    i.room_id, i.title, i.body, i.at, s.title as salon_title, se.title as series_title";
+
+const JOINS: &str = "left join salon s on s.id = i.salon_id
+    left join series se on se.id = coalesce(i.series_id, s.series_id)";
+
+/// The best `limit` hits, best first.
+pub async fn search(
+    c: impl Into<Conn<'_>>,
+    q: &Query,
+    reader: Reader,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<Hit>, sqlx::Error> {
+    let me = reader.person.map(|p| p.0).unwrap_or(0);
+    let kind = filter.kind.unwrap_or("");
+    let series = filter.series.map(|s| s.0).unwrap_or(0);
+    // A title match weighs four times a body match (bm25 column weights; tsvector A and B).
+    let sqlite = format!(
+        "select {COLUMNS} from search_fts f join search_item i on i.id = f.rowid {JOINS}
+         where search_fts match $1 {VISIBLE}
+         order by bm25(search_fts, 4.0, 1.0), i.at desc limit $7"
+    );
+    let postgres = format!(
+        "with q as (select plainto_tsquery('danish', $1) || plainto_tsquery('norwegian', $1)
+             || plainto_tsquery('swedish', $1) || plainto_tsquery('finnish', $1)
+             || plainto_tsquery('english', $1) || plainto_tsquery('simple', $1) as q)
+         select {COLUMNS} from q cross join search_item i {JOINS}
+         where i.tsv @@ q.q {VISIBLE}
+         order by ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', i.tsv, q.q) desc, i.at desc limit $7"
+    );
+    on_conn!(
+        c,
+        |c| sqlx::query_as(sqlx::AssertSqlSafe(sqlite.as_str()))
+            .bind(q.fts5())
+            .bind(me)
+            .bind(reader.organiser)
+            .bind(reader.person.is_some())
+            .bind(kind)
+            .bind(series)
+            .bind(limit)
+            .fetch_all(c)
+            .await,
+        sqlx::query_as(sqlx::AssertSqlSafe(postgres.as_str()))
+            .bind(q.plain())
+            .bind(me)
+            .bind(reader.organiser)
+            .bind(reader.person.is_some())
+            .bind(kind)
+            .bind(series)
+            .bind(limit)
+            .fetch_all(c)
+            .await
+    )
+}
