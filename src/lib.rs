@@ -36,6 +36,8 @@
 //!   `participation`: a series' attendance per organisation (table and chart); `materials`: a
 //!   salon's links and files (the upload is routed outside the request timeout);
 //!   `time_polls`: finding a date (the grid, answers signed in or by the mail's link);
+//!   `search`: the search page (rules of visibility in `store::search`, stems in
+//!   `domain::search`);
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop

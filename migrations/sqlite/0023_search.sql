@@ -20,20 +20,21 @@ create table search_item (
 );
 create index search_item_salon on search_item (salon_id);
 -- The words, indexed by FTS5 from search_item (external content). Porter stems English; the
--- Nordic languages are found by stem prefixes the query brings (domain::search).
+-- Nordic languages are found by stem prefixes the query brings (domain::search). The kind is
+-- indexed too, so that a search can take room messages apart from the rest (store::search).
 create virtual table search_fts using fts5(
-    title, body, content = 'search_item', content_rowid = 'id',
+    title, body, kind, content = 'search_item', content_rowid = 'id',
     tokenize = 'porter unicode61 remove_diacritics 2', prefix = '3'
 );
 create trigger search_item_ai after insert on search_item begin
-    insert into search_fts (rowid, title, body) values (new.id, new.title, new.body);
+    insert into search_fts (rowid, title, body, kind) values (new.id, new.title, new.body, new.kind);
 end;
 create trigger search_item_ad after delete on search_item begin
-    insert into search_fts (search_fts, rowid, title, body) values ('delete', old.id, old.title, old.body);
+    insert into search_fts (search_fts, rowid, title, body, kind) values ('delete', old.id, old.title, old.body, old.kind);
 end;
 create trigger search_item_au after update of title, body on search_item begin
-    insert into search_fts (search_fts, rowid, title, body) values ('delete', old.id, old.title, old.body);
-    insert into search_fts (rowid, title, body) values (new.id, new.title, new.body);
+    insert into search_fts (search_fts, rowid, title, body, kind) values ('delete', old.id, old.title, old.body, old.kind);
+    insert into search_fts (rowid, title, body, kind) values (new.id, new.title, new.body, new.kind);
 end;
 create trigger salon_search_ai after insert on salon begin
     insert into search_item (kind, a, b, salon_id, series_id, room_id, hidden, title, body, at) values ('salon', new.id, 0, new.id, null, null, 0, new.title, new.description, new.starts_at);

@@ -8,6 +8,9 @@
 
 use std::process::ExitCode;
 
+#[path = "bench/search.rs"]
+mod search;
+
 use chrono::{Duration, Utc};
 use clap::{Parser, Subcommand};
 use salon::config::{Config, Settings};
@@ -60,6 +63,15 @@ enum Command {
     RoomPost {
         #[arg(long, default_value = "2000")]
         messages: usize,
+    },
+    /// A salon whose room holds N messages, and M themes and decisions, in the five languages,
+    /// for the search benchmark (`scripts/bench-search`); prints `salon=ID cookie=...` for a
+    /// person registered for it.
+    SeedSearch {
+        #[arg(long, default_value = "100000")]
+        messages: usize,
+        #[arg(long, default_value = "5000")]
+        items: usize,
     },
     /// A session for a person (by address), as a signed-in browser has; prints
     /// `cookie=salon_session=...` and the demo's running salon (`running=ID`), for the page
@@ -181,6 +193,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .unwrap_or_default();
             println!("running={running} cookie=salon_session={cookie}");
         }
+        Command::SeedSearch { messages, items } => search::seed(&db, messages, items).await?,
         Command::RoomPost { messages } => {
             salon::demo::load_directory(&db).await?;
             let author = salon::store::people::by_email(
@@ -410,7 +423,7 @@ async fn seed_replies(
 }
 
 /// An online salon in Copenhagen time starting at `starts`, `hours` long, open for registration.
-fn online_salon(title: String, starts: chrono::DateTime<Utc>, hours: i64) -> SalonInput {
+pub(crate) fn online_salon(title: String, starts: chrono::DateTime<Utc>, hours: i64) -> SalonInput {
     let tz = chrono_tz::Europe::Copenhagen;
     SalonInput {
         title,

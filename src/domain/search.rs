@@ -98,10 +98,20 @@ pub fn parse(raw: &str) -> Result<Query, Refused> {
 }
 
 impl Query {
-    /// The FTS5 MATCH expression: every word must match, each by any of its stems as a prefix
-    /// (or itself, exactly, when it is too short to be a prefix). Each is a quoted string, so
-    /// nothing in it is syntax.
-    pub fn fts5(&self) -> String {
+    /// The FTS5 MATCH expression: every word must match in a title or a text, each by any of
+    /// its stems as a prefix (or itself, exactly, when it is too short to be a prefix). Each is
+    /// a quoted string, so nothing in it is syntax. `messages`: room messages only, or all
+    /// but them.
+    pub fn fts5(&self, messages: bool) -> String {
+        let words = self.fts5_words();
+        if messages {
+            format!("kind : message AND {{title body}} : ({words})")
+        } else {
+            format!("{{title body}} : ({words}) NOT kind : message")
+        }
+    }
+
+    fn fts5_words(&self) -> String {
         self.words
             .iter()
             .map(|w| {

@@ -59,6 +59,11 @@ const COLUMNS: &str =
 const JOINS: &str = "left join salon s on s.id = i.salon_id
     left join series se on se.id = coalesce(i.series_id, s.series_id)";
 
+/// Room messages are ranked among the newest this many that match and the reader may see:
+/// a common word in a busy room matches tens of thousands, and scoring each would take longer
+/// than the search may (BENCHMARKS.md); everything else is always ranked in full.
+pub const MESSAGE_WINDOW: i64 = 2000;
+
 /// The best `limit` hits, best first.
 pub async fn search(
     c: impl Into<Conn<'_>>,
@@ -71,29 +76,47 @@ pub async fn search(
     let kind = filter.kind.unwrap_or("");
     let series = filter.series.map(|s| s.0).unwrap_or(0);
     // A title match weighs four times a body match (bm25 column weights; tsvector A and B).
+    // $1 matches the messages, $8 the rest (SQLite); $1 is the words (PostgreSQL).
     let sqlite = format!(
-        "select {COLUMNS} from search_fts f join search_item i on i.id = f.rowid {JOINS}
-         where search_fts match $1 {VISIBLE}
-         order by bm25(search_fts, 4.0, 1.0), i.at desc limit $7"
+        "with m as (
+             select i.id, bm25(search_fts, 4.0, 1.0, 0.0) as score
+             from search_fts f join search_item i on i.id = f.rowid {JOINS}
+             where search_fts match $1 {VISIBLE}
+             order by f.rowid desc limit {MESSAGE_WINDOW}),
+         o as (
+             select i.id, bm25(search_fts, 4.0, 1.0, 0.0) as score
+             from search_fts f join search_item i on i.id = f.rowid {JOINS}
+             where search_fts match $8 {VISIBLE}),
+         h as (select * from m union all select * from o)
+         select {COLUMNS} from h join search_item i on i.id = h.id {JOINS}
+         order by h.score, i.at desc limit $7"
     );
     let postgres = format!(
         "with q as (select plainto_tsquery('danish', $1) || plainto_tsquery('norwegian', $1)
              || plainto_tsquery('swedish', $1) || plainto_tsquery('finnish', $1)
-             || plainto_tsquery('english', $1) || plainto_tsquery('simple', $1) as q)
-         select {COLUMNS} from q cross join search_item i {JOINS}
-         where i.tsv @@ q.q {VISIBLE}
-         order by ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', i.tsv, q.q) desc, i.at desc limit $7"
+             || plainto_tsquery('english', $1) || plainto_tsquery('simple', $1) as q),
+         m as (
+             select i.id, i.tsv from q cross join search_item i {JOINS}
+             where i.kind = 'message' and i.tsv @@ q.q {VISIBLE}
+             order by i.id desc limit {MESSAGE_WINDOW}),
+         o as (
+             select i.id, i.tsv from q cross join search_item i {JOINS}
+             where i.kind <> 'message' and i.tsv @@ q.q {VISIBLE}),
+         h as (select * from m union all select * from o)
+         select {COLUMNS} from q cross join h join search_item i on i.id = h.id {JOINS}
+         order by ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', h.tsv, q.q) desc, i.at desc limit $7"
     );
     on_conn!(
         c,
         |c| sqlx::query_as(sqlx::AssertSqlSafe(sqlite.as_str()))
-            .bind(q.fts5())
+            .bind(q.fts5(true))
             .bind(me)
             .bind(reader.organiser)
             .bind(reader.person.is_some())
             .bind(kind)
             .bind(series)
             .bind(limit)
+            .bind(q.fts5(false))
             .fetch_all(c)
             .await,
         sqlx::query_as(sqlx::AssertSqlSafe(postgres.as_str()))

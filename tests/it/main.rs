@@ -18,6 +18,7 @@ mod browser_live;
 mod browser_materials;
 mod browser_privacy;
 mod browser_proposals;
+mod browser_search;
 mod browser_strategy;
 mod browser_time_polls;
 mod calendar;

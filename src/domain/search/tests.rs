@@ -27,7 +27,7 @@ fn words_bring_their_stems_in_every_language() {
 #[test]
 fn nothing_in_a_query_is_syntax() {
     let q = parse("\"a\" OR b* NEAR(c) -d ^e").unwrap();
-    let m = q.fts5();
+    let m = q.fts5(false);
     assert!(m.contains("(\"or\"") || m.contains("\"or\""), "{m}");
     assert!(!m.contains("NEAR("), "{m}");
     assert_eq!(m.matches('"').count() % 2, 0, "{m}");
