@@ -26,6 +26,9 @@ create table search_item (
 );
 create index search_item_salon on search_item (salon_id);
 create index search_item_tsv on search_item using gin (tsv);
+-- Everything but room messages, by itself: a search ranks those in full (store::search).
+create index search_item_other_tsv on search_item using gin (tsv) where kind <> 'message';
+create index search_item_other on search_item (id) where kind <> 'message';
 create function salon_search() returns trigger language plpgsql as $$
 begin
     if tg_op = 'DELETE' then

@@ -30,7 +30,8 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub word: String,
-    /// The word and its stems in the five languages, longest first, no two alike.
+    /// The word and its stems in the five languages, longest first, none beginning another
+    /// (the shorter finds all the longer would).
     pub stems: Vec<String>,
 }
 
@@ -82,6 +83,13 @@ pub fn parse(raw: &str) -> Result<Query, Refused> {
                 stems.push(stem);
             }
         }
+        // A stem that another stem begins is found by that one already: each prefix costs
+        // FTS5 a lookup and every ranked row a count, so only the shortest are kept.
+        let all = stems.clone();
+        stems.retain(|s| {
+            !all.iter()
+                .any(|t| t != s && t.chars().count() >= PREFIX_MIN && s.starts_with(t.as_str()))
+        });
         stems.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
         words.push(Word { word, stems });
         if words.len() == WORDS_MAX {
