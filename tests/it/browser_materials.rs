@@ -40,20 +40,7 @@ async fn materials_in_real_browsers(db: TestDb) {
     lars.client.set_window_size(390, 844).await.unwrap();
     sign_in(&organiser, ORGANISER, &mail_dir).await;
     sign_in(&lars, LARS, &mail_dir).await;
-    let salons: serde_json::Value = Client::new(&server.base)
-        .get("/api/v1/salons")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let running = salons
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["title"].as_str().unwrap().starts_with("Åben salon"))
-        .expect("the demo's running salon")["id"]
-        .as_i64()
-        .unwrap();
+    let running = browser::demo_running_salon(&server.base).await;
 
     // Lars is in the room; the demo's pre-read is in the panel.
     lars.goto(&format!("/salons/{running}/room")).await;

@@ -44,20 +44,7 @@ async fn proposals_in_real_browsers(db: TestDb) {
     sign_in(&jens, JENS, &mail_dir).await;
     sign_in(&sofie, SOFIE, &mail_dir).await;
     // The demo's salon running now, where Lars and Sofie have a seat.
-    let salons: serde_json::Value = Client::new(&server.base)
-        .get("/api/v1/salons")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let running = salons
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["title"].as_str().unwrap().starts_with("Åben salon"))
-        .expect("the demo's running salon")["id"]
-        .as_i64()
-        .unwrap();
+    let running = browser::demo_running_salon(&server.base).await;
 
     // Lars finds the demo's proposal from the series page, with Jens' block and its reason.
     lars.goto("/series/1").await;

@@ -459,6 +459,24 @@ pub async fn page_was_not_reloaded(b: &Browser) -> bool {
         == serde_json::json!(true)
 }
 
+/// The id of the demo's salon running now ("Åben salon: ..."), from the public API.
+pub async fn demo_running_salon(base: &str) -> i64 {
+    let salons: Value = super::Client::new(base)
+        .get("/api/v1/salons")
+        .await
+        .json()
+        .await
+        .unwrap();
+    salons
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"].as_str().unwrap().starts_with("Åben salon"))
+        .expect("the demo's running salon")["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// The demo as its own `salon serve --demo` process, its mail going to a real SMTP server that
 /// writes each message into `mail_dir`, and where the test's screenshots go.
 pub struct DemoStage {
