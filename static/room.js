@@ -368,6 +368,7 @@
       } else if (frame.type === "ballot_accepted") strategy.accepted(frame.round, frame.points);
       else if (frame.type === "theme") strategy.theme(frame.theme);
       else if (frame.type === "proposal") strategy.proposal(frame.proposal);
+      else if (frame.type === "poll") strategy.poll(frame.poll);
       else if (frame.type === "decision") strategy.decision(frame.decision);
       else if (frame.type === "action") strategy.action(frame.action);
       else if (frame.type === "error" && frame.round) strategy.refused(frame.round, frame.message);
@@ -795,6 +796,156 @@
       }
     }
 
+    // Polls put to the salon (#room-polls): the same markup as web/room/polls.rs and the poll
+    // page's results and answer fields (web/polls/view.rs).
+    var pollBox = document.getElementById("room-polls");
+
+    function pollResults(p) {
+      var wrap = document.createDocumentFragment();
+      if (!p.results) {
+        wrap.appendChild(el("p", "muted", say(pollBox, "hidden")));
+        return wrap;
+      }
+      wrap.appendChild(el("p", "hint", say(pollBox, "counted-" + p.kind)));
+      var table = el("table", "results poll-results");
+      table.appendChild(el("caption", "", say(pollBox, "caption")));
+      var head = el("thead");
+      var tr = el("tr");
+      ["place", "option", "total-" + p.kind].forEach(function (name) {
+        var th = el("th", "", say(pollBox, name));
+        th.scope = "col";
+        tr.appendChild(th);
+      });
+      head.appendChild(tr);
+      table.appendChild(head);
+      var body = el("tbody");
+      p.results.forEach(function (r) {
+        var row = el("tr");
+        row.dataset.option = r.option;
+        row.appendChild(el("td", "", String(r.place)));
+        var option = p.options.filter(function (o) { return o.id === r.option; })[0];
+        var th = el("th", "", option ? option.label : "");
+        th.scope = "row";
+        row.appendChild(th);
+        var td = el("td", "", String(r.total));
+        td.dataset.total = r.total;
+        row.appendChild(td);
+        body.appendChild(row);
+      });
+      table.appendChild(body);
+      wrap.appendChild(table);
+      return wrap;
+    }
+
+    function pollForm(p) {
+      var f = el("form", "stacked poll-answer");
+      f.method = "post";
+      f.action = "/polls/" + p.id + "/answer";
+      f.noValidate = true;
+      f.setAttribute("data-live", "");
+      f.dataset.done = say(pollBox, "saved");
+      [["csrf", pollBox.dataset.csrf], ["room", pollBox.dataset.room]].forEach(function (pair) {
+        var h = el("input");
+        h.type = "hidden";
+        h.name = pair[0];
+        h.value = pair[1];
+        f.appendChild(h);
+      });
+      var fs = el("fieldset", "answer-options");
+      fs.id = "answer-options-" + p.id;
+      fs.appendChild(el("legend", "", say(pollBox, "legend-" + p.kind, { max: p.max_score })));
+      p.options.forEach(function (o) {
+        var id = "o" + o.id;
+        var label = el("label", "", o.label);
+        label.htmlFor = id;
+        var row, input;
+        if (p.kind === "single" || p.kind === "multiple") {
+          row = el("div", "choice");
+          input = el("input");
+          input.type = p.kind === "single" ? "radio" : "checkbox";
+          input.name = p.kind === "single" ? "option" : "option-" + o.id;
+          input.value = p.kind === "single" ? String(o.id) : "1";
+          input.id = id;
+          row.appendChild(input);
+          row.appendChild(label);
+        } else {
+          row = el("div", "field field-inline");
+          row.appendChild(label);
+          if (p.kind === "ranked") {
+            input = el("select");
+            input.appendChild(el("option", "", say(pollBox, "unranked"))).value = "";
+            for (var r = 1; r <= p.options.length; r++) input.appendChild(el("option", "", String(r))).value = String(r);
+          } else {
+            input = el("input");
+            input.type = "number";
+            input.min = "0";
+            input.max = String(p.max_score);
+            input.value = "0";
+          }
+          input.name = "option-" + o.id;
+          input.id = id;
+          row.appendChild(input);
+        }
+        fs.appendChild(row);
+      });
+      f.appendChild(fs);
+      var div = el("div");
+      var button = el("button", "", say(pollBox, "submit"));
+      button.type = "submit";
+      div.appendChild(button);
+      f.appendChild(div);
+      return f;
+    }
+
+    function showPoll(p) {
+      if (!pollBox) return;
+      pollBox.hidden = false;
+      var art = document.getElementById("poll-" + p.id);
+      var before = art ? art.dataset.state : null;
+      if (!art) {
+        art = el("article", "poll");
+        art.id = "poll-" + p.id;
+        art.dataset.poll = p.id;
+        art.setAttribute("aria-labelledby", "poll-" + p.id + "-title");
+        var h = el("h3");
+        h.id = "poll-" + p.id + "-title";
+        var a = el("a", "", p.question);
+        a.href = "/polls/" + p.id;
+        h.appendChild(a);
+        h.appendChild(txt(" "));
+        h.appendChild(el("span", "badge state"));
+        art.appendChild(h);
+        art.appendChild(el("p", "count muted"));
+        art.appendChild(el("div", "poll-results"));
+        // The answer's fields are built once: a later frame must not undo what someone is
+        // filling in.
+        if (p.state === "open") art.appendChild(pollForm(p));
+        art.appendChild(el("div", "poll-outcome"));
+        pollBox.appendChild(art);
+      }
+      art.dataset.state = p.state;
+      art.querySelector(".badge.state").textContent = say(pollBox, "state-" + p.state);
+      art.querySelector(".count").textContent = sayN(pollBox, "voters", p.voters);
+      var results = art.querySelector(".poll-results");
+      results.textContent = "";
+      results.appendChild(pollResults(p));
+      if (p.state !== "open") {
+        var form = art.querySelector("form.poll-answer");
+        if (form) form.remove();
+      }
+      var outcome = art.querySelector(".poll-outcome");
+      outcome.textContent = "";
+      if (p.state === "closed" && p.outcome) {
+        outcome.appendChild(el("h4", "", say(pollBox, "outcome")));
+        outcome.appendChild(el("p", "", p.outcome));
+      }
+      if (!before && p.state === "open") {
+        news(say(pollBox, "new", { title: p.question }), "#poll-" + p.id, say(pollBox, "answer"));
+      } else if (before && before !== "closed" && p.state === "closed") {
+        news(say(pollBox, "closed-news", { title: p.question }), "#poll-" + p.id, say(pollBox, "results"));
+      }
+    }
+
     return {
       round: showRound,
       accepted: function (roundId, points) {
@@ -806,6 +957,7 @@
       refused: function (roundId, message) { status(roundId, message); },
       theme: showTheme,
       proposal: showProposal,
+      poll: showPoll,
       decision: showDecision,
       action: showAction
     };

@@ -22,7 +22,8 @@
 //! {"type":"theme","theme":THEME}  {"type":"decision","decision":DECISION}  {"type":"action","action":ACTION}
 //! {"type":"rooms","rooms":[{"id":ID,"name":"..."},...]}   the salon's rooms, the main one first
 //! {"type":"agenda","current":N}   the agenda item under way (its position from 0; null: none)
-//! {"type":"proposal","proposal":PROPOSAL}   {"type":"materials","materials":[MATERIAL,...]}
+//! {"type":"proposal","proposal":PROPOSAL}   {"type":"poll","poll":POLL}
+//! {"type":"materials","materials":[MATERIAL,...]}
 //! ```
 
 use std::collections::HashSet;
@@ -32,16 +33,22 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 mod materials;
+mod polls;
 mod proposals;
+mod round;
 pub use materials::MaterialJson;
+pub use polls::PollJson;
 pub use proposals::{ProposalJson, ROOM_STANCES};
+pub use round::{OptionJson, OrganisationJson, RoundJson};
 
 use super::Hub;
 use super::hub::Event;
 use crate::domain::round::State as RoundState;
-use crate::ids::{ActionId, DecisionId, OptionId, ProposalId, RoundId, SalonId, SeriesId, ThemeId};
+use crate::ids::{
+    ActionId, DecisionId, OptionId, PollId, ProposalId, RoundId, SalonId, SeriesId, ThemeId,
+};
 use crate::store::outcomes::{self, Action, Decision};
-use crate::store::rounds::{self, Round};
+use crate::store::rounds;
 use crate::store::themes::{self, Theme};
 use crate::store::{Db, Drafts, rooms};
 
@@ -50,78 +57,6 @@ use crate::store::{Db, Drafts, rooms};
 /// at most this often per theme (support and withdraw in a loop would otherwise be a frame to
 /// every listener in every room of the series for each click).
 pub const COALESCE_EVERY: Duration = Duration::from_millis(500);
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OptionJson {
-    pub id: OptionId,
-    pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub points: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OrganisationJson {
-    pub name: String,
-    pub country: String,
-}
-
-/// A priority round; points, voters and the organisations that took part only once the
-/// results may be shown (closed, or open with live results).
-#[derive(Debug, Clone, Serialize)]
-pub struct RoundJson {
-    pub id: RoundId,
-    pub salon: SalonId,
-    pub question: String,
-    pub state: &'static str,
-    pub points_per_person: i64,
-    pub max_per_option: i64,
-    pub live_results: bool,
-    pub options: Vec<OptionJson>,
-    /// How many have cast a ballot: always shown, so people see the round fill up.
-    pub ballots: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub voters: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub organisations: Option<Vec<OrganisationJson>>,
-}
-
-impl RoundJson {
-    pub async fn load(db: &Db, r: &Round) -> Result<RoundJson, sqlx::Error> {
-        let visible = r.results_visible();
-        let options = rounds::options(db, r.id)
-            .await?
-            .into_iter()
-            .map(|o| OptionJson {
-                id: o.id,
-                label: o.label,
-                points: visible.then_some(o.points),
-            })
-            .collect();
-        let ballots = rounds::voters(db, r.id).await?;
-        let (voters, organisations) = if visible {
-            let orgs = rounds::organisations(db, r.id)
-                .await?
-                .into_iter()
-                .map(|(_, name, country)| OrganisationJson { name, country });
-            (Some(ballots), Some(orgs.collect()))
-        } else {
-            (None, None)
-        };
-        Ok(RoundJson {
-            id: r.id,
-            salon: r.salon_id,
-            question: r.question.clone(),
-            state: r.state().as_str(),
-            points_per_person: r.points_per_person,
-            max_per_option: r.max_per_option,
-            live_results: r.live_results,
-            options,
-            ballots,
-            voters,
-            organisations,
-        })
-    }
-}
 
 /// A theme of a series; `merged_into` once it was merged into another (it is then not listed).
 #[derive(Debug, Clone, Serialize)]
@@ -200,6 +135,8 @@ pub enum About {
     Proposal(ProposalId),
     /// A salon's materials (one added or removed).
     Materials(SalonId),
+    /// A poll put to a salon: put, answered, closed.
+    Poll(PollId),
 }
 
 /// Where a frame goes.
@@ -304,6 +241,21 @@ async fn frame(db: &Db, about: About) -> Result<Option<Frame>, sqlx::Error> {
             (
                 format!("proposal:{id}"),
                 serde_json::json!({"type": "proposal", "proposal": proposal}),
+                Target::Salon(salon),
+            )
+        }
+        About::Poll(id) => {
+            // As a proposal: only a poll put to a salon is shown live, in that salon's rooms.
+            let Some(p) = crate::store::polls::get(db, id).await? else {
+                return Ok(None);
+            };
+            let Some(salon) = p.salon_id else {
+                return Ok(None);
+            };
+            let poll = PollJson::load(db, &p, crate::domain::time::now()).await?;
+            (
+                format!("poll:{id}"),
+                serde_json::json!({"type": "poll", "poll": poll}),
                 Target::Salon(salon),
             )
         }

@@ -37,7 +37,17 @@ pub struct RoomShared {
     )>,
     /// The salon's materials.
     pub materials: Vec<crate::store::materials::Material>,
+    /// The polls put to the salon, each with its options and every answer (a page shows the
+    /// viewer's own in the form, and the counted results once they may be shown).
+    pub polls: Vec<RoomPoll>,
 }
+
+/// A poll in a room's panel: the poll, its options, and its answers (person, option, value).
+pub type RoomPoll = (
+    crate::store::polls::Poll,
+    Vec<crate::store::polls::PollOption>,
+    Vec<(PersonId, crate::ids::PollOptionId, i64)>,
+);
 
 /// A salon page's shared part, in one language (the summary is written in it).
 pub struct SalonShared {

@@ -110,6 +110,16 @@ pub async fn of_series(c: impl Into<Conn<'_>>, series: SeriesId) -> Result<Vec<P
     )
 }
 
+/// The polls put to a salon, oldest first (as its room's panel lists them).
+pub async fn of_salon(c: impl Into<Conn<'_>>, salon: SalonId) -> Result<Vec<Poll>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!("{POLL} where p.salon_id = $1 order by p.id")),
+        salon
+    )
+}
+
 pub async fn options(c: impl Into<Conn<'_>>, id: PollId) -> Result<Vec<PollOption>, sqlx::Error> {
     rows!(
         c,

@@ -1,6 +1,8 @@
 //! Polls: put one to a series (or one of its salons), answer or change one's answer until it
 //! closes, and close it, optionally with an outcome recorded as a decision of one of the
-//! series' salons. Who may put and close is the caller's check (as for proposals).
+//! series' salons. Who may put and close is the caller's check (as for proposals). A poll put
+//! to a salon is announced in its rooms (a `poll` frame) when it is put, when answers come in
+//! (coalesced) and when it closes.
 
 use crate::app::SharedApp;
 use crate::domain::poll::{self, PollPlan};
@@ -8,7 +10,7 @@ use crate::ids::{DecisionId, PersonId, PollId, PollOptionId, SalonId, SeriesId};
 use crate::rooms::notices::About;
 use crate::store::outcomes::{self, NewDecision};
 use crate::store::polls::{self, NewPoll, Poll};
-use crate::usecases::announce::announce;
+use crate::usecases::announce::{announce, announce_soon};
 use crate::usecases::proposals::salon_of_series;
 
 /// Put a poll; `None` when the salon named is not one of the series'.
@@ -35,6 +37,9 @@ pub async fn put(
     };
     let id = polls::create(&mut tx, &new).await?;
     tx.commit().await?;
+    if salon.is_some() {
+        announce(app, About::Poll(id)).await;
+    }
     Ok(Some(id))
 }
 
@@ -77,6 +82,12 @@ pub async fn answer(
         return Ok(Answered::Refused("closed"));
     }
     tx.commit().await?;
+    // As a stance: the person's next page load shows the answer; the rooms see the new count
+    // (and results) soon after, once for a burst of answers.
+    app.generations.room_changed();
+    if p.salon_id.is_some() {
+        announce_soon(app, About::Poll(p.id));
+    }
     Ok(Answered::Stored)
 }
 
@@ -130,6 +141,9 @@ pub async fn close(
     tx.commit().await?;
     if let Some(d) = decision {
         announce(app, About::Decision(d)).await;
+    }
+    if p.salon_id.is_some() {
+        announce(app, About::Poll(p.id)).await;
     }
     Ok(Ok(decision))
 }

@@ -27,7 +27,7 @@ use crate::store::series::{self, Series};
 use crate::usecases::polls::{self as usecase, Answered, NotClosed};
 
 mod json;
-mod view;
+pub(crate) mod view;
 pub use json::api;
 
 #[derive(Deserialize, Default, Clone)]
@@ -178,8 +178,11 @@ pub async fn answer(
 ) -> AppResult<Response> {
     let (p, s) = poll_of(&app, &id).await?;
     let mut given = Vec::new();
+    let mut room = None;
     for (k, v) in url::form_urlencoded::parse(&body) {
-        if k == "option" {
+        if k == "room" {
+            room = v.trim().parse::<crate::ids::RoomId>().ok();
+        } else if k == "option" {
             given.push((v.into_owned(), "1".to_string()));
         } else if let Some(option) = k.strip_prefix("option-") {
             given.push((option.to_string(), v.into_owned()));
@@ -187,7 +190,16 @@ pub async fn answer(
     }
     within_limit(&app.limits.member_clicks, me.id)?;
     match usecase::answer(&app, &p, me.id, &given).await? {
-        Answered::Stored => Ok(Redirect::to(&format!("/polls/{}#answer", p.id)).into_response()),
+        Answered::Stored => {
+            // Sent from a room's panel: back there.
+            let back = match (p.salon_id, room) {
+                (Some(salon), Some(room)) => {
+                    format!("/salons/{salon}/room?room={room}#poll-{}", p.id)
+                }
+                _ => format!("/polls/{}#answer", p.id),
+            };
+            Ok(Redirect::to(&back).into_response())
+        }
         Answered::Refused(code) => {
             let status = if code == "closed" {
                 StatusCode::CONFLICT

@@ -5,7 +5,9 @@
 //! and Sofie's tally moves without a reload; Jens blocks from the proposal's page (first
 //! without a reason, refused with the reason asked for, then with it) and the block reaches
 //! the room live; the organiser closes it with an outcome, which shows in the room and as a
-//! decision of the salon. The list, a
+//! decision of the salon. A ranked poll put to the same salon appears live in Sofie's room,
+//! takes Lars' answer from its page and Sofie's from the form room.js built, and its Borda
+//! scores move in place. The list, a
 //! proposal with its tally and the closing form are audited with axe-core in all five
 //! languages, at a laptop's and a phone's width (the refused stance in Danish).
 //!
@@ -209,7 +211,9 @@ async fn proposals_in_real_browsers(db: TestDb) {
         "the demo poll's winner"
     );
     audit_in_every_language(&lars, "a closed ranked-choice poll (phone)").await;
-    // The organiser puts a ranked poll; Lars ranks two options and the scores show.
+    // The organiser puts a ranked poll to the salon running now; it appears in Sofie's room
+    // without a reload. Lars ranks two options on the poll's page and the scores show.
+    browser::mark_page(&sofie).await;
     organiser.goto("/series/1/polls").await;
     audit_in_every_language(&organiser, "the series' polls").await;
     organiser
@@ -218,6 +222,7 @@ async fn proposals_in_real_browsers(db: TestDb) {
     organiser.select("#kind", "ranked").await;
     organiser.fill("#options", "Aarhus\nOslo\nStockholm").await;
     set_datetime(&organiser, "closes_at", &browser::local_in(2 * 24 * 60)).await;
+    organiser.select("#salon", &running.to_string()).await;
     organiser
         .click("main form[action='/series/1/polls'] button[type=submit]")
         .await;
@@ -229,13 +234,13 @@ async fn proposals_in_real_browsers(db: TestDb) {
     let poll = organiser.path().await;
     audit_in_every_language(&organiser, "an open poll with the closing form").await;
     lars.goto(&poll).await;
-    let selects = lars.texts("#answer-options label").await;
+    let selects = lars.texts(".answer-options label").await;
     assert_eq!(selects, ["Aarhus", "Oslo", "Stockholm"]);
     let ids: Vec<String> = {
         let mut out = Vec::new();
         for e in lars
             .client
-            .find_all(fantoccini::Locator::Css("#answer-options select"))
+            .find_all(fantoccini::Locator::Css(".answer-options select"))
             .await
             .unwrap()
         {
@@ -252,6 +257,56 @@ async fn proposals_in_real_browsers(db: TestDb) {
     })
     .await;
     lars.screenshot("poll-answered").await;
+
+    // Sofie's room built the poll from its frames: the news said so, and Lars' scores are in
+    // her panel.
+    let poll_id = poll.trim_start_matches("/polls/").to_string();
+    let totals = format!("#poll-{poll_id} td[data-total]");
+    sofie
+        .wait_until("the poll and Lars' scores reach Sofie's room", || async {
+            sofie.texts(&totals).await == ["2", "1", "0"]
+        })
+        .await;
+    assert!(
+        browser::page_was_not_reloaded(&sofie).await,
+        "live, not a reload"
+    );
+    // She ranks Stockholm first in the form room.js built; the totals move in place.
+    let places = format!("#poll-{poll_id} .answer-options select");
+    let mut selects = Vec::new();
+    for e in sofie
+        .client
+        .find_all(fantoccini::Locator::Css(&places))
+        .await
+        .unwrap()
+    {
+        selects.push(e.attr("id").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(selects, ids, "the same fields as the poll's page");
+    sofie.select(&format!("#{}", ids[2]), "1").await;
+    sofie
+        .click(&format!(
+            "#poll-{poll_id} form.poll-answer button[type=submit]"
+        ))
+        .await;
+    sofie
+        .wait_until("Sofie's answer counts, said in the news", || async {
+            sofie.texts(&totals).await == ["2", "2", "1"]
+                && sofie
+                    .find("#room-news")
+                    .await
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .contains("Dit svar er gemt")
+        })
+        .await;
+    assert!(
+        browser::page_was_not_reloaded(&sofie).await,
+        "answered in the background"
+    );
+    audit_in_every_language(&sofie, "a room with a poll").await;
+    sofie.screenshot("room-poll").await;
 
     for b in [organiser, lars, jens, sofie] {
         b.close().await;

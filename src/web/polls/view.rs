@@ -154,39 +154,51 @@ pub fn poll(ctx: &Ctx, v: &Page<'_>, refused: Refused) -> Markup {
 fn results(ctx: &Ctx, v: &Page<'_>) -> Markup {
     let l = ctx.lang();
     let p = v.p;
-    let ids: Vec<i64> = v.options.iter().map(|o| o.id.0).collect();
-    let rows: Vec<(i64, i64, i64)> = v.answers.iter().map(|(a, o, x)| (a.0, o.0, *x)).collect();
+    html! {
+        section aria-labelledby="results-title" {
+            h2 id="results-title" { (t!("proposal.results", locale = l)) }
+            p data-voters=(p.voters) { (plural("poll.voters", p.voters, l)) }
+            (results_table(l, p, v.options, v.answers))
+        }
+    }
+}
+
+/// How the poll was counted and the table of places, or (hidden) a line saying so; the room's
+/// panel shows the same, and room.js builds it from a `poll` frame with the same markup.
+pub(crate) fn results_table(
+    l: &str,
+    p: &Poll,
+    options: &[PollOption],
+    answers: &[(PersonId, PollOptionId, i64)],
+) -> Markup {
+    if !p.results_shown(now()) {
+        return html! { p class="muted" { (t!("proposal.results_hidden", locale = l)) } };
+    }
+    let ids: Vec<i64> = options.iter().map(|o| o.id.0).collect();
+    let rows: Vec<(i64, i64, i64)> = answers.iter().map(|(a, o, x)| (a.0, o.0, *x)).collect();
     let counted = poll::count(p.kind(), &ids, &rows);
     let label = |id: i64| {
-        v.options
+        options
             .iter()
             .find(|o| o.id.0 == id)
             .map(|o| o.label.as_str())
             .unwrap_or("")
     };
     html! {
-        section aria-labelledby="results-title" {
-            h2 id="results-title" { (t!("proposal.results", locale = l)) }
-            p data-voters=(p.voters) { (plural("poll.voters", p.voters, l)) }
-            @if !p.results_shown(now()) {
-                p class="muted" { (t!("proposal.results_hidden", locale = l)) }
-            } @else {
-                p class="hint" { (t!(format!("poll.counted.{}", p.kind().as_str()), locale = l)) }
-                table class="results poll-results" {
-                    caption { (t!("poll.results_caption", locale = l)) }
-                    thead { tr {
-                        th scope="col" { (t!("poll.place", locale = l)) }
-                        th scope="col" { (t!("poll.option", locale = l)) }
-                        th scope="col" { (t!(format!("poll.total.{}", p.kind().as_str()), locale = l)) }
-                    } }
-                    tbody {
-                        @for r in &counted {
-                            tr data-option=(r.option) {
-                                td { (r.place) }
-                                th scope="row" { (label(r.option)) }
-                                td data-total=(r.total) { (r.total) }
-                            }
-                        }
+        p class="hint" { (t!(format!("poll.counted.{}", p.kind().as_str()), locale = l)) }
+        table class="results poll-results" {
+            caption { (t!("poll.results_caption", locale = l)) }
+            thead { tr {
+                th scope="col" { (t!("poll.place", locale = l)) }
+                th scope="col" { (t!("poll.option", locale = l)) }
+                th scope="col" { (t!(format!("poll.total.{}", p.kind().as_str()), locale = l)) }
+            } }
+            tbody {
+                @for r in &counted {
+                    tr data-option=(r.option) {
+                        td { (r.place) }
+                        th scope="row" { (label(r.option)) }
+                        td data-total=(r.total) { (r.total) }
                     }
                 }
             }
@@ -198,56 +210,72 @@ fn answer_form(ctx: &Ctx, v: &Page<'_>, errors: &Errors) -> Markup {
     let l = ctx.lang();
     let p = v.p;
     let me = ctx.user.as_ref().map(|u| u.id);
-    let mine = |o: PollOptionId| -> Option<i64> {
-        v.answers
-            .iter()
-            .find(|(who, opt, _)| Some(*who) == me && *opt == o)
-            .map(|(_, _, x)| *x)
-    };
     let answered = v.answers.iter().any(|(who, _, _)| Some(*who) == me);
-    let n = v.options.len();
     html! {
         section aria-labelledby="answer-title" class="panel" id="answer" {
             h2 id="answer-title" { (t!(if answered { "poll.change_answer" } else { "poll.give_answer" }, locale = l)) }
             (form::summary(errors, l))
             form method="post" action=(format!("/polls/{}/answer", p.id)) class="stacked" novalidate {
                 (csrf_field(ctx))
-                fieldset id="answer-options" {
-                    legend { (t!(format!("poll.legend.{}", p.kind().as_str()), locale = l, max = p.max_score)) }
-                    @for o in v.options {
-                        @let id = format!("o{}", o.id);
-                        @match p.kind() {
-                            Kind::Single => {
-                                div class="choice" {
-                                    input type="radio" name="option" id=(id) value=(o.id) checked[mine(o.id).is_some()];
-                                    label for=(id) { (o.label) }
-                                }
-                            }
-                            Kind::Multiple => {
-                                div class="choice" {
-                                    input type="checkbox" name=(format!("option-{}", o.id)) id=(id) value="1" checked[mine(o.id).is_some()];
-                                    label for=(id) { (o.label) }
-                                }
-                            }
-                            Kind::Ranked => {
-                                div class="field field-inline" {
-                                    label for=(id) { (o.label) }
-                                    select name=(format!("option-{}", o.id)) id=(id) {
-                                        option value="" selected[mine(o.id).is_none()] { (t!("poll.unranked", locale = l)) }
-                                        @for r in 1..=n as i64 { option value=(r) selected[mine(o.id) == Some(r)] { (r) } }
-                                    }
-                                }
-                            }
-                            Kind::Score => {
-                                div class="field field-inline" {
-                                    label for=(id) { (o.label) }
-                                    input type="number" name=(format!("option-{}", o.id)) id=(id) min="0" max=(p.max_score) value=(mine(o.id).unwrap_or(0));
-                                }
+                (answer_fields(ctx, p, v.options, v.answers))
+                div { button type="submit" { (t!("poll.answer_submit", locale = l)) } }
+            }
+        }
+    }
+}
+
+/// The answer's fields by kind, the viewer's answer filled in: a radio per option (single), a
+/// box per option (multiple), a place per option (ranked), a score per option (score). Field
+/// ids carry the option's id, unique on any page. room.js builds the same from a frame.
+pub(crate) fn answer_fields(
+    ctx: &Ctx,
+    p: &Poll,
+    options: &[PollOption],
+    answers: &[(PersonId, PollOptionId, i64)],
+) -> Markup {
+    let l = ctx.lang();
+    let me = ctx.user.as_ref().map(|u| u.id);
+    let mine = |o: PollOptionId| -> Option<i64> {
+        answers
+            .iter()
+            .find(|(who, opt, _)| Some(*who) == me && *opt == o)
+            .map(|(_, _, x)| *x)
+    };
+    let n = options.len();
+    html! {
+        fieldset id=(format!("answer-options-{}", p.id)) class="answer-options" {
+            legend { (t!(format!("poll.legend.{}", p.kind().as_str()), locale = l, max = p.max_score)) }
+            @for o in options {
+                @let id = format!("o{}", o.id);
+                @match p.kind() {
+                    Kind::Single => {
+                        div class="choice" {
+                            input type="radio" name="option" id=(id) value=(o.id) checked[mine(o.id).is_some()];
+                            label for=(id) { (o.label) }
+                        }
+                    }
+                    Kind::Multiple => {
+                        div class="choice" {
+                            input type="checkbox" name=(format!("option-{}", o.id)) id=(id) value="1" checked[mine(o.id).is_some()];
+                            label for=(id) { (o.label) }
+                        }
+                    }
+                    Kind::Ranked => {
+                        div class="field field-inline" {
+                            label for=(id) { (o.label) }
+                            select name=(format!("option-{}", o.id)) id=(id) {
+                                option value="" selected[mine(o.id).is_none()] { (t!("poll.unranked", locale = l)) }
+                                @for r in 1..=n as i64 { option value=(r) selected[mine(o.id) == Some(r)] { (r) } }
                             }
                         }
                     }
+                    Kind::Score => {
+                        div class="field field-inline" {
+                            label for=(id) { (o.label) }
+                            input type="number" name=(format!("option-{}", o.id)) id=(id) min="0" max=(p.max_score) value=(mine(o.id).unwrap_or(0));
+                        }
+                    }
                 }
-                div { button type="submit" { (t!("poll.answer_submit", locale = l)) } }
             }
         }
     }

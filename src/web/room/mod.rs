@@ -6,6 +6,7 @@ mod entered;
 mod frames;
 mod items;
 mod panel;
+mod polls;
 mod proposals;
 mod refused;
 mod shared;
@@ -94,6 +95,7 @@ async fn render(
             organiser: e.access.organiser,
         },
         proposals: &shared.proposals,
+        polls: &shared.polls,
         materials: &shared.materials,
         recorder,
         retention: app.config.privacy.retention.room,

@@ -1,6 +1,6 @@
 //! What every viewer of a room page sees alike (the history, the questions, the agenda, the
 //! rounds with their options and voter counts, the series' themes, the salon's decisions and
-//! actions and proposals, the salon's rooms), read once and kept for the next page loads until the room or
+//! actions, proposals and polls, the salon's rooms), read once and kept for the next page loads until the room or
 //! the strategy work changes (`App::generations`: moved by every room action and announcement,
 //! this instance's and, with PostgreSQL, other instances' relayed ones) or ten seconds pass.
 //! Organisers see hidden messages and draft rounds, so they have an entry of their own. What is
@@ -80,6 +80,12 @@ async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> 
         let stances = crate::store::proposals::stances(db, p.id).await?;
         proposals.push((p, stances));
     }
+    let mut polls = Vec::new();
+    for p in crate::store::polls::of_salon(db, salon.id).await? {
+        let options = crate::store::polls::options(db, p.id).await?;
+        let answers = crate::store::polls::answers(db, p.id).await?;
+        polls.push((p, options, answers));
+    }
     Ok(Shared {
         all_rooms: rooms::of_salon_creating_main(db, salon.id).await?,
         history: rooms::history(db, room, None, 200, organiser).await?,
@@ -93,5 +99,6 @@ async fn load(app: &SharedApp, salon: &Salon, room: RoomId, organiser: bool) -> 
         actions: crate::store::outcomes::actions_of_salon(db, salon.id).await?,
         proposals,
         materials: crate::store::materials::of_salon(db, salon.id).await?,
+        polls,
     })
 }

@@ -33,6 +33,8 @@ pub struct RoomData<'a> {
         crate::store::proposals::Proposal,
         Vec<crate::store::proposals::Stance>,
     )],
+    /// The polls put to the salon, with their options and answers.
+    pub polls: &'a [crate::store::page_data::RoomPoll],
     /// The salon's materials.
     pub materials: &'a [crate::store::materials::Material],
     /// The viewer may record decisions (an organiser or a note-taker of the salon).
@@ -175,6 +177,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                     (agenda(ctx, d))
                     (super::panel::rounds(ctx, salon, room.id, &d.strategy))
                     (super::proposals::proposals(ctx, room.id, d.proposals))
+                    (super::polls::polls(ctx, room.id, d.polls))
                     (crate::web::materials::panel(ctx, salon, d.materials))
                     (questions(ctx, d))
                     section aria-labelledby="online-title" class="presence" {
