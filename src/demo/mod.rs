@@ -1,8 +1,9 @@
 //! The demo alliance: its organisations, an admin, an organiser and some leaders, and the
-//! spring series as in its announcement (a physical kickoff, then two digital half-day salons),
-//! moved to the coming weeks, plus a salon that is running right now, with some answers, and
-//! the series' strategy work (`series_work`: themes, a closed and an open priority round),
-//! a proposal and a poll (`proposals`), attendance, the running salon's materials and a time poll
+//! spring series as in its announcement (a physical kickoff, held two weeks ago, then two
+//! digital half-day salons in the coming weeks), plus a salon that is running right now, with
+//! some answers, and the series' strategy work (`series_work`: themes, a closed and an open
+//! priority round), a proposal and a poll (`proposals`), attendance (`attendance`: the
+//! kickoff's door and the running salon's room), the running salon's materials and a time poll
 //! for the next salon (`time_poll`).
 //!
 //! Idempotent: everything is upserted by its natural key (short name, email, series and salon
@@ -123,7 +124,7 @@ pub const PEOPLE: &[DemoPerson] = &[
 
 pub const SERIES_TITLE: &str = "Samtalesaloner: bibliotekernes digitale fremtid";
 
-/// A demo salon: days from today (or None: running now), local start, hours, and the rest.
+/// A demo salon: days from today, negative for the past (or None: running now), local start, hours, and the rest.
 struct DemoSalon {
     title: &'static str,
     days_ahead: Option<i64>,
@@ -143,7 +144,8 @@ struct DemoSalon {
 const SALONS: &[DemoSalon] = &[
     DemoSalon {
         title: "Kickoff: bibliotekernes digitale fremtid",
-        days_ahead: Some(7),
+        // Two weeks ago: the series began at the kickoff, as in the announcement.
+        days_ahead: Some(-14),
         local_start: (9, 30),
         hours: 7,
         mode: "in_person",
@@ -303,7 +305,7 @@ pub async fn load_series(db: &Db) -> anyhow::Result<usize> {
     if let Some(running) = running {
         series_work::load(db, series_id, &ids, running).await?;
         proposals::load(db, series_id).await?;
-        attendance::load(db, running).await?;
+        attendance::load(db, ids[0], running).await?;
         materials::load(db, running).await?;
         time_poll::load(db, series_id).await?;
     }

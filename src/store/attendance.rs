@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, execute, rows};
-use crate::domain::time::now;
 use crate::ids::{PersonId, SalonId};
 
 /// How a person was seen.
@@ -23,13 +22,14 @@ impl How {
     }
 }
 
-/// Mark a person present, once: false when they were already.
+/// Mark a person present, seen `at`, once: false when they were already.
 pub async fn mark(
     c: impl Into<Conn<'_>>,
     salon: SalonId,
     person: PersonId,
     how: How,
     by: Option<PersonId>,
+    at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let n = execute!(
         c,
@@ -39,7 +39,7 @@ pub async fn mark(
         person,
         how.as_str(),
         by,
-        now()
+        at
     )?;
     Ok(n == 1)
 }

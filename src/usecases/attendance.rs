@@ -16,7 +16,7 @@ pub async fn seen_in_room(app: &SharedApp, salon: &Salon, person: PersonId) {
     if at < salon.starts_at || at >= salon.ends_at {
         return;
     }
-    if let Err(e) = store::mark(&app.db, salon.id, person, How::Room, None).await {
+    if let Err(e) = store::mark(&app.db, salon.id, person, How::Room, None, at).await {
         // The room works on without it; the next entry tries again.
         tracing::warn!(error = %e, salon = %salon.id, "attendance in the room was not recorded");
     }
@@ -59,7 +59,7 @@ async fn mark(
     by: PersonId,
 ) -> Result<CheckedIn, sqlx::Error> {
     Ok(
-        if store::mark(&app.db, salon, p.person_id, How::Door, Some(by)).await? {
+        if store::mark(&app.db, salon, p.person_id, How::Door, Some(by), now()).await? {
             CheckedIn::Now(p.name.clone())
         } else {
             CheckedIn::Already(p.name.clone())

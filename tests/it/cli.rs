@@ -290,8 +290,8 @@ async fn serve_demo_prints_the_url_and_stops_on_sigterm(db: TestDb) {
         "{page}"
     );
     assert!(
-        page.contains("Kickoff: bibliotekernes digitale fremtid"),
-        "the demo series is on the front page"
+        page.contains("Digitalt indhold og funktioner"),
+        "the demo series' next salon is on the front page"
     );
     c.sign_in(salon::demo::ORGANISER_EMAIL, &db.outbox_dir())
         .await;
