@@ -2,10 +2,12 @@
 //! snippet shown with the matching words marked.
 //!
 //! PostgreSQL stems both the text and the query itself, in each of Salon's five languages
-//! (migration 0023). SQLite's FTS5 stems English only (Porter); for the other languages each word
-//! of the query brings its Snowball stems in Danish, Norwegian, Swedish and Finnish (the
-//! `rust-stemmers` crate), and FTS5 matches them as prefixes: "bibliotekerne" finds
-//! "biblioteket" by the stem "bibliotek". The same stems mark the words in the snippet.
+//! (migration 0023). SQLite's FTS5 keeps the words as written (migration 0024); each word of
+//! the query brings its Snowball stems in the five languages (the `rust-stemmers` crate), and
+//! FTS5 matches the index's terms that a stem begins: "bibliotekerne" finds "biblioteket" by
+//! the stem "bibliotek". The same stems mark the words in the snippet.
+
+use std::collections::HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -14,6 +16,19 @@ pub const QUERY_MAX: usize = 200;
 pub const WORDS_MAX: usize = 8;
 /// A stem shorter than this is not used as a prefix (it would match half the language).
 const PREFIX_MIN: usize = 3;
+/// A stem that begins more terms of the index than this is matched as a prefix instead.
+pub const TERMS_MAX: usize = 64;
+
+/// A word as FTS5's `unicode61 remove_diacritics 2` keeps it: lower case, without the marks
+/// that Unicode can take apart from their letter ("Malmö" -> "malmo"; "ø" and "æ" stay).
+pub fn fold(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    word.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
 
 /// What may be searched for; `kind` filters and labels results.
 pub const KINDS: [&str; 9] = [
@@ -106,12 +121,28 @@ pub fn parse(raw: &str) -> Result<Query, Refused> {
 }
 
 impl Query {
+    /// The stems to look up among the FTS5 index's terms (folded as the index folds them):
+    /// those long enough to be matched as prefixes.
+    pub fn prefixes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in self.words.iter().flat_map(|w| &w.stems) {
+            let folded = fold(s);
+            if s.chars().count() >= PREFIX_MIN && !out.contains(&folded) {
+                out.push(folded);
+            }
+        }
+        out
+    }
+
     /// The FTS5 MATCH expression: every word must match in a title or a text, each by any of
-    /// its stems as a prefix (or itself, exactly, when it is too short to be a prefix). Each is
-    /// a quoted string, so nothing in it is syntax. `messages`: room messages only, or all
-    /// but them.
-    pub fn fts5(&self, messages: bool) -> String {
-        let words = self.fts5_words();
+    /// its stems: as the terms of the index that the stem begins (`found`, from
+    /// [`Query::prefixes`]; FTS5 reads a list of exact terms lazily, newest first, where a
+    /// prefix query merges every matching term's whole list before the first row), or as a
+    /// prefix where the lookup found none or too many, or itself, exactly, when it is too short
+    /// to be a prefix. Each term is a quoted string, so nothing in it is syntax. `messages`:
+    /// room messages only, or all but them.
+    pub fn fts5(&self, messages: bool, found: &HashMap<String, Vec<String>>) -> String {
+        let words = self.fts5_words(found);
         if messages {
             format!("kind : message AND {{title body}} : ({words})")
         } else {
@@ -119,7 +150,7 @@ impl Query {
         }
     }
 
-    fn fts5_words(&self) -> String {
+    fn fts5_words(&self, found: &HashMap<String, Vec<String>>) -> String {
         self.words
             .iter()
             .map(|w| {
@@ -127,10 +158,16 @@ impl Query {
                     .stems
                     .iter()
                     .map(|s| {
-                        if s.chars().count() >= PREFIX_MIN {
-                            format!("\"{s}\"*")
-                        } else {
-                            format!("\"{s}\"")
+                        if s.chars().count() < PREFIX_MIN {
+                            return format!("\"{s}\"");
+                        }
+                        match found.get(&fold(s)) {
+                            Some(terms) if !terms.is_empty() && terms.len() <= TERMS_MAX => terms
+                                .iter()
+                                .map(|t| format!("\"{}\"", t.replace('"', "")))
+                                .collect::<Vec<_>>()
+                                .join(" OR "),
+                            _ => format!("\"{s}\"*"),
                         }
                     })
                     .collect();

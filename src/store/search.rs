@@ -6,8 +6,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, on_conn};
-use crate::domain::search::Query;
+use std::collections::HashMap;
+
+use super::Db;
+use crate::domain::search::{Query, TERMS_MAX};
 use crate::ids::{PersonId, SeriesId};
 
 /// Who searches.
@@ -71,9 +73,31 @@ const JOINS: &str = "left join salon s on s.id = i.salon_id
 pub const MESSAGE_WINDOW: i64 = 500;
 pub const OTHER_WINDOW: i64 = 1000;
 
+/// The index's terms that each prefix begins (SQLite: `search_vocab`, migration 0024); one
+/// more than [`TERMS_MAX`] at most, enough to tell a stem with too many.
+async fn terms(
+    c: &mut sqlx::SqliteConnection,
+    prefixes: &[String],
+) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
+    let mut out = HashMap::new();
+    for p in prefixes {
+        // Every term that begins with p sorts from p up to p followed by the last code point.
+        let end = format!("{p}\u{10FFFF}");
+        let found: Vec<(String,)> =
+            sqlx::query_as("select term from search_vocab where term >= $1 and term < $2 limit $3")
+                .bind(p)
+                .bind(&end)
+                .bind(TERMS_MAX as i64 + 1)
+                .fetch_all(&mut *c)
+                .await?;
+        out.insert(p.clone(), found.into_iter().map(|(t,)| t).collect());
+    }
+    Ok(out)
+}
+
 /// The best `limit` hits, best first.
 pub async fn search(
-    c: impl Into<Conn<'_>>,
+    db: &Db,
     q: &Query,
     reader: Reader,
     filter: &Filter,
@@ -115,32 +139,37 @@ pub async fn search(
          select {COLUMNS} from h join search_item i on i.id = h.id {JOINS}
          order by ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', i.tsv, {TSQUERY}) desc, i.at desc limit $7"
     );
-    on_conn!(
-        c,
-        |c| sqlx::query_as(sqlx::AssertSqlSafe(sqlite.as_str()))
-            .bind(q.fts5(true))
-            .bind(me)
-            .bind(reader.organiser)
-            .bind(reader.person.is_some())
-            .bind(kind)
-            .bind(series)
-            .bind(limit)
-            .bind(q.fts5(false))
-            .fetch_all(c)
-            .await,
+    match db {
+        Db::Sqlite(pool) => {
+            let mut c = pool.acquire().await?;
+            let found = terms(&mut c, &q.prefixes()).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(sqlite.as_str()))
+                .bind(q.fts5(true, &found))
+                .bind(me)
+                .bind(reader.organiser)
+                .bind(reader.person.is_some())
+                .bind(kind)
+                .bind(series)
+                .bind(limit)
+                .bind(q.fts5(false, &found))
+                .fetch_all(&mut *c)
+                .await
+        }
         // Not a prepared statement kept for reuse: its generic plan cannot see the words, and
         // chose to fetch every match of common ones (117 ms at p50, against 40 ms planned for
         // the words themselves).
-        sqlx::query_as(sqlx::AssertSqlSafe(postgres.as_str()))
-            .persistent(false)
-            .bind(q.plain())
-            .bind(me)
-            .bind(reader.organiser)
-            .bind(reader.person.is_some())
-            .bind(kind)
-            .bind(series)
-            .bind(limit)
-            .fetch_all(c)
-            .await
-    )
+        Db::Postgres(pool) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(postgres.as_str()))
+                .persistent(false)
+                .bind(q.plain())
+                .bind(me)
+                .bind(reader.organiser)
+                .bind(reader.person.is_some())
+                .bind(kind)
+                .bind(series)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        }
+    }
 }

@@ -76,7 +76,11 @@ async fn tables(db: &TestDb) -> Vec<(String, i64)> {
     let list = if db.postgres {
         "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'public'"
     } else {
-        "select group_concat(name, ',') from (select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name)"
+        // Not the search index's own tables (FTS5's shadow tables, the vocabulary): they are
+        // an index of search_item, which is counted, and a rebuild packs them into fewer rows.
+        "select group_concat(name, ',') from (select name from sqlite_master where type = 'table'
+             and name not like 'sqlite_%' and name not like 'search_fts%' and name <> 'search_vocab'
+             order by name)"
     };
     let names: String = if db.postgres {
         let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)

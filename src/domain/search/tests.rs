@@ -27,7 +27,7 @@ fn words_bring_their_stems_in_every_language() {
 #[test]
 fn nothing_in_a_query_is_syntax() {
     let q = parse("\"a\" OR b* NEAR(c) -d ^e").unwrap();
-    let m = q.fts5(false);
+    let m = q.fts5(false, &HashMap::new());
     assert!(m.contains("(\"or\"") || m.contains("\"or\""), "{m}");
     assert!(!m.contains("NEAR("), "{m}");
     assert_eq!(m.matches('"').count() % 2, 0, "{m}");
@@ -37,6 +37,33 @@ fn nothing_in_a_query_is_syntax() {
         parse("a b c d e f g h i j k").unwrap().words.len(),
         WORDS_MAX
     );
+}
+
+#[test]
+fn stems_become_the_index_terms_they_begin_or_stay_prefixes() {
+    let q = parse("Malmö biblioteket").unwrap();
+    assert_eq!(fold("Malmö"), "malmo");
+    assert_eq!(fold("Brønden"), "brønden", "ø is a letter of its own");
+    let prefixes = q.prefixes();
+    assert!(prefixes.contains(&"malmo".to_string()), "{prefixes:?}");
+    let mut found = HashMap::new();
+    found.insert(
+        "bibliotek".to_string(),
+        vec!["biblioteket".to_string(), "bibliotekerne".to_string()],
+    );
+    // Too many terms: the stem stays a prefix.
+    found.insert(
+        "malmo".to_string(),
+        (0..=TERMS_MAX).map(|i| format!("malmo{i}")).collect(),
+    );
+    let m = q.fts5(true, &found);
+    assert!(
+        m.contains("\"biblioteket\" OR \"bibliotekerne\""),
+        "the terms found: {m}"
+    );
+    assert!(!m.contains("\"bibliotek\"*"), "{m}");
+    assert!(m.contains("\"malmö\"*"), "too many terms: a prefix: {m}");
+    assert!(m.starts_with("kind : message AND"), "{m}");
 }
 
 #[test]
