@@ -123,6 +123,9 @@ pub async fn search(
          select {COLUMNS} from h join search_item i on i.id = h.id {JOINS}
          order by h.score, i.at desc limit $7"
     );
+    // Ranked by ts_rank (how often the words occur, a title four times a text, divided by the
+    // log of the length), not ts_rank_cd: the words' nearness to each other cost 20 ms over
+    // 1,500 rows of two common words, ts_rank 1.5 ms.
     // The query is written out where it is used, not in a CTE: the planner then estimates
     // how many rows it matches from the column's statistics, and for common words walks the
     // newest rows backwards instead of fetching every match first (133 ms -> 6 ms).
@@ -137,7 +140,7 @@ pub async fn search(
              order by i.id desc limit {OTHER_WINDOW}),
          h as (select * from m union all select * from o)
          select {COLUMNS} from h join search_item i on i.id = h.id {JOINS}
-         order by ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', i.tsv, {TSQUERY}) desc, i.at desc limit $7"
+         order by ts_rank('{{0.1, 0.2, 0.4, 1.0}}', i.tsv, {TSQUERY}, 1) desc, i.at desc limit $7"
     );
     match db {
         Db::Sqlite(pool) => {
