@@ -69,6 +69,8 @@ id_type!(
     TimePollId,
     /// A time offered in a time poll.
     TimeSlotId,
+    /// A service, system, data set or agreement of the field's landscape.
+    ItemId,
 );
 
 impl MessageId {

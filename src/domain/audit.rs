@@ -47,10 +47,17 @@ pub enum Kind {
     MaterialAdded,
     /// An organiser or note-taker removed a material (detail: its title).
     MaterialRemoved,
+    /// An organiser added an item to the landscape (detail: its name).
+    LandscapeItemAdded,
+    /// An organiser or a steward changed a landscape item (detail: its name; the item keeps
+    /// the revision).
+    LandscapeItemChanged,
+    /// An organiser changed an organisation's profile (detail: its short name).
+    OrganisationChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 24] = [
         Kind::PersonAdded,
         Kind::RoleChanged,
         Kind::ParticipantsExported,
@@ -72,6 +79,9 @@ impl Kind {
         Kind::ActionWithdrawn,
         Kind::MaterialAdded,
         Kind::MaterialRemoved,
+        Kind::LandscapeItemAdded,
+        Kind::LandscapeItemChanged,
+        Kind::OrganisationChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -97,6 +107,9 @@ impl Kind {
             Kind::ActionWithdrawn => "action_withdrawn",
             Kind::MaterialAdded => "material_added",
             Kind::MaterialRemoved => "material_removed",
+            Kind::LandscapeItemAdded => "landscape_item_added",
+            Kind::LandscapeItemChanged => "landscape_item_changed",
+            Kind::OrganisationChanged => "organisation_changed",
         }
     }
 

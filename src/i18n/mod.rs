@@ -19,6 +19,25 @@ pub fn plural(key: &str, n: impl Into<i128>, l: &str) -> String {
     rust_i18n::t!(format!("{key}.{form}"), locale = l, n = n).to_string()
 }
 
+/// A whole number with its thousands grouped as the language does: "12.500.000" (da),
+/// "12 500 000" (nb, sv, fi; a no-break space), "12,500,000" (en).
+pub fn whole_number(n: i64, l: &str) -> String {
+    let sep = match l {
+        "da" => ".",
+        "en" => ",",
+        _ => "\u{a0}",
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// Both forms of a plural text with `{n}` for the number, for room.js (`data-label-*-one` and
 /// `-other`), which picks the same way [`plural`] does.
 pub fn plural_forms(key: &str, l: &str) -> (String, String) {

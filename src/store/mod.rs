@@ -28,6 +28,7 @@ pub mod audit;
 pub mod conn;
 pub mod feed_tokens;
 pub mod inbound;
+pub mod landscape;
 pub mod leases;
 pub mod login_tokens;
 pub mod materials;

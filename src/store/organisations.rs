@@ -14,6 +14,13 @@ pub struct Organisation {
     pub country: String,
     pub is_member: bool,
     pub created_at: DateTime<Utc>,
+    /// What kind of actor (`domain::landscape::ORGANISATION_KINDS`; empty: not said).
+    pub kind: String,
+    /// Why it exists.
+    pub mandate: String,
+    /// How to influence it.
+    pub influence: String,
+    pub website: String,
 }
 
 pub struct NewOrganisation<'a> {
@@ -80,4 +87,29 @@ pub async fn all(c: impl Into<Conn<'_>>) -> Result<Vec<Organisation>, sqlx::Erro
         fetch_all,
         "select * from organisation order by country, name"
     )
+}
+
+/// An organisation's profile as an actor of the field.
+pub struct Profile<'a> {
+    pub kind: &'a str,
+    pub mandate: &'a str,
+    pub influence: &'a str,
+    pub website: &'a str,
+}
+
+pub async fn set_profile(
+    c: impl Into<Conn<'_>>,
+    id: OrganisationId,
+    p: &Profile<'_>,
+) -> Result<(), sqlx::Error> {
+    super::execute!(
+        c,
+        "update organisation set kind = $1, mandate = $2, influence = $3, website = $4 where id = $5",
+        p.kind,
+        p.mandate,
+        p.influence,
+        p.website,
+        id
+    )?;
+    Ok(())
 }

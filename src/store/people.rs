@@ -141,6 +141,19 @@ pub async fn in_organisation(
     )
 }
 
+/// The people of an organisation: (id, name), by name.
+pub async fn of_organisation(
+    c: impl Into<Conn<'_>>,
+    org: crate::ids::OrganisationId,
+) -> Result<Vec<(PersonId, String)>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select id, name from person where organisation_id = $1 order by name",
+        org
+    )
+}
+
 pub async fn set_role(c: impl Into<Conn<'_>>, id: PersonId, role: Role) -> Result<(), sqlx::Error> {
     execute!(
         c,

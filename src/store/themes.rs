@@ -327,3 +327,19 @@ pub async fn merge(tx: &mut Tx, from: ThemeId, into: ThemeId) -> Result<(), sqlx
     )?;
     Ok(())
 }
+
+/// The themes an organisation put forward, in every series, most supported first (merged ones
+/// left out).
+pub async fn of_organisation(
+    c: impl Into<Conn<'_>>,
+    org: OrganisationId,
+) -> Result<Vec<Theme>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!(
+            "{THEME} where t.organisation_id = $1 and t.merged_into is null order by support desc, t.id"
+        )),
+        org
+    )
+}

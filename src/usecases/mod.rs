@@ -27,6 +27,7 @@ pub mod announce;
 pub mod attendance;
 pub mod inbound;
 pub mod invitations;
+pub mod landscape;
 pub mod materials;
 pub mod outcome_edits;
 pub mod outcomes;

@@ -21,9 +21,9 @@ use tracing::Level;
 
 use super::{
     admin, api, assets, audit, board, checkin, context, feeds, health, home, import, inbound,
-    invite, lang, login, materials, me, metrics, my_data, organise, outcomes, participants,
-    participation, polls, proposals, room, rounds, rsvp, rsvp_link, salon_page, search, security,
-    statements, summary, themes, time_polls, transcript,
+    invite, landscape, lang, login, materials, me, metrics, my_data, organisations, organise,
+    outcomes, participants, participation, polls, proposals, room, rounds, rsvp, rsvp_link,
+    salon_page, search, security, statements, summary, themes, time_polls, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -41,6 +41,24 @@ fn pages() -> Router<SharedApp> {
         .route("/past", get(home::past))
         .route("/salons/{id}", get(salon_page::show))
         .route("/series/{id}", get(salon_page::show_series))
+        // The field's map (organisations, landscape): anyone reads; organisers add and edit,
+        // and an item's stewards edit it.
+        .route("/organisations", get(organisations::list))
+        .route("/organisations/{short}", get(organisations::show))
+        .route(
+            "/organisations/{short}/edit",
+            get(organisations::edit_form).post(organisations::update),
+        )
+        .route("/landscape", get(landscape::list).post(landscape::create))
+        .route("/landscape.csv", get(landscape::csv))
+        .route("/landscape/new", get(landscape::new_form))
+        .route("/landscape/roadmap", get(landscape::roadmap))
+        .route("/landscape/roadmap.csv", get(landscape::roadmap_csv))
+        .route("/landscape/{id}", get(landscape::show))
+        .route(
+            "/landscape/{id}/edit",
+            get(landscape::edit_form).post(landscape::update),
+        )
         // Search (search): everything the reader may see, best first.
         .route("/search", get(search::show))
         // Answers (rsvp, rsvp_link): signed in, by the link in a mail, or registering anew.
@@ -284,6 +302,8 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/series/{id}/polls", get(polls::api))
         .route("/api/v1/salons/{id}/attendance", get(checkin::api))
         .route("/api/v1/salons/{id}/materials", get(materials::api))
+        .route("/api/v1/organisations", get(organisations::api))
+        .route("/api/v1/landscape", get(landscape::api))
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -33,6 +33,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                             ul {
                                 li { a href="/" { (t!("nav.home", locale = l)) } }
                                 li { a href="/past" { (t!("home.past_link", locale = l)) } }
+                                li { a href="/landscape" { (t!("nav.landscape", locale = l)) } }
                                 li { a href="/search" { (t!("nav.search", locale = l)) } }
                                 @if let Some(user) = &ctx.user {
                                     @if user.role().at_least(Role::Organiser) {
