@@ -28,6 +28,7 @@ mod exports;
 mod faults;
 mod imap;
 mod inbound;
+mod landscape;
 mod languages;
 mod layers;
 mod materials;
