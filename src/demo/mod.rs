@@ -4,13 +4,15 @@
 //! some answers, and the series' strategy work (`series_work`: themes, a closed and an open
 //! priority round), a proposal and a poll (`proposals`), attendance (`attendance`: the
 //! kickoff's door and the running salon's room), the running salon's materials and a time poll
-//! for the next salon (`time_poll`).
+//! for the next salon (`time_poll`); and the map of the field (`landscape`: the organisations'
+//! mandates, the shared services and agreements with their dates).
 //!
 //! Idempotent: everything is upserted by its natural key (short name, email, series and salon
 //! title), so loading twice duplicates nothing; a second load moves the demo salons' times
 //! forward again so the "now" salon is always running.
 
 mod attendance;
+mod landscape;
 mod materials;
 mod proposals;
 mod series_work;
@@ -227,6 +229,7 @@ pub struct Loaded {
 pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     let mut loaded = load_directory(db).await?;
     loaded.salons = load_series(db).await?;
+    landscape::load(db).await?;
     Ok(loaded)
 }
 

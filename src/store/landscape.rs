@@ -92,14 +92,14 @@ pub async fn list(c: impl Into<Conn<'_>>, f: &Filter) -> Result<Vec<Item>, sqlx:
     )
 }
 
-/// Agreements and services with at least one date, by when they end (then start).
+/// Items with at least one date (agreements and services mostly, but a system's contract has
+/// them too), by when they end (then start).
 pub async fn dated(c: impl Into<Conn<'_>>) -> Result<Vec<Item>, sqlx::Error> {
     rows!(
         c,
         fetch_all,
         sqlx::AssertSqlSafe(format!(
-            "{ITEM} where i.kind in ('agreement', 'service')
-               and (i.starts_on is not null or i.ends_on is not null or i.renegotiate_on is not null)
+            "{ITEM} where (i.starts_on is not null or i.ends_on is not null or i.renegotiate_on is not null)
              order by i.ends_on is null, i.ends_on, i.starts_on, lower(i.name)"
         ))
     )

@@ -13,6 +13,7 @@ mod audit;
 mod browser;
 mod browser_checkin;
 mod browser_inbound;
+mod browser_landscape;
 mod browser_latecomer;
 mod browser_live;
 mod browser_materials;

@@ -60,6 +60,9 @@ fn view(ctx: &Ctx, items: &[Item]) -> Markup {
             @if items.is_empty() { p { (t!("landscape.roadmap_empty", locale = l)) } }
             @else {
                 figure class="roadmap" {
+                    // On a phone the drawing keeps a readable size and scrolls in its own
+                    // frame (focusable, so a keyboard can scroll it); the page does not.
+                    div class="chart" tabindex="0" role="region" aria-label=(t!("landscape.roadmap_title", locale = l)) {
                     svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {height}")) role="img" aria-labelledby="roadmap-svg-title roadmap-svg-desc" {
                         title id="roadmap-svg-title" { (t!("landscape.roadmap_title", locale = l)) }
                         desc id="roadmap-svg-desc" { (crate::i18n::plural("landscape.roadmap_desc", items.len() as i64, l)) }
@@ -82,6 +85,7 @@ fn view(ctx: &Ctx, items: &[Item]) -> Markup {
                                 }
                             }
                         }
+                    }
                     }
                     figcaption {
                         span class="legend-bar" aria-hidden="true" {} " " (t!("landscape.legend_span", locale = l)) " · "

@@ -138,7 +138,7 @@ pub fn item(ctx: &Ctx, p: &Page) -> Markup {
             @for para in i.description.split("\n\n").filter(|x| !x.trim().is_empty()) { p { (para) } }
             dl class="facts" {
                 dt { (field("owner")) }
-                dd { @if let (Some(s), Some(n)) = (&i.owner_short, &i.owner_name) { a href=(format!("/organisations/{s}")) { (n) " (" (s) ")" } } @else { (t!("landscape.none", locale = l)) } }
+                dd { @if let (Some(s), Some(n)) = (&i.owner_short, &i.owner_name) { a href=(format!("/organisations/{s}")) { (display_name(n, if n == s { "" } else { s })) } } @else { (t!("landscape.none", locale = l)) } }
                 dt { (field("users")) }
                 dd {
                     @if p.users.is_empty() { (t!("landscape.none", locale = l)) }
