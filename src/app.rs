@@ -42,6 +42,8 @@ pub struct App {
     /// What every viewer of a salon page sees alike, per language; see `web::salon_page`.
     pub salon_cache:
         RenderCache<(crate::ids::SalonId, &'static str), crate::store::page_data::SalonShared>,
+    /// The known abbreviations per language; see `web::glossary`.
+    pub glossary_cache: RenderCache<&'static str, crate::domain::glossary::Glossary>,
     /// Live rooms in this process.
     pub hub: Arc<crate::rooms::Hub>,
     /// Changes whose coalesced announcement in the rooms is due (live round totals, support).
@@ -70,6 +72,9 @@ pub struct Generations {
     /// agenda, announcements; other instances' through `rooms::bridge`): the room pages'
     /// shared data is reused until it moves.
     pub rooms: Arc<AtomicU64>,
+    /// Glossary entries added, changed or removed in this process (other instances' are seen
+    /// when the ten-second bucket runs out).
+    pub glossary: AtomicU64,
 }
 
 impl Generations {
@@ -88,6 +93,14 @@ impl Generations {
     /// Something in a room changed (after it was stored).
     pub fn room_changed(&self) {
         self.rooms.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn glossary(&self) -> u64 {
+        self.glossary.load(Ordering::Relaxed)
+    }
+
+    pub fn glossary_changed(&self) {
+        self.glossary.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A salon changed (after its transaction committed).

@@ -191,6 +191,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         board_cache: Default::default(),
         room_cache: Default::default(),
         salon_cache: Default::default(),
+        glossary_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(std::time::Duration::from_secs(1))),
         announcements_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),

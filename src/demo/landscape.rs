@@ -323,3 +323,70 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// The key to the announcement's abbreviations: (term, Danish, explanation, then the wording in
+/// nb, sv, fi, en). The organisations' own short names are known without an entry.
+const GLOSSARY: &[(&str, &str, &str, [&str; 4])] = &[
+    (
+        "KL",
+        "Kommunernes Landsforening",
+        "De danske kommuners interesse- og arbejdsgiverorganisation.",
+        [
+            "Kommunenes landsforening (Danmark)",
+            "Danska kommunförbundet",
+            "Tanskan kuntaliitto",
+            "Local Government Denmark",
+        ],
+    ),
+    (
+        "FB",
+        "Folkebibliotekerne",
+        "De kommunale folkebiblioteker tilsammen.",
+        [
+            "Folkebibliotekene",
+            "Folkbiblioteken",
+            "Yleiset kirjastot",
+            "The public libraries",
+        ],
+    ),
+    (
+        "DDF",
+        "Det Digitale Folkebibliotek",
+        "Folkebibliotekernes fælles digitale tilbud og licenser.",
+        [
+            "Det digitale folkebiblioteket (Danmark)",
+            "Det digitala folkbiblioteket (Danmark)",
+            "Tanskan digitaalinen yleinen kirjasto",
+            "The Digital Public Library (Denmark)",
+        ],
+    ),
+    (
+        "FBS",
+        "Det Fælles Bibliotekssystem",
+        "Kommunernes fælles biblioteksystem, udbudt af KOMBIT.",
+        [
+            "Det felles biblioteksystemet (Danmark)",
+            "Det gemensamma bibliotekssystemet (Danmark)",
+            "Tanskan yhteinen kirjastojärjestelmä",
+            "The Shared Library System (Denmark)",
+        ],
+    ),
+];
+
+pub async fn load_glossary(db: &Db) -> anyhow::Result<()> {
+    if !crate::store::glossary::all(db, "da").await?.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    for (term, da, explanation, others) in GLOSSARY {
+        let id = crate::store::glossary::add(&mut tx, term, da, explanation).await?;
+        let list: Vec<(&str, String, String)> = ["nb", "sv", "fi", "en"]
+            .into_iter()
+            .zip(others.iter())
+            .map(|(l, e)| (l, e.to_string(), String::new()))
+            .collect();
+        crate::store::glossary::set_translations(&mut tx, id, &list).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -230,6 +230,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     let mut loaded = load_directory(db).await?;
     loaded.salons = load_series(db).await?;
     landscape::load(db).await?;
+    landscape::load_glossary(db).await?;
     Ok(loaded)
 }
 

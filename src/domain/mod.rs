@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod attendance;
 pub mod audit;
 pub mod email;
+pub mod glossary;
 pub mod landscape;
 pub mod material;
 pub mod outcome;

@@ -27,6 +27,7 @@ pub mod attendance;
 pub mod audit;
 pub mod conn;
 pub mod feed_tokens;
+pub mod glossary;
 pub mod inbound;
 pub mod landscape;
 pub mod leases;

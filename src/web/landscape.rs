@@ -97,6 +97,7 @@ pub async fn show(
         stewards: store::stewards(&app.db, item.id).await?,
         revisions: store::revisions(&app.db, item.id).await?,
         editable: may_edit(&app, &ctx, &item).await?,
+        marker: super::glossary::marker(&app, &ctx).await?,
         item,
     };
     Ok(view::item(&ctx, &page))

@@ -14,6 +14,7 @@ pub mod csrf;
 pub mod extract;
 pub mod feeds;
 pub mod form;
+pub mod glossary;
 pub mod health;
 pub mod home;
 pub mod import;

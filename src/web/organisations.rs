@@ -91,7 +91,8 @@ pub async fn show(
     };
     let actions = crate::store::outcomes::open_actions_of_organisation(&app.db, o.id).await?;
     let themes = crate::store::themes::of_organisation(&app.db, o.id).await?;
-    let para = |text: &str| html! { @for p in text.split("\n\n").filter(|x| !x.trim().is_empty()) { p { (p) } } };
+    let marker = super::glossary::marker(&app, &ctx).await?;
+    let para = |text: &str| html! { @for p in text.split("\n\n").filter(|x| !x.trim().is_empty()) { p { (super::glossary::marked(&marker, p)) } } };
     Ok(page(
         &ctx,
         &o.name,

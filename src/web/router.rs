@@ -20,10 +20,10 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{
-    admin, api, assets, audit, board, checkin, context, feeds, health, home, import, inbound,
-    invite, landscape, lang, login, materials, me, metrics, my_data, organisations, organise,
-    outcomes, participants, participation, polls, proposals, room, rounds, rsvp, rsvp_link,
-    salon_page, search, security, statements, summary, themes, time_polls, transcript,
+    admin, api, assets, audit, board, checkin, context, feeds, glossary, health, home, import,
+    inbound, invite, landscape, lang, login, materials, me, metrics, my_data, organisations,
+    organise, outcomes, participants, participation, polls, proposals, room, rounds, rsvp,
+    rsvp_link, salon_page, search, security, statements, summary, themes, time_polls, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -49,6 +49,12 @@ fn pages() -> Router<SharedApp> {
             "/organisations/{short}/edit",
             get(organisations::edit_form).post(organisations::update),
         )
+        .route("/glossary", get(glossary::show).post(glossary::add))
+        .route(
+            "/glossary/{id}/edit",
+            get(glossary::edit_form).post(glossary::update),
+        )
+        .route("/glossary/{id}/remove", post(glossary::remove))
         .route("/landscape", get(landscape::list).post(landscape::create))
         .route("/landscape.csv", get(landscape::csv))
         .route("/landscape/new", get(landscape::new_form))

@@ -27,6 +27,7 @@ mod cli;
 mod deploy;
 mod exports;
 mod faults;
+mod glossary;
 mod imap;
 mod inbound;
 mod landscape;

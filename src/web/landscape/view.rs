@@ -48,6 +48,7 @@ pub fn list(ctx: &Ctx, items: &[Item], orgs: &[Organisation], f: &Filter) -> Mar
             p {
                 a href="/landscape/roadmap" { (t!("landscape.roadmap_link", locale = l)) }
                 " · " a href="/organisations" { (t!("organisation.list_title", locale = l)) }
+                " · " a href="/glossary" { (t!("glossary.link", locale = l)) }
                 " · " a href="/landscape.csv" { (t!("landscape.csv", locale = l)) }
                 @if is_organiser(ctx) { " · " a href="/landscape/new" { (t!("landscape.new_title", locale = l)) } }
             }
@@ -112,6 +113,8 @@ pub struct Page {
     pub stewards: Vec<(crate::ids::PersonId, String)>,
     pub revisions: Vec<Revision>,
     pub editable: bool,
+    /// Marks the page's first occurrence of each known abbreviation in the item's texts.
+    pub marker: crate::domain::glossary::Marker,
 }
 
 fn links(list: &[Linked], l: &str) -> Markup {
@@ -128,6 +131,7 @@ pub fn item(ctx: &Ctx, p: &Page) -> Markup {
     let i = &p.item;
     let field = |k: &str| t!(format!("landscape.field.{k}"), locale = l).to_string();
     let name = display_name(&i.name, &i.abbreviation);
+    let marked = |text: &str| crate::web::glossary::marked(&p.marker, text);
     page(
         ctx,
         &name,
@@ -135,7 +139,7 @@ pub fn item(ctx: &Ctx, p: &Page) -> Markup {
             p class="kicker" { a href="/landscape" { (t!("landscape.title", locale = l)) } " – " (kind_label(&i.kind, l)) }
             h1 { (name) }
             @if p.editable { p { a href=(format!("/landscape/{}/edit", i.id)) { (t!("landscape.edit", locale = l)) } } }
-            @for para in i.description.split("\n\n").filter(|x| !x.trim().is_empty()) { p { (para) } }
+            @for para in i.description.split("\n\n").filter(|x| !x.trim().is_empty()) { p { (marked(para)) } }
             dl class="facts" {
                 dt { (field("owner")) }
                 dd { @if let (Some(s), Some(n)) = (&i.owner_short, &i.owner_name) { a href=(format!("/organisations/{s}")) { (display_name(n, if n == s { "" } else { s })) } } @else { (t!("landscape.none", locale = l)) } }
@@ -153,10 +157,10 @@ pub fn item(ctx: &Ctx, p: &Page) -> Markup {
                     dt { (field("economy")) }
                     dd {
                         @if let Some(a) = amount(i, l) { strong data-amount=(i.amount.unwrap_or(0)) { (t!("landscape.per_year", locale = l, amount = a)) } @if !i.economy.is_empty() { br; } }
-                        (i.economy)
+                        (marked(&i.economy))
                     }
                 }
-                @if !i.governance.is_empty() { dt { (field("governance")) } dd { (i.governance) } }
+                @if !i.governance.is_empty() { dt { (field("governance")) } dd { (marked(&i.governance)) } }
                 @if !i.supplier.is_empty() { dt { (field("supplier")) } dd { (i.supplier) } }
                 @if let Some(d) = i.starts_on { dt { (field("starts_on")) } dd data-date=(d) { (day(d, l)) } }
                 @if let Some(d) = i.ends_on { dt { (field("ends_on")) } dd data-date=(d) { (day(d, l)) } }

@@ -101,6 +101,8 @@ pub struct SalonData {
     /// For the registration form (visitors, open salons).
     pub organisations: Vec<Organisation>,
     pub shared: std::sync::Arc<SalonShared>,
+    /// The known abbreviations in the reader's language, marked once in the page's texts.
+    pub glossary: std::sync::Arc<crate::domain::glossary::Glossary>,
 }
 
 impl std::ops::Deref for SalonData {
@@ -172,6 +174,7 @@ async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData>
         mine,
         organisations,
         shared,
+        glossary: crate::web::glossary::glossary(app, ctx.lang()).await?,
     })
 }
 

@@ -131,10 +131,13 @@ fn text_lang(ctx: &Ctx, data: &SalonData) -> Option<&'static str> {
 
 fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
     let l = ctx.lang();
+    // The first of each known abbreviation in the description and the agenda is marked.
+    let m = crate::domain::glossary::Marker::new(data.glossary.clone());
+    let marked = |text: &str| crate::web::glossary::marked(&m, text);
     html! {
         @if !data.salon.description.is_empty() {
             section class="description" lang=[text_lang(ctx, data)] {
-                @for para in data.salon.description.split("\n\n") { p { (para) } }
+                @for para in data.salon.description.split("\n\n") { p { (marked(para)) } }
             }
         }
         @if let Some(summary) = &data.summary {
@@ -166,8 +169,8 @@ fn description_and_agenda(ctx: &Ctx, data: &SalonData) -> Markup {
                         @for item in &data.agenda {
                             li {
                                 @if let Some(tm) = &item.start_time { span class="agenda-time" { (timefmt::hhmm(tm, l)) } " " }
-                                strong { (item.title) }
-                                @if !item.note.is_empty() { span class="agenda-note" { " – " (item.note) } }
+                                strong { (marked(&item.title)) }
+                                @if !item.note.is_empty() { span class="agenda-note" { " – " (marked(&item.note)) } }
                             }
                         }
                     }

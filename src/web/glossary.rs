@@ -1,0 +1,417 @@
+//! The key to the codes (`/glossary`): the field's abbreviations and terms with their
+//! expansion and a line of explanation, in the reader's language where it has its own wording,
+//! and the organisations' own short names. Organisers keep it. Pages mark the first occurrence
+//! of a known abbreviation in the user text they show with `<abbr title>` and a link to its
+//! entry here ([`marked`]); the known terms per language are cached (`App::glossary_cache`)
+//! until the glossary or the ten-second bucket moves.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use rust_i18n::t;
+
+use super::auth::Organiser;
+use super::context::Ctx;
+use super::form::{self, Errors, Kind as Field};
+use super::salon_page::is_organiser;
+use super::views::{csrf_field, page};
+use crate::app::SharedApp;
+use crate::domain::glossary::{EntryInput, Glossary, Marker, Piece, Term, validate};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+use crate::store::glossary::{self as store, Entry};
+use crate::store::organisations;
+
+/// Where a term's entry is on the glossary page.
+pub fn anchor(term: &str) -> String {
+    let id: String = term
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("g-{id}")
+}
+
+/// The known terms in the reader's language: the glossary's entries, then the organisations'
+/// short names (an entry with the same term wins).
+pub async fn glossary(app: &SharedApp, l: &'static str) -> AppResult<Arc<Glossary>> {
+    let generation = (
+        app.generations.glossary(),
+        crate::domain::time::now().timestamp() / 10,
+    );
+    app.glossary_cache
+        .get_or_render(&l, generation, || async {
+            let entries = store::all(&app.db, l).await?;
+            let orgs = organisations::all(&app.db).await?;
+            let terms = entries
+                .into_iter()
+                .map(|e| Term {
+                    term: e.term,
+                    expansion: e.expansion,
+                })
+                .chain(orgs.into_iter().map(|o| Term {
+                    term: o.short_name,
+                    expansion: o.name,
+                }));
+            Ok::<_, AppError>(Glossary::new(terms))
+        })
+        .await
+}
+
+/// A marker for one page in the reader's language.
+pub async fn marker(app: &SharedApp, ctx: &Ctx) -> AppResult<Marker> {
+    Ok(Marker::new(glossary(app, ctx.lang()).await?))
+}
+
+/// User text with the page's first occurrence of each known abbreviation marked: an `<abbr>`
+/// with its expansion as the title, in a link to its entry. Plain text only: never give it a
+/// link's text or a heading.
+pub fn marked(m: &Marker, text: &str) -> Markup {
+    html! {
+        @for p in m.mark(text) {
+            @match p {
+                Piece::Text(s) => { (s) }
+                Piece::Abbr(s, t) => { a class="abbr" href=(format!("/glossary#{}", anchor(&t.term))) { abbr title=(t.expansion) { (s) } } }
+            }
+        }
+    }
+}
+
+pub async fn show(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
+    let entries = store::all(&app.db, ctx.lang()).await?;
+    let orgs = organisations::all(&app.db).await?;
+    Ok(list(
+        &ctx,
+        &entries,
+        &orgs,
+        &EntryForm::default(),
+        &Errors::default(),
+    ))
+}
+
+/// The form: the Danish wording and, optionally, each other language's.
+#[derive(Default, Clone)]
+pub struct EntryForm {
+    term: String,
+    expansion: String,
+    explanation: String,
+    /// (locale, expansion, explanation) for nb, sv, fi, en.
+    others: Vec<(&'static str, String, String)>,
+}
+
+const OTHERS: [&str; 4] = ["nb", "sv", "fi", "en"];
+
+impl EntryForm {
+    fn parse(body: &[u8]) -> EntryForm {
+        let mut f = EntryForm {
+            others: OTHERS
+                .iter()
+                .map(|l| (*l, String::new(), String::new()))
+                .collect(),
+            ..EntryForm::default()
+        };
+        for (k, v) in url::form_urlencoded::parse(body) {
+            let v = v.into_owned();
+            match &*k {
+                "term" => f.term = v,
+                "expansion" => f.expansion = v,
+                "explanation" => f.explanation = v,
+                other => {
+                    for (l, e, x) in &mut f.others {
+                        if other == format!("expansion_{l}") {
+                            *e = v.clone();
+                        } else if other == format!("explanation_{l}") {
+                            *x = v.clone();
+                        }
+                    }
+                }
+            }
+        }
+        f
+    }
+
+    fn other(&self, l: &str) -> (&str, &str) {
+        self.others
+            .iter()
+            .find(|o| o.0 == l)
+            .map(|o| (o.1.as_str(), o.2.as_str()))
+            .unwrap_or(("", ""))
+    }
+}
+
+fn list(
+    ctx: &Ctx,
+    entries: &[Entry],
+    orgs: &[organisations::Organisation],
+    f: &EntryForm,
+    errors: &Errors,
+) -> Markup {
+    let l = ctx.lang();
+    let terms: std::collections::HashSet<&str> = entries.iter().map(|e| e.term.as_str()).collect();
+    page(
+        ctx,
+        &t!("glossary.title", locale = l),
+        html! {
+            h1 { (t!("glossary.title", locale = l)) }
+            p { (t!("glossary.intro", locale = l)) }
+            @if entries.is_empty() { p { (t!("glossary.empty", locale = l)) } }
+            dl class="glossary" {
+                @for e in entries {
+                    dt id=(anchor(&e.term)) { strong { (e.term) } }
+                    dd {
+                        (e.expansion)
+                        @if !e.explanation.is_empty() { br; span class="muted" { (e.explanation) } }
+                        @if is_organiser(ctx) { " " a href=(format!("/glossary/{}/edit", e.id)) { (t!("glossary.edit", locale = l)) } }
+                    }
+                }
+            }
+            h2 { (t!("glossary.organisations", locale = l)) }
+            dl class="glossary" {
+                @for o in orgs.iter().filter(|o| !terms.contains(o.short_name.as_str())) {
+                    dt id=(anchor(&o.short_name)) { strong { (o.short_name) } }
+                    dd { a href=(format!("/organisations/{}", o.short_name)) { (o.name) } }
+                }
+            }
+            @if is_organiser(ctx) { (entry_form(ctx, None, f, errors)) }
+        },
+    )
+}
+
+fn entry_form(ctx: &Ctx, id: Option<i64>, f: &EntryForm, errors: &Errors) -> Markup {
+    let l = ctx.lang();
+    let action = match id {
+        Some(id) => format!("/glossary/{id}/edit"),
+        None => "/glossary".to_string(),
+    };
+    html! {
+        section aria-labelledby="entry-title" class="panel" {
+            h2 id="entry-title" { (t!(if id.is_some() { "glossary.edit" } else { "glossary.add" }, locale = l)) }
+            (form::summary(errors, l))
+            form method="post" action=(action) class="stacked" novalidate {
+                (csrf_field(ctx))
+                (form::field("term", &t!("glossary.field.term", locale = l), Some(&t!("glossary.hint.term", locale = l)), Field::Text, &f.term, errors, true))
+                (form::field("expansion", &t!("glossary.field.expansion", locale = l), None, Field::Text, &f.expansion, errors, true))
+                (form::field("explanation", &t!("glossary.field.explanation", locale = l), None, Field::TextArea(2), &f.explanation, errors, false))
+                details {
+                    summary { (t!("glossary.other_languages", locale = l)) }
+                    @for other in OTHERS {
+                        @let (e, x) = f.other(other);
+                        @let name = Locale::from_code(other).map(|x| x.native_name()).unwrap_or_default();
+                        fieldset {
+                            legend { (name) }
+                            div class="field" {
+                                label for=(format!("expansion_{other}")) { (t!("glossary.field.expansion", locale = l)) }
+                                input type="text" id=(format!("expansion_{other}")) name=(format!("expansion_{other}")) value=(e) lang=(other);
+                            }
+                            div class="field" {
+                                label for=(format!("explanation_{other}")) { (t!("glossary.field.explanation", locale = l)) }
+                                textarea id=(format!("explanation_{other}")) name=(format!("explanation_{other}")) rows="2" lang=(other) { (x) }
+                            }
+                        }
+                    }
+                }
+                div { button type="submit" { (t!("landscape.save", locale = l)) } }
+            }
+        }
+    }
+}
+
+/// The form checked: (term, expansion, explanation, other languages' wording).
+#[allow(clippy::type_complexity)]
+fn checked(
+    f: &EntryForm,
+    l: &str,
+) -> Result<(String, String, String, Vec<(&'static str, String, String)>), Errors> {
+    let mut errors = Errors::default();
+    let main = validate(&EntryInput {
+        term: &f.term,
+        expansion: &f.expansion,
+        explanation: &f.explanation,
+    });
+    let mut others = Vec::new();
+    for (locale, e, x) in &f.others {
+        if e.trim().is_empty() && x.trim().is_empty() {
+            continue;
+        }
+        // Checked as the Danish wording is (the term is the entry's own).
+        match validate(&EntryInput {
+            term: &f.term,
+            expansion: e,
+            explanation: x,
+        }) {
+            Ok((_, e, x)) => others.push((*locale, e, x)),
+            Err(list) => {
+                for err in list.iter().filter(|e| e.field != "term") {
+                    let field = other_field(err.field == "expansion", locale);
+                    errors.add(
+                        field,
+                        t!(format!("glossary.error.{}", err.code), locale = l).to_string(),
+                    );
+                }
+            }
+        }
+    }
+    match main {
+        Ok((term, expansion, explanation)) if errors.is_empty() => {
+            Ok((term, expansion, explanation, others))
+        }
+        Ok(_) => Err(errors),
+        Err(list) => {
+            let mut all = Errors::translated("glossary", list.iter().map(|e| (e.field, e.code)), l);
+            all.0.extend(errors.0);
+            Err(all)
+        }
+    }
+}
+
+/// The id of another language's field (an error links to it).
+fn other_field(expansion: bool, locale: &str) -> &'static str {
+    match (expansion, locale) {
+        (true, "nb") => "expansion_nb",
+        (true, "sv") => "expansion_sv",
+        (true, "fi") => "expansion_fi",
+        (true, _) => "expansion_en",
+        (false, "nb") => "explanation_nb",
+        (false, "sv") => "explanation_sv",
+        (false, "fi") => "explanation_fi",
+        (false, _) => "explanation_en",
+    }
+}
+
+fn taken(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+/// The glossary page again with the refused form.
+async fn refused(app: &SharedApp, ctx: &Ctx, f: &EntryForm, errors: Errors) -> AppResult<Response> {
+    let entries = store::all(&app.db, ctx.lang()).await?;
+    let orgs = organisations::all(&app.db).await?;
+    let body = list(ctx, &entries, &orgs, f, &errors);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+}
+
+pub async fn add(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(_me): Organiser,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = EntryForm::parse(&body);
+    let (term, expansion, explanation, others) = match checked(&f, ctx.lang()) {
+        Ok(ok) => ok,
+        Err(errors) => return refused(&app, &ctx, &f, errors).await,
+    };
+    let mut tx = app.db.begin().await?;
+    let id = match store::add(&mut tx, &term, &expansion, &explanation).await {
+        Ok(id) => id,
+        Err(e) if taken(&e) => {
+            let errors = Errors::translated("glossary", [("term", "taken")], ctx.lang());
+            return refused(&app, &ctx, &f, errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    store::set_translations(&mut tx, id, &others).await?;
+    tx.commit().await?;
+    app.generations.glossary_changed();
+    Ok(Redirect::to(&format!("/glossary#{}", anchor(&term))).into_response())
+}
+
+pub async fn edit_form(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(_me): Organiser,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let e = store::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let tr = store::translations(&app.db, id).await?;
+    let f = EntryForm {
+        term: e.term.clone(),
+        expansion: e.expansion.clone(),
+        explanation: e.explanation.clone(),
+        others: OTHERS
+            .iter()
+            .map(|l| {
+                let found = tr.iter().find(|t| t.0 == *l);
+                (
+                    *l,
+                    found.map(|t| t.1.clone()).unwrap_or_default(),
+                    found.map(|t| t.2.clone()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    Ok(edit_page(&ctx, &e, &f, &Errors::default()))
+}
+
+fn edit_page(ctx: &Ctx, e: &Entry, f: &EntryForm, errors: &Errors) -> Markup {
+    let l = ctx.lang();
+    page(
+        ctx,
+        &e.term,
+        html! {
+            p class="kicker" { a href="/glossary" { (t!("glossary.title", locale = l)) } }
+            h1 { (e.term) }
+            (entry_form(ctx, Some(e.id), f, errors))
+            form method="post" action=(format!("/glossary/{}/remove", e.id)) {
+                (csrf_field(ctx))
+                button type="submit" class="secondary" { (t!("glossary.remove", locale = l)) }
+            }
+        },
+    )
+}
+
+pub async fn update(
+    State(app): State<SharedApp>,
+    ctx: Ctx,
+    Organiser(_me): Organiser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let e = store::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let f = EntryForm::parse(&body);
+    let (term, expansion, explanation, others) = match checked(&f, ctx.lang()) {
+        Ok(ok) => ok,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page(&ctx, &e, &f, &errors),
+            )
+                .into_response());
+        }
+    };
+    let mut tx = app.db.begin().await?;
+    match store::update(&mut tx, id, &term, &expansion, &explanation).await {
+        Ok(_) => {}
+        Err(err) if taken(&err) => {
+            let errors = Errors::translated("glossary", [("term", "taken")], ctx.lang());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page(&ctx, &e, &f, &errors),
+            )
+                .into_response());
+        }
+        Err(err) => return Err(err.into()),
+    }
+    store::set_translations(&mut tx, id, &others).await?;
+    tx.commit().await?;
+    app.generations.glossary_changed();
+    Ok(Redirect::to(&format!("/glossary#{}", anchor(&term))).into_response())
+}
+
+pub async fn remove(
+    State(app): State<SharedApp>,
+    Organiser(_me): Organiser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    if !store::remove(&app.db, id).await? {
+        return Err(AppError::NotFound);
+    }
+    app.generations.glossary_changed();
+    Ok(Redirect::to("/glossary").into_response())
+}
