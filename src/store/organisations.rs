@@ -113,3 +113,23 @@ pub async fn set_profile(
     )?;
     Ok(())
 }
+
+/// The open actions an organisation carries (in force, not done), in every series, leaving out
+/// drafts' (an organisation's page lists them for anyone).
+pub async fn open_actions_of_organisation(
+    c: impl Into<Conn<'_>>,
+    org: crate::ids::OrganisationId,
+) -> Result<Vec<super::outcomes::Action>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!(
+            "{} join salon s on s.id = a.salon_id
+             where a.organisation_id = $1 and a.withdrawn_at is null and a.status <> 'done'
+               and s.status <> 'draft'
+             order by a.due is null, a.due, a.id",
+            super::outcomes::ACTION
+        )),
+        org
+    )
+}

@@ -203,7 +203,7 @@ impl Action {
     }
 }
 
-const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, p.organisation_id as owner_organisation_id,
+pub(super) const ACTION: &str = "select a.id, a.salon_id, a.what, a.owner_id, p.name as owner, p.organisation_id as owner_organisation_id,
         a.organisation_id, o.name as organisation,
         a.due, a.status, a.created_at, a.decision_id, d.body as decision, a.theme_id, t.title as theme,
         a.withdrawn_at
@@ -263,25 +263,6 @@ pub async fn actions_of_salon(
             "{ACTION} where a.salon_id = $1 and a.withdrawn_at is null order by a.id"
         )),
         salon
-    )
-}
-
-/// The open actions an organisation carries (in force, not done), in every series, leaving out
-/// drafts' (an organisation's page lists them for anyone).
-pub async fn open_actions_of_organisation(
-    c: impl Into<Conn<'_>>,
-    org: crate::ids::OrganisationId,
-) -> Result<Vec<Action>, sqlx::Error> {
-    rows!(
-        c,
-        fetch_all,
-        sqlx::AssertSqlSafe(format!(
-            "{ACTION} join salon s on s.id = a.salon_id
-             where a.organisation_id = $1 and a.withdrawn_at is null and a.status <> 'done'
-               and s.status <> 'draft'
-             order by a.due is null, a.due, a.id"
-        )),
-        org
     )
 }
 

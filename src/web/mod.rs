@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod board;
+pub mod calendar_paths;
 pub mod checkin;
 pub mod context;
 pub mod cookies;

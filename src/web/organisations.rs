@@ -89,7 +89,7 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let actions = crate::store::outcomes::open_actions_of_organisation(&app.db, o.id).await?;
+    let actions = organisations::open_actions_of_organisation(&app.db, o.id).await?;
     let themes = crate::store::themes::of_organisation(&app.db, o.id).await?;
     let marker = super::glossary::marker(&app, &ctx).await?;
     let para = |text: &str| html! { @for p in text.split("\n\n").filter(|x| !x.trim().is_empty()) { p { (super::glossary::marked(&marker, p)) } } };

@@ -343,34 +343,6 @@ fn machines() -> Router<SharedApp> {
         )
 }
 
-/// The public names of calendar files, `/salons/{id}.ics`, `/series/{id}.ics` and
-/// `/feeds/{token}.ics`: the router matches whole path segments only (matchit 0.8 has no
-/// suffixes after a parameter), so such a name is rewritten to its route,
-/// `/salons/{id}/calendar.ics` and so on, before routing. Every other path goes through as is.
-const CALENDAR_FILES: [&str; 3] = ["/salons/", "/series/", "/feeds/"];
-
-fn calendar_files(mut req: Request) -> Request {
-    let path = req.uri().path();
-    let Some(name) = CALENDAR_FILES
-        .iter()
-        .find_map(|prefix| path.strip_prefix(prefix).map(|rest| (prefix, rest)))
-        .and_then(|(prefix, rest)| {
-            let id = rest.strip_suffix(".ics")?;
-            (!id.is_empty() && !id.contains('/')).then(|| format!("{prefix}{id}/calendar.ics"))
-        })
-    else {
-        return req;
-    };
-    let rewritten = match req.uri().query() {
-        Some(q) => format!("{name}?{q}"),
-        None => name,
-    };
-    if let Ok(uri) = rewritten.parse() {
-        *req.uri_mut() = uri;
-    }
-    req
-}
-
 pub fn router(app: SharedApp) -> Router {
     let trust = app.config.trust_proxy.clone();
     let pages = pages().layer(middleware::from_fn_with_state(app.clone(), context::layer));
@@ -410,5 +382,6 @@ pub fn router(app: SharedApp) -> Router {
         )
         .with_state(app);
     // The rewrite runs before routing: a layer on the router itself would run after it.
-    Router::new().fallback_service(MapRequestLayer::new(calendar_files).layer(routed))
+    Router::new()
+        .fallback_service(MapRequestLayer::new(super::calendar_paths::rewrite).layer(routed))
 }

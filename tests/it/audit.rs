@@ -277,6 +277,29 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     .await;
     assert_eq!(db.count(&format!("select count(*) from audit_event where kind in ('material_added', 'material_removed') and actor_id = {} and salon_id = {in_series} and detail = 'Rapporten'", app.person_id(ORGANISER).await)).await, 2);
 
+    // The landscape: an item added and changed, an organisation's profile changed.
+    let item = [("name", "Brønden"), ("kind", "data"), ("owner", "DBC")];
+    assert_eq!(org.post_form("/landscape", &item).await.status(), 303);
+    let item_id = db.count("select max(id) from landscape_item").await;
+    let changed = [
+        ("name", "Brønden"),
+        ("kind", "data"),
+        ("description", "Datavelsen."),
+    ];
+    assert_eq!(
+        org.post_form(&format!("/landscape/{item_id}/edit"), &changed)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        org.post_form("/organisations/DBC/edit", &[("kind", "company")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(db.count("select count(*) from audit_event where kind = 'organisation_changed' and detail = 'DBC'").await, 1);
+
     // A person's data: exported by themselves, deleted by an admin.
     assert_eq!(sofie.get("/me/export.json").await.status(), 200);
     assert_eq!(

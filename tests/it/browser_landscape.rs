@@ -154,6 +154,27 @@ async fn the_landscape_in_real_browsers(db: TestDb) {
     assert_eq!(lars.sideways_scroll().await, 0, "no scrolling sideways");
     lars.screenshot("roadmap-phone").await;
     audit_in_every_language(&lars, "the roadmap (phone)").await;
+    // An item whose texts name known abbreviations: the first of each is an <abbr> with its
+    // expansion (read on hover and by screen readers) in a link to the key.
+    lars.goto("/landscape?owner=KOMBIT").await;
+    lars.click("main table a[href^='/landscape/']").await;
+    lars.wait_until("an item with an abbreviation marked", || async {
+        !lars.texts("main abbr[title]").await.is_empty()
+    })
+    .await;
+    let abbr = lars.find("main abbr[title]").await;
+    let title = abbr.attr("title").await.unwrap().unwrap_or_default();
+    let text = abbr.text().await.unwrap_or_default();
+    assert!(
+        !title.is_empty() && title != text,
+        "{text} stands for {title}"
+    );
+    lars.click("main a.abbr").await;
+    lars.wait_until("the key to the abbreviations", || async {
+        lars.path().await == "/glossary"
+    })
+    .await;
+    audit_in_every_language(&lars, "the key to the abbreviations").await;
     lars.goto("/organisations").await;
     audit_in_every_language(&lars, "the organisations").await;
     lars.click("main a[href='/organisations/DDF']").await;
