@@ -8,6 +8,8 @@
 
 use std::process::ExitCode;
 
+#[path = "bench/landscape.rs"]
+mod landscape;
 #[path = "bench/search.rs"]
 mod search;
 
@@ -72,6 +74,19 @@ enum Command {
         messages: usize,
         #[arg(long, default_value = "5000")]
         items: usize,
+    },
+    /// N landscape items (the first D agreements with dates), G glossary entries and a salon
+    /// whose texts name known abbreviations (`scripts/bench-landscape`); prints `salon=ID`.
+    SeedLandscape {
+        #[arg(long, default_value = "500")]
+        items: usize,
+        #[arg(long, default_value = "200")]
+        dated: usize,
+        #[arg(long, default_value = "50")]
+        glossary: usize,
+        /// No organisations (and so, with no glossary entries, no known abbreviation).
+        #[arg(long)]
+        no_organisations: bool,
     },
     /// A session for a person (by address), as a signed-in browser has; prints
     /// `cookie=salon_session=...` and the demo's running salon (`running=ID`), for the page
@@ -141,6 +156,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             rounds,
             actions,
         } => seed_board(&db, themes, rounds, actions).await?,
+        Command::SeedLandscape {
+            items,
+            dated,
+            glossary,
+            no_organisations,
+        } => landscape::seed(&db, items, dated, glossary, !no_organisations).await?,
         Command::SeedReplies { replies, out } => seed_replies(&db, &config, replies, &out).await?,
         Command::IngestDir { dir } => {
             db.close().await;
