@@ -42,6 +42,9 @@ pub struct App {
     /// What every viewer of a salon page sees alike, per language; see `web::salon_page`.
     pub salon_cache:
         RenderCache<(crate::ids::SalonId, &'static str), crate::store::page_data::SalonShared>,
+    /// The landscape's rendered list (per language and filter) and roadmap; see
+    /// `web::landscape`.
+    pub landscape_cache: RenderCache<(&'static str, String), String>,
     /// The known abbreviations per language; see `web::glossary`.
     pub glossary_cache: RenderCache<&'static str, crate::domain::glossary::Glossary>,
     /// Live rooms in this process.
@@ -75,6 +78,9 @@ pub struct Generations {
     /// Glossary entries added, changed or removed in this process (other instances' are seen
     /// when the ten-second bucket runs out).
     pub glossary: AtomicU64,
+    /// Landscape items added or changed in this process (other instances' are seen when the
+    /// ten-second bucket runs out).
+    pub landscape: AtomicU64,
 }
 
 impl Generations {
@@ -97,6 +103,14 @@ impl Generations {
 
     pub fn glossary(&self) -> u64 {
         self.glossary.load(Ordering::Relaxed)
+    }
+
+    pub fn landscape(&self) -> u64 {
+        self.landscape.load(Ordering::Relaxed)
+    }
+
+    pub fn landscape_changed(&self) {
+        self.landscape.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn glossary_changed(&self) {

@@ -37,7 +37,11 @@
 //!   salon's links and files (the upload is routed outside the request timeout);
 //!   `time_polls`: finding a date (the grid, answers signed in or by the mail's link);
 //!   `search`: the search page (rules of visibility in `store::search`, stems in
-//!   `domain::search`);
+//!   `domain::search`); the field's map: `organisations` (actors: mandate, influence, what
+//!   they own), `landscape` (the register, an item and its form, the roadmap and CSV; steward
+//!   rights and revisions in `usecases::landscape`), `glossary` (the key to the abbreviations,
+//!   and `marked`: the first known abbreviation per page as `<abbr>`, found by
+//!   `domain::glossary`);
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
@@ -64,8 +68,8 @@
 //!   history and catch-up from the store (`catchup`), the recent messages and changes
 //!   (`recent`), the websocket protocol, access rules (`access`: at the door and again for
 //!   every action), connection slots per person, the PostgreSQL LISTEN/NOTIFY bridge between
-//!   instances, and `notices`: the JSON of rounds, themes, decisions and actions (shared with
-//!   the API) and their live frames.
+//!   instances, and `notices`: the JSON of rounds, themes, decisions, actions, proposals, polls
+//!   and materials (shared with the API) and their live frames.
 //! - [`mail`]: composing mail (`compose`: invitations with calendar parts; `notices`: sign-in,
 //!   reminders, promotion, summary, ...), the durable outbox worker, the SMTP (TCP_NODELAY
 //!   pool) and file transports; reading inbound mail: `reply_address` (each invitation's own
@@ -192,6 +196,7 @@ pub async fn build(config: Config) -> anyhow::Result<SharedApp> {
         room_cache: Default::default(),
         salon_cache: Default::default(),
         glossary_cache: Default::default(),
+        landscape_cache: Default::default(),
         hub: Arc::new(rooms::Hub::new(std::time::Duration::from_secs(1))),
         announcements_due: Default::default(),
         room_slots: rooms::slots::Slots::new(rooms::slots::PER_PERSON),

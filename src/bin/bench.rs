@@ -84,7 +84,8 @@ enum Command {
         dated: usize,
         #[arg(long, default_value = "50")]
         glossary: usize,
-        /// No organisations (and so, with no glossary entries, no known abbreviation).
+        /// Organisations named by their short names (so, with no glossary entries, no known
+        /// abbreviation).
         #[arg(long)]
         no_organisations: bool,
     },

@@ -58,6 +58,7 @@ pub async fn add(app: &SharedApp, c: &Change<'_>, by: &Person) -> Result<ItemId,
     store::add_revision(&mut tx, id, by.id, &["created"], &snapshot(c, c.owner)).await?;
     record(&mut tx, Kind::LandscapeItemAdded, &c.text.name, by).await?;
     tx.commit().await?;
+    app.generations.landscape_changed();
     Ok(id)
 }
 
@@ -155,5 +156,6 @@ pub async fn change(
     store::add_revision(&mut tx, id, by.id, &fields, &snapshot(c, owner)).await?;
     record(&mut tx, Kind::LandscapeItemChanged, &c.text.name, by).await?;
     tx.commit().await?;
+    app.generations.landscape_changed();
     Ok(Some(fields))
 }

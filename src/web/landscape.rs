@@ -62,8 +62,45 @@ pub async fn list(
 ) -> AppResult<Markup> {
     let orgs = organisations::all(&app.db).await?;
     let filter = q.filter(&orgs);
-    let items = store::list(&app.db, &filter).await?;
-    Ok(view::list(&ctx, &items, &orgs, &filter))
+    let l = ctx.lang();
+    let key = (
+        l,
+        format!(
+            "list:{:?}:{:?}:{:?}",
+            filter.kind, filter.owner, filter.country
+        ),
+    );
+    let table = cached(&app, key, || async {
+        let items = store::list(&app.db, &filter).await?;
+        Ok(view::table(l, &items).into_string())
+    })
+    .await?;
+    Ok(view::list(
+        &ctx,
+        &orgs,
+        &filter,
+        maud::PreEscaped(table.to_string()),
+    ))
+}
+
+/// A fragment of the landscape's pages, the same for every reader in a language, rendered once
+/// until the landscape changes on this instance or the ten-second bucket runs out (the list of
+/// 500 items took 3 ms to render: BENCHMARKS.md).
+pub(super) async fn cached<F>(
+    app: &SharedApp,
+    key: (&'static str, String),
+    render: impl FnOnce() -> F,
+) -> AppResult<std::sync::Arc<String>>
+where
+    F: std::future::Future<Output = AppResult<String>>,
+{
+    let generation = (
+        app.generations.landscape(),
+        crate::domain::time::now().timestamp() / 10,
+    );
+    app.landscape_cache
+        .get_or_render(&key, generation, render)
+        .await
 }
 
 async fn item_of(app: &SharedApp, raw: &str) -> AppResult<Item> {

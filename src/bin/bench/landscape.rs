@@ -1,8 +1,9 @@
 //! `bench seed-landscape`: N landscape items (the first D of them agreements with dates, for
 //! the roadmap), G glossary entries, and a published salon whose description and agenda name
-//! known abbreviations many times (the page that marks them). Without organisations
-//! (`--no-organisations`) and without entries no term is known, so the same salon page is
-//! rendered without marking: the two are compared in BENCHMARKS.md. Prints `salon=ID`.
+//! known abbreviations many times (the page that marks them). With `--no-organisations` the
+//! organisations are named by their short names (nothing to expand), so with no entries no term
+//! is known and the same salon page is rendered without marking: the two are compared in
+//! BENCHMARKS.md. Prints `salon=ID`.
 
 use chrono::{Duration, Utc};
 use salon::domain::landscape::{ItemInput, validate};
@@ -18,6 +19,21 @@ pub async fn seed(
 ) -> anyhow::Result<()> {
     if with_organisations {
         salon::demo::load_directory(db).await?;
+    } else {
+        // The same organisations (the registration form lists them) named by their short
+        // names, which leaves nothing to expand.
+        for (short, _, country) in salon::demo::ORGANISATIONS {
+            organisations::upsert(
+                db,
+                &organisations::NewOrganisation {
+                    short_name: short,
+                    name: short,
+                    country,
+                    is_member: true,
+                },
+            )
+            .await?;
+        }
     }
     let orgs = organisations::all(db).await?;
     let today = Utc::now().date_naive();

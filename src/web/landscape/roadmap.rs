@@ -27,12 +27,28 @@ const ROW: f64 = 30.0;
 const TOP: f64 = 34.0;
 
 pub async fn roadmap(State(app): State<SharedApp>, ctx: Ctx) -> AppResult<Markup> {
-    let items = store::dated(&app.db).await?;
-    Ok(view(&ctx, &items))
+    let l = ctx.lang();
+    let drawn = super::cached(&app, (l, "roadmap".into()), || async {
+        let items = store::dated(&app.db).await?;
+        Ok(drawing(l, &items).into_string())
+    })
+    .await?;
+    Ok(page(
+        &ctx,
+        &t!("landscape.roadmap_title", locale = l),
+        html! {
+            p class="kicker" { a href="/landscape" { (t!("landscape.title", locale = l)) } }
+            h1 { (t!("landscape.roadmap_title", locale = l)) }
+            p { (t!("landscape.roadmap_intro", locale = l)) }
+            p { a href="/landscape/roadmap.csv" download { (t!("landscape.roadmap_csv", locale = l)) } " · " a href="#roadmap-table" { (t!("landscape.roadmap_table_link", locale = l)) } }
+            (maud::PreEscaped(drawn.as_str()))
+        },
+    ))
 }
 
-fn view(ctx: &Ctx, items: &[Item]) -> Markup {
-    let l = ctx.lang();
+/// The drawing and its table (or a line saying there is nothing to draw): the same for every
+/// reader in a language, so it is kept in the landscape cache.
+fn drawing(l: &str, items: &[Item]) -> Markup {
     let today = crate::domain::time::now().date_naive();
     let dates: Vec<Dates> = items
         .iter()
@@ -49,14 +65,7 @@ fn view(ctx: &Ctx, items: &[Item]) -> Markup {
     let years: Vec<i32> = (axis.first_year..axis.end_year).collect();
     let year_width = span / years.len().max(1) as f64;
     let name_of = |i: &Item| display_name(&i.name, &i.abbreviation);
-    page(
-        ctx,
-        &t!("landscape.roadmap_title", locale = l),
-        html! {
-            p class="kicker" { a href="/landscape" { (t!("landscape.title", locale = l)) } }
-            h1 { (t!("landscape.roadmap_title", locale = l)) }
-            p { (t!("landscape.roadmap_intro", locale = l)) }
-            p { a href="/landscape/roadmap.csv" download { (t!("landscape.roadmap_csv", locale = l)) } " · " a href="#roadmap-table" { (t!("landscape.roadmap_table_link", locale = l)) } }
+    html! {
             @if items.is_empty() { p { (t!("landscape.roadmap_empty", locale = l)) } }
             @else {
                 figure class="roadmap" {
@@ -118,8 +127,7 @@ fn view(ctx: &Ctx, items: &[Item]) -> Markup {
                     }
                 }
             }
-        },
-    )
+    }
 }
 
 /// A label that fits its column in the drawing (the table has it whole).

@@ -32,7 +32,8 @@ fn amount(item: &Item, l: &str) -> Option<String> {
         .map(|a| format!("{} {}", whole_number(a, l), item.currency))
 }
 
-pub fn list(ctx: &Ctx, items: &[Item], orgs: &[Organisation], f: &Filter) -> Markup {
+/// The list's page around its table (rendered by [`table`], kept in the landscape cache).
+pub fn list(ctx: &Ctx, orgs: &[Organisation], f: &Filter, table: Markup) -> Markup {
     let l = ctx.lang();
     let owner_short = f
         .owner
@@ -76,32 +77,39 @@ pub fn list(ctx: &Ctx, items: &[Item], orgs: &[Organisation], f: &Filter) -> Mar
                 }
                 div { button type="submit" { (t!("landscape.filter_submit", locale = l)) } }
             }
+            (table)
+        },
+    )
+}
+
+/// How many items, and the table of them: the same for every reader in a language.
+pub fn table(l: &str, items: &[Item]) -> Markup {
+    html! {
             p role="status" { (crate::i18n::plural("landscape.count", items.len() as i64, l)) }
-            div class="table-wrap" {
-                table class="landscape" {
-                    caption class="visually-hidden" { (t!("landscape.title", locale = l)) }
-                    thead { tr {
-                        th scope="col" { (t!("landscape.field.name", locale = l)) }
-                        th scope="col" { (t!("landscape.field.kind", locale = l)) }
-                        th scope="col" { (t!("landscape.field.owner", locale = l)) }
-                        th scope="col" { (t!("landscape.field.countries", locale = l)) }
-                        th scope="col" { (t!("landscape.field.ends_on", locale = l)) }
-                    } }
-                    tbody {
-                        @for i in items {
-                            tr data-item=(i.id) {
-                                th scope="row" { a href=(format!("/landscape/{}", i.id)) { (display_name(&i.name, &i.abbreviation)) } }
-                                td { (kind_label(&i.kind, l)) }
-                                td { @if let Some(o) = &i.owner_short { a href=(format!("/organisations/{o}")) { (o) } } }
-                                td { (i.countries().join(", ")) }
-                                td { @if let Some(d) = i.ends_on { (day(d, l)) } }
-                            }
+        div class="table-wrap" {
+            table class="landscape" {
+                caption class="visually-hidden" { (t!("landscape.title", locale = l)) }
+                thead { tr {
+                    th scope="col" { (t!("landscape.field.name", locale = l)) }
+                    th scope="col" { (t!("landscape.field.kind", locale = l)) }
+                    th scope="col" { (t!("landscape.field.owner", locale = l)) }
+                    th scope="col" { (t!("landscape.field.countries", locale = l)) }
+                    th scope="col" { (t!("landscape.field.ends_on", locale = l)) }
+                } }
+                tbody {
+                    @for i in items {
+                        tr data-item=(i.id) {
+                            th scope="row" { a href=(format!("/landscape/{}", i.id)) { (display_name(&i.name, &i.abbreviation)) } }
+                            td { (kind_label(&i.kind, l)) }
+                            td { @if let Some(o) = &i.owner_short { a href=(format!("/organisations/{o}")) { (o) } } }
+                            td { (i.countries().join(", ")) }
+                            td { @if let Some(d) = i.ends_on { (day(d, l)) } }
                         }
                     }
                 }
             }
-        },
-    )
+        }
+    }
 }
 
 /// What an item's page shows.
