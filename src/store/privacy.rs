@@ -111,6 +111,19 @@ section!(
     = "select id, salon_id, title, url, file_name, size, added_at from material where added_by = $1 and $2 <> '' order by added_at"
 );
 section!(
+    /// Changes the person saved to items of the landscape (once the account is deleted, the
+    /// items keep them with no author).
+    landscape_revisions -> RevisionRow { item_id: i64, name: String, fields: String, at: At }
+    = "select r.item_id, i.name, r.fields, r.at from landscape_revision r
+       join landscape_item i on i.id = r.item_id where r.person_id = $1 and $2 <> '' order by r.id"
+);
+section!(
+    /// Items of the landscape the person is a steward of.
+    stewardships -> StewardRow { item_id: i64, name: String }
+    = "select s.item_id, i.name from landscape_steward s join landscape_item i on i.id = s.item_id
+       where s.person_id = $1 and $2 <> '' order by s.item_id"
+);
+section!(
     /// Answers in time polls, per offered time.
     time_answers -> TimeAnswerRow { poll_id: i64, title: String, starts_at: At, answer: String, at: At }
     = "select s.poll_id, t.title, s.starts_at, a.answer, a.at from time_answer a

@@ -40,6 +40,8 @@ pub async fn export(app: &App, person: &Person, by: &Person) -> Result<Value, Fa
         "attendance": privacy::attendance(db, p, e).await?,
         "materials": privacy::materials(db, p, e).await?,
         "time_poll_answers": privacy::time_answers(db, p, e).await?,
+        "landscape_revisions": privacy::landscape_revisions(db, p, e).await?,
+        "landscape_stewardships": privacy::stewardships(db, p, e).await?,
         "note_taker_for": privacy::note_taker(db, p, e).await?,
         "decisions_recorded": privacy::decisions(db, p, e).await?,
         "actions": privacy::actions(db, p, e).await?,

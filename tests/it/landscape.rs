@@ -156,6 +156,32 @@ async fn stewards_edit_their_items_and_every_save_keeps_a_revision(db: TestDb) {
         "E-bogsaftalen"
     );
 
+    // Sofie's data export has her change and her stewardship; once her account is deleted the
+    // item keeps the change with no author.
+    let export: Value = sofie.get("/me/export.json").await.json().await.unwrap();
+    assert_eq!(
+        export["landscape_revisions"][0]["fields"], "ends_on",
+        "{export}"
+    );
+    assert_eq!(export["landscape_stewardships"][0]["name"], "E-bogsaftalen");
+    let r = sofie.post_form("/me/delete", &[("confirm", "yes")]).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        db.count(&format!(
+            "select count(*) from person where id = {sofie_id}"
+        ))
+        .await,
+        0,
+        "Sofie's account is gone"
+    );
+    assert_eq!(revisions(&db, item).await, 3);
+    let (_, page) = lars.get_text(&format!("/landscape/{item}")).await;
+    assert!(
+        main_text(&page).contains("en slettet bruger: slut"),
+        "{}",
+        main_text(&page)
+    );
+
     // The audit trail has the addition and the changes.
     assert_eq!(
         db.count("select count(*) from audit_event where kind like 'landscape_item_%'")
