@@ -239,6 +239,8 @@ async fn render_theme(
         themes::comment_count(&app.db, th.id).await?,
     );
     let comments = themes::comments(&app.db, th.id, pager.window()).await?;
+    // The first known abbreviation in the why and the comments is marked.
+    let marker = super::glossary::marker(app, ctx).await?;
     let mine = match &ctx.user {
         Some(u) => themes::supports(&app.db, th.id, u.id).await?,
         None => false,
@@ -274,7 +276,7 @@ async fn render_theme(
                 @if let Some(p) = &th.proposer { " · " (t!("theme.proposed_by", locale = l, name = p)) }
                 @if let Some(o) = &th.organisation { " (" (o) ")" }
             }
-            @if !th.why.is_empty() { @for para in th.why.split("\n\n") { p { (para) } } }
+            @if !th.why.is_empty() { @for para in th.why.split("\n\n") { p { (super::glossary::marked(&marker, para)) } } }
             @if !th.conclusion.is_empty() {
                 section aria-labelledby="conclusion-title" { h2 id="conclusion-title" { (t!("theme.conclusion", locale = l)) } p { (th.conclusion) } }
             }
@@ -289,21 +291,27 @@ async fn render_theme(
                 }
             }
             (led_to)
-            (comments_section(ctx, th, &comments, &pager))
+            (comments_section(ctx, th, &comments, &pager, &marker))
             @if let Some(tools) = tools { (tools) }
         },
     ))
 }
 
 /// A theme's comments, a page at a time, and the form to add one.
-fn comments_section(ctx: &Ctx, th: &Theme, comments: &[themes::Comment], pager: &Pager) -> Markup {
+fn comments_section(
+    ctx: &Ctx,
+    th: &Theme,
+    comments: &[themes::Comment],
+    pager: &Pager,
+    marker: &crate::domain::glossary::Marker,
+) -> Markup {
     let l = ctx.lang();
     html! {
     section aria-labelledby="comments" {
         h2 id="comments" { (t!("theme.comments", locale = l)) }
         @if comments.is_empty() { p class="muted" { (t!("theme.no_comments", locale = l)) } }
         ol class="comments" start=(pager.window().offset + 1) {
-            @for c in comments { li { strong { (c.author.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) } ": " (c.body) } }
+            @for c in comments { li { strong { (c.author.clone().unwrap_or_else(|| t!("people.former", locale = l).to_string())) } ": " (super::glossary::marked(marker, &c.body)) } }
         }
         (pager.nav(l, |n| format!("/themes/{}?page={n}#comments", th.id)))
         @if ctx.user.is_some() {

@@ -95,6 +95,39 @@ async fn abbreviations_are_marked_once_per_page_in_the_readers_language(db: Test
     let (_, page) = lars.get_text(&format!("/salons/{salon}")).await;
     assert_eq!(abbrs(&page)[0].1, "Local Government Denmark");
 
+    // A theme's why and its comments: KL marked once, the first time.
+    let r = org
+        .post_form("/series/new", &[("title", "Samtalesaloner 2027")])
+        .await;
+    let series: i64 = location(&r).trim_start_matches("/series/").parse().unwrap();
+    let r = org
+        .post_form(
+            &format!("/series/{series}/themes"),
+            &[
+                ("title", "Fælles indkøb"),
+                ("why", "KL forhandler for alle; KL betaler."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let theme = location(&r);
+    let theme = theme.split('#').next().unwrap_or_default().to_string();
+    let id = theme.trim_start_matches("/themes/").to_string();
+    let r = org
+        .post_form(
+            &format!("/themes/{id}/comments"),
+            &[("body", "Spørg KL og DBC.")],
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let (_, page) = org.get_text(&format!("/themes/{id}")).await;
+    let marked: Vec<String> = abbrs(&page).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        marked,
+        ["KL", "DBC"],
+        "KL once, in the why; DBC in the comment"
+    );
+
     // The glossary page has the entry and the organisations' short names, each with its anchor.
     let (_, page) = app.client().get_text("/glossary").await;
     assert!(page.contains("id=\"g-KL\"") && page.contains("id=\"g-KOMBIT\""));
