@@ -390,3 +390,26 @@ pub async fn used_by(
         org
     )
 }
+
+/// Every item's users, (item, organisation short name), for the whole register at once (the
+/// JSON and the CSV), instead of a query per item.
+pub async fn all_users(c: impl Into<Conn<'_>>) -> Result<Vec<(ItemId, String)>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select u.item_id, o.short_name from landscape_user u join organisation o on o.id = u.organisation_id
+         order by u.item_id, o.short_name"
+    )
+}
+
+/// Every dependency, (item, what it depends on, that one's name), for the whole register.
+pub async fn all_dependencies(
+    c: impl Into<Conn<'_>>,
+) -> Result<Vec<(ItemId, ItemId, String)>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select d.item_id, d.depends_on_id, i.name from landscape_dependency d
+         join landscape_item i on i.id = d.depends_on_id order by d.item_id, lower(i.name)"
+    )
+}

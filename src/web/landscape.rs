@@ -342,16 +342,20 @@ pub struct ItemJson {
 }
 
 pub async fn api(State(app): State<SharedApp>) -> AppResult<axum::Json<Vec<ItemJson>>> {
+    let users = store::all_users(&app.db).await?;
+    let deps = store::all_dependencies(&app.db).await?;
     let mut out = Vec::new();
     for i in store::list(&app.db, &Filter::default()).await? {
-        let used_by = store::users(&app.db, i.id).await?;
-        let depends_on = store::depends_on(&app.db, i.id).await?;
         out.push(ItemJson {
             id: i.id,
             countries: i.countries().into_iter().map(String::from).collect(),
             url: app.config.url(&format!("/landscape/{}", i.id)),
-            used_by: used_by.into_iter().map(|o| o.1).collect(),
-            depends_on: depends_on.into_iter().map(|d| d.0).collect(),
+            used_by: users
+                .iter()
+                .filter(|u| u.0 == i.id)
+                .map(|u| u.1.clone())
+                .collect(),
+            depends_on: deps.iter().filter(|d| d.0 == i.id).map(|d| d.1).collect(),
             starts_on: i.starts_on.map(|d| d.to_string()),
             ends_on: i.ends_on.map(|d| d.to_string()),
             renegotiate_on: i.renegotiate_on.map(|d| d.to_string()),

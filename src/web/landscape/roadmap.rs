@@ -204,9 +204,9 @@ pub async fn csv(State(app): State<SharedApp>) -> AppResult<Response> {
         ]
         .map(String::from),
     );
+    let users = store::all_users(&app.db).await?;
+    let deps = store::all_dependencies(&app.db).await?;
     for i in store::list(&app.db, &Filter::default()).await? {
-        let users = store::users(&app.db, i.id).await?;
-        let deps = store::depends_on(&app.db, i.id).await?;
         push_row(
             &mut out,
             &[
@@ -218,6 +218,7 @@ pub async fn csv(State(app): State<SharedApp>) -> AppResult<Response> {
                 i.countries().join(" "),
                 users
                     .iter()
+                    .filter(|u| u.0 == i.id)
                     .map(|u| u.1.clone())
                     .collect::<Vec<_>>()
                     .join(" "),
@@ -230,7 +231,8 @@ pub async fn csv(State(app): State<SharedApp>) -> AppResult<Response> {
                 date(i.renegotiate_on),
                 date(i.ends_on),
                 deps.iter()
-                    .map(|d| d.1.clone())
+                    .filter(|d| d.0 == i.id)
+                    .map(|d| d.2.clone())
                     .collect::<Vec<_>>()
                     .join("; "),
             ],
