@@ -363,20 +363,6 @@ pub async fn revisions(c: impl Into<Conn<'_>>, id: ItemId) -> Result<Vec<Revisio
     )
 }
 
-/// The revisions a person made: (item name, at, fields), for their data export.
-pub async fn revisions_by(
-    c: impl Into<Conn<'_>>,
-    person: PersonId,
-) -> Result<Vec<(String, DateTime<Utc>, String)>, sqlx::Error> {
-    rows!(
-        c,
-        fetch_all,
-        "select i.name, r.at, r.fields from landscape_revision r join landscape_item i on i.id = r.item_id
-         where r.person_id = $1 order by r.id",
-        person
-    )
-}
-
 /// The items an organisation uses (not its own).
 pub async fn used_by(
     c: impl Into<Conn<'_>>,
@@ -391,8 +377,7 @@ pub async fn used_by(
     )
 }
 
-/// Every item's users, (item, organisation short name), for the whole register at once (the
-/// JSON and the CSV), instead of a query per item.
+/// Every item's users, (item, short name): the whole register's JSON and CSV in one query.
 pub async fn all_users(c: impl Into<Conn<'_>>) -> Result<Vec<(ItemId, String)>, sqlx::Error> {
     rows!(
         c,
