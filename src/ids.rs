@@ -71,6 +71,12 @@ id_type!(
     TimeSlotId,
     /// A service, system, data set or agreement of the field's landscape.
     ItemId,
+    /// A working group of a series.
+    GroupId,
+    /// A deliverable of a working group.
+    DeliverableId,
+    /// A working group's status update.
+    GroupUpdateId,
 );
 
 impl MessageId {

@@ -328,15 +328,15 @@ async fn reminders(app: SharedApp, shutdown: CancellationToken) {
     loop {
         let round_app = app.clone();
         background::round("reminders", async move {
-            match usecases::reminders::send_due_actions(&round_app).await {
+            match usecases::reminders::send_due_work(&round_app).await {
                 Ok(0) => {}
                 Ok(n) => {
-                    tracing::info!(count = n, "action reminders queued");
+                    tracing::info!(count = n, "action and deliverable reminders queued");
                     round_app.mail_wake.notify_one();
                 }
                 Err(e) => tracing::warn!(
                     error = format!("{e:#}"),
-                    "action reminder round failed; will retry"
+                    "action or deliverable reminder round failed; will retry"
                 ),
             }
             match usecases::reminders::send_due(&round_app).await {

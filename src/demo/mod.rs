@@ -12,6 +12,7 @@
 //! forward again so the "now" salon is always running.
 
 mod attendance;
+mod groups;
 mod landscape;
 mod materials;
 mod proposals;
@@ -231,6 +232,9 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     loaded.salons = load_series(db).await?;
     landscape::load(db).await?;
     landscape::load_glossary(db).await?;
+    if let Some(s) = series::by_title(db, SERIES_TITLE).await? {
+        groups::load(db, s.id).await?;
+    }
     Ok(loaded)
 }
 

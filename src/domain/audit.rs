@@ -54,10 +54,16 @@ pub enum Kind {
     LandscapeItemChanged,
     /// An organiser changed an organisation's profile (detail: its short name).
     OrganisationChanged,
+    /// An organiser set up a working group (detail: its name).
+    GroupCreated,
+    /// An organiser changed a working group: mandate, members, coordinator (detail: its name).
+    GroupChanged,
+    /// A salon was made (or unmade) a working group's meeting (detail: the group's name).
+    GroupMeetingSet,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 27] = [
         Kind::PersonAdded,
         Kind::RoleChanged,
         Kind::ParticipantsExported,
@@ -82,6 +88,9 @@ impl Kind {
         Kind::LandscapeItemAdded,
         Kind::LandscapeItemChanged,
         Kind::OrganisationChanged,
+        Kind::GroupCreated,
+        Kind::GroupChanged,
+        Kind::GroupMeetingSet,
     ];
 
     pub fn code(self) -> &'static str {
@@ -110,6 +119,9 @@ impl Kind {
             Kind::LandscapeItemAdded => "landscape_item_added",
             Kind::LandscapeItemChanged => "landscape_item_changed",
             Kind::OrganisationChanged => "organisation_changed",
+            Kind::GroupCreated => "group_created",
+            Kind::GroupChanged => "group_changed",
+            Kind::GroupMeetingSet => "group_meeting_set",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod audit;
 pub mod email;
 pub mod glossary;
+pub mod group;
 pub mod landscape;
 pub mod material;
 pub mod outcome;

@@ -13,7 +13,9 @@ use crate::domain::text::defang;
 mod texts;
 use texts::invitation_texts;
 
-pub use super::notices::{action_reminder, confirm_registration, promoted, reminder, sign_in};
+pub use super::notices::{
+    action_reminder, confirm_registration, deliverable_reminder, promoted, reminder, sign_in,
+};
 pub use super::summary::summary;
 use crate::i18n::Locale;
 

@@ -256,6 +256,47 @@ pub fn action_reminder(
     )
 }
 
+/// A working group's coordinator reminded of a deliverable due soon.
+pub fn deliverable_reminder(
+    config: &Config,
+    person: &crate::store::people::Person,
+    d: &crate::store::group_work::Deliverable,
+) -> Result<Composed, ComposeError> {
+    let locale = person.locale();
+    let l = locale.code();
+    let due = d.due_on.format("%d.%m.%Y").to_string();
+    simple(
+        config,
+        Simple {
+            kind: "deliverable_reminder",
+            locale,
+            name: &person.name,
+            email: &person.email,
+            subject: t!(
+                "mail.deliverable_reminder.subject",
+                locale = l,
+                title = d.title
+            )
+            .to_string(),
+            paragraphs: vec![
+                t!(
+                    "mail.deliverable_reminder.body",
+                    locale = l,
+                    title = d.title,
+                    group = d.group_name,
+                    due = due
+                )
+                .to_string(),
+            ],
+            action: Some((
+                t!("group.open", locale = l).to_string(),
+                config.url(&format!("/groups/{}", d.group_id)),
+            )),
+            after: Vec::new(),
+        },
+    )
+}
+
 /// The sign-in mail, in the person's language.
 pub fn sign_in(
     config: &Config,

@@ -68,7 +68,8 @@ pub fn phase(salon: &Salon, room: &Room, now: DateTime<Utc>) -> Phase {
 }
 
 /// May `user` enter the salon's rooms at all? Returns whether they enter as an organiser.
-/// People registered for the salon (yes with a seat, or maybe) and organisers may.
+/// People registered for the salon (yes with a seat, or maybe) and organisers may; in a
+/// working group's standing room, its members (`store::rooms` reads the same in its queries).
 pub async fn admitted(
     db: &Db,
     user: Option<&Person>,
@@ -79,6 +80,11 @@ pub async fn admitted(
     };
     let standing = if user.role().at_least(Role::Organiser) {
         None
+    } else if let (true, Some(g)) = (salon.standing, salon.group_id) {
+        // A working group's own room: its members are in as if they had said yes.
+        crate::store::groups::is_member(db, g, user.id)
+            .await?
+            .then(|| Standing::from_row(Some("yes"), None))
     } else {
         rsvps::of(db, salon.id, user.id)
             .await?

@@ -103,7 +103,7 @@ pub async fn of_series(
         "select a.salon_id, o.name as organisation, count(*) as present
          from attendance a join salon s on s.id = a.salon_id join person p on p.id = a.person_id
               left join organisation o on o.id = p.organisation_id
-         where s.series_id = $1 and s.status <> 'draft'
+         where s.series_id = $1 and s.status <> 'draft' and not s.standing
          group by a.salon_id, o.name
          order by o.name, a.salon_id",
         series

@@ -28,6 +28,8 @@ pub mod audit;
 pub mod conn;
 pub mod feed_tokens;
 pub mod glossary;
+pub mod group_work;
+pub mod groups;
 pub mod inbound;
 pub mod landscape;
 pub mod leases;

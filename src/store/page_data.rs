@@ -65,6 +65,9 @@ pub struct SalonShared {
     pub summary: Option<crate::domain::summary::Summary>,
     /// Links and files: pre-reads and what came of the salon.
     pub materials: Vec<crate::store::materials::Material>,
+    /// "From the working groups": each group's latest update and what fell due (salons to
+    /// come of a series with groups).
+    pub from_groups: Vec<crate::store::group_work::Report>,
 }
 
 pub struct LastTime {

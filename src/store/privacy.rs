@@ -124,6 +124,20 @@ section!(
        where s.person_id = $1 and $2 <> '' order by s.item_id"
 );
 section!(
+    /// Working groups the person is a member of (and whether they coordinate it).
+    group_memberships -> GroupMemberRow { group_id: i64, name: String, coordinator: bool }
+    = "select g.id as group_id, g.name, coalesce(g.coordinator_id = $1, false) as coordinator
+       from group_member m join working_group g on g.id = m.group_id
+       where m.person_id = $1 and $2 <> '' order by g.id"
+);
+section!(
+    /// Status updates the person posted in working groups (once the account is deleted, the
+    /// group keeps them with no author).
+    group_updates -> GroupUpdateRow { group_id: i64, name: String, status: String, body: String, created_at: At }
+    = "select u.group_id, g.name, u.status, u.body, u.created_at from group_update u
+       join working_group g on g.id = u.group_id where u.author_id = $1 and $2 <> '' order by u.id"
+);
+section!(
     /// Answers in time polls, per offered time.
     time_answers -> TimeAnswerRow { poll_id: i64, title: String, starts_at: At, answer: String, at: At }
     = "select s.poll_id, t.title, s.starts_at, a.answer, a.at from time_answer a
@@ -218,7 +232,8 @@ pub struct Erased {
 /// room messages, comments, themes and recorded outcomes stay for the record with no author
 /// (the foreign keys set it to null: pages show "former participant"); their answers, votes,
 /// support, ballots, stances, poll and time poll answers, attendance, links and sessions go with the person row
-/// (cascade); proposals and polls they put and materials they added stay with no author.
+/// (cascade); proposals and polls they put, materials they added and their working groups'
+/// status updates stay with no author; their group memberships go.
 pub async fn erase(
     tx: &mut super::Tx,
     person: PersonId,

@@ -5,7 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{Conn, execute};
 
-/// Messages of rooms whose salon ended at least `keep` before `at` (their votes go with them).
+/// Messages of rooms whose salon ended at least `keep` before `at` (their votes go with them);
+/// in a working group's own room, which does not end, each message `keep` after it was written.
 pub async fn room_messages(
     c: impl Into<Conn<'_>>,
     at: DateTime<Utc>,
@@ -14,7 +15,9 @@ pub async fn room_messages(
     execute!(
         c,
         "delete from message where room_id in
-           (select r.id from room r join salon s on s.id = r.salon_id where s.ends_at <= $1)",
+           (select r.id from room r join salon s on s.id = r.salon_id where s.ends_at <= $1)
+           or (created_at <= $1 and room_id in
+           (select r.id from room r join salon s on s.id = r.salon_id where s.standing))",
         at - keep
     )
 }

@@ -226,7 +226,9 @@ pub async fn rights(
         "select s.*,
                 (select p.role from session x join person p on p.id = x.person_id
                  where x.id_hash = $1 and x.expires_at > $2 and p.id = $3) as viewer_role,
-                r.response as rsvp_response, r.waitlist_seq as rsvp_waitlist_seq,
+                coalesce(r.response, case when s.standing and exists (select 1 from group_member g
+                    where g.group_id = s.group_id and g.person_id = $3) then 'yes' end) as rsvp_response,
+                r.waitlist_seq as rsvp_waitlist_seq,
                 (select m.opens_before_minutes from room m where m.id = $4 and m.salon_id = s.id) as room_opens_before,
                 exists (select 1 from room_mute u where u.room_id = $4 and u.person_id = $3) as muted,
                 exists (select 1 from note_taker n where n.salon_id = s.id and n.person_id = $3) as note_taker
@@ -240,8 +242,8 @@ pub async fn rights(
     )
 }
 
-/// A salon as someone entering its rooms sees it, in one query: the salon, their answer and
-/// whether they take its notes (the room page's door runs it for every page load).
+/// A salon as someone entering its rooms sees it, in one query: the salon, their answer (in a
+/// working group's standing room, a member's is "yes") and whether they take its notes (the room page's door runs it for every page load).
 #[derive(Debug, sqlx::FromRow)]
 pub struct Entry {
     #[sqlx(flatten)]
@@ -278,7 +280,9 @@ pub async fn entry_with_rooms(
     let rows: Vec<EntryRoomRow> = rows!(
         db,
         fetch_all,
-        "select s.*, r.response as rsvp_response, r.waitlist_seq as rsvp_waitlist_seq,
+        "select s.*, r.waitlist_seq as rsvp_waitlist_seq,
+                coalesce(r.response, case when s.standing and exists (select 1 from group_member g
+                    where g.group_id = s.group_id and g.person_id = $2) then 'yes' end) as rsvp_response,
                 exists (select 1 from note_taker n where n.salon_id = s.id and n.person_id = $2) as note_taker,
                 m.id as room_id, m.name as room_name, m.position as room_position,
                 m.opens_before_minutes as room_opens_before, m.last_message_id as room_last_message_id,

@@ -10,7 +10,7 @@ use crate::domain::salon::{
     ValidSalon,
 };
 use crate::domain::time::now;
-use crate::ids::{PersonId, SalonId, SeriesId};
+use crate::ids::{GroupId, PersonId, SalonId, SeriesId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Salon {
@@ -35,6 +35,10 @@ pub struct Salon {
     pub updated_at: DateTime<Utc>,
     /// The revision invited people were last told about.
     pub notified_revision: i64,
+    /// The working group whose meeting (or, `standing`, whose own room) this salon is.
+    pub group_id: Option<GroupId>,
+    /// A working group's standing room: never listed, open for as long as the group is.
+    pub standing: bool,
 }
 
 impl Salon {
@@ -290,7 +294,7 @@ pub async fn agenda(
 /// Published salons that have not ended, soonest first.
 pub async fn upcoming(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
     let sql = format!(
-        "{LISTED} where s.status = 'published' and s.ends_at > $1 order by s.starts_at, s.id limit $2"
+        "{LISTED} where s.status = 'published' and not s.standing and s.ends_at > $1 order by s.starts_at, s.id limit $2"
     );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), now(), limit)
 }
@@ -298,7 +302,7 @@ pub async fn upcoming(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>,
 /// Published salons that have ended, latest first.
 pub async fn past(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
     let sql = format!(
-        "{LISTED} where s.status = 'published' and s.ends_at <= $1 order by s.starts_at desc, s.id desc limit $2"
+        "{LISTED} where s.status = 'published' and not s.standing and s.ends_at <= $1 order by s.starts_at desc, s.id desc limit $2"
     );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), now(), limit)
 }
@@ -310,7 +314,7 @@ pub async fn in_series(
     with_drafts: bool,
 ) -> Result<Vec<Listed>, sqlx::Error> {
     let sql = format!(
-        "{LISTED} where s.series_id = $1 and (s.status <> 'draft' or $2) order by s.starts_at, s.id"
+        "{LISTED} where s.series_id = $1 and not s.standing and (s.status <> 'draft' or $2) order by s.starts_at, s.id"
     );
     rows!(
         c,
@@ -323,7 +327,8 @@ pub async fn in_series(
 
 /// Every salon, for the organisers' overview: upcoming first, then the rest.
 pub async fn all(c: impl Into<Conn<'_>>) -> Result<Vec<Listed>, sqlx::Error> {
-    let sql = format!("{LISTED} order by s.starts_at desc, s.id desc limit 500");
+    let sql =
+        format!("{LISTED} where not s.standing order by s.starts_at desc, s.id desc limit 500");
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql))
 }
 
@@ -335,7 +340,7 @@ pub async fn for_feed(
     rows!(
         c,
         fetch_all,
-        "select * from salon where status in ('published', 'cancelled') and ($1 is null or series_id = $1)
+        "select * from salon where status in ('published', 'cancelled') and not standing and ($1 is null or series_id = $1)
          order by starts_at, id limit 1000",
         series_id
     )
@@ -344,7 +349,7 @@ pub async fn for_feed(
 /// Published salons for the public API: upcoming and recent.
 pub async fn published(c: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
     let sql = format!(
-        "{LISTED} where s.status in ('published', 'cancelled') order by s.starts_at, s.id limit $1"
+        "{LISTED} where s.status in ('published', 'cancelled') and not s.standing order by s.starts_at, s.id limit $1"
     );
     rows!(c, fetch_all, sqlx::AssertSqlSafe(sql), limit)
 }
@@ -358,7 +363,7 @@ pub async fn previous_in_series(
     rows!(
         c,
         fetch_optional,
-        "select * from salon where series_id = $1 and status <> 'draft' and starts_at < $2 order by starts_at desc, id desc limit 1",
+        "select * from salon where series_id = $1 and status <> 'draft' and not standing and starts_at < $2 order by starts_at desc, id desc limit 1",
         series_id,
         before
     )

@@ -50,7 +50,9 @@ const VISIBLE: &str = "
     and (i.kind <> 'proposal' or $4)
     and (i.kind <> 'message' or $3 or exists (
         select 1 from rsvp r where r.salon_id = i.salon_id and r.person_id = $2
-        and ((r.response = 'yes' and r.waitlist_seq is null) or r.response = 'maybe')))
+        and ((r.response = 'yes' and r.waitlist_seq is null) or r.response = 'maybe'))
+        or (s.standing and exists (select 1 from group_member g
+            where g.group_id = s.group_id and g.person_id = $2)))
     and ($5 = '' or i.kind = $5)
     and ($6 = 0 or coalesce(i.series_id, s.series_id) = $6)";
 

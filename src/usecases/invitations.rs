@@ -41,7 +41,12 @@ pub async fn invite(
 ) -> Result<usize, Failure> {
     let agenda = salons::agenda(&app.db, salon.id).await?;
     let mut tx = app.db.begin().await?;
-    let ids = resolve(&mut tx, who).await?;
+    let mut ids = resolve(&mut tx, who).await?;
+    // A working group's meeting is for its members: anyone else chosen is left out.
+    if let Some(group) = salon.group_id {
+        let members = crate::store::groups::members(&mut tx, group).await?;
+        ids.retain(|id| members.iter().any(|m| m.0 == *id));
+    }
     // Rows first (cheap), then the mails: composing is the costly part (MIME encoding of four
     // parts per person), so it runs on all cores, outside the async threads.
     let mut recipients = Vec::new();

@@ -25,6 +25,8 @@
 
 pub mod announce;
 pub mod attendance;
+pub mod group_work;
+pub mod groups;
 pub mod inbound;
 pub mod invitations;
 pub mod landscape;

@@ -42,6 +42,8 @@ pub async fn export(app: &App, person: &Person, by: &Person) -> Result<Value, Fa
         "time_poll_answers": privacy::time_answers(db, p, e).await?,
         "landscape_revisions": privacy::landscape_revisions(db, p, e).await?,
         "landscape_stewardships": privacy::stewardships(db, p, e).await?,
+        "group_memberships": privacy::group_memberships(db, p, e).await?,
+        "group_updates": privacy::group_updates(db, p, e).await?,
         "note_taker_for": privacy::note_taker(db, p, e).await?,
         "decisions_recorded": privacy::decisions(db, p, e).await?,
         "actions": privacy::actions(db, p, e).await?,

@@ -60,6 +60,12 @@ async fn remind(app: &App, salon_id: SalonId, person_id: PersonId) -> anyhow::Re
     }
 }
 
+/// The reminders of work between salons: actions' owners, then deliverables' coordinators.
+pub async fn send_due_work(app: &App) -> anyhow::Result<usize> {
+    let actions = send_due_actions(app).await?;
+    Ok(actions + super::group_work::send_due_reminders(app).await?)
+}
+
 /// How many days before its due date an action's owner is reminded.
 pub const ACTION_DAYS: i64 = 3;
 

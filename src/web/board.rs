@@ -42,6 +42,9 @@ struct Board {
     rounds: Vec<(Round, Vec<RoundOption>)>,
     decisions: Vec<Decision>,
     actions: Vec<Action>,
+    groups: Vec<crate::store::groups::Group>,
+    /// The groups' deliverables.
+    deliverables: Vec<crate::store::group_work::Deliverable>,
 }
 
 async fn load(
@@ -72,6 +75,8 @@ async fn load(
         decisions: outcomes::decisions_of_series(&app.db, series.id, drafts).await?,
         rounds: rounds_with,
         actions,
+        groups: crate::store::groups::of_series(&app.db, series.id).await?,
+        deliverables: crate::store::group_work::due_in_series(&app.db, series.id, None).await?,
         series,
         salons,
     })
@@ -154,6 +159,9 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
                             " – " a href=(format!("/salons/{}", s.id)) { (s.title) } ", "
                             (crate::i18n::timefmt::date(&s.starts_at.with_timezone(&s.tz()), l))
                         }
+                        @if super::salon_page::is_organiser(ctx) {
+                            " " a class="no-print" href=(format!("/series/{}/groups/new?decision={}", b.series.id, d.id)) { (t!("group.from_decision_link", locale = l)) }
+                        }
                     }
                 }
             }
@@ -171,6 +179,7 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
             @if b.actions.is_empty() { p class="muted" { (t!("outcome.no_actions", locale = l)) } }
             ul { @for a in &b.actions { li { (super::outcomes::action_line(ctx, a, None)) } } }
         }
+        (super::groups::board_section(b.series.id, &b.groups, &b.deliverables, l))
     })
 }
 
@@ -240,5 +249,6 @@ pub async fn markdown(
             markdown::inline(&a.what)
         );
     }
+    super::groups::board_markdown(&mut md, &b.groups, &b.deliverables, l);
     Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response())
 }

@@ -104,3 +104,27 @@ pub fn field(
         }
     }
 }
+
+/// A group of checkboxes named `name`, one per (value, label), those in `checked` ticked.
+pub fn boxes(
+    name: &'static str,
+    legend: &str,
+    options: &[(String, String)],
+    checked: &[String],
+    errors: &Errors,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        fieldset id=(name) class="boxes" aria-describedby=[error.map(|_| format!("{name}-error"))] {
+            legend { (legend) }
+            @for (v, label) in options {
+                @let id = format!("{name}-{v}");
+                div class="choice" {
+                    input type="checkbox" name=(name) id=(id) value=(v) checked[checked.contains(v)];
+                    label for=(id) { (label) }
+                }
+            }
+            @if let Some(e) = error { p class="field-error" id=(format!("{name}-error")) { (e) } }
+        }
+    }
+}

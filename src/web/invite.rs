@@ -79,6 +79,11 @@ pub async fn form(
             .map(|i| i.person_id)
             .collect();
     }
+    // A working group's meeting: its members are ticked (only they will be invited).
+    if let Some(g) = salon.group_id {
+        let members = crate::store::groups::members(&app.db, g).await?;
+        sel.people.extend(members.into_iter().map(|m| m.0));
+    }
     render(&app, &ctx, &me, &salon, &sel, None).await
 }
 
@@ -147,6 +152,9 @@ async fn render(
                 } @else {
                     p class="banner" role="note" { (t!("invite.running_closed", locale = l)) }
                 }
+            }
+            @if let Some(g) = salon.group_id {
+                p class="banner" role="note" { (t!("invite.group_meeting", locale = l)) " " a href=(format!("/groups/{g}")) { (t!("group.open", locale = l)) } }
             }
             @if let Some(e) = &error { div class="error-summary" role="alert" id="errors" { p { (e) } } }
             form method="post" action=(format!("/salons/{}/invite", salon.id)) class="stacked wide" {

@@ -1,6 +1,6 @@
 //! The route table: every route is registered here, grouped by area, so this file is the map
 //! of the site. Handlers live in one module per area (named in each group's comment); the
-//! layers around them are at the end.
+//! layers around the three groups of routes are in `web::stack`.
 //!
 //! Who may call what is enforced by the handlers' extractors (`auth::SignedIn`, `Organiser`,
 //! `Admin`) and, for rooms, `room::Entered`; every state-changing request passes the CSRF and
@@ -9,32 +9,27 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::middleware;
 use axum::routing::{get, post};
-use tower::Layer;
-use tower::util::MapRequestLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use super::{
-    admin, api, assets, audit, board, checkin, context, feeds, glossary, health, home, import,
-    inbound, invite, landscape, lang, login, materials, me, metrics, my_data, organisations,
-    organise, outcomes, participants, participation, polls, proposals, room, rounds, rsvp,
-    rsvp_link, salon_page, search, security, statements, summary, themes, time_polls, transcript,
+    admin, api, assets, audit, board, checkin, feeds, glossary, groups, health, home, import,
+    inbound, invite, landscape, lang, login, materials, me, my_data, organisations, organise,
+    outcomes, participants, participation, polls, proposals, room, rounds, rsvp, rsvp_link,
+    salon_page, search, statements, summary, themes, time_polls, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
 
 /// Request bodies beyond this are refused with 413 (forms are small; the .ics import raises it
 /// on its own route).
-const BODY_LIMIT: usize = 64 * 1024;
+pub(super) const BODY_LIMIT: usize = 64 * 1024;
 
 /// The pages and their forms: they get the page context (user, language, CSRF) and friendly
 /// error pages.
-fn pages() -> Router<SharedApp> {
+pub(super) fn pages() -> Router<SharedApp> {
     Router::new()
         // Public pages (home, salon_page): upcoming and past salons, a salon, a series.
         .route("/", get(home::front_page))
@@ -64,6 +59,29 @@ fn pages() -> Router<SharedApp> {
         .route(
             "/landscape/{id}/edit",
             get(landscape::edit_form).post(landscape::update),
+        )
+        // Working groups (groups): members read; organisers set up and change a group and its
+        // meetings; its members and organisers add deliverables and post status updates.
+        .route(
+            "/series/{id}/groups",
+            get(groups::list).post(groups::create),
+        )
+        .route("/series/{id}/groups/new", get(groups::new_form))
+        .route("/groups/{id}", get(groups::show))
+        .route(
+            "/groups/{id}/edit",
+            get(groups::edit_form).post(groups::update),
+        )
+        .route("/groups/{id}/deliverables", post(groups::add_deliverable))
+        .route(
+            "/groups/{id}/deliverables/{did}",
+            post(groups::change_deliverable),
+        )
+        .route("/groups/{id}/updates", post(groups::post_update))
+        .route("/groups/{id}/meetings", post(groups::set_meeting))
+        .route(
+            "/groups/{id}/meetings/{salon}/invite",
+            post(groups::invite_members),
         )
         // Search (search): everything the reader may see, best first.
         .route("/search", get(search::show))
@@ -310,6 +328,7 @@ fn pages() -> Router<SharedApp> {
         .route("/api/v1/salons/{id}/materials", get(materials::api))
         .route("/api/v1/organisations", get(organisations::api))
         .route("/api/v1/landscape", get(landscape::api))
+        .route("/api/v1/series/{id}/groups", get(groups::api))
         .fallback(|| async { AppError::NotFound })
 }
 
@@ -319,7 +338,7 @@ const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// File uploads (materials): pages like the others, but outside the 30-second timeout and the
 /// 64 KiB body limit; the handler counts the file against `SALON_UPLOAD_MAX_MB` as it arrives.
-fn uploads() -> Router<SharedApp> {
+pub(super) fn uploads() -> Router<SharedApp> {
     Router::new()
         .route("/salons/{id}/materials/file", post(materials::upload))
         .layer(DefaultBodyLimit::disable())
@@ -331,7 +350,7 @@ fn uploads() -> Router<SharedApp> {
 
 /// Endpoints for machines, not browsers: outside the page context, so no session, no CSRF
 /// token and no HTML error pages. Each authenticates itself (or serves public data).
-fn machines() -> Router<SharedApp> {
+pub(super) fn machines() -> Router<SharedApp> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
@@ -341,47 +360,4 @@ fn machines() -> Router<SharedApp> {
             "/inbound/mail",
             post(inbound::mail).layer(inbound::body_limit()),
         )
-}
-
-pub fn router(app: SharedApp) -> Router {
-    let trust = app.config.trust_proxy.clone();
-    let pages = pages().layer(middleware::from_fn_with_state(app.clone(), context::layer));
-    let uploads = uploads().layer(middleware::from_fn_with_state(app.clone(), context::layer));
-
-    let routed = Router::new()
-        .merge(machines())
-        .merge(pages)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        // Merged after the timeout and the body limit: their own apply (see `uploads`).
-        .merge(uploads)
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            security::headers,
-        ))
-        .layer(middleware::from_fn(metrics::track))
-        .layer(
-            // Spans name the route pattern, never the raw path: paths can hold secret tokens.
-            // The client is the address rate limits count by (behind a trusted proxy, the one
-            // the proxy saw).
-            TraceLayer::new_for_http()
-                .make_span_with(move |req: &Request| {
-                    let route = req
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map(|p| p.as_str())
-                        .unwrap_or("unmatched");
-                    let client =
-                        super::extract::client_address(req.headers(), req.extensions(), &trust);
-                    tracing::info_span!("request", method = %req.method(), route, %client)
-                })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .with_state(app);
-    // The rewrite runs before routing: a layer on the router itself would run after it.
-    Router::new()
-        .fallback_service(MapRequestLayer::new(super::calendar_paths::rewrite).layer(routed))
 }

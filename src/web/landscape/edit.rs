@@ -180,30 +180,6 @@ impl ItemForm {
     }
 }
 
-/// A group of checkboxes named `name`, one per (value, label), those in `checked` ticked.
-fn boxes(
-    name: &'static str,
-    legend: &str,
-    options: &[(String, String)],
-    checked: &[String],
-    errors: &Errors,
-) -> Markup {
-    let error = errors.get(name);
-    html! {
-        fieldset id=(name) class="boxes" aria-describedby=[error.map(|_| format!("{name}-error"))] {
-            legend { (legend) }
-            @for (v, label) in options {
-                @let id = format!("{name}-{v}");
-                div class="choice" {
-                    input type="checkbox" name=(name) id=(id) value=(v) checked[checked.contains(v)];
-                    label for=(id) { (label) }
-                }
-            }
-            @if let Some(e) = error { p class="field-error" id=(format!("{name}-error")) { (e) } }
-        }
-    }
-}
-
 pub fn page(
     ctx: &Ctx,
     item: Option<&Item>,
@@ -298,8 +274,8 @@ pub fn page(
                     (form::field("owner", &label("owner"), None, Field::Select(&owners), &f.owner, errors, false))
                 }
                 (form::field("description", &label("description"), None, Field::TextArea(4), &f.description, errors, false))
-                (boxes("countries", &label("countries"), &countries, &f.countries, errors))
-                (boxes("users", &label("users"), &orgs, &f.users, errors))
+                (form::boxes("countries", &label("countries"), &countries, &f.countries, errors))
+                (form::boxes("users", &label("users"), &orgs, &f.users, errors))
                 (form::field("economy", &label("economy"), Some(&t!("landscape.hint.economy", locale = l)), Field::TextArea(2), &f.economy, errors, false))
                 (form::field("amount", &label("amount"), Some(&t!("landscape.hint.amount", locale = l)), Field::Text, &f.amount, errors, false))
                 (form::field("currency", &label("currency"), None, Field::Select(&currencies), &f.currency, errors, false))
@@ -308,10 +284,10 @@ pub fn page(
                 (form::field("starts_on", &label("starts_on"), None, Field::Date, &f.starts_on, errors, false))
                 (form::field("ends_on", &label("ends_on"), None, Field::Date, &f.ends_on, errors, false))
                 (form::field("renegotiate_on", &label("renegotiate_on"), Some(&t!("landscape.hint.renegotiate_on", locale = l)), Field::Date, &f.renegotiate_on, errors, false))
-                @if !items.is_empty() { (boxes("depends_on", &label("depends_on"), &items, &f.depends_on, errors)) }
+                @if !items.is_empty() { (form::boxes("depends_on", &label("depends_on"), &items, &f.depends_on, errors)) }
                 @if organiser && item.is_some() {
                     @if people.is_empty() { p class="muted" { (t!("landscape.no_stewards_possible", locale = l)) } }
-                    @else { (boxes("stewards", &label("stewards"), &people, &f.stewards, errors)) }
+                    @else { (form::boxes("stewards", &label("stewards"), &people, &f.stewards, errors)) }
                 }
                 div { button type="submit" { (t!("landscape.save", locale = l)) } }
             }

@@ -85,7 +85,8 @@ pub fn room_page(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                 }
             }
             p class="muted room-retention" {
-                (t!("room.retention", locale = l, date = crate::i18n::timefmt::date(&(salon.ends_at + d.retention).with_timezone(&salon.tz()), l), days = d.retention.num_days()))
+                @if salon.standing { (crate::i18n::plural("room.retention_standing", d.retention.num_days(), l)) }
+                @else { (t!("room.retention", locale = l, date = crate::i18n::timefmt::date(&(salon.ends_at + d.retention).with_timezone(&salon.tz()), l), days = d.retention.num_days())) }
                 @if access.organiser { " " (t!("room.retention_organiser", locale = l)) }
             }
             @if let Some(e) = &error { div class="error-summary" role="alert" { p { (e) } } }

@@ -45,6 +45,10 @@ pub async fn show(
     SalonPath(salon): SalonPath,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
+    // A working group's standing room has no salon page of its own: the group's page is it.
+    if let (true, Some(g)) = (salon.standing, salon.group_id) {
+        return Ok(axum::response::Redirect::to(&format!("/groups/{g}")).into_response());
+    }
     let notice = flash.done.as_deref().and_then(|d| match d {
         "answered" | "registered" | "confirm_sent" | "published" | "cancelled" | "saved"
         | "notified" => Some(t!(format!("salon.notice.{d}"), locale = ctx.lang()).to_string()),
@@ -144,6 +148,25 @@ async fn last_time(app: &SharedApp, salon: &Salon) -> AppResult<Option<LastTime>
     )
 }
 
+/// The working groups' reports, for a salon of a series that has not ended yet: what they say
+/// and what fell due since the salon before.
+async fn from_groups(
+    app: &SharedApp,
+    salon: &Salon,
+) -> AppResult<Vec<crate::store::group_work::Report>> {
+    let Some(series_id) = salon.series_id.filter(|_| !salon.standing) else {
+        return Ok(Vec::new());
+    };
+    if salon.ends_at <= crate::domain::time::now() {
+        return Ok(Vec::new());
+    }
+    let since = salons::previous_in_series(&app.db, series_id, salon.starts_at)
+        .await?
+        .map(|p| p.starts_at.date_naive());
+    let until = salon.starts_at.date_naive();
+    Ok(crate::store::group_work::reports(&app.db, series_id, since, until).await?)
+}
+
 async fn load(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<SalonData> {
     let db = &app.db;
     let mine = match &ctx.user {
@@ -198,6 +221,7 @@ async fn load_shared(app: &SharedApp, l: &str, salon: &Salon) -> AppResult<Salon
         themes: crate::store::themes::of_salon(db, salon.id).await?,
         last_time: last_time(app, salon).await?,
         materials: crate::store::materials::of_salon(db, salon.id).await?,
+        from_groups: from_groups(app, salon).await?,
         summary: match crate::store::summaries::summary_sent_at(db, salon.id).await? {
             Some(_) => {
                 let intro = crate::store::summaries::summary_intro(db, salon.id).await?;
@@ -239,6 +263,7 @@ pub async fn show_series(
                 p { a href=(format!("/series/{}/polls", s.id)) { (t!("poll.series_link", locale = l)) } }
                 p { a href=(format!("/series/{}/timepolls", s.id)) { (t!("timepoll.series_link", locale = l)) } }
                 p { a href=(format!("/series/{}/attendance", s.id)) { (t!("participation.link", locale = l)) } }
+                p { a href=(format!("/series/{}/groups", s.id)) { (t!("group.series_link", locale = l)) } }
             }
             p { a href=(format!("/series/{}/board", s.id)) { (t!("board.link", locale = l)) } }
             p { a href=(format!("/series/{}.ics", s.id)) { (t!("calendar.series_feed", locale = l)) } }

@@ -38,6 +38,7 @@ pub fn salon(app: &SharedApp, ctx: &Ctx, data: &SalonData, panel: &Panel) -> Mar
             (facts(ctx, data, registered || organiser_view))
             (description_and_agenda(ctx, data))
             (crate::web::materials::salon_section(ctx, salon, &data.materials, organiser_view))
+            (crate::web::groups::salon_section(ctx, &data.from_groups))
             @if (registered || organiser_view) && salon.status() != Status::Draft {
                 p { a class="button" href=(format!("/salons/{}/room", salon.id)) { (t!("room.enter", locale = l)) } }
             }

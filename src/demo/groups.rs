@@ -1,0 +1,170 @@
+//! The demo's working groups, born of the decisions recorded in the salon running now: one on
+//! track, with a deliverable due before the next salon and a meeting of its own next week
+//! (its members have said yes); one at risk. Both cover the shared library system, so each
+//! shows the other under "see also". Loaded once: a series with groups is left as it is.
+
+use chrono::Duration;
+
+use super::{DemoSalon, load_salon};
+use crate::domain::Email;
+use crate::domain::group::{self, Status};
+use crate::domain::rsvp::Response;
+use crate::ids::{ItemId, PersonId, SeriesId, ThemeId};
+use crate::store::{Db, Drafts, group_work, groups, landscape, outcomes, people, themes};
+
+/// (name, mandate, the decision it starts with, coordinator, members, theme prefix, items,
+/// deliverables (title, days from today, state, link), update (status, text))
+type DemoGroup = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, i64, &'static str, &'static str)],
+    (Status, &'static str),
+);
+
+const GROUPS: &[DemoGroup] = &[
+    (
+        "Fælles e-bogsaftale",
+        "Forbered den fælles forhandling af e-bøger og lydbøger fra 2028: et udkast til kravspecifikation, et økonomisk overslag og en tidsplan for udbuddet.",
+        "Vi forhandler e-bøger",
+        "jens.riis@kombit.example",
+        &[
+            "jens.riis@kombit.example",
+            "lars.brandt@kb.example",
+            "sofie.aa@ddf.example",
+            "aino.virtanen@kirjastot.example",
+        ],
+        "Fælles digitalt indhold",
+        &[
+            "E-bogsaftalen",
+            "Lydbogsaftalen",
+            "Det Fælles Bibliotekssystem",
+        ],
+        &[
+            (
+                "Udkast til fælles kravspecifikation",
+                10,
+                "in_progress",
+                "https://docs.salon.example/e-bog/kravspec",
+            ),
+            ("Økonomisk overslag", 18, "not_started", ""),
+            ("Tidsplan for udbuddet", 50, "not_started", ""),
+        ],
+        (
+            Status::OnTrack,
+            "Kravspecifikationen er halvt skrevet, og vi har licenstal fra Danmark, Norge og Finland. FBS-integrationen er med fra start.",
+        ),
+    ),
+    (
+        "Fælles investeringsplan",
+        "Saml et overblik over de nuværende digitale investeringer og beskriv, hvordan alliancen kan prioritere dem sammen.",
+        "Den fælles investeringsplan",
+        "ingrid.solberg@bibliotek24.example",
+        &[
+            "ingrid.solberg@bibliotek24.example",
+            "birgitte.noergaard@cb.example",
+            "lars.brandt@kb.example",
+        ],
+        "En fælles investeringsplan",
+        &["Det Fælles Bibliotekssystem", "BibStat"],
+        &[
+            (
+                "Overblik over nuværende investeringer",
+                5,
+                "in_progress",
+                "",
+            ),
+            ("Projekt- og procesbeskrivelse", 30, "not_started", ""),
+        ],
+        (
+            Status::AtRisk,
+            "Vi mangler tal fra to kommuner, så overblikket kan glide en uge. Vi tager det op i gruppens rum.",
+        ),
+    ),
+];
+
+/// The first group's meeting: an hour online next week.
+const MEETING: DemoSalon = DemoSalon {
+    title: "Arbejdsgruppemøde: fælles e-bogsaftale",
+    days_ahead: Some(7),
+    local_start: (14, 0),
+    hours: 1,
+    mode: "online",
+    address: "",
+    meeting_url: "https://meet.salon.example/e-bog",
+    capacity: "",
+    registration: "invitation",
+    description: "Arbejdsgruppen gennemgår udkastet til kravspecifikationen.",
+    agenda: "Udkastet til kravspecifikation\nØkonomisk overslag: hvem skaffer tallene?\nNæste skridt",
+    answers: &[
+        ("jens.riis@kombit.example", Response::Yes, false),
+        ("lars.brandt@kb.example", Response::Yes, false),
+        ("sofie.aa@ddf.example", Response::Yes, false),
+        ("aino.virtanen@kirjastot.example", Response::Maybe, false),
+    ],
+};
+
+async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(people::by_email(db, &email).await?.map(|p| p.id))
+}
+
+pub async fn load(db: &Db, series: SeriesId) -> anyhow::Result<()> {
+    if !groups::of_series(db, series).await?.is_empty() {
+        return Ok(());
+    }
+    let Some(organiser) = person(db, super::ORGANISER_EMAIL).await? else {
+        return Ok(());
+    };
+    let decisions = outcomes::decisions_of_series(db, series, Drafts::Included).await?;
+    let all_themes = themes::of_series(db, series, None, crate::store::Window::ALL).await?;
+    let items = landscape::list(db, &landscape::Filter::default()).await?;
+    let today = crate::domain::time::now().date_naive();
+    for (i, g) in GROUPS.iter().enumerate() {
+        let (name, mandate, decision, coordinator, members, theme, item_names, work, update) = g;
+        let mut people_ids = Vec::new();
+        for m in *members {
+            people_ids.extend(person(db, m).await?);
+        }
+        let coordinator = person(db, coordinator).await?;
+        let theme_ids: Vec<ThemeId> = all_themes
+            .iter()
+            .filter(|t| t.title.starts_with(theme))
+            .map(|t| t.id)
+            .collect();
+        let item_ids: Vec<ItemId> = items
+            .iter()
+            .filter(|it| item_names.contains(&it.name.as_str()))
+            .map(|it| it.id)
+            .collect();
+        let text = group::validate(name, mandate, &people_ids, coordinator)
+            .map_err(|e| anyhow::anyhow!("demo group {name}: {e:?}"))?;
+        let decision = decisions
+            .iter()
+            .find(|d| d.body.starts_with(decision))
+            .map(|d| d.id);
+        let mut tx = db.begin().await?;
+        let id = groups::create(&mut tx, series, &text, coordinator, decision, organiser).await?;
+        groups::set_links(&mut tx, id, &people_ids, &theme_ids, &item_ids).await?;
+        groups::create_standing(&mut tx, series, id, name, organiser).await?;
+        for (title, days, state, link) in *work {
+            let due = (today + Duration::days(*days)).to_string();
+            let d = group::deliverable(title, &due, state, link, "")
+                .map_err(|e| anyhow::anyhow!("demo deliverable {title}: {e:?}"))?;
+            group_work::add_deliverable(&mut tx, id, &d).await?;
+        }
+        if let Some(author) = coordinator {
+            group_work::add_update(&mut tx, id, author, update.0, update.1).await?;
+        }
+        tx.commit().await?;
+        if i == 0 {
+            let meeting = load_salon(db, &MEETING, series, Some(organiser)).await?;
+            groups::set_group(db, meeting, Some(id)).await?;
+        }
+    }
+    Ok(())
+}
