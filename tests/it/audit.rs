@@ -300,6 +300,35 @@ async fn every_action_on_peoples_data_is_on_the_trail(db: TestDb) {
     );
     assert_eq!(db.count("select count(*) from audit_event where kind = 'organisation_changed' and detail = 'DBC'").await, 1);
 
+    // A working group set up, changed, and a salon of the series made its meeting.
+    let lars_member = lars_id.to_string();
+    let group = [
+        ("name", "Arbejdsgruppen"),
+        ("members", lars_member.as_str()),
+    ];
+    let r = org
+        .post_form(&format!("/series/{series}/groups"), &group)
+        .await;
+    assert_eq!(r.status(), 303);
+    let g = location(&r);
+    let renamed = [
+        ("name", "Arbejdsgruppen om data"),
+        ("members", lars_member.as_str()),
+    ];
+    assert_eq!(
+        org.post_form(&format!("{g}/edit"), &renamed).await.status(),
+        303
+    );
+    let meeting = [("salon", in_series.to_string())];
+    let meeting: Vec<(&str, &str)> = meeting.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        org.post_form(&format!("{g}/meetings"), &meeting)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(db.count(&format!("select count(*) from audit_event where kind = 'group_meeting_set' and salon_id = {in_series} and detail = 'Arbejdsgruppen om data'")).await, 1);
+
     // A person's data: exported by themselves, deleted by an admin.
     assert_eq!(sofie.get("/me/export.json").await.status(), 200);
     assert_eq!(

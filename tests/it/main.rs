@@ -28,6 +28,7 @@ mod deploy;
 mod exports;
 mod faults;
 mod glossary;
+mod groups;
 mod imap;
 mod inbound;
 mod landscape;
