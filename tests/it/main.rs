@@ -12,6 +12,7 @@ mod attendance;
 mod audit;
 mod browser;
 mod browser_checkin;
+mod browser_groups;
 mod browser_inbound;
 mod browser_landscape;
 mod browser_latecomer;
