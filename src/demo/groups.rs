@@ -1,7 +1,8 @@
 //! The demo's working groups, born of the decisions recorded in the salon running now: one on
 //! track, with a deliverable due before the next salon and a meeting of its own next week
 //! (its members have said yes); one at risk. Both cover the shared library system, so each
-//! shows the other under "see also". Loaded once: a series with groups is left as it is.
+//! shows the other under "see also". And what the first theme, the decisions and the purchase
+//! action concern in the field's map. Loaded once: a series with groups is left as it is.
 
 use chrono::Duration;
 
@@ -10,6 +11,7 @@ use crate::domain::Email;
 use crate::domain::group::{self, Status};
 use crate::domain::rsvp::Response;
 use crate::ids::{ItemId, PersonId, SeriesId, ThemeId};
+use crate::store::concerns::{self, Subject};
 use crate::store::{Db, Drafts, group_work, groups, landscape, outcomes, people, themes};
 
 /// (name, mandate, the decision it starts with, coordinator, members, theme prefix, items,
@@ -166,5 +168,51 @@ pub async fn load(db: &Db, series: SeriesId) -> anyhow::Result<()> {
             groups::set_group(db, meeting, Some(id)).await?;
         }
     }
+    concerns(db, series, &decisions, &all_themes, &items).await
+}
+
+/// What the demo's first theme, its decisions and the purchase action concern in the map.
+async fn concerns(
+    db: &Db,
+    series: SeriesId,
+    decisions: &[outcomes::Decision],
+    all_themes: &[themes::Theme],
+    items: &[landscape::Item],
+) -> anyhow::Result<()> {
+    let item = |name: &str| items.iter().find(|i| i.name == name).map(|i| i.id);
+    let orgs = crate::store::organisations::all(db).await?;
+    let org = |short: &str| orgs.iter().find(|o| o.short_name == short).map(|o| o.id);
+    let agreements: Vec<ItemId> = ["E-bogsaftalen", "Lydbogsaftalen"]
+        .into_iter()
+        .filter_map(item)
+        .collect();
+    let actions = outcomes::actions_of_series(db, series, Drafts::Included).await?;
+    let mut subjects = Vec::new();
+    if let Some(t) = all_themes
+        .iter()
+        .find(|t| t.title.starts_with("Fælles digitalt"))
+    {
+        subjects.push((Subject::Theme(t.id), agreements.clone(), org("DDF")));
+    }
+    for d in decisions {
+        let named = if d.body.starts_with("Vi forhandler") {
+            agreements.clone()
+        } else {
+            item("Det Fælles Bibliotekssystem").into_iter().collect()
+        };
+        subjects.push((Subject::Decision(d.id), named, None));
+    }
+    if let Some(a) = actions
+        .iter()
+        .find(|a| a.what.starts_with("Udkast til fælles"))
+    {
+        subjects.push((Subject::Action(a.id), agreements.clone(), org("KOMBIT")));
+    }
+    let mut tx = db.begin().await?;
+    for (subject, named, org) in subjects {
+        let orgs: Vec<_> = org.into_iter().collect();
+        concerns::set(&mut tx, subject, &named, &orgs).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

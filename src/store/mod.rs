@@ -25,6 +25,7 @@ use crate::config::DatabaseUrl;
 pub mod agenda_now;
 pub mod attendance;
 pub mod audit;
+pub mod concerns;
 pub mod conn;
 pub mod feed_tokens;
 pub mod glossary;

@@ -25,6 +25,7 @@
 
 pub mod announce;
 pub mod attendance;
+pub mod concerns;
 pub mod group_work;
 pub mod groups;
 pub mod inbound;

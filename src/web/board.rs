@@ -45,6 +45,8 @@ struct Board {
     groups: Vec<crate::store::groups::Group>,
     /// The groups' deliverables.
     deliverables: Vec<crate::store::group_work::Deliverable>,
+    /// The landscape's items the series' work names.
+    named: Vec<crate::store::concerns::Named>,
 }
 
 async fn load(
@@ -76,6 +78,7 @@ async fn load(
         rounds: rounds_with,
         actions,
         groups: crate::store::groups::of_series(&app.db, series.id).await?,
+        named: crate::store::concerns::items_of_series(&app.db, series.id, drafts).await?,
         deliverables: crate::store::group_work::due_in_series(&app.db, series.id, None).await?,
         series,
         salons,
@@ -180,6 +183,7 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
             ul { @for a in &b.actions { li { (super::outcomes::action_line(ctx, a, None)) } } }
         }
         (super::groups::board_section(b.series.id, &b.groups, &b.deliverables, l))
+        (super::concerns::board_section(&b.named, l))
     })
 }
 
@@ -250,5 +254,6 @@ pub async fn markdown(
         );
     }
     super::groups::board_markdown(&mut md, &b.groups, &b.deliverables, l);
+    super::concerns::board_markdown(&mut md, &b.named, l);
     Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response())
 }

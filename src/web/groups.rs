@@ -17,6 +17,7 @@ use maud::Markup;
 use serde::{Deserialize, Serialize};
 
 pub use report::{board_markdown, board_section, salon_section};
+pub use view::status_badge;
 pub use work::{add_deliverable, change_deliverable, invite_members, post_update, set_meeting};
 
 use super::auth::{Organiser, SignedIn};

@@ -127,7 +127,10 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Markup> {
     let item = item_of(&app, &id).await?;
+    let groups = crate::store::groups::of_item(&app.db, item.id).await?;
+    let target = crate::store::concerns::Target::Item(item.id);
     let page = view::Page {
+        said: super::concerns::said_section(&app, &ctx, target, &groups).await?,
         users: store::users(&app.db, item.id).await?,
         depends_on: store::depends_on(&app.db, item.id).await?,
         dependents: store::dependents(&app.db, item.id).await?,

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod board;
 pub mod calendar_paths;
 pub mod checkin;
+pub mod concerns;
 pub mod context;
 pub mod cookies;
 pub mod csrf;

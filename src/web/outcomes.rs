@@ -22,6 +22,7 @@ use crate::domain::Email;
 use crate::domain::outcome::{self, Status};
 use crate::error::{AppError, AppResult};
 use crate::ids::ActionId;
+use crate::store::concerns::{self, Kind as About};
 use crate::store::outcomes;
 use crate::store::people::Person;
 use crate::store::salons::Salon;
@@ -72,6 +73,11 @@ async fn render(
     let actions = outcomes::actions_on_record(&app.db, salon.id).await?;
     let recorder = may_record(app, ctx, salon).await?;
     let takers = outcomes::note_takers(&app.db, salon.id).await?;
+    let (on_decisions, on_actions) = (
+        concerns::of_salon(&app.db, About::Decision, salon.id).await?,
+        concerns::of_salon(&app.db, About::Action, salon.id).await?,
+    );
+    let organiser = is_organiser(ctx) && salon.series_id.is_some();
     let orgs: Vec<(String, String)> = std::iter::once((
         String::new(),
         t!("people.no_organisation", locale = l).to_string(),
@@ -117,6 +123,10 @@ async fn render(
                                 (d.body)
                                 @if let (Some(id), Some(title)) = (d.theme_id, &d.theme) { " – " a href=(format!("/themes/{id}")) { (title) } }
                                 @if let (Some(id), Some(q)) = (d.round_id, &d.round) { " – " a href=(format!("/salons/{}/rounds/{id}", salon.id)) { (q) } }
+                                " " (super::concerns::line(ctx, About::Decision, d.id.0, &on_decisions, recorder))
+                                @if let (true, Some(series)) = (organiser, salon.series_id) {
+                                    " " a class="no-print" href=(format!("/series/{series}/groups/new?decision={}", d.id)) { (t!("group.from_decision_link", locale = l)) }
+                                }
                                 @if recorder { (edits::decision_tools(ctx, &base, d)) }
                             }
                         }
@@ -143,6 +153,7 @@ async fn render(
                                 span class="badge" { (t!("outcome.withdrawn", locale = l, date = crate::i18n::timefmt::day(at.with_timezone(&salon.tz()).date_naive(), l))) }
                             } @else {
                                 (action_line(ctx, a, recorder.then_some(base.as_str())))
+                                " " (super::concerns::line(ctx, About::Action, a.id.0, &on_actions, recorder))
                                 @if recorder { (edits::action_tools(ctx, &base, a, &owners, &orgs)) }
                             }
                         }

@@ -15,10 +15,10 @@ use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
 use super::{
-    admin, api, assets, audit, board, checkin, feeds, glossary, groups, health, home, import,
-    inbound, invite, landscape, lang, login, materials, me, my_data, organisations, organise,
-    outcomes, participants, participation, polls, proposals, room, rounds, rsvp, rsvp_link,
-    salon_page, search, statements, summary, themes, time_polls, transcript,
+    admin, api, assets, audit, board, checkin, concerns, feeds, glossary, groups, health, home,
+    import, inbound, invite, landscape, lang, login, materials, me, my_data, organisations,
+    organise, outcomes, participants, participation, polls, proposals, room, rounds, rsvp,
+    rsvp_link, salon_page, search, statements, summary, themes, time_polls, transcript,
 };
 use crate::app::SharedApp;
 use crate::error::AppError;
@@ -82,6 +82,12 @@ pub(super) fn pages() -> Router<SharedApp> {
         .route(
             "/groups/{id}/meetings/{salon}/invite",
             post(groups::invite_members),
+        )
+        // What a theme, decision or action concerns in the map (concerns): organisers and
+        // the salon's note-takers.
+        .route(
+            "/concerns/{kind}/{id}",
+            get(concerns::edit_form).post(concerns::save),
         )
         // Search (search): everything the reader may see, best first.
         .route("/search", get(search::show))

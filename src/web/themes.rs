@@ -21,6 +21,7 @@ use crate::app::SharedApp;
 use crate::domain::theme::{self, State as ThemeState};
 use crate::error::{AppError, AppResult};
 use crate::ids::{SalonId, SeriesId, ThemeId};
+use crate::store::concerns::{Kind as About, Subject};
 use crate::store::series::{self, Series};
 use crate::store::themes::{self, Theme};
 use crate::store::{Window, salons};
@@ -258,6 +259,7 @@ async fn render_theme(
         }
     }
     let led_to = outcomes_section(app, ctx, th).await?;
+    let concerns = crate::store::concerns::of(&app.db, Subject::Theme(th.id)).await?;
     let tools = if is_organiser(ctx) {
         Some(organiser_tools(app, ctx, th, &s).await?)
     } else {
@@ -277,6 +279,7 @@ async fn render_theme(
                 @if let Some(o) = &th.organisation { " (" (o) ")" }
             }
             @if !th.why.is_empty() { @for para in th.why.split("\n\n") { p { (super::glossary::marked(&marker, para)) } } }
+            p { (super::concerns::line(ctx, About::Theme, th.id.0, &concerns, is_organiser(ctx))) }
             @if !th.conclusion.is_empty() {
                 section aria-labelledby="conclusion-title" { h2 id="conclusion-title" { (t!("theme.conclusion", locale = l)) } p { (th.conclusion) } }
             }

@@ -25,6 +25,7 @@ mod browser_strategy;
 mod browser_time_polls;
 mod calendar;
 mod cli;
+mod concerns;
 mod deploy;
 mod exports;
 mod faults;

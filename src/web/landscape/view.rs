@@ -123,6 +123,8 @@ pub struct Page {
     pub editable: bool,
     /// Marks the page's first occurrence of each known abbreviation in the item's texts.
     pub marker: crate::domain::glossary::Marker,
+    /// What the series have said and decided about it (signed-in readers).
+    pub said: Markup,
 }
 
 fn links(list: &[Linked], l: &str) -> Markup {
@@ -183,6 +185,7 @@ pub fn item(ctx: &Ctx, p: &Page) -> Markup {
                 h3 { (t!("landscape.dependents", locale = l)) }
                 (links(&p.dependents, l))
             }
+            (p.said)
             section aria-labelledby="history-title" {
                 h2 id="history-title" { (t!("landscape.history", locale = l)) }
                 ol class="revisions" reversed {
