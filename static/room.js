@@ -87,6 +87,43 @@
       });
     });
   }
+  // Known abbreviations (web::glossary::terms_json, longest first): the first on the page of
+  // each is marked as the server marks a stored message (domain::glossary): a whole word in its
+  // own case, an <abbr> with its expansion in a link to its entry in the key.
+  var glossary = [];
+  try { glossary = JSON.parse(root.dataset.glossary || "[]"); } catch (e) { glossary = []; }
+  var wordChar = /[\p{L}\p{N}]/u;
+  var markedTerms = new Set();
+  document.querySelectorAll("a.abbr abbr").forEach(function (a) { markedTerms.add(a.textContent); });
+  function markWord(parent, word) {
+    var chars = Array.from(word), text = "", i = 0;
+    function flush() { if (text) parent.appendChild(document.createTextNode(text)); text = ""; }
+    while (i < chars.length) {
+      var hit = null;
+      if (glossary.length && (i === 0 || !wordChar.test(chars[i - 1]))) {
+        var rest = chars.slice(i).join("");
+        hit = glossary.find(function (t) {
+          if (rest.indexOf(t.term) !== 0) return false;
+          var after = Array.from(rest.slice(t.term.length))[0];
+          return !after || !wordChar.test(after);
+        });
+      }
+      if (!hit) { text += chars[i]; i += 1; continue; }
+      i += Array.from(hit.term).length;
+      if (markedTerms.has(hit.term)) { text += hit.term; continue; }
+      markedTerms.add(hit.term);
+      flush();
+      var a = document.createElement("a");
+      a.className = "abbr";
+      a.setAttribute("href", "/glossary#" + hit.anchor);
+      var abbr = document.createElement("abbr");
+      abbr.setAttribute("title", hit.expansion);
+      abbr.textContent = hit.term;
+      a.appendChild(abbr);
+      parent.appendChild(a);
+    }
+    flush();
+  }
   // The body as the server writes it: lines with <br>, web addresses (after trailing
   // punctuation is taken off) as links, the rest as text.
   function writeBody(parent, body) {
@@ -105,7 +142,7 @@
           parent.appendChild(a);
           if (word.length > trimmed.length) parent.appendChild(document.createTextNode(word.slice(trimmed.length)));
         } else if (word) {
-          parent.appendChild(document.createTextNode(word));
+          markWord(parent, word);
         }
       });
     });

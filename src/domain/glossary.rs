@@ -56,6 +56,11 @@ impl Glossary {
         self.by_first.is_empty()
     }
 
+    /// Every known term (for room.js, which marks live messages by the same rule).
+    pub fn terms(&self) -> impl Iterator<Item = &Term> {
+        self.by_first.values().flatten()
+    }
+
     /// The known terms in `text` as whole words: (byte offset, term), in order.
     pub fn find<'a>(&'a self, text: &str) -> Vec<(usize, &'a Term)> {
         let mut out = Vec::new();

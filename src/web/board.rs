@@ -126,6 +126,7 @@ pub async fn show(
 async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<Markup> {
     let l = ctx.lang();
     let orgs = organisations::all(&app.db).await?;
+    let marker = super::glossary::marker(app, ctx).await?;
     Ok(html! {
         p class="no-print" { a href=(format!("/series/{}/board.md", b.series.id)) download { (t!("board.markdown", locale = l)) } }
         section aria-labelledby="board-themes" {
@@ -155,7 +156,7 @@ async fn content(app: &SharedApp, ctx: &Ctx, b: &Board, org: &str) -> AppResult<
             ol {
                 @for d in &b.decisions {
                     li {
-                        (d.body)
+                        (super::glossary::marked(&marker, &d.body))
                         @if let (Some(id), Some(title)) = (d.theme_id, &d.theme) { " – " a href=(format!("/themes/{id}")) { (title) } }
                         // Where and when it was decided.
                         @if let Some(s) = b.salons.iter().find(|s| s.id == d.salon_id) {

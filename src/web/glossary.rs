@@ -26,6 +26,18 @@ use view::{edit_page, list};
 mod view;
 
 /// Where a term's entry is on the glossary page.
+/// The known terms as JSON for room.js (`data-glossary`): term, expansion and the anchor of
+/// its entry, longest first, so a live message is marked as [`marked`] marks a stored one.
+pub fn terms_json(g: &Glossary) -> String {
+    let mut terms: Vec<_> = g.terms().collect();
+    terms.sort_by_key(|t| std::cmp::Reverse(t.term.len()));
+    let list: Vec<serde_json::Value> = terms
+        .iter()
+        .map(|t| serde_json::json!({ "term": t.term, "expansion": t.expansion, "anchor": anchor(&t.term) }))
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
 pub fn anchor(term: &str) -> String {
     let id: String = term
         .chars()

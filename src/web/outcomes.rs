@@ -78,6 +78,7 @@ async fn render(
         concerns::of_salon(&app.db, About::Action, salon.id).await?,
     );
     let organiser = is_organiser(ctx) && salon.series_id.is_some();
+    let marker = super::glossary::marker(app, ctx).await?;
     let orgs: Vec<(String, String)> = std::iter::once((
         String::new(),
         t!("people.no_organisation", locale = l).to_string(),
@@ -120,7 +121,7 @@ async fn render(
                                 del { (d.body) } " "
                                 span class="badge" { (t!("outcome.withdrawn", locale = l, date = crate::i18n::timefmt::day(at.with_timezone(&salon.tz()).date_naive(), l))) }
                             } @else {
-                                (d.body)
+                                (super::glossary::marked(&marker, &d.body))
                                 @if let (Some(id), Some(title)) = (d.theme_id, &d.theme) { " – " a href=(format!("/themes/{id}")) { (title) } }
                                 @if let (Some(id), Some(q)) = (d.round_id, &d.round) { " – " a href=(format!("/salons/{}/rounds/{id}", salon.id)) { (q) } }
                                 " " (super::concerns::line(ctx, About::Decision, d.id.0, &on_decisions, recorder))

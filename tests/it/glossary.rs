@@ -138,4 +138,62 @@ async fn abbreviations_are_marked_once_per_page_in_the_readers_language(db: Test
     );
 }
 
+/// Decisions on the outcomes page and messages in a room: the first "KB" on each page is
+/// marked (the organisation's own short name), the second not, nor inside a web address.
+async fn decisions_and_room_messages_mark_the_first_abbreviation(db: TestDb) {
+    let (app, salon) = common::room::running_salon(&db, "64").await;
+    let org = app.signed_in(ORGANISER).await;
+    for body in ["KB samler tallene.", "KB og KOMBIT skriver sammen."] {
+        let r = org
+            .post_form(
+                &format!("/salons/{salon}/outcomes/decisions"),
+                &[("body", body)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let (_, page) = org.get_text(&format!("/salons/{salon}/outcomes")).await;
+    let marked = abbrs(&page);
+    assert_eq!(
+        marked.iter().filter(|(t, _)| t == "KB").count(),
+        1,
+        "once on the page: {marked:?}"
+    );
+    assert!(
+        marked.iter().all(|(_, title)| !title.is_empty()),
+        "{marked:?}"
+    );
+
+    for (body, client) in [
+        ("Se https://example.org/KB og spørg KB.", "c1"),
+        ("KB igen, og KBH er ikke KB.", "c2"),
+    ] {
+        let r = org
+            .post_form(
+                &format!("/salons/{salon}/room/messages"),
+                &[("body", body), ("client_id", client)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let (_, page) = org.get_text(&format!("/salons/{salon}/room")).await;
+    let log = page.split("id=\"messages\"").nth(1).unwrap_or_default();
+    let marked = abbrs(&format!("<main{log}"));
+    assert_eq!(
+        marked.iter().filter(|(t, _)| t == "KB").count(),
+        1,
+        "the first KB outside the link, once: {marked:?}"
+    );
+    assert!(
+        log.contains("href=\"https://example.org/KB\""),
+        "the link is left whole"
+    );
+    assert!(
+        page.contains("data-glossary=\"[{"),
+        "room.js gets the terms"
+    );
+    app.stop().await;
+}
+
 both_backends!(abbreviations_are_marked_once_per_page_in_the_readers_language);
+both_backends!(decisions_and_room_messages_mark_the_first_abbreviation);

@@ -11,6 +11,7 @@
 use maud::{Markup, html};
 use rust_i18n::t;
 
+use crate::domain::glossary::Marker;
 use crate::i18n::timefmt;
 use crate::rooms::access::{Access, Phase};
 use crate::store::rooms::{Message, Room};
@@ -54,7 +55,16 @@ pub struct Controls {
     pub recorder: bool,
 }
 
-pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, item: Item<'_>, c: Controls) -> Markup {
+/// `marker` marks the page's first occurrence of each known abbreviation in the body (room.js
+/// marks a live message by the same rule, from the page's `data-glossary`).
+pub fn message_item(
+    ctx: &Ctx,
+    salon: &Salon,
+    room: &Room,
+    item: Item<'_>,
+    c: Controls,
+    marker: Option<&Marker>,
+) -> Markup {
     let l = ctx.lang();
     let m = item.message();
     let id = item.id();
@@ -81,7 +91,7 @@ pub fn message_item(ctx: &Ctx, salon: &Salon, room: &Room, item: Item<'_>, c: Co
             }
             p class="body" {
                 @if let Some(m) = m {
-                    @for (i, line) in m.body.lines().enumerate() { @if i > 0 { br; } (linkified(line)) }
+                    @for (i, line) in m.body.lines().enumerate() { @if i > 0 { br; } (linkified(line, marker)) }
                 }
             }
             @if !hidden && (c.access.organiser || c.recorder) {
@@ -172,13 +182,15 @@ pub fn question_item(
 
 /// Message text with web addresses made into links; everything else stays text (escaped).
 /// room.js links the same words the same way.
-fn linkified(body: &str) -> Markup {
+fn linkified(body: &str, marker: Option<&Marker>) -> Markup {
     html! {
         @for (i, word) in body.split(' ').enumerate() {
             @if i > 0 { " " }
             @let trimmed = word.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
             @if (trimmed.starts_with("https://") || trimmed.starts_with("http://")) && url::Url::parse(trimmed).is_ok() {
                 a href=(trimmed) rel="nofollow noopener noreferrer ugc" { (trimmed) } (&word[trimmed.len()..])
+            } @else if let Some(m) = marker {
+                (crate::web::glossary::marked(m, word))
             } @else {
                 (word)
             }

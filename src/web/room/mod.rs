@@ -99,6 +99,7 @@ async fn render(
         materials: &shared.materials,
         recorder,
         retention: app.config.privacy.retention.room,
+        glossary: crate::web::glossary::glossary(app, ctx.lang()).await?,
     };
     Ok(view::room_page(ctx, &data))
 }

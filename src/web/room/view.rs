@@ -41,6 +41,8 @@ pub struct RoomData<'a> {
     pub recorder: bool,
     /// How long after the salon its messages are kept (`SALON_RETENTION_ROOM_DAYS`).
     pub retention: chrono::Duration,
+    /// The known abbreviations in the reader's language (marked in the messages).
+    pub glossary: std::sync::Arc<crate::domain::glossary::Glossary>,
 }
 
 fn room_name(r: &Room, l: &str) -> String {
@@ -106,14 +108,16 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
         access,
         recorder: d.recorder,
     };
+    let marker = crate::domain::glossary::Marker::new(d.glossary.clone());
     html! {
             // What room.js clones for what arrives live (`items`): one rendering for both.
-            template id="message-template" { (message_item(ctx, salon, room, Item::Template, controls)) }
+            template id="message-template" { (message_item(ctx, salon, room, Item::Template, controls, None)) }
             template id="question-template" { (question_item(ctx, salon, room, Item::Template, access)) }
             div class="room"
                 data-room-ws=(format!("/salons/{}/room/ws?room={}", salon.id, room.id))
                 data-last=(last) data-organiser=(access.organiser) data-tz=(salon.tz().name()) data-former=(t!("people.former", locale = l)) data-clock=(t!("time.clock", locale = l))
                 data-csrf=(ctx.csrf)
+                data-glossary=(crate::web::glossary::terms_json(&d.glossary))
                 data-label-sending=(t!("room.sending", locale = l))
                 data-label-sent=(t!("room.sent", locale = l))
                 data-label-failed=(t!("room.failed", locale = l))
@@ -144,7 +148,7 @@ fn live_room(ctx: &Ctx, d: &RoomData<'_>) -> Markup {
                     // Its own scroll pane on a laptop, so it takes the keyboard focus too.
                     div id="message-log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="messages-title" tabindex="0" {
                         ol id="messages" class="messages" {
-                            @for m in history { (message_item(ctx, salon, room, Item::Stored(m), controls)) }
+                            @for m in history { (message_item(ctx, salon, room, Item::Stored(m), controls, Some(&marker))) }
                         }
                     }
                     @if history.is_empty() { p id="no-messages" class="muted" { (t!("room.empty", locale = l)) } }
