@@ -5,6 +5,7 @@
 //! organisation, named by an organiser) edit it too, but not its owner or stewards. Every save
 //! keeps a revision shown on the item.
 
+mod diagram;
 mod edit;
 mod roadmap;
 mod view;

@@ -361,3 +361,70 @@ both_backends!(stewards_edit_their_items_and_every_save_keeps_a_revision);
 both_backends!(dates_out_of_order_are_refused_with_the_reason_and_store_nothing);
 both_backends!(the_roadmap_csv_and_json_carry_the_dates);
 both_backends!(an_organisations_page_shows_names_to_members_only);
+
+/// An item's dependencies are listed both ways and drawn: what it depends on to the left, the
+/// item, what depends on it to the right; an item with neither has no drawing.
+async fn an_items_dependencies_are_listed_and_drawn(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    app.load_demo().await;
+    let org = app.signed_in(ORGANISER).await;
+    let mut ids = Vec::new();
+    for (name, abbr, on) in [
+        ("Den Nationale Bibliografi", "DNB", None),
+        ("Det Fælles Bibliotekssystem", "FBS", Some(0)),
+        ("E-bogsaftalen", "", Some(1)),
+    ] {
+        let mut form = vec![("name", name), ("abbreviation", abbr), ("kind", "service")];
+        let dep: String = on
+            .map(|i: usize| ids[i])
+            .map(|id: i64| id.to_string())
+            .unwrap_or_default();
+        if on.is_some() {
+            form.push(("depends_on", &dep));
+        }
+        let r = org.post_form("/landscape", &form).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        ids.push(
+            location(&r)
+                .trim_start_matches("/landscape/")
+                .parse::<i64>()
+                .unwrap(),
+        );
+    }
+    let (_, page) = app
+        .client()
+        .get_text(&format!("/landscape/{}", ids[1]))
+        .await;
+    let svg = page
+        .split("<figure class=\"dependencies\">")
+        .nth(1)
+        .expect("a drawing");
+    let svg = svg.split("</figure>").next().unwrap();
+    assert!(svg.contains("role=\"img\""), "{svg}");
+    assert!(
+        svg.contains("Tegning: hvad Det Fælles Bibliotekssystem afhænger af"),
+        "{svg}"
+    );
+    let boxes: Vec<&str> = svg
+        .split("text-anchor=\"middle\">")
+        .skip(1)
+        .map(|t| t.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        boxes,
+        ["DNB", "FBS", "E-bogsaftalen"],
+        "left, middle, right"
+    );
+    assert_eq!(svg.matches("<line").count(), 2, "one arrow each");
+    let text = main_text(&page);
+    assert!(text.contains("Den Nationale Bibliografi (DNB)") && text.contains("E-bogsaftalen"));
+    // No drawing for an item with no dependencies either way.
+    let r = org
+        .post_form("/landscape", &[("name", "BibStat"), ("kind", "data")])
+        .await;
+    let (_, page) = app.client().get_text(&location(&r)).await;
+    assert!(!page.contains("class=\"dependencies\""));
+    app.stop().await;
+}
+
+both_backends!(an_items_dependencies_are_listed_and_drawn);

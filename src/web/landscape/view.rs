@@ -180,6 +180,7 @@ pub fn item(ctx: &Ctx, p: &Page) -> Markup {
             }
             section aria-labelledby="deps-title" {
                 h2 id="deps-title" { (t!("landscape.dependencies", locale = l)) }
+                (super::diagram::diagram((&p.item.name, &p.item.abbreviation), &p.depends_on, &p.dependents, l))
                 h3 { (t!("landscape.depends_on", locale = l)) }
                 (links(&p.depends_on, l))
                 h3 { (t!("landscape.dependents", locale = l)) }
