@@ -39,25 +39,26 @@
 //!   `search`: the search page (rules of visibility in `store::search`, stems in
 //!   `domain::search`); the field's map: `organisations` (actors: mandate, influence, what
 //!   they own), `landscape` (the register, an item and its form, the roadmap and CSV; steward
-//!   rights and revisions in `usecases::landscape`), `glossary` (the key to the abbreviations,
-//!   and `marked`: the first known abbreviation per page as `<abbr>`, found by
-//!   `domain::glossary`);
+//!   rights and revisions in `usecases::landscape`; `diagram`: the dependencies drawn),
+//!   `glossary` (the key to the abbreviations; `marked`: the first known one per page as
+//!   `<abbr>`, found by `domain::glossary`; room.js marks live messages alike), `concerns`
+//!   (what a theme, decision or action concerns in the map; what was said about an item),
+//!   `groups` (working groups: members, deliverables, updates, meetings, their standing room;
+//!   `report`: what the next salon and the board show); `stack`: the layers around the routes;
 //!   `markdown` escapes user text in the Markdown exports;
 //!   data protection: `my_data`, `audit`, `statements` (`/privacy`, `/accessibility`).
 //! - [`inbound`]: the doors inbound mail comes in by besides HTTP: the reply mailbox's loop
 //!   (`imap`: one instance at a time by a lease) and one mail on stdin (`stdin`).
 //! - [`usecases`]: one function per use case (answer, create/edit/publish a salon, invite,
-//!   register, sign in, enter a running salon's room from the invitation (`room_pass`: a
-//!   session good for that salon only), reminders, open/close a round and cast a ballot, propose, support and
-//!   move on themes, record decisions and actions, put a proposal, take a stance and close it
-//!   with an outcome that becomes a decision (`proposals`), put, answer and close a poll
-//!   (`polls`), attendance (`attendance`: present in the room while it runs, checked in at
-//!   the door by name or by the invitation's code), add or remove a salon's materials
-//!   (`materials`; a file checked by `domain::material`), offer times, answer and pick one
-//!   that becomes a draft salon (`time_polls`), what people do in a room (`room`), announce
-//!   a change in the rooms (`announce`), send a summary, take in an inbound mail, export or
-//!   delete a person's data, the retention job) that owns its transaction, the mail it queues,
-//!   its audit row and the live announcement it makes in the rooms.
+//!   register, sign in, enter a running salon's room from the invitation (`room_pass`),
+//!   reminders, rounds and ballots, themes, decisions and actions, proposals and stances
+//!   (`proposals`), polls (`polls`), attendance (in the room, or checked in at the door),
+//!   materials (a file checked by `domain::material`), time polls that become a draft salon,
+//!   working groups (`groups`, `group_work`: deliverables, updates, the coordinator's
+//!   reminder), `concerns`, what people do in a room (`room`), announce a change in the rooms
+//!   (`announce`), send a summary, take in an inbound mail, export or delete a person's data,
+//!   the retention job) that owns its transaction, the mail it queues, its audit row and the
+//!   live announcement it makes in the rooms.
 //! - [`app`]: the shared state ([`app::App`]): config, database, rate limits, metrics, the
 //!   rooms' hub, the page caches and their generations.
 //! - [`rooms`]: live rooms, with no HTTP types: the hub (per-room events under each room's own
@@ -85,8 +86,8 @@
 //!   `agenda`, RSVP/waitlist rules, what user text may hold: `text`, `person`; the strategy
 //!   work: `theme`, `round` (dot voting), `outcome` (decisions and actions), `proposal`
 //!   (consent: stances, the block's reason, the tally by organisation), `poll` (single,
-//!   multiple, ranked by Borda score, score; the answer rules and the count); `audit`: the kinds
-//!   of action the audit trail records).
+//!   multiple, ranked by Borda score, score; the answer rules and the count); `group`: working
+//!   groups, deliverables, status updates; `audit`: the kinds of action the trail records).
 //! - [`config`]: every setting, from flags and environment, validated into [`config::Config`]
 //!   (`config/read.rs` reads each group); `config::imap`: the reply mailbox; `config::privacy`:
 //!   session lifetimes, retention periods and the statements' facts.
@@ -100,8 +101,8 @@
 //! - [`i18n`]: the five languages (`Locale`); the texts are in `locales/` (`app.yml`: Danish
 //!   and English side by side; `nb.yml`, `sv.yml`, `fi.yml`: one file per other language);
 //!   `timefmt` writes dates and times as each language does, for pages and mails alike.
-//! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), with its series' work
-//!   (`demo/series_work.rs`).
+//! - [`demo`]: the demo alliance (`salon demo`, `salon serve --demo`), its series' work, map
+//!   and working groups.
 //! - `bin/bench.rs`, `bin/roomload.rs`, `benches/`: benchmark helpers and load generators
 //!   (figures in BENCHMARKS.md).
 //!

@@ -106,8 +106,9 @@ pub fn parse_id<T: FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-/// The salon `{id}` of the path, if the caller may see it (drafts: organisers only; everyone
-/// else gets 404, as for a salon that does not exist).
+/// The salon `{id}` of the path, if the caller may see it (drafts: organisers only; a working
+/// group's standing room: signed-in people; everyone else gets 404, as for a salon that does
+/// not exist).
 pub struct SalonPath(pub Salon);
 
 impl FromRequestParts<SharedApp> for SalonPath {
@@ -125,6 +126,8 @@ impl FromRequestParts<SharedApp> for SalonPath {
         let ctx = Ctx::from_request_parts(parts, app).await?;
         let viewer = ctx.user.as_ref().map(|u| u.role());
         match salons::get(&app.db, id).await? {
+            // A working group's standing room is for signed-in people (its page says who).
+            Some(salon) if salon.standing && viewer.is_none() => Err(AppError::NotFound),
             Some(salon) if salon.status().visible_to(viewer) => Ok(SalonPath(salon)),
             _ => Err(AppError::NotFound),
         }

@@ -23,7 +23,7 @@ pub async fn one_salon(
 ) -> AppResult<Response> {
     let salon = salons::get(&app.db, parse_id(&id)?)
         .await?
-        .filter(|s| s.status().visible_to(None))
+        .filter(|s| s.status().visible_to(None) && !s.standing)
         .ok_or(AppError::NotFound)?;
     respond(
         &app,

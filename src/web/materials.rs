@@ -61,8 +61,14 @@ pub struct Flash {
     done: Option<String>,
 }
 
-/// Organisers and the salon's note-takers add and remove materials.
+/// Organisers and the salon's note-takers add and remove materials; in a working group's own
+/// room, its members too (the group's drafts and notes between salons).
 async fn may_edit(app: &SharedApp, ctx: &Ctx, salon: &Salon) -> AppResult<bool> {
+    if let (true, Some(g), Some(u)) = (salon.standing, salon.group_id, &ctx.user)
+        && crate::store::groups::is_member(&app.db, g, u.id).await?
+    {
+        return Ok(true);
+    }
     super::outcomes::may_record(app, ctx, salon).await
 }
 

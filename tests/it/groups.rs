@@ -3,8 +3,8 @@
 //! members (nobody else) post status updates and deliverables, and the next salon shows them
 //! under "Fra arbejdsgrupperne", as do the board, its Markdown and the JSON; a group's meeting
 //! is invited to its members only; a due deliverable reminds the coordinator once, also across
-//! a restart; the group's own room lets its members in; deleting an account keeps its updates
-//! with no author.
+//! a restart; the group's own room lets its members in (and their materials), and is in no
+//! list; deleting an account keeps its updates with no author.
 
 use crate::common;
 
@@ -454,6 +454,31 @@ async fn the_groups_room_is_its_members_and_never_listed(db: TestDb) {
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let (_, page) = jens.get_text(&room).await;
     assert!(main_text(&page).contains("Hej gruppe"));
+    // Members add the group's materials; others may read them but not add; visitors see
+    // nothing of the room at all.
+    let link = [
+        ("title", "Udkast til planen"),
+        ("url", "https://docs.example.org/plan"),
+        ("phase", "before"),
+    ];
+    let materials = format!("/salons/{salon}/materials");
+    assert_eq!(
+        jens.post_form(&format!("{materials}/link"), &link).await.status(),
+        303
+    );
+    assert_eq!(
+        sofie.post_form(&format!("{materials}/link"), &link).await.status(),
+        403
+    );
+    assert_eq!(
+        db.count(&format!("select count(*) from material where salon_id = {salon}"))
+            .await,
+        1
+    );
+    let (_, page) = sofie.get_text(&materials).await;
+    assert!(main_text(&page).contains("Udkast til planen"));
+    assert_eq!(app.client().get(&materials).await.status(), 404);
+    assert_eq!(app.client().get(&format!("/salons/{salon}.ics")).await.status(), 404);
     // Its salon is the group's page, and is in no list or feed.
     let r = jens.get(&format!("/salons/{salon}")).await;
     assert_eq!(location(&r), g);

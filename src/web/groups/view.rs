@@ -191,6 +191,9 @@ pub fn group(ctx: &Ctx, p: &Page, errors: &Errors) -> Markup {
             @if let (Some(room), true) = (p.room, p.works_in) {
                 p { a class="button" href=(format!("/salons/{room}/room")) { (t!("group.room", locale = l)) } }
             }
+            @if let Some(room) = p.room {
+                p { a href=(format!("/salons/{room}/materials")) { (t!("group.materials", locale = l)) } }
+            }
             (deliverables(ctx, p, errors))
             (updates(ctx, p, errors))
             (meetings(ctx, p))
