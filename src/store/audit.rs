@@ -34,6 +34,24 @@ pub struct Event<'a> {
     pub detail: &'a str,
 }
 
+impl<'a> Event<'a> {
+    /// An action on no person in particular (an item, a group): who did it, what, where.
+    pub fn by(
+        actor: &'a crate::store::people::Person,
+        kind: Kind,
+        salon: Option<SalonId>,
+        detail: &'a str,
+    ) -> Event<'a> {
+        Event {
+            actor: actor.into(),
+            kind,
+            subject: None,
+            salon,
+            detail,
+        }
+    }
+}
+
 pub async fn record(c: impl Into<Conn<'_>>, e: &Event<'_>) -> Result<(), sqlx::Error> {
     execute!(
         c,

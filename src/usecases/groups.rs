@@ -78,24 +78,14 @@ pub async fn set_meeting(
     Ok(())
 }
 
-pub(super) async fn record(
+async fn record(
     tx: &mut crate::store::Tx,
     kind: Kind,
     detail: &str,
     salon: Option<SalonId>,
     by: &Person,
 ) -> Result<(), sqlx::Error> {
-    audit::record(
-        tx,
-        &Event {
-            actor: by.into(),
-            kind,
-            subject: None,
-            salon,
-            detail,
-        },
-    )
-    .await
+    audit::record(tx, &Event::by(by, kind, salon, detail)).await
 }
 
 /// The board and the salon pages show the groups: their caches move on.

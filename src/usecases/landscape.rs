@@ -68,17 +68,7 @@ async fn record(
     detail: &str,
     by: &Person,
 ) -> Result<(), sqlx::Error> {
-    audit::record(
-        tx,
-        &Event {
-            actor: by.into(),
-            kind,
-            subject: None,
-            salon: None,
-            detail,
-        },
-    )
-    .await
+    audit::record(tx, &Event::by(by, kind, None, detail)).await
 }
 
 /// Save a change; `None` when the item is gone, else the fields that changed (nothing is

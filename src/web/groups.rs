@@ -31,7 +31,7 @@ use crate::ids::{GroupId, SeriesId};
 use crate::store::groups::{self as store, Group};
 use crate::store::series::{self, Series};
 use crate::store::{Window, group_work, landscape, outcomes, people, themes};
-use crate::usecases::groups::{self as usecase, Change};
+use crate::usecases::groups as usecase;
 use edit::{Choices, GroupForm};
 
 async fn series_of(app: &SharedApp, raw: &str) -> AppResult<Series> {
@@ -160,13 +160,7 @@ pub async fn create(
         Err(errors) => return refuse(errors),
     };
     let decision = decision_in(&app, &s, &f.decision).await?.map(|d| d.id);
-    let change = Change {
-        text: &checked.text,
-        coordinator: checked.coordinator,
-        members: &checked.members,
-        themes: &checked.themes,
-        items: &checked.items,
-    };
+    let change = checked.change();
     match usecase::create(&app, s.id, &change, decision, &me).await {
         Ok(gid) => Ok(Redirect::to(&format!("/groups/{gid}")).into_response()),
         Err(e) if is_name_taken(&e) => {
@@ -288,13 +282,7 @@ pub async fn update(
         Ok(ok) => ok,
         Err(errors) => return refuse(errors),
     };
-    let change = Change {
-        text: &checked.text,
-        coordinator: checked.coordinator,
-        members: &checked.members,
-        themes: &checked.themes,
-        items: &checked.items,
-    };
+    let change = checked.change();
     match usecase::change(&app, g.id, &change, &me).await {
         Ok(true) => Ok(Redirect::to(&format!("/groups/{}", g.id)).into_response()),
         Ok(false) => Err(AppError::NotFound),

@@ -199,11 +199,17 @@ async fn the_demo_loads_twice_without_duplicates(db: TestDb) {
         1
     );
     assert_eq!(db.count("select count(*) from series").await, 1);
+    // The series' four salons and a working group's meeting; the two groups' own rooms.
     assert_eq!(
-        db.count("select count(*) from salon where status = 'published'")
+        db.count("select count(*) from salon where status = 'published' and not standing")
             .await,
-        4
+        5
     );
+    assert_eq!(
+        db.count("select count(*) from salon where standing").await,
+        2
+    );
+    assert_eq!(db.count("select count(*) from working_group").await, 2);
     let answers = db.count("select count(*) from rsvp").await;
     assert!(answers >= 10, "{answers}");
     let out = salon(&db, &["demo"], &[]);
@@ -243,15 +249,18 @@ async fn the_demo_loads_twice_without_duplicates(db: TestDb) {
             .await,
         1
     );
-    // One salon is running right now, so a newcomer can walk into a live room.
+    // One salon is running right now, so a newcomer can walk into a live room (besides the
+    // working groups' own rooms, which are always open).
     let now = chrono::Utc::now();
     let running = if db.postgres {
-        db.count("select count(*) from salon where starts_at <= now() and ends_at > now()")
-            .await
+        db.count(
+            "select count(*) from salon where starts_at <= now() and ends_at > now() and not standing",
+        )
+        .await
     } else {
         let at = now.to_rfc3339();
         db.count(&format!(
-            "select count(*) from salon where starts_at <= '{at}' and ends_at > '{at}'"
+            "select count(*) from salon where starts_at <= '{at}' and ends_at > '{at}' and not standing"
         ))
         .await
     };

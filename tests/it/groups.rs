@@ -463,22 +463,35 @@ async fn the_groups_room_is_its_members_and_never_listed(db: TestDb) {
     ];
     let materials = format!("/salons/{salon}/materials");
     assert_eq!(
-        jens.post_form(&format!("{materials}/link"), &link).await.status(),
+        jens.post_form(&format!("{materials}/link"), &link)
+            .await
+            .status(),
         303
     );
     assert_eq!(
-        sofie.post_form(&format!("{materials}/link"), &link).await.status(),
+        sofie
+            .post_form(&format!("{materials}/link"), &link)
+            .await
+            .status(),
         403
     );
     assert_eq!(
-        db.count(&format!("select count(*) from material where salon_id = {salon}"))
-            .await,
+        db.count(&format!(
+            "select count(*) from material where salon_id = {salon}"
+        ))
+        .await,
         1
     );
     let (_, page) = sofie.get_text(&materials).await;
     assert!(main_text(&page).contains("Udkast til planen"));
     assert_eq!(app.client().get(&materials).await.status(), 404);
-    assert_eq!(app.client().get(&format!("/salons/{salon}.ics")).await.status(), 404);
+    assert_eq!(
+        app.client()
+            .get(&format!("/salons/{salon}.ics"))
+            .await
+            .status(),
+        404
+    );
     // Its salon is the group's page, and is in no list or feed.
     let r = jens.get(&format!("/salons/{salon}")).await;
     assert_eq!(location(&r), g);

@@ -62,6 +62,19 @@ fn among<T: std::str::FromStr + PartialEq + Ord + Copy>(
     Ok(out)
 }
 
+impl Checked {
+    /// The group as the use case saves it.
+    pub fn change(&self) -> crate::usecases::groups::Change<'_> {
+        crate::usecases::groups::Change {
+            text: &self.text,
+            coordinator: self.coordinator,
+            members: &self.members,
+            themes: &self.themes,
+            items: &self.items,
+        }
+    }
+}
+
 impl GroupForm {
     pub fn parse(body: &[u8]) -> GroupForm {
         let mut f = GroupForm::default();
