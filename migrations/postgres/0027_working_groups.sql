@@ -1,6 +1,6 @@
 -- Working groups (postgres): groups that carry a series' decisions between salons, each with a
--- mandate, a coordinator among its members, the themes and landscape items it covers,
--- deliverables with a due date and a state, and status updates by its members. A salon of the
+-- mandate, a coordinator among its members, the themes, landscape items and organisations it
+-- covers, deliverables with a due date and a state, and status updates by its members. A salon of the
 -- series can be a group's meeting (invited to its members only); each group has one standing
 -- salon (`standing`), never listed, whose room is the group's own room, open for as long as
 -- the group is. And what themes, decisions and actions concern in the field's map: landscape
@@ -37,6 +37,14 @@ create table group_item (
     primary key (group_id, item_id)
 );
 create index group_item_item on group_item (item_id);
+
+-- The organisations the group's work concerns (besides its members' own).
+create table group_organisation (
+    group_id        bigint not null references working_group (id) on delete cascade,
+    organisation_id bigint not null references organisation (id) on delete cascade,
+    primary key (group_id, organisation_id)
+);
+create index group_organisation_org on group_organisation (organisation_id);
 
 -- What a group delivers, by when; reminded_at: the coordinator was reminded (once).
 create table deliverable (

@@ -10,7 +10,7 @@ use super::{DemoSalon, load_salon};
 use crate::domain::Email;
 use crate::domain::group::{self, Status};
 use crate::domain::rsvp::Response;
-use crate::ids::{ItemId, PersonId, SeriesId, ThemeId};
+use crate::ids::{ItemId, OrganisationId, PersonId, SeriesId, ThemeId};
 use crate::store::concerns::{self, Subject};
 use crate::store::{Db, Drafts, group_work, groups, landscape, outcomes, people, themes};
 
@@ -125,6 +125,7 @@ pub async fn load(db: &Db, series: SeriesId) -> anyhow::Result<()> {
     let decisions = outcomes::decisions_of_series(db, series, Drafts::Included).await?;
     let all_themes = themes::of_series(db, series, None, crate::store::Window::ALL).await?;
     let items = landscape::list(db, &landscape::Filter::default()).await?;
+    let all_orgs = crate::store::organisations::all(db).await?;
     let today = crate::domain::time::now().date_naive();
     for (i, g) in GROUPS.iter().enumerate() {
         let (name, mandate, decision, coordinator, members, theme, item_names, work, update) = g;
@@ -151,7 +152,19 @@ pub async fn load(db: &Db, series: SeriesId) -> anyhow::Result<()> {
             .map(|d| d.id);
         let mut tx = db.begin().await?;
         let id = groups::create(&mut tx, series, &text, coordinator, decision, organiser).await?;
-        groups::set_links(&mut tx, id, &people_ids, &theme_ids, &item_ids).await?;
+        // The first group's work concerns DDF (the agreements' owner), the second KOMBIT's.
+        let org_ids: Vec<OrganisationId> = all_orgs
+            .iter()
+            .filter(|o| o.short_name == if i == 0 { "DDF" } else { "KOMBIT" })
+            .map(|o| o.id)
+            .collect();
+        let links = groups::Links {
+            members: &people_ids,
+            themes: &theme_ids,
+            items: &item_ids,
+            organisations: &org_ids,
+        };
+        groups::set_links(&mut tx, id, &links).await?;
         groups::create_standing(&mut tx, series, id, name, organiser).await?;
         for (title, days, state, link) in *work {
             let due = (today + Duration::days(*days)).to_string();

@@ -1,6 +1,6 @@
-//! Working groups: the group, its members, the themes and landscape items it covers, and the
-//! groups that name the same ones ("see also"). Deliverables and status updates are in
-//! `store::group_work`. A group's members are replaced as a whole inside the caller's
+//! Working groups: the group, its members, the themes, landscape items and organisations it
+//! covers, and the groups that name the same themes or items ("see also"). Deliverables and
+//! status updates are in `store::group_work`. A group's members are replaced as a whole inside the caller's
 //! transaction; the group row is locked first, so two saves apply in order.
 
 use chrono::{DateTime, Utc};
@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use super::{Conn, Tx, execute, rows, values};
 use crate::domain::group::GroupText;
 use crate::domain::time::now;
-use crate::ids::{DecisionId, GroupId, ItemId, PersonId, SalonId, SeriesId, ThemeId};
+use crate::ids::{
+    DecisionId, GroupId, ItemId, OrganisationId, PersonId, SalonId, SeriesId, ThemeId,
+};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Group {
@@ -69,6 +71,22 @@ pub async fn of_item(c: impl Into<Conn<'_>>, id: ItemId) -> Result<Vec<Group>, s
     )
 }
 
+/// The groups that cover an organisation.
+pub async fn of_organisation(
+    c: impl Into<Conn<'_>>,
+    id: OrganisationId,
+) -> Result<Vec<Group>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        sqlx::AssertSqlSafe(format!(
+            "{GROUP} where g.id in (select group_id from group_organisation where organisation_id = $1)
+             order by lower(g.name), g.id"
+        )),
+        id
+    )
+}
+
 /// Lock the group's row for a change; false when there is none.
 pub async fn lock(tx: &mut Tx, id: GroupId) -> Result<bool, sqlx::Error> {
     let found: Option<GroupId> = values!(
@@ -121,18 +139,41 @@ pub async fn update(
     Ok(())
 }
 
-/// Replace the group's members, themes and items.
-pub async fn set_links(
-    tx: &mut Tx,
-    id: GroupId,
-    members: &[PersonId],
-    themes: &[ThemeId],
-    items: &[ItemId],
-) -> Result<(), sqlx::Error> {
-    execute!(&mut *tx, "delete from group_member where group_id = $1", id)?;
-    execute!(&mut *tx, "delete from group_theme where group_id = $1", id)?;
-    execute!(&mut *tx, "delete from group_item where group_id = $1", id)?;
-    for p in members {
+/// What a group links to besides its words: its members, and the themes, landscape items and
+/// organisations it covers.
+pub struct Links<'a> {
+    pub members: &'a [PersonId],
+    pub themes: &'a [ThemeId],
+    pub items: &'a [ItemId],
+    pub organisations: &'a [OrganisationId],
+}
+
+/// Replace the group's members, themes, items and organisations.
+pub async fn set_links(tx: &mut Tx, id: GroupId, links: &Links<'_>) -> Result<(), sqlx::Error> {
+    let Links {
+        members,
+        themes,
+        items,
+        organisations,
+    } = links;
+    for table in [
+        "group_member",
+        "group_theme",
+        "group_item",
+        "group_organisation",
+    ] {
+        let sql = format!("delete from {table} where group_id = $1");
+        execute!(&mut *tx, sqlx::AssertSqlSafe(sql), id)?;
+    }
+    for o in *organisations {
+        execute!(
+            &mut *tx,
+            "insert into group_organisation (group_id, organisation_id) values ($1, $2) on conflict do nothing",
+            id,
+            o
+        )?;
+    }
+    for p in *members {
         execute!(
             &mut *tx,
             "insert into group_member (group_id, person_id) values ($1, $2) on conflict do nothing",
@@ -140,7 +181,7 @@ pub async fn set_links(
             p
         )?;
     }
-    for t in themes {
+    for t in *themes {
         execute!(
             &mut *tx,
             "insert into group_theme (group_id, theme_id) values ($1, $2) on conflict do nothing",
@@ -148,7 +189,7 @@ pub async fn set_links(
             t
         )?;
     }
-    for i in items {
+    for i in *items {
         execute!(
             &mut *tx,
             "insert into group_item (group_id, item_id) values ($1, $2) on conflict do nothing",
@@ -212,6 +253,21 @@ pub async fn items(
         fetch_all,
         "select i.id, i.name, i.abbreviation from group_item g join landscape_item i on i.id = g.item_id
          where g.group_id = $1 order by lower(i.name)",
+        id
+    )
+}
+
+/// The organisations the group covers: (id, short name, name).
+pub async fn organisations(
+    c: impl Into<Conn<'_>>,
+    id: GroupId,
+) -> Result<Vec<super::landscape::Org>, sqlx::Error> {
+    rows!(
+        c,
+        fetch_all,
+        "select o.id, o.short_name, o.name from group_organisation g
+         join organisation o on o.id = g.organisation_id
+         where g.group_id = $1 order by o.short_name",
         id
     )
 }

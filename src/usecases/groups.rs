@@ -1,5 +1,5 @@
 //! Working groups: an organiser sets one up (directly, or to carry out a decision) with its
-//! members, coordinator, themes and landscape items, and changes it; with the group comes its
+//! members, coordinator, themes, landscape items and organisations, and changes it; with the group comes its
 //! standing room (a salon never listed, `store::groups::create_standing`). Each change is on the
 //! audit trail and moves the strategy pages' generation (the board lists the groups).
 //! Deliverables, updates and reminders are in `usecases::group_work`.
@@ -9,7 +9,9 @@ use std::sync::atomic::Ordering;
 use crate::app::SharedApp;
 use crate::domain::audit::Kind;
 use crate::domain::group::GroupText;
-use crate::ids::{DecisionId, GroupId, ItemId, PersonId, SalonId, SeriesId, ThemeId};
+use crate::ids::{
+    DecisionId, GroupId, ItemId, OrganisationId, PersonId, SalonId, SeriesId, ThemeId,
+};
 use crate::store::audit::{self, Event};
 use crate::store::groups as store;
 use crate::store::people::Person;
@@ -21,6 +23,18 @@ pub struct Change<'a> {
     pub members: &'a [PersonId],
     pub themes: &'a [ThemeId],
     pub items: &'a [ItemId],
+    pub organisations: &'a [OrganisationId],
+}
+
+impl Change<'_> {
+    fn links(&self) -> store::Links<'_> {
+        store::Links {
+            members: self.members,
+            themes: self.themes,
+            items: self.items,
+            organisations: self.organisations,
+        }
+    }
 }
 
 pub async fn create(
@@ -32,7 +46,7 @@ pub async fn create(
 ) -> Result<GroupId, sqlx::Error> {
     let mut tx = app.db.begin().await?;
     let id = store::create(&mut tx, series, c.text, c.coordinator, decision, by.id).await?;
-    store::set_links(&mut tx, id, c.members, c.themes, c.items).await?;
+    store::set_links(&mut tx, id, &c.links()).await?;
     store::create_standing(&mut tx, series, id, &c.text.name, by.id).await?;
     record(&mut tx, Kind::GroupCreated, &c.text.name, None, by).await?;
     tx.commit().await?;
@@ -52,7 +66,7 @@ pub async fn change(
         return Ok(false);
     }
     store::update(&mut tx, id, c.text, c.coordinator).await?;
-    store::set_links(&mut tx, id, c.members, c.themes, c.items).await?;
+    store::set_links(&mut tx, id, &c.links()).await?;
     // The standing room carries the group's name.
     store::rename_standing(&mut tx, id, &c.text.name).await?;
     record(&mut tx, Kind::GroupChanged, &c.text.name, None, by).await?;

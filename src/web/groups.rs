@@ -89,6 +89,7 @@ async fn choices(app: &SharedApp, series: &Series) -> AppResult<Choices> {
             .into_iter()
             .map(|i| (i.id, i.name, i.abbreviation))
             .collect(),
+        orgs: crate::store::organisations::all(&app.db).await?,
     })
 }
 
@@ -218,6 +219,7 @@ async fn load(app: &SharedApp, ctx: &Ctx, id: &str) -> AppResult<view::Page> {
         members: store::members(&app.db, g.id).await?,
         themes: store::themes(&app.db, g.id).await?,
         items: store::items(&app.db, g.id).await?,
+        organisations: store::organisations(&app.db, g.id).await?,
         see_also: store::see_also(&app.db, g.id).await?,
         deliverables: group_work::deliverables(&app.db, g.id).await?,
         updates: group_work::updates(&app.db, g.id).await?,
@@ -251,6 +253,7 @@ pub async fn edit_form(
         &members,
         &store::themes(&app.db, g.id).await?,
         &store::items(&app.db, g.id).await?,
+        &store::organisations(&app.db, g.id).await?,
     );
     let c = choices(&app, &s).await?;
     Ok(edit::page(
@@ -305,6 +308,8 @@ pub struct GroupJson {
     status: Option<String>,
     themes: Vec<crate::ids::ThemeId>,
     landscape_items: Vec<crate::ids::ItemId>,
+    /// Short names of the organisations its work concerns.
+    organisations: Vec<String>,
     deliverables: Vec<DeliverableJson>,
     url: String,
 }
@@ -347,6 +352,11 @@ pub async fn api(
                 .await?
                 .into_iter()
                 .map(|t| t.0)
+                .collect(),
+            organisations: store::organisations(&app.db, g.id)
+                .await?
+                .into_iter()
+                .map(|o| o.1)
                 .collect(),
             landscape_items: store::items(&app.db, g.id)
                 .await?

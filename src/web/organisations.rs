@@ -92,7 +92,8 @@ pub async fn show(
     let actions = organisations::open_actions_of_organisation(&app.db, o.id).await?;
     let themes = crate::store::themes::of_organisation(&app.db, o.id).await?;
     let target = crate::store::concerns::Target::Organisation(o.id);
-    let said = super::concerns::said_section(&app, &ctx, target, &[]).await?;
+    let groups = crate::store::groups::of_organisation(&app.db, o.id).await?;
+    let said = super::concerns::said_section(&app, &ctx, target, &groups).await?;
     let marker = super::glossary::marker(&app, &ctx).await?;
     let para = |text: &str| html! { @for p in text.split("\n\n").filter(|x| !x.trim().is_empty()) { p { (super::glossary::marked(&marker, p)) } } };
     Ok(page(

@@ -85,6 +85,10 @@ async fn a_decision_becomes_a_group_and_the_next_salon_hears_from_it(db: TestDb)
     let jens_id = app.person_id(JENS).await.to_string();
     let lars_id = app.person_id(LARS).await.to_string();
     let sofie_id = app.person_id(SOFIE).await.to_string();
+    let ddf = db
+        .count("select id from organisation where short_name = 'DDF'")
+        .await
+        .to_string();
     let path = format!("/series/{series}/groups");
     let group: Vec<(&str, String)> = vec![
         ("name", "Fælles e-bogsaftale".into()),
@@ -95,6 +99,7 @@ async fn a_decision_becomes_a_group_and_the_next_salon_hears_from_it(db: TestDb)
         ("decision", decision.clone()),
         ("members", jens_id.clone()),
         ("members", lars_id.clone()),
+        ("organisations", ddf.clone()),
         ("coordinator", String::new()),
     ];
     let with = |k: &'static str, v: &str| -> Vec<(&'static str, String)> {
@@ -266,6 +271,10 @@ async fn a_decision_becomes_a_group_and_the_next_salon_hears_from_it(db: TestDb)
     assert_eq!(first["members"].as_array().unwrap().len(), 2);
     assert_eq!(first["deliverables"][0]["state"], "in_progress");
     assert_eq!(first["deliverables"][0]["due_on"], due.as_str());
+    assert_eq!(first["organisations"][0], "DDF");
+    // The organisation's page names the group whose work concerns it.
+    let (_, page) = sofie.get_text("/organisations/DDF").await;
+    assert!(main_text(&page).contains("Fælles e-bogsaftale"));
     app.stop().await;
 }
 

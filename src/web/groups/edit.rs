@@ -1,13 +1,13 @@
-//! The group form (new and edit): name, mandate, members, coordinator, and the themes and
-//! landscape items it covers. Read from the body by hand (members, themes and items are
-//! repeated checkboxes) and checked against what it may name: existing people, the series'
-//! themes, the landscape's items; the coordinator among the members (`domain::group`).
+//! The group form (new and edit): name, mandate, members, coordinator, and the themes,
+//! landscape items and organisations it covers. Read from the body by hand (they are repeated
+//! checkboxes) and checked against what it may name: existing people, the series' themes, the
+//! landscape's items, the organisations; the coordinator among the members (`domain::group`).
 
 use maud::{Markup, html};
 use rust_i18n::t;
 
 use crate::domain::group::{self, GroupText};
-use crate::ids::{ItemId, PersonId, ThemeId};
+use crate::ids::{ItemId, OrganisationId, PersonId, ThemeId};
 use crate::store::groups::Group;
 use crate::store::landscape::Linked;
 use crate::store::people::PersonListed;
@@ -23,6 +23,7 @@ pub struct GroupForm {
     pub members: Vec<String>,
     pub themes: Vec<String>,
     pub items: Vec<String>,
+    pub organisations: Vec<String>,
     /// The decision it carries out (a new group only).
     pub decision: String,
 }
@@ -32,6 +33,7 @@ pub struct Choices {
     pub people: Vec<PersonListed>,
     pub themes: Vec<(ThemeId, String)>,
     pub items: Vec<Linked>,
+    pub orgs: Vec<crate::store::organisations::Organisation>,
 }
 
 /// The form, checked: the group's words and the ids it names.
@@ -41,6 +43,7 @@ pub struct Checked {
     pub members: Vec<PersonId>,
     pub themes: Vec<ThemeId>,
     pub items: Vec<ItemId>,
+    pub organisations: Vec<OrganisationId>,
 }
 
 /// Ids typed in the form, each among `known`; `Err(field)` for the first that is not.
@@ -71,6 +74,7 @@ impl Checked {
             members: &self.members,
             themes: &self.themes,
             items: &self.items,
+            organisations: &self.organisations,
         }
     }
 }
@@ -87,6 +91,7 @@ impl GroupForm {
                 "members" => f.members.push(v),
                 "themes" => f.themes.push(v),
                 "items" => f.items.push(v),
+                "organisations" => f.organisations.push(v),
                 "decision" => f.decision = v,
                 _ => {}
             }
@@ -99,6 +104,7 @@ impl GroupForm {
         members: &[PersonId],
         themes: &[(ThemeId, String)],
         items: &[Linked],
+        orgs: &[crate::store::landscape::Org],
     ) -> GroupForm {
         GroupForm {
             name: g.name.clone(),
@@ -107,6 +113,7 @@ impl GroupForm {
             members: members.iter().map(|m| m.to_string()).collect(),
             themes: themes.iter().map(|t| t.0.to_string()).collect(),
             items: items.iter().map(|i| i.0.to_string()).collect(),
+            organisations: orgs.iter().map(|o| o.0.to_string()).collect(),
             decision: String::new(),
         }
     }
@@ -125,19 +132,26 @@ impl GroupForm {
             "themes",
         );
         let items = among(&self.items, |id| c.items.iter().any(|i| i.0 == id), "items");
+        let orgs = among(
+            &self.organisations,
+            |id| c.orgs.iter().any(|o| o.id == id),
+            "organisations",
+        );
         for r in [
             people.as_ref().err(),
             themes.as_ref().err(),
             items.as_ref().err(),
+            orgs.as_ref().err(),
         ] {
             if let Some(field) = r {
                 refused.push((field, "unknown"));
             }
         }
-        let (members, themes, items) = (
+        let (members, themes, items, organisations) = (
             people.unwrap_or_default(),
             themes.unwrap_or_default(),
             items.unwrap_or_default(),
+            orgs.unwrap_or_default(),
         );
         let coordinator = match self.coordinator.trim() {
             "" => None,
@@ -156,6 +170,7 @@ impl GroupForm {
                 members,
                 themes,
                 items,
+                organisations,
             }),
             Ok(_) => Err(Errors::translated("group", refused, l)),
             Err(e) => {
@@ -215,6 +230,11 @@ pub fn page(
             (id.to_string(), shown)
         })
         .collect();
+    let orgs: Vec<(String, String)> = c
+        .orgs
+        .iter()
+        .map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.short_name)))
+        .collect();
     layout(
         ctx,
         &title,
@@ -231,6 +251,7 @@ pub fn page(
                 (form::field("coordinator", &label("coordinator"), Some(&t!("group.hint.coordinator", locale = l)), Field::Select(&coordinators), &f.coordinator, errors, false))
                 @if !themes.is_empty() { (form::boxes("themes", &label("themes"), &themes, &f.themes, errors)) }
                 @if !items.is_empty() { (form::boxes("items", &label("items"), &items, &f.items, errors)) }
+                @if !orgs.is_empty() { (form::boxes("organisations", &label("organisations"), &orgs, &f.organisations, errors)) }
                 div { button type="submit" { (t!("group.save", locale = l)) } }
             }
         },

@@ -83,6 +83,7 @@ pub struct Page {
     pub members: Vec<Member>,
     pub themes: Vec<(ThemeId, String)>,
     pub items: Vec<Linked>,
+    pub organisations: Vec<crate::store::landscape::Org>,
     pub see_also: Vec<(GroupId, String)>,
     pub deliverables: Vec<Deliverable>,
     pub updates: Vec<Update>,
@@ -181,6 +182,10 @@ pub fn group(ctx: &Ctx, p: &Page, errors: &Errors) -> Markup {
                 @if !p.items.is_empty() {
                     dt { (label("items")) }
                     dd { ul { @for (id, name, abbr) in &p.items { li { a href=(format!("/landscape/{id}")) { (display_name(name, abbr)) } } } } }
+                }
+                @if !p.organisations.is_empty() {
+                    dt { (label("organisations")) }
+                    dd { ul { @for (_, short, name) in &p.organisations { li { a href=(format!("/organisations/{short}")) { (name) " (" (short) ")" } } } } }
                 }
                 @if !p.see_also.is_empty() {
                     dt { (t!("group.see_also", locale = l)) }
