@@ -245,12 +245,11 @@ fn month(today: NaiveDate, n: i32) -> Option<NaiveDate> {
         return None;
     }
     let first = today.with_day(1)?;
-    let d = if n >= 0 {
+    if n >= 0 {
         first.checked_add_months(Months::new(n as u32))
     } else {
         first.checked_sub_months(Months::new(n.unsigned_abs()))
-    };
-    d
+    }
 }
 
 pub async fn load(db: &Db) -> anyhow::Result<()> {

@@ -235,15 +235,13 @@ pub fn snippet(q: &Query, text: &str, max: usize) -> Vec<Piece> {
         let from = spans
             .iter()
             .map(|(s, _)| *s)
-            .filter(|s| *s <= from)
-            .next_back()
+            .rfind(|s| *s <= from)
             .unwrap_or(0);
         let to = (from + max).min(chars.len());
         let to = spans
             .iter()
             .map(|(_, e)| *e)
-            .filter(|e| *e <= to)
-            .next_back()
+            .rfind(|e| *e <= to)
             .unwrap_or(to);
         (from, to.max(from))
     };

@@ -142,10 +142,11 @@ impl GroupForm {
             themes.as_ref().err(),
             items.as_ref().err(),
             orgs.as_ref().err(),
-        ] {
-            if let Some(field) = r {
-                refused.push((field, "unknown"));
-            }
+        ]
+        .into_iter()
+        .flatten()
+        {
+            refused.push((r, "unknown"));
         }
         let (members, themes, items, organisations) = (
             people.unwrap_or_default(),
