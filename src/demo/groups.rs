@@ -6,13 +6,13 @@
 
 use chrono::Duration;
 
+use super::series_work::person;
 use super::{DemoSalon, load_salon};
-use crate::domain::Email;
 use crate::domain::group::{self, Status};
 use crate::domain::rsvp::Response;
-use crate::ids::{ItemId, OrganisationId, PersonId, SeriesId, ThemeId};
+use crate::ids::{ItemId, OrganisationId, SeriesId, ThemeId};
 use crate::store::concerns::{self, Subject};
-use crate::store::{Db, Drafts, group_work, groups, landscape, outcomes, people, themes};
+use crate::store::{Db, Drafts, group_work, groups, landscape, outcomes, themes};
 
 /// (name, mandate, the decision it starts with, coordinator, members, theme prefix, items,
 /// deliverables (title, days from today, state, link), update (status, text))
@@ -109,11 +109,6 @@ const MEETING: DemoSalon = DemoSalon {
         ("aino.virtanen@kirjastot.example", Response::Maybe, false),
     ],
 };
-
-async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
-    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(people::by_email(db, &email).await?.map(|p| p.id))
-}
 
 pub async fn load(db: &Db, series: SeriesId) -> anyhow::Result<()> {
     if !groups::of_series(db, series).await?.is_empty() {

@@ -57,7 +57,8 @@ const THEMES: &[DemoTheme] = &[
     ),
 ];
 
-async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
+/// A demo person's id by address (the demo's groups use it too).
+pub(super) async fn person(db: &Db, email: &str) -> anyhow::Result<Option<PersonId>> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(people::by_email(db, &email).await?.map(|p| p.id))
 }

@@ -304,19 +304,6 @@ pub async fn standing_salon(
     )
 }
 
-/// The group a salon belongs to, as its meeting or its standing room: (group, standing).
-pub async fn of_salon(
-    c: impl Into<Conn<'_>>,
-    salon: SalonId,
-) -> Result<Option<(GroupId, bool)>, sqlx::Error> {
-    rows!(
-        c,
-        fetch_optional,
-        "select group_id, standing from salon where id = $1 and group_id is not null",
-        salon
-    )
-}
-
 /// Mark a salon as a working group's meeting (or not).
 pub async fn set_group(
     c: impl Into<Conn<'_>>,

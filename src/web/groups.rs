@@ -196,8 +196,7 @@ async fn show_with(app: &SharedApp, ctx: &Ctx, id: &str, errors: &Errors) -> App
 }
 
 async fn load(app: &SharedApp, ctx: &Ctx, id: &str) -> AppResult<view::Page> {
-    let app = app.clone();
-    let g = group_of(&app, id).await?;
+    let g = group_of(app, id).await?;
     let organiser = is_organiser(ctx);
     let meetings: Vec<_> = store::meetings(&app.db, g.id)
         .await?
@@ -224,11 +223,11 @@ async fn load(app: &SharedApp, ctx: &Ctx, id: &str) -> AppResult<view::Page> {
         deliverables: group_work::deliverables(&app.db, g.id).await?,
         updates: group_work::updates(&app.db, g.id).await?,
         room: store::standing_salon(&app.db, g.id).await?,
-        works_in: works_in(&app, ctx, &g).await?,
+        works_in: works_in(app, ctx, &g).await?,
         organiser,
         meetings,
         candidates,
-        marker: super::glossary::marker(&app, ctx).await?,
+        marker: super::glossary::marker(app, ctx).await?,
         invited: None,
         group: g,
     };
